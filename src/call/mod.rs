@@ -1,0 +1,139 @@
+//! The timed streaming call: one ConverseStream request, every event's
+//! arrival instant, and what the service reported.
+//!
+//! Timing discipline: `t0` is taken immediately before `send()`; each
+//! instant is taken immediately after `send()` or `recv()` returns, and
+//! nothing happens in between (no logging, no formatting, no allocation
+//! beyond pushing onto a vector reserved in advance). Durations are derived
+//! later by [`CallRecord`]'s methods.
+
+mod record;
+mod spec;
+mod status;
+
+use std::time::{Instant, SystemTime};
+
+use aws_sdk_bedrockruntime::Client;
+use aws_sdk_bedrockruntime::operation::RequestId;
+use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
+
+pub use record::{CallRecord, Usage};
+pub use spec::{CallSpec, RequestParts, takes_top_k, top_k_fields};
+pub use status::{CallStatus, classify_send_error, classify_stream_error};
+
+/// Upper bound on the delta instants reserved up front.
+const MAX_RESERVED_DELTAS: usize = 1 << 16;
+
+/// Make one ConverseStream call and record when everything arrived.
+///
+/// Never panics and never returns an error: a failed call is a record whose
+/// `status` names the error and which keeps every instant it reached. The
+/// call's deadline is `spec.timeout` after `t0`; when it passes, the record
+/// ends with [`CallStatus::Timeout`].
+pub async fn timed_converse_stream(client: &Client, spec: &CallSpec) -> CallRecord {
+    let parts = spec.to_request_parts();
+    let request = client
+        .converse_stream()
+        .model_id(spec.model_id.clone())
+        .set_messages(Some(parts.messages))
+        .set_system(parts.system)
+        .inference_config(parts.inference)
+        .set_performance_config(parts.performance)
+        .set_additional_model_request_fields(parts.additional_fields);
+    let reserve = (spec.max_tokens as usize)
+        .saturating_add(2)
+        .min(MAX_RESERVED_DELTAS);
+    let mut record = CallRecord::start(reserve);
+
+    record.started_at = SystemTime::now();
+    record.t0 = Instant::now();
+    let deadline = tokio::time::Instant::from_std(record.t0 + spec.timeout);
+    let sent = tokio::time::timeout_at(deadline, request.send()).await;
+    let at = Instant::now();
+
+    let mut output = match sent {
+        Ok(Ok(output)) => {
+            record.response_at = Some(at);
+            record.request_id = output.request_id().map(str::to_string);
+            output
+        }
+        Ok(Err(error)) => {
+            record.end_at = Some(at);
+            record.request_id = error.request_id().map(str::to_string);
+            let (status, message) = classify_send_error(&error);
+            record.status = status;
+            record.error_message = Some(message);
+            return record;
+        }
+        Err(_elapsed) => {
+            record.end_at = Some(at);
+            record.status = CallStatus::Timeout;
+            record.error_message = Some(timeout_message(spec, "before the response arrived"));
+            return record;
+        }
+    };
+
+    let mut saw_metadata = false;
+    loop {
+        let event = tokio::time::timeout_at(deadline, output.stream.recv()).await;
+        let at = Instant::now();
+        match event {
+            Ok(Ok(Some(Event::ContentBlockDelta(_)))) => record.deltas.push(at),
+            Ok(Ok(Some(Event::MessageStart(_)))) => record.message_start_at = Some(at),
+            Ok(Ok(Some(Event::MessageStop(stop)))) => {
+                record.stop_reason = Some(stop.stop_reason().as_str().to_string());
+            }
+            Ok(Ok(Some(Event::Metadata(metadata)))) => {
+                saw_metadata = true;
+                if let Some(usage) = metadata.usage() {
+                    record.usage = Some(Usage {
+                        input_tokens: non_negative(usage.input_tokens()),
+                        output_tokens: non_negative(usage.output_tokens()),
+                        total_tokens: non_negative(usage.total_tokens()),
+                    });
+                }
+                record.server_latency_ms = metadata.metrics().map(|m| m.latency_ms());
+                record.served_performance = metadata
+                    .performance_config()
+                    .map(|p| p.latency().as_str().to_string());
+            }
+            Ok(Ok(Some(_))) => {}
+            Ok(Ok(None)) => {
+                record.end_at = Some(at);
+                if !saw_metadata {
+                    record.status = CallStatus::Error("IncompleteStream".into());
+                    record.error_message = Some(
+                        "the event stream ended before its metadata event (no usage was reported)"
+                            .into(),
+                    );
+                }
+                return record;
+            }
+            Ok(Err(error)) => {
+                record.end_at = Some(at);
+                let (status, message) = classify_stream_error(&error);
+                record.status = status;
+                record.error_message = Some(message);
+                return record;
+            }
+            Err(_elapsed) => {
+                record.end_at = Some(at);
+                record.status = CallStatus::Timeout;
+                let when = format!("after {} content deltas", record.deltas.len());
+                record.error_message = Some(timeout_message(spec, &when));
+                return record;
+            }
+        }
+    }
+}
+
+fn non_negative(value: i32) -> u32 {
+    u32::try_from(value).unwrap_or(0)
+}
+
+fn timeout_message(spec: &CallSpec, when: &str) -> String {
+    format!(
+        "the call exceeded its timeout of {:.3} s {when}",
+        spec.timeout.as_secs_f64()
+    )
+}

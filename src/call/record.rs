@@ -1,0 +1,196 @@
+//! The record of one call: raw monotonic instants, what the service
+//! reported, and the derived metrics of DESIGN section 4 as methods.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use super::status::CallStatus;
+
+/// `metadata.usage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// `inputTokens`.
+    pub input_tokens: u32,
+    /// `outputTokens`.
+    pub output_tokens: u32,
+    /// `totalTokens`.
+    pub total_tokens: u32,
+}
+
+/// Everything one ConverseStream call recorded. Durations are derived
+/// from the raw instants, never stored.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    /// Wall-clock time just before `t0` (for timestamps only).
+    pub started_at: SystemTime,
+    /// Taken immediately before the SDK's `send()`.
+    pub t0: Instant,
+    /// `send()` returned: the response head is in, the stream open.
+    pub response_at: Option<Instant>,
+    /// Receipt of `messageStart`.
+    pub message_start_at: Option<Instant>,
+    /// Receipt of each `contentBlockDelta`, in order.
+    pub deltas: Vec<Instant>,
+    /// The stream ended (after `metadata`), or the call failed or timed out.
+    pub end_at: Option<Instant>,
+    /// `metadata.usage`, when it arrived.
+    pub usage: Option<Usage>,
+    /// `metadata.metrics.latencyMs`.
+    pub server_latency_ms: Option<i64>,
+    /// `metadata.performanceConfig.latency`, what was actually served.
+    pub served_performance: Option<String>,
+    /// `messageStop.stopReason`.
+    pub stop_reason: Option<String>,
+    /// `x-amzn-RequestId`.
+    pub request_id: Option<String>,
+    /// How the call ended.
+    pub status: CallStatus,
+    /// The error's message, for a failed call.
+    pub error_message: Option<String>,
+}
+
+fn seconds(from: Instant, to: Option<Instant>) -> Option<f64> {
+    to.map(|to| to.saturating_duration_since(from).as_secs_f64())
+}
+
+impl CallRecord {
+    /// An empty record starting now; `expected_deltas` reserves room so
+    /// that pushing an instant never reallocates in the common case.
+    pub fn start(expected_deltas: usize) -> Self {
+        CallRecord {
+            started_at: SystemTime::now(),
+            t0: Instant::now(),
+            response_at: None,
+            message_start_at: None,
+            deltas: Vec::with_capacity(expected_deltas),
+            end_at: None,
+            usage: None,
+            server_latency_ms: None,
+            served_performance: None,
+            stop_reason: None,
+            request_id: None,
+            status: CallStatus::Success,
+            error_message: None,
+        }
+    }
+
+    /// `send()` returned, seconds after t0.
+    pub fn time_to_response(&self) -> Option<f64> {
+        seconds(self.t0, self.response_at)
+    }
+
+    /// Time to first token: the first `contentBlockDelta`, seconds after t0.
+    pub fn ttft(&self) -> Option<f64> {
+        seconds(self.t0, self.deltas.first().copied())
+    }
+
+    /// Total latency: the end of the stream (or of the failed call),
+    /// seconds after t0.
+    pub fn total_latency(&self) -> Option<f64> {
+        seconds(self.t0, self.end_at)
+    }
+
+    /// `usage.outputTokens`.
+    pub fn output_tokens(&self) -> Option<u32> {
+        self.usage.map(|u| u.output_tokens)
+    }
+
+    /// `usage.inputTokens`.
+    pub fn input_tokens(&self) -> Option<u32> {
+        self.usage.map(|u| u.input_tokens)
+    }
+
+    /// The Python tool's OTPS: output tokens / total latency.
+    pub fn otps(&self) -> Option<f64> {
+        let total = self.total_latency().filter(|t| *t > 0.0)?;
+        Some(f64::from(self.output_tokens()?) / total)
+    }
+
+    /// Decode speed: (output tokens - 1) / (total latency - TTFT).
+    pub fn generation_otps(&self) -> Option<f64> {
+        let (tokens, decode) = self.decode_window()?;
+        Some(tokens / decode)
+    }
+
+    /// Time per output token: (total latency - TTFT) / (output tokens - 1).
+    pub fn tpot(&self) -> Option<f64> {
+        let (tokens, decode) = self.decode_window()?;
+        Some(decode / tokens)
+    }
+
+    /// `(output_tokens - 1, total - ttft)` when both are positive.
+    fn decode_window(&self) -> Option<(f64, f64)> {
+        let tokens = f64::from(self.output_tokens()?.checked_sub(1).filter(|t| *t > 0)?);
+        let decode = self.total_latency()? - self.ttft()?;
+        (decode > 0.0).then_some((tokens, decode))
+    }
+
+    /// Gaps between consecutive `contentBlockDelta` receipts.
+    pub fn inter_chunk_gaps(&self) -> impl Iterator<Item = Duration> + '_ {
+        self.deltas
+            .windows(2)
+            .map(|w| w[1].saturating_duration_since(w[0]))
+    }
+
+    /// Number of `contentBlockDelta` events received.
+    pub fn chunk_count(&self) -> usize {
+        self.deltas.len()
+    }
+
+    /// Receipt of each delta, seconds after t0.
+    pub fn delta_offsets(&self) -> impl Iterator<Item = f64> + '_ {
+        self.deltas
+            .iter()
+            .map(|d| d.saturating_duration_since(self.t0).as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(ttft_ms: u64, gaps_ms: &[u64], tail_ms: u64, output: u32) -> CallRecord {
+        let mut r = CallRecord::start(8);
+        let mut at = r.t0 + Duration::from_millis(ttft_ms);
+        r.response_at = Some(r.t0 + Duration::from_millis(5));
+        r.deltas.push(at);
+        for gap in gaps_ms {
+            at += Duration::from_millis(*gap);
+            r.deltas.push(at);
+        }
+        r.end_at = Some(at + Duration::from_millis(tail_ms));
+        r.usage = Some(Usage {
+            input_tokens: 10,
+            output_tokens: output,
+            total_tokens: 10 + output,
+        });
+        r
+    }
+
+    #[test]
+    fn metrics_follow_the_design_definitions() {
+        let r = record(500, &[100, 100, 100, 100], 100, 6);
+        assert!((r.ttft().unwrap() - 0.5).abs() < 1e-9);
+        assert!((r.total_latency().unwrap() - 1.0).abs() < 1e-9);
+        assert!((r.time_to_response().unwrap() - 0.005).abs() < 1e-9);
+        assert!((r.otps().unwrap() - 6.0).abs() < 1e-9);
+        assert!((r.generation_otps().unwrap() - 10.0).abs() < 1e-9);
+        assert!((r.tpot().unwrap() - 0.1).abs() < 1e-9);
+        assert_eq!(r.chunk_count(), 5);
+        let gaps: Vec<Duration> = r.inter_chunk_gaps().collect();
+        assert_eq!(gaps, vec![Duration::from_millis(100); 4]);
+        let offsets: Vec<f64> = r.delta_offsets().collect();
+        assert!((offsets[4] - 0.9).abs() < 1e-9);
+    }
+
+    #[test]
+    fn undefined_metrics_are_none_not_zero_or_infinite() {
+        let one_token = record(500, &[], 0, 1);
+        assert_eq!(one_token.generation_otps(), None);
+        assert_eq!(one_token.tpot(), None);
+        let mut failed = CallRecord::start(0);
+        failed.end_at = Some(failed.t0);
+        assert_eq!(failed.ttft(), None);
+        assert_eq!(failed.otps(), None);
+        assert_eq!(failed.output_tokens(), None);
+    }
+}

@@ -1,0 +1,286 @@
+//! The first line of `experiment_config.jsonl`: how many calls, how fast,
+//! with which inference parameters.
+//!
+//! Keys of the Python tool: `sleep_between_invocations`,
+//! `invocations_per_scenario`, `num_parallel_invocations`,
+//! `num_runs_per_experiment`, `temperature`, `top_p`, `top_k`,
+//! `experiment_name`. Extensions: `target`, `max_retries`, `max_calls`,
+//! `call_timeout_s`, `connection`, `endpoint_url`. Every key is optional.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde_json::{Map, Value};
+
+use super::error::{ConfigError, ConfigWarning, SourceLocation};
+use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_message};
+
+/// Every key an experiment line may have.
+pub const EXPERIMENT_KEYS: &[&str] = &[
+    "sleep_between_invocations",
+    "invocations_per_scenario",
+    "num_parallel_invocations",
+    "num_runs_per_experiment",
+    "temperature",
+    "top_p",
+    "top_k",
+    "experiment_name",
+    "target",
+    "max_retries",
+    "max_calls",
+    "call_timeout_s",
+    "connection",
+    "endpoint_url",
+];
+
+/// The largest accepted `sleep_between_invocations` and `call_timeout_s`
+/// (one day): larger values are surely mistakes, and would overflow a
+/// `Duration` further on.
+pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// Where calls go: real Bedrock, the built-in emulator, or AWS when
+/// credentials are available and the emulator otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetChoice {
+    /// Amazon Bedrock (`aws`).
+    Aws,
+    /// The local emulator (`emulator`).
+    Emulator,
+    /// AWS if credentials are found, else the emulator (`auto`).
+    Auto,
+}
+
+impl TargetChoice {
+    /// All values, in the order `aws`, `emulator`, `auto`.
+    pub const ALL: [TargetChoice; 3] = [Self::Aws, Self::Emulator, Self::Auto];
+
+    /// The lowercase config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Aws => "aws",
+            Self::Emulator => "emulator",
+            Self::Auto => "auto",
+        }
+    }
+}
+
+/// How connections are used: one reused client per region (`warm`), or a
+/// new connection for every call (`cold`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ConnectionMode {
+    /// One reused client (and connection pool) per region; the default.
+    #[default]
+    Warm,
+    /// A new connection per call, so each call pays connection setup.
+    Cold,
+}
+
+impl ConnectionMode {
+    /// Both values, in the order `warm`, `cold`.
+    pub const ALL: [ConnectionMode; 2] = [Self::Warm, Self::Cold];
+
+    /// The lowercase config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Warm => "warm",
+            Self::Cold => "cold",
+        }
+    }
+}
+
+/// Display and FromStr (lowercase, error message as a `String`) for the
+/// enums above.
+macro_rules! lowercase_enum_text {
+    ($type:ty, $expected:literal) => {
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $type {
+            type Err = String;
+
+            /// The exact lowercase spelling; the error message says what was
+            /// expected (with a did-you-mean for near misses) and what was
+            /// found.
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                if let Some(value) = Self::ALL.into_iter().find(|value| value.as_str() == text) {
+                    return Ok(value);
+                }
+                let names = Self::ALL.map(Self::as_str);
+                let hint = did_you_mean(text, &names)
+                    .map(|name| format!(" (did you mean \"{name}\"?)"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "expected {}{hint}, found {}",
+                    $expected,
+                    quote(text)
+                ))
+            }
+        }
+    };
+}
+
+lowercase_enum_text!(TargetChoice, r#""aws", "emulator" or "auto""#);
+lowercase_enum_text!(ConnectionMode, r#""warm" or "cold""#);
+
+/// The experiment settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Experiment {
+    /// The file and 1-based line this came from (`<defaults>`, 0 for
+    /// [`Experiment::default`]).
+    pub source: SourceLocation,
+    /// A label for the results (default `bedrock-bench`).
+    pub experiment_name: String,
+    /// Seconds each worker sleeps between calls (default 0, at most
+    /// [`MAX_SECONDS`]).
+    pub sleep_between_invocations: f64,
+    /// Calls per scenario per run (default 10, >= 1).
+    pub invocations_per_scenario: u32,
+    /// Parallel workers (default 1, >= 1).
+    pub num_parallel_invocations: u32,
+    /// Runs, each with its own shuffled order (default 1, >= 1).
+    pub num_runs_per_experiment: u32,
+    /// Sent as `temperature` when set (0..=1); `None` leaves the model's
+    /// default.
+    pub temperature: Option<f32>,
+    /// Sent as `topP` when set (0..=1).
+    pub top_p: Option<f32>,
+    /// Sent as `top_k` in `additionalModelRequestFields` for models that
+    /// take it, when set (>= 1).
+    pub top_k: Option<u32>,
+    /// Where calls go; `None` when the file does not say.
+    pub target: Option<TargetChoice>,
+    /// Retries of a failed call (default 3; 0 allowed).
+    pub max_retries: u32,
+    /// Refuse runs that would make more calls than this (>= 1).
+    pub max_calls: Option<u64>,
+    /// Per-call timeout in seconds (default 60, > 0, at most
+    /// [`MAX_SECONDS`]).
+    pub call_timeout_s: f64,
+    /// Warm (reused client per region, default) or cold connections.
+    pub connection: ConnectionMode,
+    /// An endpoint to call instead of the region's (starts with `http://`
+    /// or `https://`).
+    pub endpoint_url: Option<String>,
+}
+
+impl Default for Experiment {
+    /// Every default, with source `<defaults>` line 0.
+    fn default() -> Self {
+        Self {
+            source: SourceLocation::new("<defaults>", 0),
+            experiment_name: "bedrock-bench".to_owned(),
+            sleep_between_invocations: 0.0,
+            invocations_per_scenario: 10,
+            num_parallel_invocations: 1,
+            num_runs_per_experiment: 1,
+            temperature: None,
+            top_p: None,
+            top_k: None,
+            target: None,
+            max_retries: 3,
+            max_calls: None,
+            call_timeout_s: 60.0,
+            connection: ConnectionMode::Warm,
+            endpoint_url: None,
+        }
+    }
+}
+
+impl Experiment {
+    /// Builds the experiment from the JSON object of its line. Unknown keys
+    /// add warnings; every invalid field is an error.
+    pub(crate) fn from_object(
+        map: &Map<String, Value>,
+        location: SourceLocation,
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<Self, Vec<ConfigError>> {
+        let mut fields = Fields::new(map, location.clone(), EXPERIMENT_KEYS);
+        for (key, suggestion) in fields.unknown_keys() {
+            warnings.push(ConfigWarning {
+                location: location.clone(),
+                message: unknown_key_message(key, suggestion, EXPERIMENT_KEYS, None),
+            });
+        }
+
+        let defaults = Self::default();
+        let targets = TargetChoice::ALL.map(|value| (value.as_str(), value));
+        let connections = ConnectionMode::ALL.map(|value| (value.as_str(), value));
+        let experiment = Self {
+            source: location,
+            experiment_name: fields
+                .non_empty_string("experiment_name")
+                .unwrap_or(defaults.experiment_name),
+            sleep_between_invocations: fields
+                .number(
+                    "sleep_between_invocations",
+                    "a non-negative number of seconds, at most 86400",
+                    |seconds| (0.0..=MAX_SECONDS).contains(&seconds),
+                )
+                .unwrap_or(defaults.sleep_between_invocations),
+            invocations_per_scenario: fields
+                .positive_u32("invocations_per_scenario")
+                .unwrap_or(defaults.invocations_per_scenario),
+            num_parallel_invocations: fields
+                .positive_u32("num_parallel_invocations")
+                .unwrap_or(defaults.num_parallel_invocations),
+            num_runs_per_experiment: fields
+                .positive_u32("num_runs_per_experiment")
+                .unwrap_or(defaults.num_runs_per_experiment),
+            temperature: fields.unit_interval("temperature"),
+            top_p: fields.unit_interval("top_p"),
+            top_k: fields.positive_u32("top_k"),
+            target: fields.choice("target", &targets),
+            max_retries: fields
+                .non_negative_u32("max_retries")
+                .unwrap_or(defaults.max_retries),
+            max_calls: fields.integer("max_calls", 1, u64::MAX, "a positive integer"),
+            call_timeout_s: fields
+                .number(
+                    "call_timeout_s",
+                    "a positive number of seconds, at most 86400",
+                    |seconds| seconds > 0.0 && seconds <= MAX_SECONDS,
+                )
+                .unwrap_or(defaults.call_timeout_s),
+            connection: fields
+                .choice("connection", &connections)
+                .unwrap_or(defaults.connection),
+            endpoint_url: endpoint_url(&mut fields),
+        };
+        let errors = fields.finish();
+        if errors.is_empty() {
+            Ok(experiment)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// `endpoint_url`: `http://` or `https://` followed by a host, no spaces.
+fn endpoint_url(fields: &mut Fields<'_>) -> Option<String> {
+    let expected = "a URL starting with http:// or https://";
+    let url = match fields.value("endpoint_url")? {
+        Value::String(url) => url,
+        other => {
+            fields.error(Some("endpoint_url"), expected, describe_found(other));
+            return None;
+        }
+    };
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !url.chars().any(char::is_whitespace) => {
+            Some(url.clone())
+        }
+        _ => {
+            fields.error(Some("endpoint_url"), expected, quote(url));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,326 @@
+//! Tests of experiment lines, through [`crate::config::parse_experiment`].
+
+use super::*;
+use crate::config::{ConfigErrors, Loaded, parse_experiment};
+
+const FILE: &str = "experiment_config.jsonl";
+
+fn parse(text: &str) -> Result<Loaded<Experiment>, ConfigErrors> {
+    parse_experiment(text, FILE)
+}
+
+fn experiment(text: &str) -> Experiment {
+    parse(text)
+        .unwrap_or_else(|errors| panic!("should load:\n{errors}"))
+        .value
+}
+
+fn errors(text: &str) -> Vec<String> {
+    match parse(text) {
+        Ok(loaded) => panic!("should not load: {loaded:?}"),
+        Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
+    }
+}
+
+fn warnings(text: &str) -> Vec<String> {
+    let loaded = parse(text).unwrap_or_else(|errors| panic!("should load:\n{errors}"));
+    loaded.warnings.iter().map(ToString::to_string).collect()
+}
+
+/// The single error of a line `{"key": value}`.
+fn field_error(key: &str, value: &str) -> String {
+    let found = errors(&format!(r#"{{"{key}": {value}}}"#));
+    assert_eq!(found.len(), 1, "{found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn default_values() {
+    let defaults = Experiment::default();
+    assert_eq!(defaults.source, SourceLocation::new("<defaults>", 0));
+    assert_eq!(defaults.experiment_name, "bedrock-bench");
+    assert_eq!(defaults.sleep_between_invocations, 0.0);
+    assert_eq!(defaults.invocations_per_scenario, 10);
+    assert_eq!(defaults.num_parallel_invocations, 1);
+    assert_eq!(defaults.num_runs_per_experiment, 1);
+    assert_eq!(defaults.temperature, None);
+    assert_eq!(defaults.top_p, None);
+    assert_eq!(defaults.top_k, None);
+    assert_eq!(defaults.target, None);
+    assert_eq!(defaults.max_retries, 3);
+    assert_eq!(defaults.max_calls, None);
+    assert_eq!(defaults.call_timeout_s, 60.0);
+    assert_eq!(defaults.connection, ConnectionMode::Warm);
+    assert_eq!(defaults.endpoint_url, None);
+}
+
+#[test]
+fn absent_fields_take_the_defaults() {
+    let loaded = experiment("\n{}\n");
+    assert_eq!(
+        loaded,
+        Experiment {
+            source: SourceLocation::new(FILE, 2),
+            ..Experiment::default()
+        }
+    );
+    let nulls = experiment(r#"{"temperature": null, "top_k": null, "max_retries": null}"#);
+    assert_eq!(
+        (nulls.temperature, nulls.top_k, nulls.max_retries),
+        (None, None, 3)
+    );
+}
+
+#[test]
+fn every_field_given() {
+    let text = r#"{"sleep_between_invocations": 0.5, "invocations_per_scenario": 3,
+        "num_parallel_invocations": 2, "num_runs_per_experiment": 4, "temperature": 0.2,
+        "top_p": 0.9, "top_k": 40, "experiment_name": "x", "target": "emulator",
+        "max_retries": 0, "max_calls": 10000, "call_timeout_s": 5,
+        "connection": "cold", "endpoint_url": "http://127.0.0.1:4010"}"#
+        .replace('\n', " ");
+    let loaded = experiment(&text);
+    assert_eq!(
+        loaded,
+        Experiment {
+            source: SourceLocation::new(FILE, 1),
+            experiment_name: "x".to_owned(),
+            sleep_between_invocations: 0.5,
+            invocations_per_scenario: 3,
+            num_parallel_invocations: 2,
+            num_runs_per_experiment: 4,
+            temperature: Some(0.2),
+            top_p: Some(0.9),
+            top_k: Some(40),
+            target: Some(TargetChoice::Emulator),
+            max_retries: 0,
+            max_calls: Some(10_000),
+            call_timeout_s: 5.0,
+            connection: ConnectionMode::Cold,
+            endpoint_url: Some("http://127.0.0.1:4010".to_owned()),
+        }
+    );
+}
+
+#[test]
+fn negative_and_zero_counts() {
+    for key in [
+        "invocations_per_scenario",
+        "num_parallel_invocations",
+        "num_runs_per_experiment",
+        "top_k",
+        "max_calls",
+    ] {
+        for value in ["-1", "0"] {
+            assert_eq!(
+                field_error(key, value),
+                format!(
+                    "experiment_config.jsonl:1: field `{key}`: expected a positive integer, found {value}"
+                )
+            );
+        }
+    }
+    assert_eq!(
+        field_error("max_retries", "-2"),
+        "experiment_config.jsonl:1: field `max_retries`: expected a non-negative integer, found -2"
+    );
+}
+
+#[test]
+fn counts_of_the_wrong_kind() {
+    assert_eq!(
+        field_error("invocations_per_scenario", r#""ten""#),
+        "experiment_config.jsonl:1: field `invocations_per_scenario`: \
+         expected a positive integer, found string \"ten\""
+    );
+    assert_eq!(
+        field_error("num_parallel_invocations", "2.5"),
+        "experiment_config.jsonl:1: field `num_parallel_invocations`: \
+         expected a positive integer, found 2.5"
+    );
+    assert_eq!(
+        experiment(r#"{"num_runs_per_experiment": 5.0}"#).num_runs_per_experiment,
+        5
+    );
+}
+
+#[test]
+fn temperature_and_top_p_out_of_range() {
+    assert_eq!(
+        field_error("temperature", "1.5"),
+        "experiment_config.jsonl:1: field `temperature`: expected a number from 0 to 1, found 1.5"
+    );
+    assert_eq!(
+        field_error("top_p", "-0.1"),
+        "experiment_config.jsonl:1: field `top_p`: expected a number from 0 to 1, found -0.1"
+    );
+    assert_eq!(
+        field_error("temperature", r#""0.7""#),
+        "experiment_config.jsonl:1: field `temperature`: \
+         expected a number from 0 to 1, found string \"0.7\""
+    );
+    let bounds = experiment(r#"{"temperature": 0, "top_p": 1}"#);
+    assert_eq!((bounds.temperature, bounds.top_p), (Some(0.0), Some(1.0)));
+}
+
+#[test]
+fn seconds_must_be_in_range() {
+    assert_eq!(
+        field_error("sleep_between_invocations", "-1"),
+        "experiment_config.jsonl:1: field `sleep_between_invocations`: \
+         expected a non-negative number of seconds, at most 86400, found -1"
+    );
+    assert_eq!(
+        field_error("call_timeout_s", "0"),
+        "experiment_config.jsonl:1: field `call_timeout_s`: \
+         expected a positive number of seconds, at most 86400, found 0"
+    );
+    assert_eq!(
+        field_error("call_timeout_s", "100000"),
+        "experiment_config.jsonl:1: field `call_timeout_s`: \
+         expected a positive number of seconds, at most 86400, found 100000"
+    );
+}
+
+#[test]
+fn string_fields_given_other_types() {
+    assert_eq!(
+        field_error("experiment_name", "7"),
+        "experiment_config.jsonl:1: field `experiment_name`: \
+         expected a non-empty string, found number 7"
+    );
+    assert_eq!(
+        field_error("endpoint_url", "[1]"),
+        "experiment_config.jsonl:1: field `endpoint_url`: \
+         expected a URL starting with http:// or https://, found array [1]"
+    );
+}
+
+#[test]
+fn enum_values_are_checked() {
+    assert_eq!(
+        field_error("target", r#""cloud""#),
+        r#"experiment_config.jsonl:1: field `target`: expected "aws", "emulator" or "auto", found "cloud""#
+    );
+    assert_eq!(
+        field_error("target", r#""AWS""#),
+        r#"experiment_config.jsonl:1: field `target`: expected "aws", "emulator" or "auto" (did you mean "aws"?), found "AWS""#
+    );
+    assert_eq!(
+        field_error("connection", r#""hot""#),
+        r#"experiment_config.jsonl:1: field `connection`: expected "warm" or "cold", found "hot""#
+    );
+}
+
+#[test]
+fn endpoint_url_needs_a_scheme_and_a_host() {
+    for url in ["localhost:4010", "ftp://x", "http://", "http://a b"] {
+        assert_eq!(
+            field_error("endpoint_url", &format!("\"{url}\"")),
+            format!(
+                "experiment_config.jsonl:1: field `endpoint_url`: \
+                 expected a URL starting with http:// or https://, found \"{url}\""
+            )
+        );
+    }
+    let https = experiment(r#"{"endpoint_url": "https://bedrock-runtime.example"}"#);
+    assert_eq!(
+        https.endpoint_url.as_deref(),
+        Some("https://bedrock-runtime.example")
+    );
+}
+
+#[test]
+fn every_error_of_the_line_is_reported() {
+    let found = errors(r#"{"invocations_per_scenario": 0, "temperature": 2, "connection": 1}"#);
+    assert_eq!(
+        found,
+        [
+            "experiment_config.jsonl:1: field `invocations_per_scenario`: expected a positive integer, found 0",
+            "experiment_config.jsonl:1: field `temperature`: expected a number from 0 to 1, found 2",
+            r#"experiment_config.jsonl:1: field `connection`: expected "warm" or "cold", found number 1"#,
+        ]
+    );
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    for text in ["", " \n\n"] {
+        assert_eq!(
+            errors(text),
+            ["experiment_config.jsonl:0: expected an experiment \
+              (a JSON object on the first non-blank line), found an empty file"]
+        );
+    }
+}
+
+#[test]
+fn malformed_or_non_object_first_line() {
+    assert_eq!(
+        errors("\n{\"top_k\": }"),
+        ["experiment_config.jsonl:2: expected a JSON object, \
+          found malformed JSON (expected value at column 11)"]
+    );
+    assert_eq!(
+        errors("42"),
+        ["experiment_config.jsonl:1: expected a JSON object, found number 42"]
+    );
+}
+
+#[test]
+fn further_lines_are_ignored_with_a_warning() {
+    let text = "{\"top_k\": 5}\n\nnot even json\n{\"top_k\": 6}\n";
+    let loaded = parse(text).unwrap_or_else(|errors| panic!("{errors}"));
+    assert_eq!(loaded.value.top_k, Some(5));
+    let found: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        found,
+        [
+            "experiment_config.jsonl:3: warning: line ignored: \
+             only the first non-blank line of an experiment file is read",
+            "experiment_config.jsonl:4: warning: line ignored: \
+             only the first non-blank line of an experiment file is read",
+        ]
+    );
+}
+
+#[test]
+fn unknown_keys_warn_with_or_without_a_suggestion() {
+    assert_eq!(
+        warnings(r#"{"temprature": 0.5}"#),
+        [
+            "experiment_config.jsonl:1: warning: unknown key `temprature` (ignored); \
+          did you mean `temperature`?"
+        ]
+    );
+    let found = warnings(r#"{"model_id": "m"}"#);
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].starts_with(
+            "experiment_config.jsonl:1: warning: unknown key `model_id` (ignored); \
+             known keys: `sleep_between_invocations`, "
+        ),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn enum_text_forms() {
+    for target in TargetChoice::ALL {
+        assert_eq!(target.to_string().parse::<TargetChoice>(), Ok(target));
+    }
+    for mode in ConnectionMode::ALL {
+        assert_eq!(mode.to_string().parse::<ConnectionMode>(), Ok(mode));
+    }
+    assert_eq!(TargetChoice::Emulator.to_string(), "emulator");
+    assert_eq!(ConnectionMode::Cold.as_str(), "cold");
+    assert_eq!(
+        "Cold".parse::<ConnectionMode>(),
+        Err(r#"expected "warm" or "cold" (did you mean "cold"?), found "Cold""#.to_owned())
+    );
+    assert_eq!(
+        "x".parse::<TargetChoice>(),
+        Err(r#"expected "aws", "emulator" or "auto", found "x""#.to_owned())
+    );
+    assert_eq!(ConnectionMode::default(), ConnectionMode::Warm);
+}

@@ -1,0 +1,147 @@
+//! Loading and validating the Python tool's JSONL config files.
+//!
+//! - `scenarios_config.jsonl`: one [`Scenario`] per non-blank line
+//!   ([`load_scenarios`]).
+//! - `experiment_config.jsonl`: the first non-blank line is the
+//!   [`Experiment`]; further lines are ignored with a warning
+//!   ([`load_experiment`]).
+//!
+//! Every seed file of the Python tool loads unchanged. Absent keys (and JSON
+//! `null`) take their defaults. Loading is all or nothing: every bad line
+//! and every bad field of a file is reported at once, as [`ConfigErrors`]
+//! whose lines read like
+//! ``scenarios_config.jsonl:3: field `performance_config`: expected "standard" or "optimized", found "fast"``.
+//! A file that cannot be read is a [`ConfigError`] too (line 0). Unknown
+//! keys are not errors but [`ConfigWarning`]s, with a did-you-mean when a
+//! known key is close.
+
+mod error;
+mod experiment;
+mod fields;
+mod prompt;
+mod scenario;
+
+use std::path::Path;
+
+pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
+pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_SECONDS, TargetChoice};
+pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
+pub use scenario::{
+    DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, PerformanceConfig, SCENARIO_KEYS, Scenario,
+};
+
+/// Reads and validates a scenarios file. Prompt files named in it are read
+/// relative to its directory. Errors and warnings name `path` as given.
+pub fn load_scenarios(path: impl AsRef<Path>) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
+    let path = path.as_ref();
+    let source_name = path.display().to_string();
+    let text = read(path, &source_name)?;
+    let base_dir = path.parent().unwrap_or(Path::new(""));
+    parse_scenarios(&text, &source_name, base_dir)
+}
+
+/// Reads and validates an experiment file. Errors and warnings name `path`
+/// as given.
+pub fn load_experiment(path: impl AsRef<Path>) -> Result<Loaded<Experiment>, ConfigErrors> {
+    let path = path.as_ref();
+    let source_name = path.display().to_string();
+    let text = read(path, &source_name)?;
+    parse_experiment(&text, &source_name)
+}
+
+/// Parses the text of a scenarios file called `source_name` (used in
+/// locations), reading prompt files relative to `base_dir`.
+///
+/// Every non-blank line must be a valid scenario, and there must be at least
+/// one.
+pub fn parse_scenarios(
+    text: &str,
+    source_name: &str,
+    base_dir: &Path,
+) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut lines_seen = 0usize;
+    for (line, content) in non_blank_lines(text) {
+        lines_seen += 1;
+        let location = SourceLocation::new(source_name, line);
+        let parsed = fields::parse_object(content, &location).map_err(|error| vec![error]);
+        let scenario =
+            parsed.and_then(|map| Scenario::from_object(&map, location, base_dir, &mut warnings));
+        match scenario {
+            Ok(scenario) => scenarios.push(scenario),
+            Err(line_errors) => errors.extend(line_errors),
+        }
+    }
+    if lines_seen == 0 {
+        errors.push(ConfigError::new(
+            SourceLocation::new(source_name, 0),
+            None,
+            "at least one scenario",
+            "none",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(Loaded {
+            value: scenarios,
+            warnings,
+        })
+    } else {
+        Err(ConfigErrors(errors))
+    }
+}
+
+/// Parses the text of an experiment file called `source_name` (used in
+/// locations).
+///
+/// The first non-blank line is the experiment, like the Python tool; each
+/// further non-blank line gets a warning that it is ignored. A file without
+/// any is an error.
+pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experiment>, ConfigErrors> {
+    let mut lines = non_blank_lines(text);
+    let Some((line, content)) = lines.next() else {
+        return Err(ConfigError::new(
+            SourceLocation::new(source_name, 0),
+            None,
+            "an experiment (a JSON object on the first non-blank line)",
+            "an empty file",
+        )
+        .into());
+    };
+    let location = SourceLocation::new(source_name, line);
+    let map = fields::parse_object(content, &location)?;
+    let mut warnings = Vec::new();
+    let experiment =
+        Experiment::from_object(&map, location, &mut warnings).map_err(ConfigErrors)?;
+    for (line, _) in lines {
+        warnings.push(ConfigWarning {
+            location: SourceLocation::new(source_name, line),
+            message: "line ignored: only the first non-blank line of an experiment file is read"
+                .to_owned(),
+        });
+    }
+    Ok(Loaded {
+        value: experiment,
+        warnings,
+    })
+}
+
+/// The file's text, or the I/O error as a [`ConfigError`].
+fn read(path: &Path, source_name: &str) -> Result<String, ConfigErrors> {
+    std::fs::read_to_string(path).map_err(|error| ConfigError::io(source_name, &error).into())
+}
+
+/// The non-blank lines of `text` with their 1-based numbers (blank lines
+/// still count). A leading byte order mark is ignored; `\r\n` line ends are
+/// accepted.
+fn non_blank_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines()
+        .enumerate()
+        .map(|(index, content)| (index + 1, content))
+        .filter(|(_, content)| !content.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+//! One line of `scenarios_config.jsonl`: a model, a region, a performance
+//! configuration and a prompt.
+//!
+//! Keys of the Python tool: `text_prompt`, `expected_output_tokens`
+//! (default 100), `task_type` (default `Text-Generation`), `model_id`,
+//! `region`, `performance_config`; the older notebook's alias
+//! `inference_profile`; extensions: `scenario_name`, `prompt_file`,
+//! `system_prompt`, `system_prompt_file`, `synthetic_input_tokens` (see
+//! [`super::prompt`]).
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde_json::{Map, Value};
+
+use super::error::{ConfigError, ConfigWarning, SourceLocation};
+use super::fields::{Fields, did_you_mean, quote, unknown_key_message};
+use super::prompt::{self, Prompt};
+
+/// Every key a scenario line may have.
+pub const SCENARIO_KEYS: &[&str] = &[
+    "text_prompt",
+    "expected_output_tokens",
+    "task_type",
+    "model_id",
+    "region",
+    "performance_config",
+    "inference_profile",
+    "scenario_name",
+    "prompt_file",
+    "system_prompt",
+    "system_prompt_file",
+    "synthetic_input_tokens",
+];
+
+/// `expected_output_tokens` when the line does not set it.
+pub const DEFAULT_EXPECTED_OUTPUT_TOKENS: u32 = 100;
+
+/// `task_type` when the line does not set it.
+pub const DEFAULT_TASK_TYPE: &str = "Text-Generation";
+
+/// Added to an unknown-key warning whose suggestion is `performance_config`
+/// (or its alias) when the line has neither: the misspelling silently
+/// changes what is measured.
+const PERFORMANCE_CONSEQUENCE: &str = "performance_config is absent on this line, \
+     so the request is sent without it (reported as standard)";
+
+/// Bedrock's latency setting: `standard` or `optimized` (serde and Display
+/// in lowercase).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum PerformanceConfig {
+    /// The default service tier.
+    Standard,
+    /// Latency-optimized inference.
+    Optimized,
+}
+
+impl PerformanceConfig {
+    /// Both values, in the order `standard`, `optimized`.
+    pub const ALL: [PerformanceConfig; 2] = [Self::Standard, Self::Optimized];
+
+    /// `"standard"` or `"optimized"`: the API's and the reports' spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "standard",
+            Self::Optimized => "optimized",
+        }
+    }
+}
+
+impl fmt::Display for PerformanceConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for PerformanceConfig {
+    type Err = String;
+
+    /// Exact lowercase `standard` or `optimized`; the error message says what
+    /// was expected (with a did-you-mean for near misses) and what was found.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let names = Self::ALL.map(Self::as_str);
+        if let Some(value) = Self::ALL.into_iter().find(|value| value.as_str() == text) {
+            return Ok(value);
+        }
+        let hint = did_you_mean(text, &names)
+            .map(|name| format!(" (did you mean \"{name}\"?)"))
+            .unwrap_or_default();
+        Err(format!(
+            "expected \"standard\" or \"optimized\"{hint}, found {}",
+            quote(text)
+        ))
+    }
+}
+
+/// One benchmark scenario: what to call, where, and with what prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    /// The file and 1-based line this scenario came from.
+    pub source: SourceLocation,
+    /// `scenario_name` if given, else `<model_id>/<reported performance>@<region>`.
+    pub name: String,
+    /// The model or inference profile id, e.g. `us.amazon.nova-pro-v1:0`.
+    pub model_id: String,
+    /// The AWS region, e.g. `us-east-2`.
+    pub region: String,
+    /// The configured performance setting; `None` means it is not sent.
+    pub performance_config: Option<PerformanceConfig>,
+    /// Sent as `maxTokens` (>= 1, default 100).
+    pub expected_output_tokens: u32,
+    /// A free label carried into the results (default `Text-Generation`).
+    pub task_type: String,
+    /// The resolved prompt.
+    pub prompt: Prompt,
+}
+
+impl Scenario {
+    /// What reports show: the configured value, or `Standard` when absent
+    /// (that is what Bedrock serves).
+    pub fn reported_performance(&self) -> PerformanceConfig {
+        self.performance_config
+            .unwrap_or(PerformanceConfig::Standard)
+    }
+
+    /// Builds the scenario of one line from its JSON object. Prompt files
+    /// are read relative to `base_dir`. Unknown keys add warnings; every
+    /// invalid field is an error.
+    pub(crate) fn from_object(
+        map: &Map<String, Value>,
+        location: SourceLocation,
+        base_dir: &Path,
+        warnings: &mut Vec<ConfigWarning>,
+    ) -> Result<Self, Vec<ConfigError>> {
+        let mut fields = Fields::new(map, location.clone(), SCENARIO_KEYS);
+        unknown_key_warnings(&fields, warnings);
+
+        let model_id = fields.required_string("model_id");
+        let region = fields.required_string("region");
+        let performance_config = performance_config(&mut fields);
+        let expected_output_tokens = fields.positive_u32("expected_output_tokens");
+        let task_type = fields.string("task_type");
+        let scenario_name = fields.non_empty_string("scenario_name");
+        let prompt = prompt::resolve(&mut fields, base_dir);
+
+        let errors = fields.finish();
+        match (model_id, region, prompt) {
+            (Some(model_id), Some(region), Some(prompt)) if errors.is_empty() => {
+                let reported = performance_config.unwrap_or(PerformanceConfig::Standard);
+                Ok(Self {
+                    name: scenario_name
+                        .unwrap_or_else(|| format!("{model_id}/{reported}@{region}")),
+                    source: location,
+                    model_id,
+                    region,
+                    performance_config,
+                    expected_output_tokens: expected_output_tokens
+                        .unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+                    task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
+                    prompt,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// `performance_config`, or its alias `inference_profile`; both present with
+/// different values is an error.
+fn performance_config(fields: &mut Fields<'_>) -> Option<PerformanceConfig> {
+    let options = PerformanceConfig::ALL.map(|value| (value.as_str(), value));
+    let primary = fields.choice("performance_config", &options);
+    let alias = fields.choice("inference_profile", &options);
+    match (primary, alias) {
+        (Some(primary), Some(alias)) if primary != alias => {
+            fields.error(
+                Some("inference_profile"),
+                "the same value as `performance_config` (it is an alias of it) or no value",
+                format!("\"{alias}\" while `performance_config` is \"{primary}\""),
+            );
+            None
+        }
+        (primary, alias) => primary.or(alias),
+    }
+}
+
+fn unknown_key_warnings(fields: &Fields<'_>, warnings: &mut Vec<ConfigWarning>) {
+    let performance_absent =
+        !fields.is_present("performance_config") && !fields.is_present("inference_profile");
+    for (key, suggestion) in fields.unknown_keys() {
+        let about_performance =
+            matches!(suggestion, Some("performance_config" | "inference_profile"));
+        let consequence =
+            (about_performance && performance_absent).then_some(PERFORMANCE_CONSEQUENCE);
+        warnings.push(ConfigWarning {
+            location: fields.location().clone(),
+            message: unknown_key_message(key, suggestion, SCENARIO_KEYS, consequence),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+//! Bedrock's error shape: a status, `x-amzn-ErrorType: <Name>:<namespace>`
+//! and a JSON body `{"message": ...}`.
+
+use http::StatusCode;
+
+/// The namespace suffix real Bedrock puts after the error name.
+const ERROR_NAMESPACE: &str = "http://internal.amazon.com/coral/com.amazon.bedrock/";
+
+/// An error answered before the stream starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Modelled error name, such as `ThrottlingException`.
+    pub error_type: &'static str,
+    /// Human-readable message.
+    pub message: String,
+}
+
+impl ApiError {
+    /// 400 ValidationException.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "ValidationException", message)
+    }
+
+    /// 403 AccessDeniedException.
+    pub fn access_denied(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "AccessDeniedException", message)
+    }
+
+    /// 429 ThrottlingException.
+    pub fn throttling(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "ThrottlingException",
+            message,
+        )
+    }
+
+    /// 503 ServiceUnavailableException.
+    pub fn service_unavailable(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailableException",
+            message,
+        )
+    }
+
+    /// 404 UnknownOperationException, for paths that are not ConverseStream.
+    pub fn unknown_operation(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "UnknownOperationException", message)
+    }
+
+    /// 413 ValidationException for a body over the emulator's limit.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "ValidationException",
+            message,
+        )
+    }
+
+    fn new(status: StatusCode, error_type: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error_type,
+            message: message.into(),
+        }
+    }
+
+    /// The `x-amzn-ErrorType` header value.
+    pub fn error_type_header(&self) -> String {
+        format!("{}:{ERROR_NAMESPACE}", self.error_type)
+    }
+
+    /// The JSON body.
+    pub fn body(&self) -> String {
+        serde_json::json!({ "message": self.message }).to_string()
+    }
+}

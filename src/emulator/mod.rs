@@ -1,0 +1,265 @@
+//! A local ConverseStream emulator that speaks Bedrock's wire protocol.
+//!
+//! The real `aws-sdk-bedrockruntime` client (and boto3) can be pointed at
+//! it with an endpoint URL and any credentials. It serves
+//! `POST /model/{modelId}/converse-stream` with event-stream frames timed by
+//! per-model latency profiles, validates requests like Bedrock, injects
+//! faults on request, enforces per-model concurrency quotas, and records a
+//! ground truth of when it actually wrote each response.
+//!
+//! ```no_run
+//! use bedrock_bench::emulator::{Emulator, EmulatorConfig};
+//! let emulator = Emulator::start(EmulatorConfig::default()).expect("binds 127.0.0.1:0");
+//! println!("{}", emulator.base_url());
+//! ```
+
+mod api_error;
+mod body;
+pub mod builtin;
+pub mod eventstream;
+pub mod faults;
+pub mod ground_truth;
+pub mod lateness;
+mod payload;
+pub mod plan;
+pub mod profile;
+pub mod profile_set;
+mod quota;
+pub mod request;
+mod server;
+mod state;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use faults::{Fault, FaultRates};
+pub use ground_truth::GroundTruthRecord;
+pub use lateness::LatenessSummary;
+pub use profile::{LatencyProfile, ModelProfile};
+pub use profile_set::ProfileSet;
+
+use ground_truth::GroundTruthLog;
+use state::Shared;
+
+/// Everything that configures an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind; loopback port 0 by default.
+    pub addr: SocketAddr,
+    /// Multiplies every delay (0.01 makes a one-second answer take 10 ms;
+    /// 0 streams as fast as possible).
+    pub time_scale: f64,
+    /// Seed for every random draw; `None` draws a fresh seed.
+    pub seed: Option<u64>,
+    /// Latency profiles.
+    pub profiles: ProfileSet,
+    /// Serve unknown model ids with the generic profile instead of a
+    /// ValidationException.
+    pub accept_any_model: bool,
+    /// Write one JSON line of ground truth per request to this file.
+    pub ground_truth_file: Option<PathBuf>,
+    /// Keep ground truth in memory for [`Emulator::ground_truth`].
+    pub keep_ground_truth: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Worker threads of the emulator's own runtime.
+    pub worker_threads: usize,
+    /// How long in-flight streams may run on after shutdown starts.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            time_scale: 1.0,
+            seed: None,
+            profiles: ProfileSet::builtin(),
+            accept_any_model: false,
+            ground_truth_file: None,
+            keep_ground_truth: true,
+            max_body_bytes: 20 * 1024 * 1024,
+            worker_threads: 2,
+            shutdown_grace: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The ground-truth file could not be created.
+    #[error("cannot create the ground-truth file {path}: {source}")]
+    GroundTruth {
+        /// The file asked for.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A setting is unusable.
+    #[error("invalid emulator setting: {0}")]
+    Config(String),
+    /// The runtime thread could not start.
+    #[error("cannot start the emulator's runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// A running emulator on its own runtime thread. Dropping it shuts it down.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Bind `config.addr` and serve on a dedicated runtime thread.
+    pub fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        if !(config.time_scale.is_finite() && config.time_scale >= 0.0) {
+            return Err(EmulatorError::Config(format!(
+                "time scale must be a number of at least 0, found {}",
+                config.time_scale
+            )));
+        }
+        let listener =
+            std::net::TcpListener::bind(config.addr).map_err(|source| EmulatorError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let bind_error = |source| EmulatorError::Bind {
+            addr: config.addr,
+            source,
+        };
+        listener.set_nonblocking(true).map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
+        let log = GroundTruthLog::new(
+            config.ground_truth_file.as_deref(),
+            config.keep_ground_truth,
+        )
+        .map_err(|source| EmulatorError::GroundTruth {
+            path: config.ground_truth_file.clone().unwrap_or_default(),
+            source,
+        })?;
+        let shared = Arc::new(Shared::new(
+            config.time_scale,
+            config.accept_any_model,
+            config.max_body_bytes,
+            config.profiles,
+            log,
+            config.seed,
+        ));
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(config.worker_threads.max(1))
+            .thread_name("bedrock-emulator")
+            .enable_all()
+            .build()
+            .map_err(EmulatorError::Runtime)?;
+        let (stop, stop_rx) = watch::channel(false);
+        let serve_shared = Arc::clone(&shared);
+        let grace = config.shutdown_grace;
+        let thread = std::thread::Builder::new()
+            .name("bedrock-emulator-main".into())
+            .spawn(move || {
+                let result = runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener)?;
+                    server::serve(listener, Arc::clone(&serve_shared), stop_rx, grace).await;
+                    Ok::<_, std::io::Error>(serve_shared)
+                });
+                // Dropping the runtime drops every connection still open,
+                // which records their streams as cut; then flush.
+                drop(runtime);
+                if let Ok(shared) = result {
+                    let _ = shared.ground_truth.flush();
+                }
+            })
+            .map_err(EmulatorError::Runtime)?;
+        Ok(Emulator {
+            addr,
+            shared,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, the endpoint URL for clients.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every ground-truth record so far (in completion order).
+    pub fn ground_truth(&self) -> Vec<GroundTruthRecord> {
+        self.shared.ground_truth.records()
+    }
+
+    /// The ground-truth record of one request id, if it has completed.
+    pub fn ground_truth_for(&self, request_id: &str) -> Option<GroundTruthRecord> {
+        self.ground_truth()
+            .into_iter()
+            .find(|r| r.request_id == request_id)
+    }
+
+    /// Lateness of every frame written so far.
+    pub fn lateness(&self) -> LatenessSummary {
+        self.shared.lateness.summary()
+    }
+
+    /// Forget the lateness counted so far (to measure one phase).
+    pub fn reset_lateness(&self) {
+        self.shared.lateness.reset();
+    }
+
+    /// Streams in flight now for a model (matched on its base id).
+    pub fn in_flight(&self, model_id: &str) -> u32 {
+        self.shared
+            .in_flight
+            .current(profile_set::base_model_id(model_id))
+    }
+
+    /// The time scale in use.
+    pub fn time_scale(&self) -> f64 {
+        self.shared.time_scale
+    }
+
+    /// Seconds since the emulator started, on the ground truth's clock.
+    pub fn now_s(&self) -> f64 {
+        self.shared.seconds_since_start(std::time::Instant::now())
+    }
+
+    /// Stop accepting, let in-flight streams finish (within the grace
+    /// period), flush the ground truth and join the runtime thread.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    fn stop_and_join(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}

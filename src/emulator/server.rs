@@ -1,0 +1,261 @@
+//! The HTTP/1.1 server: accept loop, request handling and graceful stop.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use super::api_error::ApiError;
+use super::body::{EventStream, ResponseBody};
+use super::faults::Fault;
+use super::ground_truth::GroundTruthRecord;
+use super::plan::plan;
+use super::profile_set::base_model_id;
+use super::request::{authorize, parse_body, route};
+use super::state::Shared;
+use crate::config::PerformanceConfig;
+
+/// Accept connections until `stop` turns true, then let in-flight streams
+/// finish for at most `grace`.
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+    grace: Duration,
+) {
+    let graceful = GracefulShutdown::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _peer)) = accepted else {
+                    // Out of file descriptors or similar: back off briefly
+                    // rather than spin.
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                };
+                let _ = stream.set_nodelay(true);
+                let shared = Arc::clone(&shared);
+                let service = service_fn(move |request| {
+                    let shared = Arc::clone(&shared);
+                    async move { Ok::<_, Infallible>(handle(shared, request).await) }
+                });
+                let connection = http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), service);
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    // A client that goes away mid-response is its own
+                    // business; the stream's ground truth records it.
+                    let _ = connection.await;
+                });
+            }
+            _ = stop.wait_for(|stop| *stop) => break,
+        }
+    }
+    drop(listener);
+    shared.begin_shutdown();
+    let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+}
+
+/// Answer one request: an event stream, or Bedrock's error shape.
+pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
+    let received = Instant::now();
+    let (mut rng, request_id) = shared.request_rng();
+    let mut record = GroundTruthRecord {
+        request_id: request_id.clone(),
+        model_id: String::new(),
+        requested_performance: None,
+        served_performance: None,
+        http_status: 200,
+        outcome: String::new(),
+        faults: Vec::new(),
+        input_tokens: 0,
+        output_tokens: 0,
+        deltas_written: 0,
+        received_s: shared.seconds_since_start(received),
+        headers_written_s: None,
+        first_delta_written_s: None,
+        last_frame_written_s: None,
+        max_frame_lateness_s: None,
+    };
+    match prepare(&shared, request, received, &mut rng, &mut record).await {
+        Ok(stream) => {
+            let mut response = Response::new(ResponseBody::Stream(Box::new(stream)));
+            let headers = response.headers_mut();
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.amazon.eventstream"),
+            );
+            insert_request_id(headers, &request_id);
+            response
+        }
+        Err((error, delay)) => {
+            if let Some(delay) = delay {
+                tokio::time::sleep_until((received + delay).into()).await;
+            }
+            record.http_status = error.status.as_u16();
+            record.outcome = error.error_type.to_string();
+            record.headers_written_s = Some(shared.seconds_since_start(Instant::now()));
+            shared.ground_truth.push(record);
+            error_response(&error, &request_id)
+        }
+    }
+}
+
+/// An error and, for the faults drawn from a profile, how long after the
+/// request's arrival it is answered.
+type Refusal = (ApiError, Option<Duration>);
+
+async fn prepare(
+    shared: &Arc<Shared>,
+    request: Request<Incoming>,
+    received: Instant,
+    rng: &mut rand::rngs::StdRng,
+    record: &mut GroundTruthRecord,
+) -> Result<EventStream, Refusal> {
+    let immediate = |e: ApiError| (e, None);
+    let model_id = route(request.method(), request.uri().path()).map_err(immediate)?;
+    record.model_id = model_id.clone();
+    authorize(request.headers()).map_err(immediate)?;
+    let model = match shared.profiles.lookup(&model_id) {
+        Some(model) => model,
+        None if shared.accept_any_model => shared.profiles.generic(),
+        None => {
+            return Err(immediate(ApiError::validation(
+                "The provided model identifier is invalid.",
+            )));
+        }
+    };
+    let body = read_body(request, shared.max_body_bytes)
+        .await
+        .map_err(immediate)?;
+    let converse = parse_body(model_id, &body).map_err(immediate)?;
+    record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
+
+    let requested_profile = match (converse.latency, &model.optimized) {
+        (Some(PerformanceConfig::Optimized), Some(optimized)) => optimized,
+        (Some(PerformanceConfig::Optimized), None) => {
+            return Err(immediate(ApiError::validation(format!(
+                "The model {} does not support latency-optimized inference (performanceConfig.latency = optimized). Use standard or another model.",
+                converse.model_id
+            ))));
+        }
+        _ => &model.standard,
+    };
+    let fault_delay = Some(Duration::from_secs_f64(
+        (requested_profile.response_headers_s * shared.time_scale).max(0.0),
+    ));
+    match requested_profile.faults.draw_before_stream(rng) {
+        Some(Fault::ThrottleBeforeStream) => {
+            record
+                .faults
+                .push(Fault::ThrottleBeforeStream.as_str().into());
+            return Err((
+                ApiError::throttling("Too many requests, please wait before trying again."),
+                fault_delay,
+            ));
+        }
+        Some(Fault::ServiceUnavailable) => {
+            record
+                .faults
+                .push(Fault::ServiceUnavailable.as_str().into());
+            return Err((
+                ApiError::service_unavailable(
+                    "The service is temporarily unable to handle the request. Retry your request.",
+                ),
+                fault_delay,
+            ));
+        }
+        _ => {}
+    }
+    let Some(slot) = shared
+        .in_flight
+        .try_acquire(base_model_id(&converse.model_id), model.max_in_flight)
+    else {
+        record.faults.push(Fault::QuotaExceeded.as_str().into());
+        return Err((
+            ApiError::throttling("Too many requests, please wait before trying again."),
+            None,
+        ));
+    };
+
+    let plan = plan(model, &converse, rng);
+    record.input_tokens = plan.input_tokens;
+    record.served_performance = plan.served.map(|s| s.as_str().to_string());
+    record
+        .faults
+        .extend(plan.faults.iter().map(|f| f.as_str().to_string()));
+    let headers_at =
+        received + Duration::from_secs_f64((plan.headers_at_s * shared.time_scale).max(0.0));
+    let stream = EventStream::new(
+        &plan,
+        received,
+        Arc::clone(shared),
+        record.clone(),
+        slot,
+        rng,
+    );
+    tokio::time::sleep_until(headers_at.into()).await;
+    Ok(stream)
+}
+
+async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes, ApiError> {
+    let too_large = |size: String| {
+        ApiError::too_large(format!(
+            "The request body ({size}) exceeds the emulator's limit of {limit} bytes."
+        ))
+    };
+    if let Some(length) = request
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        if length > limit as u64 {
+            return Err(too_large(format!("{length} bytes")));
+        }
+    }
+    match Limited::new(request.into_body(), limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            Err(too_large("more bytes".into()))
+        }
+        Err(error) => Err(ApiError::validation(format!(
+            "The request body could not be read: {error}"
+        ))),
+    }
+}
+
+fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {
+    if let Ok(value) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", value);
+    }
+}
+
+fn error_response(error: &ApiError, request_id: &str) -> Response<ResponseBody> {
+    let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(error.body()))));
+    *response.status_mut() = error.status;
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&error.error_type_header()) {
+        headers.insert("x-amzn-ErrorType", value);
+    }
+    insert_request_id(headers, request_id);
+    if error.status == StatusCode::PAYLOAD_TOO_LARGE {
+        headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}

@@ -1,0 +1,104 @@
+//! State shared by every connection of one emulator.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use super::ground_truth::GroundTruthLog;
+use super::lateness::LatenessHistogram;
+use super::profile_set::ProfileSet;
+use super::quota::InFlight;
+
+/// Everything a request handler needs.
+#[derive(Debug)]
+pub struct Shared {
+    /// The instant ground-truth times count from.
+    pub epoch: Instant,
+    /// Multiplies every delay of every profile.
+    pub time_scale: f64,
+    /// Serve unknown model ids with the generic profile.
+    pub accept_any_model: bool,
+    /// Largest request body accepted, bytes.
+    pub max_body_bytes: usize,
+    /// The latency profiles.
+    pub profiles: ProfileSet,
+    /// Streams in flight per model.
+    pub in_flight: Arc<InFlight>,
+    /// Where ground truth goes.
+    pub ground_truth: GroundTruthLog,
+    /// Frame lateness.
+    pub lateness: LatenessHistogram,
+    rng: Mutex<StdRng>,
+    shutting_down: AtomicBool,
+}
+
+impl Shared {
+    /// New state; `seed` makes every draw repeatable for the same order of
+    /// requests.
+    pub fn new(
+        time_scale: f64,
+        accept_any_model: bool,
+        max_body_bytes: usize,
+        profiles: ProfileSet,
+        ground_truth: GroundTruthLog,
+        seed: Option<u64>,
+    ) -> Self {
+        let rng = match seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => rand::make_rng(),
+        };
+        Shared {
+            epoch: Instant::now(),
+            time_scale,
+            accept_any_model,
+            max_body_bytes,
+            profiles,
+            in_flight: Arc::new(InFlight::default()),
+            ground_truth,
+            lateness: LatenessHistogram::default(),
+            rng: Mutex::new(rng),
+            shutting_down: AtomicBool::new(false),
+        }
+    }
+
+    /// Seconds from the emulator's start to `instant`.
+    pub fn seconds_since_start(&self, instant: Instant) -> f64 {
+        instant.saturating_duration_since(self.epoch).as_secs_f64()
+    }
+
+    /// A generator for one request, seeded from the emulator's generator,
+    /// and the request id drawn from it (UUID version 4 format).
+    pub fn request_rng(&self) -> (StdRng, String) {
+        let seed: u64 = {
+            let mut rng = self.rng.lock().unwrap_or_else(|p| p.into_inner());
+            rng.random()
+        };
+        let mut rng = StdRng::seed_from_u64(seed);
+        let bits: u128 = rng.random();
+        let bits = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
+        let hex = format!("{bits:032x}");
+        let id = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        );
+        (rng, id)
+    }
+
+    /// Mark that the emulator is stopping: streams cut from now on are
+    /// recorded as `shutdown`.
+    pub fn begin_shutdown(&self) {
+        self.shutting_down.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the emulator is stopping.
+    pub fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::SeqCst)
+    }
+}

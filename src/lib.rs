@@ -1,0 +1,13 @@
+//! bedrock-bench: how fast Amazon Bedrock models really stream.
+//!
+//! The library holds the pieces the `bedrock-bench` binary and the
+//! criterion benches are made of: config loading ([`config`]), the SDK
+//! client per target ([`client`]), the timed ConverseStream call
+//! ([`call`]), and a local emulator that speaks Bedrock's wire protocol
+//! ([`emulator`]).
+
+pub mod call;
+pub mod client;
+pub mod config;
+pub mod emulator;
+pub mod tokens;
