@@ -10,4 +10,6 @@ pub mod call;
 pub mod client;
 pub mod config;
 pub mod emulator;
+pub mod export;
+pub mod stats;
 pub mod tokens;
