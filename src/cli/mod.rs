@@ -1,0 +1,30 @@
+//! Argument parsing and dispatch, one file per subcommand.
+
+mod emulator_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// How fast do Amazon Bedrock models really stream? Benchmarks
+/// ConverseStream (TTFT, total latency, OTPS) per model and performance
+/// configuration, against Bedrock or a local emulator.
+#[derive(Debug, Parser)]
+#[command(name = "bedrock-bench", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
+    Emulator(emulator_cmd::EmulatorArgs),
+}
+
+/// Run the chosen subcommand; the exit code says how it went.
+pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Emulator(args) => emulator_cmd::run(args),
+    }
+}
