@@ -11,5 +11,6 @@ pub mod client;
 pub mod config;
 pub mod emulator;
 pub mod export;
+pub mod runner;
 pub mod stats;
 pub mod tokens;

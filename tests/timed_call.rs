@@ -16,8 +16,10 @@ const PROMPT: &str = "Explain the concept of machine learning in simple terms.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instants_are_ordered_and_match_the_ground_truth() {
-    // 20 tokens, one per delta: first at 200 ms, then every 10 ms, end 10 ms later.
-    let profile = fixed_profile(0.2, 100.0, 1, 1000);
+    // 20 tokens, one per delta: first at 200 ms, then every 10 ms, end 10 ms
+    // later; the response head goes out at 50 ms.
+    let mut profile = fixed_profile(0.2, 100.0, 1, 1000);
+    profile.response_headers_s = 0.05;
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
     let clients = clients(&emulator);
     let client = clients.client("us-east-2");
@@ -39,6 +41,12 @@ async fn instants_are_ordered_and_match_the_ground_truth() {
     assert!(record.deltas.windows(2).all(|w| w[0] <= w[1]));
     assert!(*record.deltas.last().expect("deltas") <= end);
     assert_eq!(record.chunk_count(), 20);
+    // send() returns with the response head, well before the first token.
+    let to_response = record.time_to_response().expect("time to response");
+    assert!(
+        (0.05..0.075).contains(&to_response),
+        "time to response {to_response}"
+    );
 
     let truth = ground_truth_for(&emulator, record.request_id.as_deref().expect("request id"));
     let server_ttft = truth.first_delta_written_s.expect("first delta") - truth.received_s;

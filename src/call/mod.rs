@@ -11,6 +11,7 @@ mod record;
 mod spec;
 mod status;
 
+use std::future::Future;
 use std::time::{Instant, SystemTime};
 
 use aws_sdk_bedrockruntime::Client;
@@ -31,6 +32,22 @@ const MAX_RESERVED_DELTAS: usize = 1 << 16;
 /// call's deadline is `spec.timeout` after `t0`; when it passes, the record
 /// ends with [`CallStatus::Timeout`].
 pub async fn timed_converse_stream(client: &Client, spec: &CallSpec) -> CallRecord {
+    timed_converse_stream_cancellable(client, spec, std::future::pending()).await
+}
+
+/// [`timed_converse_stream`], ended early as [`CallStatus::Cancelled`]
+/// (keeping its partial timings) when `cancel` completes. The call's own
+/// futures are always polled first, so cancellation never delays an
+/// instant.
+pub async fn timed_converse_stream_cancellable<C>(
+    client: &Client,
+    spec: &CallSpec,
+    cancel: C,
+) -> CallRecord
+where
+    C: Future<Output = ()>,
+{
+    let mut cancel = std::pin::pin!(cancel);
     let parts = spec.to_request_parts();
     let request = client
         .converse_stream()
@@ -48,9 +65,19 @@ pub async fn timed_converse_stream(client: &Client, spec: &CallSpec) -> CallReco
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();
     let deadline = tokio::time::Instant::from_std(record.t0 + spec.timeout);
-    let sent = tokio::time::timeout_at(deadline, request.send()).await;
+    let sent = tokio::select! {
+        biased;
+        sent = tokio::time::timeout_at(deadline, request.send()) => Some(sent),
+        () = &mut cancel => None,
+    };
     let at = Instant::now();
 
+    let Some(sent) = sent else {
+        record.end_at = Some(at);
+        record.status = CallStatus::Cancelled;
+        record.error_message = Some("cancelled before the response arrived".into());
+        return record;
+    };
     let mut output = match sent {
         Ok(Ok(output)) => {
             record.response_at = Some(at);
@@ -75,8 +102,21 @@ pub async fn timed_converse_stream(client: &Client, spec: &CallSpec) -> CallReco
 
     let mut saw_metadata = false;
     loop {
-        let event = tokio::time::timeout_at(deadline, output.stream.recv()).await;
+        let event = tokio::select! {
+            biased;
+            event = tokio::time::timeout_at(deadline, output.stream.recv()) => Some(event),
+            () = &mut cancel => None,
+        };
         let at = Instant::now();
+        let Some(event) = event else {
+            record.end_at = Some(at);
+            record.status = CallStatus::Cancelled;
+            record.error_message = Some(format!(
+                "cancelled after {} content deltas",
+                record.deltas.len()
+            ));
+            return record;
+        };
         match event {
             Ok(Ok(Some(Event::ContentBlockDelta(_)))) => record.deltas.push(at),
             Ok(Ok(Some(Event::MessageStart(_)))) => record.message_start_at = Some(at),

@@ -12,6 +12,8 @@ pub enum CallStatus {
     Success,
     /// The per-call timeout expired (before the response or mid-stream).
     Timeout,
+    /// The run was interrupted (second Ctrl-C) while the call was in flight.
+    Cancelled,
     /// An error, by type name: a modelled Bedrock error such as
     /// `ThrottlingException` (before or during the stream), or the SDK's
     /// kind of failure (`DispatchFailure`, `ResponseError`...), or
@@ -25,6 +27,7 @@ impl CallStatus {
         match self {
             CallStatus::Success => "Success",
             CallStatus::Timeout => "Timeout",
+            CallStatus::Cancelled => "Cancelled",
             CallStatus::Error(name) => name,
         }
     }
@@ -34,6 +37,7 @@ impl CallStatus {
         match name {
             "Success" => CallStatus::Success,
             "Timeout" => CallStatus::Timeout,
+            "Cancelled" => CallStatus::Cancelled,
             other => CallStatus::Error(other.to_string()),
         }
     }
@@ -163,6 +167,7 @@ mod tests {
         for status in [
             CallStatus::Success,
             CallStatus::Timeout,
+            CallStatus::Cancelled,
             CallStatus::Error("ThrottlingException".into()),
         ] {
             assert_eq!(CallStatus::from_name(status.as_str()), status);

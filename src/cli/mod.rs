@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch, one file per subcommand.
 
 mod emulator_cmd;
+mod run_cmd;
 
 use std::process::ExitCode;
 
@@ -18,6 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the experiment: the Python tool's schedule, one raw CSV per run.
+    Run(run_cmd::RunArgs),
     /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
     Emulator(emulator_cmd::EmulatorArgs),
 }
@@ -25,6 +28,7 @@ enum Command {
 /// Run the chosen subcommand; the exit code says how it went.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Run(args) => run_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
     }
 }

@@ -1,0 +1,262 @@
+//! `bedrock-bench run`: the Python tool's experiment, one raw CSV per run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use bedrock_bench::call::takes_top_k;
+use bedrock_bench::client::{Clients, Target, TargetSettings, choose_target};
+use bedrock_bench::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
+use bedrock_bench::runner::{
+    self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, Schedule, StopSignal,
+    estimated_call_time, human_duration,
+};
+use clap::Args;
+
+/// Options of `bedrock-bench run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenarios, one JSON object per line (the Python tool's format).
+    #[arg(long, value_name = "FILE", default_value = "scenarios_config.jsonl")]
+    scenarios: PathBuf,
+    /// Experiment settings, first line of the file.
+    #[arg(long, value_name = "FILE", default_value = "experiment_config.jsonl")]
+    experiment: PathBuf,
+    /// Where calls go: aws, emulator or auto (AWS when credentials resolve).
+    /// Overrides BEDROCK_BENCH_TARGET and the experiment file.
+    #[arg(long, value_parser = parse_target)]
+    target: Option<TargetChoice>,
+    /// Report root; raw CSVs go to DIR/results/.
+    #[arg(long, value_name = "DIR", default_value = "target-reports")]
+    out: PathBuf,
+    /// Seed of the shuffles; the same seed gives the same order.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Refuse to make more calls than this (retries included).
+    #[arg(long, value_name = "N")]
+    max_calls: Option<u64>,
+    /// Print the schedule and the call count, make no call.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn parse_target(value: &str) -> Result<TargetChoice, String> {
+    value.parse()
+}
+
+/// Exit code of a run stopped by Ctrl-C (128 + SIGINT).
+const INTERRUPTED: u8 = 130;
+
+/// Load, plan, confirm the budget, run, report.
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let (scenarios, experiment) = load_configs(&args)?;
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let choice = choose_target(args.target, experiment.target)?;
+    let mut settings = TargetSettings::new(choice)?;
+    settings.endpoint_url.clone_from(&experiment.endpoint_url);
+    settings.connection = experiment.connection;
+
+    let schedule = Schedule::new(scenarios.len(), &experiment, seed);
+    let options = RunOptions {
+        scenarios,
+        experiment,
+        out_dir: args.out.clone(),
+        seed,
+        max_calls: args.max_calls,
+        backoff: Backoff::default(),
+        progress: ProgressMode::Auto,
+        stop: StopSignal::new(),
+        extra_sinks: Vec::new(),
+    };
+    print_plan(&schedule, &options, choice, settings.emulator.time_scale);
+    runner::check_budget(&schedule, &options)?;
+    if args.dry_run {
+        print!("{}", schedule.describe(&options.scenarios));
+        eprintln!("dry run: no call was made.");
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let clients = Arc::new(
+            Clients::connect(settings)
+                .await
+                .context("preparing the target")?,
+        );
+        let simulated = clients.target() == Target::Emulator;
+        if simulated {
+            eprintln!(
+                "target: the built-in emulator at {}; every number is SIMULATED.",
+                endpoint(&clients)
+            );
+        } else {
+            eprintln!("target: Amazon Bedrock (calls cost money).");
+        }
+        spawn_ctrl_c_handler(options.stop.clone());
+        let outcome = runner::run(clients, options).await;
+        report(outcome, simulated)
+    })
+}
+
+fn endpoint(clients: &Clients) -> String {
+    clients
+        .emulator_handle()
+        .map(|e| e.base_url())
+        .unwrap_or_else(|| "an external endpoint".into())
+}
+
+fn load_configs(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
+    let scenarios = load_scenarios(&args.scenarios);
+    let experiment = load_experiment(&args.experiment);
+    let mut errors = Vec::new();
+    let mut loaded = (None, None);
+    match scenarios {
+        Ok(ok) => {
+            ok.warnings.iter().for_each(|w| eprintln!("{w}"));
+            loaded.0 = Some(ok.value);
+        }
+        Err(e) => errors.push(e.to_string()),
+    }
+    match experiment {
+        Ok(ok) => {
+            ok.warnings.iter().for_each(|w| eprintln!("{w}"));
+            loaded.1 = Some(ok.value);
+        }
+        Err(e) => errors.push(e.to_string()),
+    }
+    match loaded {
+        (Some(scenarios), Some(experiment)) if errors.is_empty() => {
+            warn_about_top_k(&scenarios, &experiment);
+            Ok((scenarios, experiment))
+        }
+        _ => anyhow::bail!(
+            "the configuration has errors; nothing was called:\n{}",
+            errors.join("\n")
+        ),
+    }
+}
+
+fn warn_about_top_k(scenarios: &[Scenario], experiment: &Experiment) {
+    let Some(top_k) = experiment.top_k else {
+        return;
+    };
+    let mut skipped: Vec<&str> = scenarios
+        .iter()
+        .filter(|s| !takes_top_k(&s.model_id))
+        .map(|s| s.model_id.as_str())
+        .collect();
+    skipped.sort_unstable();
+    skipped.dedup();
+    if !skipped.is_empty() {
+        eprintln!(
+            "{}: warning: top_k = {top_k} is not sent to {} (these model families have no top-k); it is sent to Anthropic and Amazon Nova models only.",
+            experiment.source,
+            skipped.join(", ")
+        );
+    }
+}
+
+fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, time_scale: f64) {
+    let e = &options.experiment;
+    let scale = if choice == TargetChoice::Emulator {
+        time_scale
+    } else {
+        1.0
+    };
+    let call_times: Vec<_> = options
+        .scenarios
+        .iter()
+        .map(|s| estimated_call_time(s, scale))
+        .collect();
+    eprintln!(
+        "plan: {} runs x {} scenarios x {} invocations = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations",
+        schedule.runs.len(),
+        options.scenarios.len(),
+        e.invocations_per_scenario,
+        schedule.planned_calls(),
+        schedule.max_calls_with_retries(e.max_retries),
+        e.max_retries,
+        e.num_parallel_invocations,
+        e.sleep_between_invocations
+    );
+    eprintln!(
+        "estimated duration: about {} (from the built-in latency table; real latencies vary)",
+        human_duration(schedule.estimate(&call_times))
+    );
+    if let Some((max, source)) = runner::effective_max_calls(options) {
+        eprintln!("call budget: at most {max} calls ({source}), retries included");
+    }
+    eprintln!(
+        "seed: {} (--seed {} repeats this order); target: {choice}",
+        options.seed, options.seed
+    );
+}
+
+/// First Ctrl-C: no new calls. Second: cancel the calls in flight.
+fn spawn_ctrl_c_handler(stop: StopSignal) {
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if stop.escalate() {
+                eprintln!(
+                    "\ninterrupt again: cancelling the calls in flight (they are recorded as Cancelled)"
+                );
+                break;
+            }
+            eprintln!(
+                "\ninterrupt: no new calls; waiting for the calls in flight. Ctrl-C again cancels them."
+            );
+        }
+    });
+}
+
+fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Result<ExitCode> {
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(RunError::Report { message, summary }) => {
+            print_summary(&summary, simulated);
+            anyhow::bail!("recording failed, so the run stopped: {message}");
+        }
+        Err(other) => return Err(other.into()),
+    };
+    print_summary(&summary, simulated);
+    if summary.interrupted {
+        eprintln!(
+            "interrupted: {} calls were made and every one of them is in the files above.",
+            summary.attempts
+        );
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
+    if summary.budget_exhausted {
+        eprintln!(
+            "stopped: the call budget was used up by retries before the schedule finished ({} of {} planned calls made).",
+            summary.attempts, summary.planned_calls
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_summary(summary: &RunSummary, simulated: bool) {
+    for file in &summary.files {
+        eprintln!("wrote {} ({} rows)", file.path.display(), file.rows);
+    }
+    eprintln!(
+        "{} calls: {} succeeded, {} failed ({} throttled){}",
+        summary.attempts,
+        summary.successes,
+        summary.failures,
+        summary.throttles,
+        if simulated {
+            "; numbers are SIMULATED by the built-in emulator"
+        } else {
+            ""
+        }
+    );
+    if !summary.files.is_empty() {
+        eprintln!("next: bedrock-bench analyze");
+    }
+}

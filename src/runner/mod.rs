@@ -1,0 +1,305 @@
+//! The experiment runner: the Python tool's schedule, with retries, a call
+//! budget, a two-stage stop, and every attempt written to the raw CSV as
+//! it ends.
+//!
+//! ```text
+//! for each of num_runs_per_experiment runs:            (one raw CSV per run)
+//!     shuffle the scenarios (seeded)
+//!     num_parallel_invocations workers take scenarios in that order
+//!         each scenario: invocations_per_scenario calls,
+//!                        sleep_between_invocations seconds apart,
+//!                        retryable failures retried with backoff
+//! ```
+
+mod backoff;
+mod budget;
+mod csv_sink;
+mod progress;
+mod report;
+mod schedule;
+mod stop;
+mod worker;
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
+
+pub use backoff::Backoff;
+pub use budget::CallBudget;
+pub use csv_sink::{CsvSink, RunFile};
+pub use progress::{ProgressMode, ProgressSink};
+pub use report::{ReportSender, Reporter, RunEvent, RunSink};
+pub use schedule::{Schedule, estimated_call_time, human_duration};
+pub use stop::StopSignal;
+
+use crate::call::CallSpec;
+use crate::client::Clients;
+use crate::config::{Experiment, Scenario};
+use crate::export::RowContext;
+use worker::{RunSlot, Shared, Tally};
+
+/// Everything a run needs besides the clients.
+pub struct RunOptions {
+    /// The scenarios, in file order.
+    pub scenarios: Vec<Scenario>,
+    /// The experiment settings.
+    pub experiment: Experiment,
+    /// Report root: raw CSVs go to `<out_dir>/results/`.
+    pub out_dir: PathBuf,
+    /// Seed of the shuffles (and of the retry jitter).
+    pub seed: u64,
+    /// Most calls the run may make (retries included); `None` = the
+    /// experiment file's `max_calls`, if any.
+    pub max_calls: Option<u64>,
+    /// Waits between retries.
+    pub backoff: Backoff,
+    /// Progress display.
+    pub progress: ProgressMode,
+    /// Stop requests (Ctrl-C).
+    pub stop: StopSignal,
+    /// More sinks for the run's events.
+    pub extra_sinks: Vec<Box<dyn RunSink>>,
+}
+
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("scenarios", &self.scenarios.len())
+            .field("out_dir", &self.out_dir)
+            .field("seed", &self.seed)
+            .field("max_calls", &self.max_calls)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a run went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Raw CSVs written, one per run started.
+    pub files: Vec<RunFile>,
+    /// Calls planned (no retries).
+    pub planned_calls: u64,
+    /// Call attempts made.
+    pub attempts: u64,
+    /// Successful attempts.
+    pub successes: u64,
+    /// Failed attempts.
+    pub failures: u64,
+    /// Throttled attempts.
+    pub throttles: u64,
+    /// A stop request ended the run early.
+    pub interrupted: bool,
+    /// The call budget refused a call (retries used it up).
+    pub budget_exhausted: bool,
+}
+
+/// Why a run did not start or could not record.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The plan exceeds the call budget.
+    #[error(
+        "the run would make {planned} calls, more than the maximum of {max} (set by {source_of_max}); raise the maximum or lower num_runs_per_experiment, invocations_per_scenario or the number of scenarios"
+    )]
+    OverBudget {
+        /// Calls planned.
+        planned: u64,
+        /// The maximum.
+        max: u64,
+        /// `--max-calls` or the experiment file.
+        source_of_max: String,
+    },
+    /// A sink (the raw CSV...) failed; the run stopped. Files already
+    /// written keep every row they got.
+    #[error("recording failed, so the run stopped: {message}")]
+    Report {
+        /// The sink's error.
+        message: String,
+        /// What was done before.
+        summary: Box<RunSummary>,
+    },
+    /// The reporter thread could not start.
+    #[error("cannot start the report thread: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The effective call maximum and where it came from.
+pub fn effective_max_calls(options: &RunOptions) -> Option<(u64, String)> {
+    match (options.max_calls, options.experiment.max_calls) {
+        (Some(max), _) => Some((max, "--max-calls".into())),
+        (None, Some(max)) => Some((
+            max,
+            format!("max_calls in {}", options.experiment.source.file),
+        )),
+        (None, None) => None,
+    }
+}
+
+/// Refuse a schedule whose planned calls exceed the maximum.
+pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), RunError> {
+    if let Some((max, source_of_max)) = effective_max_calls(options) {
+        let planned = schedule.planned_calls();
+        if planned > max {
+            return Err(RunError::OverBudget {
+                planned,
+                max,
+                source_of_max,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The row fields a scenario's calls share.
+fn row_template(
+    scenario: &Scenario,
+    spec: &CallSpec,
+    experiment: &Experiment,
+    target: &str,
+) -> RowContext {
+    RowContext {
+        target: target.to_string(),
+        experiment_name: experiment.experiment_name.clone(),
+        scenario: scenario.name.clone(),
+        task_type: scenario.task_type.clone(),
+        model: scenario.model_id.clone(),
+        region: scenario.region.clone(),
+        performance_config: scenario.reported_performance().as_str().to_string(),
+        performance_config_sent: scenario
+            .performance_config
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_default(),
+        max_tokens: spec.max_tokens,
+        temperature: spec.temperature,
+        top_p: spec.top_p,
+        top_k: spec
+            .top_k
+            .filter(|_| crate::call::takes_top_k(&spec.model_id)),
+        ..RowContext::default()
+    }
+}
+
+/// Run the experiment's schedule against `clients`. Checks the budget
+/// first; writes one raw CSV per run under `<out_dir>/results/`.
+pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummary, RunError> {
+    let schedule = Schedule::new(options.scenarios.len(), &options.experiment, options.seed);
+    check_budget(&schedule, &options)?;
+    let max_calls = effective_max_calls(&options).map(|(max, _)| max);
+
+    let (csv, files) = CsvSink::new(options.out_dir.join("results"));
+    let mut sinks: Vec<Box<dyn RunSink>> =
+        vec![Box::new(csv), Box::new(ProgressSink::new(options.progress))];
+    sinks.extend(options.extra_sinks);
+    let reporter = Reporter::start(sinks)?;
+
+    let target = clients.target().as_str();
+    let experiment = &options.experiment;
+    let specs: Vec<CallSpec> = options
+        .scenarios
+        .iter()
+        .map(|s| CallSpec::from_scenario(s, experiment))
+        .collect();
+    let contexts = options
+        .scenarios
+        .iter()
+        .zip(&specs)
+        .map(|(s, spec)| row_template(s, spec, experiment, target))
+        .collect();
+    let shared = Arc::new(Shared {
+        contexts,
+        specs,
+        clients,
+        invocations: experiment.invocations_per_scenario,
+        sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
+        max_retries: experiment.max_retries,
+        backoff: options.backoff,
+        budget: CallBudget::new(max_calls),
+        stop: options.stop.clone(),
+        report: reporter.sender(),
+        tally: Tally::default(),
+        seed: options.seed,
+        scenarios: options.scenarios,
+    });
+
+    shared.report.send(RunEvent::ExperimentStarted {
+        planned_calls: schedule.planned_calls(),
+        runs: schedule.runs.len() as u32,
+    });
+    let mut last_run_id = String::new();
+    for (index, order) in schedule.runs.iter().enumerate() {
+        if shared.stop.is_stopping()
+            || shared.report.failed()
+            || shared.tally.budget_exhausted.load(Ordering::SeqCst)
+        {
+            break;
+        }
+        let run = index as u32 + 1;
+        let run_id = unique_run_id(&last_run_id).await;
+        last_run_id.clone_from(&run_id);
+        shared.report.send(RunEvent::RunStarted {
+            run,
+            run_id: run_id.clone(),
+        });
+        let slot = RunSlot {
+            run,
+            run_id,
+            started: Instant::now(),
+            queue: Arc::new(Mutex::new(order.iter().copied().collect::<VecDeque<_>>())),
+        };
+        let mut workers = JoinSet::new();
+        for worker in 0..experiment.num_parallel_invocations {
+            workers.spawn(worker::work(Arc::clone(&shared), slot.clone(), worker));
+        }
+        while workers.join_next().await.is_some() {}
+        shared.report.send(RunEvent::RunFinished { run });
+    }
+
+    let tally = &shared.tally;
+    let interrupted = shared.stop.is_stopping();
+    let budget_exhausted = tally.budget_exhausted.load(Ordering::SeqCst);
+    let report_failed = shared.report.failed();
+    let counts = (
+        tally.attempts.load(Ordering::SeqCst),
+        tally.successes.load(Ordering::SeqCst),
+        tally.failures.load(Ordering::SeqCst),
+        tally.throttles.load(Ordering::SeqCst),
+    );
+    drop(shared);
+    let finished = reporter.finish();
+    let summary = RunSummary {
+        files: files.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        planned_calls: schedule.planned_calls(),
+        attempts: counts.0,
+        successes: counts.1,
+        failures: counts.2,
+        throttles: counts.3,
+        interrupted,
+        budget_exhausted,
+    };
+    match finished {
+        Err(message) => Err(RunError::Report {
+            message,
+            summary: Box::new(summary),
+        }),
+        Ok(()) if report_failed => Err(RunError::Report {
+            message: "a sink failed".into(),
+            summary: Box::new(summary),
+        }),
+        Ok(()) => Ok(summary),
+    }
+}
+
+/// A run id from the local time, `YYYYmmdd_HHMMSS`, different from the
+/// previous run's (a run of less than a second waits for the next second).
+async fn unique_run_id(previous: &str) -> String {
+    loop {
+        let id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
+        if id != previous {
+            return id;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

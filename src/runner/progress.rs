@@ -1,0 +1,145 @@
+//! Progress on stderr: an indicatif bar on a terminal, plain periodic
+//! lines otherwise (logs, CI).
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::report::{RunEvent, RunSink};
+
+/// How progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressMode {
+    /// A bar when stderr is a terminal, else plain lines.
+    Auto,
+    /// Plain lines every few seconds.
+    Plain,
+    /// Nothing.
+    Off,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    done: u64,
+    total: u64,
+    errors: u64,
+    throttles: u64,
+}
+
+/// The progress sink.
+#[derive(Debug)]
+pub struct ProgressSink {
+    bar: Option<ProgressBar>,
+    counts: Counts,
+    started: Instant,
+    last_line: Instant,
+    interval: Duration,
+    quiet: bool,
+}
+
+impl ProgressSink {
+    /// A sink for `mode`.
+    pub fn new(mode: ProgressMode) -> Self {
+        let use_bar = mode == ProgressMode::Auto && std::io::stderr().is_terminal();
+        let bar = use_bar.then(|| {
+            let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{elapsed_precise} [{wide_bar}] {pos}/{len} calls, {msg}, ETA {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        ProgressSink {
+            bar,
+            counts: Counts::default(),
+            started: Instant::now(),
+            last_line: Instant::now(),
+            interval: Duration::from_secs(10),
+            quiet: mode == ProgressMode::Off,
+        }
+    }
+
+    fn message(&self) -> String {
+        format!(
+            "{} errors ({} throttled)",
+            self.counts.errors, self.counts.throttles
+        )
+    }
+
+    fn plain_line(&mut self, force: bool) {
+        if self.quiet || self.bar.is_some() {
+            return;
+        }
+        if force || self.last_line.elapsed() >= self.interval {
+            self.last_line = Instant::now();
+            eprintln!(
+                "[{:>7.1} s] {}/{} calls done, {}",
+                self.started.elapsed().as_secs_f64(),
+                self.counts.done,
+                self.counts.total,
+                self.message()
+            );
+        }
+    }
+}
+
+impl RunSink for ProgressSink {
+    fn event(&mut self, event: &RunEvent) -> Result<(), String> {
+        match event {
+            RunEvent::ExperimentStarted { planned_calls, .. } => {
+                self.counts.total = *planned_calls;
+                self.started = Instant::now();
+                if let Some(bar) = &self.bar {
+                    bar.set_length(*planned_calls);
+                    bar.set_message(self.message());
+                }
+            }
+            RunEvent::RetryScheduled => {
+                self.counts.total += 1;
+                if let Some(bar) = &self.bar {
+                    bar.set_length(self.counts.total);
+                }
+            }
+            RunEvent::CallFinished(row) => {
+                self.counts.done += 1;
+                if row.api_call_status != "Success" {
+                    self.counts.errors += 1;
+                }
+                if row.api_call_status == "ThrottlingException" {
+                    self.counts.throttles += 1;
+                }
+                if let Some(bar) = &self.bar {
+                    bar.set_position(self.counts.done);
+                    bar.set_message(self.message());
+                }
+                self.plain_line(false);
+            }
+            RunEvent::Stopping { cancelled } => {
+                let text = if *cancelled {
+                    "cancelling the calls in flight"
+                } else {
+                    "stopping: no new calls; waiting for the calls in flight (Ctrl-C again cancels them)"
+                };
+                match &self.bar {
+                    Some(bar) => bar.println(text),
+                    None if !self.quiet => eprintln!("{text}"),
+                    None => {}
+                }
+            }
+            RunEvent::RunStarted { .. } | RunEvent::RunFinished { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), String> {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        self.plain_line(true);
+        Ok(())
+    }
+}
