@@ -116,14 +116,14 @@ pub fn choose_target(
     if let Some(choice) = cli {
         return Ok(choice);
     }
-    if let Ok(value) = std::env::var(TARGET_ENV) {
-        if !value.trim().is_empty() {
-            return value.trim().parse().map_err(|expected| ClientError::Env {
-                name: TARGET_ENV,
-                value,
-                expected,
-            });
-        }
+    if let Ok(value) = std::env::var(TARGET_ENV)
+        && !value.trim().is_empty()
+    {
+        return value.trim().parse().map_err(|expected| ClientError::Env {
+            name: TARGET_ENV,
+            value,
+            expected,
+        });
     }
     Ok(file.unwrap_or(TargetChoice::Auto))
 }

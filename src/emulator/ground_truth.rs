@@ -72,19 +72,19 @@ impl GroundTruthLog {
 
     /// Record one request.
     pub fn push(&self, record: GroundTruthRecord) {
-        if let Ok(mut file) = self.file.lock() {
-            if let Some(writer) = file.as_mut() {
-                // A failing ground-truth file must not break the stream being
-                // served; the error shows as a missing line and in flush().
-                if let Ok(line) = serde_json::to_string(&record) {
-                    let _ = writeln!(writer, "{line}").and_then(|()| writer.flush());
-                }
+        if let Ok(mut file) = self.file.lock()
+            && let Some(writer) = file.as_mut()
+        {
+            // A failing ground-truth file must not break the stream being
+            // served; the error shows as a missing line and in flush().
+            if let Ok(line) = serde_json::to_string(&record) {
+                let _ = writeln!(writer, "{line}").and_then(|()| writer.flush());
             }
         }
-        if let Some(memory) = &self.memory {
-            if let Ok(mut memory) = memory.lock() {
-                memory.push(record);
-            }
+        if let Some(memory) = &self.memory
+            && let Ok(mut memory) = memory.lock()
+        {
+            memory.push(record);
         }
     }
 

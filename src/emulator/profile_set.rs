@@ -41,10 +41,10 @@ pub fn base_model_id(model_id: &str) -> &str {
         model_id
     };
     for prefix in GEO_PREFIXES {
-        if let Some(rest) = id.strip_prefix(prefix) {
-            if rest.contains('.') {
-                return rest;
-            }
+        if let Some(rest) = id.strip_prefix(prefix)
+            && rest.contains('.')
+        {
+            return rest;
         }
     }
     id

@@ -220,10 +220,9 @@ async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes, Ap
         .get(http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
+        && length > limit as u64
     {
-        if length > limit as u64 {
-            return Err(too_large(format!("{length} bytes")));
-        }
+        return Err(too_large(format!("{length} bytes")));
     }
     match Limited::new(request.into_body(), limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
