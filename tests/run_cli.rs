@@ -1,0 +1,284 @@
+//! `bedrock-bench run` as a process: dry runs, bad configs, the AWS target
+//! through `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`, and a SIGKILL mid-run.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bb-runcli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn write_configs(dir: &Path, experiment: &str) -> (PathBuf, PathBuf) {
+    let scenarios = dir.join("scenarios.jsonl");
+    let mut text = String::new();
+    for (model, perf) in [
+        ("us.amazon.nova-pro-v1:0", "optimized"),
+        ("us.amazon.nova-pro-v1:0", "standard"),
+        ("us.meta.llama3-1-70b-instruct-v1:0", "optimized"),
+        ("us.meta.llama3-1-70b-instruct-v1:0", "standard"),
+    ] {
+        text.push_str(&format!(
+            "{{\"text_prompt\": \"Explain machine learning.\", \"expected_output_tokens\": 5, \"model_id\": \"{model}\", \"region\": \"us-east-2\", \"performance_config\": \"{perf}\"}}\n"
+        ));
+    }
+    std::fs::write(&scenarios, text).expect("write scenarios");
+    let experiment_path = dir.join("experiment.jsonl");
+    std::fs::write(&experiment_path, experiment).expect("write experiment");
+    (scenarios, experiment_path)
+}
+
+/// A command with no way to find real AWS credentials or the network.
+fn isolated<'a>(command: &'a mut Command, dir: &Path) -> &'a mut Command {
+    command
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
+        .env_remove("BEDROCK_BENCH_TARGET")
+        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+/// Start `bedrock-bench emulator` and read its base URL.
+fn start_emulator_process(dir: &Path, ground_truth: &Path) -> (Child, String) {
+    let profiles = dir.join("profiles.json");
+    std::fs::write(
+        &profiles,
+        r#"{"all": {"standard": {"ttft_p50_s": 0.03, "ttft_p90_s": 0.03, "tokens_per_s": 500, "decode_jitter": 0},
+                    "optimized": {"ttft_p50_s": 0.02, "ttft_p90_s": 0.02, "tokens_per_s": 800, "decode_jitter": 0}}}"#,
+    )
+    .expect("write profiles");
+    let mut child = Command::new(BIN)
+        .args(["emulator", "--seed", "1", "--profiles"])
+        .arg(&profiles)
+        .arg("--ground-truth")
+        .arg(ground_truth)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("emulator starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("base URL line");
+    let url = line.trim().to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "first line is the base URL: {url:?}"
+    );
+    (child, url)
+}
+
+fn stop(mut child: Child) {
+    // SAFETY: kill(2) on our own child's pid; no memory is involved.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let _ = child.wait();
+}
+
+#[test]
+fn a_dry_run_prints_the_schedule_and_calls_nothing() {
+    let dir = temp_dir("dry");
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"invocations_per_scenario": 3, "num_parallel_invocations": 2, "num_runs_per_experiment": 2, "sleep_between_invocations": 1}"#,
+    );
+    let out = dir.join("out");
+    let output = isolated(&mut Command::new(BIN), &dir)
+        .args(["run", "--dry-run", "--target", "emulator", "--seed", "4"])
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("= 24 calls"), "{stderr}");
+    assert!(stderr.contains("estimated duration"), "{stderr}");
+    assert!(
+        stdout.contains("run 1 of 2") && stdout.contains("run 2 of 2"),
+        "{stdout}"
+    );
+    assert!(!out.exists(), "a dry run writes nothing");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_bad_config_is_refused_before_any_call() {
+    let dir = temp_dir("bad");
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"invocations_per_scenario": -2, "num_parallel_invocations": 2}"#,
+    );
+    let out = dir.join("out");
+    let output = isolated(&mut Command::new(BIN), &dir)
+        .args(["run", "--target", "emulator"])
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("experiment.jsonl:1") && stderr.contains("invocations_per_scenario"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("-2"), "{stderr}");
+    assert!(!out.exists(), "nothing was written");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_budget_refuses_an_oversized_run() {
+    let dir = temp_dir("budget");
+    let (scenarios, experiment) =
+        write_configs(&dir, r#"{"invocations_per_scenario": 10, "max_calls": 39}"#);
+    let output = isolated(&mut Command::new(BIN), &dir)
+        .args(["run", "--target", "emulator"])
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(dir.join("out"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("40 calls") && stderr.contains("maximum of 39"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Rows of a raw CSV; panics on any malformed line.
+fn csv_request_ids(path: &Path) -> Vec<String> {
+    let mut reader = csv::Reader::from_path(path).expect("opens");
+    let headers = reader.headers().expect("header").clone();
+    let id_column = headers
+        .iter()
+        .position(|h| h == "request_id")
+        .expect("request_id column");
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("every line is a complete row");
+            assert_eq!(record.len(), headers.len(), "complete row");
+            record[id_column].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
+    let dir = temp_dir("kill");
+    let ground_truth = dir.join("ground_truth.jsonl");
+    let (emulator, url) = start_emulator_process(&dir, &ground_truth);
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"invocations_per_scenario": 200, "num_parallel_invocations": 4, "sleep_between_invocations": 0}"#,
+    );
+    let out = dir.join("out");
+    // The aws target, pointed at the emulator by the SDK's own variable.
+    let mut run = isolated(&mut Command::new(BIN), &dir)
+        .args(["run", "--target", "aws"])
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
+        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run starts");
+
+    let results = out.join("results");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let csv_path = loop {
+        assert!(
+            Instant::now() < deadline,
+            "the run wrote no rows within 30 s"
+        );
+        let file = std::fs::read_dir(&results)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(|entry| entry.ok())
+            .map(|entry| entry.path());
+        if let Some(path) = file {
+            let lines = std::fs::read_to_string(&path)
+                .map(|t| t.lines().count())
+                .unwrap_or(0);
+            if lines > 40 {
+                break path;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    run.kill().expect("SIGKILL");
+    let status = run.wait().expect("reaped");
+    assert!(!status.success(), "the run was killed");
+    // Let the emulator finish any stream the dead client left, then stop it.
+    std::thread::sleep(Duration::from_millis(300));
+    stop(emulator);
+
+    let in_csv: Vec<String> = csv_request_ids(&csv_path);
+    assert!(in_csv.len() > 40);
+    let truth = std::fs::read_to_string(&ground_truth).expect("ground truth");
+    let completed: Vec<(String, String)> = truth
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).expect("ground truth line");
+            (
+                value["request_id"].as_str().unwrap_or("").to_string(),
+                value["outcome"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let server_ids: HashSet<&str> = completed.iter().map(|(id, _)| id.as_str()).collect();
+    assert!(
+        in_csv.iter().all(|id| server_ids.contains(id.as_str())),
+        "every row is a real call"
+    );
+    let rows: HashSet<&str> = in_csv.iter().map(String::as_str).collect();
+    let missing = completed
+        .iter()
+        .filter(|(id, outcome)| outcome == "complete" && !rows.contains(id.as_str()))
+        .count();
+    // At most the four calls in flight at the kill were served completely
+    // but not yet recorded by the client.
+    assert!(
+        missing <= 4,
+        "{missing} completed calls are missing from the CSV"
+    );
+    let text = std::fs::read_to_string(&csv_path).expect("csv");
+    assert!(text.ends_with('\n'), "the file ends on a complete row");
+    let _ = std::fs::remove_dir_all(dir);
+}
