@@ -6,11 +6,14 @@
 //! ([`call`]), and a local emulator that speaks Bedrock's wire protocol
 //! ([`emulator`]).
 
+pub mod bench;
 pub mod call;
 pub mod client;
 pub mod config;
 pub mod emulator;
 pub mod export;
+pub mod fonts;
+pub mod measurement;
 pub mod runner;
 pub mod stats;
 pub mod tokens;

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::call::CallRecord;
+use crate::call::{CallRecord, CallSpec, takes_top_k};
+use crate::config::{Experiment, Scenario};
 use crate::stats::percentile;
 
 /// The Python tool's raw columns, in its order.
@@ -163,6 +164,36 @@ pub struct RowContext {
     pub start_offset_s: Option<f64>,
     /// Wait beyond the schedule, seconds.
     pub queue_delay_s: Option<f64>,
+}
+
+impl RowContext {
+    /// The fields every call of `scenario` shares; run, invocation and
+    /// attempt fields are left for the caller.
+    pub fn for_scenario(
+        scenario: &Scenario,
+        spec: &CallSpec,
+        experiment: &Experiment,
+        target: &str,
+    ) -> RowContext {
+        RowContext {
+            target: target.to_string(),
+            experiment_name: experiment.experiment_name.clone(),
+            scenario: scenario.name.clone(),
+            task_type: scenario.task_type.clone(),
+            model: scenario.model_id.clone(),
+            region: scenario.region.clone(),
+            performance_config: scenario.reported_performance().as_str().to_string(),
+            performance_config_sent: scenario
+                .performance_config
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            max_tokens: spec.max_tokens,
+            temperature: spec.temperature,
+            top_p: spec.top_p,
+            top_k: spec.top_k.filter(|_| takes_top_k(&spec.model_id)),
+            ..RowContext::default()
+        }
+    }
 }
 
 /// Round to microseconds (the precision of every time column).

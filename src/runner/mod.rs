@@ -153,35 +153,6 @@ pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), Run
     Ok(())
 }
 
-/// The row fields a scenario's calls share.
-fn row_template(
-    scenario: &Scenario,
-    spec: &CallSpec,
-    experiment: &Experiment,
-    target: &str,
-) -> RowContext {
-    RowContext {
-        target: target.to_string(),
-        experiment_name: experiment.experiment_name.clone(),
-        scenario: scenario.name.clone(),
-        task_type: scenario.task_type.clone(),
-        model: scenario.model_id.clone(),
-        region: scenario.region.clone(),
-        performance_config: scenario.reported_performance().as_str().to_string(),
-        performance_config_sent: scenario
-            .performance_config
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_default(),
-        max_tokens: spec.max_tokens,
-        temperature: spec.temperature,
-        top_p: spec.top_p,
-        top_k: spec
-            .top_k
-            .filter(|_| crate::call::takes_top_k(&spec.model_id)),
-        ..RowContext::default()
-    }
-}
-
 /// Run the experiment's schedule against `clients`. Checks the budget
 /// first; writes one raw CSV per run under `<out_dir>/results/`.
 pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummary, RunError> {
@@ -206,7 +177,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         .scenarios
         .iter()
         .zip(&specs)
-        .map(|(s, spec)| row_template(s, spec, experiment, target))
+        .map(|(s, spec)| RowContext::for_scenario(s, spec, experiment, target))
         .collect();
     let shared = Arc::new(Shared {
         contexts,

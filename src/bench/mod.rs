@@ -1,0 +1,364 @@
+//! `cargo bench`: criterion benchmarks of TTFT, total latency and OTPS for
+//! every scenario of `scenarios_config.jsonl`.
+//!
+//! One set of calls feeds all three measurements. For each scenario the
+//! harness makes one warm-up call and one call per sample (sample size =
+//! `invocations_per_scenario`, at least criterion's minimum of 10), writes
+//! every attempt to the raw CSV, then hands the recorded values to three
+//! criterion groups (TTFT, total latency, OTPS) that analyze them. So a
+//! scenario costs `sample size + 1` calls (plus retries of throttled
+//! calls), never three times that.
+
+mod args;
+mod collect;
+mod plan;
+mod quiet_stderr;
+mod replay;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkId, Criterion, SamplingMode};
+
+pub use args::{BenchArgs, BenchMode};
+pub use collect::{CollectError, Collection, collect};
+pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
+pub use quiet_stderr::QuietStderr;
+pub use replay::Replay;
+
+use crate::call::{CallRecord, CallSpec};
+use crate::client::{Clients, Target, TargetSettings, choose_target};
+use crate::config::{Experiment, Scenario, load_experiment, load_scenarios};
+use crate::export::{RawCsvWriter, RowContext};
+use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
+use crate::runner::{Backoff, CallBudget};
+
+/// criterion's minimum sample size.
+pub const MIN_SAMPLES: usize = 10;
+/// Relative change below which criterion reports "no change": network
+/// latency moves by a few percent from hour to hour on its own.
+pub const NOISE_THRESHOLD: f64 = 0.05;
+/// Significance level of criterion's change test: with few, noisy samples,
+/// 1% keeps false "regressed" verdicts rare.
+pub const SIGNIFICANCE_LEVEL: f64 = 0.01;
+
+/// Where the files are, relative to the repository root (cargo runs
+/// benches there).
+#[derive(Debug, Clone)]
+pub struct BenchPaths {
+    /// The scenarios file.
+    pub scenarios: PathBuf,
+    /// The experiment file.
+    pub experiment: PathBuf,
+    /// The report root (`target-reports`).
+    pub reports: PathBuf,
+}
+
+impl Default for BenchPaths {
+    fn default() -> Self {
+        BenchPaths {
+            scenarios: PathBuf::from("scenarios_config.jsonl"),
+            experiment: PathBuf::from("experiment_config.jsonl"),
+            reports: PathBuf::from("target-reports"),
+        }
+    }
+}
+
+/// The whole `cargo bench` program; `benches/converse_stream.rs` calls it.
+pub fn main() -> ExitCode {
+    crate::fonts::register();
+    let quiet = QuietStderr::install();
+    let code = match run(&BenchPaths::default(), std::env::args().skip(1)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    };
+    drop(quiet);
+    code
+}
+
+/// Samples per benchmark for an experiment, and a note when criterion's
+/// minimum raised it.
+pub fn sample_size(experiment: &Experiment) -> (usize, Option<String>) {
+    let asked = experiment.invocations_per_scenario as usize;
+    if asked < MIN_SAMPLES {
+        let note = format!(
+            "note: invocations_per_scenario = {asked} in {}, but criterion needs at least {MIN_SAMPLES} samples: using {MIN_SAMPLES}",
+            experiment.source.file
+        );
+        (MIN_SAMPLES, Some(note))
+    } else {
+        (asked, None)
+    }
+}
+
+/// Calls per scenario: the samples plus one warm-up (one call in `--test`).
+pub fn calls_per_scenario(samples: usize, mode: BenchMode) -> usize {
+    match mode {
+        BenchMode::Measure => samples + 1,
+        BenchMode::Test => 1,
+        BenchMode::List => 0,
+    }
+}
+
+fn load(paths: &BenchPaths) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
+    let scenarios = load_scenarios(&paths.scenarios).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let experiment = load_experiment(&paths.experiment).map_err(|e| anyhow::anyhow!("{e}"))?;
+    for warning in scenarios.warnings.iter().chain(&experiment.warnings) {
+        eprintln!("{warning}");
+    }
+    Ok((scenarios.value, experiment.value))
+}
+
+fn selected(args: &BenchArgs, group: &BenchGroup, member: &BenchMember) -> anyhow::Result<bool> {
+    let Some(filter) = &args.filter else {
+        return Ok(true);
+    };
+    let regex =
+        regex::Regex::new(filter).with_context(|| format!("the benchmark filter {filter:?}"))?;
+    Ok([Ttft::NAME, TotalLatency::NAME, Otps::NAME]
+        .iter()
+        .any(|metric| {
+            let id = benchmark_id(group, metric, member);
+            if args.exact {
+                id == *filter
+            } else {
+                regex.is_match(&id)
+            }
+        }))
+}
+
+/// Run the benchmarks with criterion's arguments `cli_args`.
+pub fn run(
+    paths: &BenchPaths,
+    cli_args: impl IntoIterator<Item = String>,
+) -> anyhow::Result<ExitCode> {
+    let args = args::parse(cli_args).map_err(anyhow::Error::msg)?;
+    let (scenarios, experiment) = load(paths)?;
+    let (samples, note) = sample_size(&experiment);
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    let groups = groups(&scenarios);
+    let mut wanted = vec![false; scenarios.len()];
+    for group in &groups {
+        for member in &group.members {
+            wanted[member.scenario] = selected(&args, group, member)?;
+        }
+    }
+    let per_scenario = calls_per_scenario(samples, args.mode);
+    let planned = (wanted.iter().filter(|w| **w).count() * per_scenario) as u64;
+    if let Some(max) = experiment.max_calls
+        && planned > max
+    {
+        anyhow::bail!(
+            "cargo bench would make {planned} calls ({per_scenario} per scenario), more than max_calls = {max} in {}; raise it, lower invocations_per_scenario, or filter benchmarks (cargo bench -- <filter>)",
+            experiment.source.file
+        );
+    }
+    if args.mode == BenchMode::List {
+        list(&groups, &wanted);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let mut settings = TargetSettings::new(choose_target(None, experiment.target)?)?;
+    settings.endpoint_url.clone_from(&experiment.endpoint_url);
+    settings.connection = experiment.connection;
+    let clients = runtime
+        .block_on(Clients::connect(settings))
+        .context("preparing the target")?;
+    let simulated = clients.target() == Target::Emulator;
+    announce(
+        &scenarios,
+        &wanted,
+        samples,
+        per_scenario,
+        planned,
+        &clients,
+        simulated,
+    );
+
+    let run_id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
+    let mut writer =
+        RawCsvWriter::create(&paths.reports.join("results"), &run_id).with_context(|| {
+            format!(
+                "creating the raw CSV in {}",
+                paths.reports.join("results").display()
+            )
+        })?;
+    let budget = CallBudget::new(experiment.max_calls);
+    let started = Instant::now();
+    let mut records: Vec<Vec<CallRecord>> = vec![Vec::new(); scenarios.len()];
+    let mut failures = Vec::new();
+    let mut criteria = Criteria::new(samples);
+    for group in &groups {
+        for member in group.members.iter().filter(|m| wanted[m.scenario]) {
+            let scenario = &scenarios[member.scenario];
+            let spec = CallSpec::from_scenario(scenario, &experiment);
+            let mut context =
+                RowContext::for_scenario(scenario, &spec, &experiment, clients.target().as_str());
+            context.run_id.clone_from(&run_id);
+            context.run_count = 1;
+            let job = Collection {
+                clients: &clients,
+                spec: &spec,
+                region: &scenario.region,
+                context,
+                scenario_index: member.scenario,
+                calls: per_scenario,
+                warm_up: args.mode == BenchMode::Measure,
+                sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
+                max_retries: experiment.max_retries,
+                backoff: Backoff::default(),
+            };
+            match runtime.block_on(collect(&job, &budget, &mut writer, started)) {
+                Ok(made) => records[member.scenario] = made,
+                Err(error) => {
+                    eprintln!(
+                        "error: {}/{}: not measured: {error}",
+                        group.id, member.label
+                    );
+                    failures.push(format!("{}/{}", group.id, member.label));
+                }
+            }
+        }
+        criteria.bench_group(group, &records, samples);
+    }
+    let raw = writer.finish().context("finishing the raw CSV")?;
+    criteria.final_summary();
+    eprintln!("raw CSV: {} ({} calls)", raw.display(), budget.used());
+    if simulated {
+        eprintln!(
+            "*** These numbers were SIMULATED by the built-in emulator, not measured on Amazon Bedrock. ***"
+        );
+    }
+    if !failures.is_empty() {
+        eprintln!(
+            "{} benchmark(s) could not be measured: {}",
+            failures.len(),
+            failures.join(", ")
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn announce(
+    scenarios: &[Scenario],
+    wanted: &[bool],
+    samples: usize,
+    per_scenario: usize,
+    planned: u64,
+    clients: &Clients,
+    simulated: bool,
+) {
+    let count = wanted.iter().filter(|w| **w).count();
+    eprintln!(
+        "bedrock-bench: {count} of {} scenarios x {per_scenario} calls ({samples} samples + 1 warm-up) = {planned} calls against {}",
+        scenarios.len(),
+        match clients.emulator_handle() {
+            Some(emulator) => format!(
+                "the built-in emulator at {} (time scale {})",
+                emulator.base_url(),
+                emulator.time_scale()
+            ),
+            None if simulated => "an emulator".to_string(),
+            None => "Amazon Bedrock (calls cost money)".to_string(),
+        }
+    );
+    if simulated {
+        eprintln!(
+            "*** SIMULATED: no AWS call is made; the latencies come from the emulator's profiles. ***"
+        );
+    }
+}
+
+/// The three criterion instances, one per measurement.
+struct Criteria {
+    ttft: Criterion<Ttft>,
+    total: Criterion<TotalLatency>,
+    otps: Criterion<Otps>,
+}
+
+fn configure<M: Measurement>(criterion: Criterion<M>, samples: usize) -> Criterion<M> {
+    criterion
+        .sample_size(samples)
+        .warm_up_time(Duration::from_nanos(1))
+        .measurement_time(Duration::from_nanos(1))
+        .noise_threshold(NOISE_THRESHOLD)
+        .significance_level(SIGNIFICANCE_LEVEL)
+        .configure_from_args()
+}
+
+impl Criteria {
+    fn new(samples: usize) -> Self {
+        Criteria {
+            ttft: configure(Criterion::default().with_measurement(Ttft), samples),
+            total: configure(Criterion::default().with_measurement(TotalLatency), samples),
+            otps: configure(Criterion::default().with_measurement(Otps), samples),
+        }
+    }
+
+    fn bench_group(&mut self, group: &BenchGroup, records: &[Vec<CallRecord>], samples: usize) {
+        bench_metric(&mut self.ttft, group, records, samples);
+        bench_metric(&mut self.total, group, records, samples);
+        bench_metric(&mut self.otps, group, records, samples);
+    }
+
+    fn final_summary(&self) {
+        self.ttft.final_summary();
+    }
+}
+
+fn bench_metric<M: CallMetric>(
+    criterion: &mut Criterion<M>,
+    group: &BenchGroup,
+    records: &[Vec<CallRecord>],
+    samples: usize,
+) {
+    let measured: Vec<&BenchMember> = group
+        .members
+        .iter()
+        .filter(|m| !records[m.scenario].is_empty())
+        .collect();
+    if measured.is_empty() {
+        return;
+    }
+    let mut bench_group = criterion.benchmark_group(&group.id);
+    bench_group
+        .sample_size(samples)
+        .sampling_mode(SamplingMode::Flat)
+        .warm_up_time(Duration::from_nanos(1))
+        .measurement_time(Duration::from_nanos(1));
+    for member in measured {
+        let values: Vec<Duration> = records[member.scenario]
+            .iter()
+            .filter_map(M::value)
+            .collect();
+        let mut replay = Replay::new(benchmark_id(group, M::NAME, member), values);
+        bench_group.bench_function(BenchmarkId::new(M::NAME, &member.label), |b| {
+            replay.routine(b)
+        });
+    }
+    bench_group.finish();
+}
+
+/// `--list`: name every selected benchmark, the way criterion lists them.
+fn list(groups: &[BenchGroup], wanted: &[bool]) {
+    for group in groups {
+        for metric in [Ttft::NAME, TotalLatency::NAME, Otps::NAME] {
+            for member in group.members.iter().filter(|m| wanted[m.scenario]) {
+                println!("{}: benchmark", benchmark_id(group, metric, member));
+            }
+        }
+    }
+}
