@@ -24,12 +24,14 @@ use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
 use crate::config::{ConnectionMode, TargetChoice};
-use crate::emulator::{Emulator, EmulatorConfig, EmulatorError};
+use crate::emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
 
 /// Environment variable that picks the target (`aws`, `emulator`, `auto`).
 pub const TARGET_ENV: &str = "BEDROCK_BENCH_TARGET";
 /// Environment variable with the emulator's time scale (default 1).
 pub const TIME_SCALE_ENV: &str = "BEDROCK_BENCH_TIME_SCALE";
+/// Environment variable naming a profile override file for the emulator.
+pub const EMULATOR_PROFILES_ENV: &str = "BEDROCK_BENCH_EMULATOR_PROFILES";
 /// How long `auto` waits for the credential chain before choosing the
 /// emulator.
 const CREDENTIAL_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -56,7 +58,8 @@ impl Target {
 /// Why no client could be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    /// `BEDROCK_BENCH_TARGET` or `BEDROCK_BENCH_TIME_SCALE` holds an unusable value.
+    /// `BEDROCK_BENCH_TARGET`, `BEDROCK_BENCH_TIME_SCALE` or
+    /// `BEDROCK_BENCH_EMULATOR_PROFILES` holds an unusable value.
     #[error("environment variable {name}={value:?}: {expected}")]
     Env {
         /// The variable.
@@ -93,7 +96,9 @@ pub struct TargetSettings {
 
 impl TargetSettings {
     /// Settings for `choice` with warm connections and an emulator whose
-    /// time scale comes from `BEDROCK_BENCH_TIME_SCALE` (default 1).
+    /// time scale comes from `BEDROCK_BENCH_TIME_SCALE` (default 1) and
+    /// whose profiles come from the file named by
+    /// `BEDROCK_BENCH_EMULATOR_PROFILES` (default: built in).
     pub fn new(choice: TargetChoice) -> Result<Self, ClientError> {
         Ok(TargetSettings {
             choice,
@@ -101,6 +106,7 @@ impl TargetSettings {
             connection: ConnectionMode::Warm,
             emulator: EmulatorConfig {
                 time_scale: time_scale_from_env()?,
+                profiles: profiles_from_env()?,
                 ..EmulatorConfig::default()
             },
         })
@@ -126,6 +132,23 @@ pub fn choose_target(
         });
     }
     Ok(file.unwrap_or(TargetChoice::Auto))
+}
+
+/// The emulator's profiles: the built-in table with the overrides of the
+/// file named by `BEDROCK_BENCH_EMULATOR_PROFILES`, if set.
+pub fn profiles_from_env() -> Result<ProfileSet, ClientError> {
+    match std::env::var(EMULATOR_PROFILES_ENV) {
+        Ok(path) if !path.trim().is_empty() => {
+            ProfileSet::from_override_file(std::path::Path::new(path.trim())).map_err(|expected| {
+                ClientError::Env {
+                    name: EMULATOR_PROFILES_ENV,
+                    value: path,
+                    expected,
+                }
+            })
+        }
+        _ => Ok(ProfileSet::builtin()),
+    }
 }
 
 /// The emulator time scale from `BEDROCK_BENCH_TIME_SCALE`, default 1.

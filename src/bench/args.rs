@@ -12,6 +12,10 @@ pub struct BenchArgs {
     pub exact: bool,
     /// Measure, test or list.
     pub mode: BenchMode,
+    /// `--save-baseline NAME`.
+    pub save_baseline: Option<String>,
+    /// `--baseline NAME` (strict) or `--baseline-lenient NAME`.
+    pub baseline: Option<(String, bool)>,
 }
 
 /// criterion's modes that matter here.
@@ -69,6 +73,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<BenchArgs, String
         filter: None,
         exact: false,
         mode: BenchMode::Measure,
+        save_baseline: None,
+        baseline: None,
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -83,8 +89,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<BenchArgs, String
             "--list" => parsed.mode = BenchMode::List,
             "--exact" => parsed.exact = true,
             _ if VALUE_OPTIONS.contains(&name.as_str()) => {
-                if !arg.contains('=') {
-                    args.next();
+                let value = match arg.split_once('=') {
+                    Some((_, value)) => Some(value.to_string()),
+                    None => args.next(),
+                };
+                match (name.as_str(), value) {
+                    ("-s" | "--save-baseline", Some(value)) => parsed.save_baseline = Some(value),
+                    ("-b" | "--baseline", Some(value)) => parsed.baseline = Some((value, true)),
+                    ("--baseline-lenient", Some(value)) => parsed.baseline = Some((value, false)),
+                    _ => {}
                 }
             }
             _ if arg.starts_with('-') => {}
@@ -111,8 +124,10 @@ mod tests {
         let a = parse_str("--bench --save-baseline monday nova --color never").unwrap();
         assert_eq!(a.filter.as_deref(), Some("nova"));
         assert_eq!(a.mode, BenchMode::Measure);
+        assert_eq!(a.save_baseline.as_deref(), Some("monday"));
         let a = parse_str("--bench --baseline=monday --test").unwrap();
         assert_eq!((a.filter, a.mode), (None, BenchMode::Test));
+        assert_eq!(a.baseline, Some(("monday".to_string(), true)));
         let a = parse_str("--list --exact x/y").unwrap();
         assert!(a.exact && a.mode == BenchMode::List);
     }

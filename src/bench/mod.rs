@@ -31,10 +31,18 @@ pub use replay::Replay;
 
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{Clients, Target, TargetSettings, choose_target};
-use crate::config::{Experiment, Scenario, load_experiment, load_scenarios};
+use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
+use crate::emulator::ProfileSet;
 use crate::export::{RawCsvWriter, RowContext};
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::runner::{Backoff, CallBudget};
+
+/// Bootstrap resamples per analysis. criterion's default (100,000) is sized
+/// for thousands of cheap samples; with 10 to 100 paid calls there are few
+/// distinct resamples to draw, 10,000 give the same intervals to within
+/// rounding, and the analysis and its charts take a second instead of
+/// several per benchmark.
+pub const BOOTSTRAP_RESAMPLES: usize = 10_000;
 
 /// criterion's minimum sample size.
 pub const MIN_SAMPLES: usize = 10;
@@ -45,33 +53,54 @@ pub const NOISE_THRESHOLD: f64 = 0.05;
 /// 1% keeps false "regressed" verdicts rare.
 pub const SIGNIFICANCE_LEVEL: f64 = 0.01;
 
-/// Where the files are, relative to the repository root (cargo runs
-/// benches there).
+/// What `cargo bench` reads and where it writes. The defaults are the
+/// repository's files (cargo runs benches in the package root); tests
+/// point them elsewhere.
 #[derive(Debug, Clone)]
-pub struct BenchPaths {
+pub struct BenchSetup {
     /// The scenarios file.
     pub scenarios: PathBuf,
     /// The experiment file.
     pub experiment: PathBuf,
     /// The report root (`target-reports`).
     pub reports: PathBuf,
+    /// criterion's output directory; `None` = criterion's default
+    /// (`CRITERION_HOME`, set to `target-reports/criterion` by
+    /// `.cargo/config.toml`).
+    pub criterion_dir: Option<PathBuf>,
+    /// Force a target instead of `BEDROCK_BENCH_TARGET` / the experiment file.
+    pub target: Option<TargetChoice>,
+    /// Emulator profiles instead of the built-in ones (or the file named
+    /// by `BEDROCK_BENCH_EMULATOR_PROFILES`).
+    pub emulator_profiles: Option<ProfileSet>,
+    /// Emulator time scale instead of `BEDROCK_BENCH_TIME_SCALE`.
+    pub time_scale: Option<f64>,
+    /// Let criterion read the process's own command line (what
+    /// `cargo bench` does). When false, criterion is configured from the
+    /// arguments given to [`run`] (filter, `--save-baseline`, `--baseline`),
+    /// which is how tests drive the harness in-process.
+    pub criterion_reads_process_args: bool,
 }
 
-impl Default for BenchPaths {
+impl Default for BenchSetup {
     fn default() -> Self {
-        BenchPaths {
+        BenchSetup {
             scenarios: PathBuf::from("scenarios_config.jsonl"),
             experiment: PathBuf::from("experiment_config.jsonl"),
             reports: PathBuf::from("target-reports"),
+            criterion_dir: None,
+            target: None,
+            emulator_profiles: None,
+            time_scale: None,
+            criterion_reads_process_args: true,
         }
     }
 }
 
 /// The whole `cargo bench` program; `benches/converse_stream.rs` calls it.
 pub fn main() -> ExitCode {
-    crate::fonts::register();
     let quiet = QuietStderr::install();
-    let code = match run(&BenchPaths::default(), std::env::args().skip(1)) {
+    let code = match run(&BenchSetup::default(), std::env::args().skip(1)) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -106,7 +135,7 @@ pub fn calls_per_scenario(samples: usize, mode: BenchMode) -> usize {
     }
 }
 
-fn load(paths: &BenchPaths) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
+fn load(paths: &BenchSetup) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
     let scenarios = load_scenarios(&paths.scenarios).map_err(|e| anyhow::anyhow!("{e}"))?;
     let experiment = load_experiment(&paths.experiment).map_err(|e| anyhow::anyhow!("{e}"))?;
     for warning in scenarios.warnings.iter().chain(&experiment.warnings) {
@@ -135,10 +164,17 @@ fn selected(args: &BenchArgs, group: &BenchGroup, member: &BenchMember) -> anyho
 
 /// Run the benchmarks with criterion's arguments `cli_args`.
 pub fn run(
-    paths: &BenchPaths,
+    paths: &BenchSetup,
     cli_args: impl IntoIterator<Item = String>,
 ) -> anyhow::Result<ExitCode> {
+    // criterion's charts need a font; ours is built in.
+    crate::fonts::register();
     let args = args::parse(cli_args).map_err(anyhow::Error::msg)?;
+    if !paths.criterion_reads_process_args && args.mode == BenchMode::Test {
+        anyhow::bail!(
+            "--test needs criterion to read the command line (criterion_reads_process_args)"
+        );
+    }
     let (scenarios, experiment) = load(paths)?;
     let (samples, note) = sample_size(&experiment);
     if let Some(note) = note {
@@ -170,9 +206,15 @@ pub fn run(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let mut settings = TargetSettings::new(choose_target(None, experiment.target)?)?;
+    let mut settings = TargetSettings::new(choose_target(paths.target, experiment.target)?)?;
     settings.endpoint_url.clone_from(&experiment.endpoint_url);
     settings.connection = experiment.connection;
+    if let Some(profiles) = &paths.emulator_profiles {
+        settings.emulator.profiles = profiles.clone();
+    }
+    if let Some(scale) = paths.time_scale {
+        settings.emulator.time_scale = scale;
+    }
     let clients = runtime
         .block_on(Clients::connect(settings))
         .context("preparing the target")?;
@@ -199,7 +241,7 @@ pub fn run(
     let started = Instant::now();
     let mut records: Vec<Vec<CallRecord>> = vec![Vec::new(); scenarios.len()];
     let mut failures = Vec::new();
-    let mut criteria = Criteria::new(samples);
+    let mut criteria = Criteria::new(samples, paths, &args);
     for group in &groups {
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
@@ -289,22 +331,58 @@ struct Criteria {
     otps: Criterion<Otps>,
 }
 
-fn configure<M: Measurement>(criterion: Criterion<M>, samples: usize) -> Criterion<M> {
-    criterion
+fn configure<M: Measurement>(
+    criterion: Criterion<M>,
+    samples: usize,
+    setup: &BenchSetup,
+    args: &BenchArgs,
+) -> Criterion<M> {
+    let mut criterion = criterion
         .sample_size(samples)
         .warm_up_time(Duration::from_nanos(1))
         .measurement_time(Duration::from_nanos(1))
         .noise_threshold(NOISE_THRESHOLD)
         .significance_level(SIGNIFICANCE_LEVEL)
-        .configure_from_args()
+        .nresamples(BOOTSTRAP_RESAMPLES);
+    if let Some(dir) = &setup.criterion_dir {
+        criterion = criterion.output_directory(dir);
+    }
+    if setup.criterion_reads_process_args {
+        return criterion.configure_from_args();
+    }
+    if let Some(name) = &args.save_baseline {
+        criterion = criterion.save_baseline(name.clone());
+    }
+    if let Some((name, strict)) = &args.baseline {
+        criterion = criterion.retain_baseline(name.clone(), *strict);
+    }
+    if let Some(filter) = &args.filter {
+        criterion = criterion.with_filter(filter.clone());
+    }
+    criterion
 }
 
 impl Criteria {
-    fn new(samples: usize) -> Self {
+    fn new(samples: usize, setup: &BenchSetup, args: &BenchArgs) -> Self {
         Criteria {
-            ttft: configure(Criterion::default().with_measurement(Ttft), samples),
-            total: configure(Criterion::default().with_measurement(TotalLatency), samples),
-            otps: configure(Criterion::default().with_measurement(Otps), samples),
+            ttft: configure(
+                Criterion::default().with_measurement(Ttft),
+                samples,
+                setup,
+                args,
+            ),
+            total: configure(
+                Criterion::default().with_measurement(TotalLatency),
+                samples,
+                setup,
+                args,
+            ),
+            otps: configure(
+                Criterion::default().with_measurement(Otps),
+                samples,
+                setup,
+                args,
+            ),
         }
     }
 
