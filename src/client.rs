@@ -360,7 +360,10 @@ async fn probe_credentials(sdk: &SdkConfig) -> Result<(), String> {
     };
     match tokio::time::timeout(CREDENTIAL_PROBE_TIMEOUT, provider.provide_credentials()).await {
         Ok(Ok(_)) => Ok(()),
-        Ok(Err(error)) => Err(error.to_string()),
+        Ok(Err(error)) => Err(match std::error::Error::source(&error) {
+            Some(cause) => format!("{error}: {cause}"),
+            None => error.to_string(),
+        }),
         Err(_) => Err(format!(
             "the credential chain did not answer within {} s",
             CREDENTIAL_PROBE_TIMEOUT.as_secs()

@@ -220,13 +220,7 @@ pub fn run(
         .context("preparing the target")?;
     let simulated = clients.target() == Target::Emulator;
     announce(
-        &scenarios,
-        &wanted,
-        samples,
-        per_scenario,
-        planned,
-        &clients,
-        simulated,
+        &scenarios, &wanted, &args, samples, planned, &clients, simulated,
     );
 
     let run_id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
@@ -297,15 +291,19 @@ pub fn run(
 fn announce(
     scenarios: &[Scenario],
     wanted: &[bool],
+    args: &BenchArgs,
     samples: usize,
-    per_scenario: usize,
     planned: u64,
     clients: &Clients,
     simulated: bool,
 ) {
     let count = wanted.iter().filter(|w| **w).count();
+    let per_scenario = match args.mode {
+        BenchMode::Test => "1 call (--test)".to_string(),
+        _ => format!("{} calls ({samples} samples + 1 warm-up)", samples + 1),
+    };
     eprintln!(
-        "bedrock-bench: {count} of {} scenarios x {per_scenario} calls ({samples} samples + 1 warm-up) = {planned} calls against {}",
+        "bedrock-bench: {count} of {} scenarios x {per_scenario} = {planned} calls against {}",
         scenarios.len(),
         match clients.emulator_handle() {
             Some(emulator) => format!(
