@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -22,6 +21,7 @@ use super::ground_truth::GroundTruthRecord;
 use super::plan::plan;
 use super::profile_set::base_model_id;
 use super::request::{authorize, parse_body, route};
+use super::request_body::read_body;
 use super::state::Shared;
 use crate::config::PerformanceConfig;
 
@@ -124,9 +124,13 @@ async fn prepare(
     record: &mut GroundTruthRecord,
 ) -> Result<EventStream, Refusal> {
     let immediate = |e: ApiError| (e, None);
-    let model_id = route(request.method(), request.uri().path()).map_err(immediate)?;
+    let (parts, body) = request.into_parts();
+    // The body is read before any answer, error or not (see request_body).
+    let body = read_body(&parts.headers, body, shared.max_body_bytes).await;
+    let model_id = route(&parts.method, parts.uri.path()).map_err(immediate)?;
     record.model_id = model_id.clone();
-    authorize(request.headers()).map_err(immediate)?;
+    authorize(&parts.headers).map_err(immediate)?;
+    let body = body.map_err(immediate)?;
     let model = match shared.profiles.lookup(&model_id) {
         Some(model) => model,
         None if shared.accept_any_model => shared.profiles.generic(),
@@ -136,9 +140,6 @@ async fn prepare(
             )));
         }
     };
-    let body = read_body(request, shared.max_body_bytes)
-        .await
-        .map_err(immediate)?;
     let converse = parse_body(model_id, &body).map_err(immediate)?;
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
 
@@ -207,33 +208,6 @@ async fn prepare(
     );
     tokio::time::sleep_until(headers_at.into()).await;
     Ok(stream)
-}
-
-async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = |size: String| {
-        ApiError::too_large(format!(
-            "The request body ({size}) exceeds the emulator's limit of {limit} bytes."
-        ))
-    };
-    if let Some(length) = request
-        .headers()
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        if length > limit as u64 {
-            return Err(too_large(format!("{length} bytes")));
-        }
-    }
-    match Limited::new(request.into_body(), limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            Err(too_large("more bytes".into()))
-        }
-        Err(error) => Err(ApiError::validation(format!(
-            "The request body could not be read: {error}"
-        ))),
-    }
 }
 
 fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {
