@@ -46,6 +46,16 @@ pub struct GroundTruthRecord {
     pub last_frame_written_s: Option<f64>,
     /// The largest lateness of any frame (actual minus scheduled write).
     pub max_frame_lateness_s: Option<f64>,
+    /// When the plan put the first `contentBlockDelta`, in seconds after
+    /// `received_s` (time scale applied); `null` for errors before the
+    /// stream. Repeatable for a given seed and request order.
+    #[serde(default)]
+    pub planned_ttft_s: Option<f64>,
+    /// When the plan put the last frame (metadata, or the exception), in
+    /// seconds after `received_s` (time scale applied); `null` for errors
+    /// before the stream.
+    #[serde(default)]
+    pub planned_total_s: Option<f64>,
 }
 
 /// Where ground truth goes: an optional JSON-lines file (flushed after

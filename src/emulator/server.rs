@@ -87,6 +87,8 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         first_delta_written_s: None,
         last_frame_written_s: None,
         max_frame_lateness_s: None,
+        planned_ttft_s: None,
+        planned_total_s: None,
     };
     match prepare(&shared, request, received, &mut rng, &mut record).await {
         Ok(stream) => {
@@ -193,6 +195,8 @@ async fn prepare(
     let plan = plan(model, &converse, rng);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
+    record.planned_ttft_s = plan.chunks.first().map(|c| c.at_s * shared.time_scale);
+    record.planned_total_s = Some(plan.end_at_s * shared.time_scale);
     record
         .faults
         .extend(plan.faults.iter().map(|f| f.as_str().to_string()));

@@ -4,6 +4,7 @@
 
 pub mod frames;
 pub mod raw_http;
+pub mod sdk;
 
 use std::sync::Arc;
 use std::time::Duration;
