@@ -21,12 +21,14 @@ pub struct GroundTruthRecord {
     /// What the metadata event said was served, if the stream got that far
     /// and the request asked for one.
     pub served_performance: Option<String>,
-    /// HTTP status of the response.
+    /// HTTP status of the response; 0 when the request ended before any
+    /// response was sent (client gone, or emulator stopped).
     pub http_status: u16,
     /// `complete`, the error type of a pre-stream error
     /// (`ThrottlingException`...), the exception type of a mid-stream
-    /// exception (`throttlingException`...), `client_disconnected` or
-    /// `shutdown`.
+    /// exception (`throttlingException`...), or `client_disconnected` /
+    /// `shutdown` when the request or its stream was cut short (before or
+    /// after the response head).
     pub outcome: String,
     /// Injected faults, by name (`throttle_before_stream`, `stall`...).
     pub faults: Vec<String>,

@@ -71,7 +71,7 @@ pub async fn serve(
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
     let received = Instant::now();
     let (mut rng, request_id) = shared.request_rng();
-    let mut record = GroundTruthRecord {
+    let record = GroundTruthRecord {
         request_id: request_id.clone(),
         model_id: String::new(),
         requested_performance: None,
@@ -90,7 +90,12 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         planned_ttft_s: None,
         planned_total_s: None,
     };
-    match prepare(&shared, request, received, &mut rng, &mut record).await {
+    let mut pending = PendingRecord {
+        shared: Arc::clone(&shared),
+        record,
+        armed: true,
+    };
+    match prepare(&shared, request, received, &mut rng, &mut pending).await {
         Ok(stream) => {
             let mut response = Response::new(ResponseBody::Stream(Box::new(stream)));
             let headers = response.headers_mut();
@@ -105,11 +110,47 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
             if let Some(delay) = delay {
                 tokio::time::sleep_until((received + delay).into()).await;
             }
+            let mut record = pending.hand_over();
             record.http_status = error.status.as_u16();
             record.outcome = error.error_type.to_string();
             record.headers_written_s = Some(shared.seconds_since_start(Instant::now()));
             shared.ground_truth.push(record);
             error_response(&error, &request_id)
+        }
+    }
+}
+
+/// A request's ground truth until its response takes it over. If the
+/// request is dropped first (the client went away while its body was read
+/// or a delayed error was pending, or the emulator stopped), the record is
+/// still written, as `client_disconnected` or `shutdown`: one record per
+/// request, always.
+struct PendingRecord {
+    shared: Arc<Shared>,
+    record: GroundTruthRecord,
+    armed: bool,
+}
+
+impl PendingRecord {
+    /// Take the record over: whoever gets it now pushes it.
+    fn hand_over(&mut self) -> GroundTruthRecord {
+        self.armed = false;
+        self.record.clone()
+    }
+}
+
+impl Drop for PendingRecord {
+    fn drop(&mut self) {
+        if self.armed {
+            let mut record = self.record.clone();
+            record.outcome = if self.shared.is_shutting_down() {
+                "shutdown".into()
+            } else {
+                "client_disconnected".into()
+            };
+            record.served_performance = None;
+            record.http_status = 0;
+            self.shared.ground_truth.push(record);
         }
     }
 }
@@ -123,14 +164,18 @@ async fn prepare(
     request: Request<Incoming>,
     received: Instant,
     rng: &mut rand::rngs::StdRng,
-    record: &mut GroundTruthRecord,
+    pending: &mut PendingRecord,
 ) -> Result<EventStream, Refusal> {
+    let record = &mut pending.record;
     let immediate = |e: ApiError| (e, None);
     let (parts, body) = request.into_parts();
+    let routed = route(&parts.method, parts.uri.path());
+    if let Ok(model_id) = &routed {
+        record.model_id = model_id.clone();
+    }
     // The body is read before any answer, error or not (see request_body).
     let body = read_body(&parts.headers, body, shared.max_body_bytes).await;
-    let model_id = route(&parts.method, parts.uri.path()).map_err(immediate)?;
-    record.model_id = model_id.clone();
+    let model_id = routed.map_err(immediate)?;
     authorize(&parts.headers).map_err(immediate)?;
     let body = body.map_err(immediate)?;
     let model = match shared.profiles.lookup(&model_id) {
@@ -155,9 +200,7 @@ async fn prepare(
         }
         _ => &model.standard,
     };
-    let fault_delay = Some(Duration::from_secs_f64(
-        (requested_profile.response_headers_s * shared.time_scale).max(0.0),
-    ));
+    let fault_delay = Some(shared.scaled(requested_profile.response_headers_s));
     match requested_profile.faults.draw_before_stream(rng) {
         Some(Fault::ThrottleBeforeStream) => {
             record
@@ -195,18 +238,21 @@ async fn prepare(
     let plan = plan(model, &converse, rng);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
-    record.planned_ttft_s = plan.chunks.first().map(|c| c.at_s * shared.time_scale);
-    record.planned_total_s = Some(plan.end_at_s * shared.time_scale);
+    record.planned_ttft_s = plan
+        .chunks
+        .first()
+        .map(|c| shared.scaled(c.at_s).as_secs_f64());
+    record.planned_total_s = Some(shared.scaled(plan.end_at_s).as_secs_f64());
     record
         .faults
         .extend(plan.faults.iter().map(|f| f.as_str().to_string()));
-    let headers_at =
-        received + Duration::from_secs_f64((plan.headers_at_s * shared.time_scale).max(0.0));
+    let headers_at = shared.deadline(received, plan.headers_at_s);
+    // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
         &plan,
         received,
         Arc::clone(shared),
-        record.clone(),
+        pending.hand_over(),
         slot,
         rng,
     );
