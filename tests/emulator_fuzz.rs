@@ -271,16 +271,6 @@ async fn one_case(emulator: &Emulator, request: &RawRequest) -> Result<u32, Test
         .await
         .map_err(|e| io("the answer to the fuzzed request", e))?;
     check_response(&response)?;
-    eprintln!(
-        "fuzz: {} {}",
-        response.status,
-        response
-            .header("x-amzn-errortype")
-            .unwrap_or("-")
-            .split(':')
-            .next()
-            .unwrap_or("")
-    );
     let mut requests = 1;
     // The connection must still serve, unless the emulator said it closes.
     let valid = RawRequest::converse_stream("us.amazon.nova-micro-v1%3A0", valid_body(3));
