@@ -229,6 +229,13 @@ fn boto3_streams_and_errors() {
         assert_eq!(truth.outcome, code);
     }
 
+    let from_env = &results["endpoint_from_env"];
+    assert_eq!(from_env["error"], Value::Null, "{from_env}");
+    assert_eq!(
+        from_env["stop_reason"], "end_turn",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME works"
+    );
+
     let bearer = &results["bearer"];
     assert_eq!(bearer["auth_scheme"], "Bearer", "{bearer}");
     assert_eq!(bearer["error"], Value::Null, "{bearer}");

@@ -105,6 +105,25 @@ def main():
         result["scenario"] = name
         print(json.dumps(result), flush=True)
 
+    # The endpoint from the environment, as the AWS CLI and SDKs read it.
+    os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] = url
+    from_env = boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-2",
+        aws_access_key_id="AKIDBOTO3TEST",
+        aws_secret_access_key="secret",
+        config=Config(retries={"max_attempts": 1}),
+    )
+    del os.environ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"]
+    if from_env.meta.endpoint_url.rstrip("/") == url.rstrip("/"):
+        result = converse_stream(from_env, "us.amazon.nova-pro-v1:0", 10)
+    else:
+        # Never call whatever endpoint boto3 chose instead (the real one).
+        result = {"error": {"where": "setup", "code": "EndpointNotFromEnv",
+                            "message": from_env.meta.endpoint_url}}
+    result["scenario"] = "endpoint_from_env"
+    print(json.dumps(result), flush=True)
+
     # A Bedrock API key (bearer token) instead of SigV4, as boto3 sends it
     # when AWS_BEARER_TOKEN_BEDROCK is set.
     os.environ["AWS_BEARER_TOKEN_BEDROCK"] = "bedrock-api-key-test"
