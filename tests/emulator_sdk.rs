@@ -341,3 +341,28 @@ async fn the_quota_throttles_exactly_the_streams_beyond_it() {
     .await;
     assert!(streamed.error.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_documented_client_configuration_works() {
+    // The snippet of docs/emulator.md, as written there.
+    use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
+
+    let emulator = start_emulator(profiles("{}"), 1.0);
+    let config = aws_sdk_bedrockruntime::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .endpoint_url(emulator.base_url())
+        .region(Region::new("us-east-2"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "secret",
+            None,
+            None,
+            "emulator",
+        ))
+        .retry_config(aws_sdk_bedrockruntime::config::retry::RetryConfig::disabled())
+        .build();
+    let client = aws_sdk_bedrockruntime::Client::from_conf(config);
+    let streamed = converse(&client, &Ask::new(NOVA_PRO, 50)).await;
+    assert!(streamed.error.is_none(), "{:?}", streamed.error);
+    assert_eq!(streamed.stop_reason.as_deref(), Some("end_turn"));
+}
