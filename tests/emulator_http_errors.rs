@@ -303,3 +303,58 @@ async fn a_large_body_over_the_limit_still_gets_its_answer() {
         .expect("a complete response");
     assert_error(&response, 404, "UnknownOperationException");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expect_100_continue_is_honoured() {
+    let emulator = emulator();
+    // A valid request: 100 Continue, then the body, then the stream.
+    let request = RawRequest::converse_stream(NOVA_PRO_PATH, valid_body(4))
+        .with_header("expect", "100-continue");
+    let mut connection = RawConnection::connect(emulator.addr())
+        .await
+        .expect("connects");
+    connection.write(&request.head()).await.expect("writes");
+    let interim = connection
+        .read_interim_or_final()
+        .await
+        .expect("an interim answer");
+    assert_eq!(interim.status, 100);
+    connection.write(&request.body).await.expect("writes");
+    let response = connection.read_response().await.expect("the answer");
+    assert_eq!(response.status, 200);
+
+    // Over the limit: refused at once, and the body is never asked for.
+    let big = RawRequest::converse_stream(NOVA_PRO_PATH, vec![b'a'; BODY_LIMIT * 10])
+        .with_header("expect", "100-continue");
+    let mut connection = RawConnection::connect(emulator.addr())
+        .await
+        .expect("connects");
+    connection.write(&big.head()).await.expect("writes");
+    let response = connection
+        .read_interim_or_final()
+        .await
+        .expect("the answer");
+    assert_error(&response, 413, "ValidationException");
+    assert!(response.closes());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pipelined_requests_are_answered_in_order() {
+    let emulator = emulator();
+    let mut bytes = RawRequest::converse_stream(NOVA_PRO_PATH, "{}").to_bytes();
+    bytes.extend(RawRequest::converse_stream(NOVA_PRO_PATH, valid_body(4)).to_bytes());
+    bytes.extend(
+        RawRequest::converse_stream(NOVA_PRO_PATH, valid_body(4))
+            .without_header("authorization")
+            .to_bytes(),
+    );
+    let mut connection = RawConnection::connect(emulator.addr())
+        .await
+        .expect("connects");
+    connection.write(&bytes).await.expect("writes");
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(connection.read_response().await.expect("an answer").status);
+    }
+    assert_eq!(statuses, [400, 200, 403]);
+}

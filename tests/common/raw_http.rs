@@ -54,6 +54,12 @@ impl RawRequest {
         self
     }
 
+    /// The request head (request line and headers, blank line included).
+    pub fn head(&self) -> Vec<u8> {
+        let bytes = self.to_bytes();
+        bytes[..bytes.len() - self.body.len()].to_vec()
+    }
+
     /// The bytes on the wire.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = format!(
@@ -138,8 +144,23 @@ impl RawConnection {
         self.read_response().await
     }
 
+    /// Write bytes without reading anything.
+    pub async fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        timed(self.stream.write_all(bytes)).await
+    }
+
     /// Read one whole response (skipping any 1xx interim responses).
     pub async fn read_response(&mut self) -> std::io::Result<RawResponse> {
+        self.read_next(true).await
+    }
+
+    /// Read the next response, 1xx interim responses included (their body
+    /// is empty).
+    pub async fn read_interim_or_final(&mut self) -> std::io::Result<RawResponse> {
+        self.read_next(false).await
+    }
+
+    async fn read_next(&mut self, skip_interim: bool) -> std::io::Result<RawResponse> {
         loop {
             let head_end = self.fill_until_head().await?;
             let head = String::from_utf8(self.buffer[..head_end].to_vec())
@@ -167,7 +188,10 @@ impl RawConnection {
                 body: Vec::new(),
             };
             if (100..200).contains(&status) {
-                continue;
+                if skip_interim {
+                    continue;
+                }
+                return Ok(response);
             }
             response.body = if response
                 .header("transfer-encoding")
