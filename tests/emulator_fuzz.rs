@@ -3,6 +3,9 @@
 //! emulator never panics and never drops the connection: every request
 //! gets a complete, well-formed answer, and a valid request is still served
 //! afterwards, on the same connection when it stays open.
+//!
+//! Each run draws new cases; a failure prints the smallest failing request.
+//! `PROPTEST_CASES=20000` fuzzes longer, `PROPTEST_RNG_SEED=N` repeats a run.
 
 mod common;
 
