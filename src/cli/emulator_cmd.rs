@@ -60,6 +60,9 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         worker_threads: args.threads,
         ..EmulatorConfig::default()
     };
+    // Handlers first: a SIGTERM sent as soon as the URL is read must stop
+    // the emulator cleanly, not kill the process.
+    let stop = StopSignal::install().context("installing the Ctrl-C and SIGTERM handlers")?;
     let emulator = Emulator::start(config).context("starting the emulator")?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "{}", emulator.base_url()).context("writing the base URL to stdout")?;
@@ -71,7 +74,7 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         args.time_scale
     );
 
-    wait_for_stop_signal().context("waiting for Ctrl-C or SIGTERM")?;
+    stop.wait().context("waiting for Ctrl-C or SIGTERM")?;
     let lateness = emulator.lateness();
     emulator.shutdown();
     eprintln!(
@@ -88,24 +91,62 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Block until SIGINT (Ctrl-C) or SIGTERM arrives.
-fn wait_for_stop_signal() -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
+/// SIGINT (Ctrl-C) and SIGTERM handlers, installed before the emulator
+/// starts so that no signal finds the default action (death) in place.
+struct StopSignal {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn install() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         #[cfg(unix)]
         {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-            tokio::select! {
-                result = tokio::signal::ctrl_c() => result,
-                _ = term.recv() => Ok(()),
-            }
+            use tokio::signal::unix::{SignalKind, signal};
+            let (terminate, interrupt) = runtime.block_on(async {
+                Ok::<_, std::io::Error>((
+                    signal(SignalKind::terminate())?,
+                    signal(SignalKind::interrupt())?,
+                ))
+            })?;
+            Ok(StopSignal {
+                runtime,
+                terminate,
+                interrupt,
+            })
         }
         #[cfg(not(unix))]
         {
-            tokio::signal::ctrl_c().await
+            Ok(StopSignal { runtime })
         }
-    })
+    }
+
+    /// Block until SIGINT (Ctrl-C) or SIGTERM arrives.
+    fn wait(self) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            let StopSignal {
+                runtime,
+                mut terminate,
+                mut interrupt,
+            } = self;
+            runtime.block_on(async {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
+            });
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        {
+            self.runtime.block_on(tokio::signal::ctrl_c())
+        }
+    }
 }

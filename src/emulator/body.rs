@@ -99,8 +99,7 @@ impl EventStream {
         slot: InFlightSlot,
         rng: &mut impl Rng,
     ) -> Self {
-        let scale = shared.time_scale;
-        let at = |offset_s: f64| received + Duration::from_secs_f64((offset_s * scale).max(0.0));
+        let at = |offset_s: f64| shared.deadline(received, offset_s);
         let mut frames = VecDeque::with_capacity(plan.chunks.len() + 4);
         let mut push = |deadline: Instant, bytes: Bytes, kind: FrameKind| {
             frames.push_back(ScheduledFrame {
@@ -152,7 +151,8 @@ impl EventStream {
             }
             None => {
                 let end = at(plan.end_at_s);
-                let latency_ms = (plan.end_at_s * scale * 1000.0).round().max(0.0) as u64;
+                let latency_ms =
+                    (shared.scaled(plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
                 push(
                     end,
                     event_frame("contentBlockStop", &payload::content_block_stop(rng)),

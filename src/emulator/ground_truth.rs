@@ -21,12 +21,14 @@ pub struct GroundTruthRecord {
     /// What the metadata event said was served, if the stream got that far
     /// and the request asked for one.
     pub served_performance: Option<String>,
-    /// HTTP status of the response.
+    /// HTTP status of the response; 0 when the request ended before any
+    /// response was sent (client gone, or emulator stopped).
     pub http_status: u16,
     /// `complete`, the error type of a pre-stream error
     /// (`ThrottlingException`...), the exception type of a mid-stream
-    /// exception (`throttlingException`...), `client_disconnected` or
-    /// `shutdown`.
+    /// exception (`throttlingException`...), or `client_disconnected` /
+    /// `shutdown` when the request or its stream was cut short (before or
+    /// after the response head).
     pub outcome: String,
     /// Injected faults, by name (`throttle_before_stream`, `stall`...).
     pub faults: Vec<String>,
@@ -46,6 +48,16 @@ pub struct GroundTruthRecord {
     pub last_frame_written_s: Option<f64>,
     /// The largest lateness of any frame (actual minus scheduled write).
     pub max_frame_lateness_s: Option<f64>,
+    /// When the plan put the first `contentBlockDelta`, in seconds after
+    /// `received_s` (time scale applied); `null` for errors before the
+    /// stream. Repeatable for a given seed and request order.
+    #[serde(default)]
+    pub planned_ttft_s: Option<f64>,
+    /// When the plan put the last frame (metadata, or the exception), in
+    /// seconds after `received_s` (time scale applied); `null` for errors
+    /// before the stream.
+    #[serde(default)]
+    pub planned_total_s: Option<f64>,
 }
 
 /// Where ground truth goes: an optional JSON-lines file (flushed after

@@ -26,6 +26,7 @@ pub mod profile;
 pub mod profile_set;
 mod quota;
 pub mod request;
+mod request_body;
 mod server;
 mod state;
 

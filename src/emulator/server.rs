@@ -6,7 +6,6 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -22,6 +21,7 @@ use super::ground_truth::GroundTruthRecord;
 use super::plan::plan;
 use super::profile_set::base_model_id;
 use super::request::{authorize, parse_body, route};
+use super::request_body::read_body;
 use super::state::Shared;
 use crate::config::PerformanceConfig;
 
@@ -71,7 +71,7 @@ pub async fn serve(
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
     let received = Instant::now();
     let (mut rng, request_id) = shared.request_rng();
-    let mut record = GroundTruthRecord {
+    let record = GroundTruthRecord {
         request_id: request_id.clone(),
         model_id: String::new(),
         requested_performance: None,
@@ -87,8 +87,15 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         first_delta_written_s: None,
         last_frame_written_s: None,
         max_frame_lateness_s: None,
+        planned_ttft_s: None,
+        planned_total_s: None,
     };
-    match prepare(&shared, request, received, &mut rng, &mut record).await {
+    let mut pending = PendingRecord {
+        shared: Arc::clone(&shared),
+        record,
+        armed: true,
+    };
+    match prepare(&shared, request, received, &mut rng, &mut pending).await {
         Ok(stream) => {
             let mut response = Response::new(ResponseBody::Stream(Box::new(stream)));
             let headers = response.headers_mut();
@@ -103,11 +110,47 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
             if let Some(delay) = delay {
                 tokio::time::sleep_until((received + delay).into()).await;
             }
+            let mut record = pending.hand_over();
             record.http_status = error.status.as_u16();
             record.outcome = error.error_type.to_string();
             record.headers_written_s = Some(shared.seconds_since_start(Instant::now()));
             shared.ground_truth.push(record);
             error_response(&error, &request_id)
+        }
+    }
+}
+
+/// A request's ground truth until its response takes it over. If the
+/// request is dropped first (the client went away while its body was read
+/// or a delayed error was pending, or the emulator stopped), the record is
+/// still written, as `client_disconnected` or `shutdown`: one record per
+/// request, always.
+struct PendingRecord {
+    shared: Arc<Shared>,
+    record: GroundTruthRecord,
+    armed: bool,
+}
+
+impl PendingRecord {
+    /// Take the record over: whoever gets it now pushes it.
+    fn hand_over(&mut self) -> GroundTruthRecord {
+        self.armed = false;
+        self.record.clone()
+    }
+}
+
+impl Drop for PendingRecord {
+    fn drop(&mut self) {
+        if self.armed {
+            let mut record = self.record.clone();
+            record.outcome = if self.shared.is_shutting_down() {
+                "shutdown".into()
+            } else {
+                "client_disconnected".into()
+            };
+            record.served_performance = None;
+            record.http_status = 0;
+            self.shared.ground_truth.push(record);
         }
     }
 }
@@ -121,12 +164,20 @@ async fn prepare(
     request: Request<Incoming>,
     received: Instant,
     rng: &mut rand::rngs::StdRng,
-    record: &mut GroundTruthRecord,
+    pending: &mut PendingRecord,
 ) -> Result<EventStream, Refusal> {
+    let record = &mut pending.record;
     let immediate = |e: ApiError| (e, None);
-    let model_id = route(request.method(), request.uri().path()).map_err(immediate)?;
-    record.model_id = model_id.clone();
-    authorize(request.headers()).map_err(immediate)?;
+    let (parts, body) = request.into_parts();
+    let routed = route(&parts.method, parts.uri.path());
+    if let Ok(model_id) = &routed {
+        record.model_id = model_id.clone();
+    }
+    // The body is read before any answer, error or not (see request_body).
+    let body = read_body(&parts.headers, body, shared.max_body_bytes).await;
+    let model_id = routed.map_err(immediate)?;
+    authorize(&parts.headers).map_err(immediate)?;
+    let body = body.map_err(immediate)?;
     let model = match shared.profiles.lookup(&model_id) {
         Some(model) => model,
         None if shared.accept_any_model => shared.profiles.generic(),
@@ -136,9 +187,6 @@ async fn prepare(
             )));
         }
     };
-    let body = read_body(request, shared.max_body_bytes)
-        .await
-        .map_err(immediate)?;
     let converse = parse_body(model_id, &body).map_err(immediate)?;
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
 
@@ -152,9 +200,7 @@ async fn prepare(
         }
         _ => &model.standard,
     };
-    let fault_delay = Some(Duration::from_secs_f64(
-        (requested_profile.response_headers_s * shared.time_scale).max(0.0),
-    ));
+    let fault_delay = Some(shared.scaled(requested_profile.response_headers_s));
     match requested_profile.faults.draw_before_stream(rng) {
         Some(Fault::ThrottleBeforeStream) => {
             record
@@ -192,47 +238,26 @@ async fn prepare(
     let plan = plan(model, &converse, rng);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
+    record.planned_ttft_s = plan
+        .chunks
+        .first()
+        .map(|c| shared.scaled(c.at_s).as_secs_f64());
+    record.planned_total_s = Some(shared.scaled(plan.end_at_s).as_secs_f64());
     record
         .faults
         .extend(plan.faults.iter().map(|f| f.as_str().to_string()));
-    let headers_at =
-        received + Duration::from_secs_f64((plan.headers_at_s * shared.time_scale).max(0.0));
+    let headers_at = shared.deadline(received, plan.headers_at_s);
+    // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
         &plan,
         received,
         Arc::clone(shared),
-        record.clone(),
+        pending.hand_over(),
         slot,
         rng,
     );
     tokio::time::sleep_until(headers_at.into()).await;
     Ok(stream)
-}
-
-async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = |size: String| {
-        ApiError::too_large(format!(
-            "The request body ({size}) exceeds the emulator's limit of {limit} bytes."
-        ))
-    };
-    if let Some(length) = request
-        .headers()
-        .get(http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        && length > limit as u64
-    {
-        return Err(too_large(format!("{length} bytes")));
-    }
-    match Limited::new(request.into_body(), limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            Err(too_large("more bytes".into()))
-        }
-        Err(error) => Err(ApiError::validation(format!(
-            "The request body could not be read: {error}"
-        ))),
-    }
 }
 
 fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {

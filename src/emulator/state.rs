@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -11,6 +11,11 @@ use super::ground_truth::GroundTruthLog;
 use super::lateness::LatenessHistogram;
 use super::profile_set::ProfileSet;
 use super::quota::InFlight;
+
+/// The longest delay the emulator schedules. Extreme but valid profile
+/// values or time scales (a stall of 1e300 s) are clamped to it rather than
+/// overflowing the clock.
+pub const MAX_DELAY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// Everything a request handler needs.
 #[derive(Debug)]
@@ -67,6 +72,23 @@ impl Shared {
     /// Seconds from the emulator's start to `instant`.
     pub fn seconds_since_start(&self, instant: Instant) -> f64 {
         instant.saturating_duration_since(self.epoch).as_secs_f64()
+    }
+
+    /// The real delay for `model_s` seconds of model time: multiplied by
+    /// the time scale, never negative, at most [`MAX_DELAY`].
+    pub fn scaled(&self, model_s: f64) -> Duration {
+        let real_s = model_s * self.time_scale;
+        if real_s.is_nan() || real_s <= 0.0 {
+            return Duration::ZERO;
+        }
+        Duration::try_from_secs_f64(real_s)
+            .unwrap_or(MAX_DELAY)
+            .min(MAX_DELAY)
+    }
+
+    /// The instant `model_s` seconds of model time after `start`.
+    pub fn deadline(&self, start: Instant, model_s: f64) -> Instant {
+        start.checked_add(self.scaled(model_s)).unwrap_or(start)
     }
 
     /// A generator for one request, seeded from the emulator's generator,

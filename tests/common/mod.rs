@@ -2,6 +2,10 @@
 //! known timings on 127.0.0.1 port 0, and SDK clients pointed at it.
 #![allow(dead_code)]
 
+pub mod frames;
+pub mod raw_http;
+pub mod sdk;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -1,0 +1,243 @@
+//! boto3 against the emulator: `tests/python/boto3_converse_stream.py`
+//! runs a list of scenarios and prints one JSON object per scenario.
+//!
+//! Needs `python3` with boto3 (`pip install boto3`). When either is missing
+//! this test FAILS, saying so: it is never skipped silently.
+
+mod common;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bedrock_bench::tokens::estimate_tokens;
+use common::*;
+use serde_json::Value;
+
+const SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/python/boto3_converse_stream.py"
+);
+/// The script's run time bound (it normally takes a second or two).
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Fail loudly unless `python3` can import boto3.
+fn require_boto3() {
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import boto3, botocore; print(boto3.__version__, botocore.__version__)",
+        ])
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("python3 is needed for the boto3 test and could not run ({e}); install Python 3 and `pip install boto3`")
+        });
+    assert!(
+        output.status.success(),
+        "boto3 is not installed for python3: run `pip install boto3` (python said: {})",
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+}
+
+/// Run the script against `url` (within [`SCRIPT_TIMEOUT`]) and return its
+/// results by scenario name.
+fn run_script(url: &str) -> HashMap<String, Value> {
+    let mut child = Command::new("python3")
+        .arg(SCRIPT)
+        .arg(url)
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_DEFAULT_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits on python3") {
+            break status;
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the boto3 script did not finish within {SCRIPT_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout piped")
+        .read_to_string(&mut stdout)
+        .expect("reads stdout");
+    child
+        .stderr
+        .take()
+        .expect("stderr piped")
+        .read_to_string(&mut stderr)
+        .expect("reads stderr");
+    assert!(
+        status.success(),
+        "the boto3 script failed ({status}):\n{stderr}\n{stdout}"
+    );
+    stdout
+        .lines()
+        .map(|line| {
+            let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let name = value["scenario"]
+                .as_str()
+                .expect("scenario name")
+                .to_string();
+            (name, value)
+        })
+        .collect()
+}
+
+fn events(result: &Value) -> Vec<&str> {
+    result["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e.as_str().expect("event name"))
+        .collect()
+}
+
+fn assert_error(result: &Value, where_: &str, code: &str, status: Option<u16>) {
+    let error = &result["error"];
+    assert_eq!(error["where"], where_, "{result}");
+    assert_eq!(error["code"], code, "{result}");
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{result}"
+    );
+    if let Some(status) = status {
+        assert_eq!(error["status"], status, "{result}");
+        assert!(
+            error["request_id"]
+                .as_str()
+                .is_some_and(|id| id.len() == 36)
+        );
+    }
+}
+
+#[test]
+fn boto3_streams_and_errors() {
+    require_boto3();
+    let mut profiles = uniform(fixed_model(
+        fixed_profile(0.02, 1000.0, 2, 9),
+        fixed_profile(0.01, 2000.0, 2, 9),
+    ));
+    profiles
+        .apply_overrides(
+            r#"{"models": {
+                "amazon.nova-lite-v1:0": {"standard": {"faults": {"throttle_before_stream": 1.0}}},
+                "meta.llama3-1-8b-instruct-v1:0": {"standard": {"faults": {"service_unavailable": 1.0}}},
+                "meta.llama3-2-1b-instruct-v1:0": {"standard": {"natural_output_tokens_p50": 40,
+                    "natural_output_tokens_p90": 40, "faults": {"model_stream_error": 1.0}}},
+                "meta.llama3-2-3b-instruct-v1:0": {"standard": {"natural_output_tokens_p50": 40,
+                    "natural_output_tokens_p90": 40, "faults": {"throttle_mid_stream": 1.0}}}
+            }}"#,
+            "boto3 test",
+        )
+        .expect("overrides apply");
+    let emulator = start_emulator(profiles, 1.0);
+    let results = run_script(&emulator.base_url());
+
+    let text = &results["text"];
+    assert_eq!(text["error"], Value::Null, "{text}");
+    assert_eq!(text["status"], 200);
+    assert_eq!(
+        events(text),
+        [
+            "messageStart",
+            "contentBlockDelta",
+            "contentBlockDelta",
+            "contentBlockDelta",
+            "contentBlockDelta",
+            "contentBlockDelta",
+            "contentBlockStop",
+            "messageStop",
+            "metadata"
+        ]
+    );
+    assert_eq!(text["role"], "assistant");
+    assert_eq!(text["stop_reason"], "end_turn");
+    assert_eq!(text["performance"], "optimized");
+    assert_eq!(text["padding_seen"], false, "boto3 drops the `p` padding");
+    assert_eq!(text["text"].as_str().map(|t| t.split(' ').count()), Some(9));
+    let input = u64::from(estimate_tokens(common::sdk::PROMPT));
+    assert_eq!(text["usage"]["inputTokens"], input);
+    assert_eq!(text["usage"]["outputTokens"], 9);
+    assert_eq!(text["usage"]["totalTokens"], input + 9);
+    let id = text["request_id"].as_str().expect("request id");
+    assert_eq!(ground_truth_for(&emulator, id).outcome, "complete");
+
+    let capped = &results["capped"];
+    assert_eq!(capped["stop_reason"], "max_tokens");
+    assert_eq!(capped["usage"]["outputTokens"], 4);
+    assert_eq!(capped["performance"], Value::Null);
+
+    let arn = &results["arn"];
+    assert_eq!(arn["error"], Value::Null, "{arn}");
+    let truth = ground_truth_for(&emulator, arn["request_id"].as_str().expect("id"));
+    assert_eq!(
+        truth.model_id,
+        "arn:aws:bedrock:us-east-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0"
+    );
+
+    for name in [
+        "validation_temperature",
+        "validation_unknown_model",
+        "validation_no_optimized",
+    ] {
+        assert_error(
+            &results[name],
+            "before_stream",
+            "ValidationException",
+            Some(400),
+        );
+    }
+    assert_error(
+        &results["throttling"],
+        "before_stream",
+        "ThrottlingException",
+        Some(429),
+    );
+    assert_error(
+        &results["service_unavailable"],
+        "before_stream",
+        "ServiceUnavailableException",
+        Some(503),
+    );
+    for (name, code) in [
+        ("mid_stream_error", "modelStreamErrorException"),
+        ("mid_stream_throttle", "throttlingException"),
+    ] {
+        let result = &results[name];
+        assert_error(result, "mid_stream", code, None);
+        let seen = events(result);
+        assert_eq!(seen[0], "messageStart", "{result}");
+        assert!(seen.contains(&"contentBlockDelta"), "{result}");
+        assert!(!seen.contains(&"metadata"), "{result}");
+        let truth = ground_truth_for(&emulator, result["request_id"].as_str().expect("id"));
+        assert_eq!(truth.outcome, code);
+    }
+
+    let from_env = &results["endpoint_from_env"];
+    assert_eq!(from_env["error"], Value::Null, "{from_env}");
+    assert_eq!(
+        from_env["stop_reason"], "end_turn",
+        "AWS_ENDPOINT_URL_BEDROCK_RUNTIME works"
+    );
+
+    let bearer = &results["bearer"];
+    assert_eq!(bearer["auth_scheme"], "Bearer", "{bearer}");
+    assert_eq!(bearer["error"], Value::Null, "{bearer}");
+    assert_eq!(bearer["stop_reason"], "end_turn");
+}

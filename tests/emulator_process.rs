@@ -1,0 +1,196 @@
+//! `bedrock-bench emulator` as a process: the base URL is the first line on
+//! stdout, requests work, SIGTERM stops it cleanly (exit status 0) after
+//! in-flight streams end, and the ground-truth file has one line per request.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_bedrockruntime::operation::RequestId;
+use bedrock_bench::client::Clients;
+use bedrock_bench::config::ConnectionMode;
+use bedrock_bench::emulator::GroundTruthRecord;
+use common::sdk::{Ask, converse, send};
+use common::*;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+
+fn scratch_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{}-{name}", std::process::id()))
+}
+
+/// Kills the child if the test fails before it stops it.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn wait_with_timeout(child: &mut Child, timeout: Duration) -> ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return status;
+        }
+        assert!(
+            started.elapsed() < timeout,
+            "the emulator did not exit within {timeout:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The first stdout line, read within 10 s.
+fn first_line(child: &mut Child) -> String {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = sender.send(line);
+    });
+    receiver
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the base URL within 10 s")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
+    let profiles = scratch_file("process-profiles.json");
+    let ground_truth = scratch_file("process-ground-truth.jsonl");
+    // Nova Pro: 6 tokens quickly. Nova Micro: 20 tokens over about 1 s.
+    std::fs::write(
+        &profiles,
+        r#"{"models": {
+            "us.amazon.nova-pro-v1:0": {"standard": {"ttft_p50_s": 0.05, "ttft_p90_s": 0.05, "decode_jitter": 0,
+                "tokens_per_s": 500, "tokens_per_chunk": 2, "natural_output_tokens_p50": 6, "natural_output_tokens_p90": 6}},
+            "us.amazon.nova-micro-v1:0": {"standard": {"ttft_p50_s": 0.2, "ttft_p90_s": 0.2, "decode_jitter": 0,
+                "tokens_per_s": 20, "tokens_per_chunk": 1, "natural_output_tokens_p50": 20, "natural_output_tokens_p90": 20}}
+        }}"#,
+    )
+    .expect("writes the profile file");
+    let child = Command::new(BINARY)
+        .arg("emulator")
+        .args(["--seed", "7", "--threads", "1"])
+        .arg("--profiles")
+        .arg(&profiles)
+        .arg("--ground-truth")
+        .arg(&ground_truth)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut guard = Guard(child);
+    let url = first_line(&mut guard.0);
+    let url = url.trim_end().to_string();
+    let port: u16 = url
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("first line {url:?} is not http://127.0.0.1:PORT"));
+    assert_ne!(port, 0);
+
+    let clients = Clients::for_endpoint(&url, ConnectionMode::Warm);
+    let client = clients.client("us-east-2");
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let streamed = converse(&client, &Ask::new(NOVA_PRO, 50)).await;
+        assert!(streamed.error.is_none(), "{:?}", streamed.error);
+        assert_eq!(streamed.usage.map(|u| u.1), Some(6));
+        ids.push(streamed.request_id.expect("id"));
+    }
+    let error = send(&client, &Ask::new(NOVA_PRO, 0))
+        .await
+        .expect_err("maxTokens 0");
+    ids.push(error.request_id().expect("id").to_string());
+
+    // A stream in flight when SIGTERM arrives is allowed to finish.
+    let in_flight = tokio::spawn({
+        let client = client.clone();
+        async move { converse(&client, &Ask::new(NOVA_MICRO, 50)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let pid = libc::pid_t::try_from(guard.0.id()).expect("pid fits");
+    // SAFETY: sending a signal to the child this test started and still owns.
+    let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+    assert_eq!(sent, 0, "kill(SIGTERM) failed");
+    let streamed = in_flight.await.expect("task");
+    assert!(streamed.error.is_none(), "{:?}", streamed.error);
+    assert_eq!(streamed.usage.map(|u| u.1), Some(20), "finished in grace");
+    ids.push(streamed.request_id.expect("id"));
+
+    let status = wait_with_timeout(&mut guard.0, Duration::from_secs(15));
+    let mut stderr = String::new();
+    if let Some(mut pipe) = guard.0.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    assert!(
+        status.success(),
+        "exit status {status:?}; stderr:\n{stderr}"
+    );
+    assert!(stderr.contains("stopped"), "{stderr}");
+
+    let text = std::fs::read_to_string(&ground_truth).expect("ground-truth file");
+    let records: Vec<GroundTruthRecord> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let mut written: Vec<&str> = records.iter().map(|r| r.request_id.as_str()).collect();
+    written.sort_unstable();
+    ids.sort();
+    assert_eq!(written, ids, "one line per request");
+    assert_eq!(
+        records.iter().filter(|r| r.outcome == "complete").count(),
+        3
+    );
+    let _ = std::fs::remove_file(&ground_truth);
+    let _ = std::fs::remove_file(&profiles);
+}
+
+#[test]
+fn bad_options_are_refused_before_serving() {
+    for args in [
+        vec!["emulator", "--time-scale", "-1"],
+        vec!["emulator", "--profiles", "no-such-profiles-file.json"],
+        vec!["emulator", "--addr", "not-an-address"],
+    ] {
+        let output = Command::new(BINARY)
+            .args(&args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        assert!(!output.status.success(), "{args:?} was accepted");
+        assert!(output.stdout.is_empty(), "{args:?} printed a URL");
+        assert!(!output.stderr.is_empty(), "{args:?} said nothing");
+    }
+}
+
+#[test]
+fn a_signal_right_after_the_url_still_stops_cleanly() {
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let child = Command::new(BINARY)
+            .args(["emulator", "--time-scale", "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let mut guard = Guard(child);
+        let url = first_line(&mut guard.0);
+        assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
+        let pid = libc::pid_t::try_from(guard.0.id()).expect("pid fits");
+        // SAFETY: sending a signal to the child this test started and still owns.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+        let status = wait_with_timeout(&mut guard.0, Duration::from_secs(10));
+        assert!(status.success(), "signal {signal}: exit status {status:?}");
+    }
+}
