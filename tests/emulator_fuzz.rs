@@ -131,10 +131,10 @@ fn mutated_valid_body() -> impl Strategy<Value = Vec<u8>> {
                     valid.to_string().into_bytes()
                 }
                 1 => {
-                    if let Some((parent, key)) = pointer.rsplit_once('/') {
-                        if let Some(Value::Object(map)) = valid.pointer_mut(parent) {
-                            map.remove(key);
-                        }
+                    if let Some((parent, key)) = pointer.rsplit_once('/')
+                        && let Some(Value::Object(map)) = valid.pointer_mut(parent)
+                    {
+                        map.remove(key);
                     }
                     valid.to_string().into_bytes()
                 }

@@ -69,11 +69,17 @@ pub struct GroundTruthLog {
 }
 
 impl GroundTruthLog {
-    /// A log writing to `path` (created or truncated) if given, and keeping
-    /// records in memory if `keep_in_memory`.
+    /// A log writing to `path` if given, and keeping records in memory if
+    /// `keep_in_memory`. An existing file is never overwritten: that is an
+    /// `AlreadyExists` error.
     pub fn new(path: Option<&Path>, keep_in_memory: bool) -> std::io::Result<Self> {
         let file = match path {
-            Some(path) => Some(BufWriter::new(File::create(path)?)),
+            Some(path) => Some(BufWriter::new(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path)?,
+            )),
             None => None,
         };
         Ok(GroundTruthLog {
@@ -114,5 +120,23 @@ impl GroundTruthLog {
             Ok(mut file) => file.as_mut().map_or(Ok(()), |w| w.flush()),
             Err(_) => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_existing_file_is_never_overwritten() {
+        let path = std::env::temp_dir().join(format!("bb-gt-exists-{}.jsonl", std::process::id()));
+        std::fs::write(&path, "earlier run\n").expect("write");
+        let error = GroundTruthLog::new(Some(&path), false).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "earlier run\n"
+        );
+        let _ = std::fs::remove_file(&path);
     }
 }

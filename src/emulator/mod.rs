@@ -103,7 +103,9 @@ pub enum EmulatorError {
         source: std::io::Error,
     },
     /// The ground-truth file could not be created.
-    #[error("cannot create the ground-truth file {path}: {source}")]
+    #[error(
+        "cannot create the ground-truth file {path}: {source} (an existing file is never overwritten: name a new one)"
+    )]
     GroundTruth {
         /// The file asked for.
         path: PathBuf,

@@ -13,9 +13,9 @@
 
 mod backoff;
 mod budget;
-mod csv_sink;
 mod progress;
 mod report;
+mod run_files;
 mod schedule;
 mod stop;
 mod worker;
@@ -24,15 +24,16 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
+
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
 pub use backoff::Backoff;
 pub use budget::CallBudget;
-pub use csv_sink::{CsvSink, RunFile};
 pub use progress::{ProgressMode, ProgressSink};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
+pub use run_files::{RunFile, RunFiles};
 pub use schedule::{Schedule, estimated_call_time, human_duration};
 pub use stop::StopSignal;
 
@@ -160,9 +161,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     check_budget(&schedule, &options)?;
     let max_calls = effective_max_calls(&options).map(|(max, _)| max);
 
-    let (csv, files) = CsvSink::new(options.out_dir.join("results"));
-    let mut sinks: Vec<Box<dyn RunSink>> =
-        vec![Box::new(csv), Box::new(ProgressSink::new(options.progress))];
+    let mut sinks: Vec<Box<dyn RunSink>> = vec![Box::new(ProgressSink::new(options.progress))];
     sinks.extend(options.extra_sinks);
     let reporter = Reporter::start(sinks)?;
 
@@ -190,6 +189,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         budget: CallBudget::new(max_calls),
         stop: options.stop.clone(),
         report: reporter.sender(),
+        files: RunFiles::new(options.out_dir.join("results")),
         tally: Tally::default(),
         seed: options.seed,
         scenarios: options.scenarios,
@@ -210,6 +210,9 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         let run = index as u32 + 1;
         let run_id = unique_run_id(&last_run_id).await;
         last_run_id.clone_from(&run_id);
+        if shared.files.start_run(&run_id).is_err() {
+            break;
+        }
         shared.report.send(RunEvent::RunStarted {
             run,
             run_id: run_id.clone(),
@@ -225,12 +228,16 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             workers.spawn(worker::work(Arc::clone(&shared), slot.clone(), worker));
         }
         while workers.join_next().await.is_some() {}
+        let _ = shared.files.finish_run();
         shared.report.send(RunEvent::RunFinished { run });
     }
 
     let tally = &shared.tally;
     let interrupted = shared.stop.is_stopping();
     let budget_exhausted = tally.budget_exhausted.load(Ordering::SeqCst);
+    let _ = shared.files.finish_run();
+    let write_error = shared.files.error();
+    let files = shared.files.files();
     let report_failed = shared.report.failed();
     let counts = (
         tally.attempts.load(Ordering::SeqCst),
@@ -241,7 +248,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     drop(shared);
     let finished = reporter.finish();
     let summary = RunSummary {
-        files: files.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+        files,
         planned_calls: schedule.planned_calls(),
         attempts: counts.0,
         successes: counts.1,
@@ -250,16 +257,16 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         interrupted,
         budget_exhausted,
     };
-    match finished {
-        Err(message) => Err(RunError::Report {
+    match (write_error, finished) {
+        (Some(message), _) | (None, Err(message)) => Err(RunError::Report {
             message,
             summary: Box::new(summary),
         }),
-        Ok(()) if report_failed => Err(RunError::Report {
+        (None, Ok(())) if report_failed => Err(RunError::Report {
             message: "a sink failed".into(),
             summary: Box::new(summary),
         }),
-        Ok(()) => Ok(summary),
+        (None, Ok(())) => Ok(summary),
     }
 }
 

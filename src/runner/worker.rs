@@ -12,6 +12,7 @@ use rand::rngs::StdRng;
 use super::backoff::Backoff;
 use super::budget::CallBudget;
 use super::report::{ReportSender, RunEvent};
+use super::run_files::RunFiles;
 use super::stop::StopSignal;
 use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
 use crate::client::Clients;
@@ -74,6 +75,8 @@ pub struct Shared {
     pub stop: StopSignal,
     /// Events out.
     pub report: ReportSender,
+    /// The raw CSVs.
+    pub files: RunFiles,
     /// Counters.
     pub tally: Tally,
     /// Seed of the experiment (backoff jitter derives from it).
@@ -81,8 +84,9 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn must_stop(&self) -> bool {
-        self.stop.is_stopping() || self.report.failed()
+    /// Whether no new call may start: a stop request, or recording failed.
+    pub fn must_stop(&self) -> bool {
+        self.stop.is_stopping() || self.report.failed() || self.files.error().is_some()
     }
 }
 
@@ -167,6 +171,9 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
                 context.queue_delay_s =
                     Some(record.t0.saturating_duration_since(scheduled).as_secs_f64());
                 let row = RawRow::from_call(&context, &record);
+                // The row reaches the disk before this worker moves on; a
+                // failed write stops the run (see must_stop).
+                let _ = shared.files.write(&row);
                 shared.report.send(RunEvent::CallFinished(Box::new(row)));
 
                 let end = record.end_at.unwrap_or_else(Instant::now);

@@ -1,0 +1,102 @@
+//! The raw CSVs of a run: one file per run, each row written and flushed
+//! by the worker whose call it is, before that worker does anything else.
+//! A call is in flight until its row is on disk, so a SIGKILL loses only
+//! calls in flight.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use crate::export::{RawCsvWriter, RawRow};
+
+/// A raw CSV written by a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Rows written to it.
+    pub rows: u64,
+}
+
+/// The current run's file and the files written so far.
+#[derive(Debug)]
+pub struct RunFiles {
+    dir: PathBuf,
+    current: Mutex<Option<RawCsvWriter>>,
+    files: Mutex<Vec<RunFile>>,
+    first_error: Mutex<Option<String>>,
+}
+
+impl RunFiles {
+    /// Files go into `dir` (created on the first run).
+    pub fn new(dir: PathBuf) -> Self {
+        RunFiles {
+            dir,
+            current: Mutex::new(None),
+            files: Mutex::new(Vec::new()),
+            first_error: Mutex::new(None),
+        }
+    }
+
+    /// Open `run_<run_id>.csv` for the next run.
+    pub fn start_run(&self, run_id: &str) -> Result<(), String> {
+        self.finish_run()?;
+        let writer = RawCsvWriter::create(&self.dir, run_id).map_err(|e| {
+            self.fail(format!(
+                "cannot create a raw CSV in {}: {e}",
+                self.dir.display()
+            ))
+        })?;
+        lock(&self.files).push(RunFile {
+            path: writer.path().to_path_buf(),
+            rows: 0,
+        });
+        *lock(&self.current) = Some(writer);
+        Ok(())
+    }
+
+    /// Append one row and flush it.
+    pub fn write(&self, row: &RawRow) -> Result<(), String> {
+        let mut current = lock(&self.current);
+        let Some(writer) = current.as_mut() else {
+            return Err(self.fail("a call finished outside of a run".into()));
+        };
+        writer
+            .write_row(row)
+            .map_err(|e| self.fail(format!("cannot write to {}: {e}", writer.path().display())))?;
+        let rows = writer.rows();
+        if let Some(last) = lock(&self.files).last_mut() {
+            last.rows = rows;
+        }
+        Ok(())
+    }
+
+    /// Close the current file (synced to disk), if any.
+    pub fn finish_run(&self) -> Result<(), String> {
+        if let Some(writer) = lock(&self.current).take() {
+            let path = writer.path().to_path_buf();
+            writer
+                .finish()
+                .map_err(|e| self.fail(format!("cannot finish {}: {e}", path.display())))?;
+        }
+        Ok(())
+    }
+
+    /// Every file written, with its row count.
+    pub fn files(&self) -> Vec<RunFile> {
+        lock(&self.files).clone()
+    }
+
+    /// The first write error, if any (the run stops at the first one).
+    pub fn error(&self) -> Option<String> {
+        lock(&self.first_error).clone()
+    }
+
+    fn fail(&self, message: String) -> String {
+        lock(&self.first_error).get_or_insert_with(|| message.clone());
+        message
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
