@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch, one file per subcommand.
 
+mod analyze_cmd;
 mod emulator_cmd;
 
 use std::process::ExitCode;
@@ -18,6 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Summarize raw CSVs: the Python tool's summary CSV, an extended summary, standard vs optimized.
+    Analyze(analyze_cmd::AnalyzeArgs),
     /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
     Emulator(emulator_cmd::EmulatorArgs),
 }
@@ -25,6 +28,7 @@ enum Command {
 /// Run the chosen subcommand; the exit code says how it went.
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Analyze(args) => analyze_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
     }
 }
