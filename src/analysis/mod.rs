@@ -18,11 +18,14 @@
 //! [`analyze`] does everything but writing; [`Analysis::write_files`]
 //! writes the three files.
 
+mod blocks;
 mod compare;
 mod dataset;
 mod error;
 mod extended;
+mod fields;
 mod hash;
+mod merge;
 mod metrics;
 mod output;
 mod parse;
