@@ -9,7 +9,7 @@
 //!
 //! The file is written once to a temporary directory and removed at the
 //! end. Set `ANALYZE_SCALE_DIR=<dir>` to write it there and keep it (for
-//! example to measure `bedrock-bench analyze <dir>` with `/usr/bin/time -v`),
+//! example to measure `bedrock-bench analyze <dir>` with GNU `time -v`),
 //! and `ANALYZE_SCALE_ROWS=<n>` for another size.
 
 use std::hint::black_box;
