@@ -6,6 +6,7 @@
 //! ([`call`]), and a local emulator that speaks Bedrock's wire protocol
 //! ([`emulator`]).
 
+pub mod analysis;
 pub mod bench;
 pub mod call;
 pub mod client;

@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch, one file per subcommand.
 
+mod analyze_cmd;
 mod emulator_cmd;
 mod run_cmd;
 
@@ -21,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// Run the experiment: the Python tool's schedule, one raw CSV per run.
     Run(run_cmd::RunArgs),
+    /// Summarize raw CSVs: the Python tool's summary CSV, an extended summary, standard vs optimized.
+    Analyze(analyze_cmd::AnalyzeArgs),
     /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
     Emulator(emulator_cmd::EmulatorArgs),
 }
@@ -29,6 +32,7 @@ enum Command {
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_cmd::run(args),
+        Command::Analyze(args) => analyze_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
     }
 }

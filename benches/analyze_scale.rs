@@ -1,0 +1,197 @@
+//! How long `analyze` takes on 1,000,000 raw rows (our format, ~10 delta
+//! offsets per row, a few failures and fallbacks), and its peak memory.
+//!
+//! Not run by plain `cargo bench` (`bench = false`); run it with
+//!
+//! ```text
+//! cargo bench --bench analyze_scale
+//! ```
+//!
+//! The file is written once to a temporary directory and removed at the
+//! end. Set `ANALYZE_SCALE_DIR=<dir>` to write it there and keep it (for
+//! example to measure `bedrock-bench analyze <dir>` with GNU `time -v`),
+//! and `ANALYZE_SCALE_ROWS=<n>` for another size.
+
+use std::hint::black_box;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use bedrock_bench::analysis::{AnalyzeOptions, analyze};
+use bedrock_bench::export::RawRow;
+use bedrock_bench::export::raw_csv::column_names;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const MODELS: [(&str, bool); 4] = [
+    ("us.amazon.nova-pro-v1:0", true),
+    ("us.anthropic.claude-3-5-haiku-20241022-v1:0", true),
+    ("us.meta.llama3-1-70b-instruct-v1:0", true),
+    ("us.amazon.nova-micro-v1:0", false),
+];
+
+/// A small deterministic generator (xorshift64*), so the file is the same
+/// on every run.
+struct Noise(u64);
+
+impl Noise {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn micros(s: f64) -> f64 {
+    (s * 1e6).round() / 1e6
+}
+
+/// Write `rows` realistic raw rows to `path`.
+fn write_rows(path: &Path, rows: usize) -> std::io::Result<()> {
+    let file = std::fs::File::create(path)?;
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(BufWriter::with_capacity(1 << 20, file));
+    writer.write_record(column_names())?;
+    let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
+    for i in 0..rows {
+        let (model, has_optimized) = MODELS[i % MODELS.len()];
+        let optimized = has_optimized && (i / MODELS.len()) % 2 == 1;
+        let config = if optimized { "optimized" } else { "standard" };
+        let ttft = micros(0.3 + 0.5 * noise.next() + 0.05 * noise.next().powi(8) * 40.0);
+        let chunks = 10;
+        let gap = if optimized { 0.03 } else { 0.08 };
+        let mut offset = ttft;
+        let mut offsets = Vec::with_capacity(chunks);
+        for _ in 0..chunks {
+            offsets.push(format!("{offset:.6}"));
+            offset = micros(offset + gap * (0.5 + noise.next()));
+        }
+        let total = micros(offset + 0.01);
+        let failed = noise.next() < 0.02;
+        let fallback = optimized && noise.next() < 0.01;
+        let output = 50u32;
+        let row = RawRow {
+            time_to_first_byte: (!failed).then_some(ttft),
+            time_to_last_byte: Some(total),
+            job_timestamp_iso: "2025-07-08T11:29:57.123456Z".into(),
+            configured_output_tokens_for_request: 100,
+            model_input_tokens: (!failed).then_some(10 + (i % 17) as u32),
+            model_output_tokens: (!failed).then_some(output),
+            model: model.into(),
+            region: "us-east-2".into(),
+            invocation_id: format!("r1-s{}-i{}", i % 7, i / 7),
+            api_call_status: if failed {
+                "ThrottlingException"
+            } else {
+                "Success"
+            }
+            .into(),
+            full_error_message: if failed {
+                "Too many requests, please wait before trying again.".into()
+            } else {
+                String::new()
+            },
+            temperature: Some(0.0),
+            top_p: Some(0.9),
+            top_k: None,
+            experiment_name: "scale".into(),
+            task_type: "short-answer".into(),
+            performance_config: config.into(),
+            timestamp: "20250708_112957".into(),
+            run_count: 1,
+            target: "emulator".into(),
+            scenario: format!("{model}-{config}"),
+            attempt: 1,
+            request_id: format!("00000000-0000-4000-8000-{i:012}"),
+            time_to_response: Some(micros(ttft * 0.6)),
+            performance_config_sent: if optimized { "optimized" } else { "" }.into(),
+            served_performance_config: if failed {
+                String::new()
+            } else if optimized && !fallback {
+                "optimized".into()
+            } else {
+                "standard".into()
+            },
+            server_latency_ms: Some((total * 900.0) as i64),
+            stop_reason: "end_turn".into(),
+            otps: Some(micros(f64::from(output) / total)),
+            generation_otps: Some(micros(f64::from(output - 1) / (total - ttft))),
+            tpot: Some(micros((total - ttft) / f64::from(output - 1))),
+            chunk_count: chunks as u32,
+            inter_chunk_gap_p50: Some(micros(gap)),
+            inter_chunk_gap_p90: Some(micros(gap * 1.4)),
+            inter_chunk_gap_max: Some(micros(gap * 1.5)),
+            worker: Some((i % 4) as u32),
+            start_offset_s: Some(micros(i as f64 * 0.01)),
+            queue_delay_s: Some(0.0),
+            delta_offsets: offsets.join(" "),
+        };
+        writer.serialize(&row)?;
+    }
+    writer.flush()
+}
+
+/// Peak resident memory of this process so far, in KiB.
+fn peak_rss_kib() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given.
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) } == 0;
+    if ok {
+        // SAFETY: initialized by the successful call above.
+        unsafe { usage.assume_init() }.ru_maxrss
+    } else {
+        -1
+    }
+}
+
+fn analyze_scale(c: &mut Criterion) {
+    let rows: usize = std::env::var("ANALYZE_SCALE_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let keep = std::env::var_os("ANALYZE_SCALE_DIR").map(PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("bb-analyze-scale-{}", std::process::id()))
+    });
+    std::fs::create_dir_all(&dir).expect("create the data directory");
+    let path = dir.join(format!("run_scale_{rows}.csv"));
+    if !path.exists() {
+        let started = Instant::now();
+        write_rows(&path, rows).expect("write the raw CSV");
+        eprintln!(
+            "wrote {rows} rows ({} MB) to {} in {:.1?}",
+            std::fs::metadata(&path).map_or(0, |m| m.len() / 1_000_000),
+            path.display(),
+            started.elapsed()
+        );
+    }
+    let rss_before = peak_rss_kib();
+    let options = AnalyzeOptions::default();
+    let mut group = c.benchmark_group("analyze_scale");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(25));
+    group.bench_function(format!("analyze_{rows}_rows"), |b| {
+        b.iter(|| {
+            let analysis = analyze(&[&path], &options).expect("analyze");
+            black_box(analysis.summary.len())
+        })
+    });
+    group.finish();
+    eprintln!(
+        "peak RSS of the bench process: {} MiB (before analysis: {} MiB)",
+        peak_rss_kib() / 1024,
+        rss_before / 1024
+    );
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+criterion_group! {
+    name = benches;
+    // No plots: plotters needs system fonts that minimal machines lack.
+    config = Criterion::default().without_plots();
+    targets = analyze_scale
+}
+criterion_main!(benches);

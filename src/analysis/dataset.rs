@@ -1,0 +1,283 @@
+//! The dataset: every attempt row of every file read, kept lean (numbers
+//! and interned strings only), in file order then row order.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Index of an interned string in a [`Dataset`] (see [`Dataset::str`]).
+pub type Sym = u32;
+
+/// One call attempt, reduced to what analysis needs.
+///
+/// Numbers are `f64` where NaN means "absent" (an empty field), which is
+/// how pandas reads them too; [`Attempt::get`] turns NaN into `None`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Attempt {
+    /// `time_to_first_byte`: TTFT, seconds.
+    pub ttft: f64,
+    /// `time_to_last_byte`: total latency, seconds.
+    pub total_latency: f64,
+    /// `time_to_response`, seconds (NaN in the Python tool's files).
+    pub time_to_response: f64,
+    /// `generation_otps`, or `(out - 1) / (total - ttft)` when the file has
+    /// no such column.
+    pub generation_otps: f64,
+    /// `tpot`, or `(total - ttft) / (out - 1)` when the file has no such
+    /// column.
+    pub tpot: f64,
+    /// `server_latency_ms` in seconds.
+    pub server_latency: f64,
+    /// `model_input_tokens`.
+    pub input_tokens: f64,
+    /// `model_output_tokens`.
+    pub output_tokens: f64,
+    /// Index of the (model, region, performance_config) key: see
+    /// [`Dataset::group_key`].
+    pub group: u32,
+    /// Index of the file in [`Dataset::sources`].
+    pub source: u32,
+    /// The logical invocation: equal for two attempts when they come from
+    /// the same file and have the same `invocation_id`.
+    pub invocation: u32,
+    /// `api_call_status`.
+    pub status: Sym,
+    /// `target` (`aws`, `emulator`; the empty string when absent).
+    pub target: Sym,
+    pub(crate) flags: u8,
+    pub(crate) gaps_start: u32,
+    pub(crate) gaps_len: u32,
+}
+
+pub(crate) const SUCCESS: u8 = 1;
+pub(crate) const SENT_OPTIMIZED: u8 = 2;
+pub(crate) const SERVED_STANDARD: u8 = 4;
+pub(crate) const EMPTY_CONFIG: u8 = 8;
+
+impl Attempt {
+    /// `None` for NaN (absent), else the value.
+    pub fn get(value: f64) -> Option<f64> {
+        (!value.is_nan()).then_some(value)
+    }
+
+    /// `api_call_status == "Success"`.
+    pub fn is_success(&self) -> bool {
+        self.flags & SUCCESS != 0
+    }
+
+    /// `performance_config_sent == "optimized"`.
+    pub fn sent_optimized(&self) -> bool {
+        self.flags & SENT_OPTIMIZED != 0
+    }
+
+    /// Sent as optimized and served as standard: a silent fallback.
+    pub fn is_fallback(&self) -> bool {
+        self.flags & (SENT_OPTIMIZED | SERVED_STANDARD) == SENT_OPTIMIZED | SERVED_STANDARD
+    }
+
+    /// The file left `performance_config` empty (counted as `standard`).
+    pub fn had_empty_config(&self) -> bool {
+        self.flags & EMPTY_CONFIG != 0
+    }
+
+    /// The Python tool's OTPS: `model_output_tokens / time_to_last_byte`
+    /// (NaN when either is absent, infinite when the latency is 0, as in
+    /// pandas).
+    pub fn otps(&self) -> f64 {
+        self.output_tokens / self.total_latency
+    }
+}
+
+/// Which program wrote a raw CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// `bedrock-bench run`: the Python tool's columns then the extended ones.
+    Extended,
+    /// The Python tool's `benchmark_main.py`: none of the extended columns.
+    Python,
+}
+
+/// One file read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    /// The file.
+    pub path: PathBuf,
+    /// Who wrote it (by its header).
+    pub format: SourceFormat,
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows whose `performance_config` was empty (counted as `standard`).
+    pub empty_performance_config: u64,
+}
+
+/// A (model, region, performance_config) key, as interned strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GroupKey {
+    /// Model or inference profile id.
+    pub model: Sym,
+    /// Region.
+    pub region: Sym,
+    /// `standard`, `optimized`...
+    pub performance_config: Sym,
+}
+
+/// The attempts of one (model, region, performance_config).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group<'a> {
+    /// Index of the key (as in [`Attempt::group`]).
+    pub id: u32,
+    /// Model or inference profile id.
+    pub model: &'a str,
+    /// Region.
+    pub region: &'a str,
+    /// Performance config (`standard` when the file left it empty).
+    pub performance_config: &'a str,
+    /// Indices into [`Dataset::attempts`], in file and row order.
+    pub attempts: Vec<u32>,
+}
+
+/// Every attempt read, with interned strings and the pooled inter-chunk
+/// gaps.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub(crate) sources: Vec<Source>,
+    pub(crate) attempts: Vec<Attempt>,
+    pub(crate) gaps: Vec<f64>,
+    pub(crate) strings: Vec<Box<str>>,
+    pub(crate) string_ids: HashMap<Box<str>, Sym>,
+    pub(crate) keys: Vec<GroupKey>,
+    pub(crate) key_ids: HashMap<GroupKey, u32>,
+    pub(crate) invocations: u32,
+    pub(crate) warnings: Vec<String>,
+}
+
+impl Dataset {
+    /// The files read, in reading order.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// Every attempt, in file order then row order.
+    pub fn attempts(&self) -> &[Attempt] {
+        &self.attempts
+    }
+
+    /// Number of distinct invocations (per file).
+    pub fn invocation_count(&self) -> u32 {
+        self.invocations
+    }
+
+    /// Notes gathered while reading (skipped empty files, duplicate paths,
+    /// empty performance configs).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The string behind a [`Sym`].
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get(sym as usize).map_or("", |s| s)
+    }
+
+    /// The [`Sym`] of `text`, if any row holds it.
+    pub fn sym(&self, text: &str) -> Option<Sym> {
+        self.string_ids.get(text).copied()
+    }
+
+    /// The gaps between consecutive deltas of `attempt` (seconds), from
+    /// its `delta_offsets`.
+    pub fn gaps(&self, attempt: &Attempt) -> &[f64] {
+        let start = attempt.gaps_start as usize;
+        self.gaps
+            .get(start..start + attempt.gaps_len as usize)
+            .unwrap_or(&[])
+    }
+
+    /// `api_call_status` of `attempt`.
+    pub fn status(&self, attempt: &Attempt) -> &str {
+        self.str(attempt.status)
+    }
+
+    /// `target` of `attempt` (empty when the file has none).
+    pub fn target(&self, attempt: &Attempt) -> &str {
+        self.str(attempt.target)
+    }
+
+    /// The key of group `id` as strings: (model, region, performance_config).
+    pub fn group_key(&self, id: u32) -> (&str, &str, &str) {
+        match self.keys.get(id as usize) {
+            Some(key) => (
+                self.str(key.model),
+                self.str(key.region),
+                self.str(key.performance_config),
+            ),
+            None => ("", "", ""),
+        }
+    }
+
+    /// Whether any attempt was made against the built-in emulator.
+    pub fn has_emulator_rows(&self) -> bool {
+        self.sym("emulator")
+            .is_some_and(|sym| self.attempts.iter().any(|a| a.target == sym))
+    }
+
+    /// The attempts grouped by (model, region, performance_config), groups
+    /// sorted like pandas' `groupby` (model, then region, then
+    /// performance_config, by byte order).
+    pub fn groups(&self) -> Vec<Group<'_>> {
+        let mut members: Vec<Vec<u32>> = vec![Vec::new(); self.keys.len()];
+        for (index, attempt) in self.attempts.iter().enumerate() {
+            if let Some(list) = members.get_mut(attempt.group as usize) {
+                list.push(index as u32);
+            }
+        }
+        let mut groups: Vec<Group<'_>> = members
+            .into_iter()
+            .enumerate()
+            .filter(|(_, attempts)| !attempts.is_empty())
+            .map(|(id, attempts)| {
+                let (model, region, performance_config) = self.group_key(id as u32);
+                Group {
+                    id: id as u32,
+                    model,
+                    region,
+                    performance_config,
+                    attempts,
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            (
+                a.model.as_bytes(),
+                a.region.as_bytes(),
+                a.performance_config.as_bytes(),
+            )
+                .cmp(&(
+                    b.model.as_bytes(),
+                    b.region.as_bytes(),
+                    b.performance_config.as_bytes(),
+                ))
+        });
+        groups
+    }
+
+    /// Intern `text`.
+    pub(crate) fn intern(&mut self, text: &str) -> Sym {
+        if let Some(&sym) = self.string_ids.get(text) {
+            return sym;
+        }
+        let sym = self.strings.len() as Sym;
+        self.strings.push(text.into());
+        self.string_ids.insert(text.into(), sym);
+        sym
+    }
+
+    /// The id of a group key, adding it when new.
+    pub(crate) fn key_id(&mut self, key: GroupKey) -> u32 {
+        if let Some(&id) = self.key_ids.get(&key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.keys.push(key);
+        self.key_ids.insert(key, id);
+        id
+    }
+}

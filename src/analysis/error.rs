@@ -1,0 +1,117 @@
+//! What can go wrong while reading raw CSVs. Every error names the file,
+//! and a bad value also names the line, the column, what was expected and
+//! what was found.
+
+use std::path::PathBuf;
+
+/// An error while finding or reading raw CSV files.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// A path given on the command line (or the default one) does not exist.
+    #[error(
+        "{path}: no such file or directory (raw CSVs are written by `bedrock-bench run`)",
+        path = path.display()
+    )]
+    NotFound {
+        /// The path looked at.
+        path: PathBuf,
+    },
+    /// The paths given hold no `*.csv` file at all.
+    #[error(
+        "no raw CSV files found in {}; run `bedrock-bench run` first, or name the files or directories to analyze",
+        paths_list(paths)
+    )]
+    NoInput {
+        /// The paths looked at.
+        paths: Vec<PathBuf>,
+    },
+    /// The operating system refused to list or read a path.
+    #[error("{path}: {source}", path = path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The header lacks a column the analysis needs.
+    #[error(
+        "{path}: missing required column `{column}` (is this a raw CSV written by `bedrock-bench run` or benchmark_main.py?)",
+        path = path.display()
+    )]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column that is missing.
+        column: &'static str,
+    },
+    /// A value that cannot be what its column says.
+    #[error(
+        "{path}:{line}: column `{column}`: expected {expected}, found `{found}`",
+        path = path.display()
+    )]
+    BadValue {
+        /// The file.
+        path: PathBuf,
+        /// Line of the record, from 1 (the header is line 1).
+        line: u64,
+        /// The column's name.
+        column: &'static str,
+        /// What the column must hold.
+        expected: &'static str,
+        /// What the file holds (shortened when very long).
+        found: String,
+    },
+    /// A record that is not well-formed CSV, or has the wrong number of fields.
+    #[error("{path}:{line}: {message}", path = path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// Line of the record, from 1.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// More data than the in-memory layout can index (over 4 billion rows or gaps).
+    #[error("{path}: too much data to analyze at once ({what})", path = path.display())]
+    TooLarge {
+        /// The file being read when the limit was reached.
+        path: PathBuf,
+        /// Which limit.
+        what: &'static str,
+    },
+}
+
+fn paths_list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
+}
+
+/// A bad field found while parsing one record, before the file and line
+/// are attached.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldError {
+    /// The column's name.
+    pub column: &'static str,
+    /// What the column must hold.
+    pub expected: &'static str,
+    /// What was found.
+    pub found: String,
+}
+
+impl FieldError {
+    /// A field error quoting (at most 80 characters of) the raw bytes.
+    pub fn new(column: &'static str, expected: &'static str, raw: &[u8]) -> FieldError {
+        let text = String::from_utf8_lossy(raw);
+        let found = if text.chars().count() > 80 {
+            let short: String = text.chars().take(77).collect();
+            format!("{short}...")
+        } else {
+            text.into_owned()
+        };
+        FieldError {
+            column,
+            expected,
+            found,
+        }
+    }
+}

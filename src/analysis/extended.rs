@@ -1,0 +1,191 @@
+//! Per-group statistics: what happened to every attempt (counts), and
+//! every metric's summary over the successful ones.
+
+use super::dataset::{Dataset, Group};
+use super::metrics::{Metric, all_metric_values, summarize};
+use crate::stats::Summary;
+
+/// What happened to the attempts of one group. Nothing is left out:
+/// `attempts == successes + errors`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows (call attempts, retries included).
+    pub attempts: u64,
+    /// Distinct `invocation_id`s (per file).
+    pub invocations: u64,
+    /// `api_call_status == "Success"`.
+    pub successes: u64,
+    /// Every other status.
+    pub errors: u64,
+    /// `ThrottlingException` (part of `errors`).
+    pub throttles: u64,
+    /// `Timeout` (the per-call timeout) or `ModelTimeoutException` (part of
+    /// `errors`).
+    pub timeouts: u64,
+    /// Invocations none of whose attempts succeeded.
+    pub failed_invocations: u64,
+    /// Successful attempts sent with `performanceConfig.latency = optimized`.
+    pub sent_optimized: u64,
+    /// Sent as optimized, served as standard.
+    pub fallbacks: u64,
+    /// Rows whose `performance_config` was empty (counted as standard).
+    pub empty_performance_config: u64,
+}
+
+/// Everything known about one (model, region, performance_config).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupStats {
+    /// Model or inference profile id.
+    pub model: String,
+    /// Region.
+    pub region: String,
+    /// Performance config.
+    pub performance_config: String,
+    /// Distinct non-empty `target` values (`aws`, `emulator`), sorted.
+    pub targets: Vec<String>,
+    /// What happened to the attempts.
+    pub counts: Counts,
+    /// Per metric (indexed like [`Metric::ALL`]), over successful attempts;
+    /// `None` when no successful attempt has a value.
+    pub metrics: Vec<Option<Summary>>,
+}
+
+impl GroupStats {
+    /// The summary of `metric` (None when no value).
+    pub fn metric(&self, metric: Metric) -> Option<&Summary> {
+        self.metrics.get(metric.index()).and_then(Option::as_ref)
+    }
+}
+
+/// Statistics of every group, in pandas' groupby order (see
+/// [`Dataset::groups`]). Groups are summarized in parallel.
+pub fn group_stats(dataset: &Dataset) -> Vec<GroupStats> {
+    let groups = dataset.groups();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(groups.len().max(1));
+    if threads <= 1 || dataset.attempts().len() < 100_000 {
+        return groups.iter().map(|g| stats_of(dataset, g)).collect();
+    }
+    // Hand out the biggest groups first, one at a time, to whichever
+    // thread is free.
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(groups[i].attempts.len()));
+    let next = std::sync::Mutex::new(order.into_iter());
+    let mut results: Vec<Option<GroupStats>> = vec![None; groups.len()];
+    let done: Vec<Vec<(usize, GroupStats)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let index = match next.lock() {
+                            Ok(mut it) => it.next(),
+                            Err(_) => None,
+                        };
+                        let Some(index) = index else { break };
+                        out.push((index, stats_of(dataset, &groups[index])));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    for (index, stats) in done.into_iter().flatten() {
+        results[index] = Some(stats);
+    }
+    // A worker that panicked leaves holes: summarize those here.
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| s.unwrap_or_else(|| stats_of(dataset, &groups[i])))
+        .collect()
+}
+
+/// The statistics of one group.
+pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
+    let metrics = all_metric_values(dataset, group)
+        .into_iter()
+        .map(|mut values| summarize(&mut values))
+        .collect();
+    GroupStats {
+        model: group.model.to_string(),
+        region: group.region.to_string(),
+        performance_config: group.performance_config.to_string(),
+        targets: targets(dataset, group),
+        counts: counts(dataset, group),
+        metrics,
+    }
+}
+
+fn targets(dataset: &Dataset, group: &Group<'_>) -> Vec<String> {
+    let attempts = dataset.attempts();
+    let mut syms: Vec<u32> = group
+        .attempts
+        .iter()
+        .map(|&i| attempts[i as usize].target)
+        .collect();
+    syms.sort_unstable();
+    syms.dedup();
+    let mut names: Vec<String> = syms
+        .into_iter()
+        .map(|s| dataset.str(s))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names
+}
+
+/// Count what happened to the attempts of `group`.
+pub fn counts(dataset: &Dataset, group: &Group<'_>) -> Counts {
+    let attempts = dataset.attempts();
+    let throttle = dataset.sym("ThrottlingException");
+    let timeouts = [dataset.sym("Timeout"), dataset.sym("ModelTimeoutException")];
+    let mut counts = Counts::default();
+    // (invocation, succeeded) pairs, to count distinct invocations.
+    let mut invocations: Vec<(u32, bool)> = Vec::with_capacity(group.attempts.len());
+    for &index in &group.attempts {
+        let a = &attempts[index as usize];
+        counts.attempts += 1;
+        if a.is_success() {
+            counts.successes += 1;
+            if a.sent_optimized() {
+                counts.sent_optimized += 1;
+            }
+        } else {
+            counts.errors += 1;
+            if Some(a.status) == throttle {
+                counts.throttles += 1;
+            }
+            if timeouts.contains(&Some(a.status)) {
+                counts.timeouts += 1;
+            }
+        }
+        if a.is_fallback() {
+            counts.fallbacks += 1;
+        }
+        if a.had_empty_config() {
+            counts.empty_performance_config += 1;
+        }
+        invocations.push((a.invocation, a.is_success()));
+    }
+    // Sorted by invocation, a success sorts after a failure.
+    invocations.sort_unstable();
+    for (i, &(invocation, succeeded)) in invocations.iter().enumerate() {
+        let last_of_invocation = invocations
+            .get(i + 1)
+            .is_none_or(|&(next, _)| next != invocation);
+        if last_of_invocation {
+            counts.invocations += 1;
+            if !succeeded {
+                counts.failed_invocations += 1;
+            }
+        }
+    }
+    counts
+}

@@ -1,0 +1,265 @@
+//! From CSV records to attempts: the header's column map, and one block
+//! of records parsed into block-local attempts (fields: see `fields.rs`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use csv::ByteRecord;
+
+use super::dataset::{
+    Attempt, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat,
+};
+use super::error::{FieldError, ReadError};
+use super::fields::{
+    derived_generation_otps, derived_tpot, non_negative, parse_gaps, seconds, tokens,
+};
+use super::hash::{FxBuild, hash_bytes};
+use crate::export::raw_csv::EXTENDED_COLUMNS;
+
+/// Where each column the analysis reads sits in a file's header.
+#[derive(Debug, Clone)]
+pub(crate) struct Columns {
+    pub fields: usize,
+    pub format: SourceFormat,
+    ttft: usize,
+    total: usize,
+    input_tokens: usize,
+    output_tokens: usize,
+    model: usize,
+    region: usize,
+    invocation: usize,
+    status: usize,
+    config: usize,
+    target: Option<usize>,
+    time_to_response: Option<usize>,
+    sent: Option<usize>,
+    served: Option<usize>,
+    server_latency: Option<usize>,
+    generation_otps: Option<usize>,
+    tpot: Option<usize>,
+    delta_offsets: Option<usize>,
+}
+
+/// The columns every raw CSV must have.
+pub const REQUIRED_COLUMNS: [&str; 9] = [
+    "time_to_first_byte",
+    "time_to_last_byte",
+    "model_input_tokens",
+    "model_output_tokens",
+    "model",
+    "region",
+    "invocation_id",
+    "api_call_status",
+    "performance_config",
+];
+
+impl Columns {
+    /// Map a header. `performance_config` may also be spelled
+    /// `inference_profile` (the older notebook's name).
+    pub fn from_header(path: &Path, header: &ByteRecord) -> Result<Columns, ReadError> {
+        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim_ascii();
+            let name = name
+                .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+                .unwrap_or(name);
+            index.entry(name).or_insert(i);
+        }
+        let find = |name: &str| index.get(name.as_bytes()).copied();
+        let need = |name: &'static str| {
+            find(name).ok_or_else(|| ReadError::MissingColumn {
+                path: path.to_path_buf(),
+                column: name,
+            })
+        };
+        let config = match find("performance_config").or_else(|| find("inference_profile")) {
+            Some(i) => i,
+            None => need("performance_config")?,
+        };
+        let format = if EXTENDED_COLUMNS.iter().any(|c| find(c).is_some()) {
+            SourceFormat::Extended
+        } else {
+            SourceFormat::Python
+        };
+        Ok(Columns {
+            fields: header.len(),
+            format,
+            ttft: need("time_to_first_byte")?,
+            total: need("time_to_last_byte")?,
+            input_tokens: need("model_input_tokens")?,
+            output_tokens: need("model_output_tokens")?,
+            model: need("model")?,
+            region: need("region")?,
+            invocation: need("invocation_id")?,
+            status: need("api_call_status")?,
+            config,
+            target: find("target"),
+            time_to_response: find("time_to_response"),
+            sent: find("performance_config_sent"),
+            served: find("served_performance_config"),
+            server_latency: find("server_latency_ms"),
+            generation_otps: find("generation_otps"),
+            tpot: find("tpot"),
+            delta_offsets: find("delta_offsets"),
+        })
+    }
+}
+
+/// Small-string interning local to one block (models, regions, statuses...).
+#[derive(Debug, Default)]
+pub(crate) struct LocalStrings {
+    ids: HashMap<Box<[u8]>, u32, FxBuild>,
+    pub list: Vec<Box<str>>,
+}
+
+impl LocalStrings {
+    fn intern(&mut self, bytes: &[u8], column: &'static str) -> Result<u32, FieldError> {
+        if let Some(&id) = self.ids.get(bytes) {
+            return Ok(id);
+        }
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| FieldError::new(column, "UTF-8 text", bytes))?;
+        let id = self.list.len() as u32;
+        self.list.push(text.into());
+        self.ids.insert(bytes.into(), id);
+        Ok(id)
+    }
+}
+
+/// The attempts of one block of records, with block-local ids: `group`
+/// indexes `keys`, `status`/`target` index `strings`, `invocation` is the
+/// row's index in `invocation_ends` (and `invocation_hashes`, the hash of
+/// its bytes, computed here so that the merging thread need not).
+#[derive(Debug, Default)]
+pub(crate) struct Part {
+    pub attempts: Vec<Attempt>,
+    pub gaps: Vec<f64>,
+    pub strings: LocalStrings,
+    pub keys: Vec<[u32; 3]>,
+    key_ids: HashMap<[u32; 3], u32, FxBuild>,
+    pub invocation_bytes: Vec<u8>,
+    pub invocation_ends: Vec<usize>,
+    pub invocation_hashes: Vec<u64>,
+    pub empty_config: u64,
+}
+
+const STANDARD: &[u8] = b"standard";
+
+impl Part {
+    /// Parse one record into an attempt.
+    pub fn push(&mut self, columns: &Columns, record: &ByteRecord) -> Result<(), FieldError> {
+        let field = |i: usize| record.get(i).unwrap_or(b"").trim_ascii();
+        let opt = |i: Option<usize>| i.map(field);
+
+        let ttft = seconds(field(columns.ttft), "time_to_first_byte")?;
+        let total = seconds(field(columns.total), "time_to_last_byte")?;
+        let input_tokens = tokens(field(columns.input_tokens), "model_input_tokens")?;
+        let output_tokens = tokens(field(columns.output_tokens), "model_output_tokens")?;
+        let time_to_response = match opt(columns.time_to_response) {
+            Some(raw) => seconds(raw, "time_to_response")?,
+            None => f64::NAN,
+        };
+        let generation_otps = match opt(columns.generation_otps) {
+            Some(raw) => non_negative(raw, "generation_otps", "a rate in tokens per second")?,
+            None => derived_generation_otps(ttft, total, output_tokens),
+        };
+        let tpot = match opt(columns.tpot) {
+            Some(raw) => seconds(raw, "tpot")?,
+            None => derived_tpot(ttft, total, output_tokens),
+        };
+        let server_latency = match opt(columns.server_latency) {
+            Some(raw) => {
+                non_negative(raw, "server_latency_ms", "a latency in milliseconds")? / 1000.0
+            }
+            None => f64::NAN,
+        };
+
+        let model = field(columns.model);
+        let region = field(columns.region);
+        let status = field(columns.status);
+        if status.is_empty() {
+            return Err(FieldError::new(
+                "api_call_status",
+                "a status (`Success` or an error name)",
+                status,
+            ));
+        }
+        let mut flags = 0;
+        if status == b"Success" {
+            flags |= SUCCESS;
+        }
+        let mut config = field(columns.config);
+        if config.is_empty() {
+            config = STANDARD;
+            flags |= EMPTY_CONFIG;
+            self.empty_config += 1;
+        }
+        if opt(columns.sent) == Some(b"optimized".as_slice()) {
+            flags |= SENT_OPTIMIZED;
+        }
+        if opt(columns.served) == Some(STANDARD) {
+            flags |= SERVED_STANDARD;
+        }
+        let key = [
+            self.strings.intern(model, "model")?,
+            self.strings.intern(region, "region")?,
+            self.strings.intern(config, "performance_config")?,
+        ];
+        let group = match self.key_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.keys.len() as u32;
+                self.keys.push(key);
+                self.key_ids.insert(key, id);
+                id
+            }
+        };
+        let status = self.strings.intern(status, "api_call_status")?;
+        let target = self
+            .strings
+            .intern(opt(columns.target).unwrap_or(b""), "target")?;
+
+        let gaps_start = self.gaps.len();
+        if let Some(raw) = opt(columns.delta_offsets) {
+            parse_gaps(raw, &mut self.gaps)?;
+        }
+        let gaps_len = self.gaps.len() - gaps_start;
+
+        let invocation_id = field(columns.invocation);
+        self.invocation_bytes.extend_from_slice(invocation_id);
+        self.invocation_ends.push(self.invocation_bytes.len());
+        self.invocation_hashes.push(hash_bytes(invocation_id));
+        let invocation = (self.invocation_ends.len() - 1) as u32;
+
+        self.attempts.push(Attempt {
+            ttft,
+            total_latency: total,
+            time_to_response,
+            generation_otps,
+            tpot,
+            server_latency,
+            input_tokens,
+            output_tokens,
+            group,
+            source: 0,
+            invocation,
+            status,
+            target,
+            flags,
+            // Block-local offsets; made global (and range-checked) on merge.
+            gaps_start: gaps_start as u32,
+            gaps_len: gaps_len as u32,
+        });
+        Ok(())
+    }
+
+    /// The `invocation_id` bytes of the attempt at `row`.
+    pub fn invocation(&self, row: usize) -> &[u8] {
+        let start = if row == 0 {
+            0
+        } else {
+            self.invocation_ends[row - 1]
+        };
+        &self.invocation_bytes[start..self.invocation_ends[row]]
+    }
+}
