@@ -124,9 +124,9 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
     let mut lines = text.lines();
     let header = lines.next().expect("header");
     let line = lines.next().expect("row");
-    assert_eq!(header.split(',').count(), 12 + 10 * 8);
+    assert_eq!(header.split(',').count(), 13 + 10 * 8);
     assert!(header.starts_with(
-        "model,region,performance_config,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_mean,"
+        "model,region,performance_config,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,warmups,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_mean,"
     ));
     assert!(header.ends_with("output_tokens_p99,output_tokens_max"));
     for (column, want) in [

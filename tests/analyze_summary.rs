@@ -293,3 +293,36 @@ fn block_size_and_thread_count_do_not_change_anything() {
     assert_eq!(dataset.attempts().len(), 11);
     assert_eq!(dataset.invocation_count(), 10);
 }
+
+#[test]
+fn warm_up_calls_are_counted_but_left_out_of_the_statistics() {
+    let dir = TempDir::new("warmup");
+    let mut warm = ours("m1", "standard", "bench-s1-warmup", 9.0, 20.0, 50);
+    warm.phase = "warmup".into();
+    let mut rows = vec![warm];
+    for (i, ttft) in [0.5, 0.7, 0.6].into_iter().enumerate() {
+        let mut row = ours(
+            "m1",
+            "standard",
+            &format!("bench-s1-i{}", i + 1),
+            ttft,
+            1.0,
+            50,
+        );
+        row.phase = "sample".into();
+        rows.push(row);
+    }
+    let file = write_ours(dir.path(), "20250101_000000", &rows);
+    let analysis = run(&[&file]);
+    let g = &analysis.groups[0];
+    assert_eq!(
+        (g.counts.attempts, g.counts.successes, g.counts.warmups),
+        (4, 4, 1)
+    );
+    let ttft = g.metric(Metric::Ttft).expect("ttft");
+    assert_eq!(ttft.count, 3, "the warm-up's 9 s TTFT is not a sample");
+    assert!((ttft.max - 0.7).abs() < 1e-12);
+    let text = summary_text(&analysis);
+    let row = text.lines().nth(1).expect("row");
+    assert!(row.starts_with("m1,us-east-2,standard,3,0.6,0.6,"), "{row}");
+}

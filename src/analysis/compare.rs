@@ -118,8 +118,8 @@ pub fn compare(
         out.push(Comparison {
             model: group.model.to_string(),
             region: group.region.to_string(),
-            n_standard: std_stats.counts.successes,
-            n_optimized: opt_stats.counts.successes,
+            n_standard: std_stats.counts.successes - std_stats.counts.warmups,
+            n_optimized: opt_stats.counts.successes - opt_stats.counts.warmups,
             ttft_p50: ratio(Metric::Ttft),
             generation_otps_p50: ratio(Metric::GenerationOtps),
             fallbacks: opt_stats.counts.fallbacks + std_stats.counts.fallbacks,

@@ -52,6 +52,7 @@ pub(crate) const SUCCESS: u8 = 1;
 pub(crate) const SENT_OPTIMIZED: u8 = 2;
 pub(crate) const SERVED_STANDARD: u8 = 4;
 pub(crate) const EMPTY_CONFIG: u8 = 8;
+pub(crate) const WARMUP: u8 = 16;
 
 impl Attempt {
     /// `None` for NaN (absent), else the value.
@@ -74,7 +75,19 @@ impl Attempt {
         self.flags & (SENT_OPTIMIZED | SERVED_STANDARD) == SENT_OPTIMIZED | SERVED_STANDARD
     }
 
-    /// The file left `performance_config` empty (counted as `standard`).
+    /// `phase == "warmup"`: a `cargo bench` warm-up call.
+    pub fn is_warmup(&self) -> bool {
+        self.flags & WARMUP != 0
+    }
+
+    /// Whether the attempt's values enter the statistics: it succeeded and
+    /// was not a warm-up call.
+    pub fn in_statistics(&self) -> bool {
+        self.is_success() && !self.is_warmup()
+    }
+
+    /// Whether `performance_config` was empty in the file (counted as
+    /// standard).
     pub fn had_empty_config(&self) -> bool {
         self.flags & EMPTY_CONFIG != 0
     }

@@ -30,6 +30,9 @@ pub struct Counts {
     pub fallbacks: u64,
     /// Rows whose `performance_config` was empty (counted as standard).
     pub empty_performance_config: u64,
+    /// Successful warm-up calls (`cargo bench`), counted in `successes` but
+    /// left out of the statistics.
+    pub warmups: u64,
 }
 
 /// Everything known about one (model, region, performance_config).
@@ -154,6 +157,9 @@ pub fn counts(dataset: &Dataset, group: &Group<'_>) -> Counts {
         counts.attempts += 1;
         if a.is_success() {
             counts.successes += 1;
+            if a.is_warmup() {
+                counts.warmups += 1;
+            }
             if a.sent_optimized() {
                 counts.sent_optimized += 1;
             }

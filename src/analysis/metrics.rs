@@ -75,7 +75,7 @@ pub fn metric_values(dataset: &Dataset, group: &Group<'_>, metric: Metric) -> Ve
         .attempts
         .iter()
         .map(|&i| &attempts[i as usize])
-        .filter(|a| a.is_success());
+        .filter(|a| a.in_statistics());
     let mut values: Vec<f64> = Vec::with_capacity(group.attempts.len());
     match metric {
         Metric::InterChunkGap => {
@@ -118,7 +118,7 @@ pub fn all_metric_values(dataset: &Dataset, group: &Group<'_>) -> Vec<Vec<f64>> 
     out[Metric::InterChunkGap.index()].reserve(gaps);
     for &i in &group.attempts {
         let a = &attempts[i as usize];
-        if !a.is_success() {
+        if !a.in_statistics() {
             continue;
         }
         let row = [

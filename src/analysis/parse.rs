@@ -7,7 +7,7 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::dataset::{
-    Attempt, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat,
+    Attempt, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat, WARMUP,
 };
 use super::error::{FieldError, ReadError};
 use super::fields::{
@@ -38,6 +38,7 @@ pub(crate) struct Columns {
     generation_otps: Option<usize>,
     tpot: Option<usize>,
     delta_offsets: Option<usize>,
+    phase: Option<usize>,
 }
 
 /// The columns every raw CSV must have.
@@ -101,6 +102,7 @@ impl Columns {
             generation_otps: find("generation_otps"),
             tpot: find("tpot"),
             delta_offsets: find("delta_offsets"),
+            phase: find("phase"),
         })
     }
 }
@@ -199,6 +201,9 @@ impl Part {
         }
         if opt(columns.served) == Some(STANDARD) {
             flags |= SERVED_STANDARD;
+        }
+        if opt(columns.phase) == Some(b"warmup".as_slice()) {
+            flags |= WARMUP;
         }
         let key = [
             self.strings.intern(model, "model")?,

@@ -56,7 +56,7 @@ impl SummaryRow {
             model: stats.model.clone(),
             region: stats.region.clone(),
             performance_config: stats.performance_config.clone(),
-            sample_size: stats.counts.successes,
+            sample_size: stats.counts.successes - stats.counts.warmups,
             ttft_mean: ttft.map(|s| s.mean),
             ttft_p50: ttft.map(|s| s.p50),
             ttft_p90: ttft.map(|s| s.p90),

@@ -109,6 +109,12 @@ pub async fn collect(
             let mut context = job.context.clone();
             context.invocation_id.clone_from(&invocation);
             context.attempt = attempt;
+            context.phase = if job.warm_up && call == 1 {
+                "warmup"
+            } else {
+                "sample"
+            }
+            .to_string();
             context.start_offset_s = Some(
                 record
                     .t0

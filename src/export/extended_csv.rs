@@ -8,7 +8,7 @@ use std::io::Write;
 use crate::analysis::{GroupStats, Metric};
 
 /// The columns before the metrics.
-pub const KEY_COLUMNS: [&str; 12] = [
+pub const KEY_COLUMNS: [&str; 13] = [
     "model",
     "region",
     "performance_config",
@@ -21,6 +21,7 @@ pub const KEY_COLUMNS: [&str; 12] = [
     "timeouts",
     "failed_invocations",
     "fallbacks",
+    "warmups",
 ];
 
 /// The statistics of each metric, as column suffixes.
@@ -60,6 +61,7 @@ pub fn record(stats: &GroupStats) -> Vec<String> {
             c.timeouts,
             c.failed_invocations,
             c.fallbacks,
+            c.warmups,
         ]
         .map(|n| n.to_string()),
     );

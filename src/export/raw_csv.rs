@@ -118,6 +118,9 @@ pub struct RawRow {
     pub start_offset_s: Option<f64>,
     /// How long the call waited beyond its scheduled start, seconds.
     pub queue_delay_s: Option<f64>,
+    /// `run` (the experiment runner), or `warmup` / `sample` (`cargo
+    /// bench`); warm-up calls are recorded but left out of statistics.
+    pub phase: String,
     /// Receipt of every delta, seconds after t0, separated by spaces.
     pub delta_offsets: String,
 }
@@ -164,6 +167,8 @@ pub struct RowContext {
     pub start_offset_s: Option<f64>,
     /// Wait beyond the schedule, seconds.
     pub queue_delay_s: Option<f64>,
+    /// `run`, `warmup` or `sample`.
+    pub phase: String,
 }
 
 impl RowContext {
@@ -191,6 +196,7 @@ impl RowContext {
             temperature: spec.temperature,
             top_p: spec.top_p,
             top_k: spec.top_k.filter(|_| takes_top_k(&spec.model_id)),
+            phase: "run".to_string(),
             ..RowContext::default()
         }
     }
@@ -252,6 +258,7 @@ impl RawRow {
             worker: context.worker,
             start_offset_s: context.start_offset_s.map(micros),
             queue_delay_s: context.queue_delay_s.map(micros),
+            phase: context.phase.clone(),
             delta_offsets: offsets.join(" "),
         }
     }
@@ -325,7 +332,7 @@ impl RawCsvWriter {
 }
 
 /// The extended columns, after [`PYTHON_COLUMNS`].
-pub const EXTENDED_COLUMNS: [&str; 20] = [
+pub const EXTENDED_COLUMNS: [&str; 21] = [
     "target",
     "scenario",
     "attempt",
@@ -345,6 +352,7 @@ pub const EXTENDED_COLUMNS: [&str; 20] = [
     "worker",
     "start_offset_s",
     "queue_delay_s",
+    "phase",
     "delta_offsets",
 ];
 
