@@ -32,6 +32,7 @@ mod parse;
 mod read;
 mod summary;
 pub mod table;
+pub mod terminal;
 
 use std::path::Path;
 

@@ -15,7 +15,7 @@ mod plan;
 mod quiet_stderr;
 mod replay;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,8 @@ pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
 pub use quiet_stderr::QuietStderr;
 pub use replay::Replay;
 
+use crate::analysis::terminal::{SIMULATED, overview};
+use crate::analysis::{AnalyzeOptions, analyze, local_timestamp};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
@@ -271,11 +273,12 @@ pub fn run(
     }
     let raw = writer.finish().context("finishing the raw CSV")?;
     criteria.final_summary();
-    eprintln!("raw CSV: {} ({} calls)", raw.display(), budget.used());
+    println!("\nraw CSV: {} ({} calls)", raw.display(), budget.used());
+    if args.mode == BenchMode::Measure {
+        summarize(&raw, &paths.reports)?;
+    }
     if simulated {
-        eprintln!(
-            "*** These numbers were SIMULATED by the built-in emulator, not measured on Amazon Bedrock. ***"
-        );
+        println!("{SIMULATED}");
     }
     if !failures.is_empty() {
         eprintln!(
@@ -286,6 +289,32 @@ pub fn run(
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The same summary files and tables as `bedrock-bench analyze`, for the
+/// raw CSV this run wrote.
+fn summarize(raw: &Path, reports: &Path) -> anyhow::Result<()> {
+    let analysis = analyze(&[raw], &AnalyzeOptions::default())
+        .with_context(|| format!("analyzing {}", raw.display()))?;
+    if analysis.is_simulated() {
+        println!("\n{SIMULATED}");
+    }
+    for warning in &analysis.warnings {
+        eprintln!("warning: {warning}");
+    }
+    print!("\n{}", overview(&analysis));
+    let files = analysis
+        .write_files(reports, &local_timestamp())
+        .with_context(|| {
+            format!(
+                "writing the summaries under {}",
+                reports.join("results-analysis").display()
+            )
+        })?;
+    for path in [&files.summary, &files.extended, &files.comparison] {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn announce(
