@@ -29,6 +29,7 @@ pub mod request;
 mod request_body;
 mod server;
 mod state;
+pub mod stats;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

@@ -23,6 +23,7 @@ use super::profile_set::base_model_id;
 use super::request::{authorize, parse_body, route};
 use super::request_body::read_body;
 use super::state::Shared;
+use super::stats::{is_stats_request, stats_response};
 use crate::config::PerformanceConfig;
 
 /// Accept connections until `stop` turns true, then let in-flight streams
@@ -70,6 +71,9 @@ pub async fn serve(
 /// Answer one request: an event stream, or Bedrock's error shape.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
     let received = Instant::now();
+    if is_stats_request(request.method(), request.uri().path()) {
+        return stats_response(&shared, request.uri().query());
+    }
     let (mut rng, request_id) = shared.request_rng();
     let record = GroundTruthRecord {
         request_id: request_id.clone(),

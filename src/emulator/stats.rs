@@ -1,0 +1,44 @@
+//! `GET /_emulator/stats`: the emulator's own health, for load tests and
+//! `bedrock-bench calibrate`. Not a Bedrock route; needs no credentials.
+//! `?reset=1` zeroes the lateness counters after reading them, to measure
+//! one phase at a time.
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, Response};
+
+use super::body::ResponseBody;
+use super::state::Shared;
+
+/// The path of the stats route.
+pub const STATS_PATH: &str = "/_emulator/stats";
+
+/// Whether a request is for the stats route.
+pub fn is_stats_request(method: &Method, path: &str) -> bool {
+    method == Method::GET && path == STATS_PATH
+}
+
+/// The stats as JSON: frames written and their lateness (actual minus
+/// scheduled write time) in microseconds.
+pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<ResponseBody> {
+    let lateness = shared.lateness.summary();
+    let body = serde_json::json!({
+        "uptime_s": shared.seconds_since_start(std::time::Instant::now()),
+        "time_scale": shared.time_scale,
+        "frames": lateness.frames,
+        "lateness_us": {
+            "p50": lateness.p50.as_micros() as u64,
+            "p99": lateness.p99.as_micros() as u64,
+            "p999": lateness.p999.as_micros() as u64,
+            "max": lateness.max.as_micros() as u64,
+        },
+    })
+    .to_string();
+    if query.is_some_and(|q| q.split('&').any(|pair| pair == "reset=1" || pair == "reset=true")) {
+        shared.lateness.reset();
+    }
+    let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(body))));
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
