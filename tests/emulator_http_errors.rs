@@ -362,9 +362,12 @@ async fn pipelined_requests_are_answered_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stats_route_reports_frame_lateness_and_can_reset() {
     let emulator = emulator();
-    let ok = send(emulator.addr(), &RawRequest::converse_stream(NOVA_PRO_PATH, valid_body(6)))
-        .await
-        .expect("stream");
+    let ok = send(
+        emulator.addr(),
+        &RawRequest::converse_stream(NOVA_PRO_PATH, valid_body(6)),
+    )
+    .await
+    .expect("stream");
     assert_eq!(ok.status, 200);
     let stats_request = RawRequest {
         method: "GET".into(),
@@ -378,6 +381,9 @@ async fn the_stats_route_reports_frame_lateness_and_can_reset() {
     // messageStart, 3 deltas of 2 tokens, contentBlockStop, messageStop, metadata.
     assert_eq!(json["frames"], 7, "{json}");
     assert!(json["lateness_us"]["max"].as_u64().is_some());
-    let after = send(emulator.addr(), &stats_request).await.expect("stats").json();
+    let after = send(emulator.addr(), &stats_request)
+        .await
+        .expect("stats")
+        .json();
     assert_eq!(after["frames"], 0, "reset zeroed the counters");
 }

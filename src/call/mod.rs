@@ -64,27 +64,24 @@ where
 
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();
-    let deadline = tokio::time::Instant::from_std(record.t0 + spec.timeout);
+    // One timer for the whole call, registered once (not once per event).
+    let expiry = tokio::time::sleep_until(tokio::time::Instant::from_std(record.t0 + spec.timeout));
+    let mut expiry = std::pin::pin!(expiry);
     let sent = tokio::select! {
         biased;
-        sent = tokio::time::timeout_at(deadline, request.send()) => Some(sent),
-        () = &mut cancel => None,
+        sent = request.send() => Wait::Done(sent),
+        () = &mut expiry => Wait::Timeout,
+        () = &mut cancel => Wait::Cancelled,
     };
     let at = Instant::now();
 
-    let Some(sent) = sent else {
-        record.end_at = Some(at);
-        record.status = CallStatus::Cancelled;
-        record.error_message = Some("cancelled before the response arrived".into());
-        return record;
-    };
     let mut output = match sent {
-        Ok(Ok(output)) => {
+        Wait::Done(Ok(output)) => {
             record.response_at = Some(at);
             record.request_id = output.request_id().map(str::to_string);
             output
         }
-        Ok(Err(error)) => {
+        Wait::Done(Err(error)) => {
             record.end_at = Some(at);
             record.request_id = error.request_id().map(str::to_string);
             let (status, message) = classify_send_error(&error);
@@ -92,11 +89,21 @@ where
             record.error_message = Some(message);
             return record;
         }
-        Err(_elapsed) => {
-            record.end_at = Some(at);
-            record.status = CallStatus::Timeout;
-            record.error_message = Some(timeout_message(spec, "before the response arrived"));
-            return record;
+        Wait::Timeout => {
+            return ended(
+                record,
+                at,
+                CallStatus::Timeout,
+                timeout_message(spec, "before the response arrived"),
+            );
+        }
+        Wait::Cancelled => {
+            return ended(
+                record,
+                at,
+                CallStatus::Cancelled,
+                "cancelled before the response arrived".into(),
+            );
         }
     };
 
@@ -104,26 +111,18 @@ where
     loop {
         let event = tokio::select! {
             biased;
-            event = tokio::time::timeout_at(deadline, output.stream.recv()) => Some(event),
-            () = &mut cancel => None,
+            event = output.stream.recv() => Wait::Done(event),
+            () = &mut expiry => Wait::Timeout,
+            () = &mut cancel => Wait::Cancelled,
         };
         let at = Instant::now();
-        let Some(event) = event else {
-            record.end_at = Some(at);
-            record.status = CallStatus::Cancelled;
-            record.error_message = Some(format!(
-                "cancelled after {} content deltas",
-                record.deltas.len()
-            ));
-            return record;
-        };
         match event {
-            Ok(Ok(Some(Event::ContentBlockDelta(_)))) => record.deltas.push(at),
-            Ok(Ok(Some(Event::MessageStart(_)))) => record.message_start_at = Some(at),
-            Ok(Ok(Some(Event::MessageStop(stop)))) => {
+            Wait::Done(Ok(Some(Event::ContentBlockDelta(_)))) => record.deltas.push(at),
+            Wait::Done(Ok(Some(Event::MessageStart(_)))) => record.message_start_at = Some(at),
+            Wait::Done(Ok(Some(Event::MessageStop(stop)))) => {
                 record.stop_reason = Some(stop.stop_reason().as_str().to_string());
             }
-            Ok(Ok(Some(Event::Metadata(metadata)))) => {
+            Wait::Done(Ok(Some(Event::Metadata(metadata)))) => {
                 saw_metadata = true;
                 if let Some(usage) = metadata.usage() {
                     record.usage = Some(Usage {
@@ -137,8 +136,8 @@ where
                     .performance_config()
                     .map(|p| p.latency().as_str().to_string());
             }
-            Ok(Ok(Some(_))) => {}
-            Ok(Ok(None)) => {
+            Wait::Done(Ok(Some(_))) => {}
+            Wait::Done(Ok(None)) => {
                 record.end_at = Some(at);
                 if !saw_metadata {
                     record.status = CallStatus::Error("IncompleteStream".into());
@@ -149,22 +148,46 @@ where
                 }
                 return record;
             }
-            Ok(Err(error)) => {
+            Wait::Done(Err(error)) => {
                 record.end_at = Some(at);
                 let (status, message) = classify_stream_error(&error);
                 record.status = status;
                 record.error_message = Some(message);
                 return record;
             }
-            Err(_elapsed) => {
-                record.end_at = Some(at);
-                record.status = CallStatus::Timeout;
+            Wait::Timeout => {
                 let when = format!("after {} content deltas", record.deltas.len());
-                record.error_message = Some(timeout_message(spec, &when));
-                return record;
+                return ended(
+                    record,
+                    at,
+                    CallStatus::Timeout,
+                    timeout_message(spec, &when),
+                );
+            }
+            Wait::Cancelled => {
+                let message = format!("cancelled after {} content deltas", record.deltas.len());
+                return ended(record, at, CallStatus::Cancelled, message);
             }
         }
     }
+}
+
+/// What a wait for the SDK ended with.
+enum Wait<T> {
+    /// The SDK's future completed.
+    Done(T),
+    /// The call's deadline passed first.
+    Timeout,
+    /// The caller cancelled first.
+    Cancelled,
+}
+
+/// Close a record at `at` with `status`.
+fn ended(mut record: CallRecord, at: Instant, status: CallStatus, message: String) -> CallRecord {
+    record.end_at = Some(at);
+    record.status = status;
+    record.error_message = Some(message);
+    record
 }
 
 fn non_negative(value: i32) -> u32 {

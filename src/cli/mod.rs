@@ -1,6 +1,7 @@
 //! Argument parsing and dispatch, one file per subcommand.
 
 mod analyze_cmd;
+mod calibrate_cmd;
 mod emulator_cmd;
 mod run_cmd;
 
@@ -26,6 +27,8 @@ enum Command {
     Analyze(analyze_cmd::AnalyzeArgs),
     /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
     Emulator(emulator_cmd::EmulatorArgs),
+    /// Measure the harness itself against the emulator's ground truth.
+    Calibrate(calibrate_cmd::CalibrateArgs),
 }
 
 /// Run the chosen subcommand; the exit code says how it went.
@@ -34,5 +37,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run_cmd::run(args),
         Command::Analyze(args) => analyze_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
+        Command::Calibrate(args) => calibrate_cmd::run(args),
     }
 }

@@ -1,8 +1,11 @@
 //! Response bodies: a fixed JSON error body, or the event stream, which
 //! writes each frame at its absolute deadline and records when it really
 //! handed each frame to the connection.
+//!
+//! Frames are encoded when they are due, not when the request arrives: a
+//! burst of requests must not queue behind the encoding of whole answers
+//! (that would delay the next request's handling, and its TTFT).
 
-use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -11,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 
 use super::eventstream::{event_frame, exception_frame};
 use super::ground_truth::GroundTruthRecord;
@@ -19,20 +23,20 @@ use super::payload;
 use super::plan::StreamPlan;
 use super::quota::InFlightSlot;
 use super::state::Shared;
+use super::timer::PreciseSleep;
 
-/// What a frame is, for the ground truth.
+use super::faults::Fault;
+
+/// The next frame of a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FrameKind {
-    Delta { tokens: u32 },
-    Other,
-}
-
-/// A frame and the instant it is due.
-#[derive(Debug)]
-struct ScheduledFrame {
-    deadline: Instant,
-    bytes: Bytes,
-    kind: FrameKind,
+enum Step {
+    MessageStart,
+    Delta(usize),
+    Exception,
+    BlockStop,
+    MessageStop,
+    Metadata,
+    Done,
 }
 
 /// The body of every emulator response.
@@ -61,7 +65,7 @@ impl Body for ResponseBody {
     fn is_end_stream(&self) -> bool {
         match self {
             ResponseBody::Full(bytes) => bytes.is_none(),
-            ResponseBody::Stream(stream) => stream.frames.is_empty(),
+            ResponseBody::Stream(stream) => stream.step == Step::Done,
         }
     }
 
@@ -77,113 +81,135 @@ impl Body for ResponseBody {
 /// The event stream of one request.
 #[derive(Debug)]
 pub struct EventStream {
-    frames: VecDeque<ScheduledFrame>,
-    sleep: Pin<Box<tokio::time::Sleep>>,
+    plan: StreamPlan,
+    received: Instant,
+    step: Step,
+    tokens_sent: u32,
+    rng: StdRng,
+    sleep: PreciseSleep,
     shared: Arc<Shared>,
     record: Option<GroundTruthRecord>,
-    outcome_when_complete: String,
     max_lateness: Duration,
     _slot: InFlightSlot,
 }
 
+/// The exception frame's type and message for a mid-stream fault.
+fn exception_of(fault: Fault) -> (&'static str, &'static str) {
+    match fault {
+        Fault::ThrottleMidStream => (
+            "throttlingException",
+            "Too many requests, please wait before trying again.",
+        ),
+        _ => (
+            "modelStreamErrorException",
+            "The model encountered an error while streaming the response. Retry your request.",
+        ),
+    }
+}
+
 impl EventStream {
-    /// Lay out every frame of `plan` at `received + offset * time_scale`.
-    /// `record` is this request's ground truth so far; it is completed as
-    /// frames are written and pushed when the last one is (or when the
-    /// stream is dropped early).
+    /// The stream of `plan`, each frame due at `received + offset *
+    /// time_scale`. `record` is this request's ground truth so far; it is
+    /// completed as frames are written and pushed when the last one is (or
+    /// when the stream is dropped early).
     pub fn new(
-        plan: &StreamPlan,
+        plan: StreamPlan,
         received: Instant,
         shared: Arc<Shared>,
         record: GroundTruthRecord,
         slot: InFlightSlot,
-        rng: &mut impl Rng,
+        rng: &mut StdRng,
     ) -> Self {
-        let at = |offset_s: f64| shared.deadline(received, offset_s);
-        let mut frames = VecDeque::with_capacity(plan.chunks.len() + 4);
-        let mut push = |deadline: Instant, bytes: Bytes, kind: FrameKind| {
-            frames.push_back(ScheduledFrame {
-                deadline,
-                bytes,
-                kind,
-            });
+        let step = if plan.chunks.is_empty() {
+            after_chunks(&plan)
+        } else {
+            Step::MessageStart
         };
-        if let Some(first) = plan.chunks.first() {
-            push(
-                at(first.at_s),
-                event_frame("messageStart", &payload::message_start(rng)),
-                FrameKind::Other,
-            );
+        let mut stream = EventStream {
+            plan,
+            received,
+            step,
+            tokens_sent: 0,
+            rng: StdRng::seed_from_u64(rng.random()),
+            sleep: shared.timer.sleep_until(received),
+            shared,
+            record: Some(record),
+            max_lateness: Duration::ZERO,
+            _slot: slot,
+        };
+        if let Some(deadline) = stream.deadline(stream.step) {
+            stream.sleep.reset(deadline);
         }
-        let mut token_index = 0;
-        for chunk in &plan.chunks {
-            let text = payload::chunk_text(token_index, chunk.tokens);
-            token_index += chunk.tokens;
-            push(
-                at(chunk.at_s),
-                event_frame(
-                    "contentBlockDelta",
-                    &payload::content_block_delta(&text, rng),
-                ),
-                FrameKind::Delta {
-                    tokens: chunk.tokens,
-                },
-            );
+        stream
+    }
+
+    /// When `step` is due.
+    fn deadline(&self, step: Step) -> Option<Instant> {
+        let offset_s = match step {
+            Step::MessageStart => self.plan.chunks.first()?.at_s,
+            Step::Delta(i) => self.plan.chunks.get(i)?.at_s,
+            Step::Exception => self.plan.exception.as_ref()?.at_s,
+            Step::BlockStop | Step::MessageStop | Step::Metadata => self.plan.end_at_s,
+            Step::Done => return None,
+        };
+        Some(self.shared.deadline(self.received, offset_s))
+    }
+
+    /// The step after `step`.
+    fn after(&self, step: Step) -> Step {
+        match step {
+            Step::MessageStart => Step::Delta(0),
+            Step::Delta(i) if i + 1 < self.plan.chunks.len() => Step::Delta(i + 1),
+            Step::Delta(_) => after_chunks(&self.plan),
+            Step::BlockStop => Step::MessageStop,
+            Step::MessageStop => Step::Metadata,
+            Step::Exception | Step::Metadata | Step::Done => Step::Done,
         }
-        let outcome_when_complete = match &plan.exception {
-            Some(exception) => {
-                let (kind, message) = match exception.fault {
-                    super::faults::Fault::ThrottleMidStream => (
-                        "throttlingException",
-                        "Too many requests, please wait before trying again.",
-                    ),
-                    _ => (
-                        "modelStreamErrorException",
-                        "The model encountered an error while streaming the response. Retry your request.",
-                    ),
-                };
-                push(
-                    at(exception.at_s),
-                    exception_frame(kind, message),
-                    FrameKind::Other,
-                );
-                kind.to_string()
+    }
+
+    /// Encode `step`'s frame; the tokens it carries.
+    fn encode(&mut self, step: Step) -> (Bytes, u32) {
+        let rng = &mut self.rng;
+        match step {
+            Step::MessageStart => (event_frame("messageStart", &payload::message_start(rng)), 0),
+            Step::Delta(i) => {
+                let tokens = self.plan.chunks.get(i).map_or(0, |c| c.tokens);
+                let text = payload::chunk_text(self.tokens_sent, tokens);
+                self.tokens_sent += tokens;
+                let delta = payload::content_block_delta(&text, rng);
+                (event_frame("contentBlockDelta", &delta), tokens)
             }
-            None => {
-                let end = at(plan.end_at_s);
+            Step::Exception => {
+                let fault = self
+                    .plan
+                    .exception
+                    .as_ref()
+                    .map_or(Fault::ModelStreamError, |e| e.fault);
+                let (kind, message) = exception_of(fault);
+                (exception_frame(kind, message), 0)
+            }
+            Step::BlockStop => (
+                event_frame("contentBlockStop", &payload::content_block_stop(rng)),
+                0,
+            ),
+            Step::MessageStop => {
+                let stop = payload::message_stop(self.plan.stop_reason, rng);
+                (event_frame("messageStop", &stop), 0)
+            }
+            Step::Metadata => {
                 let latency_ms =
-                    (shared.scaled(plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
-                push(
-                    end,
-                    event_frame("contentBlockStop", &payload::content_block_stop(rng)),
-                    FrameKind::Other,
-                );
-                push(
-                    end,
-                    event_frame("messageStop", &payload::message_stop(plan.stop_reason, rng)),
-                    FrameKind::Other,
-                );
-                let served = plan.served.map(|s| s.as_str());
+                    (self.shared.scaled(self.plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
+                let served = self.plan.served.map(|s| s.as_str());
                 let metadata = payload::metadata(
-                    plan.input_tokens,
-                    plan.output_tokens,
+                    self.plan.input_tokens,
+                    self.plan.output_tokens,
                     latency_ms,
                     served,
                     rng,
                 );
-                push(end, event_frame("metadata", &metadata), FrameKind::Other);
-                "complete".to_string()
+                (event_frame("metadata", &metadata), 0)
             }
-        };
-        let first_deadline = frames.front().map_or(received, |f| f.deadline);
-        EventStream {
-            frames,
-            sleep: Box::pin(tokio::time::sleep_until(first_deadline.into())),
-            shared,
-            record: Some(record),
-            outcome_when_complete,
-            max_lateness: Duration::ZERO,
-            _slot: slot,
+            Step::Done => (Bytes::new(), 0),
         }
     }
 
@@ -198,39 +224,41 @@ impl EventStream {
                 record.headers_written_s = Some(self.shared.seconds_since_start(Instant::now()));
             }
         }
-        let Some(next) = self.frames.front() else {
+        let step = self.step;
+        let Some(deadline) = self.deadline(step) else {
             return Poll::Ready(None);
         };
-        let deadline = next.deadline;
         if Instant::now() < deadline {
-            if self.sleep.deadline().into_std() != deadline {
-                self.sleep.as_mut().reset(deadline.into());
+            if self.sleep.deadline() != deadline {
+                self.sleep.reset(deadline);
             }
-            if self.sleep.as_mut().poll(cx).is_pending() {
+            if Pin::new(&mut self.sleep).poll(cx).is_pending() {
                 return Poll::Pending;
             }
         }
-        let Some(frame) = self.frames.pop_front() else {
-            return Poll::Ready(None);
-        };
+        let (bytes, tokens) = self.encode(step);
+        self.step = self.after(step);
         let now = Instant::now();
         let lateness = now.saturating_duration_since(deadline);
         self.shared.lateness.record(lateness);
         self.max_lateness = self.max_lateness.max(lateness);
         let now_s = self.shared.seconds_since_start(now);
         if let Some(record) = self.record.as_mut() {
-            if let FrameKind::Delta { tokens } = frame.kind {
+            if let Step::Delta(_) = step {
                 record.first_delta_written_s.get_or_insert(now_s);
                 record.deltas_written += 1;
                 record.output_tokens += tokens;
             }
             record.last_frame_written_s = Some(now_s);
         }
-        if self.frames.is_empty() {
-            let outcome = std::mem::take(&mut self.outcome_when_complete);
+        if self.step == Step::Done {
+            let outcome = match &self.plan.exception {
+                Some(exception) => exception_of(exception.fault).0.to_string(),
+                None => "complete".to_string(),
+            };
             self.finish(outcome);
         }
-        Poll::Ready(Some(Ok(Frame::data(frame.bytes))))
+        Poll::Ready(Some(Ok(Frame::data(bytes))))
     }
 
     fn finish(&mut self, outcome: String) {
@@ -243,6 +271,15 @@ impl EventStream {
             }
             self.shared.ground_truth.push(record);
         }
+    }
+}
+
+/// What follows the last delta: the exception, or the three stop frames.
+fn after_chunks(plan: &StreamPlan) -> Step {
+    if plan.exception.is_some() {
+        Step::Exception
+    } else {
+        Step::BlockStop
     }
 }
 

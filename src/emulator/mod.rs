@@ -30,6 +30,7 @@ mod request_body;
 mod server;
 mod state;
 pub mod stats;
+mod timer;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

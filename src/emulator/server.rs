@@ -45,6 +45,7 @@ pub async fn serve(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                shared.connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let shared = Arc::clone(&shared);
                 let service = service_fn(move |request| {
                     let shared = Arc::clone(&shared);
@@ -112,7 +113,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         }
         Err((error, delay)) => {
             if let Some(delay) = delay {
-                tokio::time::sleep_until((received + delay).into()).await;
+                shared.timer.sleep_until(received + delay).await;
             }
             let mut record = pending.hand_over();
             record.http_status = error.status.as_u16();
@@ -253,14 +254,14 @@ async fn prepare(
     let headers_at = shared.deadline(received, plan.headers_at_s);
     // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
-        &plan,
+        plan,
         received,
         Arc::clone(shared),
         pending.hand_over(),
         slot,
         rng,
     );
-    tokio::time::sleep_until(headers_at.into()).await;
+    shared.timer.sleep_until(headers_at).await;
     Ok(stream)
 }
 

@@ -11,6 +11,7 @@ use super::ground_truth::GroundTruthLog;
 use super::lateness::LatenessHistogram;
 use super::profile_set::ProfileSet;
 use super::quota::InFlight;
+use super::timer::PreciseTimer;
 
 /// The longest delay the emulator schedules. Extreme but valid profile
 /// values or time scales (a stall of 1e300 s) are clamped to it rather than
@@ -22,6 +23,9 @@ pub const MAX_DELAY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 pub struct Shared {
     /// The instant ground-truth times count from.
     pub epoch: Instant,
+    /// The wall-clock time of `epoch`, so that other processes can place
+    /// ground-truth times on their own clocks.
+    pub epoch_wall: std::time::SystemTime,
     /// Multiplies every delay of every profile.
     pub time_scale: f64,
     /// Serve unknown model ids with the generic profile.
@@ -36,6 +40,10 @@ pub struct Shared {
     pub ground_truth: GroundTruthLog,
     /// Frame lateness.
     pub lateness: LatenessHistogram,
+    /// Wakes streams at their frames' deadlines.
+    pub timer: PreciseTimer,
+    /// TCP connections accepted so far.
+    pub connections: std::sync::atomic::AtomicU64,
     rng: Mutex<StdRng>,
     shutting_down: AtomicBool,
 }
@@ -57,6 +65,7 @@ impl Shared {
         };
         Shared {
             epoch: Instant::now(),
+            epoch_wall: std::time::SystemTime::now(),
             time_scale,
             accept_any_model,
             max_body_bytes,
@@ -64,6 +73,8 @@ impl Shared {
             in_flight: Arc::new(InFlight::default()),
             ground_truth,
             lateness: LatenessHistogram::default(),
+            timer: PreciseTimer::start(),
+            connections: std::sync::atomic::AtomicU64::new(0),
             rng: Mutex::new(rng),
             shutting_down: AtomicBool::new(false),
         }

@@ -23,8 +23,13 @@ pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<Response
     let lateness = shared.lateness.summary();
     let body = serde_json::json!({
         "uptime_s": shared.seconds_since_start(std::time::Instant::now()),
+        "epoch_unix_us": shared
+            .epoch_wall
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64),
         "time_scale": shared.time_scale,
         "frames": lateness.frames,
+        "connections_accepted": shared.connections.load(std::sync::atomic::Ordering::Relaxed),
         "lateness_us": {
             "p50": lateness.p50.as_micros() as u64,
             "p99": lateness.p99.as_micros() as u64,
@@ -33,12 +38,16 @@ pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<Response
         },
     })
     .to_string();
-    if query.is_some_and(|q| q.split('&').any(|pair| pair == "reset=1" || pair == "reset=true")) {
+    if query.is_some_and(|q| {
+        q.split('&')
+            .any(|pair| pair == "reset=1" || pair == "reset=true")
+    }) {
         shared.lateness.reset();
     }
     let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(body))));
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }

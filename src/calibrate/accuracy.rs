@@ -1,0 +1,131 @@
+//! Client records joined to the emulator's ground truth by request id: how
+//! far the client's TTFT and total latency are from what the server did.
+
+use std::collections::HashMap;
+
+use crate::emulator::GroundTruthRecord;
+use crate::export::RawRow;
+use crate::stats::Summary;
+
+/// Errors of the joined calls, seconds (client minus server).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Accuracy {
+    /// Successful client rows that found their server record.
+    pub joined: usize,
+    /// Successful client rows without a server record (should be none).
+    pub unmatched: usize,
+    /// Client TTFT minus (server first delta written - server received).
+    pub ttft_error: Option<Summary>,
+    /// Client total latency minus (server last frame written - received).
+    pub total_error: Option<Summary>,
+    /// Client queue delay (call start beyond its schedule).
+    pub queue_delay: Option<Summary>,
+    /// Request path: the server received the request this long after the
+    /// client's t0 (wall clocks of both processes, microsecond precision).
+    pub request_path: Option<Summary>,
+    /// Events received: deltas plus the four other events of a text answer.
+    pub events: u64,
+}
+
+/// Events of a text answer besides its deltas: messageStart,
+/// contentBlockStop, messageStop, metadata.
+const OTHER_EVENTS: u64 = 4;
+
+/// Join `rows` (one run's raw rows) to `truth` and summarize the errors.
+pub fn accuracy(rows: &[RawRow], truth: &[GroundTruthRecord], epoch_unix_us: u64) -> Accuracy {
+    let by_id: HashMap<&str, &GroundTruthRecord> =
+        truth.iter().map(|r| (r.request_id.as_str(), r)).collect();
+    let mut ttft = Vec::with_capacity(rows.len());
+    let mut total = Vec::with_capacity(rows.len());
+    let mut queue = Vec::with_capacity(rows.len());
+    let mut request_path = Vec::with_capacity(rows.len());
+    let mut result = Accuracy::default();
+    for row in rows.iter().filter(|r| r.api_call_status == "Success") {
+        result.events += u64::from(row.chunk_count) + OTHER_EVENTS;
+        if let Some(delay) = row.queue_delay_s {
+            queue.push(delay);
+        }
+        let Some(server) = by_id.get(row.request_id.as_str()) else {
+            result.unmatched += 1;
+            continue;
+        };
+        result.joined += 1;
+        if let Some(t0) = unix_seconds(&row.job_timestamp_iso) {
+            let received = epoch_unix_us as f64 / 1e6 + server.received_s;
+            request_path.push(received - t0);
+        }
+        if let (Some(client), Some(first)) = (row.time_to_first_byte, server.first_delta_written_s)
+        {
+            ttft.push(client - (first - server.received_s));
+        }
+        if let (Some(client), Some(last)) = (row.time_to_last_byte, server.last_frame_written_s) {
+            total.push(client - (last - server.received_s));
+        }
+    }
+    result.ttft_error = Summary::of(&ttft);
+    result.total_error = Summary::of(&total);
+    result.queue_delay = Summary::of(&queue);
+    result.request_path = Summary::of(&request_path);
+    result
+}
+
+/// Seconds since the Unix epoch of an RFC 3339 timestamp.
+fn unix_seconds(timestamp: &str) -> Option<f64> {
+    let parsed = chrono::DateTime::parse_from_rfc3339(timestamp).ok()?;
+    Some(parsed.timestamp() as f64 + f64::from(parsed.timestamp_subsec_micros()) / 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn truth(id: &str, received: f64, first: f64, last: f64) -> GroundTruthRecord {
+        GroundTruthRecord {
+            request_id: id.into(),
+            model_id: "m".into(),
+            requested_performance: None,
+            served_performance: None,
+            http_status: 200,
+            outcome: "complete".into(),
+            faults: Vec::new(),
+            input_tokens: 1,
+            output_tokens: 3,
+            deltas_written: 3,
+            received_s: received,
+            headers_written_s: Some(received),
+            first_delta_written_s: Some(first),
+            last_frame_written_s: Some(last),
+            max_frame_lateness_s: Some(0.0),
+            planned_ttft_s: None,
+            planned_total_s: None,
+        }
+    }
+
+    fn row(id: &str, ttft: f64, total: f64) -> RawRow {
+        RawRow {
+            request_id: id.into(),
+            api_call_status: "Success".into(),
+            time_to_first_byte: Some(ttft),
+            time_to_last_byte: Some(total),
+            chunk_count: 3,
+            queue_delay_s: Some(0.0001),
+            ..RawRow::default()
+        }
+    }
+
+    #[test]
+    fn errors_are_client_minus_server_durations() {
+        let truth = [truth("a", 10.0, 10.2, 10.5), truth("b", 20.0, 20.1, 20.3)];
+        let rows = [
+            row("a", 0.2004, 0.5006),
+            row("b", 0.1002, 0.3008),
+            row("c", 1.0, 2.0),
+        ];
+        let result = accuracy(&rows, &truth, 0);
+        assert_eq!((result.joined, result.unmatched, result.events), (2, 1, 21));
+        let ttft = result.ttft_error.expect("ttft errors");
+        assert!((ttft.max - 0.0004).abs() < 1e-9 && (ttft.min - 0.0002).abs() < 1e-9);
+        let total = result.total_error.expect("total errors");
+        assert!((total.max - 0.0008).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,362 @@
+//! `bedrock-bench calibrate`: how exact is the harness? The runner drives
+//! an emulator in a separate process with a fixed profile; every client
+//! record is joined to the emulator's ground truth by request id. Per
+//! concurrency level it reports the TTFT and total-latency errors, the
+//! client's queue delay, events per second, client CPU per event, peak
+//! memory, and the emulator's own frame lateness.
+
+mod accuracy;
+mod emulator_process;
+mod report;
+mod resources;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+pub use accuracy::{Accuracy, accuracy};
+pub use emulator_process::{EmulatorProcess, EmulatorStats};
+pub use report::{CSV_COLUMNS, csv_record, table, write_csv};
+pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
+
+use crate::client::Clients;
+use crate::config::{ConnectionMode, Experiment, parse_scenarios};
+use crate::emulator::GroundTruthRecord;
+use crate::export::RawRow;
+use crate::runner::{self, Backoff, ProgressMode, RunOptions, StopSignal};
+
+/// The model id every calibration call uses (served by the emulator's
+/// generic profile).
+pub const MODEL_ID: &str = "calibration.fixed-profile-v1:0";
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct CalibrateOptions {
+    /// Concurrency levels (parallel workers), in order.
+    pub concurrency: Vec<u32>,
+    /// Calls per level; `None` = twice the concurrency, at least 10.
+    pub calls: Option<u64>,
+    /// Output tokens per call (one token per delta).
+    pub tokens: u32,
+    /// The profile's decode rate, tokens per second.
+    pub tokens_per_s: f64,
+    /// The profile's (fixed) time to first token, seconds.
+    pub ttft_s: f64,
+    /// Where the level's raw CSVs, the ground truth and the results go.
+    pub out_dir: PathBuf,
+    /// The `bedrock-bench` binary that serves the emulator.
+    pub emulator_binary: PathBuf,
+    /// Worker threads of the client's runtime (the runner's default is one
+    /// per core).
+    pub client_threads: usize,
+    /// Worker threads of the emulator process.
+    pub emulator_threads: usize,
+}
+
+impl CalibrateOptions {
+    /// Calls made at `concurrency`.
+    pub fn calls_at(&self, concurrency: u32) -> u64 {
+        self.calls.unwrap_or((2 * u64::from(concurrency)).max(10))
+    }
+}
+
+/// The measurements of one concurrency level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelResult {
+    /// Parallel workers.
+    pub concurrency: u32,
+    /// Calls made.
+    pub calls: u64,
+    /// Calls that did not succeed.
+    pub errors: u64,
+    /// Errors against the ground truth, queue delay and event count.
+    pub accuracy: Accuracy,
+    /// Wall time of the level.
+    pub wall: Duration,
+    /// Client CPU time (user + system) during the level.
+    pub cpu: Duration,
+    /// Highest resident memory of the client during the level, bytes.
+    pub peak_rss: u64,
+    /// The emulator's frame lateness during the level.
+    pub emulator: EmulatorStats,
+    /// Connections the client opened during the measured calls (after the
+    /// warm-up, normally none: every call rides an open connection).
+    pub new_connections: u64,
+}
+
+impl LevelResult {
+    /// Events received per second of wall time.
+    pub fn events_per_second(&self) -> f64 {
+        self.accuracy.events as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Client CPU time per event received, microseconds.
+    pub fn cpu_us_per_event(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / (self.accuracy.events.max(1) as f64)
+    }
+}
+
+/// The emulator profile: every model answers with exactly `ttft_s`, then
+/// one token per delta at `tokens_per_s`, never stopping before `tokens`.
+fn profile_json(options: &CalibrateOptions) -> String {
+    serde_json::json!({
+        "generic": {
+            "input_token_overhead": 0,
+            "max_in_flight": null,
+            "optimized": null,
+            "standard": {
+                "ttft_p50_s": options.ttft_s,
+                "ttft_p90_s": options.ttft_s,
+                "ttft_per_input_token_s": 0.0,
+                "tokens_per_s": options.tokens_per_s,
+                "decode_jitter": 0.0,
+                "tokens_per_chunk": 1,
+                "natural_output_tokens_p50": options.tokens.saturating_mul(2),
+                "natural_output_tokens_p90": options.tokens.saturating_mul(2),
+                "response_headers_s": 0.0,
+            }
+        }
+    })
+    .to_string()
+}
+
+/// Run every level; results in order. Prints one line per level on stderr.
+pub fn calibrate(options: &CalibrateOptions) -> anyhow::Result<Vec<LevelResult>> {
+    raise_open_file_limit();
+    std::fs::create_dir_all(&options.out_dir)
+        .with_context(|| format!("creating {}", options.out_dir.display()))?;
+    let profiles = options.out_dir.join("emulator-profile.json");
+    std::fs::write(&profiles, profile_json(options)).context("writing the emulator profile")?;
+    let ground_truth = options.out_dir.join("ground_truth.jsonl");
+    let emulator = EmulatorProcess::start(
+        &options.emulator_binary,
+        &profiles,
+        &ground_truth,
+        options.emulator_threads,
+    )
+    .context("starting the emulator process")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(options.client_threads.max(1))
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let clients = Arc::new(Clients::for_endpoint(emulator.url(), ConnectionMode::Warm));
+    let mut results = Vec::new();
+    for &concurrency in &options.concurrency {
+        let result = runtime.block_on(level(
+            options,
+            concurrency,
+            &clients,
+            &emulator,
+            &ground_truth,
+        ))?;
+        eprintln!(
+            "concurrency {:>5}: {} calls, TTFT error p50 {:.3} ms p99 {:.3} ms (request path p99 {:.3} ms), {:.0} events/s, {:.2} µs CPU/event",
+            concurrency,
+            result.calls,
+            ms(result.accuracy.ttft_error.map(|s| s.p50)),
+            ms(result.accuracy.ttft_error.map(|s| s.p99)),
+            ms(result.accuracy.request_path.map(|s| s.p99)),
+            result.events_per_second(),
+            result.cpu_us_per_event()
+        );
+        results.push(result);
+    }
+    drop(clients);
+    emulator.stop();
+    Ok(results)
+}
+
+fn ms(seconds: Option<f64>) -> f64 {
+    seconds.map_or(f64::NAN, |s| s * 1e3)
+}
+
+async fn level(
+    options: &CalibrateOptions,
+    concurrency: u32,
+    clients: &Arc<Clients>,
+    emulator: &EmulatorProcess,
+    ground_truth: &Path,
+) -> anyhow::Result<LevelResult> {
+    let calls = options.calls_at(concurrency);
+    let invocations = calls.div_ceil(u64::from(concurrency.max(1)));
+    let scenarios_text: String = (0..concurrency)
+        .map(|i| {
+            format!(
+                "{{\"scenario_name\": \"calibrate-{i}\", \"text_prompt\": \"Count slowly.\", \"expected_output_tokens\": {}, \"model_id\": \"{MODEL_ID}\", \"region\": \"us-east-2\"}}\n",
+                options.tokens
+            )
+        })
+        .collect();
+    let scenarios = parse_scenarios(&scenarios_text, "calibration scenarios", Path::new("."))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .value;
+    let experiment = Experiment {
+        experiment_name: format!("calibrate-c{concurrency}"),
+        invocations_per_scenario: u32::try_from(invocations).unwrap_or(u32::MAX),
+        num_parallel_invocations: concurrency,
+        num_runs_per_experiment: 1,
+        sleep_between_invocations: 0.0,
+        max_retries: 0,
+        call_timeout_s: 600.0,
+        ..Experiment::default()
+    };
+    let out = options.out_dir.join(format!("c{concurrency}"));
+    let run_options = RunOptions {
+        scenarios,
+        experiment,
+        out_dir: out,
+        seed: u64::from(concurrency),
+        max_calls: None,
+        backoff: Backoff::default(),
+        progress: ProgressMode::Off,
+        stop: StopSignal::new(),
+        extra_sinks: Vec::new(),
+    };
+
+    warm_up(options, concurrency, clients).await?;
+    let before = emulator
+        .stats(true)
+        .context("resetting the emulator's counters")?;
+    let sampler = MemorySampler::start();
+    let cpu_before = cpu_time();
+    let started = Instant::now();
+    let summary = runner::run(Arc::clone(clients), run_options)
+        .await
+        .map_err(|e| anyhow::anyhow!("the calibration run failed: {e}"))?;
+    let wall = started.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu_before);
+    let peak_rss = sampler.stop();
+    let emulator_stats = emulator
+        .stats(false)
+        .context("reading the emulator's counters")?;
+    // The second stats request opened one connection itself.
+    let new_connections = emulator_stats
+        .connections
+        .saturating_sub(before.connections)
+        .saturating_sub(1);
+
+    let mut rows: Vec<RawRow> = Vec::new();
+    for file in &summary.files {
+        let mut reader = csv::Reader::from_path(&file.path)
+            .with_context(|| format!("reading {}", file.path.display()))?;
+        for row in reader.deserialize() {
+            rows.push(row.with_context(|| format!("a row of {}", file.path.display()))?);
+        }
+    }
+    let truth = read_ground_truth(ground_truth)?;
+    Ok(LevelResult {
+        concurrency,
+        calls: summary.attempts,
+        errors: summary.failures,
+        accuracy: accuracy(&rows, &truth, emulator_stats.epoch_unix_us),
+        new_connections,
+        wall,
+        cpu,
+        peak_rss,
+        emulator: emulator_stats,
+    })
+}
+
+/// One short untimed call per worker first, so that every measured call
+/// rides an open connection: connection setup is the network's cost, not
+/// the harness's error. (The warm-up's rows go to their own directory.)
+async fn warm_up(
+    options: &CalibrateOptions,
+    concurrency: u32,
+    clients: &Arc<Clients>,
+) -> anyhow::Result<()> {
+    let text: String = (0..concurrency)
+        .map(|i| {
+            format!(
+                "{{\"scenario_name\": \"warm-up-{i}\", \"text_prompt\": \"Hi.\", \"expected_output_tokens\": 1, \"model_id\": \"{MODEL_ID}\", \"region\": \"us-east-2\"}}\n"
+            )
+        })
+        .collect();
+    let scenarios = parse_scenarios(&text, "calibration warm-up", Path::new("."))
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .value;
+    let experiment = Experiment {
+        experiment_name: format!("calibrate-warm-up-c{concurrency}"),
+        num_parallel_invocations: concurrency,
+        invocations_per_scenario: 1,
+        max_retries: 0,
+        call_timeout_s: 600.0,
+        ..Experiment::default()
+    };
+    let warm = RunOptions {
+        scenarios,
+        experiment,
+        out_dir: options
+            .out_dir
+            .join(format!("c{concurrency}"))
+            .join("warm-up"),
+        seed: 0,
+        max_calls: None,
+        backoff: Backoff::default(),
+        progress: ProgressMode::Off,
+        stop: StopSignal::new(),
+        extra_sinks: Vec::new(),
+    };
+    let summary = runner::run(Arc::clone(clients), warm)
+        .await
+        .map_err(|e| anyhow::anyhow!("the warm-up failed: {e}"))?;
+    if summary.failures > 0 {
+        anyhow::bail!(
+            "{} of {} warm-up calls failed",
+            summary.failures,
+            summary.attempts
+        );
+    }
+    Ok(())
+}
+
+fn read_ground_truth(path: &Path) -> anyhow::Result<Vec<GroundTruthRecord>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: a ground-truth line", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// Samples this process's resident memory every 50 ms and keeps the
+/// largest value.
+struct MemorySampler {
+    stop: Arc<AtomicBool>,
+    peak: Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl MemorySampler {
+    fn start() -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let peak = Arc::new(AtomicU64::new(resident_bytes()));
+        let (thread_stop, thread_peak) = (Arc::clone(&stop), Arc::clone(&peak));
+        let thread = std::thread::Builder::new()
+            .name("memory-sampler".into())
+            .spawn(move || {
+                while !thread_stop.load(Ordering::Relaxed) {
+                    thread_peak.fetch_max(resident_bytes(), Ordering::Relaxed);
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            })
+            .ok();
+        MemorySampler { stop, peak, thread }
+    }
+
+    fn stop(mut self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        self.peak.fetch_max(resident_bytes(), Ordering::Relaxed);
+        self.peak.load(Ordering::Relaxed)
+    }
+}
