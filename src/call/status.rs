@@ -83,34 +83,19 @@ pub fn classify_send_error<R>(error: &SdkError<ConverseStreamError, R>) -> (Call
 where
     R: std::fmt::Debug,
 {
-    match error {
-        SdkError::ServiceError(context) => {
-            let err = context.err();
-            let name = match err {
-                ConverseStreamError::AccessDeniedException(_) => "AccessDeniedException",
-                ConverseStreamError::InternalServerException(_) => "InternalServerException",
-                ConverseStreamError::ModelErrorException(_) => "ModelErrorException",
-                ConverseStreamError::ModelNotReadyException(_) => "ModelNotReadyException",
-                ConverseStreamError::ModelTimeoutException(_) => "ModelTimeoutException",
-                ConverseStreamError::ResourceNotFoundException(_) => "ResourceNotFoundException",
-                ConverseStreamError::ServiceUnavailableException(_) => {
-                    "ServiceUnavailableException"
-                }
-                ConverseStreamError::ThrottlingException(_) => "ThrottlingException",
-                ConverseStreamError::ValidationException(_) => "ValidationException",
-                ConverseStreamError::ModelStreamErrorException(_) => "ModelStreamErrorException",
-                other => other.code().unwrap_or("UnhandledError"),
-            };
-            let message = err
-                .message()
-                .map_or_else(|| DisplayErrorContext(err).to_string(), str::to_string);
-            (CallStatus::Error(name.to_string()), message)
-        }
-        other => (
-            CallStatus::Error(sdk_failure_name(other).to_string()),
-            DisplayErrorContext(other).to_string(),
-        ),
-    }
+    classify(error, |err| match err {
+        ConverseStreamError::AccessDeniedException(_) => "AccessDeniedException",
+        ConverseStreamError::InternalServerException(_) => "InternalServerException",
+        ConverseStreamError::ModelErrorException(_) => "ModelErrorException",
+        ConverseStreamError::ModelNotReadyException(_) => "ModelNotReadyException",
+        ConverseStreamError::ModelTimeoutException(_) => "ModelTimeoutException",
+        ConverseStreamError::ResourceNotFoundException(_) => "ResourceNotFoundException",
+        ConverseStreamError::ServiceUnavailableException(_) => "ServiceUnavailableException",
+        ConverseStreamError::ThrottlingException(_) => "ThrottlingException",
+        ConverseStreamError::ValidationException(_) => "ValidationException",
+        ConverseStreamError::ModelStreamErrorException(_) => "ModelStreamErrorException",
+        other => other.code().unwrap_or("UnhandledError"),
+    })
 }
 
 /// Status and message of an error from the event stream's `recv()`.
@@ -120,25 +105,30 @@ pub fn classify_stream_error<R>(
 where
     R: std::fmt::Debug,
 {
+    classify(error, |err| match err {
+        ConverseStreamOutputError::InternalServerException(_) => "InternalServerException",
+        ConverseStreamOutputError::ModelStreamErrorException(_) => "ModelStreamErrorException",
+        ConverseStreamOutputError::ServiceUnavailableException(_) => "ServiceUnavailableException",
+        ConverseStreamOutputError::ThrottlingException(_) => "ThrottlingException",
+        ConverseStreamOutputError::ValidationException(_) => "ValidationException",
+        other => other.code().unwrap_or("UnhandledStreamError"),
+    })
+}
+
+/// A modelled error by its type name (from `name`) with its message; any
+/// other SDK failure by its kind, with the whole error chain as message.
+fn classify<E, R>(error: &SdkError<E, R>, name: impl Fn(&E) -> &str) -> (CallStatus, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
     match error {
         SdkError::ServiceError(context) => {
             let err = context.err();
-            let name = match err {
-                ConverseStreamOutputError::InternalServerException(_) => "InternalServerException",
-                ConverseStreamOutputError::ModelStreamErrorException(_) => {
-                    "ModelStreamErrorException"
-                }
-                ConverseStreamOutputError::ServiceUnavailableException(_) => {
-                    "ServiceUnavailableException"
-                }
-                ConverseStreamOutputError::ThrottlingException(_) => "ThrottlingException",
-                ConverseStreamOutputError::ValidationException(_) => "ValidationException",
-                other => other.code().unwrap_or("UnhandledStreamError"),
-            };
             let message = err
                 .message()
                 .map_or_else(|| DisplayErrorContext(err).to_string(), str::to_string);
-            (CallStatus::Error(name.to_string()), message)
+            (CallStatus::Error(name(err).to_string()), message)
         }
         other => (
             CallStatus::Error(sdk_failure_name(other).to_string()),

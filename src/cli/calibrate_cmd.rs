@@ -38,6 +38,26 @@ pub struct CalibrateArgs {
     out: PathBuf,
 }
 
+/// Create `parent/<stamp>` (or `<stamp>_2`, `_3`... when taken) and
+/// return it: a calibration never writes into an earlier one's directory.
+fn claim_directory(parent: &std::path::Path, stamp: &str) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    for n in 1.. {
+        let name = if n == 1 {
+            stamp.to_string()
+        } else {
+            format!("{stamp}_{n}")
+        };
+        let dir = parent.join(name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("creating {}", dir.display())),
+        }
+    }
+    unreachable!("an unbounded range always yields")
+}
+
 fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
@@ -48,7 +68,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("--concurrency needs levels of at least 1, for example 1,16,256,1000");
     }
     let stamp = local_timestamp();
-    let out_dir = args.out.join("calibrate").join(&stamp);
+    let out_dir = claim_directory(&args.out.join("calibrate"), &stamp)?;
     let options = CalibrateOptions {
         concurrency: args.concurrency,
         calls: args.calls,
