@@ -54,9 +54,18 @@ pub struct CalibrateOptions {
     pub client_threads: usize,
     /// Worker threads of the emulator process.
     pub emulator_threads: usize,
+    /// Use this model's built-in profile (its TTFT spread, decode rate,
+    /// jitter and chunking) instead of the fixed one; only its natural
+    /// answer length is raised so that every call makes `tokens` tokens.
+    pub model: Option<String>,
 }
 
 impl CalibrateOptions {
+    /// The model id the calls name.
+    pub fn model_id(&self) -> &str {
+        self.model.as_deref().unwrap_or(MODEL_ID)
+    }
+
     /// Calls made at `concurrency`.
     pub fn calls_at(&self, concurrency: u32) -> u64 {
         self.calls.unwrap_or((2 * u64::from(concurrency)).max(10))
@@ -101,7 +110,16 @@ impl LevelResult {
 
 /// The emulator profile: every model answers with exactly `ttft_s`, then
 /// one token per delta at `tokens_per_s`, never stopping before `tokens`.
+/// With a built-in `model`, only that model's natural length is raised.
 fn profile_json(options: &CalibrateOptions) -> String {
+    if let Some(model) = &options.model {
+        let long = options.tokens.saturating_mul(2);
+        let length = serde_json::json!({
+            "natural_output_tokens_p50": long,
+            "natural_output_tokens_p90": long,
+        });
+        return serde_json::json!({ "models": { model: { "standard": length } } }).to_string();
+    }
     serde_json::json!({
         "generic": {
             "input_token_overhead": 0,
@@ -186,8 +204,9 @@ async fn level(
     let scenarios_text: String = (0..concurrency)
         .map(|i| {
             format!(
-                "{{\"scenario_name\": \"calibrate-{i}\", \"text_prompt\": \"Count slowly.\", \"expected_output_tokens\": {}, \"model_id\": \"{MODEL_ID}\", \"region\": \"us-east-2\"}}\n",
-                options.tokens
+                "{{\"scenario_name\": \"calibrate-{i}\", \"text_prompt\": \"Count slowly.\", \"expected_output_tokens\": {}, \"model_id\": \"{}\", \"region\": \"us-east-2\"}}\n",
+                options.tokens,
+                options.model_id()
             )
         })
         .collect();
@@ -272,7 +291,8 @@ async fn warm_up(
     let text: String = (0..concurrency)
         .map(|i| {
             format!(
-                "{{\"scenario_name\": \"warm-up-{i}\", \"text_prompt\": \"Hi.\", \"expected_output_tokens\": 1, \"model_id\": \"{MODEL_ID}\", \"region\": \"us-east-2\"}}\n"
+                "{{\"scenario_name\": \"warm-up-{i}\", \"text_prompt\": \"Hi.\", \"expected_output_tokens\": 1, \"model_id\": \"{}\", \"region\": \"us-east-2\"}}\n",
+                options.model_id()
             )
         })
         .collect();

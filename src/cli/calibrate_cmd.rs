@@ -33,6 +33,10 @@ pub struct CalibrateArgs {
     /// Worker threads of the emulator process.
     #[arg(long, default_value_t = 2)]
     emulator_threads: usize,
+    /// Use this model's built-in emulator profile (TTFT spread, rate, jitter,
+    /// chunking) instead of the fixed one, e.g. us.amazon.nova-pro-v1:0.
+    #[arg(long, value_name = "MODEL_ID")]
+    model: Option<String>,
     /// Report root; results go to DIR/calibrate/<timestamp>/.
     #[arg(long, value_name = "DIR", default_value = "target-reports")]
     out: PathBuf,
@@ -79,12 +83,19 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         emulator_binary: std::env::current_exe()
             .context("finding this program to start the emulator")?,
         client_threads: args.client_threads,
+        model: args.model,
         emulator_threads: args.emulator_threads,
     };
-    eprintln!(
-        "calibrate: emulator in a separate process, fixed profile (TTFT {} s, {} tokens at {} tok/s, one token per event); levels {:?}",
-        options.ttft_s, options.tokens, options.tokens_per_s, options.concurrency
-    );
+    match &options.model {
+        Some(model) => eprintln!(
+            "calibrate: emulator in a separate process, the built-in profile of {model}, {} tokens per call; levels {:?}",
+            options.tokens, options.concurrency
+        ),
+        None => eprintln!(
+            "calibrate: emulator in a separate process, fixed profile (TTFT {} s, {} tokens at {} tok/s, one token per event); levels {:?}",
+            options.ttft_s, options.tokens, options.tokens_per_s, options.concurrency
+        ),
+    }
     let results = calibrate(&options)?;
     print!("{}", table(&results));
     let csv = out_dir.join(format!("calibrate_{stamp}.csv"));
