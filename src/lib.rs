@@ -15,6 +15,7 @@ pub mod emulator;
 pub mod export;
 pub mod fonts;
 pub mod measurement;
+pub mod plot;
 pub mod runner;
 pub mod stats;
 pub mod tokens;

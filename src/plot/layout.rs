@@ -1,0 +1,202 @@
+//! Labels that fit: short model names, truncation, number formatting and
+//! file-name slugs.
+
+/// Geographic prefixes of cross-region inference profile ids.
+const GEO_PREFIXES: [&str; 8] = ["us", "eu", "apac", "ap", "global", "ca", "jp", "au"];
+
+/// Labels longer than this many characters are cut in the middle.
+pub const MAX_LABEL: usize = 30;
+
+/// A short display name of a model id: the part after the last `/` (of
+/// an ARN), without the geographic prefix (`us.`) and the vendor
+/// (`anthropic.`), cut to [`MAX_LABEL`] characters.
+/// `us.anthropic.claude-3-5-haiku-20241022-v1:0` gives
+/// `claude-3-5-haiku-20241022-v1:0`.
+pub fn short_model(id: &str) -> String {
+    let mut name = if id.starts_with("arn:") {
+        id.rsplit('/').next().unwrap_or(id)
+    } else {
+        id
+    };
+    if let Some((first, rest)) = name.split_once('.')
+        && GEO_PREFIXES.contains(&first)
+        && !rest.is_empty()
+    {
+        name = rest;
+    }
+    if let Some((vendor, rest)) = name.split_once('.')
+        && !rest.is_empty()
+        && vendor
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        name = rest;
+    }
+    if name.is_empty() {
+        name = id;
+    }
+    truncate_middle(name, MAX_LABEL)
+}
+
+/// `text` cut to at most `max` characters by replacing its middle with
+/// an ellipsis.
+pub fn truncate_middle(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max || max < 5 {
+        return text.to_string();
+    }
+    let keep = max - 1;
+    let head = keep.div_ceil(2);
+    let tail = keep - head;
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(count - tail).collect();
+    format!("{start}…{end}")
+}
+
+/// Short labels for `ids` that are all distinct: [`short_model`] when
+/// that keeps them apart, else the ids cut to [`MAX_LABEL`], else the ids
+/// themselves.
+pub fn distinct_labels(ids: &[&str]) -> Vec<String> {
+    let short: Vec<String> = ids.iter().map(|id| short_model(id)).collect();
+    if all_distinct(ids, &short) {
+        return short;
+    }
+    let cut: Vec<String> = ids
+        .iter()
+        .map(|id| truncate_middle(id, MAX_LABEL))
+        .collect();
+    if all_distinct(ids, &cut) {
+        return cut;
+    }
+    ids.iter().map(|id| id.to_string()).collect()
+}
+
+/// Whether equal labels only come from equal ids.
+fn all_distinct(ids: &[&str], labels: &[String]) -> bool {
+    for (i, a) in labels.iter().enumerate() {
+        for (j, b) in labels.iter().enumerate().skip(i + 1) {
+            if a == b && ids[i] != ids[j] {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A number with about four significant digits and no trailing zeros:
+/// `0.3`, `12.5`, `1250`, `0.0042`.
+pub fn number(value: f64) -> String {
+    if !value.is_finite() {
+        return "-".to_string();
+    }
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (3 - magnitude).clamp(0, 9) as usize;
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    };
+    if text == "-0" { "0".to_string() } else { text }
+}
+
+/// A whole number with thousands separators: `1,000,000`.
+pub fn count(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A file-name-safe slug: ASCII letters and digits kept (lowercased),
+/// everything else collapsed to `-`, at most 60 characters.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out.truncate(60);
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push('x');
+    }
+    out
+}
+
+/// A time unit for an axis spanning `seconds`: its name and how many
+/// seconds it holds (seconds, minutes or hours).
+pub fn time_unit(seconds: f64) -> (&'static str, f64) {
+    if seconds >= 3.0 * 3600.0 {
+        ("h", 3600.0)
+    } else if seconds >= 300.0 {
+        ("min", 60.0)
+    } else {
+        ("s", 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_ids_get_short_distinct_labels() {
+        assert_eq!(
+            short_model("us.anthropic.claude-3-5-haiku-20241022-v1:0"),
+            "claude-3-5-haiku-20241022-v1:0"
+        );
+        assert_eq!(short_model("us.amazon.nova-pro-v1:0"), "nova-pro-v1:0");
+        assert_eq!(short_model("amazon.nova-pro-v1:0"), "nova-pro-v1:0");
+        assert_eq!(short_model("plain"), "plain");
+        assert_eq!(
+            short_model("arn:aws:bedrock:us-east-1:1:inference-profile/us.meta.llama3-1-70b-v1:0"),
+            "llama3-1-70b-v1:0"
+        );
+        let long = short_model("us.vendor.an-extremely-long-model-name-that-goes-on-v1:0");
+        assert_eq!(long.chars().count(), MAX_LABEL);
+        assert!(long.contains('…'));
+        let labels = distinct_labels(&["us.amazon.nova-pro-v1:0", "eu.amazon.nova-pro-v1:0"]);
+        assert_ne!(labels[0], labels[1]);
+        assert_eq!(short_model("us.example.<b>x</b>-v1:0"), "<b>x</b>-v1:0");
+        let labels = distinct_labels(&["us.amazon.nova-pro-v1:0", "us.amazon.nova-pro-v1:0"]);
+        assert_eq!(labels[0], "nova-pro-v1:0");
+    }
+
+    #[test]
+    fn numbers_are_short_and_exact_enough() {
+        assert_eq!(number(0.30000000000000004), "0.3");
+        assert_eq!(number(12.5), "12.5");
+        assert_eq!(number(1250.0), "1250");
+        assert_eq!(number(0.004_2), "0.0042");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(f64::NAN), "-");
+        assert_eq!(count(1_000_000), "1,000,000");
+        assert_eq!(count(999), "999");
+    }
+
+    #[test]
+    fn slugs_are_file_name_safe() {
+        assert_eq!(
+            slug("us.amazon.nova-pro-v1:0/us-east-2/optimized"),
+            "us-amazon-nova-pro-v1-0-us-east-2-optimized"
+        );
+        assert_eq!(slug("::"), "x");
+    }
+}
