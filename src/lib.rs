@@ -16,6 +16,7 @@ pub mod export;
 pub mod fonts;
 pub mod measurement;
 pub mod plot;
+pub mod report;
 pub mod runner;
 pub mod stats;
 pub mod tokens;
