@@ -200,6 +200,8 @@ fn the_page_has_the_banner_the_tables_every_chart_and_escaped_data() {
         1,
         "only the page's own script"
     );
+    // Chart labels are mapped to model ids.
+    assert!(html.contains("<code>nova-pro-v1:0</code>: <code>us.amazon.nova-pro-v1:0</code>"));
     // Throttles and errors per group.
     assert!(html.contains("<th>throttles</th>"));
     // The kept copy links one level up.

@@ -11,7 +11,7 @@ use super::layout::distinct_labels;
 /// Timelines draw at most this many successful calls per group.
 pub const MAX_TIMELINE_SUCCESSES: usize = 4000;
 /// Timelines draw at most this many failed calls of each kind per group.
-pub const MAX_TIMELINE_FAILURES: usize = 1500;
+pub const MAX_TIMELINE_FAILURES: usize = 400;
 
 /// What happened to a call, for the timeline's colours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

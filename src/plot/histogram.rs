@@ -104,6 +104,7 @@ impl Bins {
 struct Panel<'v> {
     name: &'static str,
     unit: &'static str,
+    short_unit: &'static str,
     values: &'v [f64],
     summary: Option<&'v Summary>,
     color: RGBColor,
@@ -145,6 +146,7 @@ impl Figure for Histograms<'_> {
             &Panel {
                 name: "TTFT",
                 unit: "s",
+                short_unit: "s",
                 values: &g.ttft,
                 summary: g.stats.metric(Metric::Ttft),
                 color,
@@ -155,6 +157,7 @@ impl Figure for Histograms<'_> {
             &Panel {
                 name: "OTPS",
                 unit: "tokens/s",
+                short_unit: "tok/s",
                 values: &g.otps,
                 summary: g.stats.metric(Metric::Otps),
                 color,
@@ -171,15 +174,15 @@ fn panel<DB: DrawingBackend>(
         Some(s) => vec![
             Entry::new(
                 Swatch::Line(MEAN),
-                format!("mean {} {}", number(s.mean), panel.unit),
+                format!("mean {} {}", short(s.mean), panel.short_unit),
             ),
             Entry::new(
                 Swatch::Dashed(P50),
-                format!("p50 {} {}", number(s.p50), panel.unit),
+                format!("p50 {} {}", short(s.p50), panel.short_unit),
             ),
             Entry::new(
                 Swatch::Dashed(P90),
-                format!("p90 {} {}", number(s.p90), panel.unit),
+                format!("p90 {} {}", short(s.p90), panel.short_unit),
             ),
         ],
         None => Vec::new(),
@@ -253,6 +256,16 @@ fn panel<DB: DrawingBackend>(
     legend::draw(&legend_area, &entries)
 }
 
+/// Three significant digits: `0.405`, `67.8`, `1250`.
+fn short(value: f64) -> String {
+    if !value.is_finite() || value == 0.0 {
+        return number(value);
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).clamp(0, 9) as usize;
+    format!("{value:.decimals$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +281,13 @@ mod tests {
             bins.counts.iter().sum::<u64>() + bins.above,
             values.len() as u64
         );
+    }
+
+    #[test]
+    fn legend_values_have_three_significant_digits() {
+        assert_eq!(short(0.40493), "0.405");
+        assert_eq!(short(67.846), "67.8");
+        assert_eq!(short(1250.4), "1250");
     }
 
     #[test]

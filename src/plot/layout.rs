@@ -53,22 +53,118 @@ pub fn truncate_middle(text: &str, max: usize) -> String {
     format!("{start}…{end}")
 }
 
-/// Short labels for `ids` that are all distinct: [`short_model`] when
-/// that keeps them apart, else the ids cut to [`MAX_LABEL`], else the ids
-/// themselves.
+/// Short labels for `ids` that are all distinct, at most [`MAX_LABEL`]
+/// characters: [`short_model`] when that keeps them apart; else each
+/// short name (or else each id) cut around where it differs from its
+/// closest neighbour (`…variant-07-instruct-2025…`); else numbered
+/// (`3. claude…v1:0`).
 pub fn distinct_labels(ids: &[&str]) -> Vec<String> {
     let short: Vec<String> = ids.iter().map(|id| short_model(id)).collect();
     if all_distinct(ids, &short) {
         return short;
     }
-    let cut: Vec<String> = ids
-        .iter()
-        .map(|id| truncate_middle(id, MAX_LABEL))
-        .collect();
-    if all_distinct(ids, &cut) {
-        return cut;
+    // Cut each name around where it differs from its closest neighbour:
+    // first the short names, then the whole ids (`us.` vs `eu.`).
+    let names: Vec<String> = ids.iter().map(|id| short_name(id)).collect();
+    let whole: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    for names in [names, whole] {
+        let windowed: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let differs_at = names
+                    .iter()
+                    .zip(ids)
+                    .filter(|(_, id)| **id != ids[i])
+                    .map(|(other, _)| common_prefix(name, other))
+                    .max()
+                    .unwrap_or(0);
+                window(name, differs_at)
+            })
+            .collect();
+        if all_distinct(ids, &windowed) {
+            return windowed;
+        }
     }
-    ids.iter().map(|id| id.to_string()).collect()
+    let mut numbers: Vec<&str> = Vec::new();
+    ids.iter()
+        .zip(&short)
+        .map(|(id, label)| {
+            let n = match numbers.iter().position(|x| x == id) {
+                Some(i) => i + 1,
+                None => {
+                    numbers.push(id);
+                    numbers.len()
+                }
+            };
+            let prefix = format!("{n}. ");
+            format!(
+                "{prefix}{}",
+                truncate_middle(label, MAX_LABEL - prefix.chars().count())
+            )
+        })
+        .collect()
+}
+
+/// [`short_model`] without the cut to [`MAX_LABEL`].
+fn short_name(id: &str) -> String {
+    let short = short_model(id);
+    if !short.contains('…') {
+        return short;
+    }
+    // Undo the cut: the same steps on the whole id.
+    let mut name = if id.starts_with("arn:") {
+        id.rsplit('/').next().unwrap_or(id)
+    } else {
+        id
+    };
+    if let Some((first, rest)) = name.split_once('.')
+        && GEO_PREFIXES.contains(&first)
+        && !rest.is_empty()
+    {
+        name = rest;
+    }
+    if let Some((vendor, rest)) = name.split_once('.')
+        && !rest.is_empty()
+        && vendor
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        name = rest;
+    }
+    name.to_string()
+}
+
+/// Characters in common at the start of `a` and `b`.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
+/// At most [`MAX_LABEL`] characters of `name` that include the character
+/// at `at` with some context before it, with ellipses where cut.
+fn window(name: &str, at: usize) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= MAX_LABEL {
+        return name.to_string();
+    }
+    let start = at.saturating_sub(12).min(chars.len() - (MAX_LABEL - 1));
+    let mut out = String::new();
+    let mut room = MAX_LABEL;
+    if start > 0 {
+        out.push('…');
+        room -= 1;
+    }
+    let end = if chars.len() - start > room {
+        room -= 1;
+        start + room
+    } else {
+        chars.len()
+    };
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Whether equal labels only come from equal ids.
@@ -173,8 +269,27 @@ mod tests {
         assert_eq!(long.chars().count(), MAX_LABEL);
         assert!(long.contains('…'));
         let labels = distinct_labels(&["us.amazon.nova-pro-v1:0", "eu.amazon.nova-pro-v1:0"]);
-        assert_ne!(labels[0], labels[1]);
+        assert_eq!(
+            labels,
+            ["us.amazon.nova-pro-v1:0", "eu.amazon.nova-pro-v1:0"]
+        );
         assert_eq!(short_model("us.example.<b>x</b>-v1:0"), "<b>x</b>-v1:0");
+        let ids: Vec<String> = (0..12)
+            .map(|m| {
+                format!("us.vendor.a-really-quite-long-model-name-variant-{m:02}-instruct-v1:0")
+            })
+            .collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let labels = distinct_labels(&ids);
+        assert!(
+            labels.iter().all(|l| l.chars().count() <= MAX_LABEL),
+            "{labels:?}"
+        );
+        assert!(labels[7].contains("variant-07"), "{labels:?}");
+        let mut unique = labels.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 12);
         let labels = distinct_labels(&["us.amazon.nova-pro-v1:0", "us.amazon.nova-pro-v1:0"]);
         assert_eq!(labels[0], "nova-pro-v1:0");
     }

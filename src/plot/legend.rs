@@ -14,7 +14,7 @@ use super::writer::DrawError;
 pub const ROW_HEIGHT: u32 = 24;
 const SWATCH: i32 = 28;
 const PAD: i32 = 12;
-const GAP: i32 = 28;
+const GAP: i32 = 22;
 
 /// How an entry is shown.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -75,7 +75,8 @@ pub fn height(entries: &[Entry], width: u32) -> u32 {
     rows as u32 * ROW_HEIGHT + 2 * PAD as u32
 }
 
-/// Draw `entries` in `area`, row by row in as many columns as fit.
+/// Draw `entries` in `area`, in as many columns as fit, top to bottom
+/// then left to right.
 pub fn draw<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[Entry],
@@ -85,13 +86,16 @@ pub fn draw<DB: DrawingBackend>(
     }
     let (width, _) = area.dim_in_pixel();
     let cols = columns(entries, width);
+    // Column by column, so that entries read top to bottom.
+    let rows = entries.len().div_ceil(cols);
+    let used_cols = entries.len().div_ceil(rows) as i32;
     let col_width = column_width(entries);
-    let used = cols as i32 * col_width - GAP;
+    let used = used_cols * col_width - GAP;
     let left = ((width as i32 - used) / 2).max(PAD);
     let label_style = text(LABEL_SIZE, INK).pos(Pos::new(HPos::Left, VPos::Center));
     for (i, entry) in entries.iter().enumerate() {
-        let x = left + (i % cols) as i32 * col_width;
-        let y = PAD + (i / cols) as i32 * ROW_HEIGHT as i32 + ROW_HEIGHT as i32 / 2;
+        let x = left + (i / rows) as i32 * col_width;
+        let y = PAD + (i % rows) as i32 * ROW_HEIGHT as i32 + ROW_HEIGHT as i32 / 2;
         swatch(area, entry.swatch, x, y)?;
         area.draw(&Text::new(
             entry.label.clone(),

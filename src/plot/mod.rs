@@ -98,6 +98,9 @@ pub struct ChartSet {
     pub charts: Vec<Chart>,
     /// Charts not drawn, with the reason.
     pub omitted: Vec<Omitted>,
+    /// How the charts name each model: (model id, label), in analysis
+    /// order, each model once.
+    pub labels: Vec<(String, String)>,
 }
 
 /// Create a new directory `<root>/<stamp>` (or `<stamp>_2`, `_3`... when
@@ -174,10 +177,17 @@ pub fn draw_all(analysis: &Analysis, dir: &Path) -> Result<ChartSet, PlotError> 
             files,
         });
     }
+    let mut labels: Vec<(String, String)> = Vec::new();
+    for g in &data {
+        if !labels.iter().any(|(model, _)| *model == g.stats.model) {
+            labels.push((g.stats.model.clone(), g.label.clone()));
+        }
+    }
     Ok(ChartSet {
         dir: dir.to_path_buf(),
         charts,
         omitted,
+        labels,
     })
 }
 

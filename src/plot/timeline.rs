@@ -193,7 +193,7 @@ fn panel<DB: DrawingBackend>(
         points
             .iter()
             .filter(|p| p.outcome == Outcome::Throttled)
-            .map(|p| TriangleMarker::new(at(p), 5, THROTTLED.filled())),
+            .map(|p| TriangleMarker::new(at(p), 4, THROTTLED.mix(0.85).filled())),
     )?;
     chart.draw_series(
         points

@@ -122,6 +122,26 @@ impl Page<'_> {
         for (label, value) in settings::rows(self.analysis) {
             let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", escape(label), value);
         }
+        let renamed: Vec<String> = self
+            .charts
+            .labels
+            .iter()
+            .filter(|(model, label)| model != label)
+            .map(|(model, label)| {
+                format!(
+                    "<code>{}</code>: <code>{}</code>",
+                    escape(label),
+                    escape(model)
+                )
+            })
+            .collect();
+        if !renamed.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr><th>model names in charts</th><td>{}</td></tr>",
+                renamed.join("<br>")
+            );
+        }
         out.push_str("</table></div>\n</section>\n");
     }
 
@@ -303,7 +323,7 @@ impl Page<'_> {
     }
 
     fn footer(&self, out: &mut String) {
-        out.push_str("<footer>\n<p>Files of this analysis: ");
+        out.push_str("<footer>\n");
         let links: Vec<String> = self
             .files
             .iter()
@@ -315,10 +335,12 @@ impl Page<'_> {
                 )
             })
             .collect();
-        out.push_str(&links.join(" · "));
+        if !links.is_empty() {
+            let _ = writeln!(out, "<p>Files of this analysis: {}</p>", links.join(" · "));
+        }
         let _ = write!(
             out,
-            "</p>\n<p>Charts as SVG and PNG in <code>{}</code>. Made by bedrock-bench {}.</p>\n</footer>\n",
+            "<p>Charts as SVG and PNG in <code>{}</code>. Made by bedrock-bench {}.</p>\n</footer>\n",
             escape(self.plots),
             escape(env!("CARGO_PKG_VERSION"))
         );
