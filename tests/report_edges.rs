@@ -65,7 +65,7 @@ fn every_call_failed() {
     let notes = files.charts.charts.iter().filter(|c| c.is_note).count();
     assert_eq!(notes, 3, "one note per group");
     let html = std::fs::read_to_string(&files.index).expect("index");
-    assert!(html.contains("No successful call: 1 attempts, 1 throttled, 0 other errors."));
+    assert!(html.contains("No successful call: 1 attempt, 1 throttled. No histogram"));
     // The standard/optimized pair has no ratio: the chart says so.
     let comparison = files
         .charts

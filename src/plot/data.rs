@@ -3,7 +3,9 @@
 //! timeline points. Statistics use every value; only drawing thins
 //! points out (see [`stride`]).
 
-use crate::analysis::{Analysis, Attempt, Dataset, Group, GroupStats, Metric, metric_values};
+use crate::analysis::{
+    Analysis, Attempt, Counts, Dataset, Group, GroupStats, Metric, metric_values,
+};
 use crate::stats::percentile;
 
 use super::layout::distinct_labels;
@@ -178,29 +180,29 @@ impl GroupData<'_> {
         self.ttft.is_empty() && self.otps.is_empty()
     }
 
-    /// "no successful call: 12 attempts, 10 throttled, 2 other errors".
+    /// "no successful call: 12 attempts, 10 throttled, 2 other errors"
+    /// (see [`no_success_note`]).
     pub fn no_success_note(&self) -> String {
-        let c = &self.stats.counts;
-        let other = c.errors - c.throttles;
-        let mut note = format!(
-            "no successful call: {} attempt{}",
-            c.attempts,
-            if c.attempts == 1 { "" } else { "s" }
-        );
-        if c.throttles > 0 {
-            note.push_str(&format!(", {} throttled", c.throttles));
-        }
-        if other > 0 {
-            note.push_str(&format!(
-                ", {other} other error{}",
-                if other == 1 { "" } else { "s" }
-            ));
-        }
-        if c.warmups > 0 {
-            note.push_str(&format!(", {} warm-up only", c.warmups));
-        }
-        note
+        no_success_note(&self.stats.counts)
     }
+}
+
+/// "no successful call: 12 attempts, 10 throttled, 2 other errors" (and
+/// ", 1 warm-up only" when the only successes were warm-up calls).
+pub fn no_success_note(c: &Counts) -> String {
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let other = c.errors - c.throttles;
+    let mut note = format!("no successful call: {}", plural(c.attempts, "attempt"));
+    if c.throttles > 0 {
+        note.push_str(&format!(", {} throttled", c.throttles));
+    }
+    if other > 0 {
+        note.push_str(&format!(", {}", plural(other, "other error")));
+    }
+    if c.warmups > 0 {
+        note.push_str(&format!(", {} only", plural(c.warmups, "warm-up")));
+    }
+    note
 }
 
 /// The chart data of every group of `analysis`, in its order.

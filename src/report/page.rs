@@ -11,6 +11,7 @@ use super::settings;
 use super::tables;
 use crate::analysis::Analysis;
 use crate::analysis::terminal::SIMULATED;
+use crate::plot::data::no_success_note;
 use crate::plot::{Chart, ChartSet, Omitted, Section};
 
 /// The banner's text when any row comes from the emulator.
@@ -274,13 +275,12 @@ impl Page<'_> {
                     escape(&g.performance_config)
                 );
                 if g.counts.successes == g.counts.warmups {
-                    let c = &g.counts;
+                    let note = no_success_note(&g.counts);
                     let _ = writeln!(
                         out,
-                        "<p class=\"note\">No successful call: {} attempts, {} throttled, {} other errors. No histogram can be drawn.</p>",
-                        c.attempts,
-                        c.throttles,
-                        c.errors - c.throttles
+                        "<p class=\"note\">{}{}. No histogram can be drawn.</p>",
+                        escape(&note[..1].to_uppercase()),
+                        escape(&note[1..])
                     );
                 }
             }
