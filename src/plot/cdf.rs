@@ -112,7 +112,7 @@ impl Figure for Cdf<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawError<DB>> {
         let thinned = self.data.iter().any(|g| g.ttft.len() > CDF_EXACT_UP_TO);
         let mut subtitle =
-            "share of successful calls with a TTFT at most x; log time axis; dashed: optimized"
+            "share of successful calls with a TTFT at most x; log time axis; dashed: optimized; grey lines at 90% and 99%"
                 .to_string();
         if thinned {
             subtitle.push_str(&format!(
