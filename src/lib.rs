@@ -16,6 +16,8 @@ pub mod emulator;
 pub mod export;
 pub mod fonts;
 pub mod measurement;
+pub mod plot;
+pub mod report;
 pub mod runner;
 pub mod stats;
 pub mod tokens;

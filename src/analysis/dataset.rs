@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use super::settings::RunSettings;
+
 /// Index of an interned string in a [`Dataset`] (see [`Dataset::str`]).
 pub type Sym = u32;
 
@@ -27,6 +29,9 @@ pub struct Attempt {
     pub tpot: f64,
     /// `server_latency_ms` in seconds.
     pub server_latency: f64,
+    /// `start_offset_s`: when the call started, seconds after its run
+    /// started (NaN in the Python tool's files).
+    pub start_offset: f64,
     /// `model_input_tokens`.
     pub input_tokens: f64,
     /// `model_output_tokens`.
@@ -120,6 +125,9 @@ pub struct Source {
     pub rows: u64,
     /// Rows whose `performance_config` was empty (counted as `standard`).
     pub empty_performance_config: u64,
+    /// What the rows say about the experiment (names, sampling
+    /// parameters, run ids, first and last call).
+    pub settings: RunSettings,
 }
 
 /// A (model, region, performance_config) key, as interned strings.

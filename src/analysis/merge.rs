@@ -141,6 +141,7 @@ impl Merger {
                     format,
                     rows: 0,
                     empty_performance_config: 0,
+                    settings: Default::default(),
                 });
                 Ok(())
             }
@@ -219,6 +220,7 @@ impl Merger {
         if let Some(src) = data.sources.last_mut() {
             src.rows += part.attempts.len() as u64;
             src.empty_performance_config += part.empty_config;
+            src.settings.merge(&part.watched.settings());
         }
         Ok(())
     }

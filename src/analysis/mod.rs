@@ -30,6 +30,7 @@ mod metrics;
 mod output;
 mod parse;
 mod read;
+mod settings;
 mod summary;
 pub mod table;
 pub mod terminal;
@@ -44,6 +45,9 @@ pub use metrics::{Metric, all_metric_values, kahan_mean, metric_values, summariz
 pub use output::{OutputFiles, create_numbered, local_timestamp};
 pub use parse::REQUIRED_COLUMNS;
 pub use read::{ReadOptions, csv_files, read_files, read_paths, read_paths_with};
+pub use settings::{
+    Distinct, ErrorSample, MAX_DISTINCT, MAX_ERROR_SAMPLES, MAX_MESSAGE_BYTES, RunSettings,
+};
 pub use summary::{SummaryRow, summary_rows};
 
 /// Options of [`analyze`].

@@ -14,6 +14,7 @@ use super::fields::{
     derived_generation_otps, derived_tpot, non_negative, parse_gaps, seconds, tokens,
 };
 use super::hash::{FxBuild, hash_bytes};
+use super::settings::{WATCHED, Watched};
 use crate::export::raw_csv::EXTENDED_COLUMNS;
 
 /// Where each column the analysis reads sits in a file's header.
@@ -39,6 +40,12 @@ pub(crate) struct Columns {
     tpot: Option<usize>,
     delta_offsets: Option<usize>,
     phase: Option<usize>,
+    start_offset: Option<usize>,
+    job_timestamp: Option<usize>,
+    error_message: Option<usize>,
+    /// `experiment_name`, `temperature`, `top_p`, `top_k`, `timestamp`
+    /// (see [`RunSettings`](super::settings::RunSettings)).
+    watched: [Option<usize>; WATCHED],
 }
 
 /// The columns every raw CSV must have.
@@ -103,6 +110,16 @@ impl Columns {
             tpot: find("tpot"),
             delta_offsets: find("delta_offsets"),
             phase: find("phase"),
+            start_offset: find("start_offset_s"),
+            job_timestamp: find("job_timestamp_iso"),
+            error_message: find("full_error_message"),
+            watched: [
+                find("experiment_name"),
+                find("temperature"),
+                find("top_p"),
+                find("top_k"),
+                find("timestamp"),
+            ],
         })
     }
 }
@@ -143,6 +160,7 @@ pub(crate) struct Part {
     pub invocation_ends: Vec<usize>,
     pub invocation_hashes: Vec<u64>,
     pub empty_config: u64,
+    pub watched: Watched,
 }
 
 const STANDARD: &[u8] = b"standard";
@@ -168,6 +186,10 @@ impl Part {
         let tpot = match opt(columns.tpot) {
             Some(raw) => seconds(raw, "tpot")?,
             None => derived_tpot(ttft, total, output_tokens),
+        };
+        let start_offset = match opt(columns.start_offset) {
+            Some(raw) => seconds(raw, "start_offset_s")?,
+            None => f64::NAN,
         };
         let server_latency = match opt(columns.server_latency) {
             Some(raw) => {
@@ -219,10 +241,23 @@ impl Part {
                 id
             }
         };
+        if flags & SUCCESS == 0 {
+            self.watched
+                .observe_error(model, status, opt(columns.error_message).unwrap_or(b""));
+        }
         let status = self.strings.intern(status, "api_call_status")?;
         let target = self
             .strings
             .intern(opt(columns.target).unwrap_or(b""), "target")?;
+
+        for (slot, column) in columns.watched.iter().enumerate() {
+            if let Some(i) = *column {
+                self.watched.observe(slot, field(i));
+            }
+        }
+        if let Some(raw) = opt(columns.job_timestamp) {
+            self.watched.observe_time(raw);
+        }
 
         let gaps_start = self.gaps.len();
         if let Some(raw) = opt(columns.delta_offsets) {
@@ -243,6 +278,7 @@ impl Part {
             generation_otps,
             tpot,
             server_latency,
+            start_offset,
             input_tokens,
             output_tokens,
             group,

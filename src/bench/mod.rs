@@ -37,6 +37,7 @@ use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_sc
 use crate::emulator::ProfileSet;
 use crate::export::{RawCsvWriter, RowContext};
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
+use crate::report::write_report;
 use crate::runner::{Backoff, CallBudget};
 
 /// Bootstrap resamples per analysis. criterion's default (100,000) is sized
@@ -291,8 +292,8 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The same summary files and tables as `bedrock-bench analyze`, for the
-/// raw CSV this run wrote.
+/// The same summary files, tables, charts and report page as
+/// `bedrock-bench analyze`, for the raw CSV this run wrote.
 fn summarize(raw: &Path, reports: &Path) -> anyhow::Result<()> {
     let analysis = analyze(&[raw], &AnalyzeOptions::default())
         .with_context(|| format!("analyzing {}", raw.display()))?;
@@ -314,6 +315,19 @@ fn summarize(raw: &Path, reports: &Path) -> anyhow::Result<()> {
     for path in [&files.summary, &files.extended, &files.comparison] {
         println!("wrote {}", path.display());
     }
+    let report = write_report(&analysis, reports, &files).with_context(|| {
+        format!(
+            "writing the charts and the report under {}",
+            reports.display()
+        )
+    })?;
+    println!(
+        "wrote {} ({} charts as SVG and PNG)",
+        report.plots.display(),
+        report.charts.charts.len()
+    );
+    println!("wrote {}", report.copy.display());
+    println!("report: {}", report.index.display());
     Ok(())
 }
 

@@ -1,0 +1,333 @@
+//! Charts of an analysis, drawn with plotters as SVG and PNG.
+//!
+//! ```text
+//! Analysis -> data::chart_data (per group: sorted values, gap boxes, timeline)
+//!   -> one Figure per chart (comparison, box plots, CDF, gaps, timeline,
+//!      histograms per group; a Note where there is nothing to draw)
+//!   -> writer::render (SVG + PNG) -> <dir>/<name>.{svg,png}
+//! ```
+//!
+//! Statistics are computed on every value; only drawing thins points out
+//! (the timeline and large CDFs say so on the chart). Every chart uses the
+//! embedded font ([`crate::fonts`]).
+
+pub mod boxplot;
+pub mod cdf;
+pub mod comparison;
+pub mod data;
+mod error;
+pub mod frame;
+pub mod gaps;
+pub mod histogram;
+pub mod layout;
+pub mod legend;
+pub mod note;
+pub mod scale;
+pub mod style;
+pub mod timeline;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+pub use error::PlotError;
+pub use writer::{ChartFiles, Figure, Rendered, render};
+
+use crate::analysis::Analysis;
+use boxplot::{BoxChart, BoxMetric};
+use cdf::Cdf;
+use comparison::ComparisonChart;
+use data::{GroupData, chart_data};
+use histogram::Histograms;
+use note::Note;
+use timeline::TimelineChart;
+
+/// Where a chart belongs in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// Standard vs optimized ratios.
+    Comparison,
+    /// TTFT and OTPS box plots.
+    Distributions,
+    /// The TTFT CDF.
+    Cdf,
+    /// Inter-chunk gaps.
+    Gaps,
+    /// Calls over time.
+    Timeline,
+    /// Histograms of one group.
+    Group,
+}
+
+/// One chart written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File stem (`box_ttft`, `hist_01_...`).
+    pub name: String,
+    /// What it shows, for the report.
+    pub title: String,
+    /// Where it belongs.
+    pub section: Section,
+    /// For [`Section::Group`]: the index of the group in
+    /// [`Analysis::groups`].
+    pub group: Option<usize>,
+    /// Whether the image is a note in place of a chart (no data).
+    pub is_note: bool,
+    /// The drawn figure (SVG text and PNG bytes).
+    pub rendered: Rendered,
+    /// The files written.
+    pub files: ChartFiles,
+}
+
+/// A chart left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Omitted {
+    /// What it would have shown.
+    pub title: String,
+    /// Where it would have been.
+    pub section: Section,
+    /// Why it is not drawn.
+    pub reason: String,
+}
+
+/// Every chart of an analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSet {
+    /// The directory holding the files.
+    pub dir: PathBuf,
+    /// The charts, in report order.
+    pub charts: Vec<Chart>,
+    /// Charts not drawn, with the reason.
+    pub omitted: Vec<Omitted>,
+    /// How the charts name each model: (model id, label), in analysis
+    /// order, each model once.
+    pub labels: Vec<(String, String)>,
+}
+
+/// Create a new directory `<root>/<stamp>` (or `<stamp>_2`, `_3`... when
+/// taken): earlier charts are never overwritten.
+pub fn new_dir(root: &Path, stamp: &str) -> Result<PathBuf, PlotError> {
+    let io = |path: &Path, source| PlotError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(root).map_err(|e| io(root, e))?;
+    for n in 1u32.. {
+        let name = if n == 1 {
+            stamp.to_string()
+        } else {
+            format!("{stamp}_{n}")
+        };
+        let dir = root.join(name);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io(&dir, e)),
+        }
+    }
+    Err(io(root, std::io::Error::other("no free directory name")))
+}
+
+/// A figure to draw, before drawing.
+struct Job<'a> {
+    name: String,
+    title: String,
+    section: Section,
+    group: Option<usize>,
+    figure: AnyFigure<'a>,
+}
+
+enum AnyFigure<'a> {
+    Box(BoxChart),
+    Cdf(Cdf<'a>),
+    Comparison(ComparisonChart<'a>),
+    Timeline(TimelineChart<'a>),
+    Histograms(Histograms<'a>),
+    Note(Note),
+}
+
+impl AnyFigure<'_> {
+    fn render(&self, name: &str) -> Result<Rendered, PlotError> {
+        match self {
+            AnyFigure::Box(f) => render(name, f),
+            AnyFigure::Cdf(f) => render(name, f),
+            AnyFigure::Comparison(f) => render(name, f),
+            AnyFigure::Timeline(f) => render(name, f),
+            AnyFigure::Histograms(f) => render(name, f),
+            AnyFigure::Note(f) => render(name, f),
+        }
+    }
+}
+
+/// Draw every chart of `analysis` into `dir` (which should be new, see
+/// [`new_dir`]) as SVG and PNG.
+pub fn draw_all(analysis: &Analysis, dir: &Path) -> Result<ChartSet, PlotError> {
+    let data = chart_data(analysis);
+    let (jobs, omitted) = jobs(analysis, &data);
+    let rendered = render_parallel(&jobs)?;
+    let mut charts = Vec::with_capacity(jobs.len());
+    for (job, rendered) in jobs.into_iter().zip(rendered) {
+        let files = writer::write_files(dir, &job.name, &rendered)?;
+        charts.push(Chart {
+            name: job.name,
+            title: job.title,
+            section: job.section,
+            group: job.group,
+            is_note: matches!(job.figure, AnyFigure::Note(_)),
+            rendered,
+            files,
+        });
+    }
+    let mut labels: Vec<(String, String)> = Vec::new();
+    for g in &data {
+        if !labels.iter().any(|(model, _)| *model == g.stats.model) {
+            labels.push((g.stats.model.clone(), g.label.clone()));
+        }
+    }
+    Ok(ChartSet {
+        dir: dir.to_path_buf(),
+        charts,
+        omitted,
+        labels,
+    })
+}
+
+/// Render on every core: the charts are independent.
+fn render_parallel(jobs: &[Job<'_>]) -> Result<Vec<Rendered>, PlotError> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len())
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Vec<(usize, Result<Rendered, PlotError>)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(job) = jobs.get(i) else { break };
+                        out.push((i, job.figure.render(&job.name)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut slots: Vec<Option<Result<Rendered, PlotError>>> = jobs.iter().map(|_| None).collect();
+    for (i, result) in results.into_iter().flatten() {
+        slots[i] = Some(result);
+    }
+    slots
+        .into_iter()
+        .zip(jobs)
+        // A worker that panicked leaves a hole: draw that chart here.
+        .map(|(slot, job)| slot.unwrap_or_else(|| job.figure.render(&job.name)))
+        .collect()
+}
+
+fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>, Vec<Omitted>) {
+    let mut jobs = Vec::new();
+    let mut omitted = Vec::new();
+    let mut job = |name: &str, title: &str, section, figure| {
+        jobs.push(Job {
+            name: name.to_string(),
+            title: title.to_string(),
+            section,
+            group: None,
+            figure,
+        })
+    };
+    let comparison_title = "Standard vs optimized: ratio of medians with 95% CI";
+    match ComparisonChart::new(&analysis.comparisons) {
+        Some(chart) => job(
+            "comparison",
+            comparison_title,
+            Section::Comparison,
+            AnyFigure::Comparison(chart),
+        ),
+        None => omitted.push(Omitted {
+            title: comparison_title.to_string(),
+            section: Section::Comparison,
+            reason: "no model and region has both a standard and an optimized group".to_string(),
+        }),
+    }
+    job(
+        "box_ttft",
+        "TTFT by model",
+        Section::Distributions,
+        AnyFigure::Box(BoxChart::metric(data, BoxMetric::Ttft)),
+    );
+    job(
+        "box_otps",
+        "OTPS by model",
+        Section::Distributions,
+        AnyFigure::Box(BoxChart::metric(data, BoxMetric::Otps)),
+    );
+    job(
+        "cdf_ttft",
+        "TTFT distribution (CDF, log time axis)",
+        Section::Cdf,
+        AnyFigure::Cdf(Cdf::new(data)),
+    );
+    let gaps_title = "Inter-chunk gaps by model";
+    match gaps::gap_chart(data) {
+        Some(chart) => job("gaps", gaps_title, Section::Gaps, AnyFigure::Box(chart)),
+        None => omitted.push(Omitted {
+            title: gaps_title.to_string(),
+            section: Section::Gaps,
+            reason: "no successful call has two chunks or more with their times (delta_offsets; the Python tool's files have none)".to_string(),
+        }),
+    }
+    let timeline_title = "Calls over time";
+    match TimelineChart::new(data) {
+        Some(chart) => job(
+            "timeline",
+            timeline_title,
+            Section::Timeline,
+            AnyFigure::Timeline(chart),
+        ),
+        None => omitted.push(Omitted {
+            title: timeline_title.to_string(),
+            section: Section::Timeline,
+            reason: "no row has a start time (start_offset_s; the Python tool's files have none)"
+                .to_string(),
+        }),
+    }
+    for (i, g) in data.iter().enumerate() {
+        let name = format!(
+            "hist_{:02}_{}",
+            i + 1,
+            layout::slug(&format!(
+                "{}-{}-{}",
+                g.stats.model, g.stats.region, g.stats.performance_config
+            ))
+        );
+        let title = format!("TTFT and OTPS histograms: {}", g.title());
+        let figure = if g.has_no_success() {
+            AnyFigure::Note(Note::new(
+                format!(
+                    "{} · {} · {}",
+                    g.stats.model, g.stats.region, g.stats.performance_config
+                ),
+                vec![
+                    g.no_success_note(),
+                    "nothing to draw: TTFT and OTPS exist only for successful calls".to_string(),
+                ],
+            ))
+        } else {
+            AnyFigure::Histograms(Histograms::new(g))
+        };
+        jobs.push(Job {
+            name,
+            title,
+            section: Section::Group,
+            group: Some(i),
+            figure,
+        });
+    }
+    (jobs, omitted)
+}

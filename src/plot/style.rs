@@ -1,0 +1,91 @@
+//! Colours, fonts and sizes shared by every chart.
+
+use plotters::style::{FontFamily, FontStyle, IntoFont, RGBColor, TextStyle};
+
+/// Width of every chart, in pixels.
+pub const WIDTH: u32 = 1100;
+
+/// Size of chart titles.
+pub const TITLE_SIZE: f64 = 20.0;
+/// Size of axis descriptions and legends.
+pub const LABEL_SIZE: f64 = 15.0;
+/// Size of tick labels and notes.
+pub const TICK_SIZE: f64 = 13.0;
+
+/// Standard performance config.
+pub const STANDARD: RGBColor = RGBColor(31, 119, 180);
+/// Latency-optimized performance config.
+pub const OPTIMIZED: RGBColor = RGBColor(230, 120, 20);
+/// Any other performance config.
+pub const OTHER_CONFIG: RGBColor = RGBColor(100, 100, 100);
+
+/// Successful calls on the timeline.
+pub const SUCCESS: RGBColor = RGBColor(31, 119, 180);
+/// Throttled calls.
+pub const THROTTLED: RGBColor = RGBColor(230, 120, 20);
+/// Other failed calls.
+pub const FAILED: RGBColor = RGBColor(200, 30, 45);
+
+/// The mean marker of histograms.
+pub const MEAN: RGBColor = RGBColor(200, 30, 45);
+/// The median marker.
+pub const P50: RGBColor = RGBColor(20, 140, 60);
+/// The p90 marker.
+pub const P90: RGBColor = RGBColor(120, 60, 170);
+
+/// Grid lines.
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+/// Secondary text (notes, hints).
+pub const MUTED: RGBColor = RGBColor(90, 90, 90);
+/// Text and axes.
+pub const INK: RGBColor = RGBColor(20, 20, 20);
+
+/// Ten well separated colours (Tableau 10) for series of models.
+pub const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(23, 190, 207),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+];
+
+/// The colour of series `index`.
+pub fn series_color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+/// The colour of a performance config.
+pub fn config_color(config: &str) -> RGBColor {
+    match config {
+        "standard" => STANDARD,
+        "optimized" => OPTIMIZED,
+        _ => OTHER_CONFIG,
+    }
+}
+
+/// A text style of the embedded sans-serif font.
+pub fn text(size: f64, color: RGBColor) -> TextStyle<'static> {
+    (FontFamily::SansSerif, size).into_font().color(&color)
+}
+
+/// A bold text style.
+pub fn bold(size: f64, color: RGBColor) -> TextStyle<'static> {
+    (FontFamily::SansSerif, size)
+        .into_font()
+        .style(FontStyle::Bold)
+        .color(&color)
+}
+
+/// Width of `text` in pixels at `size` (measured with the embedded font,
+/// estimated when the font is unavailable).
+pub fn text_width(text: &str, size: f64) -> u32 {
+    match (FontFamily::SansSerif, size).into_font().box_size(text) {
+        Ok((width, _)) => width,
+        Err(_) => (text.chars().count() as f64 * size * 0.62).ceil() as u32,
+    }
+}

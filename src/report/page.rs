@@ -1,0 +1,357 @@
+//! The report page: one self-contained HTML document (inline style,
+//! inline script, charts as `data:` PNG images; nothing is fetched).
+
+use std::fmt::Write as _;
+
+use super::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
+use super::base64;
+use super::criterion::CriterionReports;
+use super::escape::{escape, href};
+use super::settings;
+use super::tables;
+use crate::analysis::Analysis;
+use crate::analysis::terminal::SIMULATED;
+use crate::plot::data::no_success_note;
+use crate::plot::{Chart, ChartSet, Omitted, Section};
+
+/// The banner's text when any row comes from the emulator.
+pub fn simulated_text() -> &'static str {
+    SIMULATED.trim_matches(|c: char| c == '!' || c.is_whitespace())
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone)]
+pub struct Page<'a> {
+    /// The analysis.
+    pub analysis: &'a Analysis,
+    /// The charts drawn for it.
+    pub charts: &'a ChartSet,
+    /// Its timestamp (the summary files' and the chart directory's).
+    pub stamp: &'a str,
+    /// criterion's reports found.
+    pub criterion: &'a CriterionReports,
+    /// Other files to link: (label, path relative to the report root).
+    pub files: &'a [(String, String)],
+    /// The chart directory relative to the report root (`plots/<ts>`).
+    pub plots: &'a str,
+    /// Prefix from the page to the report root (`""`, or `"../"` for
+    /// the copy in `results-analysis/`).
+    pub root: &'a str,
+    /// When the page was generated (local time, for the reader).
+    pub generated: &'a str,
+}
+
+impl Page<'_> {
+    /// The whole document.
+    pub fn html(&self) -> String {
+        let mut out = String::with_capacity(
+            self.charts
+                .charts
+                .iter()
+                .map(|c| c.rendered.png.len() * 4 / 3 + 1024)
+                .sum::<usize>()
+                + 64 * 1024,
+        );
+        self.head(&mut out);
+        out.push_str("<body>\n");
+        if self.analysis.is_simulated() {
+            let _ = writeln!(
+                out,
+                "<div class=\"banner\" id=\"simulated\">{}</div>",
+                escape(simulated_text())
+            );
+        }
+        out.push_str("<main>\n");
+        self.header(&mut out);
+        self.settings(&mut out);
+        self.warnings(&mut out);
+        self.summary(&mut out);
+        self.comparison(&mut out);
+        self.failures(&mut out);
+        self.section(
+            &mut out,
+            "distributions",
+            "TTFT and OTPS by model",
+            &[Section::Distributions],
+        );
+        self.section(&mut out, "cdf", "TTFT tails", &[Section::Cdf]);
+        self.section(&mut out, "gaps", "Inter-chunk gaps", &[Section::Gaps]);
+        self.section(
+            &mut out,
+            "timeline",
+            "Calls over time",
+            &[Section::Timeline],
+        );
+        self.groups(&mut out);
+        self.criterion_links(&mut out);
+        self.footer(&mut out);
+        out.push_str("</main>\n</body>\n</html>\n");
+        out
+    }
+
+    fn head(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta http-equiv=\"Content-Security-Policy\" content=\"{}\">\n\
+             <title>bedrock-bench report {}</title>\n<style>{}</style>\n<script>{}</script>\n</head>\n",
+            escape(CONTENT_SECURITY_POLICY),
+            escape(self.stamp),
+            STYLE,
+            SCRIPT
+        );
+    }
+
+    fn header(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "<header>\n<h1>bedrock-bench report</h1>\n\
+             <p class=\"meta\">Analysis {} · generated {} · ConverseStream latency per model, region and performance config</p>\n\
+             <nav><a href=\"#settings\">Experiment</a><a href=\"#summary\">Summary</a>\
+             <a href=\"#comparison\">Standard vs optimized</a><a href=\"#failures\">Failures</a>\
+             <a href=\"#distributions\">Distributions</a><a href=\"#cdf\">Tails</a>\
+             <a href=\"#gaps\">Gaps</a><a href=\"#timeline\">Timeline</a>\
+             <a href=\"#groups\">Per group</a><a href=\"#criterion\">criterion</a></nav>\n</header>\n",
+            escape(self.stamp),
+            escape(self.generated)
+        );
+    }
+
+    fn settings(&self, out: &mut String) {
+        out.push_str("<section id=\"settings\">\n<h2>Experiment</h2>\n<div class=\"scroll\"><table class=\"settings\">\n");
+        for (label, value) in settings::rows(self.analysis) {
+            let _ = writeln!(out, "<tr><th>{}</th><td>{}</td></tr>", escape(label), value);
+        }
+        let renamed: Vec<String> = self
+            .charts
+            .labels
+            .iter()
+            .filter(|(model, label)| model != label)
+            .map(|(model, label)| {
+                format!(
+                    "<code>{}</code>: <code>{}</code>",
+                    escape(label),
+                    escape(model)
+                )
+            })
+            .collect();
+        if !renamed.is_empty() {
+            let _ = writeln!(
+                out,
+                "<tr><th>model names in charts</th><td>{}</td></tr>",
+                renamed.join("<br>")
+            );
+        }
+        out.push_str("</table></div>\n</section>\n");
+    }
+
+    fn warnings(&self, out: &mut String) {
+        if self.analysis.warnings.is_empty() {
+            return;
+        }
+        out.push_str("<section id=\"warnings\">\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
+        for w in &self.analysis.warnings {
+            let _ = writeln!(out, "<li>{}</li>", escape(w));
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
+
+    fn summary(&self, out: &mut String) {
+        out.push_str(
+            "<section id=\"summary\">\n<h2>Summary</h2>\n\
+             <p class=\"hint\">The Python tool's summary: successful calls only (warm-up calls left out); \
+             seconds, tokens, tokens/s; p50/p90 by linear interpolation, std with n&minus;1, rounded to 3 places. \
+             Highlighted rows: no successful call.</p>\n",
+        );
+        out.push_str(&tables::summary(&self.analysis.summary));
+        out.push_str("</section>\n");
+    }
+
+    fn comparison(&self, out: &mut String) {
+        out.push_str("<section id=\"comparison\">\n<h2>Standard vs optimized</h2>\n");
+        if self.analysis.comparisons.is_empty() {
+            out.push_str(
+                "<p class=\"note\">No model and region has both a standard and an optimized group: nothing to compare.</p>\n",
+            );
+        } else {
+            out.push_str(
+                "<p class=\"hint\">Ratio of medians optimized / standard with a bootstrap 95% confidence interval. \
+                 TTFT ratio below 1: optimized answers sooner; generation-OTPS ratio above 1: optimized decodes faster.</p>\n",
+            );
+            out.push_str(&tables::comparison(&self.analysis.comparisons));
+        }
+        self.figures(out, &[Section::Comparison]);
+        out.push_str("</section>\n");
+    }
+
+    fn failures(&self, out: &mut String) {
+        out.push_str(
+            "<section id=\"failures\">\n<h2>Attempts and failures per group</h2>\n\
+             <p class=\"hint\">Every attempt counts, retries included. Highlighted rows: no successful call.</p>\n",
+        );
+        out.push_str(&tables::counts(&self.analysis.groups));
+        let merged = settings::merged(self.analysis);
+        if !merged.errors.is_empty() {
+            out.push_str("<h3>Error messages</h3>\n");
+            out.push_str(&tables::errors(&merged.errors));
+            if merged.other_errors > 0 {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"hint\">{} more failed calls with other messages.</p>",
+                    merged.other_errors
+                );
+            }
+        }
+        out.push_str("</section>\n");
+    }
+
+    fn section(&self, out: &mut String, id: &str, title: &str, sections: &[Section]) {
+        let _ = writeln!(
+            out,
+            "<section id=\"{}\">\n<h2>{}</h2>",
+            escape(id),
+            escape(title)
+        );
+        self.figures(out, sections);
+        out.push_str("</section>\n");
+    }
+
+    fn figures(&self, out: &mut String, sections: &[Section]) {
+        for chart in self
+            .charts
+            .charts
+            .iter()
+            .filter(|c| sections.contains(&c.section))
+        {
+            self.figure(out, chart);
+        }
+        for omitted in self
+            .charts
+            .omitted
+            .iter()
+            .filter(|o| sections.contains(&o.section))
+        {
+            omitted_note(out, omitted);
+        }
+    }
+
+    fn figure(&self, out: &mut String, chart: &Chart) {
+        let file = |ext: &str| format!("{}{}/{}.{}", self.root, self.plots, chart.name, ext);
+        let _ = write!(
+            out,
+            "<figure id=\"chart-{}\">\n<img alt=\"{}\" width=\"{}\" height=\"{}\" src=\"data:image/png;base64,{}\">\n\
+             <figcaption>{} · <a href=\"{}\">SVG</a> · <a href=\"{}\">PNG</a></figcaption>\n</figure>\n",
+            escape(&chart.name),
+            escape(&chart.title),
+            chart.rendered.width,
+            chart.rendered.height,
+            base64::encode(&chart.rendered.png),
+            escape(&chart.title),
+            href(&file("svg")),
+            href(&file("png")),
+        );
+    }
+
+    fn groups(&self, out: &mut String) {
+        out.push_str(
+            "<section id=\"groups\">\n<h2>Per group: TTFT and OTPS histograms</h2>\n\
+             <p class=\"hint\">Mean, p50 and p90 computed on every successful call.</p>\n",
+        );
+        for chart in self
+            .charts
+            .charts
+            .iter()
+            .filter(|c| c.section == Section::Group)
+        {
+            let stats = chart.group.and_then(|i| self.analysis.groups.get(i));
+            if let Some(g) = stats {
+                let _ = writeln!(
+                    out,
+                    "<h3 id=\"group-{}\">{} · {} · {}</h3>",
+                    escape(&chart.name),
+                    escape(&g.model),
+                    escape(&g.region),
+                    escape(&g.performance_config)
+                );
+                if g.counts.successes == g.counts.warmups {
+                    let note = no_success_note(&g.counts);
+                    let _ = writeln!(
+                        out,
+                        "<p class=\"note\">{}{}. No histogram can be drawn.</p>",
+                        escape(&note[..1].to_uppercase()),
+                        escape(&note[1..])
+                    );
+                }
+            }
+            self.figure(out, chart);
+        }
+        out.push_str("</section>\n");
+    }
+
+    fn criterion_links(&self, out: &mut String) {
+        out.push_str("<section id=\"criterion\">\n<h2>criterion reports</h2>\n");
+        let c = self.criterion;
+        if c.index.is_none() && c.benchmarks.is_empty() {
+            out.push_str(
+                "<p class=\"hint\">No criterion report in this report directory (they are written by <code>cargo bench</code>).</p>\n</section>\n",
+            );
+            return;
+        }
+        if let Some(index) = &c.index {
+            let _ = writeln!(
+                out,
+                "<p><a href=\"{}\">All criterion benchmarks</a></p>",
+                href(&format!("{}{}", self.root, index))
+            );
+        }
+        if !c.benchmarks.is_empty() {
+            out.push_str("<div class=\"scroll\"><table id=\"criterion-links\">\n<thead><tr><th>group (model/config)</th><th>metric</th><th>region</th><th>report</th></tr></thead>\n<tbody>\n");
+            for b in &c.benchmarks {
+                let _ = writeln!(
+                    out,
+                    "<tr><td class=\"id\">{}</td><td>{}</td><td>{}</td><td><a href=\"{}\">report</a></td></tr>",
+                    escape(&b.group),
+                    escape(&b.function),
+                    escape(&b.value),
+                    href(&format!("{}{}", self.root, b.href))
+                );
+            }
+            out.push_str("</tbody></table></div>\n");
+        }
+        out.push_str("</section>\n");
+    }
+
+    fn footer(&self, out: &mut String) {
+        out.push_str("<footer>\n");
+        let links: Vec<String> = self
+            .files
+            .iter()
+            .map(|(label, path)| {
+                format!(
+                    "<a href=\"{}\">{}</a>",
+                    href(&format!("{}{}", self.root, path)),
+                    escape(label)
+                )
+            })
+            .collect();
+        if !links.is_empty() {
+            let _ = writeln!(out, "<p>Files of this analysis: {}</p>", links.join(" · "));
+        }
+        let _ = write!(
+            out,
+            "<p>Charts as SVG and PNG in <code>{}</code>. Made by bedrock-bench {}.</p>\n</footer>\n",
+            escape(self.plots),
+            escape(env!("CARGO_PKG_VERSION"))
+        );
+    }
+}
+
+fn omitted_note(out: &mut String, omitted: &Omitted) {
+    let _ = writeln!(
+        out,
+        "<p class=\"note\"><strong>{}</strong>: not drawn: {}.</p>",
+        escape(&omitted.title),
+        escape(&omitted.reason)
+    );
+}
