@@ -123,6 +123,7 @@ fn write_rows(path: &Path, rows: usize) -> std::io::Result<()> {
             inter_chunk_gap_p90: Some(micros(gap * 1.4)),
             inter_chunk_gap_max: Some(micros(gap * 1.5)),
             worker: Some((i % 4) as u32),
+            phase: "run".into(),
             start_offset_s: Some(micros(i as f64 * 0.01)),
             queue_delay_s: Some(0.0),
             delta_offsets: offsets.join(" "),
@@ -190,7 +191,7 @@ fn analyze_scale(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // No plots: plotters needs system fonts that minimal machines lack.
+    // No plots: the analysis is what this bench measures.
     config = Criterion::default().without_plots();
     targets = analyze_scale
 }
