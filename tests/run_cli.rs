@@ -283,3 +283,62 @@ fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
     assert!(text.ends_with('\n'), "the file ends on a complete row");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn ctrl_c_stops_new_calls_keeps_every_row_and_exits_130() {
+    let dir = temp_dir("sigint");
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"invocations_per_scenario": 500, "num_parallel_invocations": 2, "sleep_between_invocations": 0}"#,
+    );
+    let out = dir.join("out");
+    let run = isolated(&mut Command::new(BIN), &dir)
+        .args(["run", "--target", "emulator"])
+        .arg("--scenarios")
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .arg("--out")
+        .arg(&out)
+        .env("BEDROCK_BENCH_TIME_SCALE", "0.05")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run starts");
+    let results = out.join("results");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let csv_path = loop {
+        assert!(
+            Instant::now() < deadline,
+            "the run wrote no rows within 30 s"
+        );
+        let file = std::fs::read_dir(&results)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(|entry| entry.ok())
+            .map(|entry| entry.path());
+        if let Some(path) = file
+            && std::fs::read_to_string(&path)
+                .map(|t| t.lines().count())
+                .unwrap_or(0)
+                > 5
+        {
+            break path;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // SAFETY: kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(run.id() as libc::pid_t, libc::SIGINT);
+    }
+    let output = run.wait_with_output().expect("the run ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    let rows = csv_request_ids(&csv_path).len();
+    assert!(rows > 5 && rows < 4 * 500, "{rows} rows");
+    assert!(
+        stderr.contains(&format!("interrupted: {rows} calls were made")),
+        "the message counts every call, each of which has its row: {stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

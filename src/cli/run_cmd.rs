@@ -196,19 +196,14 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
     );
 }
 
-/// First Ctrl-C: no new calls. Second: cancel the calls in flight.
+/// First Ctrl-C: no new calls. Second: cancel the calls in flight. (The
+/// runner's progress display says which.)
 fn spawn_ctrl_c_handler(stop: StopSignal) {
     tokio::spawn(async move {
         while tokio::signal::ctrl_c().await.is_ok() {
             if stop.escalate() {
-                eprintln!(
-                    "\ninterrupt again: cancelling the calls in flight (they are recorded as Cancelled)"
-                );
                 break;
             }
-            eprintln!(
-                "\ninterrupt: no new calls; waiting for the calls in flight. Ctrl-C again cancels them."
-            );
         }
     });
 }

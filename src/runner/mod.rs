@@ -199,12 +199,19 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         planned_calls: schedule.planned_calls(),
         runs: schedule.runs.len() as u32,
     });
+    // Tell the sinks (the progress display) when a stop is requested.
+    let stop_watcher = tokio::spawn({
+        let (stop, report) = (shared.stop.clone(), shared.report.clone());
+        async move {
+            stop.stopping().await;
+            report.send(RunEvent::Stopping { cancelled: false });
+            stop.cancelled().await;
+            report.send(RunEvent::Stopping { cancelled: true });
+        }
+    });
     let mut last_run_id = String::new();
     for (index, order) in schedule.runs.iter().enumerate() {
-        if shared.stop.is_stopping()
-            || shared.report.failed()
-            || shared.tally.budget_exhausted.load(Ordering::SeqCst)
-        {
+        if shared.must_stop() || shared.tally.budget_exhausted.load(Ordering::SeqCst) {
             break;
         }
         let run = index as u32 + 1;
@@ -232,6 +239,8 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         shared.report.send(RunEvent::RunFinished { run });
     }
 
+    stop_watcher.abort();
+    let _ = stop_watcher.await;
     let tally = &shared.tally;
     let interrupted = shared.stop.is_stopping();
     let budget_exhausted = tally.budget_exhausted.load(Ordering::SeqCst);
