@@ -107,6 +107,8 @@ impl TargetSettings {
             emulator: EmulatorConfig {
                 time_scale: time_scale_from_env()?,
                 profiles: profiles_from_env()?,
+                // Nobody reads it here; a long run must not grow with it.
+                keep_ground_truth: false,
                 ..EmulatorConfig::default()
             },
         })
