@@ -193,6 +193,32 @@ fn csv_request_ids(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Wait (at most 30 s) until the run's first raw CSV in `results` has more
+/// than `rows` rows, and return it.
+fn wait_for_rows(results: &Path, rows: usize) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "the run wrote no {rows} rows within 30 s"
+        );
+        let file = std::fs::read_dir(results)
+            .ok()
+            .and_then(|mut entries| entries.next())
+            .and_then(|entry| entry.ok())
+            .map(|entry| entry.path());
+        if let Some(path) = file
+            && std::fs::read_to_string(&path)
+                .map(|t| t.lines().count())
+                .unwrap_or(0)
+                > rows + 1
+        {
+            return path;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
     let dir = temp_dir("kill");
@@ -220,29 +246,7 @@ fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
         .spawn()
         .expect("run starts");
 
-    let results = out.join("results");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let csv_path = loop {
-        assert!(
-            Instant::now() < deadline,
-            "the run wrote no rows within 30 s"
-        );
-        let file = std::fs::read_dir(&results)
-            .ok()
-            .and_then(|mut entries| entries.next())
-            .and_then(|entry| entry.ok())
-            .map(|entry| entry.path());
-        if let Some(path) = file {
-            let lines = std::fs::read_to_string(&path)
-                .map(|t| t.lines().count())
-                .unwrap_or(0);
-            // The header and more than 40 rows.
-            if lines > 41 {
-                break path;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let csv_path = wait_for_rows(&out.join("results"), 40);
     run.kill().expect("SIGKILL");
     let status = run.wait().expect("reaped");
     assert!(!status.success(), "the run was killed");
@@ -305,28 +309,7 @@ fn ctrl_c_stops_new_calls_keeps_every_row_and_exits_130() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run starts");
-    let results = out.join("results");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let csv_path = loop {
-        assert!(
-            Instant::now() < deadline,
-            "the run wrote no rows within 30 s"
-        );
-        let file = std::fs::read_dir(&results)
-            .ok()
-            .and_then(|mut entries| entries.next())
-            .and_then(|entry| entry.ok())
-            .map(|entry| entry.path());
-        if let Some(path) = file
-            && std::fs::read_to_string(&path)
-                .map(|t| t.lines().count())
-                .unwrap_or(0)
-                > 5
-        {
-            break path;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let csv_path = wait_for_rows(&out.join("results"), 5);
     // SAFETY: kill(2) on our own child's pid.
     unsafe {
         libc::kill(run.id() as libc::pid_t, libc::SIGINT);

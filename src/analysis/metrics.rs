@@ -205,7 +205,7 @@ pub fn kahan_mean(values: &[f64]) -> f64 {
 
 /// Percentiles (ascending `ps`) by selection, with the interpolation of
 /// [`percentile`]: the value of rank `low` and the smallest value above it.
-fn selected_percentiles<const N: usize>(values: &mut [f64], ps: [f64; N]) -> [f64; N] {
+pub(crate) fn selected_percentiles<const N: usize>(values: &mut [f64], ps: [f64; N]) -> [f64; N] {
     let n = values.len();
     let mut out = [f64::NAN; N];
     // Everything before `done` is known to be <= everything after it.

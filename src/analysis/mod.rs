@@ -26,7 +26,7 @@ mod extended;
 mod fields;
 mod hash;
 mod merge;
-mod metrics;
+pub(crate) mod metrics;
 mod output;
 mod parse;
 mod read;

@@ -98,7 +98,10 @@ impl BoxStats {
             values.sort_unstable_by(f64::total_cmp);
             return BoxStats::of_sorted(values);
         }
-        let q = select_percentiles(values, [0.0, 5.0, 25.0, 50.0, 75.0, 95.0, 100.0]);
+        let q = crate::analysis::metrics::selected_percentiles(
+            values,
+            [0.0, 5.0, 25.0, 50.0, 75.0, 95.0, 100.0],
+        );
         Some(BoxStats {
             count: n,
             min: q[0],
@@ -110,37 +113,6 @@ impl BoxStats {
             max: q[6],
         })
     }
-}
-
-/// Percentiles (ascending `ps`) with the interpolation of
-/// [`percentile`], by successive selection.
-fn select_percentiles<const N: usize>(values: &mut [f64], ps: [f64; N]) -> [f64; N] {
-    let n = values.len();
-    let mut out = [f64::NAN; N];
-    let mut done = 0;
-    for (slot, p) in out.iter_mut().zip(ps) {
-        let rank = (n - 1) as f64 * (p / 100.0).clamp(0.0, 1.0);
-        let low = rank.floor() as usize;
-        let fraction = rank - low as f64;
-        let low_value = if low >= done {
-            let (_, nth, _) = values[done..].select_nth_unstable_by(low - done, f64::total_cmp);
-            *nth
-        } else {
-            values[low]
-        };
-        done = done.max(low);
-        let high_value = if low + 1 < n && fraction > 0.0 {
-            values[low + 1..]
-                .iter()
-                .copied()
-                .min_by(f64::total_cmp)
-                .unwrap_or(low_value)
-        } else {
-            low_value
-        };
-        *slot = low_value + (high_value - low_value) * fraction;
-    }
-    out
 }
 
 /// Every `stride`-th item keeps at most `max` of `n`.
