@@ -178,7 +178,7 @@ fn the_page_has_the_banner_the_tables_every_chart_and_escaped_data() {
         assert!(html.contains(&format!("plots/{STAMP}/{}.png", chart.name)));
     }
     assert_eq!(
-        html.matches("src=\"data:image/png;base64,").count(),
+        html.matches("src=\"data:image/svg+xml;base64,").count(),
         files.charts.charts.len()
     );
     // Self-contained: no external resource of any kind.
