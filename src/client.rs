@@ -278,6 +278,44 @@ impl Clients {
         }
     }
 
+    /// What the calls reach, in words for the notices on stderr: the
+    /// emulator and its address, Amazon Bedrock, or the endpoint that
+    /// replaces Bedrock's (`endpoint_url`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`
+    /// or `AWS_ENDPOINT_URL`).
+    pub fn describe(&self) -> String {
+        match &self.backend {
+            Backend::Emulator {
+                emulator: Some(emulator),
+                ..
+            } => format!(
+                "the built-in emulator at {} (time scale {})",
+                emulator.base_url(),
+                emulator.time_scale()
+            ),
+            Backend::Emulator {
+                emulator: None,
+                endpoint,
+            } => format!("the emulator at {endpoint}"),
+            Backend::Aws(sdk) => match self.endpoint_override(sdk) {
+                Some(url) => format!(
+                    "the endpoint {url} with AWS credentials (an endpoint override: check it is the one you meant)"
+                ),
+                None => "Amazon Bedrock (calls cost money)".to_string(),
+            },
+        }
+    }
+
+    fn endpoint_override(&self, sdk: &SdkConfig) -> Option<String> {
+        self.endpoint_url
+            .clone()
+            .or_else(|| {
+                std::env::var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+                    .ok()
+                    .filter(|url| !url.trim().is_empty())
+            })
+            .or_else(|| sdk.endpoint_url().map(str::to_string))
+    }
+
     /// The in-process emulator, when it is the target.
     pub fn emulator_handle(&self) -> Option<&Arc<Emulator>> {
         match &self.backend {

@@ -164,6 +164,63 @@ async fn the_schedule_makes_exactly_the_planned_calls_one_file_per_run() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warm_ups_come_first_get_rows_and_stay_out_of_the_statistics() {
+    let emulator = quick_emulator(0.01);
+    let out = temp_dir("warmup");
+    let mut e = experiment(1, 3, 2);
+    e.warmup_invocations = 2;
+    let summary = runner::run(emulator_clients(&emulator), options(e, out.clone(), 3))
+        .await
+        .expect("run completes");
+    assert_eq!(summary.planned_calls, 6 * (2 + 3));
+    assert_eq!(summary.attempts, 30);
+    assert_eq!(emulator.ground_truth().len(), 30);
+    let rows = rows_of(&summary).concat();
+    for scenario in 1..=6 {
+        let prefix = format!("r1-s{scenario}-");
+        let mine: Vec<&RawRow> = rows
+            .iter()
+            .filter(|r| r.invocation_id.starts_with(&prefix))
+            .collect();
+        let phases: Vec<(&str, &str)> = mine
+            .iter()
+            .map(|r| (r.invocation_id.as_str(), r.phase.as_str()))
+            .collect();
+        let expected: Vec<(String, &str)> = [("w1", "warmup"), ("w2", "warmup")]
+            .into_iter()
+            .chain([("i1", "run"), ("i2", "run"), ("i3", "run")])
+            .map(|(id, phase)| (format!("{prefix}{id}"), phase))
+            .collect();
+        let expected: Vec<(&str, &str)> = expected.iter().map(|(i, p)| (i.as_str(), *p)).collect();
+        assert_eq!(
+            phases, expected,
+            "scenario {scenario}: warm-ups first, in order"
+        );
+        assert!(
+            mine.windows(2)
+                .all(|w| w[0].start_offset_s <= w[1].start_offset_s)
+        );
+    }
+
+    let analysis = bedrock_bench::analysis::analyze(
+        &[&out.join("results")],
+        &bedrock_bench::analysis::AnalyzeOptions::default(),
+    )
+    .expect("analyze");
+    assert_eq!(analysis.summary.len(), 6);
+    assert!(
+        analysis.summary.iter().all(|row| row.sample_size == 3),
+        "warm-ups are left out: {:?}",
+        analysis
+            .summary
+            .iter()
+            .map(|r| r.sample_size)
+            .collect::<Vec<_>>()
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seed_fixes_the_order_and_other_seeds_change_it() {
     let emulator = quick_emulator(0.001);
     let order = |seed: u64, name: &'static str| {

@@ -348,15 +348,7 @@ fn announce(
     eprintln!(
         "bedrock-bench: {count} of {} scenarios x {per_scenario} = {planned} calls against {}",
         scenarios.len(),
-        match clients.emulator_handle() {
-            Some(emulator) => format!(
-                "the built-in emulator at {} (time scale {})",
-                emulator.base_url(),
-                emulator.time_scale()
-            ),
-            None if simulated => "an emulator".to_string(),
-            None => "Amazon Bedrock (calls cost money)".to_string(),
-        }
+        clients.describe()
     );
     if simulated {
         eprintln!(

@@ -89,24 +89,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
         let simulated = clients.target() == Target::Emulator;
         if simulated {
-            eprintln!(
-                "target: the built-in emulator at {}; every number is SIMULATED.",
-                endpoint(&clients)
-            );
+            eprintln!("target: {}; every number is SIMULATED.", clients.describe());
         } else {
-            eprintln!("target: Amazon Bedrock (calls cost money).");
+            eprintln!("target: {}.", clients.describe());
         }
         spawn_ctrl_c_handler(options.stop.clone());
         let outcome = runner::run(clients, options).await;
         report(outcome, simulated)
     })
-}
-
-fn endpoint(clients: &Clients) -> String {
-    clients
-        .emulator_handle()
-        .map(|e| e.base_url())
-        .unwrap_or_else(|| "an external endpoint".into())
 }
 
 fn load_configs(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
@@ -172,11 +162,14 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
         .iter()
         .map(|s| estimated_call_time(s, scale))
         .collect();
+    let per_scenario = match e.warmup_invocations {
+        0 => format!("{} invocations", e.invocations_per_scenario),
+        n => format!("({} invocations + {n} warm-up)", e.invocations_per_scenario),
+    };
     eprintln!(
-        "plan: {} runs x {} scenarios x {} invocations = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations",
+        "plan: {} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations",
         schedule.runs.len(),
         options.scenarios.len(),
-        e.invocations_per_scenario,
         schedule.planned_calls(),
         schedule.max_calls_with_retries(e.max_retries),
         e.max_retries,

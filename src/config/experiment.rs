@@ -5,7 +5,8 @@
 //! `invocations_per_scenario`, `num_parallel_invocations`,
 //! `num_runs_per_experiment`, `temperature`, `top_p`, `top_k`,
 //! `experiment_name`. Extensions: `target`, `max_retries`, `max_calls`,
-//! `call_timeout_s`, `connection`, `endpoint_url`. Every key is optional.
+//! `call_timeout_s`, `connection`, `endpoint_url`, `warmup_invocations`.
+//! Every key is optional.
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,6 +32,7 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
     "call_timeout_s",
     "connection",
     "endpoint_url",
+    "warmup_invocations",
 ];
 
 /// The largest accepted `sleep_between_invocations` and `call_timeout_s`
@@ -164,6 +166,10 @@ pub struct Experiment {
     /// An endpoint to call instead of the region's (starts with `http://`
     /// or `https://`).
     pub endpoint_url: Option<String>,
+    /// Warm-up calls of `run` before each scenario's invocations (default
+    /// 0, as the Python tool): recorded with phase `warmup`, left out of
+    /// the statistics.
+    pub warmup_invocations: u32,
 }
 
 impl Default for Experiment {
@@ -185,6 +191,7 @@ impl Default for Experiment {
             call_timeout_s: 60.0,
             connection: ConnectionMode::Warm,
             endpoint_url: None,
+            warmup_invocations: 0,
         }
     }
 }
@@ -248,6 +255,9 @@ impl Experiment {
                 .choice("connection", &connections)
                 .unwrap_or(defaults.connection),
             endpoint_url: endpoint_url(&mut fields),
+            warmup_invocations: fields
+                .non_negative_u32("warmup_invocations")
+                .unwrap_or(defaults.warmup_invocations),
         };
         let errors = fields.finish();
         if errors.is_empty() {

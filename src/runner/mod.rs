@@ -6,7 +6,8 @@
 //! for each of num_runs_per_experiment runs:            (one raw CSV per run)
 //!     shuffle the scenarios (seeded)
 //!     num_parallel_invocations workers take scenarios in that order
-//!         each scenario: invocations_per_scenario calls,
+//!         each scenario: warmup_invocations warm-up calls (default 0),
+//!                        then invocations_per_scenario calls,
 //!                        sleep_between_invocations seconds apart,
 //!                        retryable failures retried with backoff
 //! ```
@@ -103,7 +104,7 @@ pub struct RunSummary {
 pub enum RunError {
     /// The plan exceeds the call budget.
     #[error(
-        "the run would make {planned} calls, more than the maximum of {max} (set by {source_of_max}); raise the maximum or lower num_runs_per_experiment, invocations_per_scenario or the number of scenarios"
+        "the run would make {planned} calls, more than the maximum of {max} (set by {source_of_max}); raise the maximum or lower num_runs_per_experiment, invocations_per_scenario, warmup_invocations or the number of scenarios"
     )]
     OverBudget {
         /// Calls planned.
@@ -183,6 +184,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         specs,
         clients,
         invocations: experiment.invocations_per_scenario,
+        warmups: experiment.warmup_invocations,
         sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
         max_retries: experiment.max_retries,
         backoff: options.backoff,

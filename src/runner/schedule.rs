@@ -2,7 +2,8 @@
 //! each run shuffles the scenarios; a pool of `num_parallel_invocations`
 //! workers takes one scenario at a time; each scenario makes
 //! `invocations_per_scenario` calls with `sleep_between_invocations`
-//! seconds between them.
+//! seconds between them (after `warmup_invocations` warm-up calls, none
+//! by default).
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -23,6 +24,8 @@ pub struct Schedule {
     pub runs: Vec<Vec<usize>>,
     /// Calls per scenario per run.
     pub invocations_per_scenario: u32,
+    /// Warm-up calls before each scenario's invocations.
+    pub warmup_invocations: u32,
     /// Workers.
     pub workers: u32,
     /// Seconds between two calls of one scenario.
@@ -44,15 +47,22 @@ impl Schedule {
             seed,
             runs,
             invocations_per_scenario: experiment.invocations_per_scenario,
+            warmup_invocations: experiment.warmup_invocations,
             workers: experiment.num_parallel_invocations,
             sleep_between_invocations: experiment.sleep_between_invocations,
         }
     }
 
-    /// Calls the schedule makes when no call is retried.
+    /// Calls the schedule makes when no call is retried, warm-ups
+    /// included.
     pub fn planned_calls(&self) -> u64 {
-        self.runs.iter().map(|r| r.len() as u64).sum::<u64>()
-            * u64::from(self.invocations_per_scenario)
+        self.runs.iter().map(|r| r.len() as u64).sum::<u64>() * u64::from(self.calls_per_scenario())
+    }
+
+    /// Calls of one scenario in one run: warm-ups, then invocations.
+    pub fn calls_per_scenario(&self) -> u32 {
+        self.warmup_invocations
+            .saturating_add(self.invocations_per_scenario)
     }
 
     /// Calls the schedule may make if every call is retried `max_retries` times.
@@ -65,8 +75,9 @@ impl Schedule {
     /// `call_time[s]`: each run hands scenarios, in order, to the first
     /// free worker.
     pub fn estimate(&self, call_time: &[Duration]) -> Duration {
+        let calls = self.calls_per_scenario();
         let sleeps = Duration::from_secs_f64(self.sleep_between_invocations)
-            .saturating_mul(self.invocations_per_scenario.saturating_sub(1));
+            .saturating_mul(calls.saturating_sub(1));
         let mut total = Duration::ZERO;
         for order in &self.runs {
             let mut free_at = vec![Duration::ZERO; self.workers.max(1) as usize];
@@ -75,7 +86,7 @@ impl Schedule {
                     .get(s)
                     .copied()
                     .unwrap_or_default()
-                    .saturating_mul(self.invocations_per_scenario)
+                    .saturating_mul(calls)
                     + sleeps;
                 if let Some(earliest) = free_at.iter_mut().min() {
                     *earliest += scenario_time;
@@ -90,9 +101,13 @@ impl Schedule {
     pub fn describe(&self, scenarios: &[Scenario]) -> String {
         let mut text = String::new();
         for (run, order) in self.runs.iter().enumerate() {
+            let warmups = match self.warmup_invocations {
+                0 => String::new(),
+                n => format!(" after {n} warm-up"),
+            };
             let _ = writeln!(
                 text,
-                "run {} of {}: {} workers take the scenarios in this order, {} calls each, {} s apart",
+                "run {} of {}: {} workers take the scenarios in this order, {} calls each{warmups}, {} s apart",
                 run + 1,
                 self.runs.len(),
                 self.workers,
@@ -182,6 +197,22 @@ mod tests {
         }
         assert_eq!(a.planned_calls(), 5 * 6 * 10);
         assert_eq!(a.max_calls_with_retries(3), 4 * 300);
+    }
+
+    #[test]
+    fn warm_ups_count_as_calls_and_take_time() {
+        let mut e = experiment(2, 3, 1, 10.0);
+        e.warmup_invocations = 1;
+        let s = Schedule::new(2, &e, 1);
+        assert_eq!(s.calls_per_scenario(), 4);
+        assert_eq!(s.planned_calls(), 2 * 2 * 4);
+        // One worker, 2 scenarios of 4 one-second calls 10 s apart, twice.
+        let one_second = vec![Duration::from_secs(1); 2];
+        assert_eq!(
+            s.estimate(&one_second),
+            Duration::from_secs(2 * 2 * (4 + 30))
+        );
+        assert!(s.describe(&[]).contains("3 calls each after 1 warm-up"));
     }
 
     #[test]

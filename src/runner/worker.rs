@@ -63,6 +63,8 @@ pub struct Shared {
     pub clients: Arc<Clients>,
     /// Calls per scenario per run.
     pub invocations: u32,
+    /// Warm-up calls before each scenario's invocations.
+    pub warmups: u32,
     /// Pause between two invocations of a scenario.
     pub sleep_between: Duration,
     /// Retries per invocation.
@@ -114,6 +116,31 @@ async fn sleep_until_or_stop(deadline: Instant, stop: &StopSignal) -> bool {
     }
 }
 
+/// Which call of a scenario an attempt belongs to.
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    /// Warm-up `n` (from 1): recorded, left out of the statistics.
+    Warmup(u32),
+    /// Invocation `n` (from 1).
+    Invocation(u32),
+}
+
+impl Call {
+    fn invocation_id(self, run: u32, scenario: usize) -> String {
+        match self {
+            Call::Warmup(n) => format!("r{run}-s{}-w{n}", scenario + 1),
+            Call::Invocation(n) => format!("r{run}-s{}-i{n}", scenario + 1),
+        }
+    }
+
+    fn phase(self) -> &'static str {
+        match self {
+            Call::Warmup(_) => "warmup",
+            Call::Invocation(_) => "run",
+        }
+    }
+}
+
 /// Take scenarios until the queue is empty or a stop is requested.
 pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
     let mut rng =
@@ -132,66 +159,102 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
             return;
         };
         let client = shared.clients.client(&shared.scenarios[scenario].region);
+        let calls = (1..=shared.warmups)
+            .map(Call::Warmup)
+            .chain((1..=shared.invocations).map(Call::Invocation));
         let mut scheduled = free_at;
-        for invocation in 1..=shared.invocations {
-            if invocation > 1 && !sleep_until_or_stop(scheduled, &shared.stop).await {
+        for (index, call) in calls.enumerate() {
+            if index > 0 && !sleep_until_or_stop(scheduled, &shared.stop).await {
                 return;
             }
-            let mut attempt = 1;
-            loop {
-                if shared.must_stop() {
-                    return;
-                }
-                if !shared.budget.try_take() {
-                    shared.tally.budget_exhausted.store(true, Ordering::SeqCst);
-                    return;
-                }
-                shared.tally.in_flight.fetch_add(1, Ordering::SeqCst);
-                let record = timed_converse_stream_cancellable(
-                    &client,
-                    &shared.specs[scenario],
-                    shared.stop.cancelled(),
-                )
-                .await;
-                shared.tally.in_flight.fetch_sub(1, Ordering::SeqCst);
-                shared.tally.count(&record);
-
-                let mut context = shared.contexts[scenario].clone();
-                context.run_id.clone_from(&slot.run_id);
-                context.run_count = slot.run;
-                context.invocation_id = format!("r{}-s{}-i{}", slot.run, scenario + 1, invocation);
-                context.attempt = attempt;
-                context.worker = Some(worker);
-                context.start_offset_s = Some(
-                    record
-                        .t0
-                        .saturating_duration_since(slot.started)
-                        .as_secs_f64(),
-                );
-                context.queue_delay_s =
-                    Some(record.t0.saturating_duration_since(scheduled).as_secs_f64());
-                let row = RawRow::from_call(&context, &record);
-                // The row reaches the disk before this worker moves on; a
-                // failed write stops the run (see must_stop).
-                let _ = shared.files.write(&row);
-                shared.report.send(RunEvent::CallFinished(Box::new(row)));
-
-                let end = record.end_at.unwrap_or_else(Instant::now);
-                let retry = record.status.is_retryable()
-                    && attempt <= shared.max_retries
-                    && !shared.must_stop();
-                if !retry {
-                    scheduled = end + shared.sleep_between;
-                    break;
-                }
-                shared.report.send(RunEvent::RetryScheduled);
-                scheduled = end + shared.backoff.delay(attempt, &mut rng);
-                if !sleep_until_or_stop(scheduled, &shared.stop).await {
-                    return;
-                }
-                attempt += 1;
+            let at = Attempts {
+                shared: &shared,
+                slot: &slot,
+                client: &client,
+                scenario,
+                worker,
+                call,
+            };
+            match at.make(scheduled, &mut rng).await {
+                Some(next) => scheduled = next,
+                None => return,
             }
         }
         free_at = Instant::now();
+    }
+}
+
+/// One call of a scenario with its retries.
+struct Attempts<'a> {
+    shared: &'a Shared,
+    slot: &'a RunSlot,
+    client: &'a aws_sdk_bedrockruntime::Client,
+    scenario: usize,
+    worker: u32,
+    call: Call,
+}
+
+impl Attempts<'_> {
+    /// Make the call, retrying what may succeed, each attempt a row. The
+    /// next call's scheduled start, or `None` when the worker must stop.
+    async fn make(&self, mut scheduled: Instant, rng: &mut StdRng) -> Option<Instant> {
+        let shared = self.shared;
+        let mut attempt = 1;
+        loop {
+            if shared.must_stop() {
+                return None;
+            }
+            if !shared.budget.try_take() {
+                shared.tally.budget_exhausted.store(true, Ordering::SeqCst);
+                return None;
+            }
+            shared.tally.in_flight.fetch_add(1, Ordering::SeqCst);
+            let record = timed_converse_stream_cancellable(
+                self.client,
+                &shared.specs[self.scenario],
+                shared.stop.cancelled(),
+            )
+            .await;
+            shared.tally.in_flight.fetch_sub(1, Ordering::SeqCst);
+            shared.tally.count(&record);
+
+            let row = self.row(&record, attempt, scheduled);
+            // The row reaches the disk before this worker moves on; a
+            // failed write stops the run (see must_stop).
+            let _ = shared.files.write(&row);
+            shared.report.send(RunEvent::CallFinished(Box::new(row)));
+
+            let end = record.end_at.unwrap_or_else(Instant::now);
+            let retry = record.status.is_retryable()
+                && attempt <= shared.max_retries
+                && !shared.must_stop();
+            if !retry {
+                return Some(end + shared.sleep_between);
+            }
+            shared.report.send(RunEvent::RetryScheduled);
+            scheduled = end + shared.backoff.delay(attempt, rng);
+            if !sleep_until_or_stop(scheduled, &shared.stop).await {
+                return None;
+            }
+            attempt += 1;
+        }
+    }
+
+    fn row(&self, record: &CallRecord, attempt: u32, scheduled: Instant) -> RawRow {
+        let mut context = self.shared.contexts[self.scenario].clone();
+        context.run_id.clone_from(&self.slot.run_id);
+        context.run_count = self.slot.run;
+        context.invocation_id = self.call.invocation_id(self.slot.run, self.scenario);
+        context.phase = self.call.phase().to_string();
+        context.attempt = attempt;
+        context.worker = Some(self.worker);
+        context.start_offset_s = Some(
+            record
+                .t0
+                .saturating_duration_since(self.slot.started)
+                .as_secs_f64(),
+        );
+        context.queue_delay_s = Some(record.t0.saturating_duration_since(scheduled).as_secs_f64());
+        RawRow::from_call(&context, record)
     }
 }

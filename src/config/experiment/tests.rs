@@ -52,6 +52,7 @@ fn default_values() {
     assert_eq!(defaults.call_timeout_s, 60.0);
     assert_eq!(defaults.connection, ConnectionMode::Warm);
     assert_eq!(defaults.endpoint_url, None);
+    assert_eq!(defaults.warmup_invocations, 0);
 }
 
 #[test]
@@ -77,7 +78,8 @@ fn every_field_given() {
         "num_parallel_invocations": 2, "num_runs_per_experiment": 4, "temperature": 0.2,
         "top_p": 0.9, "top_k": 40, "experiment_name": "x", "target": "emulator",
         "max_retries": 0, "max_calls": 10000, "call_timeout_s": 5,
-        "connection": "cold", "endpoint_url": "http://127.0.0.1:4010"}"#
+        "connection": "cold", "endpoint_url": "http://127.0.0.1:4010",
+        "warmup_invocations": 2}"#
         .replace('\n', " ");
     let loaded = experiment(&text);
     assert_eq!(
@@ -98,6 +100,7 @@ fn every_field_given() {
             call_timeout_s: 5.0,
             connection: ConnectionMode::Cold,
             endpoint_url: Some("http://127.0.0.1:4010".to_owned()),
+            warmup_invocations: 2,
         }
     );
 }
@@ -120,10 +123,14 @@ fn negative_and_zero_counts() {
             );
         }
     }
-    assert_eq!(
-        field_error("max_retries", "-2"),
-        "experiment_config.jsonl:1: field `max_retries`: expected a non-negative integer, found -2"
-    );
+    for key in ["max_retries", "warmup_invocations"] {
+        assert_eq!(
+            field_error(key, "-2"),
+            format!(
+                "experiment_config.jsonl:1: field `{key}`: expected a non-negative integer, found -2"
+            )
+        );
+    }
 }
 
 #[test]
