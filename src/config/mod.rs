@@ -18,6 +18,7 @@
 mod error;
 mod experiment;
 mod fields;
+mod latency_optimized;
 mod prompt;
 mod scenario;
 
@@ -25,6 +26,7 @@ use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_SECONDS, TargetChoice};
+pub use latency_optimized::LATENCY_OPTIMIZED;
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use scenario::{
     DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, PerformanceConfig, SCENARIO_KEYS, Scenario,

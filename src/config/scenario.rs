@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, did_you_mean, quote, unknown_key_message};
+use super::latency_optimized;
 use super::prompt::{self, Prompt};
 
 /// Every key a scenario line may have.
@@ -151,6 +152,14 @@ impl Scenario {
         match (model_id, region, prompt) {
             (Some(model_id), Some(region), Some(prompt)) if errors.is_empty() => {
                 let reported = performance_config.unwrap_or(PerformanceConfig::Standard);
+                if reported == PerformanceConfig::Optimized
+                    && let Some(message) = latency_optimized::mismatch(&model_id, &region)
+                {
+                    warnings.push(ConfigWarning {
+                        location: location.clone(),
+                        message,
+                    });
+                }
                 Ok(Self {
                     name: scenario_name
                         .unwrap_or_else(|| format!("{model_id}/{reported}@{region}")),

@@ -474,3 +474,19 @@ fn performance_config_text_forms() {
     let back: Result<PerformanceConfig, _> = serde_json::from_str("\"standard\"");
     assert_eq!(back.ok(), Some(PerformanceConfig::Standard));
 }
+
+#[test]
+fn optimized_where_the_table_does_not_offer_it_warns_with_the_line() {
+    let offered = r#"{"text_prompt": "Hi", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1", "performance_config": "optimized"}"#;
+    let wrong_region = r#"{"text_prompt": "Hi", "model_id": "us.meta.llama3-1-405b-instruct-v1:0", "region": "us-west-2", "performance_config": "optimized"}"#;
+    let standard_anywhere = r#"{"text_prompt": "Hi", "model_id": "us.meta.llama3-1-405b-instruct-v1:0", "region": "us-west-2"}"#;
+    let found = warnings(&format!("{offered}\n{wrong_region}\n{standard_anywhere}"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "scenarios_config.jsonl:2: warning: `performance_config` \"optimized\": latency-optimized Llama 3.1 405B Instruct is listed in us-east-2 only, not in us-west-2"
+        ),
+        "{}",
+        found[0]
+    );
+}
