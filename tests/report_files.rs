@@ -317,8 +317,9 @@ fn criterion_reports_are_linked_only_when_they_exist() {
 }
 
 #[test]
-fn the_python_tools_files_get_notes_instead_of_gaps_and_timeline() {
-    // No extended columns: no delta_offsets, no start_offset_s.
+fn the_python_tools_files_get_a_note_instead_of_gaps_and_a_timeline_from_their_timestamps() {
+    // No extended columns: no delta_offsets, no start_offset_s; the
+    // timeline places calls by job_timestamp_iso.
     let dir = TempDir::new("python");
     let header = bedrock_bench::export::raw_csv::PYTHON_COLUMNS.join(",");
     let mut text = format!("{header}\n");
@@ -334,13 +335,19 @@ fn the_python_tools_files_get_notes_instead_of_gaps_and_timeline() {
     assert!(!analysis.is_simulated());
     let files = write_report_with(&analysis, dir.path(), STAMP, &[]).expect("report");
     let omitted: Vec<Section> = files.charts.omitted.iter().map(|o| o.section).collect();
-    assert_eq!(
-        omitted,
-        [Section::Comparison, Section::Gaps, Section::Timeline]
-    );
+    assert_eq!(omitted, [Section::Comparison, Section::Gaps]);
+    let data = bedrock_bench::plot::data::chart_data(&analysis);
+    let starts: Vec<f64> = data[0].timeline.points.iter().map(|p| p.start).collect();
+    assert_eq!(starts, [0.0, 1.0, 2.0, 3.0], "seconds since the first call");
     let html = std::fs::read_to_string(&files.index).expect("index");
     assert!(!html.contains("id=\"simulated\""), "measured: no banner");
-    assert!(html.contains("not drawn: no row has a start time"));
+    let timeline = files
+        .charts
+        .charts
+        .iter()
+        .find(|c| c.section == Section::Timeline)
+        .expect("a timeline");
+    assert!(timeline.rendered.svg.contains("since the first call"));
     assert!(html.contains("2025-07-08 11:29:50"), "time span");
 }
 

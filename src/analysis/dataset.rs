@@ -32,6 +32,9 @@ pub struct Attempt {
     /// `start_offset_s`: when the call started, seconds after its run
     /// started (NaN in the Python tool's files).
     pub start_offset: f64,
+    /// `job_timestamp_iso` (the call's wall-clock start) in seconds since
+    /// the Unix epoch; NaN when absent or not RFC 3339 / ISO 8601.
+    pub started_at: f64,
     /// `model_input_tokens`.
     pub input_tokens: f64,
     /// `model_output_tokens`.

@@ -255,8 +255,10 @@ impl Part {
                 self.watched.observe(slot, field(i));
             }
         }
+        let mut started_at = f64::NAN;
         if let Some(raw) = opt(columns.job_timestamp) {
             self.watched.observe_time(raw);
+            started_at = epoch_seconds(raw);
         }
 
         let gaps_start = self.gaps.len();
@@ -279,6 +281,7 @@ impl Part {
             tpot,
             server_latency,
             start_offset,
+            started_at,
             input_tokens,
             output_tokens,
             group,
@@ -302,5 +305,46 @@ impl Part {
             self.invocation_ends[row - 1]
         };
         &self.invocation_bytes[start..self.invocation_ends[row]]
+    }
+}
+
+/// An ISO 8601 time (`2026-11-24T21:23:07.869200Z`, `+00:00`, or a naive
+/// time as Python's `datetime.isoformat()` or `str()` write it, taken as
+/// UTC) in seconds since the Unix epoch; NaN when it is none of these.
+fn epoch_seconds(raw: &[u8]) -> f64 {
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return f64::NAN;
+    };
+    let utc = match chrono::DateTime::parse_from_rfc3339(text) {
+        Ok(time) => time.naive_utc(),
+        Err(_) => match ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+            .iter()
+            .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+        {
+            Some(naive) => naive,
+            None => return f64::NAN,
+        },
+    };
+    let utc = utc.and_utc();
+    utc.timestamp() as f64 + f64::from(utc.timestamp_subsec_micros()) / 1e6
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::epoch_seconds;
+
+    #[test]
+    fn iso_times_become_unix_seconds() {
+        let base = 1_783_000_000.0;
+        let z = epoch_seconds(b"2026-07-02T13:46:40.250000Z");
+        assert!((z - (base + 0.25)).abs() < 1e-6, "{z}");
+        let offset = epoch_seconds(b"2026-07-02T15:46:40.25+02:00");
+        assert!((offset - z).abs() < 1e-6, "{offset}");
+        let naive = epoch_seconds(b"2026-07-02T13:46:40.250000");
+        assert!((naive - z).abs() < 1e-6, "{naive}");
+        let spaced = epoch_seconds(b"2026-07-02 13:46:40");
+        assert!((spaced - base).abs() < 1e-6, "{spaced}");
+        assert!(epoch_seconds(b"yesterday").is_nan());
+        assert!(epoch_seconds(b"").is_nan());
     }
 }

@@ -26,10 +26,52 @@ pub enum Outcome {
     Failed,
 }
 
+/// What the timeline's x axis counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum TimeAxis {
+    /// Seconds since the first call of the whole dataset (from each row's
+    /// `job_timestamp_iso`, whose Unix time is `origin`): runs, files and
+    /// machines side by side, so drift between runs shows.
+    SinceFirstCall {
+        /// The first call's start, Unix seconds.
+        origin: f64,
+    },
+    /// Seconds since each call's run started (`start_offset_s`), runs
+    /// overlaid: for rows without a wall-clock start.
+    #[default]
+    SinceRunStart,
+}
+
+impl TimeAxis {
+    /// The wall-clock axis when any row has a start time, else run
+    /// offsets.
+    pub fn of(dataset: &Dataset) -> TimeAxis {
+        let origin = dataset
+            .attempts()
+            .iter()
+            .map(|a| a.started_at)
+            .filter(|t| t.is_finite())
+            .fold(f64::INFINITY, f64::min);
+        if origin.is_finite() {
+            TimeAxis::SinceFirstCall { origin }
+        } else {
+            TimeAxis::SinceRunStart
+        }
+    }
+
+    /// Where `attempt` goes on this axis (NaN: it has no start time).
+    pub fn position(self, attempt: &Attempt) -> f64 {
+        match self {
+            TimeAxis::SinceFirstCall { origin } => attempt.started_at - origin,
+            TimeAxis::SinceRunStart => attempt.start_offset,
+        }
+    }
+}
+
 /// One call on the timeline.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimelinePoint {
-    /// `start_offset_s`.
+    /// Start on the [`TimeAxis`], seconds.
     pub start: f64,
     /// TTFT for a success; total latency (or NaN) for a failure.
     pub latency: f64,
@@ -46,8 +88,10 @@ pub struct Timeline {
     pub totals: [usize; 3],
     /// Points drawn per outcome.
     pub drawn: [usize; 3],
-    /// Attempts without a start time (the Python tool's files).
+    /// Attempts without a start time on the axis.
     pub without_start: usize,
+    /// What `start` counts from.
+    pub axis: TimeAxis,
 }
 
 /// Box-plot numbers: p5, p25, p50, p75, p95, min, max.
@@ -183,6 +227,7 @@ pub fn chart_data(analysis: &Analysis) -> Vec<GroupData<'_>> {
     let groups = dataset.groups();
     let models: Vec<&str> = analysis.groups.iter().map(|g| g.model.as_str()).collect();
     let labels = distinct_labels(&models);
+    let axis = TimeAxis::of(dataset);
     analysis
         .groups
         .iter()
@@ -211,7 +256,7 @@ pub fn chart_data(analysis: &Analysis) -> Vec<GroupData<'_>> {
                     .filter(|v| v.is_finite())
                     .collect(),
                 gaps,
-                timeline: group.map_or_else(Timeline::default, |g| timeline(dataset, g)),
+                timeline: group.map_or_else(Timeline::default, |g| timeline(dataset, g, axis)),
             }
         })
         .collect()
@@ -231,13 +276,16 @@ fn outcome(attempt: &Attempt, throttle: Option<u32>) -> Outcome {
 /// to at most [`MAX_TIMELINE_SUCCESSES`] successes and
 /// [`MAX_TIMELINE_FAILURES`] failures of each kind (every k-th, in row
 /// order).
-pub fn timeline(dataset: &Dataset, group: &Group<'_>) -> Timeline {
+pub fn timeline(dataset: &Dataset, group: &Group<'_>, axis: TimeAxis) -> Timeline {
     let attempts = dataset.attempts();
     let throttle = dataset.sym("ThrottlingException");
-    let mut out = Timeline::default();
+    let mut out = Timeline {
+        axis,
+        ..Timeline::default()
+    };
     for &i in &group.attempts {
         let a = &attempts[i as usize];
-        if a.start_offset.is_nan() {
+        if axis.position(a).is_nan() {
             out.without_start += 1;
             continue;
         }
@@ -251,7 +299,8 @@ pub fn timeline(dataset: &Dataset, group: &Group<'_>) -> Timeline {
     let mut seen = [0usize; 3];
     for &i in &group.attempts {
         let a = &attempts[i as usize];
-        if a.start_offset.is_nan() {
+        let start = axis.position(a);
+        if start.is_nan() {
             continue;
         }
         let kind = outcome(a, throttle);
@@ -266,7 +315,7 @@ pub fn timeline(dataset: &Dataset, group: &Group<'_>) -> Timeline {
             _ => a.total_latency,
         };
         out.points.push(TimelinePoint {
-            start: a.start_offset,
+            start,
             latency,
             outcome: kind,
         });

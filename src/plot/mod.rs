@@ -293,8 +293,7 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
         None => omitted.push(Omitted {
             title: timeline_title.to_string(),
             section: Section::Timeline,
-            reason: "no row has a start time (start_offset_s; the Python tool's files have none)"
-                .to_string(),
+            reason: "no row has a start time (job_timestamp_iso or start_offset_s)".to_string(),
         }),
     }
     for (i, g) in data.iter().enumerate() {

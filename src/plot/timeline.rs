@@ -1,6 +1,7 @@
-//! The calls over time: call start (seconds since its run started)
-//! against TTFT, one panel per group with its own latency scale, coloured
-//! by outcome, to show drift and throttling over a long run.
+//! The calls over time: call start (since the first call of the data, or,
+//! for rows without a wall-clock time, since its run started) against
+//! TTFT, one panel per group with its own latency scale, coloured by
+//! outcome, to show drift and throttling over a long run.
 
 use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
@@ -8,7 +9,7 @@ use plotters::element::{Circle, Cross, TriangleMarker};
 use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::Color;
 
-use super::data::{GroupData, MAX_TIMELINE_SUCCESSES, Outcome, Timeline};
+use super::data::{GroupData, MAX_TIMELINE_SUCCESSES, Outcome, TimeAxis, Timeline};
 use super::frame::{TITLE_HEIGHT, axes, centred_note, fit, titled};
 use super::layout::{count, time_unit};
 use super::legend::{self, Entry, Swatch};
@@ -29,7 +30,7 @@ pub struct TimelineChart<'a> {
 
 impl<'a> TimelineChart<'a> {
     /// The timeline of `data`, or `None` when no attempt has a start time
-    /// (files without `start_offset_s`, such as the Python tool's).
+    /// (neither `job_timestamp_iso` nor `start_offset_s`).
     pub fn new(data: &'a [GroupData<'a>]) -> Option<TimelineChart<'a>> {
         let span = data
             .iter()
@@ -40,6 +41,12 @@ impl<'a> TimelineChart<'a> {
             return None;
         }
         Some(TimelineChart { data, span })
+    }
+
+    fn axis(&self) -> TimeAxis {
+        self.data
+            .first()
+            .map_or(TimeAxis::SinceRunStart, |g| g.timeline.axis)
     }
 
     fn legend() -> Vec<Entry> {
@@ -104,8 +111,13 @@ impl Figure for TimelineChart<'_> {
             .data
             .iter()
             .any(|g| g.timeline.drawn != g.timeline.totals);
-        let mut subtitle =
-            "x: call start since its run started (runs overlaid); y: per-panel scale".to_string();
+        let since_run = self.axis() == TimeAxis::SinceRunStart;
+        let mut subtitle = if since_run {
+            "x: call start since its run started (runs overlaid); y: per-panel scale"
+        } else {
+            "x: call start since the first call (runs and files in sequence); y: per-panel scale"
+        }
+        .to_string();
         if thinned {
             subtitle.push_str(&format!(
                 "; at most {} successes drawn per panel (evenly spaced)",
@@ -121,7 +133,10 @@ impl Figure for TimelineChart<'_> {
             let height = if last { PANEL + LAST_EXTRA } else { PANEL };
             let (area, below) = rest.split_vertically(height);
             let x_desc = if last {
-                format!("call start ({unit} since the run started)")
+                match since_run {
+                    true => format!("call start ({unit} since the run started)"),
+                    false => format!("call start ({unit} since the first call)"),
+                }
             } else {
                 String::new()
             };
@@ -147,7 +162,7 @@ fn panel<DB: DrawingBackend>(
         let (top, rest) = area.split_vertically(30);
         centred_note(&top, &[caption])?;
         let why = if g.timeline.without_start > 0 {
-            "no start time in these rows (no start_offset_s column)".to_string()
+            "no start time in these rows (no job_timestamp_iso or start_offset_s)".to_string()
         } else {
             "no call".to_string()
         };
