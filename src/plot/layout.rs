@@ -1,8 +1,7 @@
 //! Labels that fit: short model names, truncation, number formatting and
 //! file-name slugs.
 
-/// Geographic prefixes of cross-region inference profile ids.
-const GEO_PREFIXES: [&str; 8] = ["us", "eu", "apac", "ap", "global", "ca", "jp", "au"];
+use crate::emulator::profile_set::base_model_id;
 
 /// Labels longer than this many characters are cut in the middle.
 pub const MAX_LABEL: usize = 30;
@@ -13,29 +12,25 @@ pub const MAX_LABEL: usize = 30;
 /// `us.anthropic.claude-3-5-haiku-20241022-v1:0` gives
 /// `claude-3-5-haiku-20241022-v1:0`.
 pub fn short_model(id: &str) -> String {
-    let mut name = if id.starts_with("arn:") {
-        id.rsplit('/').next().unwrap_or(id)
-    } else {
-        id
+    truncate_middle(uncut_short_model(id), MAX_LABEL)
+}
+
+/// [`short_model`] before the cut: the base model id without its vendor
+/// (or the whole id when nothing is left).
+fn uncut_short_model(id: &str) -> &str {
+    let name = base_model_id(id);
+    let name = match name.split_once('.') {
+        Some((vendor, rest))
+            if !rest.is_empty()
+                && vendor
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+        {
+            rest
+        }
+        _ => name,
     };
-    if let Some((first, rest)) = name.split_once('.')
-        && GEO_PREFIXES.contains(&first)
-        && !rest.is_empty()
-    {
-        name = rest;
-    }
-    if let Some((vendor, rest)) = name.split_once('.')
-        && !rest.is_empty()
-        && vendor
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        name = rest;
-    }
-    if name.is_empty() {
-        name = id;
-    }
-    truncate_middle(name, MAX_LABEL)
+    if name.is_empty() { id } else { name }
 }
 
 /// `text` cut to at most `max` characters by replacing its middle with
@@ -108,31 +103,7 @@ pub fn distinct_labels(ids: &[&str]) -> Vec<String> {
 
 /// [`short_model`] without the cut to [`MAX_LABEL`].
 fn short_name(id: &str) -> String {
-    let short = short_model(id);
-    if !short.contains('…') {
-        return short;
-    }
-    // Undo the cut: the same steps on the whole id.
-    let mut name = if id.starts_with("arn:") {
-        id.rsplit('/').next().unwrap_or(id)
-    } else {
-        id
-    };
-    if let Some((first, rest)) = name.split_once('.')
-        && GEO_PREFIXES.contains(&first)
-        && !rest.is_empty()
-    {
-        name = rest;
-    }
-    if let Some((vendor, rest)) = name.split_once('.')
-        && !rest.is_empty()
-        && vendor
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-    {
-        name = rest;
-    }
-    name.to_string()
+    uncut_short_model(id).to_string()
 }
 
 /// Characters in common at the start of `a` and `b`.
