@@ -61,52 +61,15 @@ impl GroupStats {
 }
 
 /// Statistics of every group, in pandas' groupby order (see
-/// [`Dataset::groups`]). Groups are summarized in parallel.
+/// [`Dataset::groups`]). Large datasets are summarized on every core, a
+/// group per task.
 pub fn group_stats(dataset: &Dataset) -> Vec<GroupStats> {
+    use rayon::prelude::*;
     let groups = dataset.groups();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(groups.len().max(1));
-    if threads <= 1 || dataset.attempts().len() < 100_000 {
+    if dataset.attempts().len() < 100_000 {
         return groups.iter().map(|g| stats_of(dataset, g)).collect();
     }
-    // Hand out the biggest groups first, one at a time, to whichever
-    // thread is free.
-    let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(groups[i].attempts.len()));
-    let next = std::sync::Mutex::new(order.into_iter());
-    let mut results: Vec<Option<GroupStats>> = vec![None; groups.len()];
-    let done: Vec<Vec<(usize, GroupStats)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let index = match next.lock() {
-                            Ok(mut it) => it.next(),
-                            Err(_) => None,
-                        };
-                        let Some(index) = index else { break };
-                        out.push((index, stats_of(dataset, &groups[index])));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    for (index, stats) in done.into_iter().flatten() {
-        results[index] = Some(stats);
-    }
-    // A worker that panicked leaves holes: summarize those here.
-    results
-        .into_iter()
-        .enumerate()
-        .map(|(i, s)| s.unwrap_or_else(|| stats_of(dataset, &groups[i])))
-        .collect()
+    groups.par_iter().map(|g| stats_of(dataset, g)).collect()
 }
 
 /// The statistics of one group.

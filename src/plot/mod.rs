@@ -193,39 +193,9 @@ pub fn draw_all(analysis: &Analysis, dir: &Path) -> Result<ChartSet, PlotError> 
 
 /// Render on every core: the charts are independent.
 fn render_parallel(jobs: &[Job<'_>]) -> Result<Vec<Rendered>, PlotError> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len())
-        .max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(usize, Result<Rendered, PlotError>)>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        out.push((i, job.figure.render(&job.name)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_default())
-            .collect()
-    });
-    let mut slots: Vec<Option<Result<Rendered, PlotError>>> = jobs.iter().map(|_| None).collect();
-    for (i, result) in results.into_iter().flatten() {
-        slots[i] = Some(result);
-    }
-    slots
-        .into_iter()
-        .zip(jobs)
-        // A worker that panicked leaves a hole: draw that chart here.
-        .map(|(slot, job)| slot.unwrap_or_else(|| job.figure.render(&job.name)))
+    use rayon::prelude::*;
+    jobs.par_iter()
+        .map(|job| job.figure.render(&job.name))
         .collect()
 }
 
