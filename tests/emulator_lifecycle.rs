@@ -114,28 +114,23 @@ fn requests_cut_by_a_shutdown_are_recorded() {
 async fn a_client_that_leaves_early_is_recorded() {
     let emulator = start_emulator(slow_profiles(), 1.0);
     let addr = emulator.addr();
-    // Leave in the middle of a stream.
-    let mut connection = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connects");
-    let request = RawRequest::converse_stream("us.amazon.nova-micro-v1%3A0", valid_body(900));
-    connection
-        .write_all(&request.to_bytes())
-        .await
-        .expect("writes");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    drop(connection);
-    // Leave while a delayed error is pending.
-    let mut connection = tokio::net::TcpStream::connect(addr)
-        .await
-        .expect("connects");
-    let request = RawRequest::converse_stream("us.amazon.nova-pro-v1%3A0", valid_body(5));
-    connection
-        .write_all(&request.to_bytes())
-        .await
-        .expect("writes");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    drop(connection);
+    for (model, max_tokens) in [
+        // Leave in the middle of a stream.
+        ("us.amazon.nova-micro-v1%3A0", 900),
+        // Leave while a delayed error is pending.
+        ("us.amazon.nova-pro-v1%3A0", 5),
+    ] {
+        let mut connection = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("connects");
+        let request = RawRequest::converse_stream(model, valid_body(max_tokens));
+        connection
+            .write_all(&request.to_bytes())
+            .await
+            .expect("writes");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        drop(connection);
+    }
 
     let mut records = Vec::new();
     for _ in 0..150 {

@@ -52,6 +52,22 @@ fn isolated<'a>(command: &'a mut Command, dir: &Path) -> &'a mut Command {
         .env("AWS_EC2_METADATA_DISABLED", "true")
 }
 
+/// `bedrock-bench run <args> --scenarios S --experiment E --out OUT`,
+/// isolated from the machine's AWS settings.
+fn run_command(dir: &Path, args: &[&str], files: (&Path, &Path), out: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    isolated(&mut command, dir)
+        .arg("run")
+        .args(args)
+        .arg("--scenarios")
+        .arg(files.0)
+        .arg("--experiment")
+        .arg(files.1)
+        .arg("--out")
+        .arg(out);
+    command
+}
+
 /// Start `bedrock-bench emulator` and read its base URL.
 fn start_emulator_process(dir: &Path, ground_truth: &Path) -> (Child, String) {
     let profiles = dir.join("profiles.json");
@@ -99,16 +115,14 @@ fn a_dry_run_prints_the_schedule_and_calls_nothing() {
         r#"{"invocations_per_scenario": 3, "num_parallel_invocations": 2, "num_runs_per_experiment": 2, "sleep_between_invocations": 1}"#,
     );
     let out = dir.join("out");
-    let output = isolated(&mut Command::new(BIN), &dir)
-        .args(["run", "--dry-run", "--target", "emulator", "--seed", "4"])
-        .arg("--scenarios")
-        .arg(&scenarios)
-        .arg("--experiment")
-        .arg(&experiment)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
+    let output = run_command(
+        &dir,
+        &["--dry-run", "--target", "emulator", "--seed", "4"],
+        (&scenarios, &experiment),
+        &out,
+    )
+    .output()
+    .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stderr}");
@@ -130,16 +144,14 @@ fn a_bad_config_is_refused_before_any_call() {
         r#"{"invocations_per_scenario": -2, "num_parallel_invocations": 2}"#,
     );
     let out = dir.join("out");
-    let output = isolated(&mut Command::new(BIN), &dir)
-        .args(["run", "--target", "emulator"])
-        .arg("--scenarios")
-        .arg(&scenarios)
-        .arg("--experiment")
-        .arg(&experiment)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
+    let output = run_command(
+        &dir,
+        &["--target", "emulator"],
+        (&scenarios, &experiment),
+        &out,
+    )
+    .output()
+    .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(
@@ -156,16 +168,14 @@ fn the_budget_refuses_an_oversized_run() {
     let dir = temp_dir("budget");
     let (scenarios, experiment) =
         write_configs(&dir, r#"{"invocations_per_scenario": 10, "max_calls": 39}"#);
-    let output = isolated(&mut Command::new(BIN), &dir)
-        .args(["run", "--target", "emulator"])
-        .arg("--scenarios")
-        .arg(&scenarios)
-        .arg("--experiment")
-        .arg(&experiment)
-        .arg("--out")
-        .arg(dir.join("out"))
-        .output()
-        .expect("runs");
+    let output = run_command(
+        &dir,
+        &["--target", "emulator"],
+        (&scenarios, &experiment),
+        &dir.join("out"),
+    )
+    .output()
+    .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(
@@ -230,14 +240,7 @@ fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
     );
     let out = dir.join("out");
     // The aws target, pointed at the emulator by the SDK's own variable.
-    let mut run = isolated(&mut Command::new(BIN), &dir)
-        .args(["run", "--target", "aws"])
-        .arg("--scenarios")
-        .arg(&scenarios)
-        .arg("--experiment")
-        .arg(&experiment)
-        .arg("--out")
-        .arg(&out)
+    let mut run = run_command(&dir, &["--target", "aws"], (&scenarios, &experiment), &out)
         .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
         .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
         .env("AWS_SECRET_ACCESS_KEY", "test-secret")
@@ -296,19 +299,17 @@ fn ctrl_c_stops_new_calls_keeps_every_row_and_exits_130() {
         r#"{"invocations_per_scenario": 500, "num_parallel_invocations": 2, "sleep_between_invocations": 0}"#,
     );
     let out = dir.join("out");
-    let run = isolated(&mut Command::new(BIN), &dir)
-        .args(["run", "--target", "emulator"])
-        .arg("--scenarios")
-        .arg(&scenarios)
-        .arg("--experiment")
-        .arg(&experiment)
-        .arg("--out")
-        .arg(&out)
-        .env("BEDROCK_BENCH_TIME_SCALE", "0.05")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run starts");
+    let run = run_command(
+        &dir,
+        &["--target", "emulator"],
+        (&scenarios, &experiment),
+        &out,
+    )
+    .env("BEDROCK_BENCH_TIME_SCALE", "0.05")
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("run starts");
     let csv_path = wait_for_rows(&out.join("results"), 5);
     // SAFETY: kill(2) on our own child's pid.
     unsafe {
