@@ -4,10 +4,12 @@
 //! load error happened; `--dump-dom` hands that back. Console messages
 //! (which the page never writes) would show on Chromium's log.
 //!
-//! Chromium is required: the test fails, with the command to install it,
-//! when it is missing (Debian: `apt-get install -y chromium`; or point
-//! `CHROMIUM` at a Chrome or Chromium binary).
+//! Needs Chromium (Debian: `apt-get install -y chromium`; or point
+//! `CHROMIUM` at a Chrome or Chromium binary). When it is missing the tests
+//! are skipped and say so on the terminal; with
+//! `BEDROCK_BENCH_REQUIRE_EXTERNAL=1` (as in CI) they fail instead.
 
+mod external;
 mod report_support;
 
 use std::path::{Path, PathBuf};
@@ -29,25 +31,33 @@ const NAMES: [&str; 5] = [
 
 const DEADLINE: Duration = Duration::from_secs(120);
 
-fn chromium() -> PathBuf {
+/// The Chromium binary: `CHROMIUM`, or the first of [`NAMES`] on `PATH`.
+fn find_chromium() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
-        return PathBuf::from(path);
+        return Ok(PathBuf::from(path));
     }
     if let Some(dirs) = std::env::var_os("PATH") {
         for dir in std::env::split_paths(&dirs) {
             for name in NAMES {
                 let candidate = dir.join(name);
                 if candidate.is_file() {
-                    return candidate;
+                    return Ok(candidate);
                 }
             }
         }
     }
-    panic!(
+    Err(format!(
         "Chromium is needed to check the HTML report in a browser, and none was found on PATH \
          (looked for {NAMES:?}). Install it (Debian/Ubuntu: `apt-get install -y chromium`) \
-         or set CHROMIUM=<path to a Chromium or Chrome binary>."
-    );
+         or set CHROMIUM=<path to a Chromium or Chrome binary>"
+    ))
+}
+
+/// Chromium, or `None` when the test must be skipped (see `external`).
+fn chromium(test: &str) -> Option<PathBuf> {
+    let found = find_chromium();
+    external::available(test, found.as_ref().err().cloned()).ok()?;
+    found.ok()
 }
 
 /// A `file://` URL of an absolute path.
@@ -76,14 +86,14 @@ struct Run {
 
 /// Run headless Chromium on `url` with `extra` arguments, in a fresh
 /// profile under `work`, with nothing that reaches the network.
-fn run_chromium(work: &Path, url: &str, extra: &[String]) -> Run {
+fn run_chromium(browser: &Path, work: &Path, url: &str, extra: &[String]) -> Run {
     let profile = work.join("profile");
     std::fs::create_dir_all(&profile).expect("profile dir");
     let stdout_path = work.join("stdout.txt");
     let stderr_path = work.join("stderr.txt");
     let stdout = std::fs::File::create(&stdout_path).expect("stdout file");
     let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
-    let mut command = Command::new(chromium());
+    let mut command = Command::new(browser);
     command
         .args([
             "--headless",
@@ -150,11 +160,19 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 
 #[test]
 fn the_report_loads_with_every_image_and_no_console_error() {
+    let Some(browser) = chromium("the_report_loads_with_every_image_and_no_console_error") else {
+        return;
+    };
     let dir = TempDir::new("chromium");
     let analysis = analyzed(dir.path());
     let files = write_report_with(&analysis, dir.path(), "20250708_120000", &[]).expect("report");
     let work = dir.path().join("chromium-dom");
-    let run = run_chromium(&work, &file_url(&files.index), &["--dump-dom".to_string()]);
+    let run = run_chromium(
+        &browser,
+        &work,
+        &file_url(&files.index),
+        &["--dump-dom".to_string()],
+    );
     let dom = &run.stdout;
     assert!(
         dom.contains("bedrock-bench report"),
@@ -179,7 +197,12 @@ fn the_report_loads_with_every_image_and_no_console_error() {
     assert_eq!(body_attribute(dom, "data-page-errors"), Some("none"));
     // The kept copy, one directory down, loads as well.
     let work = dir.path().join("chromium-copy");
-    let run = run_chromium(&work, &file_url(&files.copy), &["--dump-dom".to_string()]);
+    let run = run_chromium(
+        &browser,
+        &work,
+        &file_url(&files.copy),
+        &["--dump-dom".to_string()],
+    );
     assert_eq!(
         body_attribute(&run.stdout, "data-images-loaded"),
         Some("all")
@@ -189,6 +212,9 @@ fn the_report_loads_with_every_image_and_no_console_error() {
 
 #[test]
 fn the_checks_notice_a_broken_image_and_a_console_message() {
+    let Some(browser) = chromium("the_checks_notice_a_broken_image_and_a_console_message") else {
+        return;
+    };
     // The same script on a page with a broken image and a console
     // message: the checks are not vacuous.
     let dir = TempDir::new("chromium-broken");
@@ -204,6 +230,7 @@ fn the_checks_notice_a_broken_image_and_a_console_message() {
     )
     .expect("page");
     let run = run_chromium(
+        &browser,
         &dir.path().join("chromium"),
         &file_url(&page),
         &["--dump-dom".to_string()],
@@ -221,11 +248,15 @@ fn the_checks_notice_a_broken_image_and_a_console_message() {
 
 #[test]
 fn a_screenshot_of_the_report_is_taken() {
+    let Some(browser) = chromium("a_screenshot_of_the_report_is_taken") else {
+        return;
+    };
     let dir = TempDir::new("chromium-shot");
     let analysis = analyzed(dir.path());
     let files = write_report_with(&analysis, dir.path(), "20250708_120000", &[]).expect("report");
     let shot = dir.path().join("page.png");
     let run = run_chromium(
+        &browser,
         &dir.path().join("chromium"),
         &file_url(&files.index),
         &[

@@ -168,7 +168,7 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
     };
     eprintln!(
         "plan: {} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations",
-        schedule.runs.len(),
+        schedule.runs,
         options.scenarios.len(),
         schedule.planned_calls(),
         schedule.max_calls_with_retries(e.max_retries),

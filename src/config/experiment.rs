@@ -13,8 +13,8 @@ use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
-use super::error::{ConfigError, ConfigWarning, SourceLocation};
-use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_message};
+use super::error::{ConfigError, SourceLocation};
+use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_error};
 
 /// Every key an experiment line may have.
 pub const EXPERIMENT_KEYS: &[&str] = &[
@@ -39,6 +39,20 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
 /// (one day): larger values are surely mistakes, and would overflow a
 /// `Duration` further on.
 pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// The largest accepted `invocations_per_scenario`.
+pub const MAX_INVOCATIONS_PER_SCENARIO: u32 = 1_000_000;
+/// The largest accepted `num_parallel_invocations` (workers; each may hold
+/// a connection open).
+pub const MAX_PARALLEL_INVOCATIONS: u32 = 10_000;
+/// The largest accepted `num_runs_per_experiment`.
+pub const MAX_RUNS_PER_EXPERIMENT: u32 = 10_000;
+/// The largest accepted `warmup_invocations`.
+pub const MAX_WARMUP_INVOCATIONS: u32 = 1_000;
+/// The largest accepted `max_retries`.
+pub const MAX_RETRIES: u32 = 100;
+/// The largest accepted `top_k`.
+pub const MAX_TOP_K: u32 = 1_000_000;
 
 /// Where calls go: real Bedrock, the built-in emulator, or AWS when
 /// credentials are available and the emulator otherwise.
@@ -198,19 +212,17 @@ impl Default for Experiment {
 
 impl Experiment {
     /// Builds the experiment from the JSON object of its line. Unknown keys
-    /// add warnings; every invalid field is an error.
+    /// and every invalid field are errors.
     pub(crate) fn from_object(
         map: &Map<String, Value>,
         location: SourceLocation,
-        warnings: &mut Vec<ConfigWarning>,
     ) -> Result<Self, Vec<ConfigError>> {
         let mut fields = Fields::new(map, location.clone(), EXPERIMENT_KEYS);
-        for (key, suggestion) in fields.unknown_keys() {
-            warnings.push(ConfigWarning {
-                location: location.clone(),
-                message: unknown_key_message(key, suggestion, EXPERIMENT_KEYS, None),
-            });
-        }
+        let unknown: Vec<ConfigError> = fields
+            .unknown_keys()
+            .into_iter()
+            .map(|(key, suggestion)| unknown_key_error(&location, key, suggestion, EXPERIMENT_KEYS))
+            .collect();
 
         let defaults = Self::default();
         let targets = TargetChoice::ALL.map(|value| (value.as_str(), value));
@@ -228,20 +240,20 @@ impl Experiment {
                 )
                 .unwrap_or(defaults.sleep_between_invocations),
             invocations_per_scenario: fields
-                .positive_u32("invocations_per_scenario")
+                .positive_u32("invocations_per_scenario", MAX_INVOCATIONS_PER_SCENARIO)
                 .unwrap_or(defaults.invocations_per_scenario),
             num_parallel_invocations: fields
-                .positive_u32("num_parallel_invocations")
+                .positive_u32("num_parallel_invocations", MAX_PARALLEL_INVOCATIONS)
                 .unwrap_or(defaults.num_parallel_invocations),
             num_runs_per_experiment: fields
-                .positive_u32("num_runs_per_experiment")
+                .positive_u32("num_runs_per_experiment", MAX_RUNS_PER_EXPERIMENT)
                 .unwrap_or(defaults.num_runs_per_experiment),
             temperature: fields.unit_interval("temperature"),
             top_p: fields.unit_interval("top_p"),
-            top_k: fields.positive_u32("top_k"),
+            top_k: fields.positive_u32("top_k", MAX_TOP_K),
             target: fields.choice("target", &targets),
             max_retries: fields
-                .non_negative_u32("max_retries")
+                .non_negative_u32("max_retries", MAX_RETRIES)
                 .unwrap_or(defaults.max_retries),
             max_calls: fields.integer("max_calls", 1, u64::MAX, "a positive integer"),
             call_timeout_s: fields
@@ -256,10 +268,11 @@ impl Experiment {
                 .unwrap_or(defaults.connection),
             endpoint_url: endpoint_url(&mut fields),
             warmup_invocations: fields
-                .non_negative_u32("warmup_invocations")
+                .non_negative_u32("warmup_invocations", MAX_WARMUP_INVOCATIONS)
                 .unwrap_or(defaults.warmup_invocations),
         };
-        let errors = fields.finish();
+        let mut errors = unknown;
+        errors.extend(fields.finish());
         if errors.is_empty() {
             Ok(experiment)
         } else {

@@ -12,6 +12,7 @@
 use serde_json::{Map, Number, Value};
 
 use super::error::{ConfigError, SourceLocation};
+use super::json_line;
 
 /// Strings longer than this many characters are shortened in messages.
 const MAX_SHOWN_CHARS: usize = 60;
@@ -20,26 +21,58 @@ const MAX_SHOWN_CHARS: usize = 60;
 ///
 /// Malformed JSON and JSON that is not an object are errors without a
 /// field. serde_json's position is reported as a column only, since the
-/// line number is already in the location.
+/// line number is already in the location. A key given twice (at any
+/// depth) is an error naming it: JSON parsers keep the last value
+/// silently, which would turn `"max_calls": 1, "max_calls": 1000` into a
+/// budget of 1000.
 pub(crate) fn parse_object(
     line: &str,
     location: &SourceLocation,
-) -> Result<Map<String, Value>, ConfigError> {
+) -> Result<Map<String, Value>, Vec<ConfigError>> {
     let expected = "a JSON object";
-    match serde_json::from_str::<Value>(line) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(ConfigError::new(
+    let parsed = match json_line::parse(line) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Err(vec![ConfigError::new(
+                location.clone(),
+                None,
+                expected,
+                format!("malformed JSON ({})", json_error_text(&error)),
+            )]);
+        }
+    };
+    if !parsed.duplicates.is_empty() {
+        return Err(parsed
+            .duplicates
+            .iter()
+            .map(|path| {
+                ConfigError::new(
+                    location.clone(),
+                    Some(&shown_key(path)),
+                    "each key once (JSON keeps only the last of repeated keys, silently)",
+                    "the key more than once",
+                )
+            })
+            .collect());
+    }
+    match parsed.value {
+        Value::Object(map) => Ok(map),
+        other => Err(vec![ConfigError::new(
             location.clone(),
             None,
             expected,
             describe_found(&other),
-        )),
-        Err(error) => Err(ConfigError::new(
-            location.clone(),
-            None,
-            expected,
-            format!("malformed JSON ({})", json_error_text(&error)),
-        )),
+        )]),
+    }
+}
+
+/// A key as shown in messages: control characters escaped, long keys
+/// shortened.
+pub(crate) fn shown_key(key: &str) -> String {
+    if json_line::forbidden_control(key, false).is_some() {
+        shorten(&key.escape_debug().to_string())
+    } else {
+        shorten(key)
     }
 }
 
@@ -114,35 +147,33 @@ pub(crate) fn did_you_mean<'k>(word: &str, candidates: &[&'k str]) -> Option<&'k
     best.map(|(candidate, _)| candidate)
 }
 
-/// The warning text for an unknown key: with `did you mean` when there is a
-/// suggestion (and `consequence`, if given, appended), otherwise with the
-/// list of known keys.
-pub(crate) fn unknown_key_message(
+/// The error for an unknown key: unknown keys are refused, so that a
+/// misspelled setting (a budget, a performance config) never goes
+/// unnoticed. Names the key it most likely misspells, or lists the known
+/// keys.
+pub(crate) fn unknown_key_error(
+    location: &SourceLocation,
     key: &str,
     suggestion: Option<&str>,
     known: &[&str],
-    consequence: Option<&str>,
-) -> String {
-    let key = shorten(key);
-    match suggestion {
-        Some(suggestion) => {
-            let mut message =
-                format!("unknown key `{key}` (ignored); did you mean `{suggestion}`?");
-            if let Some(consequence) = consequence {
-                message.push(' ');
-                message.push_str(consequence);
-            }
-            message
-        }
+) -> ConfigError {
+    let expected = match suggestion {
+        Some(suggestion) => format!("a known key (did you mean `{suggestion}`?)"),
         None => format!(
-            "unknown key `{key}` (ignored); known keys: {}",
+            "a known key: {}",
             known
                 .iter()
                 .map(|name| format!("`{name}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-    }
+    };
+    ConfigError::new(
+        location.clone(),
+        Some(&shown_key(key)),
+        expected,
+        "an unknown key",
+    )
 }
 
 /// `"a" or "b"`, `"a", "b" or "c"`: the allowed values of an enum field.
@@ -196,11 +227,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Where this object is.
-    pub(crate) fn location(&self) -> &SourceLocation {
-        &self.location
-    }
-
     /// The value of `key`; `None` when absent or JSON `null`.
     pub(crate) fn value(&self, key: &str) -> Option<&'a Value> {
         self.map.get(key).filter(|value| !value.is_null())
@@ -226,22 +252,32 @@ impl<'a> Fields<'a> {
         ));
     }
 
-    /// A string field, which may be empty.
+    /// A string field, which may be empty (no control characters).
     pub(crate) fn string(&mut self, key: &str) -> Option<String> {
-        self.string_with(key, "a string", false)
+        self.string_with(key, "a string", false, false)
     }
 
-    /// A string field that must not be empty or whitespace only.
+    /// A string field that must not be empty or whitespace only (no
+    /// control characters).
     pub(crate) fn non_empty_string(&mut self, key: &str) -> Option<String> {
-        self.string_with(key, "a non-empty string", true)
+        self.string_with(key, "a non-empty string", true, false)
+    }
+
+    /// Prompt text: a non-empty string which may hold tabs and line breaks,
+    /// but no other control character.
+    pub(crate) fn non_empty_text(&mut self, key: &str) -> Option<String> {
+        self.string_with(key, "a non-empty string", true, true)
     }
 
     /// A required non-empty string field. When it is absent, the error says
-    /// so, and points at an unknown key that looks like a misspelling of it.
+    /// so (a misspelling of it is an unknown key, reported on its own).
     pub(crate) fn required_string(&mut self, key: &str) -> Option<String> {
         if self.map.get(key).is_none() {
-            let found = self.absent_text("nothing (the field is required)", key);
-            self.error(Some(key), "a non-empty string", found);
+            self.error(
+                Some(key),
+                "a non-empty string",
+                "nothing (the field is required)",
+            );
             return None;
         }
         match self.map.get(key) {
@@ -253,28 +289,43 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn string_with(&mut self, key: &str, expected: &str, non_empty: bool) -> Option<String> {
+    fn string_with(
+        &mut self,
+        key: &str,
+        expected: &str,
+        non_empty: bool,
+        line_breaks: bool,
+    ) -> Option<String> {
         match self.value(key)? {
             Value::String(text) if non_empty && text.trim().is_empty() => {
                 self.error(Some(key), expected, quote(text));
                 None
             }
-            Value::String(text) => Some(text.clone()),
+            Value::String(text) => {
+                if let Some((at, c)) = json_line::forbidden_control(text, line_breaks) {
+                    let allowed = if line_breaks {
+                        " (tabs and line breaks are allowed)"
+                    } else {
+                        ""
+                    };
+                    self.error(
+                        Some(key),
+                        format!("{expected} without control characters{allowed}"),
+                        format!(
+                            "{} at character {} in {}",
+                            json_line::code_point(c),
+                            at + 1,
+                            quote(text)
+                        ),
+                    );
+                    return None;
+                }
+                Some(text.clone())
+            }
             other => {
                 self.error(Some(key), expected, describe_found(other));
                 None
             }
-        }
-    }
-
-    /// `base`, plus a note naming an unknown key of this line that looks like
-    /// a misspelling of `key`, if there is one.
-    pub(crate) fn absent_text(&self, base: &str, key: &str) -> String {
-        match self.misspelling_of(key) {
-            Some(unknown) => {
-                format!("{base}; unknown key `{unknown}` looks like a misspelling of `{key}`")
-            }
-            None => base.to_owned(),
         }
     }
 
@@ -308,18 +359,18 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An integer field `>= 1` that fits a `u32`.
-    pub(crate) fn positive_u32(&mut self, key: &str) -> Option<u32> {
-        self.u32_field(key, 1, "a positive integer")
+    /// An integer field in `1..=max`.
+    pub(crate) fn positive_u32(&mut self, key: &str, max: u32) -> Option<u32> {
+        self.u32_field(key, 1, max, "a positive integer")
     }
 
-    /// An integer field `>= 0` that fits a `u32`.
-    pub(crate) fn non_negative_u32(&mut self, key: &str) -> Option<u32> {
-        self.u32_field(key, 0, "a non-negative integer")
+    /// An integer field in `0..=max`.
+    pub(crate) fn non_negative_u32(&mut self, key: &str, max: u32) -> Option<u32> {
+        self.u32_field(key, 0, max, "a non-negative integer")
     }
 
-    fn u32_field(&mut self, key: &str, min: u64, expected: &str) -> Option<u32> {
-        let value = self.integer(key, min, u32::MAX.into(), expected)?;
+    fn u32_field(&mut self, key: &str, min: u64, max: u32, expected: &str) -> Option<u32> {
+        let value = self.integer(key, min, max.into(), expected)?;
         u32::try_from(value).ok()
     }
 
@@ -383,15 +434,6 @@ impl<'a> Fields<'a> {
             .collect();
         unknown.sort_unstable();
         unknown
-    }
-
-    /// The unknown key of this object that looks like a misspelling of
-    /// `key`, if there is one.
-    pub(crate) fn misspelling_of(&self, key: &str) -> Option<&'a str> {
-        self.unknown_keys()
-            .into_iter()
-            .find(|(_, suggestion)| *suggestion == Some(key))
-            .map(|(unknown, _)| unknown)
     }
 
     /// The errors recorded so far, in the order they were found.

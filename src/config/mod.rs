@@ -12,12 +12,16 @@
 //! whose lines read like
 //! ``scenarios_config.jsonl:3: field `performance_config`: expected "standard" or "optimized", found "fast"``.
 //! A file that cannot be read is a [`ConfigError`] too (line 0). Unknown
-//! keys are not errors but [`ConfigWarning`]s, with a did-you-mean when a
-//! known key is close.
+//! keys are errors too, with a did-you-mean when a known key is close (a
+//! misspelled `max_calls` must never remove a budget); so are keys given
+//! twice, control characters in strings, and bytes that are not UTF-8 (at
+//! their own line). Warnings ([`ConfigWarning`]) are findings that do not
+//! stop the load.
 
 mod error;
 mod experiment;
 mod fields;
+mod json_line;
 mod latency_optimized;
 mod prompt;
 mod scenario;
@@ -25,21 +29,29 @@ mod scenario;
 use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
-pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_SECONDS, TargetChoice};
+pub use experiment::{
+    ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_INVOCATIONS_PER_SCENARIO,
+    MAX_PARALLEL_INVOCATIONS, MAX_RETRIES, MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K,
+    MAX_WARMUP_INVOCATIONS, TargetChoice,
+};
 pub use latency_optimized::LATENCY_OPTIMIZED;
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use scenario::{
-    DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, PerformanceConfig, SCENARIO_KEYS, Scenario,
+    DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS,
+    PerformanceConfig, SCENARIO_KEYS, Scenario,
 };
+
+/// The most scenario lines a scenarios file may have.
+pub const MAX_SCENARIOS: usize = 100_000;
 
 /// Reads and validates a scenarios file. Prompt files named in it are read
 /// relative to its directory. Errors and warnings name `path` as given.
 pub fn load_scenarios(path: impl AsRef<Path>) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
     let path = path.as_ref();
     let source_name = path.display().to_string();
-    let text = read(path, &source_name)?;
+    let bytes = read(path, &source_name)?;
     let base_dir = path.parent().unwrap_or(Path::new(""));
-    parse_scenarios(&text, &source_name, base_dir)
+    parse_scenarios_bytes(&bytes, &source_name, base_dir)
 }
 
 /// Reads and validates an experiment file. Errors and warnings name `path`
@@ -47,8 +59,8 @@ pub fn load_scenarios(path: impl AsRef<Path>) -> Result<Loaded<Vec<Scenario>>, C
 pub fn load_experiment(path: impl AsRef<Path>) -> Result<Loaded<Experiment>, ConfigErrors> {
     let path = path.as_ref();
     let source_name = path.display().to_string();
-    let text = read(path, &source_name)?;
-    parse_experiment(&text, &source_name)
+    let bytes = read(path, &source_name)?;
+    parse_experiment_bytes(&bytes, &source_name)
 }
 
 /// Parses the text of a scenarios file called `source_name` (used in
@@ -61,16 +73,35 @@ pub fn parse_scenarios(
     source_name: &str,
     base_dir: &Path,
 ) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
+    parse_scenarios_bytes(text.as_bytes(), source_name, base_dir)
+}
+
+/// [`parse_scenarios`] of a file's bytes: a line that is not UTF-8 is an
+/// error at that line.
+fn parse_scenarios_bytes(
+    bytes: &[u8],
+    source_name: &str,
+    base_dir: &Path,
+) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
     let mut scenarios = Vec::new();
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut lines_seen = 0usize;
-    for (line, content) in non_blank_lines(text) {
+    for (line, content) in non_blank_lines(bytes) {
         lines_seen += 1;
         let location = SourceLocation::new(source_name, line);
-        let parsed = fields::parse_object(content, &location).map_err(|error| vec![error]);
-        let scenario =
-            parsed.and_then(|map| Scenario::from_object(&map, location, base_dir, &mut warnings));
+        if lines_seen > MAX_SCENARIOS {
+            errors.push(ConfigError::new(
+                location,
+                None,
+                format!("at most {MAX_SCENARIOS} scenario lines"),
+                "more",
+            ));
+            break;
+        }
+        let scenario = utf8_line(content, &location)
+            .and_then(|content| fields::parse_object(content, &location))
+            .and_then(|map| Scenario::from_object(&map, location, base_dir, &mut warnings));
         match scenario {
             Ok(scenario) => scenarios.push(scenario),
             Err(line_errors) => errors.extend(line_errors),
@@ -101,7 +132,16 @@ pub fn parse_scenarios(
 /// further non-blank line gets a warning that it is ignored. A file without
 /// any is an error.
 pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experiment>, ConfigErrors> {
-    let mut lines = non_blank_lines(text);
+    parse_experiment_bytes(text.as_bytes(), source_name)
+}
+
+/// [`parse_experiment`] of a file's bytes: a line that is not UTF-8 is an
+/// error at that line.
+fn parse_experiment_bytes(
+    bytes: &[u8],
+    source_name: &str,
+) -> Result<Loaded<Experiment>, ConfigErrors> {
+    let mut lines = non_blank_lines(bytes);
     let Some((line, content)) = lines.next() else {
         return Err(ConfigError::new(
             SourceLocation::new(source_name, 0),
@@ -112,10 +152,10 @@ pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experime
         .into());
     };
     let location = SourceLocation::new(source_name, line);
-    let map = fields::parse_object(content, &location)?;
+    let content = utf8_line(content, &location).map_err(ConfigErrors)?;
+    let map = fields::parse_object(content, &location).map_err(ConfigErrors)?;
+    let experiment = Experiment::from_object(&map, location).map_err(ConfigErrors)?;
     let mut warnings = Vec::new();
-    let experiment =
-        Experiment::from_object(&map, location, &mut warnings).map_err(ConfigErrors)?;
     for (line, _) in lines {
         warnings.push(ConfigWarning {
             location: SourceLocation::new(source_name, line),
@@ -129,20 +169,39 @@ pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experime
     })
 }
 
-/// The file's text, or the I/O error as a [`ConfigError`].
-fn read(path: &Path, source_name: &str) -> Result<String, ConfigErrors> {
-    std::fs::read_to_string(path).map_err(|error| ConfigError::io(source_name, &error).into())
+/// The file's bytes, or the I/O error as a [`ConfigError`].
+fn read(path: &Path, source_name: &str) -> Result<Vec<u8>, ConfigErrors> {
+    std::fs::read(path).map_err(|error| ConfigError::io(source_name, &error).into())
 }
 
-/// The non-blank lines of `text` with their 1-based numbers (blank lines
+/// The non-blank lines of `bytes` with their 1-based numbers (blank lines
 /// still count). A leading byte order mark is ignored; `\r\n` line ends are
 /// accepted.
-fn non_blank_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.lines()
+fn non_blank_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes
+        .split(|b| *b == b'\n')
         .enumerate()
-        .map(|(index, content)| (index + 1, content))
-        .filter(|(_, content)| !content.trim().is_empty())
+        .map(|(index, content)| (index + 1, content.strip_suffix(b"\r").unwrap_or(content)))
+        .filter(|(_, content)| !content.trim_ascii().is_empty())
+}
+
+/// A line as text, or an error naming the first byte that is not UTF-8 and
+/// its column.
+fn utf8_line<'a>(line: &'a [u8], location: &SourceLocation) -> Result<&'a str, Vec<ConfigError>> {
+    std::str::from_utf8(line).map_err(|error| {
+        let at = error.valid_up_to();
+        vec![ConfigError::new(
+            location.clone(),
+            None,
+            "UTF-8 text",
+            format!(
+                "the byte 0x{:02X} at byte {} of the line, which is not UTF-8",
+                line[at],
+                at + 1
+            ),
+        )]
+    })
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
         .collect();
 
     // Validate every source that is there, so all errors are reported.
-    let text = fields.non_empty_string("text_prompt");
+    let text = fields.non_empty_text("text_prompt");
     let file = read_text_file(fields, "prompt_file", base_dir);
     let synthetic = fields
         .integer(
@@ -75,14 +75,7 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
 
     let (user_text, source) = match present.as_slice() {
         [] => {
-            let found = USER_SOURCES
-                .into_iter()
-                .find(|key| fields.misspelling_of(key).is_some())
-                .map_or_else(
-                    || "none of them".to_owned(),
-                    |key| fields.absent_text("none of them", key),
-                );
-            fields.error(None, format!("one of {ONE_OF}"), found);
+            fields.error(None, format!("one of {ONE_OF}"), "none of them");
             return None;
         }
         [_] => match (text, file, synthetic) {
@@ -113,7 +106,7 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
 /// invalid (errors recorded).
 fn resolve_system(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Option<String>> {
     let both = fields.is_present("system_prompt") && fields.is_present("system_prompt_file");
-    let inline = fields.non_empty_string("system_prompt");
+    let inline = fields.non_empty_text("system_prompt");
     let file = read_text_file(fields, "system_prompt_file", base_dir);
     if both {
         fields.error(
@@ -163,6 +156,18 @@ fn read_text_file(
         }
     };
     let text = text.trim_end_matches(['\n', '\r']);
+    if let Some((at, c)) = super::json_line::forbidden_control(text, true) {
+        let line = text.chars().take(at).filter(|c| *c == '\n').count() + 1;
+        fields.error(
+            Some(key),
+            "a text file without control characters (tabs and line breaks are allowed)",
+            format!(
+                "{shown}: {} on line {line}",
+                super::json_line::code_point(c)
+            ),
+        );
+        return None;
+    }
     if text.trim().is_empty() {
         fields.error(
             Some(key),

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use serde_json::{Map, Value};
 
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
-use super::fields::{Fields, did_you_mean, quote, unknown_key_message};
+use super::fields::{Fields, did_you_mean, quote, unknown_key_error};
 use super::latency_optimized;
 use super::prompt::{self, Prompt};
 
@@ -41,11 +41,8 @@ pub const DEFAULT_EXPECTED_OUTPUT_TOKENS: u32 = 100;
 /// `task_type` when the line does not set it.
 pub const DEFAULT_TASK_TYPE: &str = "Text-Generation";
 
-/// Added to an unknown-key warning whose suggestion is `performance_config`
-/// (or its alias) when the line has neither: the misspelling silently
-/// changes what is measured.
-const PERFORMANCE_CONSEQUENCE: &str = "performance_config is absent on this line, \
-     so the request is sent without it (reported as standard)";
+/// The largest accepted `expected_output_tokens` (no model answers more).
+pub const MAX_EXPECTED_OUTPUT_TOKENS: u32 = 1_000_000;
 
 /// Bedrock's latency setting: `standard` or `optimized` (serde and Display
 /// in lowercase).
@@ -129,8 +126,8 @@ impl Scenario {
     }
 
     /// Builds the scenario of one line from its JSON object. Prompt files
-    /// are read relative to `base_dir`. Unknown keys add warnings; every
-    /// invalid field is an error.
+    /// are read relative to `base_dir`. Unknown keys and every invalid
+    /// field are errors; warnings are findings that do not stop the load.
     pub(crate) fn from_object(
         map: &Map<String, Value>,
         location: SourceLocation,
@@ -138,17 +135,23 @@ impl Scenario {
         warnings: &mut Vec<ConfigWarning>,
     ) -> Result<Self, Vec<ConfigError>> {
         let mut fields = Fields::new(map, location.clone(), SCENARIO_KEYS);
-        unknown_key_warnings(&fields, warnings);
+        let unknown: Vec<ConfigError> = fields
+            .unknown_keys()
+            .into_iter()
+            .map(|(key, suggestion)| unknown_key_error(&location, key, suggestion, SCENARIO_KEYS))
+            .collect();
 
         let model_id = fields.required_string("model_id");
         let region = fields.required_string("region");
         let performance_config = performance_config(&mut fields);
-        let expected_output_tokens = fields.positive_u32("expected_output_tokens");
+        let expected_output_tokens =
+            fields.positive_u32("expected_output_tokens", MAX_EXPECTED_OUTPUT_TOKENS);
         let task_type = fields.string("task_type");
         let scenario_name = fields.non_empty_string("scenario_name");
         let prompt = prompt::resolve(&mut fields, base_dir);
 
-        let errors = fields.finish();
+        let mut errors = unknown;
+        errors.extend(fields.finish());
         match (model_id, region, prompt) {
             (Some(model_id), Some(region), Some(prompt)) if errors.is_empty() => {
                 let reported = performance_config.unwrap_or(PerformanceConfig::Standard);
@@ -194,21 +197,6 @@ fn performance_config(fields: &mut Fields<'_>) -> Option<PerformanceConfig> {
             None
         }
         (primary, alias) => primary.or(alias),
-    }
-}
-
-fn unknown_key_warnings(fields: &Fields<'_>, warnings: &mut Vec<ConfigWarning>) {
-    let performance_absent =
-        !fields.is_present("performance_config") && !fields.is_present("inference_profile");
-    for (key, suggestion) in fields.unknown_keys() {
-        let about_performance =
-            matches!(suggestion, Some("performance_config" | "inference_profile"));
-        let consequence =
-            (about_performance && performance_absent).then_some(PERFORMANCE_CONSEQUENCE);
-        warnings.push(ConfigWarning {
-            location: fields.location().clone(),
-            message: unknown_key_message(key, suggestion, SCENARIO_KEYS, consequence),
-        });
     }
 }
 

@@ -5,11 +5,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
 
-/// The reference files beside the crate (both /work/main and
-/// /work/config-dev sit beside /work/shared).
+/// The Python tool's seed files, committed as test fixtures.
 fn reference(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference")
+        .join("tests/fixtures/seed")
         .join(name)
 }
 
@@ -137,14 +136,19 @@ fn missing_file_is_a_config_error_on_line_zero() {
 }
 
 #[test]
-fn config_file_that_is_not_utf8_is_an_io_error() {
+fn a_byte_that_is_not_utf8_is_reported_at_its_line() {
     let dir = TempDir::new("binary");
-    let path = dir.write("scenarios.jsonl", b"{\"text_prompt\": \"\xff\"}\n");
+    let path = dir.write(
+        "scenarios.jsonl",
+        b"{\"text_prompt\": \"a\", \"model_id\": \"m\", \"region\": \"r\"}\n\n{\"text_prompt\": \"\xff\"}\n",
+    );
     let errors = load_scenarios(&path)
         .err()
         .unwrap_or_else(|| panic!("must not load"));
-    assert_eq!(errors.errors()[0].expected, "a readable file");
-    assert_eq!(errors.errors()[0].location.line, 0);
+    assert_eq!(errors.len(), 1, "{errors}");
+    assert_eq!(errors.errors()[0].expected, "UTF-8 text");
+    assert_eq!(errors.errors()[0].location.line, 3);
+    assert!(errors.errors()[0].found.contains("0xFF"), "{errors}");
 }
 
 #[test]

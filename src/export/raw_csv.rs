@@ -367,7 +367,7 @@ mod tests {
 
     #[test]
     fn the_header_is_the_python_columns_then_the_extended_ones() {
-        let seed = include_str!("../../../shared/reference/seed_raw_columns.txt");
+        let seed = include_str!("../../tests/fixtures/seed/seed_raw_columns.txt");
         assert_eq!(seed.trim(), PYTHON_COLUMNS.join(","));
         // serde's field order must match the declared columns exactly.
         let mut writer = csv::Writer::from_writer(Vec::new());

@@ -199,7 +199,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
 
     shared.report.send(RunEvent::ExperimentStarted {
         planned_calls: schedule.planned_calls(),
-        runs: schedule.runs.len() as u32,
+        runs: schedule.runs,
     });
     // Tell the sinks (the progress display) when a stop is requested.
     let stop_watcher = tokio::spawn({
@@ -212,11 +212,11 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         }
     });
     let mut last_run_id = String::new();
-    for (index, order) in schedule.runs.iter().enumerate() {
+    for index in 0..schedule.runs {
         if shared.must_stop() || shared.tally.budget_exhausted.load(Ordering::SeqCst) {
             break;
         }
-        let run = index as u32 + 1;
+        let run = index + 1;
         let run_id = unique_run_id(&last_run_id).await;
         last_run_id.clone_from(&run_id);
         if shared.files.start_run(&run_id).is_err() {
@@ -230,10 +230,10 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             run,
             run_id,
             started: Instant::now(),
-            queue: Arc::new(Mutex::new(order.iter().copied().collect::<VecDeque<_>>())),
+            queue: Arc::new(Mutex::new(VecDeque::from(schedule.order(index)))),
         };
         let mut workers = JoinSet::new();
-        for worker in 0..experiment.num_parallel_invocations {
+        for worker in 0..schedule.active_workers() {
             workers.spawn(worker::work(Arc::clone(&shared), slot.clone(), worker));
         }
         while workers.join_next().await.is_some() {}

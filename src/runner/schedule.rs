@@ -5,6 +5,8 @@
 //! seconds between them (after `warmup_invocations` warm-up calls, none
 //! by default).
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -15,37 +17,43 @@ use rand::seq::SliceRandom;
 use crate::config::{Experiment, Scenario};
 use crate::emulator::ProfileSet;
 
-/// The order of every run, fixed before the first call.
+/// The order of every run, fixed by the seed before the first call.
+///
+/// Orders are drawn when asked for ([`Schedule::order`]), so that the plan
+/// of a large experiment takes no memory beyond one run's order, and every
+/// count is computed with saturating arithmetic: no accepted config can
+/// make planning overflow or exhaust memory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schedule {
-    /// The seed the orders were drawn with.
+    /// The seed the orders are drawn with.
     pub seed: u64,
-    /// For each run, scenario indices in the order workers take them.
-    pub runs: Vec<Vec<usize>>,
+    /// Runs (`num_runs_per_experiment`).
+    pub runs: u32,
+    /// Scenarios shuffled in every run.
+    pub scenarios: usize,
     /// Calls per scenario per run.
     pub invocations_per_scenario: u32,
     /// Warm-up calls before each scenario's invocations.
     pub warmup_invocations: u32,
-    /// Workers.
+    /// Workers (`num_parallel_invocations`).
     pub workers: u32,
     /// Seconds between two calls of one scenario.
     pub sleep_between_invocations: f64,
 }
 
+/// Runs whose orders the dry-run listing prints; later runs are summarized.
+const LISTED_RUNS: u32 = 10;
+/// Runs simulated exactly by [`Schedule::estimate`]; the rest are
+/// extrapolated from their mean.
+const SIMULATED_RUNS: u32 = 32;
+
 impl Schedule {
-    /// Draw the order of every run from `seed`.
+    /// The schedule of `scenario_count` scenarios under `experiment`.
     pub fn new(scenario_count: usize, experiment: &Experiment, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
-        let runs = (0..experiment.num_runs_per_experiment)
-            .map(|_| {
-                let mut order: Vec<usize> = (0..scenario_count).collect();
-                order.shuffle(&mut rng);
-                order
-            })
-            .collect();
         Schedule {
             seed,
-            runs,
+            runs: experiment.num_runs_per_experiment,
+            scenarios: scenario_count,
             invocations_per_scenario: experiment.invocations_per_scenario,
             warmup_invocations: experiment.warmup_invocations,
             workers: experiment.num_parallel_invocations,
@@ -53,10 +61,31 @@ impl Schedule {
         }
     }
 
+    /// Scenario indices of run `run` (from 0) in the order workers take
+    /// them: a shuffle drawn from the seed and the run number.
+    pub fn order(&self, run: u32) -> Vec<usize> {
+        let run_seed = self
+            .seed
+            .wrapping_add(u64::from(run).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = StdRng::seed_from_u64(run_seed);
+        let mut order: Vec<usize> = (0..self.scenarios).collect();
+        order.shuffle(&mut rng);
+        order
+    }
+
+    /// Workers that can be busy at once: a worker takes one scenario at a
+    /// time, so there is no use for more workers than scenarios.
+    pub fn active_workers(&self) -> u32 {
+        let scenarios = u32::try_from(self.scenarios).unwrap_or(u32::MAX);
+        self.workers.min(scenarios).max(1)
+    }
+
     /// Calls the schedule makes when no call is retried, warm-ups
-    /// included.
+    /// included (saturating at `u64::MAX`).
     pub fn planned_calls(&self) -> u64 {
-        self.runs.iter().map(|r| r.len() as u64).sum::<u64>() * u64::from(self.calls_per_scenario())
+        u64::from(self.runs)
+            .saturating_mul(self.scenarios as u64)
+            .saturating_mul(u64::from(self.calls_per_scenario()))
     }
 
     /// Calls of one scenario in one run: warm-ups, then invocations.
@@ -71,36 +100,42 @@ impl Schedule {
             .saturating_mul(1 + u64::from(max_retries))
     }
 
-    /// Estimated duration when call `i` of scenario `s` takes
+    /// Estimated duration when every call of scenario `s` takes
     /// `call_time[s]`: each run hands scenarios, in order, to the first
-    /// free worker.
+    /// free worker. The first runs are simulated exactly and the others
+    /// extrapolated from them; the result saturates at [`Duration::MAX`].
     pub fn estimate(&self, call_time: &[Duration]) -> Duration {
-        let calls = self.calls_per_scenario();
-        let sleeps = Duration::from_secs_f64(self.sleep_between_invocations)
-            .saturating_mul(calls.saturating_sub(1));
-        let mut total = Duration::ZERO;
-        for order in &self.runs {
-            let mut free_at = vec![Duration::ZERO; self.workers.max(1) as usize];
-            for &s in order {
-                let scenario_time = call_time
-                    .get(s)
-                    .copied()
-                    .unwrap_or_default()
-                    .saturating_mul(calls)
-                    + sleeps;
-                if let Some(earliest) = free_at.iter_mut().min() {
-                    *earliest += scenario_time;
+        let calls = f64::from(self.calls_per_scenario());
+        let sleeps = self.sleep_between_invocations * (calls - 1.0).max(0.0);
+        let simulated = self.runs.min(SIMULATED_RUNS);
+        let mut seconds = 0.0;
+        for run in 0..simulated {
+            // Workers by the time they are free, earliest first.
+            let mut free_at: BinaryHeap<Reverse<Seconds>> = (0..self.active_workers())
+                .map(|_| Reverse(Seconds(0.0)))
+                .collect();
+            for s in self.order(run) {
+                let call = call_time.get(s).map_or(0.0, Duration::as_secs_f64);
+                if let Some(Reverse(Seconds(earliest))) = free_at.pop() {
+                    free_at.push(Reverse(Seconds(earliest + call * calls + sleeps)));
                 }
             }
-            total += free_at.into_iter().max().unwrap_or_default();
+            seconds += free_at
+                .into_iter()
+                .map(|Reverse(Seconds(at))| at)
+                .fold(0.0, f64::max);
         }
-        total
+        if simulated > 0 {
+            seconds *= f64::from(self.runs) / f64::from(simulated);
+        }
+        Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
     }
 
-    /// The dry-run listing: every run's order.
+    /// The dry-run listing: the order of the first runs (each later run is
+    /// another shuffle of the same scenarios).
     pub fn describe(&self, scenarios: &[Scenario]) -> String {
         let mut text = String::new();
-        for (run, order) in self.runs.iter().enumerate() {
+        for run in 0..self.runs.min(LISTED_RUNS) {
             let warmups = match self.warmup_invocations {
                 0 => String::new(),
                 n => format!(" after {n} warm-up"),
@@ -109,12 +144,12 @@ impl Schedule {
                 text,
                 "run {} of {}: {} workers take the scenarios in this order, {} calls each{warmups}, {} s apart",
                 run + 1,
-                self.runs.len(),
-                self.workers,
+                self.runs,
+                self.active_workers(),
                 self.invocations_per_scenario,
                 self.sleep_between_invocations
             );
-            for (position, &s) in order.iter().enumerate() {
+            for (position, s) in self.order(run).into_iter().enumerate() {
                 if let Some(scenario) = scenarios.get(s) {
                     let _ = writeln!(
                         text,
@@ -126,7 +161,33 @@ impl Schedule {
                 }
             }
         }
+        if self.runs > LISTED_RUNS {
+            let _ = writeln!(
+                text,
+                "runs {} to {}: each another shuffle of the same scenarios (the seed fixes them)",
+                LISTED_RUNS + 1,
+                self.runs
+            );
+        }
         text
+    }
+}
+
+/// Seconds ordered by `f64::total_cmp`, for the worker heap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seconds(f64);
+
+impl Eq for Seconds {}
+
+impl PartialOrd for Seconds {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Seconds {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -188,9 +249,10 @@ mod tests {
     fn each_run_is_a_permutation_and_the_seed_fixes_the_orders() {
         let e = experiment(5, 10, 4, 30.0);
         let a = Schedule::new(6, &e, 7);
-        assert_eq!(a, Schedule::new(6, &e, 7));
-        assert_ne!(a.runs, Schedule::new(6, &e, 8).runs);
-        for order in &a.runs {
+        let orders = |s: &Schedule| (0..s.runs).map(|r| s.order(r)).collect::<Vec<_>>();
+        assert_eq!(orders(&a), orders(&Schedule::new(6, &e, 7)));
+        assert_ne!(orders(&a), orders(&Schedule::new(6, &e, 8)));
+        for order in orders(&a) {
             let mut sorted = order.clone();
             sorted.sort_unstable();
             assert_eq!(sorted, (0..6).collect::<Vec<_>>());
@@ -213,6 +275,39 @@ mod tests {
             Duration::from_secs(2 * 2 * (4 + 30))
         );
         assert!(s.describe(&[]).contains("3 calls each after 1 warm-up"));
+    }
+
+    #[test]
+    fn the_largest_accepted_settings_neither_overflow_nor_exhaust_memory() {
+        use crate::config::{
+            MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RETRIES,
+            MAX_RUNS_PER_EXPERIMENT, MAX_SCENARIOS, MAX_SECONDS, MAX_WARMUP_INVOCATIONS,
+        };
+        let mut e = experiment(
+            MAX_RUNS_PER_EXPERIMENT,
+            MAX_INVOCATIONS_PER_SCENARIO,
+            MAX_PARALLEL_INVOCATIONS,
+            MAX_SECONDS,
+        );
+        e.warmup_invocations = MAX_WARMUP_INVOCATIONS;
+        let s = Schedule::new(MAX_SCENARIOS, &e, u64::MAX);
+        assert_eq!(
+            s.planned_calls(),
+            u64::from(MAX_RUNS_PER_EXPERIMENT)
+                * MAX_SCENARIOS as u64
+                * u64::from(MAX_INVOCATIONS_PER_SCENARIO + MAX_WARMUP_INVOCATIONS)
+        );
+        assert!(s.max_calls_with_retries(MAX_RETRIES) >= s.planned_calls());
+        assert_eq!(s.active_workers(), MAX_PARALLEL_INVOCATIONS);
+        let day = vec![Duration::from_secs(86_400); MAX_SCENARIOS];
+        assert!(s.estimate(&day) > Duration::from_secs(86_400 * 365));
+        let listing = s.describe(&[]);
+        assert!(listing.lines().count() <= 11, "{listing}");
+        assert!(listing.ends_with("(the seed fixes them)\n"), "{listing}");
+        // One scenario and many workers: one worker can be busy.
+        let few = Schedule::new(1, &e, 0);
+        assert_eq!(few.active_workers(), 1);
+        assert_eq!(few.order(MAX_RUNS_PER_EXPERIMENT - 1), vec![0]);
     }
 
     #[test]

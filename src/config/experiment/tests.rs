@@ -22,11 +22,6 @@ fn errors(text: &str) -> Vec<String> {
     }
 }
 
-fn warnings(text: &str) -> Vec<String> {
-    let loaded = parse(text).unwrap_or_else(|errors| panic!("should load:\n{errors}"));
-    loaded.warnings.iter().map(ToString::to_string).collect()
-}
-
 /// The single error of a line `{"key": value}`.
 fn field_error(key: &str, value: &str) -> String {
     let found = errors(&format!(r#"{{"{key}": {value}}}"#));
@@ -292,22 +287,60 @@ fn further_lines_are_ignored_with_a_warning() {
 }
 
 #[test]
-fn unknown_keys_warn_with_or_without_a_suggestion() {
+fn unknown_keys_are_errors_with_or_without_a_suggestion() {
+    // A misspelled budget must never leave the run without one.
     assert_eq!(
-        warnings(r#"{"temprature": 0.5}"#),
+        errors(r#"{"maxCalls": 5}"#),
         [
-            "experiment_config.jsonl:1: warning: unknown key `temprature` (ignored); \
-          did you mean `temperature`?"
+            "experiment_config.jsonl:1: field `maxCalls`: expected a known key \
+          (did you mean `max_calls`?), found an unknown key"
         ]
     );
-    let found = warnings(r#"{"model_id": "m"}"#);
+    let found = errors(r#"{"model_id": "m"}"#);
     assert_eq!(found.len(), 1);
     assert!(
         found[0].starts_with(
-            "experiment_config.jsonl:1: warning: unknown key `model_id` (ignored); \
-             known keys: `sleep_between_invocations`, "
+            "experiment_config.jsonl:1: field `model_id`: expected a known key: \
+             `sleep_between_invocations`, "
         ),
         "{found:?}"
+    );
+}
+
+#[test]
+fn counts_have_documented_maximums() {
+    let cases = [
+        ("invocations_per_scenario", MAX_INVOCATIONS_PER_SCENARIO),
+        ("num_parallel_invocations", MAX_PARALLEL_INVOCATIONS),
+        ("num_runs_per_experiment", MAX_RUNS_PER_EXPERIMENT),
+        ("warmup_invocations", MAX_WARMUP_INVOCATIONS),
+        ("max_retries", MAX_RETRIES),
+        ("top_k", MAX_TOP_K),
+    ];
+    for (key, max) in cases {
+        let at_max = parse(&format!(r#"{{"{key}": {max}}}"#));
+        assert!(at_max.is_ok(), "{key} = {max} is accepted");
+        let over = field_error(key, &(u64::from(max) + 1).to_string());
+        assert!(
+            over.contains(&format!(
+                "no larger than {max}, found {}",
+                u64::from(max) + 1
+            )),
+            "{over}"
+        );
+        let huge = field_error(key, "4294967295");
+        assert!(huge.contains(&format!("no larger than {max}")), "{huge}");
+    }
+}
+
+#[test]
+fn a_key_given_twice_is_an_error() {
+    assert_eq!(
+        errors(r#"{"max_calls": 1, "max_calls": 1000}"#),
+        [
+            "experiment_config.jsonl:1: field `max_calls`: expected each key once \
+          (JSON keeps only the last of repeated keys, silently), found the key more than once"
+        ]
     );
 }
 

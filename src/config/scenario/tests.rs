@@ -269,9 +269,10 @@ fn missing_required_field_points_at_its_misspelling() {
     assert_eq!(
         errors(r#"{"text_prompt": "Hi", "modelId": "m", "region": "r"}"#),
         [
+            "scenarios_config.jsonl:1: field `modelId`: expected a known key \
+          (did you mean `model_id`?), found an unknown key",
             "scenarios_config.jsonl:1: field `model_id`: expected a non-empty string, \
-          found nothing (the field is required); \
-          unknown key `modelId` looks like a misspelling of `model_id`"
+          found nothing (the field is required)"
         ]
     );
 }
@@ -288,9 +289,10 @@ fn no_prompt_source() {
     assert_eq!(
         errors(r#"{"text_promt": "Hi", "model_id": "m", "region": "r"}"#),
         [
+            "scenarios_config.jsonl:1: field `text_promt`: expected a known key \
+          (did you mean `text_prompt`?), found an unknown key",
             "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file` or \
-          `synthetic_input_tokens`, found none of them; \
-          unknown key `text_promt` looks like a misspelling of `text_prompt`"
+          `synthetic_input_tokens`, found none of them"
         ]
     );
 }
@@ -403,44 +405,75 @@ fn blank_lines_count_and_crlf_and_bom_are_accepted() {
 }
 
 #[test]
-fn misspelled_performance_config_warns_about_the_consequence() {
+fn misspelled_performance_config_is_an_error() {
     let text = format!(
         "{}\n{}",
         line(""),
         line(r#""performance_conifg": "optimized""#)
     );
     assert_eq!(
-        warnings(&text),
+        errors(&text),
         [
-            "scenarios_config.jsonl:2: warning: unknown key `performance_conifg` (ignored); \
-          did you mean `performance_config`? performance_config is absent on this line, \
-          so the request is sent without it (reported as standard)"
+            "scenarios_config.jsonl:2: field `performance_conifg`: expected a known key \
+          (did you mean `performance_config`?), found an unknown key"
         ]
     );
-    let loaded = parse(&text).unwrap_or_else(|errors| panic!("{errors}"));
-    assert_eq!(loaded.value[1].performance_config, None);
 }
 
 #[test]
-fn misspelled_key_beside_the_real_one_has_no_consequence_text() {
-    let text = line(r#""performance_config": "standard", "performance_conifg": "optimized""#);
+fn repeated_keys_and_control_characters_are_errors() {
+    let repeated = errors(&line(r#""model_id": "other""#));
     assert_eq!(
-        warnings(&text),
+        repeated,
         [
-            "scenarios_config.jsonl:1: warning: unknown key `performance_conifg` (ignored); \
-          did you mean `performance_config`?"
+            "scenarios_config.jsonl:1: field `model_id`: expected each key once \
+          (JSON keeps only the last of repeated keys, silently), found the key more than once"
+        ]
+    );
+    let escaped =
+        errors(r#"{"text_prompt": "Hi", "model_id": "m\n\u001b[2J", "region": "us-east-2"}"#);
+    assert_eq!(escaped.len(), 1, "{escaped:?}");
+    assert!(
+        escaped[0].starts_with(
+            "scenarios_config.jsonl:1: field `model_id`: expected a non-empty string \
+             without control characters, found U+000A at character 2"
+        ),
+        "{escaped:?}"
+    );
+    // Prompts may hold line breaks and tabs.
+    let multi = scenario(
+        r#"{"text_prompt": "Summarize:\n\tpoint", "model_id": "m", "region": "us-east-2"}"#,
+    );
+    assert_eq!(multi.prompt.user_text, "Summarize:\n\tpoint");
+}
+
+#[test]
+fn a_line_that_is_not_utf8_is_reported_at_its_line() {
+    let mut bytes = line("").into_bytes();
+    bytes.extend_from_slice(
+        b"\n{\"text_prompt\": \"caf\xE9\", \"model_id\": \"m\", \"region\": \"r\"}\n",
+    );
+    let errors: Vec<String> =
+        match super::super::parse_scenarios_bytes(&bytes, FILE, Path::new("/nonexistent")) {
+            Ok(loaded) => panic!("should not load: {loaded:?}"),
+            Err(errors) => errors.into_iter().map(|e| e.to_string()).collect(),
+        };
+    assert_eq!(
+        errors,
+        [
+            "scenarios_config.jsonl:2: expected UTF-8 text, found the byte 0xE9 at byte 21 of the line, which is not UTF-8"
         ]
     );
 }
 
 #[test]
 fn unknown_key_without_a_close_match_lists_the_known_keys() {
-    let found = warnings(&line(r#""colour": "blue""#));
+    let found = errors(&line(r#""colour": "blue""#));
     assert_eq!(found.len(), 1);
     assert_eq!(
         found[0],
         format!(
-            "scenarios_config.jsonl:1: warning: unknown key `colour` (ignored); known keys: {}",
+            "scenarios_config.jsonl:1: field `colour`: expected a known key: {}, found an unknown key",
             SCENARIO_KEYS
                 .iter()
                 .map(|key| format!("`{key}`"))
