@@ -316,6 +316,13 @@ impl Clients {
             .or_else(|| sdk.endpoint_url().map(str::to_string))
     }
 
+    /// The time scale of the in-process emulator when it is the target
+    /// (`None` for AWS, and for an emulator elsewhere, whose scale is not
+    /// known here).
+    pub fn time_scale(&self) -> Option<f64> {
+        self.emulator_handle().map(|emulator| emulator.time_scale())
+    }
+
     /// The in-process emulator, when it is the target.
     pub fn emulator_handle(&self) -> Option<&Arc<Emulator>> {
         match &self.backend {

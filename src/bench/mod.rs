@@ -244,7 +244,13 @@ pub fn run(
             let scenario = &scenarios[member.scenario];
             let spec = CallSpec::from_scenario(scenario, &experiment);
             let mut context =
-                RowContext::for_scenario(scenario, &spec, &experiment, clients.target().as_str());
+                RowContext::for_scenario(
+                    scenario,
+                    &spec,
+                    &experiment,
+                    clients.target().as_str(),
+                    clients.time_scale(),
+                );
             context.run_id.clone_from(&run_id);
             context.run_count = 1;
             let job = Collection {

@@ -82,6 +82,10 @@ pub struct RawRow {
     // ----- extended columns -----
     /// `aws` or `emulator`.
     pub target: String,
+    /// The emulator's time scale (1 = real time) when the target is the
+    /// built-in emulator; empty for AWS or an emulator of unknown scale.
+    /// Files of different time scales do not compare.
+    pub time_scale: Option<f64>,
     /// The scenario's name.
     pub scenario: String,
     /// Attempt number of this invocation, from 1.
@@ -131,6 +135,8 @@ pub struct RawRow {
 pub struct RowContext {
     /// `aws` or `emulator`.
     pub target: String,
+    /// The emulator's time scale, when known.
+    pub time_scale: Option<f64>,
     /// The run's id (`YYYYmmdd_HHMMSS`).
     pub run_id: String,
     /// Run number from 1.
@@ -179,9 +185,11 @@ impl RowContext {
         spec: &CallSpec,
         experiment: &Experiment,
         target: &str,
+        time_scale: Option<f64>,
     ) -> RowContext {
         RowContext {
             target: target.to_string(),
+            time_scale,
             experiment_name: experiment.experiment_name.clone(),
             scenario: scenario.name.clone(),
             task_type: scenario.task_type.clone(),
@@ -240,6 +248,7 @@ impl RawRow {
             timestamp: context.run_id.clone(),
             run_count: context.run_count,
             target: context.target.clone(),
+            time_scale: context.time_scale,
             scenario: context.scenario.clone(),
             attempt: context.attempt,
             request_id: record.request_id.clone().unwrap_or_default(),
@@ -332,8 +341,9 @@ impl RawCsvWriter {
 }
 
 /// The extended columns, after [`PYTHON_COLUMNS`].
-pub const EXTENDED_COLUMNS: [&str; 21] = [
+pub const EXTENDED_COLUMNS: [&str; 22] = [
     "target",
+    "time_scale",
     "scenario",
     "attempt",
     "request_id",

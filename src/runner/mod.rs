@@ -167,6 +167,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     let reporter = Reporter::start(sinks)?;
 
     let target = clients.target().as_str();
+    let time_scale = clients.time_scale();
     let experiment = &options.experiment;
     let specs: Vec<CallSpec> = options
         .scenarios
@@ -177,7 +178,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         .scenarios
         .iter()
         .zip(&specs)
-        .map(|(s, spec)| RowContext::for_scenario(s, spec, experiment, target))
+        .map(|(s, spec)| RowContext::for_scenario(s, spec, experiment, target, time_scale))
         .collect();
     let shared = Arc::new(Shared {
         contexts,
