@@ -23,6 +23,7 @@ use aws_sdk_bedrockruntime::config::{Region, StalledStreamProtectionConfig};
 use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
+use crate::call::redact;
 use crate::config::{ConnectionMode, TargetChoice};
 use crate::emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
 
@@ -71,9 +72,27 @@ pub enum ClientError {
     },
     /// `aws` was asked for but no credentials resolved.
     #[error(
-        "target `aws` needs AWS credentials, and none resolved ({0}). Configure a profile, SSO, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or AWS_BEARER_TOKEN_BEDROCK), or use --target emulator"
+        "target `aws` needs AWS credentials, and none resolved ({reason}). Configure a profile, SSO, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or AWS_BEARER_TOKEN_BEDROCK), or use the emulator: {emulator_hint}"
     )]
-    NoCredentials(String),
+    NoCredentials {
+        /// Why the credential chain gave none.
+        reason: String,
+        /// How to choose the emulator with the command in use.
+        emulator_hint: &'static str,
+    },
+    /// `AWS_PROFILE` names a profile that no AWS config file defines: an
+    /// error, never a silent switch to the emulator.
+    #[error(
+        "AWS_PROFILE={profile:?} names a profile that is not defined in {searched} ({known}). Fix AWS_PROFILE, or unset it to use the default credential chain."
+    )]
+    NoSuchProfile {
+        /// The profile asked for.
+        profile: String,
+        /// The files looked in.
+        searched: String,
+        /// The profiles that are defined, in words.
+        known: String,
+    },
     /// The emulator did not start.
     #[error(transparent)]
     Emulator(#[from] EmulatorError),
@@ -92,7 +111,15 @@ pub struct TargetSettings {
     pub connection: ConnectionMode,
     /// The emulator's settings when it is the target.
     pub emulator: EmulatorConfig,
+    /// How to choose the emulator with the command in use, for notices
+    /// and errors (`run` has `--target emulator`; `cargo bench` does not).
+    pub emulator_hint: &'static str,
 }
+
+/// [`TargetSettings::emulator_hint`] for `bedrock-bench run` and `sweep`.
+pub const RUN_EMULATOR_HINT: &str = "--target emulator (or BEDROCK_BENCH_TARGET=emulator)";
+/// [`TargetSettings::emulator_hint`] for `cargo bench`.
+pub const BENCH_EMULATOR_HINT: &str = "BEDROCK_BENCH_TARGET=emulator cargo bench";
 
 impl TargetSettings {
     /// Settings for `choice` with warm connections and an emulator whose
@@ -111,6 +138,7 @@ impl TargetSettings {
                 keep_ground_truth: false,
                 ..EmulatorConfig::default()
             },
+            emulator_hint: RUN_EMULATOR_HINT,
         })
     }
 }
@@ -203,13 +231,18 @@ impl Clients {
         match settings.choice {
             TargetChoice::Emulator => Self::emulator(settings),
             TargetChoice::Aws => {
+                check_named_profile()?;
                 let sdk = load_aws_config().await;
                 probe_credentials(&sdk)
                     .await
-                    .map_err(ClientError::NoCredentials)?;
+                    .map_err(|reason| ClientError::NoCredentials {
+                        reason,
+                        emulator_hint: settings.emulator_hint,
+                    })?;
                 Ok(Self::aws(sdk, &settings))
             }
             TargetChoice::Auto => {
+                check_named_profile()?;
                 let sdk = load_aws_config().await;
                 match probe_credentials(&sdk).await {
                     Ok(()) => Ok(Self::aws(sdk, &settings)),
@@ -218,7 +251,8 @@ impl Clients {
                             "\n*** bedrock-bench: no AWS credentials resolved ({reason}).\n\
                              *** Benchmarking the BUILT-IN EMULATOR: every number is SIMULATED, not Amazon Bedrock.\n\
                              *** Configure credentials (profile, SSO or environment) to measure Bedrock,\n\
-                             *** or pass --target emulator (BEDROCK_BENCH_TARGET=emulator) to silence this notice.\n"
+                             *** or choose the emulator explicitly to silence this notice: {}\n",
+                            settings.emulator_hint
                         );
                         Self::emulator(settings)
                     }
@@ -389,6 +423,84 @@ pub fn static_test_credentials() -> Credentials {
     )
 }
 
+/// Refuse an `AWS_PROFILE` that names a profile no AWS config file defines
+/// (the SDK would move on to other providers and report a confusing
+/// instance-metadata error, and `auto` would silently choose the emulator).
+fn check_named_profile() -> Result<(), ClientError> {
+    let Some(profile) = std::env::var("AWS_PROFILE")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+    else {
+        return Ok(());
+    };
+    let files = profile_files();
+    let mut defined = Vec::new();
+    for (path, is_config) in &files {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            defined.extend(profile_names(&text, *is_config));
+        }
+    }
+    if defined.iter().any(|name| *name == profile) {
+        return Ok(());
+    }
+    defined.sort();
+    defined.dedup();
+    Err(ClientError::NoSuchProfile {
+        profile,
+        searched: files
+            .iter()
+            .map(|(path, _)| path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" or "),
+        known: if defined.is_empty() {
+            "no profile is defined there".to_string()
+        } else {
+            format!("defined: {}", defined.join(", "))
+        },
+    })
+}
+
+/// The shared config and credentials files, as the SDK finds them
+/// (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/`),
+/// each with whether it is the config file.
+fn profile_files() -> Vec<(std::path::PathBuf, bool)> {
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let file = |variable: &str, default: &str| {
+        std::env::var_os(variable)
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
+    };
+    [
+        (file("AWS_CONFIG_FILE", "config"), true),
+        (file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), false),
+    ]
+    .into_iter()
+    .filter_map(|(path, is_config)| path.map(|p| (p, is_config)))
+    .collect()
+}
+
+/// The profile names an AWS shared file defines: `[profile NAME]` (and
+/// `[default]`) in the config file, `[NAME]` in the credentials file.
+fn profile_names(text: &str, is_config: bool) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let inner = line.strip_prefix('[')?.split(']').next()?.trim();
+            let name = if is_config {
+                match inner.strip_prefix("profile") {
+                    Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim(),
+                    _ if inner == "default" => inner,
+                    _ => return None,
+                }
+            } else {
+                inner
+            };
+            (!name.is_empty()).then(|| name.to_string())
+        })
+        .collect()
+}
+
 async fn load_aws_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
@@ -399,6 +511,7 @@ async fn load_aws_config() -> SdkConfig {
 /// Whether the default chain yields credentials (or a Bedrock bearer
 /// token), within a bounded time. The error says why not.
 async fn probe_credentials(sdk: &SdkConfig) -> Result<(), String> {
+    redact::register_environment_secrets();
     if std::env::var("AWS_BEARER_TOKEN_BEDROCK").is_ok_and(|t| !t.is_empty()) {
         return Ok(());
     }
@@ -406,7 +519,15 @@ async fn probe_credentials(sdk: &SdkConfig) -> Result<(), String> {
         return Err("no credentials provider is configured".into());
     };
     match tokio::time::timeout(CREDENTIAL_PROBE_TIMEOUT, provider.provide_credentials()).await {
-        Ok(Ok(_)) => Ok(()),
+        Ok(Ok(credentials)) => {
+            // Never echoed back into a row or a report (see call::redact).
+            redact::register_secret(credentials.access_key_id());
+            redact::register_secret(credentials.secret_access_key());
+            if let Some(token) = credentials.session_token() {
+                redact::register_secret(token);
+            }
+            Ok(())
+        }
         Ok(Err(error)) => Err(match std::error::Error::source(&error) {
             Some(cause) => format!("{error}: {cause}"),
             None => error.to_string(),
@@ -415,5 +536,18 @@ async fn probe_credentials(sdk: &SdkConfig) -> Result<(), String> {
             "the credential chain did not answer within {} s",
             CREDENTIAL_PROBE_TIMEOUT.as_secs()
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::profile_names;
+
+    #[test]
+    fn profile_names_follow_the_shared_file_formats() {
+        let config = "[default]\nregion = us-east-2\n[profile dev]\n[profile  spaced ]\n[sso-session corp]\n[profileless]\n";
+        assert_eq!(profile_names(config, true), ["default", "dev", "spaced"]);
+        let credentials = "[default]\naws_access_key_id = x\n[ci] # comment\n";
+        assert_eq!(profile_names(credentials, false), ["default", "ci"]);
     }
 }

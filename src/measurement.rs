@@ -2,9 +2,12 @@
 //! latency, and output tokens per second.
 //!
 //! criterion assumes that lower is better and that values add up over
-//! iterations, so OTPS is measured as *time per output token* (total
-//! latency / output tokens) and only its formatter shows tokens per second.
-//! A regression in [`Otps`] therefore means more time per token, i.e. fewer
+//! iterations, so OTPS is measured as its inverse, *time per output token*
+//! (total latency / output tokens), and shown as such (`ms/tok`): criterion
+//! formats every number of a benchmark with one formatter, spreads
+//! (standard deviation, MAD) included, and the inverse of a spread of times
+//! is not a spread of rates. A regression in [`Otps`] therefore means more
+//! time per token, i.e. fewer tokens per second; 1000 / (ms/tok) is
 //! tokens per second.
 //!
 //! The values come from [`CallRecord`]s, fed to criterion with
@@ -104,25 +107,31 @@ macro_rules! duration_measurement {
 
 duration_measurement!(Ttft, SecondsFormatter);
 duration_measurement!(TotalLatency, SecondsFormatter);
-duration_measurement!(Otps, TokensPerSecondFormatter);
+duration_measurement!(Otps, TimePerTokenFormatter);
 
 /// Shows nanoseconds as s, ms, µs or ns.
 #[derive(Debug, Clone, Copy)]
 pub struct SecondsFormatter;
 
+/// The factor from nanoseconds and the unit index (ns, µs, ms, s) that
+/// suit `typical_ns`.
+fn time_scale(typical_ns: f64) -> (f64, usize) {
+    if typical_ns < 1e3 {
+        (1.0, 0)
+    } else if typical_ns < 1e6 {
+        (1e-3, 1)
+    } else if typical_ns < 1e9 {
+        (1e-6, 2)
+    } else {
+        (1e-9, 3)
+    }
+}
+
 impl ValueFormatter for SecondsFormatter {
     fn scale_values(&self, typical_ns: f64, values: &mut [f64]) -> &'static str {
-        let (factor, unit) = if typical_ns < 1e3 {
-            (1.0, "ns")
-        } else if typical_ns < 1e6 {
-            (1e-3, "µs")
-        } else if typical_ns < 1e9 {
-            (1e-6, "ms")
-        } else {
-            (1e-9, "s")
-        };
+        let (factor, unit) = time_scale(typical_ns);
         values.iter_mut().for_each(|v| *v *= factor);
-        unit
+        ["ns", "µs", "ms", "s"][unit]
     }
 
     fn scale_throughputs(
@@ -139,18 +148,17 @@ impl ValueFormatter for SecondsFormatter {
     }
 }
 
-/// Shows nanoseconds per token as tokens per second.
+/// Shows nanoseconds per output token as time per token (`ms/tok`...):
+/// the unit of every number criterion prints for [`Otps`], estimates and
+/// spreads alike.
 #[derive(Debug, Clone, Copy)]
-pub struct TokensPerSecondFormatter;
+pub struct TimePerTokenFormatter;
 
-impl ValueFormatter for TokensPerSecondFormatter {
-    fn scale_values(&self, _typical_ns_per_token: f64, values: &mut [f64]) -> &'static str {
-        // Values are never zero (see the module documentation); guard anyway
-        // so that a plot can never receive an infinity.
-        values
-            .iter_mut()
-            .for_each(|v| *v = if *v > 0.0 { 1e9 / *v } else { 0.0 });
-        "tok/s"
+impl ValueFormatter for TimePerTokenFormatter {
+    fn scale_values(&self, typical_ns_per_token: f64, values: &mut [f64]) -> &'static str {
+        let (factor, unit) = time_scale(typical_ns_per_token);
+        values.iter_mut().for_each(|v| *v *= factor);
+        ["ns/tok", "µs/tok", "ms/tok", "s/tok"][unit]
     }
 
     fn scale_throughputs(
@@ -208,12 +216,22 @@ mod tests {
         assert_eq!(Ttft::value(&r), Some(Duration::from_millis(400)));
         assert_eq!(TotalLatency::value(&r), Some(Duration::from_secs(1)));
         assert_eq!(Otps::value(&r), Some(Duration::from_millis(20)));
-        let mut shown = [Otps.to_f64(&Duration::from_millis(20))];
-        assert_eq!(Otps.formatter().scale_values(shown[0], &mut shown), "tok/s");
+        // 50 tokens per second is 20 ms per token; a spread of 5 ms/tok
+        // around it is shown as 5 ms/tok, never as a rate.
+        let mut shown = [Otps.to_f64(&Duration::from_millis(20)), 5e6];
+        assert_eq!(
+            Otps.formatter().scale_values(shown[0], &mut shown),
+            "ms/tok"
+        );
         assert!(
-            (shown[0] - 50.0).abs() < 1e-9,
-            "50 tokens per second, got {}",
+            (shown[0] - 20.0).abs() < 1e-9,
+            "20 ms per token, got {}",
             shown[0]
+        );
+        assert!(
+            (shown[1] - 5.0).abs() < 1e-9,
+            "a 5 ms spread, got {}",
+            shown[1]
         );
     }
 

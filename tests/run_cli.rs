@@ -292,37 +292,203 @@ fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
 }
 
 #[test]
-fn ctrl_c_stops_new_calls_keeps_every_row_and_exits_130() {
-    let dir = temp_dir("sigint");
+fn sigint_sigterm_and_sighup_stop_new_calls_keep_every_row_and_exit_128_plus_signal() {
+    for (signal, name, code) in [
+        (libc::SIGINT, "SIGINT (Ctrl-C)", 130),
+        (libc::SIGTERM, "SIGTERM", 143),
+        (libc::SIGHUP, "SIGHUP", 129),
+    ] {
+        let dir = temp_dir(&format!("signal{signal}"));
+        let ground_truth = dir.join("ground_truth.jsonl");
+        let (emulator, url) = start_emulator_process(&dir, &ground_truth);
+        let (scenarios, experiment) = write_configs(
+            &dir,
+            r#"{"invocations_per_scenario": 500, "num_parallel_invocations": 2, "sleep_between_invocations": 0}"#,
+        );
+        let out = dir.join("out");
+        let run = run_command(&dir, &["--target", "aws"], (&scenarios, &experiment), &out)
+            .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run starts");
+        let csv_path = wait_for_rows(&out.join("results"), 5);
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(run.id() as libc::pid_t, signal);
+        }
+        let output = run.wait_with_output().expect("the run ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
+        stop(emulator);
+        let rows = csv_request_ids(&csv_path);
+        assert!(
+            rows.len() > 5 && rows.len() < 4 * 500,
+            "{name}: {} rows",
+            rows.len()
+        );
+        assert!(
+            stderr.contains(&format!(
+                "interrupted by {name}: {} calls were made",
+                rows.len()
+            )),
+            "{name}: the message counts every call, each of which has its row: {stderr}"
+        );
+        // Every request that reached the emulator has its row.
+        let in_csv: HashSet<String> = rows.into_iter().collect();
+        let truth = std::fs::read_to_string(&ground_truth).expect("ground truth");
+        for line in truth.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).expect("ground truth line");
+            let id = value["request_id"].as_str().unwrap_or("");
+            assert!(
+                in_csv.contains(id),
+                "{name}: request {id} has no row: {line}"
+            );
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+#[test]
+fn a_misspelled_budget_or_a_repeated_key_refuses_the_run() {
+    let dir = temp_dir("typo");
+    for (experiment, expected) in [
+        (
+            r#"{"maxCalls": 5}"#,
+            "experiment.jsonl:1: field `maxCalls`: expected a known key (did you mean `max_calls`?)",
+        ),
+        (
+            r#"{"max_calls": 1, "max_calls": 1000}"#,
+            "experiment.jsonl:1: field `max_calls`: expected each key once",
+        ),
+    ] {
+        let (scenarios, experiment) = write_configs(&dir, experiment);
+        let out = dir.join("out");
+        let output = run_command(
+            &dir,
+            &["--target", "emulator"],
+            (&scenarios, &experiment),
+            &out,
+        )
+        .output()
+        .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(stderr.contains("nothing was called"), "{stderr}");
+        assert!(!out.exists(), "nothing was written");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn huge_counts_are_refused_or_planned_without_a_crash() {
+    let dir = temp_dir("huge");
     let (scenarios, experiment) = write_configs(
         &dir,
-        r#"{"invocations_per_scenario": 500, "num_parallel_invocations": 2, "sleep_between_invocations": 0}"#,
+        r#"{"invocations_per_scenario": 4294967295, "sleep_between_invocations": 86400, "num_parallel_invocations": 4294967295}"#,
     );
-    let out = dir.join("out");
-    let run = run_command(
+    let output = run_command(
+        &dir,
+        &["--dry-run"],
+        (&scenarios, &experiment),
+        &dir.join("out"),
+    )
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "refused, not a crash: {stderr}"
+    );
+    assert!(
+        stderr.contains("field `invocations_per_scenario`: expected a positive integer no larger than 1000000, found 4294967295"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("field `num_parallel_invocations`"),
+        "{stderr}"
+    );
+    // The largest accepted values plan (and dry-run) without overflow.
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"invocations_per_scenario": 1000000, "sleep_between_invocations": 86400, "num_parallel_invocations": 10000, "num_runs_per_experiment": 10000, "warmup_invocations": 1000, "max_retries": 100}"#,
+    );
+    let output = run_command(
+        &dir,
+        &["--dry-run"],
+        (&scenarios, &experiment),
+        &dir.join("out"),
+    )
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("= 40040000000 calls"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_scenario_without_a_successful_call_fails_the_run_with_its_reasons() {
+    let dir = temp_dir("wrong-model");
+    let scenarios = dir.join("scenarios.jsonl");
+    std::fs::write(
+        &scenarios,
+        "{\"text_prompt\": \"Hi\", \"expected_output_tokens\": 5, \"model_id\": \"us.amazon.nova-pro-v1:0\", \"region\": \"us-east-2\"}\n\
+         {\"text_prompt\": \"Hi\", \"expected_output_tokens\": 5, \"model_id\": \"us.example.no-such-model-v1:0\", \"region\": \"us-east-2\"}\n",
+    )
+    .expect("scenarios");
+    let experiment = dir.join("experiment.jsonl");
+    std::fs::write(&experiment, r#"{"invocations_per_scenario": 3}"#).expect("experiment");
+    let output = run_command(
         &dir,
         &["--target", "emulator"],
         (&scenarios, &experiment),
-        &out,
+        &dir.join("out"),
     )
-    .env("BEDROCK_BENCH_TIME_SCALE", "0.05")
-    .stdout(Stdio::null())
-    .stderr(Stdio::piped())
-    .spawn()
-    .expect("run starts");
-    let csv_path = wait_for_rows(&out.join("results"), 5);
-    // SAFETY: kill(2) on our own child's pid.
-    unsafe {
-        libc::kill(run.id() as libc::pid_t, libc::SIGINT);
-    }
-    let output = run.wait_with_output().expect("the run ends");
+    .env("BEDROCK_BENCH_TIME_SCALE", "0.01")
+    .output()
+    .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    let rows = csv_request_ids(&csv_path).len();
-    assert!(rows > 5 && rows < 4 * 500, "{rows} rows");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains(&format!("interrupted: {rows} calls were made")),
-        "the message counts every call, each of which has its row: {stderr}"
+        stderr.contains("1 of 2 scenarios had no successful call"),
+        "{stderr}"
     );
+    assert!(
+        stderr.contains("us.example.no-such-model-v1:0/standard@us-east-2 (")
+            && stderr.contains("scenarios.jsonl:2): 3 of 3 attempts failed: ValidationException x3; e.g. \"The provided model identifier is invalid.\""),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_named_profile_that_does_not_exist_is_an_error_not_the_emulator() {
+    let dir = temp_dir("profile");
+    let (scenarios, experiment) = write_configs(&dir, r#"{"invocations_per_scenario": 1}"#);
+    std::fs::write(
+        dir.join("aws-config"),
+        "[default]\nregion = us-east-2\n[profile dev]\n",
+    )
+    .expect("config");
+    let out = dir.join("out");
+    let output = run_command(&dir, &[], (&scenarios, &experiment), &out)
+        .env("AWS_PROFILE", "doesnotexist")
+        .env("AWS_CONFIG_FILE", dir.join("aws-config"))
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("AWS_PROFILE=\"doesnotexist\" names a profile that is not defined")
+            && stderr.contains("defined: default, dev"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("EMULATOR"), "no silent switch: {stderr}");
+    assert!(!out.exists(), "no call, no file");
     let _ = std::fs::remove_dir_all(dir);
 }

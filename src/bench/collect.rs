@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::call::{CallRecord, CallSpec, timed_converse_stream};
+use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
 use crate::client::Clients;
 use crate::export::{RawCsvWriter, RawRow, RowContext};
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
-use crate::runner::{Backoff, CallBudget};
+use crate::runner::{Backoff, CallBudget, StopSignal};
 
 /// What a scenario's collection needs.
 #[derive(Debug)]
@@ -36,6 +36,8 @@ pub struct Collection<'a> {
     pub max_retries: u32,
     /// Waits between retries.
     pub backoff: Backoff,
+    /// Stop requests (signals): no new call once set.
+    pub stop: &'a StopSignal,
 }
 
 /// Why a scenario could not be measured.
@@ -59,8 +61,16 @@ pub enum CollectError {
         /// The maximum.
         max: u64,
     },
+    /// A stop was requested (a signal); calls made so far have their rows.
+    #[error("stopped by {cause} before all its calls were made")]
+    Stopped {
+        /// What asked for the stop.
+        cause: &'static str,
+    },
     /// A row could not be written.
-    #[error("cannot write the raw CSV {path}: {source}")]
+    #[error(
+        "cannot write the raw CSV {path}: {source} (this call has no row; the rows before it are whole)"
+    )]
     Write {
         /// The file.
         path: String,
@@ -87,8 +97,13 @@ pub async fn collect(
     let mut rng = StdRng::seed_from_u64(job.scenario_index as u64);
     let mut records = Vec::with_capacity(job.calls);
     let mut next_start = Instant::now();
+    let stopped = || CollectError::Stopped {
+        cause: job.stop.cause().map_or("a stop request", |c| c.name()),
+    };
     for call in 1..=job.calls {
-        tokio::time::sleep_until(next_start.into()).await;
+        if !sleep_until_or_stop(next_start, job.stop).await {
+            return Err(stopped());
+        }
         let invocation = if job.warm_up && call == 1 {
             format!("bench-s{}-warmup", job.scenario_index + 1)
         } else {
@@ -100,12 +115,16 @@ pub async fn collect(
         };
         let mut attempt = 1;
         loop {
+            if job.stop.is_stopping() {
+                return Err(stopped());
+            }
             if !budget.try_take() {
                 return Err(CollectError::Budget {
                     max: budget.max().unwrap_or(0),
                 });
             }
-            let record = timed_converse_stream(&client, job.spec).await;
+            let record =
+                timed_converse_stream_cancellable(&client, job.spec, job.stop.cancelled()).await;
             let mut context = job.context.clone();
             context.invocation_id.clone_from(&invocation);
             context.attempt = attempt;
@@ -155,9 +174,23 @@ pub async fn collect(
                     message,
                 });
             }
-            tokio::time::sleep_until((end + job.backoff.delay(attempt, &mut rng)).into()).await;
+            let retry_at = end + job.backoff.delay(attempt, &mut rng);
+            if !sleep_until_or_stop(retry_at, job.stop).await {
+                return Err(stopped());
+            }
             attempt += 1;
         }
     }
     Ok(records)
+}
+
+/// Sleep until `deadline` unless a stop comes first; false when stopped.
+async fn sleep_until_or_stop(deadline: Instant, stop: &StopSignal) -> bool {
+    if stop.is_stopping() {
+        return false;
+    }
+    tokio::select! {
+        () = tokio::time::sleep_until(deadline.into()) => true,
+        () = stop.stopping() => false,
+    }
 }

@@ -32,13 +32,13 @@ pub use replay::Replay;
 use crate::analysis::terminal::{SIMULATED, overview};
 use crate::analysis::{AnalyzeOptions, analyze, local_timestamp};
 use crate::call::{CallRecord, CallSpec};
-use crate::client::{Clients, Target, TargetSettings, choose_target};
+use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
 use crate::emulator::ProfileSet;
 use crate::export::{RawCsvWriter, RowContext};
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::report::write_report;
-use crate::runner::{Backoff, CallBudget};
+use crate::runner::{self, Backoff, CallBudget, StopSignal};
 
 /// Bootstrap resamples per analysis. criterion's default (100,000) is sized
 /// for thousands of cheap samples; with 10 to 100 paid calls there are few
@@ -210,6 +210,7 @@ pub fn run(
         .build()
         .context("starting the async runtime")?;
     let mut settings = TargetSettings::new(choose_target(paths.target, experiment.target)?)?;
+    settings.emulator_hint = BENCH_EMULATOR_HINT;
     settings.endpoint_url.clone_from(&experiment.endpoint_url);
     settings.connection = experiment.connection;
     if let Some(profiles) = &paths.emulator_profiles {
@@ -225,6 +226,10 @@ pub fn run(
     announce(
         &scenarios, &wanted, &args, samples, planned, &clients, simulated,
     );
+    let stop = StopSignal::new();
+    runtime
+        .block_on(async { runner::watch_stop_signals(stop.clone(), runner::STOP_GRACE) })
+        .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
 
     let run_id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
     let mut writer =
@@ -239,18 +244,17 @@ pub fn run(
     let mut records: Vec<Vec<CallRecord>> = vec![Vec::new(); scenarios.len()];
     let mut failures = Vec::new();
     let mut criteria = Criteria::new(samples, paths, &args);
-    for group in &groups {
+    'groups: for group in &groups {
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
             let spec = CallSpec::from_scenario(scenario, &experiment);
-            let mut context =
-                RowContext::for_scenario(
-                    scenario,
-                    &spec,
-                    &experiment,
-                    clients.target().as_str(),
-                    clients.time_scale(),
-                );
+            let mut context = RowContext::for_scenario(
+                scenario,
+                &spec,
+                &experiment,
+                clients.target().as_str(),
+                clients.time_scale(),
+            );
             context.run_id.clone_from(&run_id);
             context.run_count = 1;
             let job = Collection {
@@ -264,9 +268,19 @@ pub fn run(
                 sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
                 max_retries: experiment.max_retries,
                 backoff: Backoff::default(),
+                stop: &stop,
             };
             match runtime.block_on(collect(&job, &budget, &mut writer, started)) {
                 Ok(made) => records[member.scenario] = made,
+                Err(CollectError::Stopped { .. }) => break 'groups,
+                Err(error @ CollectError::Write { .. }) => {
+                    eprintln!("error: {}/{}: {error}", group.id, member.label);
+                    anyhow::bail!(
+                        "the raw CSV could not be written, so cargo bench stopped after {} calls ({} rows written)",
+                        budget.used(),
+                        writer.rows()
+                    );
+                }
                 Err(error) => {
                     eprintln!(
                         "error: {}/{}: not measured: {error}",
@@ -279,6 +293,16 @@ pub fn run(
         criteria.bench_group(group, &records, samples);
     }
     let raw = writer.finish().context("finishing the raw CSV")?;
+    if let Some(cause) = stop.cause() {
+        eprintln!(
+            "\ninterrupted by {}: {} calls were made and every one of them is in {} (a call in flight was cancelled and keeps its partial timings); the benchmark being measured was not handed to criterion. Summarize what was made with: bedrock-bench analyze {}",
+            cause.name(),
+            budget.used(),
+            raw.display(),
+            raw.display()
+        );
+        return Ok(ExitCode::from(cause.exit_code()));
+    }
     criteria.final_summary();
     println!("\nraw CSV: {} ({} calls)", raw.display(), budget.used());
     if args.mode == BenchMode::Measure {

@@ -1,9 +1,13 @@
 //! The emulator as a separate process, so that its work does not share the
 //! client's runtime: started from this same binary (`bedrock-bench
-//! emulator`), stopped with SIGTERM.
+//! emulator`), stopped with SIGTERM. It never outlives `calibrate`: the
+//! kernel sends it SIGTERM when the thread that started it ends, however
+//! that happens (an error, a signal, even SIGKILL), and dropping the
+//! handle kills it.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -33,14 +37,32 @@ pub struct EmulatorStats {
 
 impl EmulatorProcess {
     /// Start `<binary> emulator` with these profiles and ground-truth file,
-    /// on `threads` worker threads.
+    /// on `threads` worker threads. Call it from a thread that lives as long
+    /// as the emulator is needed (the main thread): the child is stopped
+    /// when that thread ends.
     pub fn start(
         binary: &Path,
         profiles: &Path,
         ground_truth: &Path,
         threads: usize,
     ) -> std::io::Result<Self> {
-        let mut child = Command::new(binary)
+        let mut command = Command::new(binary);
+        // SAFETY: the closure runs in the child between fork and exec and
+        // only makes async-signal-safe system calls (prctl, getppid, kill).
+        unsafe {
+            let parent = libc::getpid();
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                // The parent may have died before prctl took effect.
+                if libc::getppid() != parent {
+                    libc::kill(libc::getpid(), libc::SIGTERM);
+                }
+                Ok(())
+            });
+        }
+        let mut child = command
             .args([
                 "emulator",
                 "--seed",

@@ -8,6 +8,7 @@
 //! later by [`CallRecord`]'s methods.
 
 mod record;
+pub mod redact;
 mod spec;
 mod status;
 

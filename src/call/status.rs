@@ -1,6 +1,7 @@
 //! The outcome of a call, named as the Python tool's `api_call_status`:
 //! `Success`, `Timeout`, or the error's type name.
 
+use super::redact::redact;
 use aws_sdk_bedrockruntime::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_bedrockruntime::operation::converse_stream::ConverseStreamError;
 use aws_sdk_bedrockruntime::types::error::ConverseStreamOutputError;
@@ -117,6 +118,8 @@ where
 
 /// A modelled error by its type name (from `name`) with its message; any
 /// other SDK failure by its kind, with the whole error chain as message.
+/// Anything credential-like in the message is redacted (see
+/// [`super::redact`]).
 fn classify<E, R>(error: &SdkError<E, R>, name: impl Fn(&E) -> &str) -> (CallStatus, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
@@ -128,11 +131,14 @@ where
             let message = err
                 .message()
                 .map_or_else(|| DisplayErrorContext(err).to_string(), str::to_string);
-            (CallStatus::Error(name(err).to_string()), message)
+            (
+                CallStatus::Error(name(err).to_string()),
+                redact(&message).into_owned(),
+            )
         }
         other => (
             CallStatus::Error(sdk_failure_name(other).to_string()),
-            DisplayErrorContext(other).to_string(),
+            redact(&DisplayErrorContext(other).to_string()).into_owned(),
         ),
     }
 }

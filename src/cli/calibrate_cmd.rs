@@ -12,26 +12,27 @@ use clap::Args;
 /// Options of `bedrock-bench calibrate`.
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
-    /// Concurrency levels (parallel calls), comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1,16,256,1000")]
+    /// Concurrency levels (parallel calls, 1 to 10000), comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "1,16,256,1000",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
     concurrency: Vec<u32>,
-    /// Calls per level (default: twice the concurrency, at least 10).
-    #[arg(long, value_name = "N")]
+    /// Calls per level, 1 to 10000000 (default: twice the concurrency, at least 10).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     calls: Option<u64>,
-    /// Output tokens per call, one per event.
-    #[arg(long, default_value_t = 500)]
+    /// Output tokens per call, one per event (1 to 100000).
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     tokens: u32,
-    /// Decode rate of the emulator's fixed profile, tokens per second.
-    #[arg(long, default_value_t = 100.0)]
+    /// Decode rate of the emulator's fixed profile, tokens per second (above 0, at most 1000000).
+    #[arg(long, default_value_t = 100.0, value_parser = rate)]
     tokens_per_s: f64,
-    /// Time to first token of the fixed profile, seconds.
-    #[arg(long, default_value_t = 0.1)]
+    /// Time to first token of the fixed profile, seconds (0 to 3600).
+    #[arg(long, default_value_t = 0.1, value_parser = seconds)]
     ttft: f64,
-    /// Worker threads of the client runtime (the runner's default: one per core).
-    #[arg(long, default_value_t = default_threads())]
+    /// Worker threads of the client runtime, 1 to 256 (the runner's default: one per core).
+    #[arg(long, default_value_t = default_threads(), value_parser = threads)]
     client_threads: usize,
-    /// Worker threads of the emulator process.
-    #[arg(long, default_value_t = 2)]
+    /// Worker threads of the emulator process, 1 to 256.
+    #[arg(long, default_value_t = 2, value_parser = threads)]
     emulator_threads: usize,
     /// Use this model's built-in emulator profile (TTFT spread, rate, jitter,
     /// chunking) instead of the fixed one, e.g. us.amazon.nova-pro-v1:0.
@@ -62,13 +63,36 @@ fn claim_directory(parent: &std::path::Path, stamp: &str) -> anyhow::Result<Path
     unreachable!("an unbounded range always yields")
 }
 
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 && value <= 1e6 => Ok(value),
+        _ => Err(format!(
+            "expected a rate above 0 and at most 1000000, found {text:?}"
+        )),
+    }
+}
+
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && (0.0..=3600.0).contains(&value) => Ok(value),
+        _ => Err(format!("expected seconds from 0 to 3600, found {text:?}")),
+    }
+}
+
+fn threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(value) if (1..=256).contains(&value) => Ok(value),
+        _ => Err(format!("expected 1 to 256 threads, found {text:?}")),
+    }
+}
+
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(256))
 }
 
 /// Measure every level, print the table, write the CSV.
 pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
-    if args.concurrency.is_empty() || args.concurrency.contains(&0) {
+    if args.concurrency.is_empty() {
         anyhow::bail!("--concurrency needs levels of at least 1, for example 1,16,256,1000");
     }
     let stamp = local_timestamp();

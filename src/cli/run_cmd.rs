@@ -45,9 +45,6 @@ fn parse_target(value: &str) -> Result<TargetChoice, String> {
     value.parse()
 }
 
-/// Exit code of a run stopped by Ctrl-C (128 + SIGINT).
-const INTERRUPTED: u8 = 130;
-
 /// Load, plan, confirm the budget, run, report.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let (scenarios, experiment) = load_configs(&args)?;
@@ -69,9 +66,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
     };
-    print_plan(&schedule, &options, choice, settings.emulator.time_scale);
+    print_plan(&schedule, &options, choice);
     runner::check_budget(&schedule, &options)?;
     if args.dry_run {
+        print_estimate(&schedule, &options, choice, settings.emulator.time_scale);
         print!("{}", schedule.describe(&options.scenarios));
         eprintln!("dry run: no call was made.");
         return Ok(ExitCode::SUCCESS);
@@ -82,18 +80,26 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
+        let time_scale = settings.emulator.time_scale;
         let clients = Arc::new(
             Clients::connect(settings)
                 .await
                 .context("preparing the target")?,
         );
         let simulated = clients.target() == Target::Emulator;
+        let resolved = if simulated {
+            TargetChoice::Emulator
+        } else {
+            TargetChoice::Aws
+        };
+        print_estimate(&schedule, &options, resolved, time_scale);
         if simulated {
             eprintln!("target: {}; every number is SIMULATED.", clients.describe());
         } else {
             eprintln!("target: {}.", clients.describe());
         }
-        spawn_ctrl_c_handler(options.stop.clone());
+        runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
+            .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let outcome = runner::run(clients, options).await;
         report(outcome, simulated)
     })
@@ -150,18 +156,8 @@ fn warn_about_top_k(scenarios: &[Scenario], experiment: &Experiment) {
     }
 }
 
-fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, time_scale: f64) {
+fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
     let e = &options.experiment;
-    let scale = if choice == TargetChoice::Emulator {
-        time_scale
-    } else {
-        1.0
-    };
-    let call_times: Vec<_> = options
-        .scenarios
-        .iter()
-        .map(|s| estimated_call_time(s, scale))
-        .collect();
     let per_scenario = match e.warmup_invocations {
         0 => format!("{} invocations", e.invocations_per_scenario),
         n => format!("({} invocations + {n} warm-up)", e.invocations_per_scenario),
@@ -173,12 +169,8 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
         schedule.planned_calls(),
         schedule.max_calls_with_retries(e.max_retries),
         e.max_retries,
-        e.num_parallel_invocations,
+        schedule.active_workers(),
         e.sleep_between_invocations
-    );
-    eprintln!(
-        "estimated duration: about {} (from the built-in latency table; real latencies vary)",
-        human_duration(schedule.estimate(&call_times))
     );
     if let Some((max, source)) = runner::effective_max_calls(options) {
         eprintln!("call budget: at most {max} calls ({source}), retries included");
@@ -189,16 +181,36 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
     );
 }
 
-/// First Ctrl-C: no new calls. Second: cancel the calls in flight. (The
-/// runner's progress display says which.)
-fn spawn_ctrl_c_handler(stop: StopSignal) {
-    tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            if stop.escalate() {
-                break;
-            }
-        }
-    });
+/// The estimated duration against `target`: real latencies for AWS, the
+/// emulator's latencies times its time scale for the emulator, both for
+/// `auto` when the scale is not 1 (the target is not resolved yet).
+fn print_estimate(
+    schedule: &Schedule,
+    options: &RunOptions,
+    target: TargetChoice,
+    time_scale: f64,
+) {
+    let estimate = |scale: f64| {
+        let call_times: Vec<_> = options
+            .scenarios
+            .iter()
+            .map(|s| estimated_call_time(s, scale))
+            .collect();
+        human_duration(schedule.estimate(&call_times))
+    };
+    let source = "from the built-in latency table; real latencies vary";
+    match target {
+        TargetChoice::Emulator if time_scale != 1.0 => eprintln!(
+            "estimated duration: about {} on the emulator at time scale {time_scale} ({source})",
+            estimate(time_scale)
+        ),
+        TargetChoice::Auto if time_scale != 1.0 => eprintln!(
+            "estimated duration: about {} against Bedrock, {} on the emulator at time scale {time_scale} ({source})",
+            estimate(1.0),
+            estimate(time_scale)
+        ),
+        _ => eprintln!("estimated duration: about {} ({source})", estimate(1.0)),
+    }
 }
 
 fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Result<ExitCode> {
@@ -206,23 +218,37 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
         Ok(summary) => summary,
         Err(RunError::Report { message, summary }) => {
             print_summary(&summary, simulated);
-            anyhow::bail!("recording failed, so the run stopped: {message}");
+            let error = RunError::Report { message, summary };
+            anyhow::bail!("{error}");
         }
         Err(other) => return Err(other.into()),
     };
     print_summary(&summary, simulated);
-    if summary.interrupted {
+    if let Some(cause) = summary.stop_cause {
         eprintln!(
-            "interrupted: {} calls were made and every one of them is in the files above.",
+            "interrupted by {}: {} calls were made and every one of them is in the files above (calls still in flight were cancelled and keep their partial timings).",
+            cause.name(),
             summary.attempts
         );
-        return Ok(ExitCode::from(INTERRUPTED));
+        return Ok(ExitCode::from(cause.exit_code()));
     }
     if summary.budget_exhausted {
         eprintln!(
             "stopped: the call budget was used up by retries before the schedule finished ({} of {} planned calls made).",
             summary.attempts, summary.planned_calls
         );
+        return Ok(ExitCode::FAILURE);
+    }
+    let failed: Vec<_> = summary.failed_scenarios().collect();
+    if !failed.is_empty() {
+        eprintln!(
+            "error: {} of {} scenarios had no successful call, so they have no latency to report:",
+            failed.len(),
+            summary.scenarios.len()
+        );
+        for scenario in failed {
+            eprintln!("  {}", scenario.describe_failures());
+        }
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -1,11 +1,13 @@
-//! The raw CSV: one row per call attempt, appended and flushed as each
-//! call ends, so that an interrupted run keeps every finished call.
+//! The raw CSV: one row per call attempt, appended whole as each call
+//! ends, so that an interrupted run keeps every finished call and a file
+//! never holds a partial row.
 //!
 //! Columns: first the Python tool's, in its order
 //! ([`PYTHON_COLUMNS`]), then the extended ones. Times are seconds with
 //! microsecond precision.
 
 use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -273,12 +275,19 @@ impl RawRow {
     }
 }
 
-/// Appends rows to one raw CSV, flushing each row to the OS as it is
-/// written.
+/// Appends rows to one raw CSV. Each row is written whole, with one
+/// `write` of its complete line, before [`RawCsvWriter::write_row`]
+/// returns; if the write fails (a full disk), whatever part of the line
+/// reached the file is cut off again, so the file only ever holds whole
+/// rows.
 #[derive(Debug)]
 pub struct RawCsvWriter {
     path: PathBuf,
-    writer: csv::Writer<File>,
+    file: File,
+    /// Bytes of whole lines in the file.
+    len: u64,
+    /// One row's line, reused.
+    line: Vec<u8>,
     rows: u64,
 }
 
@@ -295,18 +304,20 @@ impl RawCsvWriter {
                 format!("run_{run_id}_{n}.csv")
             };
             let path = dir.join(name);
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
+            match OpenOptions::new().append(true).create_new(true).open(&path) {
                 Ok(file) => {
-                    let mut writer = csv::WriterBuilder::new()
-                        .has_headers(false)
-                        .from_writer(file);
-                    writer.write_record(column_names())?;
-                    writer.flush()?;
-                    return Ok(RawCsvWriter {
+                    let mut writer = RawCsvWriter {
                         path,
-                        writer,
+                        file,
+                        len: 0,
+                        line: Vec::with_capacity(1024),
                         rows: 0,
-                    });
+                    };
+                    let mut header = csv::WriterBuilder::new().from_writer(Vec::new());
+                    header.write_record(column_names())?;
+                    let header = header.into_inner().map_err(|e| e.into_error())?;
+                    writer.append(&header)?;
+                    return Ok(writer);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => n += 1,
                 Err(e) => return Err(e),
@@ -314,12 +325,36 @@ impl RawCsvWriter {
         }
     }
 
-    /// Append one row and flush it.
+    /// Append one row, whole, or not at all.
     pub fn write_row(&mut self, row: &RawRow) -> std::io::Result<()> {
-        self.writer.serialize(row).map_err(std::io::Error::other)?;
-        self.writer.flush()?;
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        let mut csv = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(line);
+        let serialized = csv.serialize(row).map_err(std::io::Error::other);
+        let line = csv.into_inner().map_err(|e| e.into_error())?;
+        let written = serialized.and_then(|()| self.append(&line));
+        self.line = line;
+        written?;
         self.rows += 1;
         Ok(())
+    }
+
+    /// Write `bytes` (whole lines) at the end of the file; on failure, cut
+    /// the file back to its last whole line.
+    fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self.file.write_all(bytes) {
+            Ok(()) => {
+                self.len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(error) => {
+                // Best effort: a part of the line may have been written.
+                let _ = self.file.set_len(self.len);
+                Err(error)
+            }
+        }
     }
 
     /// The file being written.
@@ -332,10 +367,9 @@ impl RawCsvWriter {
         self.rows
     }
 
-    /// Flush and sync to disk.
-    pub fn finish(mut self) -> std::io::Result<PathBuf> {
-        self.writer.flush()?;
-        self.writer.get_ref().sync_all()?;
+    /// Sync to disk.
+    pub fn finish(self) -> std::io::Result<PathBuf> {
+        self.file.sync_all()?;
         Ok(self.path)
     }
 }

@@ -14,10 +14,12 @@
 
 mod backoff;
 mod budget;
+mod outcome;
 mod progress;
 mod report;
 mod run_files;
 mod schedule;
+mod signals;
 mod stop;
 mod worker;
 
@@ -32,11 +34,13 @@ use tokio::task::JoinSet;
 
 pub use backoff::Backoff;
 pub use budget::CallBudget;
+pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
 pub use run_files::{RunFile, RunFiles};
 pub use schedule::{Schedule, estimated_call_time, human_duration};
-pub use stop::StopSignal;
+pub use signals::{STOP_GRACE, watch_stop_signals};
+pub use stop::{StopCause, StopSignal};
 
 use crate::call::CallSpec;
 use crate::client::Clients;
@@ -95,8 +99,21 @@ pub struct RunSummary {
     pub throttles: u64,
     /// A stop request ended the run early.
     pub interrupted: bool,
+    /// What asked for the stop, when one was asked for.
+    pub stop_cause: Option<StopCause>,
     /// The call budget refused a call (retries used it up).
     pub budget_exhausted: bool,
+    /// Calls whose row could not be written (a full disk...).
+    pub unwritten_rows: u64,
+    /// How each scenario's attempts went, in file order.
+    pub scenarios: Vec<ScenarioOutcome>,
+}
+
+impl RunSummary {
+    /// The scenarios that made calls and had no success.
+    pub fn failed_scenarios(&self) -> impl Iterator<Item = &ScenarioOutcome> {
+        self.scenarios.iter().filter(|s| s.never_succeeded())
+    }
 }
 
 /// Why a run did not start or could not record.
@@ -115,8 +132,8 @@ pub enum RunError {
         source_of_max: String,
     },
     /// A sink (the raw CSV...) failed; the run stopped. Files already
-    /// written keep every row they got.
-    #[error("recording failed, so the run stopped: {message}")]
+    /// written keep every row they got, and only whole rows.
+    #[error("recording failed, so the run stopped: {message}{}", unwritten_note(.summary))]
     Report {
         /// The sink's error.
         message: String,
@@ -126,6 +143,18 @@ pub enum RunError {
     /// The reporter thread could not start.
     #[error("cannot start the report thread: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// `; N calls have no row (M rows were written)` when rows were lost.
+fn unwritten_note(summary: &RunSummary) -> String {
+    if summary.unwritten_rows == 0 {
+        return String::new();
+    }
+    let written: u64 = summary.files.iter().map(|f| f.rows).sum();
+    format!(
+        "; {} call(s) have no row ({written} rows were written, each of them whole)",
+        summary.unwritten_rows
+    )
 }
 
 /// The effective call maximum and where it came from.
@@ -194,6 +223,11 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         report: reporter.sender(),
         files: RunFiles::new(options.out_dir.join("results")),
         tally: Tally::default(),
+        outcomes: options
+            .scenarios
+            .iter()
+            .map(|s| Mutex::new(ScenarioOutcome::new(s.name.clone(), s.source.clone())))
+            .collect(),
         seed: options.seed,
         scenarios: options.scenarios,
     });
@@ -249,6 +283,13 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     let budget_exhausted = tally.budget_exhausted.load(Ordering::SeqCst);
     let _ = shared.files.finish_run();
     let write_error = shared.files.error();
+    let unwritten_rows = shared.files.unwritten();
+    let stop_cause = shared.stop.cause();
+    let outcomes: Vec<ScenarioOutcome> = shared
+        .outcomes
+        .iter()
+        .map(|o| o.lock().unwrap_or_else(|p| p.into_inner()).clone())
+        .collect();
     let files = shared.files.files();
     let report_failed = shared.report.failed();
     let counts = (
@@ -267,7 +308,10 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         failures: counts.2,
         throttles: counts.3,
         interrupted,
+        stop_cause: stop_cause.filter(|_| interrupted),
         budget_exhausted,
+        unwritten_rows,
+        scenarios: outcomes,
     };
     match (write_error, finished) {
         (Some(message), _) | (None, Err(message)) => Err(RunError::Report {

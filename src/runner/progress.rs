@@ -120,12 +120,16 @@ impl RunSink for ProgressSink {
             }
             RunEvent::Stopping { cancelled } => {
                 let text = if *cancelled {
-                    "cancelling the calls in flight"
+                    "cancelling the calls in flight (their rows keep the timings they reached)"
+                        .to_string()
                 } else {
-                    "stopping: no new calls; waiting for the calls in flight (Ctrl-C again cancels them)"
+                    format!(
+                        "stopping: no new calls; the calls in flight get {} s to finish (Ctrl-C again cancels them now)",
+                        super::STOP_GRACE.as_secs()
+                    )
                 };
                 match &self.bar {
-                    Some(bar) => bar.println(text),
+                    Some(bar) => bar.println(&text),
                     None if !self.quiet => eprintln!("{text}"),
                     None => {}
                 }

@@ -1,10 +1,12 @@
-//! The raw CSVs of a run: one file per run, each row written and flushed
-//! by the worker whose call it is, before that worker does anything else.
-//! A call is in flight until its row is on disk, so a SIGKILL loses only
-//! calls in flight.
+//! The raw CSVs of a run: one file per run, each row written whole by the
+//! worker whose call it is, before that worker does anything else. A call
+//! is in flight until its row is on disk, so a SIGKILL loses only calls in
+//! flight. A row that cannot be written (a full disk) stops the run, and
+//! every call left without a row is counted.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::export::{RawCsvWriter, RawRow};
 
@@ -24,6 +26,7 @@ pub struct RunFiles {
     current: Mutex<Option<RawCsvWriter>>,
     files: Mutex<Vec<RunFile>>,
     first_error: Mutex<Option<String>>,
+    unwritten: AtomicU64,
 }
 
 impl RunFiles {
@@ -34,6 +37,7 @@ impl RunFiles {
             current: Mutex::new(None),
             files: Mutex::new(Vec::new()),
             first_error: Mutex::new(None),
+            unwritten: AtomicU64::new(0),
         }
     }
 
@@ -54,15 +58,18 @@ impl RunFiles {
         Ok(())
     }
 
-    /// Append one row and flush it.
+    /// Append one row, whole. A row that cannot be written is counted in
+    /// [`RunFiles::unwritten`].
     pub fn write(&self, row: &RawRow) -> Result<(), String> {
         let mut current = lock(&self.current);
         let Some(writer) = current.as_mut() else {
+            self.unwritten.fetch_add(1, Ordering::SeqCst);
             return Err(self.fail("a call finished outside of a run".into()));
         };
-        writer
-            .write_row(row)
-            .map_err(|e| self.fail(format!("cannot write to {}: {e}", writer.path().display())))?;
+        writer.write_row(row).map_err(|e| {
+            self.unwritten.fetch_add(1, Ordering::SeqCst);
+            self.fail(format!("cannot write to {}: {e}", writer.path().display()))
+        })?;
         let rows = writer.rows();
         if let Some(last) = lock(&self.files).last_mut() {
             last.rows = rows;
@@ -84,6 +91,11 @@ impl RunFiles {
     /// Every file written, with its row count.
     pub fn files(&self) -> Vec<RunFile> {
         lock(&self.files).clone()
+    }
+
+    /// Calls whose row could not be written.
+    pub fn unwritten(&self) -> u64 {
+        self.unwritten.load(Ordering::SeqCst)
     }
 
     /// The first write error, if any (the run stops at the first one).

@@ -11,6 +11,7 @@ use rand::rngs::StdRng;
 
 use super::backoff::Backoff;
 use super::budget::CallBudget;
+use super::outcome::ScenarioOutcome;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
 use super::stop::StopSignal;
@@ -81,6 +82,8 @@ pub struct Shared {
     pub files: RunFiles,
     /// Counters.
     pub tally: Tally,
+    /// How each scenario's attempts went (indexed like `scenarios`).
+    pub outcomes: Vec<Mutex<ScenarioOutcome>>,
     /// Seed of the experiment (backoff jitter derives from it).
     pub seed: u64,
 }
@@ -217,6 +220,12 @@ impl Attempts<'_> {
             .await;
             shared.tally.in_flight.fetch_sub(1, Ordering::SeqCst);
             shared.tally.count(&record);
+            if let Some(outcome) = shared.outcomes.get(self.scenario) {
+                outcome
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .count(&record);
+            }
 
             let row = self.row(&record, attempt, scheduled);
             // The row reaches the disk before this worker moves on; a
