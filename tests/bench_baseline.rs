@@ -43,6 +43,7 @@ fn setup(dir: &Path, ttft_optimized_s: f64) -> BenchSetup {
         emulator_profiles: Some(profiles),
         time_scale: Some(0.1),
         criterion_reads_process_args: false,
+        stop: None,
     }
 }
 

@@ -64,3 +64,81 @@ fn calibrate_joins_every_call_to_the_ground_truth() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The pids of the processes whose parent is `parent` (from /proc).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    // The fields after the command name's closing parenthesis:
+                    // state, then the parent's pid.
+                    let rest = stat.rsplit_once(')')?.1;
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
+fn is_alive(pid: u32) -> bool {
+    // A zombie has exited; only its entry is left until it is reaped.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            stat.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().to_string())
+        })
+        .is_some_and(|rest| !rest.starts_with('Z') && !rest.starts_with('X'))
+}
+
+#[test]
+fn the_emulator_never_outlives_calibrate_even_after_sigkill() {
+    let dir = std::env::temp_dir().join(format!("bb-calibrate-kill-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut calibrate = Command::new(env!("CARGO_BIN_EXE_bedrock-bench"))
+        .args([
+            "calibrate",
+            "--concurrency",
+            "2",
+            "--calls",
+            "100000",
+            "--tokens",
+            "100",
+            "--tokens-per-s",
+            "100",
+            "--out",
+        ])
+        .arg(&dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("calibrate starts");
+    let mut emulator = None;
+    for _ in 0..500 {
+        if let Some(&pid) = children_of(calibrate.id()).first() {
+            emulator = Some(pid);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let emulator = emulator.expect("calibrate started its emulator within 10 s");
+    assert!(is_alive(emulator));
+    calibrate.kill().expect("SIGKILL");
+    let _ = calibrate.wait();
+    let mut gone = false;
+    for _ in 0..250 {
+        if !is_alive(emulator) {
+            gone = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(gone, "the emulator {emulator} outlived calibrate by 5 s");
+    let _ = std::fs::remove_dir_all(&dir);
+}

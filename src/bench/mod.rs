@@ -83,6 +83,10 @@ pub struct BenchSetup {
     /// arguments given to [`run`] (filter, `--save-baseline`, `--baseline`),
     /// which is how tests drive the harness in-process.
     pub criterion_reads_process_args: bool,
+    /// A stop the caller controls. `None` (what `cargo bench` does): stop
+    /// on SIGINT, SIGTERM or SIGHUP. Given: no signal handler is installed,
+    /// and stopping is up to the caller.
+    pub stop: Option<StopSignal>,
 }
 
 impl Default for BenchSetup {
@@ -96,6 +100,7 @@ impl Default for BenchSetup {
             emulator_profiles: None,
             time_scale: None,
             criterion_reads_process_args: true,
+            stop: None,
         }
     }
 }
@@ -226,10 +231,16 @@ pub fn run(
     announce(
         &scenarios, &wanted, &args, samples, planned, &clients, simulated,
     );
-    let stop = StopSignal::new();
-    runtime
-        .block_on(async { runner::watch_stop_signals(stop.clone(), runner::STOP_GRACE) })
-        .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+    let stop = match &paths.stop {
+        Some(stop) => stop.clone(),
+        None => {
+            let stop = StopSignal::new();
+            runtime
+                .block_on(async { runner::watch_stop_signals(stop.clone(), runner::STOP_GRACE) })
+                .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+            stop
+        }
+    };
 
     let run_id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
     let mut writer =

@@ -1,0 +1,173 @@
+//! A full disk, made real with the file-size limit (RLIMIT_FSIZE): writes
+//! past it fail as they would on a full disk, after writing what fits. The
+//! raw CSV must keep only whole rows, and a run must stop and count the
+//! calls that have no row. Its own test binary: the limit is per process.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bedrock_bench::config::{Experiment, parse_scenarios};
+use bedrock_bench::export::{RawCsvWriter, RawRow};
+use bedrock_bench::runner::{self, Backoff, ProgressMode, RunError, RunOptions, StopSignal};
+use common::*;
+
+/// One test at a time: the limit applies to the whole process.
+static LIMIT: Mutex<()> = Mutex::new(());
+
+/// Files may grow to `bytes` until the guard is dropped. SIGXFSZ, which
+/// would kill the process at the limit, is ignored so that the write fails
+/// with EFBIG instead.
+struct FileSizeLimit;
+
+impl FileSizeLimit {
+    fn set(bytes: u64) -> FileSizeLimit {
+        // SAFETY: plain system calls on this process's own settings.
+        unsafe {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: bytes,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
+        }
+        FileSizeLimit
+    }
+}
+
+impl Drop for FileSizeLimit {
+    fn drop(&mut self) {
+        let limit = libc::rlimit {
+            rlim_cur: libc::RLIM_INFINITY,
+            rlim_max: libc::RLIM_INFINITY,
+        };
+        // SAFETY: as above.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_FSIZE, &limit);
+        }
+    }
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bb-fulldisk-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Every line of the file is a whole row: the header's field count, the
+/// last line terminated.
+fn assert_whole_rows(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).expect("readable");
+    assert!(text.ends_with('\n'), "the file ends on a whole row");
+    let mut reader = csv::Reader::from_path(path).expect("opens");
+    let fields = reader.headers().expect("header").len();
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("a whole CSV record");
+            assert_eq!(record.len(), fields, "a whole row");
+        })
+        .count()
+}
+
+#[test]
+fn a_row_that_does_not_fit_leaves_no_part_of_itself() {
+    let _one = LIMIT.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = temp_dir("writer");
+    let mut writer = RawCsvWriter::create(&dir, "20260101_000000").expect("create");
+    let row = RawRow {
+        model: "m".into(),
+        api_call_status: "Success".into(),
+        full_error_message: "x".repeat(300),
+        delta_offsets: "0.100000 0.200000 0.300000".into(),
+        ..RawRow::default()
+    };
+    let header = std::fs::metadata(writer.path()).expect("meta").len();
+    // Room for the header, two rows and part of a third.
+    writer.write_row(&row).expect("first row");
+    let one_row = std::fs::metadata(writer.path()).expect("meta").len() - header;
+    let limit = FileSizeLimit::set(header + 2 * one_row + one_row / 2);
+    writer.write_row(&row).expect("second row fits");
+    let error = writer
+        .write_row(&row)
+        .expect_err("the third row does not fit");
+    drop(limit);
+    assert_eq!(
+        error.raw_os_error(),
+        Some(libc::EFBIG),
+        "the write failed as on a full disk: {error}"
+    );
+    assert_eq!(writer.rows(), 2);
+    assert_eq!(assert_whole_rows(writer.path()), 2);
+    // Once there is room again, rows continue whole.
+    writer.write_row(&row).expect("room again");
+    assert_eq!(assert_whole_rows(writer.path()), 3);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_run_on_a_full_disk_stops_and_counts_the_calls_without_a_row() {
+    let _one = LIMIT.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = temp_dir("run");
+    let emulator = start_emulator(
+        uniform(fixed_model(
+            fixed_profile(0.01, 2000.0, 2, 8),
+            fixed_profile(0.01, 2000.0, 2, 8),
+        )),
+        0.0,
+    );
+    let scenarios = parse_scenarios(
+        "{\"text_prompt\": \"Hi\", \"expected_output_tokens\": 8, \"model_id\": \"us.amazon.nova-pro-v1:0\", \"region\": \"us-east-2\"}\n",
+        "s.jsonl",
+        Path::new("."),
+    )
+    .expect("scenarios")
+    .value;
+    let options = RunOptions {
+        scenarios,
+        experiment: Experiment {
+            invocations_per_scenario: 1000,
+            call_timeout_s: 10.0,
+            ..Experiment::default()
+        },
+        out_dir: dir.clone(),
+        seed: 1,
+        max_calls: None,
+        backoff: Backoff {
+            base: Duration::from_millis(1),
+            cap: Duration::from_millis(1),
+        },
+        progress: ProgressMode::Off,
+        stop: StopSignal::new(),
+        extra_sinks: Vec::new(),
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // About ten rows fit after the header.
+    let limit = FileSizeLimit::set(6_000);
+    let outcome = runtime.block_on(runner::run(Arc::new(clients(&emulator)), options));
+    drop(limit);
+    let Err(error @ RunError::Report { .. }) = outcome else {
+        panic!("the run must stop on the write error: {outcome:?}");
+    };
+    let message = error.to_string();
+    let RunError::Report { summary, .. } = error else {
+        unreachable!()
+    };
+    assert!(summary.unwritten_rows >= 1, "{message}");
+    assert!(summary.attempts < 1000, "the run stopped: {message}");
+    let written = assert_whole_rows(&summary.files[0].path);
+    assert_eq!(written as u64, summary.files[0].rows);
+    assert_eq!(
+        written as u64 + summary.unwritten_rows,
+        summary.attempts,
+        "every call has a row or is counted as having none"
+    );
+    assert!(
+        message.contains("cannot write to")
+            && message.contains(&format!("{} call(s) have no row", summary.unwritten_rows)),
+        "{message}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
