@@ -440,7 +440,7 @@ fn check_named_profile() -> Result<(), ClientError> {
             defined.extend(profile_names(&text, *is_config));
         }
     }
-    if defined.iter().any(|name| *name == profile) {
+    if defined.contains(&profile) {
         return Ok(());
     }
     defined.sort();
