@@ -1,12 +1,18 @@
 //! A full disk, made real with the file-size limit (RLIMIT_FSIZE): writes
 //! past it fail as they would on a full disk, after writing what fits. The
 //! raw CSV must keep only whole rows, and a run must stop and count the
-//! calls that have no row. Its own test binary: the limit is per process.
+//! calls that have no row.
+//!
+//! The limit applies to every file the process writes, its own stdout
+//! included when that is a file (as when a test log is redirected), so
+//! each limited part runs in a child process: this test binary again,
+//! running one `child_*` test with `BB_FULL_DISK_CHILD` set and its
+//! output piped.
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bedrock_bench::config::{Experiment, parse_scenarios};
@@ -14,8 +20,29 @@ use bedrock_bench::export::{RawCsvWriter, RawRow};
 use bedrock_bench::runner::{self, Backoff, ProgressMode, RunError, RunOptions, StopSignal};
 use common::*;
 
-/// One test at a time: the limit applies to the whole process.
-static LIMIT: Mutex<()> = Mutex::new(());
+/// Set in the child process, naming its work directory.
+const CHILD_ENV: &str = "BB_FULL_DISK_CHILD";
+
+/// Run the test `name` of this binary in a child process with
+/// [`CHILD_ENV`] = `dir`; panics with its output unless it passes.
+fn run_child(name: &str, dir: &Path) {
+    let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, dir)
+        .output()
+        .expect("the child runs");
+    assert!(
+        output.status.success(),
+        "{name} failed in its child process:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The work directory when running as the child, `None` in the parent.
+fn child_dir() -> Option<PathBuf> {
+    std::env::var_os(CHILD_ENV).map(PathBuf::from)
+}
 
 /// Files may grow to `bytes` until the guard is dropped. SIGXFSZ, which
 /// would kill the process at the limit, is ignored so that the write fails
@@ -74,8 +101,17 @@ fn assert_whole_rows(path: &Path) -> usize {
 
 #[test]
 fn a_row_that_does_not_fit_leaves_no_part_of_itself() {
-    let _one = LIMIT.lock().unwrap_or_else(|p| p.into_inner());
     let dir = temp_dir("writer");
+    std::fs::create_dir_all(&dir).expect("dir");
+    run_child("child_writer", &dir);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn child_writer() {
+    let Some(dir) = child_dir() else {
+        return;
+    };
     let mut writer = RawCsvWriter::create(&dir, "20260101_000000").expect("create");
     let row = RawRow {
         model: "m".into(),
@@ -104,13 +140,21 @@ fn a_row_that_does_not_fit_leaves_no_part_of_itself() {
     // Once there is room again, rows continue whole.
     writer.write_row(&row).expect("room again");
     assert_eq!(assert_whole_rows(writer.path()), 3);
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn a_run_on_a_full_disk_stops_and_counts_the_calls_without_a_row() {
-    let _one = LIMIT.lock().unwrap_or_else(|p| p.into_inner());
     let dir = temp_dir("run");
+    std::fs::create_dir_all(&dir).expect("dir");
+    run_child("child_run", &dir);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn child_run() {
+    let Some(dir) = child_dir() else {
+        return;
+    };
     let emulator = start_emulator(
         uniform(fixed_model(
             fixed_profile(0.01, 2000.0, 2, 8),
@@ -132,7 +176,7 @@ fn a_run_on_a_full_disk_stops_and_counts_the_calls_without_a_row() {
             call_timeout_s: 10.0,
             ..Experiment::default()
         },
-        out_dir: dir.clone(),
+        out_dir: dir,
         seed: 1,
         max_calls: None,
         backoff: Backoff {
@@ -169,5 +213,4 @@ fn a_run_on_a_full_disk_stops_and_counts_the_calls_without_a_row() {
             && message.contains(&format!("{} call(s) have no row", summary.unwritten_rows)),
         "{message}"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
