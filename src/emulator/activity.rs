@@ -42,6 +42,9 @@ pub struct Activity {
     head_since: AtomicU64,
     /// When it last received a byte.
     last_read: AtomicU64,
+    /// Bytes were written to the socket and not yet flushed: hyper may
+    /// still hold part of the last response.
+    unflushed: AtomicBool,
     /// The accept loop asked it to close if idle.
     evict: AtomicBool,
     /// Wakes the connection's watchdog: its deadline moved, or it was asked
@@ -62,6 +65,7 @@ impl Activity {
             idle_since: AtomicU64::new(now),
             head_since: AtomicU64::new(now),
             last_read: AtomicU64::new(now),
+            unflushed: AtomicBool::new(false),
             evict: AtomicBool::new(false),
             wake: Notify::new(),
             became_idle,
@@ -93,6 +97,16 @@ impl Activity {
         }
     }
 
+    /// Bytes were written to the socket.
+    pub fn on_write(&self) {
+        self.unflushed.store(true, Ordering::Relaxed);
+    }
+
+    /// hyper flushed the socket: everything it had to write is written.
+    pub fn on_flushed(&self) {
+        self.unflushed.store(false, Ordering::Relaxed);
+    }
+
     /// A request head was read and handed to the service: the connection is
     /// busy until the guard (kept by the response body) is dropped.
     pub fn request_started(self: &Arc<Self>) -> InFlightGuard {
@@ -121,10 +135,17 @@ impl Activity {
         self.in_flight.load(Ordering::Acquire) == 0
     }
 
-    /// Since when an idle connection has been quiet (no request, no byte);
-    /// `None` while a request is in flight. Longest quiet gives way first.
+    /// Whether it may close to make room: idle, and the end of its last
+    /// response flushed (closing sooner could cut it).
+    pub fn can_make_room(&self) -> bool {
+        self.is_idle() && !self.unflushed.load(Ordering::Relaxed)
+    }
+
+    /// Since when a connection that may make room has been quiet (no
+    /// request, no byte); `None` if it may not. Longest quiet gives way
+    /// first.
     pub fn quiet_since(&self) -> Option<u64> {
-        if !self.is_idle() {
+        if !self.can_make_room() {
             return None;
         }
         let idle = self.idle_since.load(Ordering::Acquire);
@@ -260,6 +281,17 @@ mod tests {
         assert_eq!(reason, CloseReason::HeaderTimeout);
         assert!(head_at < idle_at, "3 s head timeout comes before 7 s idle");
         assert_eq!(activity.requests(), 1);
+    }
+
+    #[test]
+    fn an_unflushed_response_end_keeps_a_connection_from_making_room() {
+        let activity = activity();
+        assert!(activity.can_make_room());
+        activity.on_write();
+        assert!(!activity.can_make_room());
+        assert_eq!(activity.quiet_since(), None);
+        activity.on_flushed();
+        assert!(activity.can_make_room());
     }
 
     #[test]

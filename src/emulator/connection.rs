@@ -9,6 +9,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -46,13 +47,17 @@ pub fn spawn(stream: TcpStream, slot: Slot, shared: &Arc<Shared>, graceful: &Gra
         .serve_connection(TokioIo::new(TrackedIo::new(stream, activity)), service);
     let connection = graceful.watch(connection);
     tokio::spawn(async move {
+        tokio::pin!(connection);
         // A client that goes away mid-response is its own business; the
         // stream's ground truth records it.
-        if let Closed::ByEmulator(reason) = watch(connection, slot.activity(), slot.limits()).await
-        {
+        let closed = watch(connection.as_mut(), slot.activity(), slot.limits()).await;
+        if let Closed::ByEmulator(reason) = closed {
             slot.note_closed(reason);
         }
-        // Dropping the slot frees it for the accept loop.
+        // Count and free the slot before the socket closes, so that a
+        // client that sees the close also sees the counts.
+        drop(slot);
+        drop(connection);
     });
 }
 
@@ -65,15 +70,14 @@ pub enum Closed {
     ByEmulator(CloseReason),
 }
 
-/// Drive `connection` until it finishes, or close it (by dropping it) when
-/// its deadline passes or it is asked to make room while idle. A
-/// connection with a request in flight is never closed here.
+/// Drive `connection` until it finishes, or return (for the caller to
+/// drop it) when its deadline passes or it is asked to make room while
+/// idle. A connection with a request in flight is never closed here.
 pub async fn watch<F: Future>(
-    connection: F,
+    mut connection: Pin<&mut F>,
     activity: &Activity,
     limits: &ConnectionLimits,
 ) -> Closed {
-    tokio::pin!(connection);
     loop {
         let deadline = activity.deadline(limits);
         let sleep = async {
@@ -84,13 +88,14 @@ pub async fn watch<F: Future>(
         };
         tokio::select! {
             biased;
-            _ = &mut connection => return Closed::Finished,
+            _ = connection.as_mut() => return Closed::Finished,
             () = activity.woken() => {
                 if activity.take_make_room() {
-                    if activity.is_idle() {
+                    if activity.can_make_room() {
                         return Closed::ByEmulator(CloseReason::MakeRoom);
                     }
-                    // Busy again: let the accept loop ask another.
+                    // Busy again, or its last response not flushed yet: let the
+                    // accept loop ask another.
                     activity.nudge_accept_loop();
                 }
             }

@@ -1,5 +1,5 @@
-//! Wrappers that report a connection's activity: its socket (bytes read)
-//! and its response bodies (a request stays in flight until its body is
+//! Wrappers that report a connection's activity: its socket (bytes read,
+//! writes flushed) and its response bodies (a request stays in flight until its body is
 //! finished or dropped).
 
 use std::pin::Pin;
@@ -11,7 +11,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::activity::{Activity, InFlightGuard};
 
-/// A socket that tells its [`Activity`] when bytes arrive.
+/// A socket that tells its [`Activity`] when bytes arrive and when hyper
+/// has flushed what it wrote.
 #[derive(Debug)]
 pub struct TrackedIo<T> {
     inner: T,
@@ -22,6 +23,12 @@ impl<T> TrackedIo<T> {
     /// Wrap `inner`.
     pub fn new(inner: T, activity: Arc<Activity>) -> Self {
         TrackedIo { inner, activity }
+    }
+
+    fn note_written(&self, polled: &Poll<std::io::Result<usize>>) {
+        if matches!(polled, Poll::Ready(Ok(n)) if *n > 0) {
+            self.activity.on_write();
+        }
     }
 }
 
@@ -46,7 +53,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for TrackedIo<T> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let polled = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.note_written(&polled);
+        polled
     }
 
     fn poll_write_vectored(
@@ -54,7 +63,9 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for TrackedIo<T> {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.note_written(&polled);
+        polled
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -62,7 +73,12 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for TrackedIo<T> {
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        // hyper flushes the socket only after writing out its whole buffer.
+        let polled = Pin::new(&mut self.inner).poll_flush(cx);
+        if matches!(polled, Poll::Ready(Ok(()))) {
+            self.activity.on_flushed();
+        }
+        polled
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
