@@ -54,10 +54,10 @@ pub fn spawn(stream: TcpStream, slot: Slot, shared: &Arc<Shared>, graceful: &Gra
         if let Closed::ByEmulator(reason) = closed {
             slot.note_closed(reason);
         }
-        // Count and free the slot before the socket closes, so that a
+        // Count and free the slot before the socket closes (when the
+        // connection pinned above is dropped, as this task ends), so that a
         // client that sees the close also sees the counts.
         drop(slot);
-        drop(connection);
     });
 }
 
