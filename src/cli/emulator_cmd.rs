@@ -43,7 +43,7 @@ pub struct EmulatorArgs {
     header_timeout: Duration,
     /// Close a connection with no request in flight that sends nothing for
     /// SECS (streams in flight are never cut). Not scaled by --time-scale.
-    #[arg(long, value_name = "SECS", default_value = "60", value_parser = positive_seconds)]
+    #[arg(long, value_name = "SECS", default_value = "120", value_parser = positive_seconds)]
     idle_timeout: Duration,
     /// Serve at most N connections at once; at the limit the connection idle
     /// longest is closed to make room [default: half of `ulimit -n` after 64

@@ -7,8 +7,12 @@ use std::time::Duration;
 
 /// Default of [`ConnectionLimits::header_read_timeout`].
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default of [`ConnectionLimits::idle_timeout`].
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default of [`ConnectionLimits::idle_timeout`]: longer than the 90 s for
+/// which the AWS SDK for Rust (hyper's pool) keeps an idle connection, so
+/// that the client, not the emulator, retires it. The other way round, a
+/// call that reuses a connection at the instant the emulator closes it
+/// fails, and the harness runs with retries off.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 /// File descriptors left for everything but client connections (listener,
 /// ground-truth file, runtime, standard streams) by
 /// [`default_max_connections`].

@@ -90,7 +90,7 @@ pub struct EmulatorConfig {
     pub header_read_timeout: Duration,
     /// A connection with no request in flight that receives no byte for
     /// this long is closed; a stream in flight is never cut by it. Default
-    /// [`limits::DEFAULT_IDLE_TIMEOUT`] (60 s); not scaled by the time
+    /// [`limits::DEFAULT_IDLE_TIMEOUT`] (120 s); not scaled by the time
     /// scale; must be over 0.
     pub idle_timeout: Duration,
     /// Connections served at once. At the limit the emulator stops
