@@ -1,6 +1,7 @@
 //! `bedrock-bench emulator` as a process: the base URL is the first line on
 //! stdout, requests work, SIGTERM stops it cleanly (exit status 0) after
-//! in-flight streams end, and the ground-truth file has one line per request.
+//! in-flight streams end, and the ground-truth file has one line per request;
+//! when ground truth cannot be written, it says so at once and exits 1.
 
 mod common;
 
@@ -162,6 +163,10 @@ fn bad_options_are_refused_before_serving() {
         vec!["emulator", "--time-scale", "-1"],
         vec!["emulator", "--profiles", "no-such-profiles-file.json"],
         vec!["emulator", "--addr", "not-an-address"],
+        vec!["emulator", "--header-timeout", "0"],
+        vec!["emulator", "--idle-timeout", "-1"],
+        vec!["emulator", "--idle-timeout", "soon"],
+        vec!["emulator", "--max-connections", "0"],
     ] {
         let output = Command::new(BINARY)
             .args(&args)
@@ -193,4 +198,166 @@ fn a_signal_right_after_the_url_still_stops_cleanly() {
         let status = wait_with_timeout(&mut guard.0, Duration::from_secs(10));
         assert!(status.success(), "signal {signal}: exit status {status:?}");
     }
+}
+
+/// Largest file the emulator may write in the lost-ground-truth test: room
+/// for about two records.
+const FILE_SIZE_LIMIT: u64 = 1000;
+
+/// Lines of the child's stderr, as they come.
+fn stderr_lines(child: &mut Child) -> mpsc::Receiver<String> {
+    let stderr = child.stderr.take().expect("stderr piped");
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+/// The first line that contains `needle` within `timeout`, and every line
+/// seen before it.
+fn wait_for_line(
+    lines: &mpsc::Receiver<String>,
+    needle: &str,
+    timeout: Duration,
+    seen: &mut Vec<String>,
+) -> Option<String> {
+    let deadline = Instant::now() + timeout;
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(needle) => return Some(line),
+            Ok(line) => seen.push(line),
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lost_ground_truth_is_reported_at_once_in_stats_and_in_the_exit_status() {
+    use std::os::unix::process::CommandExt;
+
+    let ground_truth = scratch_file("process-full-disk.jsonl");
+    let _ = std::fs::remove_file(&ground_truth);
+    let mut command = Command::new(BINARY);
+    command
+        .args(["emulator", "--time-scale", "0", "--seed", "5"])
+        .args(["--header-timeout", "0.5", "--idle-timeout", "2.5"])
+        .args(["--max-connections", "16"])
+        .arg("--ground-truth")
+        .arg(&ground_truth)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: runs in the child between fork and exec, and calls only
+    // async-signal-safe functions. Writes past the limit then fail with
+    // EFBIG ("File too large") instead of killing the process with SIGXFSZ:
+    // a disk that fills up, on any file system.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: FILE_SIZE_LIMIT as libc::rlim_t,
+                rlim_max: FILE_SIZE_LIMIT as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut guard = Guard(command.spawn().expect("the binary starts"));
+    let url = first_line(&mut guard.0).trim_end().to_string();
+    let addr: std::net::SocketAddr = url
+        .strip_prefix("http://")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("first line {url:?} is not http://ADDR"));
+    let lines = stderr_lines(&mut guard.0);
+    let mut seen = Vec::new();
+    let banner = wait_for_line(&lines, "serving", Duration::from_secs(10), &mut seen)
+        .expect("the start notice");
+    assert!(
+        banner.contains("header timeout 500ms") && banner.contains("at most 16 connections"),
+        "{banner}"
+    );
+
+    const REQUESTS: u64 = 6;
+    let clients = Clients::for_endpoint(&url, ConnectionMode::Warm);
+    let client = clients.client("us-east-2");
+    for _ in 0..REQUESTS {
+        let streamed = converse(&client, &Ask::new(NOVA_PRO, 20)).await;
+        assert!(streamed.error.is_none(), "{:?}", streamed.error);
+    }
+    // Reported while it keeps serving, not at the end.
+    let report = wait_for_line(
+        &lines,
+        "cannot write ground truth to",
+        Duration::from_secs(10),
+        &mut seen,
+    )
+    .unwrap_or_else(|| panic!("no report on stderr; it said {seen:?}"));
+    assert!(
+        report.contains(&ground_truth.display().to_string()) && report.contains("File too large"),
+        "{report}"
+    );
+
+    let stats = common::raw_http::send(
+        addr,
+        &common::raw_http::RawRequest {
+            method: "GET".into(),
+            path: "/_emulator/stats".into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        },
+    )
+    .await
+    .expect("stats")
+    .json();
+    let lost = stats["ground_truth_records_lost"]
+        .as_u64()
+        .expect("a count");
+    let errors = stats["ground_truth_write_errors"]
+        .as_u64()
+        .expect("a count");
+    assert!(lost >= 1 && errors >= 1 && errors <= lost, "{stats}");
+    assert_eq!(stats["header_read_timeout_s"], 0.5, "{stats}");
+    assert_eq!(stats["idle_timeout_s"], 2.5, "{stats}");
+    assert_eq!(stats["max_connections"], 16, "{stats}");
+
+    let pid = libc::pid_t::try_from(guard.0.id()).expect("pid fits");
+    // SAFETY: sending a signal to the child this test started and still owns.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = wait_with_timeout(&mut guard.0, Duration::from_secs(15));
+    let summary = wait_for_line(
+        &lines,
+        " ground-truth record",
+        Duration::from_secs(5),
+        &mut seen,
+    )
+    .unwrap_or_else(|| panic!("no summary of the loss; stderr said {seen:?}"));
+    assert_eq!(status.code(), Some(1), "{status:?}; {summary}");
+    assert!(
+        summary.contains(&format!("{lost} ground-truth record")),
+        "{summary}"
+    );
+
+    // Only whole records in the file, and every request either there or
+    // counted as lost.
+    let text = std::fs::read_to_string(&ground_truth).expect("ground-truth file");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "a cut line: {text:?}"
+    );
+    let records: Vec<GroundTruthRecord> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    assert!(text.len() as u64 <= FILE_SIZE_LIMIT);
+    assert_eq!(records.len() as u64 + lost, REQUESTS, "{text}");
+    let _ = std::fs::remove_file(&ground_truth);
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use bedrock_bench::emulator::{Emulator, EmulatorConfig, ProfileSet};
@@ -35,6 +36,31 @@ pub struct EmulatorArgs {
     /// Worker threads of the emulator's runtime.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Close a connection whose request head (request line and headers) is
+    /// not complete SECS after it opened or, between requests, after its
+    /// first byte. Not scaled by --time-scale.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = positive_seconds)]
+    header_timeout: Duration,
+    /// Close a connection with no request in flight that sends nothing for
+    /// SECS (streams in flight are never cut). Not scaled by --time-scale.
+    #[arg(long, value_name = "SECS", default_value = "120", value_parser = positive_seconds)]
+    idle_timeout: Duration,
+    /// Serve at most N connections at once; at the limit the connection idle
+    /// longest is closed to make room [default: half of `ulimit -n` after 64
+    /// reserved, 8 to 8192].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+}
+
+/// A number of seconds over 0, such as `30` or `0.5`.
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(format!("{text} must be a number of seconds over 0"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text} seconds is too long"))
 }
 
 /// Serve until Ctrl-C or SIGTERM, then shut down cleanly.
@@ -58,6 +84,13 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         ground_truth_file: args.ground_truth.clone(),
         keep_ground_truth: false,
         worker_threads: args.threads,
+        header_read_timeout: args.header_timeout,
+        idle_timeout: args.idle_timeout,
+        max_connections: args
+            .max_connections
+            .map_or_else(bedrock_bench::emulator::default_max_connections, |n| {
+                n as usize
+            }),
         ..EmulatorConfig::default()
     };
     // Handlers first: a SIGTERM sent as soon as the URL is read must stop
@@ -68,26 +101,56 @@ pub fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     writeln!(stdout, "{}", emulator.base_url()).context("writing the base URL to stdout")?;
     stdout.flush().context("flushing stdout")?;
     drop(stdout);
+    let limits = emulator.connection_limits();
     eprintln!(
-        "bedrock-bench emulator: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}); Ctrl-C or SIGTERM stops it.",
+        "bedrock-bench emulator: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}; \
+         header timeout {:?}, idle timeout {:?}, at most {} connections); Ctrl-C or SIGTERM stops it.",
         emulator.base_url(),
-        args.time_scale
+        args.time_scale,
+        limits.header_read_timeout,
+        limits.idle_timeout,
+        limits.max_connections,
     );
 
     stop.wait().context("waiting for Ctrl-C or SIGTERM")?;
     let lateness = emulator.lateness();
-    emulator.shutdown();
+    let connections = emulator.connection_stats();
+    let lost = emulator.shutdown();
     eprintln!(
-        "bedrock-bench emulator: stopped after {} frames (lateness p50 {:?}, p99 {:?}, max {:?}){}",
+        "bedrock-bench emulator: stopped after {} frames (lateness p50 {:?}, p99 {:?}, max {:?}); \
+         {} connections ({} closed idle, {} for the header timeout, {} to make room, {} waited at the limit){}",
         lateness.frames,
         lateness.p50,
         lateness.p99,
         lateness.max,
+        connections.accepted,
+        connections.closed_idle,
+        connections.closed_header_timeout,
+        connections.closed_for_room,
+        connections.deferred_at_limit,
         args.ground_truth
             .as_ref()
             .map(|p| format!("; ground truth in {}", p.display()))
             .unwrap_or_default()
     );
+    if lost.any_lost() {
+        eprintln!(
+            "bedrock-bench emulator: {} ground-truth record{} lost ({} failed write{}); {} is incomplete",
+            lost.records_lost,
+            if lost.records_lost == 1 {
+                " was"
+            } else {
+                "s were"
+            },
+            lost.write_errors,
+            if lost.write_errors == 1 { "" } else { "s" },
+            args.ground_truth.as_ref().map_or_else(
+                || "the ground truth".to_string(),
+                |p| p.display().to_string()
+            ),
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,12 +1,15 @@
 //! Ground truth: one record per request, with the server-side times of the
 //! actual writes, as JSON lines to a file and in memory for tests.
+//! Records that cannot be written are counted, never silently dropped.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
+
+pub use super::ground_truth_file::GroundTruthErrors;
+use super::ground_truth_file::GroundTruthFile;
 
 /// What the emulator did for one request. Times are seconds since the
 /// emulator started, on its monotonic clock.
@@ -60,11 +63,12 @@ pub struct GroundTruthRecord {
     pub planned_total_s: Option<f64>,
 }
 
-/// Where ground truth goes: an optional JSON-lines file (flushed after
-/// every record) and an optional in-memory list.
+/// Where ground truth goes: an optional JSON-lines file (one write per
+/// record; failures counted and reported, see [`GroundTruthErrors`]) and an
+/// optional in-memory list.
 #[derive(Debug)]
 pub struct GroundTruthLog {
-    file: Mutex<Option<BufWriter<File>>>,
+    file: Mutex<Option<GroundTruthFile>>,
     memory: Option<Mutex<Vec<GroundTruthRecord>>>,
 }
 
@@ -73,36 +77,47 @@ impl GroundTruthLog {
     /// `keep_in_memory`. An existing file is never overwritten: that is an
     /// `AlreadyExists` error.
     pub fn new(path: Option<&Path>, keep_in_memory: bool) -> std::io::Result<Self> {
-        let file = match path {
-            Some(path) => Some(BufWriter::new(
-                std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .open(path)?,
-            )),
-            None => None,
-        };
-        Ok(GroundTruthLog {
-            file: Mutex::new(file),
-            memory: keep_in_memory.then(|| Mutex::new(Vec::new())),
-        })
+        let file = path.map(GroundTruthFile::create).transpose()?;
+        Ok(Self::with_file(file, keep_in_memory))
     }
 
-    /// Record one request.
+    /// A log writing its lines to `writer` (called `name` in messages),
+    /// for tests of what happens when writes fail.
+    pub fn with_writer(writer: Box<dyn Write + Send>, name: &str, keep_in_memory: bool) -> Self {
+        Self::with_file(
+            Some(GroundTruthFile::from_writer(writer, name)),
+            keep_in_memory,
+        )
+    }
+
+    fn with_file(file: Option<GroundTruthFile>, keep_in_memory: bool) -> Self {
+        GroundTruthLog {
+            file: Mutex::new(file),
+            memory: keep_in_memory.then(|| Mutex::new(Vec::new())),
+        }
+    }
+
+    fn file(&self) -> MutexGuard<'_, Option<GroundTruthFile>> {
+        self.file.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Record one request. A failing file never breaks the stream being
+    /// served: the record is counted as lost (see [`GroundTruthLog::errors`]).
     pub fn push(&self, record: GroundTruthRecord) {
-        if let Ok(mut file) = self.file.lock()
-            && let Some(writer) = file.as_mut()
-        {
-            // A failing ground-truth file must not break the stream being
-            // served; the error shows as a missing line and in flush().
-            if let Ok(line) = serde_json::to_string(&record) {
-                let _ = writeln!(writer, "{line}").and_then(|()| writer.flush());
+        if let Some(file) = self.file().as_mut() {
+            match serde_json::to_vec(&record) {
+                Ok(mut line) => {
+                    line.push(b'\n');
+                    file.write_line(&line);
+                }
+                Err(error) => file.write_failed(&std::io::Error::other(error)),
             }
         }
-        if let Some(memory) = &self.memory
-            && let Ok(mut memory) = memory.lock()
-        {
-            memory.push(record);
+        if let Some(memory) = &self.memory {
+            memory
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(record);
         }
     }
 
@@ -110,16 +125,21 @@ impl GroundTruthLog {
     pub fn records(&self) -> Vec<GroundTruthRecord> {
         self.memory
             .as_ref()
-            .and_then(|m| m.lock().ok().map(|m| m.clone()))
+            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .unwrap_or_default()
+    }
+
+    /// Records that did not reach the file so far (none without a file).
+    pub fn errors(&self) -> GroundTruthErrors {
+        self.file()
+            .as_ref()
+            .map(|f| f.errors().clone())
             .unwrap_or_default()
     }
 
     /// Flush the file, if any.
     pub fn flush(&self) -> std::io::Result<()> {
-        match self.file.lock() {
-            Ok(mut file) => file.as_mut().map_or(Ok(()), |w| w.flush()),
-            Err(_) => Ok(()),
-        }
+        self.file().as_mut().map_or(Ok(()), |f| f.flush())
     }
 }
 
@@ -138,5 +158,45 @@ mod tests {
             "earlier run\n"
         );
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// Fails every write, like a full disk.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn records_that_miss_the_file_are_counted_and_still_kept_in_memory() {
+        let log = GroundTruthLog::with_writer(Box::new(Full), "full.jsonl", true);
+        assert_eq!(log.errors(), GroundTruthErrors::default());
+        let record: GroundTruthRecord = serde_json::from_str(
+            r#"{"request_id":"r","model_id":"m","requested_performance":null,
+               "served_performance":null,"http_status":200,"outcome":"complete",
+               "faults":[],"input_tokens":1,"output_tokens":2,"deltas_written":2,
+               "received_s":0.0,"headers_written_s":null,"first_delta_written_s":null,
+               "last_frame_written_s":null,"max_frame_lateness_s":null}"#,
+        )
+        .expect("a record");
+        log.push(record.clone());
+        log.push(record.clone());
+        let errors = log.errors();
+        assert_eq!(errors.records_lost, 2);
+        assert!(errors.write_errors >= 1);
+        assert!(
+            errors
+                .first_error
+                .as_deref()
+                .is_some_and(|m| m.contains("cannot write ground truth to full.jsonl")),
+            "{errors:?}"
+        );
+        assert_eq!(log.records(), vec![record.clone(), record]);
     }
 }

@@ -13,13 +13,18 @@
 //! println!("{}", emulator.base_url());
 //! ```
 
+mod activity;
 mod api_error;
 mod body;
 pub mod builtin;
+mod connection;
+mod connections;
 pub mod eventstream;
 pub mod faults;
 pub mod ground_truth;
+mod ground_truth_file;
 pub mod lateness;
+pub mod limits;
 mod payload;
 pub mod plan;
 pub mod profile;
@@ -31,6 +36,7 @@ mod server;
 mod state;
 pub mod stats;
 mod timer;
+mod tracked;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -40,9 +46,11 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
-pub use ground_truth::GroundTruthRecord;
+pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
 pub use lateness::LatenessSummary;
+pub use limits::{ConnectionLimits, default_max_connections};
 pub use profile::{LatencyProfile, ModelProfile};
 pub use profile_set::ProfileSet;
 
@@ -74,6 +82,23 @@ pub struct EmulatorConfig {
     pub worker_threads: usize,
     /// How long in-flight streams may run on after shutdown starts.
     pub shutdown_grace: Duration,
+    /// A request head must be complete within this time (from the accept
+    /// for a connection's first request, from its first byte for the next
+    /// ones), or the connection is closed without an answer. Default
+    /// [`limits::DEFAULT_HEADER_READ_TIMEOUT`] (30 s); not scaled by the
+    /// time scale; must be over 0.
+    pub header_read_timeout: Duration,
+    /// A connection with no request in flight that receives no byte for
+    /// this long is closed; a stream in flight is never cut by it. Default
+    /// [`limits::DEFAULT_IDLE_TIMEOUT`] (120 s); not scaled by the time
+    /// scale; must be over 0.
+    pub idle_timeout: Duration,
+    /// Connections served at once. At the limit the emulator stops
+    /// accepting until a slot frees, and frees one by closing the
+    /// connection idle longest (never one with a request in flight).
+    /// Default [`default_max_connections`]: half of the open-file limit
+    /// after 64 reserved, between 8 and 8192.
+    pub max_connections: usize,
 }
 
 impl Default for EmulatorConfig {
@@ -89,6 +114,9 @@ impl Default for EmulatorConfig {
             max_body_bytes: 20 * 1024 * 1024,
             worker_threads: 2,
             shutdown_grace: Duration::from_secs(5),
+            header_read_timeout: limits::DEFAULT_HEADER_READ_TIMEOUT,
+            idle_timeout: limits::DEFAULT_IDLE_TIMEOUT,
+            max_connections: default_max_connections(),
         }
     }
 }
@@ -140,6 +168,12 @@ impl Emulator {
                 config.time_scale
             )));
         }
+        let limits = ConnectionLimits {
+            header_read_timeout: config.header_read_timeout,
+            idle_timeout: config.idle_timeout,
+            max_connections: config.max_connections,
+        };
+        limits.validate().map_err(EmulatorError::Config)?;
         let listener =
             std::net::TcpListener::bind(config.addr).map_err(|source| EmulatorError::Bind {
                 addr: config.addr,
@@ -166,6 +200,7 @@ impl Emulator {
             config.profiles,
             log,
             config.seed,
+            limits,
         ));
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.max(1))
@@ -232,6 +267,23 @@ impl Emulator {
         self.shared.lateness.reset();
     }
 
+    /// Ground-truth records that did not reach the file so far (each
+    /// failure is counted; the first is also reported on stderr).
+    pub fn ground_truth_errors(&self) -> GroundTruthErrors {
+        self.shared.ground_truth.errors()
+    }
+
+    /// Connection counts so far: open now, closed for a timeout or to make
+    /// room, deferred at the limit.
+    pub fn connection_stats(&self) -> ConnectionStats {
+        self.shared.connections.stats()
+    }
+
+    /// The connection limits in force.
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        *self.shared.connections.limits()
+    }
+
     /// Streams in flight now for a model (matched on its base id).
     pub fn in_flight(&self, model_id: &str) -> u32 {
         self.shared
@@ -251,8 +303,11 @@ impl Emulator {
 
     /// Stop accepting, let in-flight streams finish (within the grace
     /// period), flush the ground truth and join the runtime thread.
-    pub fn shutdown(mut self) {
+    /// Returns the ground-truth records lost over the whole run, final now
+    /// that the records of streams cut by the stop are written too.
+    pub fn shutdown(mut self) -> GroundTruthErrors {
         self.stop_and_join();
+        self.shared.ground_truth.errors()
     }
 
     fn stop_and_join(&mut self) {

@@ -1,21 +1,20 @@
-//! The HTTP/1.1 server: accept loop, request handling and graceful stop.
+//! The HTTP/1.1 server: accept loop (with the connection limit), request
+//! handling and graceful stop.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use super::api_error::ApiError;
 use super::body::{EventStream, ResponseBody};
+use super::connection;
+use super::connections::{Backoff, Connections};
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
 use super::plan::plan;
@@ -27,7 +26,9 @@ use super::stats::{is_stats_request, stats_response};
 use crate::config::PerformanceConfig;
 
 /// Accept connections until `stop` turns true, then let in-flight streams
-/// finish for at most `grace`.
+/// finish for at most `grace`. At the connection limit, the connection just
+/// accepted waits (and no other is accepted) until a slot frees; see
+/// [`super::connections`].
 pub async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
@@ -35,38 +36,60 @@ pub async fn serve(
     grace: Duration,
 ) {
     let graceful = GracefulShutdown::new();
+    let mut backoff = Backoff::default();
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _peer)) = accepted else {
-                    // Out of file descriptors or similar: back off briefly
-                    // rather than spin.
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                };
-                let _ = stream.set_nodelay(true);
-                shared.connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let shared = Arc::clone(&shared);
-                let service = service_fn(move |request| {
-                    let shared = Arc::clone(&shared);
-                    async move { Ok::<_, Infallible>(handle(shared, request).await) }
-                });
-                let connection = http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service);
-                let connection = graceful.watch(connection);
-                tokio::spawn(async move {
-                    // A client that goes away mid-response is its own
-                    // business; the stream's ground truth records it.
-                    let _ = connection.await;
-                });
-            }
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
             _ = stop.wait_for(|stop| *stop) => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _peer)) => {
+                backoff.reset();
+                stream
+            }
+            Err(error) => {
+                // Out of file descriptors or similar: pause (longer each
+                // time) rather than spin.
+                shared.connections.note_accept_error(&error);
+                tokio::select! {
+                    () = tokio::time::sleep(backoff.next_pause()) => continue,
+                    _ = stop.wait_for(|stop| *stop) => break,
+                }
+            }
+        };
+        shared.connections.note_accepted();
+        if !wait_for_slot(&shared.connections, &mut stop).await {
+            break;
         }
+        connection::spawn(stream, shared.connections.open(), &shared, &graceful);
     }
     drop(listener);
     shared.begin_shutdown();
     let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+}
+
+/// How often a full accept loop looks again for an idle connection, even
+/// when nothing woke it.
+const MAKE_ROOM_RETRY: Duration = Duration::from_millis(100);
+
+/// Wait until the connection limit leaves room, asking the longest-idle
+/// connection to close meanwhile. `false` if the emulator stops first.
+async fn wait_for_slot(connections: &Connections, stop: &mut watch::Receiver<bool>) -> bool {
+    if connections.has_room() {
+        return true;
+    }
+    connections.note_deferred();
+    loop {
+        connections.make_room();
+        tokio::select! {
+            () = connections.changed() => {}
+            () = tokio::time::sleep(MAKE_ROOM_RETRY) => {}
+            _ = stop.wait_for(|stop| *stop) => return false,
+        }
+        if connections.has_room() {
+            return true;
+        }
+    }
 }
 
 /// Answer one request: an event stream, or Bedrock's error shape.

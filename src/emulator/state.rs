@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+use super::connections::Connections;
 use super::ground_truth::GroundTruthLog;
 use super::lateness::LatenessHistogram;
+use super::limits::ConnectionLimits;
 use super::profile_set::ProfileSet;
 use super::quota::InFlight;
 use super::timer::PreciseTimer;
@@ -42,8 +44,8 @@ pub struct Shared {
     pub lateness: LatenessHistogram,
     /// Wakes streams at their frames' deadlines.
     pub timer: PreciseTimer,
-    /// TCP connections accepted so far.
-    pub connections: std::sync::atomic::AtomicU64,
+    /// Open connections, their limits and counts.
+    pub connections: Arc<Connections>,
     rng: Mutex<StdRng>,
     shutting_down: AtomicBool,
 }
@@ -58,6 +60,7 @@ impl Shared {
         profiles: ProfileSet,
         ground_truth: GroundTruthLog,
         seed: Option<u64>,
+        limits: ConnectionLimits,
     ) -> Self {
         let rng = match seed {
             Some(seed) => StdRng::seed_from_u64(seed),
@@ -74,7 +77,7 @@ impl Shared {
             ground_truth,
             lateness: LatenessHistogram::default(),
             timer: PreciseTimer::start(),
-            connections: std::sync::atomic::AtomicU64::new(0),
+            connections: Arc::new(Connections::new(limits)),
             rng: Mutex::new(rng),
             shutting_down: AtomicBool::new(false),
         }

@@ -18,9 +18,13 @@ pub fn is_stats_request(method: &Method, path: &str) -> bool {
 }
 
 /// The stats as JSON: frames written and their lateness (actual minus
-/// scheduled write time) in microseconds.
+/// scheduled write time) in microseconds, connection counts and limits,
+/// and ground-truth records lost.
 pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<ResponseBody> {
     let lateness = shared.lateness.summary();
+    let connections = shared.connections.stats();
+    let limits = shared.connections.limits();
+    let ground_truth = shared.ground_truth.errors();
     let body = serde_json::json!({
         "uptime_s": shared.seconds_since_start(std::time::Instant::now()),
         "epoch_unix_us": shared
@@ -29,7 +33,18 @@ pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<Response
             .map_or(0, |d| d.as_micros() as u64),
         "time_scale": shared.time_scale,
         "frames": lateness.frames,
-        "connections_accepted": shared.connections.load(std::sync::atomic::Ordering::Relaxed),
+        "connections_accepted": connections.accepted,
+        "connections_open": connections.open,
+        "connections_closed_idle": connections.closed_idle,
+        "connections_closed_header_timeout": connections.closed_header_timeout,
+        "connections_closed_for_room": connections.closed_for_room,
+        "connections_deferred_at_limit": connections.deferred_at_limit,
+        "accept_errors": connections.accept_errors,
+        "max_connections": limits.max_connections,
+        "header_read_timeout_s": limits.header_read_timeout.as_secs_f64(),
+        "idle_timeout_s": limits.idle_timeout.as_secs_f64(),
+        "ground_truth_write_errors": ground_truth.write_errors,
+        "ground_truth_records_lost": ground_truth.records_lost,
         "lateness_us": {
             "p50": lateness.p50.as_micros() as u64,
             "p99": lateness.p99.as_micros() as u64,
