@@ -118,13 +118,11 @@ pub fn calls(analysis: &Analysis) -> String {
     let data = &analysis.dataset;
     let calls = data.attempts().len() as u64;
     let invocations = u64::from(data.invocation_count());
-    if invocations >= calls {
-        format!("{calls} calls")
-    } else {
-        format!(
-            "{calls} calls ({invocations} invocations and {} retries)",
-            calls - invocations
-        )
+    let retries = calls.saturating_sub(invocations);
+    match retries {
+        0 => format!("{calls} calls"),
+        1 => format!("{calls} calls ({invocations} invocations and 1 retry)"),
+        _ => format!("{calls} calls ({invocations} invocations and {retries} retries)"),
     }
 }
 
