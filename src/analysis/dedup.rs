@@ -9,11 +9,7 @@
 //! hash of each key (computed by the parsers) and confirms every hash hit
 //! by comparing the bytes, so a hash collision never drops a row.
 
-use std::collections::HashMap;
-
 use csv::ByteRecord;
-
-use super::hash::FxBuild;
 
 const UUID_TAG: u8 = b'U';
 const REQUEST_ID_TAG: u8 = b'R';
@@ -37,7 +33,8 @@ impl KeyKind {
         }
     }
 
-    fn of(key: &[u8]) -> KeyKind {
+    /// The kind of a key made by [`push_key`].
+    pub fn of(key: &[u8]) -> KeyKind {
         match key.first() {
             Some(&WHOLE_ROW_TAG) => KeyKind::WholeRow,
             _ => KeyKind::RequestId,
@@ -73,77 +70,40 @@ pub(crate) fn push_key(out: &mut Vec<u8>, request_id: &[u8], record: &ByteRecord
 /// `None` for any other text (which is then kept as it is: the mapping
 /// must be one to one).
 fn compact_uuid(text: &[u8]) -> Option<[u8; 16]> {
-    if text.len() != 36 {
+    /// Where the 32 digits sit in the 36 characters.
+    const DIGITS: [u8; 32] = [
+        0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28,
+        29, 30, 31, 32, 33, 34, 35,
+    ];
+    /// A byte's value as a lowercase hex digit, 0xFF for anything else.
+    const HEX: [u8; 256] = {
+        let mut table = [0xFFu8; 256];
+        let mut i = 0;
+        while i < 10 {
+            table[b'0' as usize + i] = i as u8;
+            i += 1;
+        }
+        let mut i = 0;
+        while i < 6 {
+            table[b'a' as usize + i] = 10 + i as u8;
+            i += 1;
+        }
+        table
+    };
+    let text: &[u8; 36] = text.try_into().ok()?;
+    if text[8] != b'-' || text[13] != b'-' || text[18] != b'-' || text[23] != b'-' {
         return None;
     }
     let mut out = [0u8; 16];
-    let mut nibbles = 0usize;
-    for (i, &b) in text.iter().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            if b != b'-' {
-                return None;
-            }
-            continue;
-        }
-        let value = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => return None,
-        };
-        out[nibbles / 2] |= value << if nibbles % 2 == 0 { 4 } else { 0 };
-        nibbles += 1;
+    let mut bad = 0u8;
+    for (i, byte) in out.iter_mut().enumerate() {
+        let high = HEX[usize::from(text[usize::from(DIGITS[2 * i])])];
+        let low = HEX[usize::from(text[usize::from(DIGITS[2 * i + 1])])];
+        bad |= high | low;
+        *byte = (high << 4) | (low & 0x0F);
     }
-    Some(out)
-}
-
-/// Every key seen so far, and the file it was first seen in.
-#[derive(Debug, Default)]
-pub(crate) struct Seen {
-    /// Hash -> the first key with that hash.
-    first: HashMap<u64, u32, FxBuild>,
-    /// Hash -> further keys with that hash (64-bit collisions: in practice
-    /// empty).
-    collided: HashMap<u64, Vec<u32>, FxBuild>,
-    arena: Vec<u8>,
-    ends: Vec<usize>,
-    sources: Vec<u32>,
-}
-
-impl Seen {
-    /// When `key` (with hash `hash`) was seen before: how rows are the same
-    /// and the file it was first seen in. Else remember it as first seen
-    /// in `source` and return `None`.
-    pub fn repeat_of(&mut self, key: &[u8], hash: u64, source: u32) -> Option<(KeyKind, u32)> {
-        let Some(&first) = self.first.get(&hash) else {
-            let id = self.add(key, source);
-            self.first.insert(hash, id);
-            return None;
-        };
-        if self.key(first) == key {
-            return Some((KeyKind::of(key), self.sources[first as usize]));
-        }
-        let others = self.collided.get(&hash).map_or(&[][..], Vec::as_slice);
-        if let Some(&other) = others.iter().find(|&&id| self.key(id) == key) {
-            return Some((KeyKind::of(key), self.sources[other as usize]));
-        }
-        let id = self.add(key, source);
-        self.collided.entry(hash).or_default().push(id);
-        None
-    }
-
-    fn add(&mut self, key: &[u8], source: u32) -> u32 {
-        let id = self.ends.len() as u32;
-        self.arena.extend_from_slice(key);
-        self.ends.push(self.arena.len());
-        self.sources.push(source);
-        id
-    }
-
-    fn key(&self, id: u32) -> &[u8] {
-        let id = id as usize;
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        &self.arena[start..self.ends[id]]
-    }
+    // Digits are 0..=15; any 0xFF leaves its high bits set.
+    (bad & 0xF0 == 0).then_some(out)
 }
 
 #[cfg(test)]
@@ -169,6 +129,17 @@ mod tests {
         assert_eq!(upper[0], REQUEST_ID_TAG);
         assert_ne!(upper, k);
         assert_eq!(key("abc", &[])[..], *b"Rabc");
+        for not_quite in [
+            "0f1e2d3c-4b5a-4697-8877-66554433221g",
+            "0f1e2d3c-4b5a-4697-8877_665544332211",
+            "0f1e2d3c4-b5a-4697-8877-665544332211",
+            "0f1e2d3c-4b5a-4697-8877-6655443322111",
+        ] {
+            assert_eq!(compact_uuid(not_quite.as_bytes()), None, "{not_quite}");
+        }
+        let bytes = compact_uuid(id.as_bytes()).expect("uuid");
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, id.replace('-', ""));
     }
 
     #[test]
@@ -178,17 +149,5 @@ mod tests {
         assert_eq!(key("", &["a", "b"]), key("", &["a", "b"]));
         assert_eq!(KeyKind::of(&key("", &["a"])), KeyKind::WholeRow);
         assert_eq!(KeyKind::of(&key("x", &["a"])), KeyKind::RequestId);
-    }
-
-    #[test]
-    fn a_hash_hit_is_confirmed_by_the_bytes() {
-        let mut seen = Seen::default();
-        assert_eq!(seen.repeat_of(b"Ra", 7, 0), None);
-        // Same hash, other bytes: a collision, not a repeat.
-        assert_eq!(seen.repeat_of(b"Rb", 7, 1), None);
-        assert_eq!(seen.repeat_of(b"Rb", 7, 2), Some((KeyKind::RequestId, 1)));
-        assert_eq!(seen.repeat_of(b"Ra", 7, 3), Some((KeyKind::RequestId, 0)));
-        assert_eq!(seen.repeat_of(b"Wa", 8, 3), None);
-        assert_eq!(seen.repeat_of(b"Wa", 8, 4), Some((KeyKind::WholeRow, 3)));
     }
 }

@@ -11,10 +11,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 
 use super::dataset::{Attempt, Dataset, GroupKey, Source, SourceFormat};
-use super::dedup::{KeyKind, Seen};
+use super::dedup::KeyKind;
 use super::error::{ReadError, RowError};
 use super::hash::FxBuild;
 use super::parse::Part;
+use super::seen::Seen;
 use super::tail::Incomplete;
 
 /// What the merging thread receives, in any order; merged by `seq`.

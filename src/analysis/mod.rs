@@ -38,6 +38,7 @@ pub mod mix;
 mod output;
 mod parse;
 mod read;
+mod seen;
 mod settings;
 mod summary;
 mod tail;
