@@ -237,7 +237,14 @@ fn the_default_directory_analyzes_the_newest_comparable_set_and_names_the_rest()
     let dir = TempDir::new("cli-newest");
     let results = dir.path().join("target-reports/results");
     // The emulator run sorts last by name but its calls are older.
-    run_file(&results, "20250709_100000", "old-emulator-model", "emulator", Some(0.1), 1);
+    run_file(
+        &results,
+        "20250709_100000",
+        "old-emulator-model",
+        "emulator",
+        Some(0.1),
+        1,
+    );
     run_file(&results, "20250708_100000", "aws-model", "aws", None, 8);
     let out = bedrock_bench(dir.path(), &["analyze"]);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
@@ -251,7 +258,8 @@ fn the_default_directory_analyzes_the_newest_comparable_set_and_names_the_rest()
         "{stderr}"
     );
     assert!(
-        stderr.contains("name the others explicitly to analyze them, or all together with `--mixed`"),
+        stderr
+            .contains("name the others explicitly to analyze them, or all together with `--mixed`"),
         "{stderr}"
     );
 
@@ -267,7 +275,14 @@ fn the_default_directory_analyzes_the_newest_comparable_set_and_names_the_rest()
 fn named_files_that_do_not_compare_are_refused_with_status_2_unless_mixed() {
     let dir = TempDir::new("cli-mixed");
     run_file(&dir.path().join("runs"), "a", "aws-model", "aws", None, 8);
-    run_file(&dir.path().join("runs"), "b", "emulator-model", "emulator", Some(0.1), 9);
+    run_file(
+        &dir.path().join("runs"),
+        "b",
+        "emulator-model",
+        "emulator",
+        Some(0.1),
+        9,
+    );
 
     let out = bedrock_bench(dir.path(), &["analyze", "runs"]);
     assert_eq!(out.status.code(), Some(2));
@@ -302,7 +317,12 @@ fn named_files_that_do_not_compare_are_refused_with_status_2_unless_mixed() {
         "{stderr}"
     );
     let page = std::fs::read_to_string(dir.path().join("target-reports/index.html")).expect("page");
-    let banner = page.find("<div class=\"banner\" id=\"mixed\">MIXED DATA (--mixed)").expect("banner");
-    assert!(banner < page.find("<main>").expect("main"), "first on the page");
+    let banner = page
+        .find("<div class=\"banner\" id=\"mixed\">MIXED DATA (--mixed)")
+        .expect("banner");
+    assert!(
+        banner < page.find("<main>").expect("main"),
+        "first on the page"
+    );
     assert!(page.contains("<h2>Files that do not compare</h2>"));
 }

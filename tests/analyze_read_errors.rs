@@ -167,7 +167,9 @@ fn a_row_with_the_wrong_number_of_fields_is_an_error_with_its_line() {
             ReadError::Malformed { line, message, .. } => {
                 assert_eq!(line, at as u64 + 2);
                 assert!(
-                    message.contains(&format!("expected 19 fields as in the header, found {found}")),
+                    message.contains(&format!(
+                        "expected 19 fields as in the header, found {found}"
+                    )),
                     "{message}"
                 );
             }

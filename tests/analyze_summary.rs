@@ -293,7 +293,11 @@ fn block_size_and_thread_count_do_not_change_anything() {
     }
     let dataset = read_paths(&[&file]).expect("read");
     assert_eq!(dataset.attempts().len(), 11);
-    assert_eq!(dataset.invocation_count(), 11, "one per row of a Python file");
+    assert_eq!(
+        dataset.invocation_count(),
+        11,
+        "one per row of a Python file"
+    );
 }
 
 #[test]

@@ -47,7 +47,10 @@ fn file_with(rows: &[String]) -> String {
     format!("{}\n{}\n", python_header(), rows.join("\n"))
 }
 
-fn analyze_with(paths: &[&Path], mix: MixPolicy) -> Result<bedrock_bench::analysis::Analysis, ReadError> {
+fn analyze_with(
+    paths: &[&Path],
+    mix: MixPolicy,
+) -> Result<bedrock_bench::analysis::Analysis, ReadError> {
     let options = AnalyzeOptions {
         mix,
         ..AnalyzeOptions::default()
@@ -100,8 +103,17 @@ fn a_last_row_without_its_line_break_is_skipped_with_file_line_and_why() {
 fn a_last_row_cut_inside_a_quoted_message_after_its_line_break_is_incomplete() {
     let dir = TempDir::new("trust-quoted");
     let mut rows = python_rows(3);
-    let throttle = python_row("", "0.2", "", "", "m", "standard", "9", "ThrottlingException")
-        .replace("\"An error, with a comma\"", "\"line one\nline two\"");
+    let throttle = python_row(
+        "",
+        "0.2",
+        "",
+        "",
+        "m",
+        "standard",
+        "9",
+        "ThrottlingException",
+    )
+    .replace("\"An error, with a comma\"", "\"line one\nline two\"");
     rows.push(throttle);
     let whole = file_with(&rows);
     let at = whole.find("line one\n").expect("message") + "line one\n".len();
@@ -164,7 +176,11 @@ fn rows_with_offsets(n: usize, short: Option<usize>) -> Vec<RawRow> {
 #[test]
 fn a_last_row_whose_offsets_disagree_with_chunk_count_is_skipped() {
     let dir = TempDir::new("trust-offsets-last");
-    let path = write_ours(dir.path(), "20250101_000000", &rows_with_offsets(3, Some(2)));
+    let path = write_ours(
+        dir.path(),
+        "20250101_000000",
+        &rows_with_offsets(3, Some(2)),
+    );
     for block_size in BLOCK_SIZES {
         let dataset = read_with(&path, block_size).expect("read");
         assert_eq!(dataset.attempts().len(), 2, "block {block_size}");
@@ -188,7 +204,11 @@ fn a_last_row_whose_offsets_disagree_with_chunk_count_is_skipped() {
 #[test]
 fn a_middle_row_whose_offsets_disagree_is_an_error_naming_both_columns() {
     let dir = TempDir::new("trust-offsets-middle");
-    let path = write_ours(dir.path(), "20250101_000000", &rows_with_offsets(3, Some(1)));
+    let path = write_ours(
+        dir.path(),
+        "20250101_000000",
+        &rows_with_offsets(3, Some(1)),
+    );
     for block_size in BLOCK_SIZES {
         let error = read_with(&path, block_size).unwrap_err();
         match &error {
@@ -198,7 +218,10 @@ fn a_middle_row_whose_offsets_disagree_is_an_error_naming_both_columns() {
                 column,
                 other,
                 ..
-            } => assert_eq!((p, *line, *column, *other), (&path, 3, "delta_offsets", "chunk_count")),
+            } => assert_eq!(
+                (p, *line, *column, *other),
+                (&path, 3, "delta_offsets", "chunk_count")
+            ),
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(
@@ -348,7 +371,9 @@ fn every_row_of_a_python_file_is_a_call_of_its_own() {
     for model in ["m-a", "m-b"] {
         for i in 0..5 {
             let i = i.to_string();
-            rows.push(python_row("0.5", "1.0", "10", "50", model, "standard", &i, "Success"));
+            rows.push(python_row(
+                "0.5", "1.0", "10", "50", model, "standard", &i, "Success",
+            ));
         }
     }
     rows.push(python_row(
@@ -383,13 +408,19 @@ fn every_row_of_a_python_file_is_a_call_of_its_own() {
     throttled.api_call_status = "ThrottlingException".into();
     let mut retry = ours("m", "standard", "i1", 0.5, 1.0, 51);
     retry.attempt = 2;
-    let ours_file = write_ours(dir.path(), "r", &[throttled, retry, ours("m", "standard", "i2", 0.5, 1.0, 51)]);
+    let ours_file = write_ours(
+        dir.path(),
+        "r",
+        &[throttled, retry, ours("m", "standard", "i2", 0.5, 1.0, 51)],
+    );
     let analysis = analyze(&[&ours_file], &AnalyzeOptions::default()).expect("analyze");
     let c = analysis.groups[0].counts;
     assert_eq!((c.attempts, c.invocations, c.failed_invocations), (3, 2, 0));
     let text = overview(&analysis);
     assert!(
-        text.starts_with("3 calls (2 invocations and 1 retry) from 1 file(s): 2 succeeded, 1 failed."),
+        text.starts_with(
+            "3 calls (2 invocations and 1 retry) from 1 file(s): 2 succeeded, 1 failed."
+        ),
         "{text}"
     );
 }
@@ -400,7 +431,14 @@ fn every_row_of_a_python_file_is_a_call_of_its_own() {
 fn run_file(dir: &Path, name: &str, target: &str, scale: Option<f64>, day: u32) -> PathBuf {
     let rows: Vec<RawRow> = (0..2)
         .map(|i| {
-            let mut row = ours(&format!("model-{name}"), "standard", &format!("i{i}"), 0.5, 1.0, 51);
+            let mut row = ours(
+                &format!("model-{name}"),
+                "standard",
+                &format!("i{i}"),
+                0.5,
+                1.0,
+                51,
+            );
             row.target = target.into();
             row.time_scale = scale;
             row.request_id = format!("{name}-{i}");
@@ -431,7 +469,11 @@ fn files_of_another_target_or_time_scale_are_refused_naming_the_sets() {
     let files: Vec<Vec<PathBuf>> = report.sets.iter().map(|s| s.files.clone()).collect();
     assert_eq!(
         files,
-        [vec![aws.clone()], vec![fast.clone(), fast_too.clone()], vec![real_time.clone()]]
+        [
+            vec![aws.clone()],
+            vec![fast.clone(), fast_too.clone()],
+            vec![real_time.clone()]
+        ]
     );
     let text = error.to_string();
     assert!(
@@ -447,21 +489,29 @@ fn files_of_another_target_or_time_scale_are_refused_naming_the_sets() {
         "{text}"
     );
     assert!(text.contains("time scale 1,"), "{text}");
-    assert!(text.ends_with("or all of them together with `--mixed` (the numbers then mix them)"), "{text}");
+    assert!(
+        text.ends_with("or all of them together with `--mixed` (the numbers then mix them)"),
+        "{text}"
+    );
 }
 
 #[test]
 fn experiment_settings_must_agree_but_0_and_0_0_are_the_same_value() {
     let dir = TempDir::new("trust-settings");
     let row = |temperature: &str, experiment: &str| {
-        python_row("0.5", "1.0", "10", "50", "m", "standard", "0", "Success")
-            .replace(",0,0.9,,exp,", &format!(",{temperature},0.9,,{experiment},"))
+        python_row("0.5", "1.0", "10", "50", "m", "standard", "0", "Success").replace(
+            ",0,0.9,,exp,",
+            &format!(",{temperature},0.9,,{experiment},"),
+        )
     };
     let a = dir.write("a.csv", &file_with(&[row("0", "exp")]));
     let b = dir.write("b.csv", &file_with(&[row("0.0", "exp")]));
     let both = analyze_with(&[&a, &b], MixPolicy::Refuse).expect("0 and 0.0 agree");
     assert_eq!(both.dataset.attempts().len(), 2);
-    for (c_row, difference) in [(row("0.5", "exp"), "temperature"), (row("0", "other"), "experiment_name")] {
+    for (c_row, difference) in [
+        (row("0.5", "exp"), "temperature"),
+        (row("0", "other"), "experiment_name"),
+    ] {
         let c = dir.write("c.csv", &file_with(&[c_row]));
         match analyze_with(&[&a, &b, &c], MixPolicy::Refuse).unwrap_err() {
             ReadError::Incomparable { report } => {
@@ -480,7 +530,11 @@ fn python_files_and_ours_do_not_mix_silently() {
     let aws = run_file(dir.path(), "a", "aws", None, 8);
     match analyze_with(&[&python, &aws], MixPolicy::Refuse).unwrap_err() {
         ReadError::Incomparable { report } => {
-            assert!(report.differences.contains(&"target"), "{:?}", report.differences);
+            assert!(
+                report.differences.contains(&"target"),
+                "{:?}",
+                report.differences
+            );
             assert_eq!(report.sets[0].settings.fields()[0].1, "unknown");
         }
         other => panic!("unexpected {other:?}"),
@@ -552,7 +606,9 @@ fn by_default_the_set_with_the_newest_calls_is_analyzed_and_the_others_named() {
             "{warning}"
         );
         assert!(
-            warning.ends_with("name the others explicitly to analyze them, or all together with `--mixed`"),
+            warning.ends_with(
+                "name the others explicitly to analyze them, or all together with `--mixed`"
+            ),
             "{warning}"
         );
     }
@@ -566,7 +622,11 @@ fn one_file_is_always_comparable_with_itself() {
     let mut a = ours("m", "standard", "i1", 0.5, 1.0, 51);
     a.target = "emulator".into();
     a.time_scale = Some(0.25);
-    let file = write_ours(dir.path(), "r", &[a, ours("m", "standard", "i2", 0.5, 1.0, 51)]);
+    let file = write_ours(
+        dir.path(),
+        "r",
+        &[a, ours("m", "standard", "i2", 0.5, 1.0, 51)],
+    );
     let analysis = analyze(&[&file], &AnalyzeOptions::default()).expect("analyze");
     assert!(analysis.mixed.is_none());
     assert_eq!(analysis.dataset.attempts().len(), 2);

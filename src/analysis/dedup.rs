@@ -112,7 +112,11 @@ mod tests {
 
     fn key(request_id: &str, fields: &[&str]) -> Vec<u8> {
         let mut out = Vec::new();
-        push_key(&mut out, request_id.as_bytes(), &ByteRecord::from(fields.to_vec()));
+        push_key(
+            &mut out,
+            request_id.as_bytes(),
+            &ByteRecord::from(fields.to_vec()),
+        );
         out
     }
 

@@ -383,12 +383,21 @@ mod tests {
         );
         let refusal = report(&["target"]).refusal();
         assert!(
-            refusal.starts_with("these files are not comparable: they differ in target:\n  1) target aws,"),
+            refusal.starts_with(
+                "these files are not comparable: they differ in target:\n  1) target aws,"
+            ),
             "{refusal}"
         );
-        assert!(refusal.contains("\n  3) target unknown, time scale unknown"), "{refusal}");
+        assert!(
+            refusal.contains("\n  3) target unknown, time scale unknown"),
+            "{refusal}"
+        );
         assert!(refusal.contains("`--mixed`"), "{refusal}");
-        assert!(report(&["target", "top_k"]).together_warning().contains("differ in target and top_k"));
+        assert!(
+            report(&["target", "top_k"])
+                .together_warning()
+                .contains("differ in target and top_k")
+        );
     }
 
     #[test]

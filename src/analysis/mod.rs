@@ -41,8 +41,8 @@ mod read;
 mod seen;
 mod settings;
 mod summary;
-mod tail;
 pub mod table;
+mod tail;
 pub mod terminal;
 
 use std::path::Path;

@@ -24,7 +24,8 @@ pub fn section(analysis: &Analysis) -> String {
     let Some(report) = &analysis.mixed else {
         return String::new();
     };
-    let mut out = String::from("<section id=\"comparable-sets\">\n<h2>Files that do not compare</h2>\n");
+    let mut out =
+        String::from("<section id=\"comparable-sets\">\n<h2>Files that do not compare</h2>\n");
     let _ = writeln!(
         out,
         "<p class=\"note\">{}</p>",
@@ -37,7 +38,12 @@ pub fn section(analysis: &Analysis) -> String {
         })
     );
     out.push_str("<div class=\"scroll\"><table id=\"sets\">\n<tr><th>set</th>");
-    for (name, _) in report.sets.first().map(|s| s.settings.fields()).unwrap_or_default() {
+    for (name, _) in report
+        .sets
+        .first()
+        .map(|s| s.settings.fields())
+        .unwrap_or_default()
+    {
         let _ = write!(out, "<th>{}</th>", escape(name));
     }
     out.push_str("<th>files</th><th>analyzed</th></tr>\n");
@@ -56,7 +62,11 @@ pub fn section(analysis: &Analysis) -> String {
             Some(_) => "no: left out",
             None => "yes, mixed with the others",
         };
-        let _ = writeln!(out, "<td>{}</td><td>{analyzed}</td></tr>", files.join("<br>"));
+        let _ = writeln!(
+            out,
+            "<td>{}</td><td>{analyzed}</td></tr>",
+            files.join("<br>")
+        );
     }
     out.push_str("</table></div>\n</section>\n");
     out
