@@ -135,6 +135,7 @@ pub fn analyze<P: AsRef<Path>>(
                     .collect();
                 // Read again without the others, so that nothing of theirs
                 // (repeats, invocations, settings) touches the kept files.
+                drop(std::mem::take(&mut dataset));
                 dataset = read_files(&kept, &options.read)?;
             }
         }
