@@ -5,7 +5,7 @@
 //! incomplete last row reported, the first error in file order reported
 //! with its absolute line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
@@ -13,7 +13,7 @@ use std::sync::mpsc::Receiver;
 use super::dataset::{Attempt, Dataset, GroupKey, Source, SourceFormat};
 use super::dedup::KeyKind;
 use super::error::{ReadError, RowError};
-use super::hash::FxBuild;
+use super::keys::KeyTable;
 use super::parse::Part;
 use super::seen::Seen;
 use super::tail::Incomplete;
@@ -69,58 +69,11 @@ pub(super) fn merge_items(
     Ok(merger.finish())
 }
 
-/// `invocation_id`s of one file -> dense indices, without an allocation
-/// per id: the bytes live in one arena, the map goes from the hash
-/// (computed by the parsers) to the first index with that hash, and
-/// `next` chains the others.
-#[derive(Default)]
-struct Invocations {
-    arena: Vec<u8>,
-    spans: Vec<(usize, usize)>,
-    first: HashMap<u64, u32, FxBuild>,
-    next: Vec<u32>,
-}
-
-impl Invocations {
-    fn clear(&mut self) {
-        *self = Invocations::default();
-    }
-
-    /// The file-local index of `bytes` (with hash `hash`), added when new.
-    fn index(&mut self, bytes: &[u8], hash: u64) -> u32 {
-        let mut at = self.first.get(&hash).copied();
-        let mut last = None;
-        while let Some(i) = at {
-            let (start, end) = self.spans[i as usize];
-            if &self.arena[start..end] == bytes {
-                return i;
-            }
-            last = Some(i);
-            at = match self.next[i as usize] {
-                u32::MAX => None,
-                n => Some(n),
-            };
-        }
-        let i = self.spans.len() as u32;
-        let start = self.arena.len();
-        self.arena.extend_from_slice(bytes);
-        self.spans.push((start, self.arena.len()));
-        self.next.push(u32::MAX);
-        match last {
-            Some(l) => self.next[l as usize] = i,
-            None => {
-                self.first.insert(hash, i);
-            }
-        }
-        i
-    }
-}
-
 #[derive(Default)]
 struct Merger {
     dataset: Dataset,
     /// The current file's invocation ids; global index = `base` + local.
-    invocations: Invocations,
+    invocations: KeyTable,
     base: u32,
     /// The current file's format.
     format: Option<SourceFormat>,
@@ -149,7 +102,7 @@ impl Merger {
                 format,
                 header_lines,
             } => {
-                self.invocations.clear();
+                self.invocations = KeyTable::default();
                 self.base = self.dataset.invocations;
                 self.format = Some(format);
                 self.line = 1 + header_lines;
@@ -255,15 +208,15 @@ impl Merger {
                 repeated += 1;
                 continue;
             }
-            let invocation = if python {
-                // The Python tool never retries: every row is a call.
-                data.invocations
+            let local = if python {
+                None
             } else {
-                self.base
-                    + self
-                        .invocations
-                        .index(part.invocation(row), part.invocation_hashes[row])
+                self.invocations
+                    .id(part.invocation(row), part.invocation_hashes[row])
+                    .map(|(id, _)| self.base + id)
             };
+            // The Python tool never retries: every row is a call.
+            let invocation = local.unwrap_or(data.invocations);
             data.invocations = data.invocations.max(invocation + 1);
             rows += 1;
             if attempt.had_empty_config() {

@@ -32,6 +32,7 @@ mod error;
 mod extended;
 mod fields;
 mod hash;
+mod keys;
 mod merge;
 pub(crate) mod metrics;
 pub mod mix;
