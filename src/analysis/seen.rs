@@ -39,9 +39,18 @@ mod tests {
         assert_eq!(seen.repeat_of(b"Ra", 7 << 32, 0), None);
         // Same hash, other bytes: a collision, not a repeat.
         assert_eq!(seen.repeat_of(b"Rb", 7 << 32, 1), None);
-        assert_eq!(seen.repeat_of(b"Rb", 7 << 32, 2), Some((KeyKind::RequestId, 1)));
-        assert_eq!(seen.repeat_of(b"Ra", 7 << 32, 3), Some((KeyKind::RequestId, 0)));
+        assert_eq!(
+            seen.repeat_of(b"Rb", 7 << 32, 2),
+            Some((KeyKind::RequestId, 1))
+        );
+        assert_eq!(
+            seen.repeat_of(b"Ra", 7 << 32, 3),
+            Some((KeyKind::RequestId, 0))
+        );
         assert_eq!(seen.repeat_of(b"Wa", 8 << 32, 3), None);
-        assert_eq!(seen.repeat_of(b"Wa", 8 << 32, 4), Some((KeyKind::WholeRow, 3)));
+        assert_eq!(
+            seen.repeat_of(b"Wa", 8 << 32, 4),
+            Some((KeyKind::WholeRow, 3))
+        );
     }
 }
