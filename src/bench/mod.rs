@@ -243,14 +243,13 @@ pub fn run(
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
             let spec = CallSpec::from_scenario(scenario, &experiment);
-            let mut context =
-                RowContext::for_scenario(
-                    scenario,
-                    &spec,
-                    &experiment,
-                    clients.target().as_str(),
-                    clients.time_scale(),
-                );
+            let mut context = RowContext::for_scenario(
+                scenario,
+                &spec,
+                &experiment,
+                clients.target().as_str(),
+                clients.time_scale(),
+            );
             context.run_id.clone_from(&run_id);
             context.run_count = 1;
             let job = Collection {
