@@ -101,6 +101,7 @@ fn write_rows(path: &Path, rows: usize) -> std::io::Result<()> {
             timestamp: "20250708_112957".into(),
             run_count: 1,
             target: "emulator".into(),
+            time_scale: Some(1.0),
             scenario: format!("{model}-{config}"),
             attempt: 1,
             request_id: format!("00000000-0000-4000-8000-{i:012}"),

@@ -172,3 +172,157 @@ fn a_bad_file_fails_with_file_line_and_column() {
     );
     assert!(stderr.contains("found `ten`"), "{stderr}");
 }
+
+/// A raw CSV of ours under `dir`: two calls of `model` on `target` (time
+/// scale `scale`) on 2025-07-`day`.
+fn run_file(
+    dir: &std::path::Path,
+    run_id: &str,
+    model: &str,
+    target: &str,
+    scale: Option<f64>,
+    day: u32,
+) -> std::path::PathBuf {
+    let rows: Vec<_> = (0..2)
+        .map(|i| {
+            let mut row = ours(model, "standard", &format!("i{i}"), 0.5, 1.0, 51);
+            row.target = target.into();
+            row.time_scale = scale;
+            row.request_id = format!("{run_id}-{i}");
+            row.job_timestamp_iso = format!("2025-07-{day:02}T10:00:0{i}.000000Z");
+            row
+        })
+        .collect();
+    write_ours(dir, run_id, &rows)
+}
+
+#[test]
+fn a_cut_last_row_is_a_warning_and_a_bad_middle_row_an_error() {
+    let dir = TempDir::new("cli-cut");
+    let rows: Vec<String> = (0..3)
+        .map(|i| python_row("0.5", "1.0", "10", "50", "m", "", &i.to_string(), "Success"))
+        .collect();
+    let body = format!("{}\n{}", python_header(), rows.join("\n"));
+    dir.write("results/run.csv", &body);
+    let out = bedrock_bench(dir.path(), &["analyze", "results"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: results/run.csv:4: the last row is incomplete: no line terminator (the writer was interrupted); skipped"),
+        "{stderr}"
+    );
+    assert!(text(&out.stdout).starts_with("2 calls from 1 file(s)"));
+
+    let mut middle = ours("m", "standard", "i1", 0.5, 1.0, 51);
+    middle.chunk_count = 4;
+    middle.delta_offsets = "0.5 0.6".into();
+    let mut last = ours("m", "standard", "i2", 0.5, 1.0, 51);
+    last.chunk_count = 2;
+    last.delta_offsets = "0.5 0.6".into();
+    let file = write_ours(&dir.path().join("bad"), "r", &[middle, last]);
+    let out = bedrock_bench(dir.path(), &["analyze", "bad"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: {}:2: column `delta_offsets` disagrees with column `chunk_count`: expected 4 offsets (chunk_count is 4), found 2 offsets",
+            file.strip_prefix(dir.path()).expect("relative").display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_default_directory_analyzes_the_newest_comparable_set_and_names_the_rest() {
+    let dir = TempDir::new("cli-newest");
+    let results = dir.path().join("target-reports/results");
+    // The emulator run sorts last by name but its calls are older.
+    run_file(
+        &results,
+        "20250709_100000",
+        "old-emulator-model",
+        "emulator",
+        Some(0.1),
+        1,
+    );
+    run_file(&results, "20250708_100000", "aws-model", "aws", None, 8);
+    let out = bedrock_bench(dir.path(), &["analyze"]);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.starts_with("2 calls from 1 file(s)"), "{stdout}");
+    assert!(stdout.contains("| aws-model "), "{stdout}");
+    assert!(!stdout.contains("old-emulator-model"), "{stdout}");
+    assert!(!stdout.contains("MIXED"), "{stdout}");
+    assert!(
+        stderr.contains("warning: left out 1 file(s) of another target or time scale: target-reports/results/run_20250709_100000.csv; analyzed the 1 file(s) with the newest data (target aws,"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("name the others explicitly to analyze them, or all together with `--mixed`"),
+        "{stderr}"
+    );
+
+    // --mixed without paths: all of the default directory, loudly.
+    let out = bedrock_bench(dir.path(), &["analyze", "--mixed"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("!!! MIXED DATA"), "{stdout}");
+    assert!(stdout.contains("4 calls from 2 file(s)"), "{stdout}");
+}
+
+#[test]
+fn named_files_that_do_not_compare_are_refused_with_status_2_unless_mixed() {
+    let dir = TempDir::new("cli-mixed");
+    run_file(&dir.path().join("runs"), "a", "aws-model", "aws", None, 8);
+    run_file(
+        &dir.path().join("runs"),
+        "b",
+        "emulator-model",
+        "emulator",
+        Some(0.1),
+        9,
+    );
+
+    let out = bedrock_bench(dir.path(), &["analyze", "runs"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("error: these files are not comparable: they differ in target and time scale:\n  1) target aws, time scale none (AWS), "),
+        "{stderr}"
+    );
+    assert!(stderr.contains(": runs/run_a.csv\n"), "{stderr}");
+    assert!(
+        stderr.contains("\n  2) target emulator, time scale 0.1, "),
+        "{stderr}"
+    );
+    assert!(stderr.contains(": runs/run_b.csv\n"), "{stderr}");
+    assert!(stderr.contains("`--mixed`"), "{stderr}");
+    assert!(
+        !dir.path().join("target-reports").exists(),
+        "nothing written"
+    );
+
+    let out = bedrock_bench(dir.path(), &["analyze", "runs", "--mixed"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().filter(|l| !l.is_empty()).collect();
+    for line in [lines[0], lines[lines.len() - 1]] {
+        assert!(line.starts_with("!!! MIXED DATA"), "{line}");
+    }
+    assert!(stdout.contains("4 calls from 2 file(s)"), "{stdout}");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with("warning: MIXED DATA (--mixed): files that are not comparable are analyzed together; they differ in target and time scale"),
+        "{stderr}"
+    );
+    let page = std::fs::read_to_string(dir.path().join("target-reports/index.html")).expect("page");
+    let banner = page
+        .find("<div class=\"banner\" id=\"mixed\">MIXED DATA (--mixed)")
+        .expect("banner");
+    assert!(
+        banner < page.find("<main>").expect("main"),
+        "first on the page"
+    );
+    assert!(page.contains("<h2>Files that do not compare</h2>"));
+}

@@ -28,6 +28,11 @@ fn row(model: &str, config: &str, status: &str, ttft: Option<f64>, total: Option
             (Some(a), Some(b)) => format!("{a:.6} {b:.6}"),
             _ => String::new(),
         },
+        chunk_count: if ttft.is_some() && total.is_some() {
+            2
+        } else {
+            0
+        },
         ..RawRow::default()
     }
 }
@@ -100,7 +105,7 @@ fn a_header_without_rows() {
     // Nothing per group, no timeline, no comparison; the rest still draws.
     assert!(files.charts.charts.iter().all(|c| c.group.is_none()));
     let html = std::fs::read_to_string(&files.index).expect("index");
-    assert!(html.contains("0 attempts"));
+    assert!(html.contains("0 calls"));
 }
 
 #[test]

@@ -23,7 +23,8 @@ impl Blocks {
     }
 
     /// The next block: whole records only (but the last block of the file,
-    /// which is whatever remains). `None` at the end.
+    /// which is whatever remains, possibly a record cut short). `None` at
+    /// the end.
     pub(super) fn next_block(&mut self) -> std::io::Result<Option<Vec<u8>>> {
         let mut buf = std::mem::take(&mut self.carry);
         let mut want = self.block_size.max(buf.len() + 1);
@@ -52,7 +53,8 @@ impl Blocks {
     }
 }
 
-fn count_quotes(bytes: &[u8]) -> usize {
+/// The number of `"` in `bytes`.
+pub(super) fn count_quotes(bytes: &[u8]) -> usize {
     // 64 bytes at a time into a u8 counter: vectorizes well.
     let mut chunks = bytes.chunks_exact(64);
     let mut total = 0usize;

@@ -45,7 +45,9 @@ pub struct Attempt {
     /// Index of the file in [`Dataset::sources`].
     pub source: u32,
     /// The logical invocation: equal for two attempts when they come from
-    /// the same file and have the same `invocation_id`.
+    /// the same file of ours and have the same `invocation_id`. Every row
+    /// of the Python tool's files is an invocation of its own (that tool
+    /// never retries, and reuses its ids in every scenario and run).
     pub invocation: u32,
     /// `api_call_status`.
     pub status: Sym,
@@ -124,8 +126,18 @@ pub struct Source {
     pub path: PathBuf,
     /// Who wrote it (by its header).
     pub format: SourceFormat,
-    /// Data rows read.
+    /// Data rows used: every row read but the repeats of rows seen
+    /// before ([`Source::repeated_rows`]) and an incomplete last row
+    /// ([`Source::incomplete_last_row`]).
     pub rows: u64,
+    /// Rows that repeat a row seen before (the same `request_id`, or,
+    /// without one, identical in every field), in this file or an earlier
+    /// one: counted once, there.
+    pub repeated_rows: u64,
+    /// The line of the last row when it was cut short (no line break, too
+    /// few fields, or `delta_offsets` disagreeing with `chunk_count`) and
+    /// therefore skipped.
+    pub incomplete_last_row: Option<u64>,
     /// Rows whose `performance_config` was empty (counted as `standard`).
     pub empty_performance_config: u64,
     /// What the rows say about the experiment (names, sampling
@@ -185,13 +197,14 @@ impl Dataset {
         &self.attempts
     }
 
-    /// Number of distinct invocations (per file).
+    /// Number of distinct invocations: (file, `invocation_id`) in our
+    /// files, every row in the Python tool's.
     pub fn invocation_count(&self) -> u32 {
         self.invocations
     }
 
     /// Notes gathered while reading (skipped empty files, duplicate paths,
-    /// empty performance configs).
+    /// incomplete last rows, repeated rows, empty performance configs).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }

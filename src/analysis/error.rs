@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use super::mix::MixReport;
+
 /// An error while finding or reading raw CSV files.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -71,6 +73,35 @@ pub enum ReadError {
         /// What is wrong.
         message: String,
     },
+    /// Two columns of one row that contradict each other (in the middle
+    /// of a file; a last row like that is skipped with a warning, as
+    /// incomplete).
+    #[error(
+        "{path}:{line}: column `{column}` disagrees with column `{other}`: expected {expected}, found {found}",
+        path = path.display()
+    )]
+    Inconsistent {
+        /// The file.
+        path: PathBuf,
+        /// Line of the record, from 1.
+        line: u64,
+        /// The column whose value is wrong for the other's.
+        column: &'static str,
+        /// The column it disagrees with.
+        other: &'static str,
+        /// What `other` implies.
+        expected: String,
+        /// What `column` holds.
+        found: String,
+    },
+    /// Files that do not compare (another target, time scale or
+    /// experiment settings), named explicitly without permission to mix
+    /// them (see [`MixPolicy`](super::MixPolicy)).
+    #[error("{}", report.refusal())]
+    Incomparable {
+        /// The comparable sets of files and what differs between them.
+        report: Box<MixReport>,
+    },
     /// More data than the in-memory layout can index (over 4 billion rows or gaps).
     #[error("{path}: too much data to analyze at once ({what})", path = path.display())]
     TooLarge {
@@ -84,6 +115,28 @@ pub enum ReadError {
 fn paths_list(paths: &[PathBuf]) -> String {
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     names.join(", ")
+}
+
+/// Why one record could not be used, before the file and line are
+/// attached.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RowError {
+    /// A bad value.
+    Field(FieldError),
+    /// `delta_offsets` holds `offsets` offsets where `chunk_count` says
+    /// `chunks`.
+    Offsets {
+        /// Offsets in `delta_offsets`.
+        offsets: u64,
+        /// `chunk_count`.
+        chunks: u64,
+    },
+}
+
+impl From<FieldError> for RowError {
+    fn from(error: FieldError) -> RowError {
+        RowError::Field(error)
+    }
 }
 
 /// A bad field found while parsing one record, before the file and line

@@ -11,7 +11,8 @@ use crate::stats::Summary;
 pub struct Counts {
     /// Rows (call attempts, retries included).
     pub attempts: u64,
-    /// Distinct `invocation_id`s (per file).
+    /// Logical calls: distinct `invocation_id`s per file of ours (an
+    /// invocation and its retries); every row of the Python tool's files.
     pub invocations: u64,
     /// `api_call_status == "Success"`.
     pub successes: u64,

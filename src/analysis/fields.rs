@@ -103,11 +103,29 @@ pub(super) fn tokens(raw: &[u8], column: &'static str) -> Result<f64, FieldError
     Ok(value)
 }
 
-/// Append the gaps between consecutive offsets of a `delta_offsets` field.
-pub(super) fn parse_gaps(raw: &[u8], gaps: &mut Vec<f64>) -> Result<(), FieldError> {
+/// A whole number >= 0 (`10.0` accepted), or `None` when absent.
+pub(super) fn whole(
+    raw: &[u8],
+    column: &'static str,
+    expected: &'static str,
+) -> Result<Option<u64>, FieldError> {
+    let value = non_negative(raw, column, expected)?;
+    if value.is_nan() {
+        return Ok(None);
+    }
+    if value.fract() != 0.0 || value > u64::MAX as f64 {
+        return Err(FieldError::new(column, expected, raw));
+    }
+    Ok(Some(value as u64))
+}
+
+/// Append the gaps between consecutive offsets of a `delta_offsets` field;
+/// returns how many offsets the field holds.
+pub(super) fn parse_gaps(raw: &[u8], gaps: &mut Vec<f64>) -> Result<u64, FieldError> {
     let expected = "non-decreasing offsets in seconds separated by spaces";
     let start = gaps.len();
     let mut previous: Option<f64> = None;
+    let mut offsets = 0u64;
     for piece in raw.split(|b| b.is_ascii_whitespace()) {
         if piece.is_empty() {
             continue;
@@ -127,8 +145,9 @@ pub(super) fn parse_gaps(raw: &[u8], gaps: &mut Vec<f64>) -> Result<(), FieldErr
             gaps.push(value - prev);
         }
         previous = Some(value);
+        offsets += 1;
     }
-    Ok(())
+    Ok(offsets)
 }
 
 #[cfg(test)]
@@ -195,15 +214,26 @@ mod tests {
     #[test]
     fn gaps_come_from_consecutive_offsets() {
         let mut gaps = Vec::new();
-        parse_gaps(b"0.5 0.6  0.75", &mut gaps).unwrap();
+        assert_eq!(parse_gaps(b"0.5 0.6  0.75", &mut gaps), Ok(3));
         assert_eq!(gaps.len(), 2);
         assert!((gaps[0] - 0.1).abs() < 1e-12 && (gaps[1] - 0.15).abs() < 1e-12);
         assert!(parse_gaps(b"0.5 0.4", &mut gaps).is_err());
         assert!(parse_gaps(b"0.5 x", &mut gaps).is_err());
         assert_eq!(gaps.len(), 2, "a bad field leaves nothing behind");
-        parse_gaps(b"", &mut gaps).unwrap();
-        parse_gaps(b"0.5", &mut gaps).unwrap();
+        assert_eq!(parse_gaps(b"", &mut gaps), Ok(0));
+        assert_eq!(parse_gaps(b" 0.5 ", &mut gaps), Ok(1));
         assert_eq!(gaps.len(), 2);
+    }
+
+    #[test]
+    fn whole_numbers_are_counts() {
+        let expected = "a count";
+        assert_eq!(whole(b"10", "c", expected), Ok(Some(10)));
+        assert_eq!(whole(b"10.0", "c", expected), Ok(Some(10)));
+        assert_eq!(whole(b"", "c", expected), Ok(None));
+        assert!(whole(b"1.5", "c", expected).is_err());
+        assert!(whole(b"-1", "c", expected).is_err());
+        assert!(whole(b"x", "c", expected).is_err());
     }
 
     #[test]

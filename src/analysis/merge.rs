@@ -1,16 +1,22 @@
 //! Merging parsed blocks, in file order, into one [`Dataset`]: strings
-//! and group keys re-interned, invocation ids made dataset-wide, the first
-//! error in file order reported with its absolute line.
+//! and group keys re-interned, invocation ids made dataset-wide (every row
+//! of the Python tool's files is its own invocation: that tool never
+//! retries and reuses its ids), rows seen before counted once, a skipped
+//! incomplete last row reported, the first error in file order reported
+//! with its absolute line.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 
 use super::dataset::{Attempt, Dataset, GroupKey, Source, SourceFormat};
-use super::error::{FieldError, ReadError};
-use super::hash::FxBuild;
+use super::dedup::KeyKind;
+use super::error::{ReadError, RowError};
+use super::keys::KeyTable;
 use super::parse::Part;
+use super::seen::Seen;
+use super::tail::Incomplete;
 
 /// What the merging thread receives, in any order; merged by `seq`.
 pub(super) enum Item {
@@ -24,17 +30,20 @@ pub(super) enum Item {
     Empty {
         path: PathBuf,
     },
-    /// A parsed block: `lines` is the number of line breaks it spans.
+    /// A parsed block: `lines` is the number of line breaks it spans;
+    /// `skipped`, the line (in the block) of an incomplete last row left
+    /// out, and why.
     Block {
         part: Box<Part>,
         lines: u64,
         error: Option<(u64, BlockError)>,
+        skipped: Option<(u64, Incomplete)>,
     },
     Error(ReadError),
 }
 
 pub(super) enum BlockError {
-    Field(FieldError),
+    Row(RowError),
     Malformed(String),
 }
 
@@ -60,61 +69,21 @@ pub(super) fn merge_items(
     Ok(merger.finish())
 }
 
-/// `invocation_id`s of one file -> dense indices, without an allocation
-/// per id: the bytes live in one arena, the map goes from the hash
-/// (computed by the parsers) to the first index with that hash, and
-/// `next` chains the others.
-#[derive(Default)]
-struct Invocations {
-    arena: Vec<u8>,
-    spans: Vec<(usize, usize)>,
-    first: HashMap<u64, u32, FxBuild>,
-    next: Vec<u32>,
-}
-
-impl Invocations {
-    fn clear(&mut self) {
-        *self = Invocations::default();
-    }
-
-    /// The file-local index of `bytes` (with hash `hash`), added when new.
-    fn index(&mut self, bytes: &[u8], hash: u64) -> u32 {
-        let mut at = self.first.get(&hash).copied();
-        let mut last = None;
-        while let Some(i) = at {
-            let (start, end) = self.spans[i as usize];
-            if &self.arena[start..end] == bytes {
-                return i;
-            }
-            last = Some(i);
-            at = match self.next[i as usize] {
-                u32::MAX => None,
-                n => Some(n),
-            };
-        }
-        let i = self.spans.len() as u32;
-        let start = self.arena.len();
-        self.arena.extend_from_slice(bytes);
-        self.spans.push((start, self.arena.len()));
-        self.next.push(u32::MAX);
-        match last {
-            Some(l) => self.next[l as usize] = i,
-            None => {
-                self.first.insert(hash, i);
-            }
-        }
-        i
-    }
-}
-
 #[derive(Default)]
 struct Merger {
     dataset: Dataset,
     /// The current file's invocation ids; global index = `base` + local.
-    invocations: Invocations,
+    invocations: KeyTable,
     base: u32,
+    /// The current file's format.
+    format: Option<SourceFormat>,
     /// Line of the next block's first record, in the current file.
     line: u64,
+    /// Every row's duplicate key seen so far.
+    seen: Seen,
+    /// Rows counted once: (file, file of the first occurrence, how they
+    /// are the same) -> rows.
+    repeats: BTreeMap<(u32, u32, KeyKind), u64>,
 }
 
 impl Merger {
@@ -133,19 +102,27 @@ impl Merger {
                 format,
                 header_lines,
             } => {
-                self.invocations.clear();
+                self.invocations = KeyTable::default();
                 self.base = self.dataset.invocations;
+                self.format = Some(format);
                 self.line = 1 + header_lines;
                 self.dataset.sources.push(Source {
                     path,
                     format,
                     rows: 0,
+                    repeated_rows: 0,
+                    incomplete_last_row: None,
                     empty_performance_config: 0,
                     settings: Default::default(),
                 });
                 Ok(())
             }
-            Item::Block { part, lines, error } => {
+            Item::Block {
+                part,
+                lines,
+                error,
+                skipped,
+            } => {
                 let path = match self.dataset.sources.last() {
                     Some(source) => source.path.clone(),
                     None => PathBuf::new(),
@@ -153,19 +130,39 @@ impl Merger {
                 if let Some((relative, error)) = error {
                     let line = self.line + relative - 1;
                     return Err(match error {
-                        BlockError::Field(e) => ReadError::BadValue {
+                        BlockError::Row(RowError::Field(e)) => ReadError::BadValue {
                             path,
                             line,
                             column: e.column,
                             expected: e.expected,
                             found: e.found,
                         },
+                        BlockError::Row(RowError::Offsets { offsets, chunks }) => {
+                            ReadError::Inconsistent {
+                                path,
+                                line,
+                                column: "delta_offsets",
+                                other: "chunk_count",
+                                expected: format!("{chunks} offsets (chunk_count is {chunks})"),
+                                found: format!("{offsets} offsets"),
+                            }
+                        }
                         BlockError::Malformed(message) => ReadError::Malformed {
                             path,
                             line,
                             message,
                         },
                     });
+                }
+                if let Some((relative, reason)) = skipped {
+                    let line = self.line + relative - 1;
+                    self.dataset.warnings.push(format!(
+                        "{}:{line}: the last row is incomplete: {reason}; skipped",
+                        path.display()
+                    ));
+                    if let Some(source) = self.dataset.sources.last_mut() {
+                        source.incomplete_last_row = Some(line);
+                    }
                 }
                 self.line += lines;
                 self.merge_part(part, &path)
@@ -201,12 +198,30 @@ impl Merger {
         }
         data.gaps.extend_from_slice(&part.gaps);
         data.attempts.reserve(part.attempts.len());
+        let python = self.format == Some(SourceFormat::Python);
+        let (mut rows, mut repeated, mut empty_config) = (0u64, 0u64, 0u64);
         for (row, attempt) in part.attempts.iter().enumerate() {
-            let local = self
-                .invocations
-                .index(part.invocation(row), part.invocation_hashes[row]);
-            let invocation = self.base + local;
+            let key = part.row_key(row);
+            if let Some((kind, first)) = self.seen.repeat_of(key, part.row_key_hashes[row], source)
+            {
+                *self.repeats.entry((source, first, kind)).or_default() += 1;
+                repeated += 1;
+                continue;
+            }
+            let local = if python {
+                None
+            } else {
+                self.invocations
+                    .id(part.invocation(row), part.invocation_hashes[row])
+                    .map(|(id, _)| self.base + id)
+            };
+            // The Python tool never retries: every row is a call.
+            let invocation = local.unwrap_or(data.invocations);
             data.invocations = data.invocations.max(invocation + 1);
+            rows += 1;
+            if attempt.had_empty_config() {
+                empty_config += 1;
+            }
             data.attempts.push(Attempt {
                 group: keys[attempt.group as usize],
                 source,
@@ -218,8 +233,9 @@ impl Merger {
             });
         }
         if let Some(src) = data.sources.last_mut() {
-            src.rows += part.attempts.len() as u64;
-            src.empty_performance_config += part.empty_config;
+            src.rows += rows;
+            src.repeated_rows += repeated;
+            src.empty_performance_config += empty_config;
             src.settings.merge(&part.watched.settings());
         }
         Ok(())
@@ -240,6 +256,25 @@ impl Merger {
             })
             .collect();
         self.dataset.warnings.extend(notes);
+        let sources = &self.dataset.sources;
+        let name = |i: u32| {
+            sources
+                .get(i as usize)
+                .map_or_else(String::new, |s| s.path.display().to_string())
+        };
+        for (&(later, first, kind), &rows) in &self.repeats {
+            let what = match (rows == 1, later == first) {
+                (true, true) => "row repeats an earlier row of the same file".to_string(),
+                (false, true) => "rows repeat earlier rows of the same file".to_string(),
+                (true, false) => format!("row repeats a row of {}", name(first)),
+                (false, false) => format!("rows repeat rows of {}", name(first)),
+            };
+            self.dataset.warnings.push(format!(
+                "{}: {rows} {what} ({}); counted once",
+                name(later),
+                kind.reason()
+            ));
+        }
         self.dataset
     }
 }

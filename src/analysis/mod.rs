@@ -15,24 +15,35 @@
 //! attempts only (`api_call_status == "Success"`); every other attempt is
 //! counted (see [`Counts`]), never dropped.
 //!
+//! What is read is used or reported: a last row cut short is skipped with
+//! a warning, a row seen before (same `request_id`, or identical) is
+//! counted once with a warning, and files that do not compare (another
+//! target, time scale or experiment settings, see [`mix`]) are refused,
+//! left out with a warning, or analyzed together loudly ([`MixPolicy`]).
+//!
 //! [`analyze`] does everything but writing; [`Analysis::write_files`]
 //! writes the three files.
 
 mod blocks;
 mod compare;
 mod dataset;
+mod dedup;
 mod error;
 mod extended;
 mod fields;
 mod hash;
+mod keys;
 mod merge;
 pub(crate) mod metrics;
+pub mod mix;
 mod output;
 mod parse;
 mod read;
+mod seen;
 mod settings;
 mod summary;
 pub mod table;
+mod tail;
 pub mod terminal;
 
 use std::path::Path;
@@ -42,6 +53,7 @@ pub use dataset::{Attempt, Dataset, Group, GroupKey, Source, SourceFormat, Sym};
 pub use error::ReadError;
 pub use extended::{Counts, GroupStats, counts, group_stats, stats_of};
 pub use metrics::{Metric, all_metric_values, kahan_mean, metric_values, summarize};
+pub use mix::{Comparable, ComparableSet, MixPolicy, MixReport};
 pub use output::{OutputFiles, create_numbered, local_timestamp};
 pub use parse::REQUIRED_COLUMNS;
 pub use read::{ReadOptions, csv_files, read_files, read_paths, read_paths_with};
@@ -57,6 +69,8 @@ pub struct AnalyzeOptions {
     pub read: ReadOptions,
     /// How to bootstrap the standard-vs-optimized intervals.
     pub bootstrap: BootstrapOptions,
+    /// What to do with files that do not compare (default: refuse them).
+    pub mix: MixPolicy,
 }
 
 /// Everything the `analyze` step computes.
@@ -70,9 +84,15 @@ pub struct Analysis {
     pub summary: Vec<SummaryRow>,
     /// Standard vs optimized, per model and region that has both.
     pub comparisons: Vec<Comparison>,
-    /// Things a reader should know (fallbacks, all-failed groups, empty
-    /// performance configs, skipped files), one line each.
+    /// Things a reader should know (files of other settings left out or
+    /// mixed in, which come first; skipped incomplete rows, repeated rows,
+    /// fallbacks, all-failed groups, empty performance configs, skipped
+    /// files), one each.
     pub warnings: Vec<String>,
+    /// Set when the files read are not all comparable: either only the
+    /// set with the newest data was analyzed ([`MixReport::kept`]), or
+    /// all were analyzed together ([`MixPolicy::Together`]).
+    pub mixed: Option<MixReport>,
 }
 
 impl Analysis {
@@ -80,23 +100,71 @@ impl Analysis {
     pub fn is_simulated(&self) -> bool {
         self.dataset.has_emulator_rows()
     }
+
+    /// Whether files that do not compare were analyzed together.
+    pub fn is_mixed(&self) -> bool {
+        self.mixed.as_ref().is_some_and(|m| m.kept.is_none())
+    }
 }
 
-/// Read every raw CSV behind `paths` and compute all statistics.
+/// Read every raw CSV behind `paths` (see [`csv_files`]) and compute all
+/// statistics. Files that do not compare are handled as
+/// `options.mix` says: refused with [`ReadError::Incomparable`], left out
+/// but for the set with the newest data, or analyzed together.
 pub fn analyze<P: AsRef<Path>>(
     paths: &[P],
     options: &AnalyzeOptions,
 ) -> Result<Analysis, ReadError> {
-    let dataset = read_paths_with(paths, &options.read)?;
-    Ok(analyze_dataset(dataset, options))
+    let (files, notes) = csv_files(paths)?;
+    let mut dataset = read_files(&files, &options.read)?;
+    let mut mixed = MixReport::of(&dataset);
+    if let Some(report) = &mut mixed {
+        match options.mix {
+            MixPolicy::Refuse => {
+                return Err(ReadError::Incomparable {
+                    report: Box::new(report.clone()),
+                });
+            }
+            MixPolicy::Together => {}
+            MixPolicy::Newest => {
+                report.kept = Some(report.newest_set());
+                let left_out = report.left_out();
+                let kept: Vec<_> = files
+                    .iter()
+                    .filter(|f| !left_out.contains(&f.as_path()))
+                    .cloned()
+                    .collect();
+                // Read again without the others, so that nothing of theirs
+                // (repeats, invocations, settings) touches the kept files.
+                drop(std::mem::take(&mut dataset));
+                dataset = read_files(&kept, &options.read)?;
+            }
+        }
+    }
+    dataset.warnings.splice(0..0, notes);
+    Ok(analysis_of(dataset, mixed, options))
 }
 
-/// Compute all statistics of a dataset already read.
+/// Compute all statistics of a dataset already read. Files that do not
+/// compare are analyzed together, with the loud warning of
+/// [`MixPolicy::Together`] ([`analyze`] applies the other policies).
 pub fn analyze_dataset(dataset: Dataset, options: &AnalyzeOptions) -> Analysis {
+    let mixed = MixReport::of(&dataset);
+    analysis_of(dataset, mixed, options)
+}
+
+fn analysis_of(dataset: Dataset, mixed: Option<MixReport>, options: &AnalyzeOptions) -> Analysis {
     let groups = group_stats(&dataset);
     let summary = summary_rows(&groups);
     let comparisons = compare(&dataset, &groups, &options.bootstrap);
-    let mut warnings = dataset.warnings().to_vec();
+    let mut warnings = Vec::new();
+    if let Some(report) = &mixed {
+        warnings.push(match report.kept {
+            Some(_) => report.left_out_warning(),
+            None => report.together_warning(),
+        });
+    }
+    warnings.extend_from_slice(dataset.warnings());
     warnings.extend(group_warnings(&groups));
     Analysis {
         dataset,
@@ -104,6 +172,7 @@ pub fn analyze_dataset(dataset: Dataset, options: &AnalyzeOptions) -> Analysis {
         summary,
         comparisons,
         warnings,
+        mixed,
     }
 }
 

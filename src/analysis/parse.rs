@@ -9,9 +9,10 @@ use csv::ByteRecord;
 use super::dataset::{
     Attempt, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat, WARMUP,
 };
-use super::error::{FieldError, ReadError};
+use super::dedup::push_key;
+use super::error::{FieldError, ReadError, RowError};
 use super::fields::{
-    derived_generation_otps, derived_tpot, non_negative, parse_gaps, seconds, tokens,
+    derived_generation_otps, derived_tpot, non_negative, parse_gaps, seconds, tokens, whole,
 };
 use super::hash::{FxBuild, hash_bytes};
 use super::settings::{WATCHED, Watched};
@@ -39,12 +40,15 @@ pub(crate) struct Columns {
     generation_otps: Option<usize>,
     tpot: Option<usize>,
     delta_offsets: Option<usize>,
+    chunk_count: Option<usize>,
+    request_id: Option<usize>,
     phase: Option<usize>,
     start_offset: Option<usize>,
     job_timestamp: Option<usize>,
     error_message: Option<usize>,
-    /// `experiment_name`, `temperature`, `top_p`, `top_k`, `timestamp`
-    /// (see [`RunSettings`](super::settings::RunSettings)).
+    /// `experiment_name`, `temperature`, `top_p`, `top_k`, `timestamp`,
+    /// `target`, `time_scale` (see
+    /// [`RunSettings`](super::settings::RunSettings)).
     watched: [Option<usize>; WATCHED],
 }
 
@@ -109,6 +113,8 @@ impl Columns {
             generation_otps: find("generation_otps"),
             tpot: find("tpot"),
             delta_offsets: find("delta_offsets"),
+            chunk_count: find("chunk_count"),
+            request_id: find("request_id"),
             phase: find("phase"),
             start_offset: find("start_offset_s"),
             job_timestamp: find("job_timestamp_iso"),
@@ -119,6 +125,8 @@ impl Columns {
                 find("top_p"),
                 find("top_k"),
                 find("timestamp"),
+                find("target"),
+                find("time_scale"),
             ],
         })
     }
@@ -148,7 +156,9 @@ impl LocalStrings {
 /// The attempts of one block of records, with block-local ids: `group`
 /// indexes `keys`, `status`/`target` index `strings`, `invocation` is the
 /// row's index in `invocation_ends` (and `invocation_hashes`, the hash of
-/// its bytes, computed here so that the merging thread need not).
+/// its bytes, computed here so that the merging thread need not). Each
+/// row also has its duplicate key (see `dedup.rs`) in `row_keys`, ending
+/// at `row_key_ends`, hashed in `row_key_hashes`.
 #[derive(Debug, Default)]
 pub(crate) struct Part {
     pub attempts: Vec<Attempt>,
@@ -159,15 +169,19 @@ pub(crate) struct Part {
     pub invocation_bytes: Vec<u8>,
     pub invocation_ends: Vec<usize>,
     pub invocation_hashes: Vec<u64>,
-    pub empty_config: u64,
+    pub row_keys: Vec<u8>,
+    pub row_key_ends: Vec<usize>,
+    pub row_key_hashes: Vec<u64>,
     pub watched: Watched,
 }
 
 const STANDARD: &[u8] = b"standard";
 
 impl Part {
-    /// Parse one record into an attempt.
-    pub fn push(&mut self, columns: &Columns, record: &ByteRecord) -> Result<(), FieldError> {
+    /// Parse one record into an attempt. Nothing of the record is kept
+    /// when `delta_offsets` and `chunk_count` disagree (the caller may skip
+    /// the row: a last row cut short).
+    pub fn push(&mut self, columns: &Columns, record: &ByteRecord) -> Result<(), RowError> {
         let field = |i: usize| record.get(i).unwrap_or(b"").trim_ascii();
         let opt = |i: Option<usize>| i.map(field);
 
@@ -206,8 +220,23 @@ impl Part {
                 "api_call_status",
                 "a status (`Success` or an error name)",
                 status,
-            ));
+            )
+            .into());
         }
+
+        let gaps_start = self.gaps.len();
+        if let Some(raw) = opt(columns.delta_offsets) {
+            let offsets = parse_gaps(raw, &mut self.gaps)?;
+            if let Some(raw_chunks) = opt(columns.chunk_count) {
+                let chunks = whole(raw_chunks, "chunk_count", "a whole number of chunks")?;
+                if let Some(chunks) = chunks.filter(|&c| c != offsets) {
+                    self.gaps.truncate(gaps_start);
+                    return Err(RowError::Offsets { offsets, chunks });
+                }
+            }
+        }
+        let gaps_len = self.gaps.len() - gaps_start;
+
         let mut flags = 0;
         if status == b"Success" {
             flags |= SUCCESS;
@@ -216,7 +245,6 @@ impl Part {
         if config.is_empty() {
             config = STANDARD;
             flags |= EMPTY_CONFIG;
-            self.empty_config += 1;
         }
         if opt(columns.sent) == Some(b"optimized".as_slice()) {
             flags |= SENT_OPTIMIZED;
@@ -261,17 +289,21 @@ impl Part {
             started_at = epoch_seconds(raw);
         }
 
-        let gaps_start = self.gaps.len();
-        if let Some(raw) = opt(columns.delta_offsets) {
-            parse_gaps(raw, &mut self.gaps)?;
-        }
-        let gaps_len = self.gaps.len() - gaps_start;
-
         let invocation_id = field(columns.invocation);
         self.invocation_bytes.extend_from_slice(invocation_id);
         self.invocation_ends.push(self.invocation_bytes.len());
         self.invocation_hashes.push(hash_bytes(invocation_id));
         let invocation = (self.invocation_ends.len() - 1) as u32;
+
+        let key_start = self.row_keys.len();
+        push_key(
+            &mut self.row_keys,
+            opt(columns.request_id).unwrap_or(b""),
+            record,
+        );
+        self.row_key_ends.push(self.row_keys.len());
+        self.row_key_hashes
+            .push(hash_bytes(&self.row_keys[key_start..]));
 
         self.attempts.push(Attempt {
             ttft,
@@ -306,12 +338,22 @@ impl Part {
         };
         &self.invocation_bytes[start..self.invocation_ends[row]]
     }
+
+    /// The duplicate key of the attempt at `row` (see `dedup.rs`).
+    pub fn row_key(&self, row: usize) -> &[u8] {
+        let start = if row == 0 {
+            0
+        } else {
+            self.row_key_ends[row - 1]
+        };
+        &self.row_keys[start..self.row_key_ends[row]]
+    }
 }
 
 /// An ISO 8601 time (`2026-11-24T21:23:07.869200Z`, `+00:00`, or a naive
 /// time as Python's `datetime.isoformat()` or `str()` write it, taken as
 /// UTC) in seconds since the Unix epoch; NaN when it is none of these.
-fn epoch_seconds(raw: &[u8]) -> f64 {
+pub(crate) fn epoch_seconds(raw: &[u8]) -> f64 {
     let Ok(text) = std::str::from_utf8(raw) else {
         return f64::NAN;
     };

@@ -14,8 +14,10 @@ use csv::ByteRecord;
 use super::blocks::{Blocks, count_newlines, record_end};
 use super::dataset::Dataset;
 use super::error::ReadError;
+use super::error::RowError;
 use super::merge::{BlockError, Item, merge_items};
 use super::parse::{Columns, Part};
+use super::tail::{Incomplete, ends_with_terminator};
 
 /// How to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,6 +120,8 @@ struct Job {
     seq: u64,
     columns: Arc<Columns>,
     data: Vec<u8>,
+    /// The file's last block: its last record may be cut short.
+    last: bool,
 }
 
 /// Read `files` in order into one dataset.
@@ -216,12 +220,22 @@ fn cut_files(
         seq += 1;
         let mut data = first[header_end..].to_vec();
         drop(first);
+        // One block read ahead, so that the last block is known as such.
+        let mut next = blocks.next_block();
         loop {
+            let ahead = match next {
+                Ok(ahead) => ahead,
+                Err(e) => {
+                    let _ = items.send((seq, Item::Error(io(e))));
+                    return;
+                }
+            };
             if !data.is_empty() {
                 let job = Job {
                     seq,
                     columns: Arc::clone(&columns),
                     data,
+                    last: ahead.is_none(),
                 };
                 if jobs.send(job).is_err() {
                     return;
@@ -231,14 +245,11 @@ fn cut_files(
             if stop.load(Ordering::Relaxed) {
                 return;
             }
-            data = match blocks.next_block() {
-                Ok(Some(block)) => block,
-                Ok(None) => break,
-                Err(e) => {
-                    let _ = items.send((seq, Item::Error(io(e))));
-                    return;
-                }
-            };
+            match ahead {
+                Some(block) => data = block,
+                None => break,
+            }
+            next = blocks.next_block();
         }
     }
 }
@@ -254,32 +265,58 @@ fn parse_blocks(jobs: &Mutex<Receiver<Job>>, items: Sender<(u64, Item)>, stop: &
         if stop.load(Ordering::Relaxed) {
             continue;
         }
-        let item = parse_block(&job.columns, &job.data);
+        let item = parse_block(&job.columns, &job.data, job.last);
         // When the merger has stopped listening, keep draining jobs so that
         // the reader is never left blocked on a full queue.
         let _ = items.send((job.seq, item));
     }
 }
 
-fn parse_block(columns: &Columns, data: &[u8]) -> Item {
+/// Parse one block. Records are read one ahead, so that the last record
+/// of a file's last block (`last`) is known and checked for being whole:
+/// an incomplete one is skipped (and reported by the merger), never read
+/// as a complete row.
+fn parse_block(columns: &Columns, data: &[u8], last: bool) -> Item {
     let mut part = Part::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(data);
     let mut record = ByteRecord::new();
+    let mut ahead = ByteRecord::new();
     let mut error = None;
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(reader.position().line(), |p| p.line());
-                error = Some((line, BlockError::Malformed(format!("not valid CSV: {e}"))));
+    let mut skipped = None;
+    let not_csv = |e: csv::Error, line: u64| {
+        let line = e.position().map_or(line, |p| p.line());
+        (line, BlockError::Malformed(format!("not valid CSV: {e}")))
+    };
+    let mut more = match reader.read_byte_record(&mut record) {
+        Ok(more) => more,
+        Err(e) => {
+            error = Some(not_csv(e, reader.position().line()));
+            false
+        }
+    };
+    while more {
+        let following = reader.read_byte_record(&mut ahead);
+        let is_last = last && matches!(following, Ok(false));
+        let line = record.position().map_or(1, |p| p.line());
+        if is_last {
+            let incomplete = if !ends_with_terminator(data) {
+                Some(Incomplete::NoTerminator)
+            } else if record.len() < columns.fields {
+                Some(Incomplete::Fields {
+                    found: record.len(),
+                    expected: columns.fields,
+                })
+            } else {
+                None
+            };
+            if let Some(reason) = incomplete {
+                skipped = Some((line, reason));
                 break;
             }
         }
-        let line = record.position().map_or(1, |p| p.line());
         if record.len() != columns.fields {
             let message = format!(
                 "expected {} fields as in the header, found {}",
@@ -289,15 +326,31 @@ fn parse_block(columns: &Columns, data: &[u8]) -> Item {
             error = Some((line, BlockError::Malformed(message)));
             break;
         }
-        if let Err(e) = part.push(columns, &record) {
-            error = Some((line, BlockError::Field(e)));
-            break;
+        match part.push(columns, &record) {
+            Ok(()) => {}
+            Err(RowError::Offsets { offsets, chunks }) if is_last => {
+                skipped = Some((line, Incomplete::Offsets { offsets, chunks }));
+                break;
+            }
+            Err(e) => {
+                error = Some((line, BlockError::Row(e)));
+                break;
+            }
         }
+        more = match following {
+            Ok(more) => more,
+            Err(e) => {
+                error = Some(not_csv(e, reader.position().line()));
+                break;
+            }
+        };
+        std::mem::swap(&mut record, &mut ahead);
     }
     let lines = reader.position().line() - 1;
     Item::Block {
         part: Box::new(part),
         lines,
         error,
+        skipped,
     }
 }

@@ -1,5 +1,6 @@
 //! Run-level settings of a file as its rows give them (experiment names,
-//! sampling parameters, run ids, first and last call), gathered while
+//! sampling parameters, target and time scale, run ids, first and last
+//! call), gathered while
 //! reading at the cost of a comparison per column and row.
 
 /// At most this many distinct values are kept per column; more set
@@ -80,6 +81,11 @@ pub struct RunSettings {
     pub top_ks: Distinct,
     /// `timestamp`: the run ids.
     pub run_ids: Distinct,
+    /// `target` (`aws`, `emulator`; none in the Python tool's files).
+    pub targets: Distinct,
+    /// `time_scale`: the emulator's time scale (none for AWS, or when
+    /// unknown).
+    pub time_scales: Distinct,
     /// The earliest `job_timestamp_iso` (by text order, which is time
     /// order for one format).
     pub first_call: Option<String>,
@@ -100,6 +106,8 @@ impl RunSettings {
         self.top_ps.extend(&other.top_ps);
         self.top_ks.extend(&other.top_ks);
         self.run_ids.extend(&other.run_ids);
+        self.targets.extend(&other.targets);
+        self.time_scales.extend(&other.time_scales);
         if let Some(first) = &other.first_call
             && self.first_call.as_ref().is_none_or(|f| first < f)
         {
@@ -126,7 +134,7 @@ impl RunSettings {
 }
 
 /// The columns [`RunSettings`] watches, by position in [`Watched::seen`].
-pub(crate) const WATCHED: usize = 5;
+pub(crate) const WATCHED: usize = 7;
 
 /// Model, status and message bytes of failed rows, and their count.
 type RawError = (Box<[u8]>, Box<[u8]>, Box<[u8]>, u64);
@@ -226,6 +234,8 @@ impl Watched {
             top_ps: distinct(2),
             top_ks: distinct(3),
             run_ids: distinct(4),
+            targets: distinct(5),
+            time_scales: distinct(6),
             first_call: text(&self.first_call),
             last_call: text(&self.last_call),
             errors: self

@@ -6,6 +6,10 @@ use super::table;
 use super::{Analysis, Comparison, RatioEstimate};
 use crate::export::summary_csv;
 
+/// Printed first and last when files that do not compare are analyzed
+/// together (`--mixed`).
+pub const MIXED: &str = "!!! MIXED DATA: files of different targets, time scales or experiment settings are analyzed together (--mixed); every number below mixes them !!!";
+
 /// Printed before and after the tables when any row came from the emulator.
 pub const SIMULATED: &str = "!!! SIMULATED: these numbers come from the built-in emulator, not from measurements on Amazon Bedrock !!!";
 
@@ -19,9 +23,8 @@ pub fn overview(analysis: &Analysis) -> String {
     let successes = attempts.iter().filter(|a| a.is_success()).count();
     let _ = writeln!(
         out,
-        "{} attempts ({} invocations) from {} file(s): {} succeeded, {} failed.\n",
-        attempts.len(),
-        data.invocation_count(),
+        "{} from {} file(s): {} succeeded, {} failed.\n",
+        calls(analysis),
         data.sources().len(),
         successes,
         attempts.len() - successes
@@ -106,6 +109,21 @@ pub fn overview(analysis: &Analysis) -> String {
     out.push_str(&table::render(&header, &rows));
     out.push('\n');
     out
+}
+
+/// The calls read: `60 calls`, or with retries `65 calls (60 invocations
+/// and 5 retries)`. Every row is a call; in the Python tool's files every
+/// row is also an invocation (that tool never retries).
+pub fn calls(analysis: &Analysis) -> String {
+    let data = &analysis.dataset;
+    let calls = data.attempts().len() as u64;
+    let invocations = u64::from(data.invocation_count());
+    let retries = calls.saturating_sub(invocations);
+    match retries {
+        0 => format!("{calls} calls"),
+        1 => format!("{calls} calls ({invocations} invocations and 1 retry)"),
+        _ => format!("{calls} calls ({invocations} invocations and {retries} retries)"),
+    }
 }
 
 fn comparison_row(c: &Comparison) -> Vec<String> {

@@ -1,22 +1,42 @@
 //! `bedrock-bench analyze`: raw CSVs in; the Python tool's summary, the
 //! extended summary and the standard-vs-optimized comparison out, and
 //! the same on the terminal; then the charts and the HTML report.
+//!
+//! Files that do not compare (another target, time scale or experiment
+//! settings) are never mixed silently: from the default directory only the
+//! set with the newest data is analyzed (the others are named as left
+//! out); named explicitly they are refused (exit status 2) unless
+//! `--mixed` is given, which analyzes them together under a loud banner.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use bedrock_bench::analysis::terminal::{self, SIMULATED};
-use bedrock_bench::analysis::{AnalyzeOptions, analyze, local_timestamp};
+use bedrock_bench::analysis::terminal::{self, MIXED, SIMULATED};
+use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, analyze, local_timestamp};
 use bedrock_bench::report::write_report;
 use clap::Args;
+
+/// Where `run` writes its raw CSVs: what `analyze` reads without paths.
+const DEFAULT_RESULTS: &str = "target-reports/results";
+
+/// Exit status when the files named do not compare and `--mixed` is not
+/// given (a usage error: name fewer files, or allow the mix).
+const INCOMPARABLE: u8 = 2;
 
 /// Options of `bedrock-bench analyze`.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// Raw CSV files, or directories (every *.csv directly inside).
-    #[arg(value_name = "FILES|DIRS", default_value = "target-reports/results")]
+    /// Default: target-reports/results, of which only the files comparable
+    /// with the newest one are analyzed (the others are named as left out).
+    #[arg(value_name = "FILES|DIRS")]
     paths: Vec<PathBuf>,
+    /// Analyze files of different targets, emulator time scales or
+    /// experiment settings together, under a loud warning, instead of
+    /// refusing them (or, by default, leaving out all but the newest).
+    #[arg(long)]
+    mixed: bool,
     /// The report root: summaries under DIR/results-analysis/, charts
     /// under DIR/plots/<ts>/, the report page at DIR/index.html.
     #[arg(long, value_name = "DIR", default_value = "target-reports")]
@@ -25,7 +45,33 @@ pub struct AnalyzeArgs {
 
 /// Analyze, write the files, print the tables.
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let analysis = analyze(&args.paths, &AnalyzeOptions::default())?;
+    let explicit = !args.paths.is_empty();
+    let mix = match (args.mixed, explicit) {
+        (true, _) => MixPolicy::Together,
+        (false, true) => MixPolicy::Refuse,
+        (false, false) => MixPolicy::Newest,
+    };
+    let paths = if explicit {
+        args.paths
+    } else {
+        vec![PathBuf::from(DEFAULT_RESULTS)]
+    };
+    let options = AnalyzeOptions {
+        mix,
+        ..AnalyzeOptions::default()
+    };
+    let analysis = match analyze(&paths, &options) {
+        Ok(analysis) => analysis,
+        Err(error @ ReadError::Incomparable { .. }) => {
+            eprintln!("error: {error}");
+            return Ok(ExitCode::from(INCOMPARABLE));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let mixed = analysis.is_mixed();
+    if mixed {
+        println!("{MIXED}\n");
+    }
     let simulated = analysis.is_simulated();
     if simulated {
         println!("{SIMULATED}\n");
@@ -69,6 +115,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     })?;
     if simulated {
         println!("\n{SIMULATED}");
+    }
+    if mixed {
+        println!("\n{MIXED}");
     }
     Ok(ExitCode::SUCCESS)
 }

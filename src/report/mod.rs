@@ -11,6 +11,7 @@ pub mod assets;
 pub mod base64;
 pub mod criterion;
 pub mod escape;
+pub mod mixed;
 pub mod page;
 pub mod settings;
 pub mod tables;

@@ -7,6 +7,7 @@ use super::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
 use super::base64;
 use super::criterion::CriterionReports;
 use super::escape::{escape, href};
+use super::mixed;
 use super::settings;
 use super::tables;
 use crate::analysis::Analysis;
@@ -54,6 +55,7 @@ impl Page<'_> {
         );
         self.head(&mut out);
         out.push_str("<body>\n");
+        out.push_str(&mixed::banner(self.analysis));
         if self.analysis.is_simulated() {
             let _ = writeln!(
                 out,
@@ -65,6 +67,7 @@ impl Page<'_> {
         self.header(&mut out);
         self.settings(&mut out);
         self.warnings(&mut out);
+        out.push_str(&mixed::section(self.analysis));
         self.summary(&mut out);
         self.comparison(&mut out);
         self.failures(&mut out);

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDateTime};
 
 use super::escape::escape;
+use crate::analysis::terminal::calls;
 use crate::analysis::{Analysis, RunSettings, SourceFormat};
 use crate::plot::layout::{count, number};
 
@@ -63,10 +64,20 @@ pub fn rows(analysis: &Analysis) -> Vec<(&'static str, String)> {
         .iter()
         .take(MAX_FILES_LISTED)
         .map(|s| {
+            let mut notes = format!("{} rows", count(s.rows));
+            if s.repeated_rows > 0 {
+                notes.push_str(&format!(
+                    "; {} repeated rows counted once",
+                    count(s.repeated_rows)
+                ));
+            }
+            if let Some(line) = s.incomplete_last_row {
+                notes.push_str(&format!("; incomplete last row (line {line}) skipped"));
+            }
             format!(
-                "<code>{}</code> ({} rows)",
+                "<code>{}</code> ({})",
                 escape(&s.path.display().to_string()),
-                count(s.rows)
+                escape(&notes)
             )
         })
         .collect();
@@ -82,9 +93,8 @@ pub fn rows(analysis: &Analysis) -> Vec<(&'static str, String)> {
     out.push((
         "calls",
         escape(&format!(
-            "{} attempts ({} invocations): {} succeeded, {} failed",
-            count(attempts),
-            count(u64::from(data.invocation_count())),
+            "{}: {} succeeded, {} failed",
+            calls(analysis),
             count(successes),
             count(attempts - successes)
         )),
