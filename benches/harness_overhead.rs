@@ -20,7 +20,7 @@ use aws_sdk_bedrockruntime::types::{
 use bedrock_bench::call::{CallSpec, timed_converse_stream};
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::ConnectionMode;
-use bedrock_bench::emulator::{
+use bedrock_emulator::{
     Emulator, EmulatorConfig, FaultRates, LatencyProfile, ModelProfile, ProfileSet,
 };
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};

@@ -25,7 +25,7 @@ use aws_smithy_types::retry::RetryConfig;
 
 use crate::call::redact;
 use crate::config::{ConnectionMode, TargetChoice};
-use crate::emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
+use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
 
 /// Environment variable that picks the target (`aws`, `emulator`, `auto`).
 pub const TARGET_ENV: &str = "BEDROCK_BENCH_TARGET";

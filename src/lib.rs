@@ -3,8 +3,8 @@
 //! The library holds the pieces the `bedrock-bench` binary and the
 //! criterion benches are made of: config loading ([`config`]), the SDK
 //! client per target ([`client`]), the timed ConverseStream call
-//! ([`call`]), and a local emulator that speaks Bedrock's wire protocol
-//! ([`emulator`]).
+//! ([`call`]). The emulator it measures against offline is its own crate,
+//! `bedrock_emulator`; what both know about models is in `bedrock_catalog`.
 
 pub mod analysis;
 pub mod bench;
@@ -12,7 +12,6 @@ pub mod calibrate;
 pub mod call;
 pub mod client;
 pub mod config;
-pub mod emulator;
 pub mod export;
 pub mod fonts;
 pub mod measurement;
@@ -20,4 +19,3 @@ pub mod plot;
 pub mod report;
 pub mod runner;
 pub mod stats;
-pub mod tokens;

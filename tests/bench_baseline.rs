@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use bedrock_bench::bench::{self, BenchSetup};
 use bedrock_bench::config::TargetChoice;
-use bedrock_bench::emulator::ProfileSet;
+use bedrock_emulator::ProfileSet;
 use serde_json::Value;
 
 const SCENARIOS: &str = r#"{"text_prompt": "Explain machine learning.", "expected_output_tokens": 20, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2", "performance_config": "optimized"}

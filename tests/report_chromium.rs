@@ -9,6 +9,7 @@
 //! are skipped and say so on the terminal; with
 //! `BEDROCK_BENCH_REQUIRE_EXTERNAL=1` (as in CI) they fail instead.
 
+#[path = "../crates/bedrock-emulator/tests/external/mod.rs"]
 mod external;
 mod report_support;
 

@@ -9,11 +9,11 @@ use std::time::Duration;
 
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{ConnectionMode, Experiment, Scenario, parse_scenarios};
-use bedrock_bench::emulator::{Emulator, GroundTruthRecord};
 use bedrock_bench::export::RawRow;
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, StopSignal,
 };
+use bedrock_emulator::{Emulator, GroundTruthRecord};
 use common::*;
 
 const SIX_SCENARIOS: &str = r#"

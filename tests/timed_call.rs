@@ -9,7 +9,7 @@ use std::time::Duration;
 use bedrock_bench::call::{CallSpec, CallStatus, timed_converse_stream};
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{ConnectionMode, PerformanceConfig};
-use bedrock_bench::tokens::estimate_tokens;
+use bedrock_catalog::tokens::estimate_tokens;
 use common::*;
 
 const PROMPT: &str = "Explain the concept of machine learning in simple terms.";

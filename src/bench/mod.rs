@@ -34,11 +34,11 @@ use crate::analysis::{AnalyzeOptions, analyze, local_timestamp};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
-use crate::emulator::ProfileSet;
 use crate::export::{RawCsvWriter, RowContext};
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::report::write_report;
 use crate::runner::{self, Backoff, CallBudget, StopSignal};
+use bedrock_emulator::ProfileSet;
 
 /// Bootstrap resamples per analysis. criterion's default (100,000) is sized
 /// for thousands of cheap samples; with 10 to 100 paid calls there are few

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::emulator::GroundTruthRecord;
 use crate::export::RawRow;
 use crate::stats::Summary;
+use bedrock_emulator::GroundTruthRecord;
 
 /// Errors of the joined calls, seconds (client minus server).
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -24,9 +24,9 @@ pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
 
 use crate::client::Clients;
 use crate::config::{ConnectionMode, Experiment, parse_scenarios};
-use crate::emulator::GroundTruthRecord;
 use crate::export::RawRow;
 use crate::runner::{self, Backoff, ProgressMode, RunOptions, StopSignal};
+use bedrock_emulator::GroundTruthRecord;
 
 /// The model id every calibration call uses (served by the emulator's
 /// generic profile).

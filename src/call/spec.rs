@@ -7,6 +7,7 @@ use aws_sdk_bedrockruntime::types::{
     PerformanceConfiguration, SystemContentBlock,
 };
 use aws_smithy_types::{Document, Number};
+use bedrock_catalog::Family;
 
 use crate::config::{Experiment, PerformanceConfig, Scenario};
 
@@ -119,23 +120,16 @@ pub struct RequestParts {
 /// (`inferenceConfig.topK`). Other families (Meta Llama among them) have no
 /// top-k, so nothing is sent and `None` is returned.
 pub fn top_k_fields(model_id: &str, top_k: u32) -> Option<Document> {
-    let base = crate::emulator::profile_set::base_model_id(model_id);
+    let path = Family::of(model_id).top_k_path()?;
     let k = Document::Number(Number::PosInt(u64::from(top_k)));
-    if base.starts_with("anthropic.") {
-        Some(Document::Object([("top_k".to_string(), k)].into()))
-    } else if base.starts_with("amazon.nova") {
-        let inner = Document::Object([("topK".to_string(), k)].into());
-        Some(Document::Object(
-            [("inferenceConfig".to_string(), inner)].into(),
-        ))
-    } else {
-        None
-    }
+    Some(path.iter().rev().fold(k, |inner, key| {
+        Document::Object([(key.to_string(), inner)].into())
+    }))
 }
 
 /// Whether `model_id` belongs to a family that takes top-k.
 pub fn takes_top_k(model_id: &str) -> bool {
-    top_k_fields(model_id, 1).is_some()
+    Family::of(model_id).takes_top_k()
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! - `prompt_file`: a UTF-8 text file, relative to the scenarios file's
 //!   directory unless absolute, read at load time, trailing newlines trimmed;
 //! - `synthetic_input_tokens`: a deterministic filler prompt of that many
-//!   tokens by [`crate::tokens::estimate_tokens`], from
-//!   [`crate::tokens::synthetic_prompt`].
+//!   tokens by [`bedrock_catalog::tokens::estimate_tokens`], from
+//!   [`bedrock_catalog::tokens::synthetic_prompt`].
 //!
 //! Optionally a system prompt, from `system_prompt` (text) or
 //! `system_prompt_file` (a file, like `prompt_file`), not both.
@@ -82,7 +82,7 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
             (Some(text), None, None) => (text, PromptSource::Inline),
             (None, Some((text, path)), None) => (text, PromptSource::File(path)),
             (None, None, Some(tokens)) => (
-                crate::tokens::synthetic_prompt(tokens),
+                bedrock_catalog::tokens::synthetic_prompt(tokens),
                 PromptSource::Synthetic {
                     input_tokens: tokens,
                 },
@@ -234,7 +234,10 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let prompt = prompt.expect("valid synthetic prompt");
         assert_eq!(prompt.source, PromptSource::Synthetic { input_tokens: 500 });
-        assert_eq!(crate::tokens::estimate_tokens(&prompt.user_text), 500);
+        assert_eq!(
+            bedrock_catalog::tokens::estimate_tokens(&prompt.user_text),
+            500
+        );
         assert_eq!(prompt.system, None);
     }
 

@@ -8,14 +8,12 @@
 //! `system_prompt`, `system_prompt_file`, `synthetic_input_tokens` (see
 //! [`super::prompt`]).
 
-use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
 use serde_json::{Map, Value};
 
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
-use super::fields::{Fields, did_you_mean, quote, unknown_key_error};
+use super::fields::{Fields, unknown_key_error};
 use super::latency_optimized;
 use super::prompt::{self, Prompt};
 
@@ -44,57 +42,7 @@ pub const DEFAULT_TASK_TYPE: &str = "Text-Generation";
 /// The largest accepted `expected_output_tokens` (no model answers more).
 pub const MAX_EXPECTED_OUTPUT_TOKENS: u32 = 1_000_000;
 
-/// Bedrock's latency setting: `standard` or `optimized` (serde and Display
-/// in lowercase).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum PerformanceConfig {
-    /// The default service tier.
-    Standard,
-    /// Latency-optimized inference.
-    Optimized,
-}
-
-impl PerformanceConfig {
-    /// Both values, in the order `standard`, `optimized`.
-    pub const ALL: [PerformanceConfig; 2] = [Self::Standard, Self::Optimized];
-
-    /// `"standard"` or `"optimized"`: the API's and the reports' spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Standard => "standard",
-            Self::Optimized => "optimized",
-        }
-    }
-}
-
-impl fmt::Display for PerformanceConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PerformanceConfig {
-    type Err = String;
-
-    /// Exact lowercase `standard` or `optimized`; the error message says what
-    /// was expected (with a did-you-mean for near misses) and what was found.
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let names = Self::ALL.map(Self::as_str);
-        if let Some(value) = Self::ALL.into_iter().find(|value| value.as_str() == text) {
-            return Ok(value);
-        }
-        let hint = did_you_mean(text, &names)
-            .map(|name| format!(" (did you mean \"{name}\"?)"))
-            .unwrap_or_default();
-        Err(format!(
-            "expected \"standard\" or \"optimized\"{hint}, found {}",
-            quote(text)
-        ))
-    }
-}
+pub use bedrock_catalog::PerformanceConfig;
 
 /// One benchmark scenario: what to call, where, and with what prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]

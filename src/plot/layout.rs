@@ -1,7 +1,7 @@
 //! Labels that fit: short model names, truncation, number formatting and
 //! file-name slugs.
 
-use crate::emulator::profile_set::base_model_id;
+use bedrock_catalog::base_model_id;
 
 /// Labels longer than this many characters are cut in the middle.
 pub const MAX_LABEL: usize = 30;

@@ -15,7 +15,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use crate::config::{Experiment, Scenario};
-use crate::emulator::ProfileSet;
+use bedrock_emulator::ProfileSet;
 
 /// The order of every run, fixed by the seed before the first call.
 ///

@@ -1,89 +1,21 @@
-//! Shared helpers for the integration tests: an emulator with exactly
-//! known timings on 127.0.0.1 port 0, and SDK clients pointed at it.
+//! Shared helpers for the harness's integration tests: the emulator
+//! crate's test emulators (one definition, included from there) and the
+//! harness's clients for them.
 #![allow(dead_code)]
 
-pub mod frames;
-pub mod raw_http;
-pub mod sdk;
+#[path = "../../crates/bedrock-emulator/tests/common/emulators.rs"]
+mod emulators;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::ConnectionMode;
-use bedrock_bench::emulator::{
-    Emulator, EmulatorConfig, FaultRates, LatencyProfile, ModelProfile, ProfileSet,
-};
+use bedrock_emulator::Emulator;
 
-/// Nova Pro's inference profile id (offers `optimized`).
-pub const NOVA_PRO: &str = "us.amazon.nova-pro-v1:0";
-/// Nova Micro (no `optimized`).
-pub const NOVA_MICRO: &str = "us.amazon.nova-micro-v1:0";
+#[allow(unused_imports)]
+pub use emulators::*;
 
-/// A profile with no randomness: fixed TTFT, exact gaps, fixed length.
-pub fn fixed_profile(
-    ttft_s: f64,
-    tokens_per_s: f64,
-    tokens_per_chunk: u32,
-    natural_tokens: u32,
-) -> LatencyProfile {
-    LatencyProfile {
-        ttft_p50_s: ttft_s,
-        ttft_p90_s: ttft_s,
-        ttft_per_input_token_s: 0.0,
-        tokens_per_s,
-        decode_jitter: 0.0,
-        tokens_per_chunk,
-        natural_output_tokens_p50: natural_tokens,
-        natural_output_tokens_p90: natural_tokens,
-        response_headers_s: 0.0,
-        faults: FaultRates::default(),
-    }
-}
-
-/// A model with fixed standard and optimized profiles.
-pub fn fixed_model(standard: LatencyProfile, optimized: LatencyProfile) -> ModelProfile {
-    ModelProfile {
-        input_token_overhead: 0,
-        max_in_flight: None,
-        standard,
-        optimized: Some(optimized),
-    }
-}
-
-/// Every model answers with `model` (optimized only where Bedrock offers it).
-pub fn uniform(model: ModelProfile) -> ProfileSet {
-    ProfileSet::uniform(model)
-}
-
-/// Start an emulator on 127.0.0.1:0 with these profiles and time scale.
-pub fn start_emulator(profiles: ProfileSet, time_scale: f64) -> Arc<Emulator> {
-    let config = EmulatorConfig {
-        time_scale,
-        seed: Some(42),
-        profiles,
-        shutdown_grace: Duration::from_millis(500),
-        ..EmulatorConfig::default()
-    };
-    Arc::new(Emulator::start(config).expect("emulator binds 127.0.0.1:0"))
-}
-
-/// Warm clients for an in-process emulator.
+/// The harness's warm clients for an in-process emulator.
 pub fn clients(emulator: &Arc<Emulator>) -> Clients {
     Clients::for_emulator(Arc::clone(emulator), ConnectionMode::Warm)
-}
-
-/// Poll the emulator for a request's ground truth (it is pushed as the
-/// last frame is handed over, so it may trail the client by a moment).
-pub fn ground_truth_for(
-    emulator: &Emulator,
-    request_id: &str,
-) -> bedrock_bench::emulator::GroundTruthRecord {
-    for _ in 0..200 {
-        if let Some(record) = emulator.ground_truth_for(request_id) {
-            return record;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    panic!("no ground truth for request {request_id} within 2 s");
 }

@@ -338,7 +338,7 @@ fn missing_prompt_file_is_an_error_on_its_line() {
 fn synthetic_prompt_has_the_requested_length() {
     let scenario = scenario(r#"{"synthetic_input_tokens": 1000, "model_id": "m", "region": "r"}"#);
     assert_eq!(
-        crate::tokens::estimate_tokens(&scenario.prompt.user_text),
+        bedrock_catalog::tokens::estimate_tokens(&scenario.prompt.user_text),
         1000
     );
     assert_eq!(
@@ -347,7 +347,7 @@ fn synthetic_prompt_has_the_requested_length() {
     );
     assert_eq!(
         scenario.prompt.user_text,
-        crate::tokens::synthetic_prompt(1000)
+        bedrock_catalog::tokens::synthetic_prompt(1000)
     );
 }
 
@@ -481,31 +481,6 @@ fn unknown_key_without_a_close_match_lists_the_known_keys() {
                 .join(", ")
         )
     );
-}
-
-#[test]
-fn performance_config_text_forms() {
-    assert_eq!(PerformanceConfig::Standard.as_str(), "standard");
-    assert_eq!(PerformanceConfig::Optimized.to_string(), "optimized");
-    assert_eq!(
-        "optimized".parse::<PerformanceConfig>(),
-        Ok(PerformanceConfig::Optimized)
-    );
-    assert_eq!(
-        "fast".parse::<PerformanceConfig>(),
-        Err(r#"expected "standard" or "optimized", found "fast""#.to_owned())
-    );
-    assert_eq!(
-        "Standard".parse::<PerformanceConfig>(),
-        Err(
-            r#"expected "standard" or "optimized" (did you mean "standard"?), found "Standard""#
-                .to_owned()
-        )
-    );
-    let json = serde_json::to_string(&PerformanceConfig::Optimized).unwrap_or_default();
-    assert_eq!(json, "\"optimized\"");
-    let back: Result<PerformanceConfig, _> = serde_json::from_str("\"standard\"");
-    assert_eq!(back.ok(), Some(PerformanceConfig::Standard));
 }
 
 #[test]

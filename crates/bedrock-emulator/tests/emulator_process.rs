@@ -1,4 +1,4 @@
-//! `bedrock-bench emulator` as a process: the base URL is the first line on
+//! `bedrock-emulator` as a process: the base URL is the first line on
 //! stdout, requests work, SIGTERM stops it cleanly (exit status 0) after
 //! in-flight streams end, and the ground-truth file has one line per request;
 //! when ground truth cannot be written, it says so at once and exits 1.
@@ -12,13 +12,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_bedrockruntime::operation::RequestId;
-use bedrock_bench::client::Clients;
-use bedrock_bench::config::ConnectionMode;
-use bedrock_bench::emulator::GroundTruthRecord;
+use bedrock_emulator::GroundTruthRecord;
 use common::sdk::{Ask, converse, send};
 use common::*;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+const BINARY: &str = env!("CARGO_BIN_EXE_bedrock-emulator");
 
 fn scratch_file(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{}-{name}", std::process::id()))
@@ -80,7 +78,6 @@ async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
     )
     .expect("writes the profile file");
     let child = Command::new(BINARY)
-        .arg("emulator")
         .args(["--seed", "7", "--threads", "1"])
         .arg("--profiles")
         .arg(&profiles)
@@ -100,8 +97,7 @@ async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
         .unwrap_or_else(|| panic!("first line {url:?} is not http://127.0.0.1:PORT"));
     assert_ne!(port, 0);
 
-    let clients = Clients::for_endpoint(&url, ConnectionMode::Warm);
-    let client = clients.client("us-east-2");
+    let client = sdk_client(&url);
     let mut ids = Vec::new();
     for _ in 0..2 {
         let streamed = converse(&client, &Ask::new(NOVA_PRO, 50)).await;
@@ -160,13 +156,13 @@ async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
 #[test]
 fn bad_options_are_refused_before_serving() {
     for args in [
-        vec!["emulator", "--time-scale", "-1"],
-        vec!["emulator", "--profiles", "no-such-profiles-file.json"],
-        vec!["emulator", "--addr", "not-an-address"],
-        vec!["emulator", "--header-timeout", "0"],
-        vec!["emulator", "--idle-timeout", "-1"],
-        vec!["emulator", "--idle-timeout", "soon"],
-        vec!["emulator", "--max-connections", "0"],
+        vec!["--time-scale", "-1"],
+        vec!["--profiles", "no-such-profiles-file.json"],
+        vec!["--addr", "not-an-address"],
+        vec!["--header-timeout", "0"],
+        vec!["--idle-timeout", "-1"],
+        vec!["--idle-timeout", "soon"],
+        vec!["--max-connections", "0"],
     ] {
         let output = Command::new(BINARY)
             .args(&args)
@@ -183,7 +179,7 @@ fn bad_options_are_refused_before_serving() {
 fn a_signal_right_after_the_url_still_stops_cleanly() {
     for signal in [libc::SIGTERM, libc::SIGINT] {
         let child = Command::new(BINARY)
-            .args(["emulator", "--time-scale", "0"])
+            .args(["--time-scale", "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -246,7 +242,7 @@ async fn lost_ground_truth_is_reported_at_once_in_stats_and_in_the_exit_status()
     let _ = std::fs::remove_file(&ground_truth);
     let mut command = Command::new(BINARY);
     command
-        .args(["emulator", "--time-scale", "0", "--seed", "5"])
+        .args(["--time-scale", "0", "--seed", "5"])
         .args(["--header-timeout", "0.5", "--idle-timeout", "2.5"])
         .args(["--max-connections", "16"])
         .arg("--ground-truth")
@@ -287,8 +283,7 @@ async fn lost_ground_truth_is_reported_at_once_in_stats_and_in_the_exit_status()
     );
 
     const REQUESTS: u64 = 6;
-    let clients = Clients::for_endpoint(&url, ConnectionMode::Warm);
-    let client = clients.client("us-east-2");
+    let client = sdk_client(&url);
     for _ in 0..REQUESTS {
         let streamed = converse(&client, &Ask::new(NOVA_PRO, 20)).await;
         assert!(streamed.error.is_none(), "{:?}", streamed.error);

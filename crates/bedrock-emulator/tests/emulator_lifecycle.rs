@@ -7,7 +7,7 @@ mod common;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use bedrock_bench::emulator::{Emulator, EmulatorConfig, GroundTruthRecord};
+use bedrock_emulator::{Emulator, EmulatorConfig, GroundTruthRecord};
 use common::raw_http::{RawConnection, RawRequest, valid_body};
 use common::*;
 use tokio::io::AsyncWriteExt;
@@ -18,7 +18,7 @@ fn scratch_file(name: &str) -> PathBuf {
 
 /// Nova Pro answers a ThrottlingException after 3 s; Nova Micro streams
 /// for 100 s (1000 tokens at 10 tok/s).
-fn slow_profiles() -> bedrock_bench::emulator::ProfileSet {
+fn slow_profiles() -> bedrock_emulator::ProfileSet {
     let mut set = uniform(fixed_model(
         fixed_profile(0.05, 10.0, 1, 1000),
         fixed_profile(0.05, 10.0, 1, 1000),

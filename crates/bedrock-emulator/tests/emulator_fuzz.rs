@@ -12,7 +12,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bedrock_bench::emulator::{Emulator, EmulatorConfig, ProfileSet};
+use bedrock_emulator::{Emulator, EmulatorConfig, ProfileSet};
 use common::frames::{header, split_frames};
 use common::raw_http::{RawConnection, RawRequest, RawResponse, valid_body};
 use proptest::prelude::*;

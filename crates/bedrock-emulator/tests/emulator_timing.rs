@@ -8,9 +8,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use aws_sdk_bedrockruntime::operation::RequestId;
-use bedrock_bench::client::Clients;
-use bedrock_bench::config::ConnectionMode;
-use bedrock_bench::emulator::{Emulator, EmulatorConfig, GroundTruthRecord, ProfileSet};
+use bedrock_emulator::{Emulator, EmulatorConfig, GroundTruthRecord, ProfileSet};
 use common::sdk::{Ask, converse, send};
 use common::*;
 
@@ -24,7 +22,7 @@ async fn a_fixed_profile_gives_its_ttft_at_the_client() {
     const TTFT: f64 = 0.25;
     let profile = fixed_profile(TTFT, 200.0, 1, 10);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     // Warm the connection so that its setup is not part of the TTFT.
     converse(&client, &Ask::new(NOVA_PRO, 1)).await;
     for _ in 0..3 {
@@ -53,7 +51,7 @@ async fn the_time_scale_shrinks_every_delay() {
     // In model time: first token at 2 s, 40 tokens at 20 tok/s, end at 4 s.
     let profile = fixed_profile(2.0, 20.0, 1, 40);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 0.05);
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     let t0 = Instant::now();
     let streamed = converse(&client, &Ask::new(NOVA_PRO, 40)).await;
     let total = (streamed.end_at - t0).as_secs_f64();
@@ -79,7 +77,7 @@ async fn the_time_scale_shrinks_every_delay() {
         )),
         0.0,
     );
-    let client = clients(&instant).client("us-east-2");
+    let client = client_for(&instant);
     let t0 = Instant::now();
     let streamed = converse(&client, &Ask::new(NOVA_PRO, 40)).await;
     assert!((streamed.end_at - t0) < Duration::from_millis(300));
@@ -108,7 +106,7 @@ async fn run_sequence(seed: u64) -> Vec<Repeatable> {
         ..EmulatorConfig::default()
     };
     let emulator = std::sync::Arc::new(Emulator::start(config).expect("starts"));
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     let mut unlimited = Ask::new("us.anthropic.claude-3-5-haiku-20241022-v1:0", 1);
     unlimited.max_tokens = None;
     let asks = [
@@ -175,8 +173,7 @@ async fn the_ground_truth_file_has_one_line_per_request() {
         ..EmulatorConfig::default()
     };
     let emulator = Emulator::start(config).expect("starts");
-    let clients = Clients::for_endpoint(&emulator.base_url(), ConnectionMode::Warm);
-    let client = clients.client("us-east-2");
+    let client = client_for(&emulator);
 
     let mut seen = Vec::new();
     for ask in [
@@ -203,7 +200,6 @@ async fn the_ground_truth_file_has_one_line_per_request() {
     }
     assert!(emulator.ground_truth().is_empty(), "not kept in memory");
     drop(client);
-    drop(clients);
     emulator.shutdown();
 
     let text = std::fs::read_to_string(&path).expect("the ground-truth file exists");

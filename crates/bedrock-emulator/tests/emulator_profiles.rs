@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use aws_sdk_bedrockruntime::operation::converse_stream::ConverseStreamError;
-use bedrock_bench::emulator::{Emulator, EmulatorConfig, ProfileSet};
+use bedrock_emulator::{Emulator, EmulatorConfig, ProfileSet};
 use common::sdk::{Ask, converse, send};
 use common::*;
 
@@ -108,14 +108,17 @@ async fn the_example_profiles_serve() {
     )
     .expect("applies");
     let emulator = start_emulator(set, 0.0);
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     let streamed = converse(&client, &Ask::new(NEW_MODEL, 10)).await;
     assert!(streamed.error.is_none(), "{:?}", streamed.error);
     let (input, output, _) = streamed.usage.expect("usage");
     assert_eq!(output, 10);
     assert_eq!(
         input,
-        i32::try_from(bedrock_bench::tokens::estimate_tokens(common::sdk::PROMPT)).expect("small")
+        i32::try_from(bedrock_catalog::tokens::estimate_tokens(
+            common::sdk::PROMPT
+        ))
+        .expect("small")
             + 12
     );
     assert_eq!(streamed.deltas, 4, "3 tokens per chunk");
@@ -183,11 +186,7 @@ async fn extreme_but_valid_values_do_not_break_the_emulator() {
         ..EmulatorConfig::default()
     })
     .expect("starts");
-    let client = bedrock_bench::client::Clients::for_endpoint(
-        &emulator.base_url(),
-        bedrock_bench::config::ConnectionMode::Warm,
-    )
-    .client("us-east-2");
+    let client = client_for(&emulator);
     for model in [NOVA_PRO, NOVA_MICRO, "us.amazon.nova-lite-v1:0"] {
         let mut output =
             tokio::time::timeout(Duration::from_secs(5), send(&client, &Ask::new(model, 5)))

@@ -7,16 +7,23 @@
 //! faults on request, enforces per-model concurrency quotas, and records a
 //! ground truth of when it actually wrote each response.
 //!
+//! It is its own crate, and knows nothing of the benchmark harness: it
+//! serves any client, and the `bedrock-emulator` binary (or
+//! `bedrock-bench emulator`) runs it standalone ([`cli`]).
+//!
 //! ```no_run
-//! use bedrock_bench::emulator::{Emulator, EmulatorConfig};
+//! use bedrock_emulator::{Emulator, EmulatorConfig};
 //! let emulator = Emulator::start(EmulatorConfig::default()).expect("binds 127.0.0.1:0");
 //! println!("{}", emulator.base_url());
 //! ```
+
+#![warn(missing_docs)]
 
 mod activity;
 mod api_error;
 mod body;
 pub mod builtin;
+pub mod cli;
 mod connection;
 mod connections;
 pub mod eventstream;

@@ -3,11 +3,12 @@
 //! The six profiles measured by the Python tool (`seed_summary.csv`: Nova
 //! Pro, Claude 3.5 Haiku and Llama 3.1 70B, each standard and optimized in
 //! us-east-2) are taken from that file: TTFT median and p90 as measured,
-//! decode rate `50 / (total_time_mean - TTFT_mean)`. Every other model in
-//! the Python tool's inference-profile list gets plausible values (marked
+//! decode rate `50 / (total_time_mean - TTFT_mean)`. Every other model of
+//! the catalog ([`bedrock_catalog::MODELS`]) gets plausible values (marked
 //! `estimate` below) so that any of them can be benchmarked offline.
-//! `optimized` exists only for Nova Pro, Claude 3.5 Haiku, Llama 3.1 70B and
-//! Llama 3.1 405B, as on Bedrock.
+//! Which models have an `optimized` profile is the catalog's decision
+//! (Nova Pro, Claude 3.5 Haiku, Llama 3.1 70B and 405B, as on Bedrock):
+//! the table below gives latencies, never availability.
 
 use super::faults::FaultRates;
 use super::profile::{LatencyProfile, ModelProfile};
@@ -40,6 +41,8 @@ fn latency(
     }
 }
 
+/// A model's profiles; `optimized` is the latency of its optimized
+/// profile, used only when the catalog offers one.
 fn model(
     overhead: u32,
     standard: LatencyProfile,
@@ -74,8 +77,29 @@ pub fn generic() -> ModelProfile {
     )
 }
 
-/// Every built-in model, keyed by base model id (no geography prefix).
+/// Every built-in model, keyed by base model id (no geography prefix):
+/// the catalog's models, each with an optimized profile exactly where the
+/// catalog offers latency-optimized inference.
 pub fn models() -> Vec<(&'static str, ModelProfile)> {
+    bedrock_catalog::MODELS
+        .iter()
+        .map(|info| {
+            let mut profile = latencies()
+                .into_iter()
+                .find(|(id, _)| *id == info.id)
+                .map_or_else(generic, |(_, profile)| profile);
+            profile.optimized = match (info.offers_optimized(), profile.optimized) {
+                (false, _) => None,
+                (true, Some(optimized)) => Some(optimized),
+                (true, None) => Some(profile.standard.clone()),
+            };
+            (info.id, profile)
+        })
+        .collect()
+}
+
+/// The latencies of the catalog's models.
+fn latencies() -> Vec<(&'static str, ModelProfile)> {
     vec![
         // Measured (seed_summary.csv).
         (
@@ -202,6 +226,15 @@ mod tests {
         generic()
             .validate("generic")
             .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn every_catalog_model_has_its_own_latencies() {
+        let table: Vec<&str> = latencies().into_iter().map(|(id, _)| id).collect();
+        for info in bedrock_catalog::MODELS {
+            assert!(table.contains(&info.id), "{} has no latencies", info.id);
+        }
+        assert_eq!(table.len(), bedrock_catalog::MODELS.len());
     }
 
     #[test]

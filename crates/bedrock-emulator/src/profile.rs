@@ -4,7 +4,7 @@
 //! the models that Bedrock serves latency-optimized, one for `optimized`.
 //! The built-in table (see [`super::builtin`]) covers every inference
 //! profile in the Python tool's list; a JSON file can override any field
-//! (see `emulator-profiles.example.json` and the README's Emulator section).
+//! (see `emulator-profiles.example.json` and the crate's README).
 
 use serde::{Deserialize, Serialize};
 

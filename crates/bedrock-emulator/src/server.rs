@@ -23,7 +23,7 @@ use super::request::{authorize, parse_body, route};
 use super::request_body::read_body;
 use super::state::Shared;
 use super::stats::{is_stats_request, stats_response};
-use crate::config::PerformanceConfig;
+use bedrock_catalog::PerformanceConfig;
 
 /// Accept connections until `stop` turns true, then let in-flight streams
 /// finish for at most `grace`. At the connection limit, the connection just

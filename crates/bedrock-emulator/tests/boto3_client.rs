@@ -13,7 +13,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bedrock_bench::tokens::estimate_tokens;
+use bedrock_catalog::tokens::estimate_tokens;
 use common::*;
 use serde_json::Value;
 

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bedrock_bench::emulator::{Emulator, EmulatorConfig, ProfileSet};
+use bedrock_emulator::{Emulator, EmulatorConfig, ProfileSet};
 use common::raw_http::{RawConnection, RawRequest, RawResponse, send, valid_body};
 use common::sdk::{Ask, converse};
 use common::*;
@@ -273,8 +273,7 @@ async fn at_the_limit_idle_connections_make_room_for_new_clients() {
     held.push(raw);
 
     // So is the SDK.
-    let clients = clients(&emulator);
-    let client = clients.client("us-east-2");
+    let client = client_for(&emulator);
     let streamed = tokio::time::timeout(
         Duration::from_secs(10),
         converse(&client, &Ask::new(NOVA_PRO, 6)),

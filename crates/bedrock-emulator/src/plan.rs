@@ -8,7 +8,7 @@ use rand_distr::StandardNormal;
 use super::faults::Fault;
 use super::profile::{LatencyProfile, ModelProfile};
 use super::request::ConverseRequest;
-use crate::config::PerformanceConfig;
+use bedrock_catalog::PerformanceConfig;
 
 /// One `contentBlockDelta`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -167,7 +167,7 @@ pub fn plan<R: Rng>(model: &ModelProfile, request: &ConverseRequest, rng: &mut R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::faults::FaultRates;
+    use crate::faults::FaultRates;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 

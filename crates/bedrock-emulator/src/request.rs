@@ -6,8 +6,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
-use crate::config::PerformanceConfig;
-use crate::tokens::estimate_tokens;
+use bedrock_catalog::PerformanceConfig;
+use bedrock_catalog::tokens::estimate_tokens;
 
 /// A request that passed validation.
 #[derive(Debug, Clone, PartialEq)]

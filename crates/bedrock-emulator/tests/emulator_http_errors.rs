@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bedrock_bench::emulator::{Emulator, EmulatorConfig};
+use bedrock_emulator::{Emulator, EmulatorConfig};
 use common::raw_http::{RawConnection, RawRequest, RawResponse, send, valid_body};
 use common::*;
 

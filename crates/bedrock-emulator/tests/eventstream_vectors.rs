@@ -3,7 +3,7 @@
 
 mod common;
 
-use bedrock_bench::emulator::eventstream::{encode_message, event_frame, exception_frame};
+use bedrock_emulator::eventstream::{encode_message, event_frame, exception_frame};
 use common::frames::{check_frame_crcs, crc32, header, payload_json, split_frames};
 use common::raw_http::{RawRequest, send, valid_body};
 use common::*;

@@ -9,8 +9,8 @@ use aws_sdk_bedrockruntime::error::ProvideErrorMetadata;
 use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::operation::converse_stream::ConverseStreamError;
 use aws_sdk_bedrockruntime::types::error::ConverseStreamOutputError;
-use bedrock_bench::emulator::{Emulator, ProfileSet};
-use bedrock_bench::tokens::estimate_tokens;
+use bedrock_catalog::tokens::estimate_tokens;
+use bedrock_emulator::{Emulator, ProfileSet};
 use common::sdk::{Ask, PROMPT, SendError, converse, drain, send};
 use common::*;
 
@@ -46,7 +46,7 @@ fn status_of(error: &SendError) -> u16 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_text_answer_decodes_in_order() {
     let emulator = start_emulator(profiles("{}"), 1.0);
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     let streamed = converse(&client, &Ask::new(NOVA_PRO, 50).optimized()).await;
 
     assert!(streamed.error.is_none(), "{:?}", streamed.error);
@@ -102,7 +102,7 @@ async fn pre_stream_errors_arrive_as_their_modelled_types() {
         ),
         1.0,
     );
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
 
     let mut validation = Vec::new();
     validation.push(("maxTokens 0", Ask::new(NOVA_PRO, 0)));
@@ -184,7 +184,7 @@ async fn mid_stream_exceptions_arrive_from_recv_as_their_modelled_types() {
         ),
         1.0,
     );
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     for (model, wire_name) in [
         (NOVA_LITE, "throttlingException"),
         (LLAMA_8B, "modelStreamErrorException"),
@@ -230,7 +230,7 @@ async fn model_ids_with_colons_and_slashes_reach_their_profile() {
         ),
         1.0,
     );
-    let client = clients(&emulator).client("us-east-2");
+    let client = client_for(&emulator);
     for (model, tokens) in [
         (NOVA_PRO, 7),
         ("amazon.nova-pro-v1:0", 7),
@@ -255,7 +255,7 @@ async fn model_ids_with_colons_and_slashes_reach_their_profile() {
 
 /// Start `n` long streams at once; returns (successes, throttles).
 async fn concurrent_streams(emulator: &Arc<Emulator>, n: usize) -> (usize, usize, Vec<String>) {
-    let client = clients(emulator).client("us-east-2");
+    let client = client_for(emulator);
     let barrier = Arc::new(tokio::sync::Barrier::new(n));
     let mut tasks = Vec::new();
     for _ in 0..n {
@@ -334,11 +334,7 @@ async fn the_quota_throttles_exactly_the_streams_beyond_it() {
     assert_eq!(emulator.in_flight(NOVA_PRO), 0, "slots come back");
 
     // Once the streams have ended there is room again.
-    let streamed = converse(
-        &clients(&emulator).client("us-east-2"),
-        &Ask::new(NOVA_PRO, 2),
-    )
-    .await;
+    let streamed = converse(&client_for(&emulator), &Ask::new(NOVA_PRO, 2)).await;
     assert!(streamed.error.is_none());
 }
 

@@ -29,26 +29,7 @@ use serde_json::{Map, Value};
 use super::builtin;
 use super::profile::ModelProfile;
 
-const GEO_PREFIXES: [&str; 8] = [
-    "us.", "eu.", "apac.", "global.", "us-gov.", "ca.", "jp.", "au.",
-];
-
-/// The base model id of a model id, inference profile id or ARN.
-pub fn base_model_id(model_id: &str) -> &str {
-    let id = if model_id.starts_with("arn:") {
-        model_id.rsplit('/').next().unwrap_or(model_id)
-    } else {
-        model_id
-    };
-    for prefix in GEO_PREFIXES {
-        if let Some(rest) = id.strip_prefix(prefix)
-            && rest.contains('.')
-        {
-            return rest;
-        }
-    }
-    id
-}
+pub use bedrock_catalog::base_model_id;
 
 /// Every model the emulator can serve.
 #[derive(Debug, Clone, PartialEq)]

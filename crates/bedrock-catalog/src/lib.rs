@@ -1,0 +1,27 @@
+//! What `bedrock-bench` and its emulator both know about Amazon Bedrock
+//! models, defined once:
+//!
+//! - [`base_model_id`]: the base model id of a model id, an inference
+//!   profile id (`us.`, `eu.`, `apac.`, `global.`...) or an ARN;
+//! - [`ModelInfo`] and [`model`]: the known models, their provider and
+//!   family, and where latency-optimized inference is offered;
+//! - [`Family`]: which request fields a model family takes (top-k);
+//! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
+//! - [`tokens`]: a deterministic token estimate, for the emulator's usage
+//!   and for synthetic prompts of N tokens.
+//!
+//! It depends on nothing of the harness or the emulator, and both depend
+//! on it.
+
+#![warn(missing_docs)]
+
+mod family;
+mod model_id;
+mod models;
+mod performance;
+pub mod tokens;
+
+pub use family::Family;
+pub use model_id::{GEO_PREFIXES, base_model_id};
+pub use models::{MODELS, ModelInfo, model};
+pub use performance::{PerformanceConfig, UnknownValue};

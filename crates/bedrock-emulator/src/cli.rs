@@ -1,0 +1,237 @@
+//! The emulator as a standalone server: the `bedrock-emulator` binary and
+//! the `bedrock-bench emulator` subcommand share these options and
+//! [`run`]. The first line on stdout is its base URL.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::{Emulator, EmulatorConfig, EmulatorError, ProfileSet, default_max_connections};
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The profile file is unusable.
+    #[error("{0}")]
+    Profiles(String),
+    /// The emulator did not start.
+    #[error("starting the emulator: {0}")]
+    Start(#[from] EmulatorError),
+    /// Writing the URL or installing the signal handlers failed.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// The server's options.
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on. Loopback by default; anything else is reachable
+    /// from other machines.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// Multiply every delay by this factor (0.1 = ten times faster, 0 = no delays).
+    #[arg(long, default_value_t = 1.0)]
+    time_scale: f64,
+    /// Seed for every random draw, for repeatable runs.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// JSON file overriding the built-in latency profiles (see emulator-profiles.example.json).
+    #[arg(long, value_name = "FILE")]
+    profiles: Option<PathBuf>,
+    /// Write one JSON line of ground truth per request to FILE.
+    #[arg(long, value_name = "FILE")]
+    ground_truth: Option<PathBuf>,
+    /// Serve unknown model ids with a generic profile instead of a ValidationException.
+    #[arg(long)]
+    accept_any_model: bool,
+    /// Worker threads of the emulator's runtime.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Close a connection whose request head (request line and headers) is
+    /// not complete SECS after it opened or, between requests, after its
+    /// first byte. Not scaled by --time-scale.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = positive_seconds)]
+    header_timeout: Duration,
+    /// Close a connection with no request in flight that sends nothing for
+    /// SECS (streams in flight are never cut). Not scaled by --time-scale.
+    #[arg(long, value_name = "SECS", default_value = "120", value_parser = positive_seconds)]
+    idle_timeout: Duration,
+    /// Serve at most N connections at once; at the limit the connection idle
+    /// longest is closed to make room [default: half of `ulimit -n` after 64
+    /// reserved, 8 to 8192].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
+}
+
+/// A number of seconds over 0, such as `30` or `0.5`.
+fn positive_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds > 0.0) {
+        return Err(format!("{text} must be a number of seconds over 0"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text} seconds is too long"))
+}
+
+/// Serve until Ctrl-C or SIGTERM, then shut down cleanly. `name` is how
+/// the program calls itself in its messages. Exit status 1 when ground
+/// truth was lost.
+pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
+    let io = |what| move |source| ServeError::Io { what, source };
+    let profiles = match &args.profiles {
+        Some(path) => ProfileSet::from_override_file(path).map_err(ServeError::Profiles)?,
+        None => ProfileSet::builtin(),
+    };
+    if !args.addr.ip().is_loopback() {
+        eprintln!(
+            "warning: the emulator listens on {}, which other machines may reach; it accepts any credentials.",
+            args.addr
+        );
+    }
+    let config = EmulatorConfig {
+        addr: args.addr,
+        time_scale: args.time_scale,
+        seed: args.seed,
+        profiles,
+        accept_any_model: args.accept_any_model,
+        ground_truth_file: args.ground_truth.clone(),
+        keep_ground_truth: false,
+        worker_threads: args.threads,
+        header_read_timeout: args.header_timeout,
+        idle_timeout: args.idle_timeout,
+        max_connections: args
+            .max_connections
+            .map_or_else(default_max_connections, |n| n as usize),
+        ..EmulatorConfig::default()
+    };
+    // Handlers first: a SIGTERM sent as soon as the URL is read must stop
+    // the emulator cleanly, not kill the process.
+    let stop = StopSignal::install().map_err(io("installing the Ctrl-C and SIGTERM handlers"))?;
+    let emulator = Emulator::start(config)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", emulator.base_url())
+        .and_then(|()| stdout.flush())
+        .map_err(io("writing the base URL to stdout"))?;
+    drop(stdout);
+    let limits = emulator.connection_limits();
+    eprintln!(
+        "{name}: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}; \
+         header timeout {:?}, idle timeout {:?}, at most {} connections); Ctrl-C or SIGTERM stops it.",
+        emulator.base_url(),
+        args.time_scale,
+        limits.header_read_timeout,
+        limits.idle_timeout,
+        limits.max_connections,
+    );
+
+    stop.wait().map_err(io("waiting for Ctrl-C or SIGTERM"))?;
+    let lateness = emulator.lateness();
+    let connections = emulator.connection_stats();
+    let lost = emulator.shutdown();
+    eprintln!(
+        "{name}: stopped after {} frames (lateness p50 {:?}, p99 {:?}, max {:?}); \
+         {} connections ({} closed idle, {} for the header timeout, {} to make room, {} waited at the limit){}",
+        lateness.frames,
+        lateness.p50,
+        lateness.p99,
+        lateness.max,
+        connections.accepted,
+        connections.closed_idle,
+        connections.closed_header_timeout,
+        connections.closed_for_room,
+        connections.deferred_at_limit,
+        args.ground_truth
+            .as_ref()
+            .map(|p| format!("; ground truth in {}", p.display()))
+            .unwrap_or_default()
+    );
+    if lost.any_lost() {
+        eprintln!(
+            "{name}: {} ground-truth record{} lost ({} failed write{}); {} is incomplete",
+            lost.records_lost,
+            if lost.records_lost == 1 {
+                " was"
+            } else {
+                "s were"
+            },
+            lost.write_errors,
+            if lost.write_errors == 1 { "" } else { "s" },
+            args.ground_truth.as_ref().map_or_else(
+                || "the ground truth".to_string(),
+                |p| p.display().to_string()
+            ),
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM handlers, installed before the emulator
+/// starts so that no signal finds the default action (death) in place.
+struct StopSignal {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+}
+
+impl StopSignal {
+    fn install() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (terminate, interrupt) = runtime.block_on(async {
+                Ok::<_, std::io::Error>((
+                    signal(SignalKind::terminate())?,
+                    signal(SignalKind::interrupt())?,
+                ))
+            })?;
+            Ok(StopSignal {
+                runtime,
+                terminate,
+                interrupt,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(StopSignal { runtime })
+        }
+    }
+
+    /// Block until SIGINT (Ctrl-C) or SIGTERM arrives.
+    fn wait(self) -> std::io::Result<()> {
+        #[cfg(unix)]
+        {
+            let StopSignal {
+                runtime,
+                mut terminate,
+                mut interrupt,
+            } = self;
+            runtime.block_on(async {
+                tokio::select! {
+                    _ = terminate.recv() => {}
+                    _ = interrupt.recv() => {}
+                }
+            });
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        {
+            self.runtime.block_on(tokio::signal::ctrl_c())
+        }
+    }
+}

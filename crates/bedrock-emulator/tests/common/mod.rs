@@ -1,0 +1,10 @@
+//! Shared helpers for the emulator's integration tests.
+#![allow(dead_code)]
+
+pub mod emulators;
+pub mod frames;
+pub mod raw_http;
+pub mod sdk;
+
+#[allow(unused_imports)]
+pub use emulators::*;
