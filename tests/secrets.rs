@@ -111,3 +111,33 @@ fn echoed_credentials_are_redacted_in_the_raw_csv() {
     assert!(!signature_hex, "no signature survives: {text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_old_file_with_an_echoed_credential_does_not_publish_it_in_the_report() {
+    let dir = std::env::temp_dir().join(format!("bb-secrets-report-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let header = "time_to_first_byte,time_to_last_byte,job_timestamp_iso,configured_output_tokens_for_request,model_input_tokens,model_output_tokens,model,region,invocation_id,api_call_status,full_error_message,temperature,top_p,top_k,experiment_name,task_type,performance_config,timestamp,run_count";
+    let leak = "Denied. Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261130/us-east-2/bedrock/aws4_request";
+    let text = format!(
+        "{header}\n0.5,1.0,2026-11-30T10:00:00Z,50,10,50,m,us-east-2,0,Success,Success,,,,e,t,standard,2026-11-30 10:00:00,1\n,0.1,2026-11-30T10:00:01Z,50,,,m,us-east-2,1,AccessDeniedException,\"{leak}\",,,,e,t,standard,2026-11-30 10:00:00,1\n"
+    );
+    let csv = dir.join("run_old.csv");
+    std::fs::write(&csv, text).expect("csv");
+    let analysis =
+        bedrock_bench::analysis::analyze(&[&csv], &Default::default()).expect("analyzes");
+    let files = analysis
+        .write_files(&dir, "20261130_100000")
+        .expect("files");
+    let report = bedrock_bench::report::write_report(&analysis, &dir, &files).expect("report");
+    let page = std::fs::read_to_string(&report.index).expect("page");
+    assert!(
+        page.contains("AccessDeniedException"),
+        "the error is reported"
+    );
+    assert!(
+        !page.contains("AKIAIOSFODNN7EXAMPLE"),
+        "no access key id on the page"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -62,7 +62,8 @@ pub struct ErrorSample {
     pub model: String,
     /// `api_call_status`.
     pub status: String,
-    /// `full_error_message` (cut to [`MAX_MESSAGE_BYTES`]).
+    /// `full_error_message` (cut to [`MAX_MESSAGE_BYTES`], anything
+    /// credential-like redacted).
     pub message: String,
     /// How many rows.
     pub count: u64,
@@ -244,7 +245,11 @@ impl Watched {
                 .map(|(model, status, message, count)| ErrorSample {
                     model: String::from_utf8_lossy(model).into_owned(),
                     status: String::from_utf8_lossy(status).into_owned(),
-                    message: String::from_utf8_lossy(message).into_owned(),
+                    // Files written before messages were redacted (or by
+                    // another tool) must not publish a credential in the
+                    // report either.
+                    message: crate::call::redact::redact(&String::from_utf8_lossy(message))
+                        .into_owned(),
                     count: *count,
                 })
                 .collect(),
