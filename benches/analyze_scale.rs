@@ -13,14 +13,17 @@
 //! and `ANALYZE_SCALE_ROWS=<n>` for another size.
 
 use std::hint::black_box;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use bedrock_bench::analysis::{AnalyzeOptions, analyze};
-use bedrock_bench::export::RawRow;
-use bedrock_bench::export::raw_csv::column_names;
+use bedrock_bench::export::RawCsvWriter;
 use criterion::{Criterion, criterion_group, criterion_main};
+
+#[path = "../tests/fixture/mod.rs"]
+mod fixture;
+
+use fixture::FixtureRow;
 
 const MODELS: [(&str, bool); 4] = [
     ("us.amazon.nova-pro-v1:0", true),
@@ -46,13 +49,11 @@ fn micros(s: f64) -> f64 {
     (s * 1e6).round() / 1e6
 }
 
-/// Write `rows` realistic raw rows to `path`.
-fn write_rows(path: &Path, rows: usize) -> std::io::Result<()> {
-    let file = std::fs::File::create(path)?;
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(BufWriter::with_capacity(1 << 20, file));
-    writer.write_record(column_names())?;
+/// Write `rows` realistic raw rows to `dir/run_<id>.csv` with the
+/// harness's writer; the file written.
+fn write_rows(dir: &Path, id: &str, rows: usize) -> std::io::Result<PathBuf> {
+    let mut writer = RawCsvWriter::create(dir, id)?;
+    let run_started = Instant::now();
     let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
     for i in 0..rows {
         let (model, has_optimized) = MODELS[i % MODELS.len()];
@@ -71,7 +72,7 @@ fn write_rows(path: &Path, rows: usize) -> std::io::Result<()> {
         let failed = noise.next() < 0.02;
         let fallback = optimized && noise.next() < 0.01;
         let output = 50u32;
-        let row = RawRow {
+        let row = FixtureRow {
             time_to_first_byte: (!failed).then_some(ttft),
             time_to_last_byte: Some(total),
             job_timestamp_iso: "2025-07-08T11:29:57.123456Z".into(),
@@ -116,22 +117,19 @@ fn write_rows(path: &Path, rows: usize) -> std::io::Result<()> {
             },
             server_latency_ms: Some((total * 900.0) as i64),
             stop_reason: "end_turn".into(),
-            otps: Some(micros(f64::from(output) / total)),
-            generation_otps: Some(micros(f64::from(output - 1) / (total - ttft))),
-            tpot: Some(micros((total - ttft) / f64::from(output - 1))),
-            chunk_count: chunks as u32,
-            inter_chunk_gap_p50: Some(micros(gap)),
-            inter_chunk_gap_p90: Some(micros(gap * 1.4)),
-            inter_chunk_gap_max: Some(micros(gap * 1.5)),
             worker: Some((i % 4) as u32),
             phase: "run".into(),
             start_offset_s: Some(micros(i as f64 * 0.01)),
             queue_delay_s: Some(0.0),
-            delta_offsets: offsets.join(" "),
+            delta_offsets: if failed {
+                String::new()
+            } else {
+                offsets.join(" ")
+            },
         };
-        writer.serialize(&row)?;
+        writer.write(&row.record(run_started))?;
     }
-    writer.flush()
+    writer.finish()
 }
 
 /// Peak resident memory of this process so far, in KiB.
@@ -160,7 +158,8 @@ fn analyze_scale(c: &mut Criterion) {
     let path = dir.join(format!("run_scale_{rows}.csv"));
     if !path.exists() {
         let started = Instant::now();
-        write_rows(&path, rows).expect("write the raw CSV");
+        let written = write_rows(&dir, &format!("scale_{rows}"), rows).expect("write the raw CSV");
+        assert_eq!(written, path);
         eprintln!(
             "wrote {rows} rows ({} MB) to {} in {:.1?}",
             std::fs::metadata(&path).map_or(0, |m| m.len() / 1_000_000),

@@ -37,24 +37,7 @@ pub const EMULATOR_PROFILES_ENV: &str = "BEDROCK_BENCH_EMULATOR_PROFILES";
 /// emulator.
 const CREDENTIAL_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The resolved target of a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// Amazon Bedrock (or an endpoint URL given for it).
-    Aws,
-    /// The built-in emulator.
-    Emulator,
-}
-
-impl Target {
-    /// `aws` or `emulator`, as written in every output row.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Aws => "aws",
-            Target::Emulator => "emulator",
-        }
-    }
-}
+pub use crate::record::Target;
 
 /// Why no client could be made.
 #[derive(Debug, thiserror::Error)]

@@ -72,8 +72,7 @@ impl CallMetric for TotalLatency {
 impl CallMetric for Otps {
     const NAME: &'static str = "otps";
     fn value(record: &CallRecord) -> Option<Duration> {
-        let tokens = record.output_tokens().filter(|t| *t > 0)?;
-        positive(record.total_latency().map(|t| t / f64::from(tokens)))
+        positive(record.time_per_output_token())
     }
 }
 

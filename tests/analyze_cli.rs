@@ -214,12 +214,27 @@ fn a_cut_last_row_is_a_warning_and_a_bad_middle_row_an_error() {
     assert!(text(&out.stdout).starts_with("2 calls from 1 file(s)"));
 
     let mut middle = ours("m", "standard", "i1", 0.5, 1.0, 51);
-    middle.chunk_count = 4;
     middle.delta_offsets = "0.5 0.6".into();
     let mut last = ours("m", "standard", "i2", 0.5, 1.0, 51);
-    last.chunk_count = 2;
     last.delta_offsets = "0.5 0.6".into();
     let file = write_ours(&dir.path().join("bad"), "r", &[middle, last]);
+    // No writer writes a chunk count its offsets disagree with: edit one in.
+    let mut reader = csv::Reader::from_path(&file).expect("opens");
+    let header = reader.headers().expect("header").clone();
+    let column = header
+        .iter()
+        .position(|h| h == "chunk_count")
+        .expect("column");
+    let mut records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let mut edited: Vec<String> = records[0].iter().map(str::to_string).collect();
+    edited[column] = "4".into();
+    records[0] = csv::StringRecord::from(edited);
+    let mut writer = csv::Writer::from_path(&file).expect("rewrites");
+    writer.write_record(&header).expect("header");
+    for record in &records {
+        writer.write_record(record).expect("row");
+    }
+    writer.flush().expect("flush");
     let out = bedrock_bench(dir.path(), &["analyze", "bad"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);

@@ -5,14 +5,13 @@ mod analyze_support;
 
 use analyze_support::{TempDir, ours, write_ours};
 use bedrock_bench::analysis::{AnalyzeOptions, BootstrapOptions, analyze};
-use bedrock_bench::export::RawRow;
 
 const NOVA: &str = "us.amazon.nova-pro-v1:0";
 
 /// 201 standard calls and 201 optimized ones whose TTFT is exactly half
 /// and whose decode is exactly twice as fast.
 fn halved(dir: &std::path::Path) -> std::path::PathBuf {
-    let mut rows: Vec<RawRow> = Vec::new();
+    let mut rows: Vec<analyze_support::FixtureRow> = Vec::new();
     for i in 0..201 {
         // A spread of TTFTs from 0.4 to 1.4 s, in a scrambled order.
         let ttft = 0.4 + ((i * 37) % 201) as f64 / 200.0;

@@ -16,7 +16,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bedrock_bench::config::{Experiment, parse_scenarios};
-use bedrock_bench::export::{RawCsvWriter, RawRow};
+use bedrock_bench::export::RawCsvWriter;
+
+#[path = "fixture/mod.rs"]
+mod fixture;
 use bedrock_bench::runner::{self, Backoff, ProgressMode, RunError, RunOptions, StopSignal};
 use common::*;
 
@@ -113,22 +116,21 @@ fn child_writer() {
         return;
     };
     let mut writer = RawCsvWriter::create(&dir, "20260101_000000").expect("create");
-    let row = RawRow {
+    let row = fixture::FixtureRow {
         model: "m".into(),
         api_call_status: "Success".into(),
         full_error_message: "x".repeat(300),
         delta_offsets: "0.100000 0.200000 0.300000".into(),
-        ..RawRow::default()
-    };
+        ..fixture::FixtureRow::default()
+    }
+    .record(std::time::Instant::now());
     let header = std::fs::metadata(writer.path()).expect("meta").len();
     // Room for the header, two rows and part of a third.
-    writer.write_row(&row).expect("first row");
+    writer.write(&row).expect("first row");
     let one_row = std::fs::metadata(writer.path()).expect("meta").len() - header;
     let limit = FileSizeLimit::set(header + 2 * one_row + one_row / 2);
-    writer.write_row(&row).expect("second row fits");
-    let error = writer
-        .write_row(&row)
-        .expect_err("the third row does not fit");
+    writer.write(&row).expect("second row fits");
+    let error = writer.write(&row).expect_err("the third row does not fit");
     drop(limit);
     assert_eq!(
         error.raw_os_error(),
@@ -138,7 +140,7 @@ fn child_writer() {
     assert_eq!(writer.rows(), 2);
     assert_eq!(assert_whole_rows(writer.path()), 2);
     // Once there is room again, rows continue whole.
-    writer.write_row(&row).expect("room again");
+    writer.write(&row).expect("room again");
     assert_eq!(assert_whole_rows(writer.path()), 3);
 }
 

@@ -8,11 +8,14 @@
 //! expectations (then review the diff before committing it).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bedrock_bench::analysis::{AnalyzeOptions, analyze};
 use bedrock_bench::call::{CallRecord, CallStatus, Usage};
-use bedrock_bench::export::{RawCsvWriter, RawRow, RowContext};
+use bedrock_bench::config::PerformanceConfig;
+use bedrock_bench::export::RawCsvWriter;
+use bedrock_bench::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts, Target};
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
 
@@ -153,6 +156,11 @@ fn attempts() -> Vec<Fixed> {
 fn write_raw(dir: &Path) -> PathBuf {
     let mut writer = RawCsvWriter::create(dir, "20261130_100000").expect("raw CSV");
     let run_started = Instant::now();
+    let run = Arc::new(RunFacts {
+        run_id: "20261130_100000".into(),
+        run: 1,
+        started: run_started,
+    });
     for (index, fixed) in attempts().into_iter().enumerate() {
         let offset = Duration::from_millis(1000 * index as u64);
         let mut record = CallRecord::start(8);
@@ -182,32 +190,37 @@ fn write_raw(dir: &Path) -> PathBuf {
         record.served_performance = fixed.served.map(str::to_string);
         record.error_message = (!fixed.message.is_empty()).then(|| fixed.message.to_string());
         record.request_id = Some(format!("00000000-0000-4000-8000-{index:012}"));
-        let context = RowContext {
-            target: "emulator".into(),
-            time_scale: Some(1.0),
-            run_id: "20261130_100000".into(),
-            run_count: 1,
-            experiment_name: "golden".into(),
-            scenario: format!("{}/{}", fixed.model, fixed.sent.unwrap_or("standard")),
-            task_type: "Text-Generation".into(),
+        let scenario = ScenarioFacts {
+            name: format!("{}/{}", fixed.model, fixed.sent.unwrap_or("standard")),
             model: fixed.model.into(),
             region: "us-east-2".into(),
-            performance_config: fixed.sent.unwrap_or("standard").into(),
-            performance_config_sent: fixed.sent.unwrap_or_default().into(),
+            task_type: "Text-Generation".into(),
+            experiment_name: "golden".into(),
+            performance_sent: fixed
+                .sent
+                .map(|p| p.parse::<PerformanceConfig>().expect("config")),
             max_tokens: 50,
             temperature: Some(0.5),
             top_p: None,
             top_k: None,
+            target: Target::Emulator,
+            time_scale: Some(1.0),
+        };
+        let attempt = AttemptRecord {
+            scheduled: Some(record.t0 - Duration::from_micros(250 * (index % 3) as u64)),
+            call: record,
+            scenario: Arc::new(scenario),
+            run: Arc::clone(&run),
             invocation_id: fixed.invocation.clone(),
             attempt: fixed.attempt,
+            phase: if fixed.phase == "warmup" {
+                Phase::Warmup
+            } else {
+                Phase::Run
+            },
             worker: Some((index % 2) as u32),
-            start_offset_s: Some(offset.as_secs_f64()),
-            queue_delay_s: Some(0.000_25 * (index % 3) as f64),
-            phase: fixed.phase.into(),
         };
-        writer
-            .write_row(&RawRow::from_call(&context, &record))
-            .expect("row");
+        writer.write(&attempt).expect("row");
     }
     writer.finish().expect("finish")
 }

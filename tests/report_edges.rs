@@ -7,12 +7,17 @@ mod report_support;
 use std::path::Path;
 
 use bedrock_bench::analysis::{AnalyzeOptions, analyze};
-use bedrock_bench::export::{RawCsvWriter, RawRow};
 use bedrock_bench::report::{ReportFiles, write_report_with};
-use report_support::TempDir;
+use report_support::{FixtureRow, TempDir, fixture};
 
-fn row(model: &str, config: &str, status: &str, ttft: Option<f64>, total: Option<f64>) -> RawRow {
-    RawRow {
+fn row(
+    model: &str,
+    config: &str,
+    status: &str,
+    ttft: Option<f64>,
+    total: Option<f64>,
+) -> FixtureRow {
+    FixtureRow {
         time_to_first_byte: ttft,
         time_to_last_byte: total,
         model_input_tokens: ttft.map(|_| 10),
@@ -28,21 +33,12 @@ fn row(model: &str, config: &str, status: &str, ttft: Option<f64>, total: Option
             (Some(a), Some(b)) => format!("{a:.6} {b:.6}"),
             _ => String::new(),
         },
-        chunk_count: if ttft.is_some() && total.is_some() {
-            2
-        } else {
-            0
-        },
-        ..RawRow::default()
+        ..FixtureRow::default()
     }
 }
 
-fn report_of(dir: &Path, rows: &[RawRow]) -> ReportFiles {
-    let mut writer = RawCsvWriter::create(&dir.join("results"), "20250101_000000").expect("csv");
-    for r in rows {
-        writer.write_row(r).expect("row");
-    }
-    let csv = writer.finish().expect("finish");
+fn report_of(dir: &Path, rows: &[FixtureRow]) -> ReportFiles {
+    let csv = fixture::write_rows(&dir.join("results"), "20250101_000000", rows);
     let analysis = analyze(&[csv], &AnalyzeOptions::default()).expect("analyze");
     let files = write_report_with(&analysis, dir, "20250101_000001", &[]).expect("report");
     for chart in &files.charts.charts {

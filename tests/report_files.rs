@@ -321,7 +321,9 @@ fn the_python_tools_files_get_a_note_instead_of_gaps_and_a_timeline_from_their_t
     // No extended columns: no delta_offsets, no start_offset_s; the
     // timeline places calls by job_timestamp_iso.
     let dir = TempDir::new("python");
-    let header = bedrock_bench::export::raw_csv::PYTHON_COLUMNS.join(",");
+    let header = bedrock_bench::record::Column::PYTHON
+        .map(bedrock_bench::record::Column::name)
+        .join(",");
     let mut text = format!("{header}\n");
     for (i, ttft) in [0.5, 0.6, 0.7, 0.55].iter().enumerate() {
         text.push_str(&format!(

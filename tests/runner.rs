@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{ConnectionMode, Experiment, Scenario, parse_scenarios};
-use bedrock_bench::export::RawRow;
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, StopSignal,
 };
@@ -65,15 +64,34 @@ fn options(experiment: Experiment, out_dir: PathBuf, seed: u64) -> RunOptions {
     }
 }
 
+/// The columns these tests read, by name from the raw CSV's header.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct Row {
+    run_count: u32,
+    target: String,
+    api_call_status: String,
+    invocation_id: String,
+    model: String,
+    performance_config: String,
+    performance_config_sent: String,
+    phase: String,
+    start_offset_s: Option<f64>,
+    scenario: String,
+    worker: Option<u32>,
+    attempt: u32,
+    time_to_first_byte: Option<f64>,
+    time_to_last_byte: Option<f64>,
+}
+
 /// Every row of every file the run wrote, file by file.
-fn rows_of(summary: &RunSummary) -> Vec<Vec<RawRow>> {
+fn rows_of(summary: &RunSummary) -> Vec<Vec<Row>> {
     summary
         .files
         .iter()
         .map(|file| {
             csv::Reader::from_path(&file.path)
                 .expect("raw CSV opens")
-                .deserialize::<RawRow>()
+                .deserialize::<Row>()
                 .map(|row| row.expect("row parses"))
                 .collect()
         })
@@ -178,7 +196,7 @@ async fn warm_ups_come_first_get_rows_and_stay_out_of_the_statistics() {
     let rows = rows_of(&summary).concat();
     for scenario in 1..=6 {
         let prefix = format!("r1-s{scenario}-");
-        let mine: Vec<&RawRow> = rows
+        let mine: Vec<&Row> = rows
             .iter()
             .filter(|r| r.invocation_id.starts_with(&prefix))
             .collect();
@@ -293,7 +311,7 @@ async fn throttled_attempts_each_get_a_row_and_are_retried() {
         summary.attempts,
         "every attempt reached the emulator"
     );
-    let mut by_invocation = std::collections::BTreeMap::<String, Vec<&RawRow>>::new();
+    let mut by_invocation = std::collections::BTreeMap::<String, Vec<&Row>>::new();
     for row in &rows {
         by_invocation
             .entry(row.invocation_id.clone())

@@ -103,10 +103,14 @@ impl Attempt {
     }
 
     /// The Python tool's OTPS: `model_output_tokens / time_to_last_byte`
-    /// (NaN when either is absent, infinite when the latency is 0, as in
-    /// pandas).
+    /// ([`crate::metrics::otps`]); NaN when undefined (a value absent, or
+    /// no latency), as for the same call everywhere else.
     pub fn otps(&self) -> f64 {
-        self.output_tokens / self.total_latency
+        crate::metrics::otps(
+            crate::metrics::present(self.output_tokens),
+            crate::metrics::present(self.total_latency),
+        )
+        .unwrap_or(f64::NAN)
     }
 }
 

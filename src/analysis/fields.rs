@@ -4,26 +4,18 @@
 
 use super::error::FieldError;
 
-/// `(out - 1) / (total - ttft)` when both are positive, else NaN.
+use crate::metrics::{self, present};
+
+/// Generation OTPS ([`metrics::generation_otps`]) of NaN-for-absent
+/// values, NaN when undefined.
 pub fn derived_generation_otps(ttft: f64, total: f64, output_tokens: f64) -> f64 {
-    let tokens = output_tokens - 1.0;
-    let decode = total - ttft;
-    if tokens > 0.0 && decode > 0.0 {
-        tokens / decode
-    } else {
-        f64::NAN
-    }
+    metrics::generation_otps(present(output_tokens), present(ttft), present(total))
+        .unwrap_or(f64::NAN)
 }
 
-/// `(total - ttft) / (out - 1)` when both are positive, else NaN.
+/// TPOT ([`metrics::tpot`]) of NaN-for-absent values, NaN when undefined.
 pub fn derived_tpot(ttft: f64, total: f64, output_tokens: f64) -> f64 {
-    let tokens = output_tokens - 1.0;
-    let decode = total - ttft;
-    if tokens > 0.0 && decode > 0.0 {
-        decode / tokens
-    } else {
-        f64::NAN
-    }
+    metrics::tpot(present(output_tokens), present(ttft), present(total)).unwrap_or(f64::NAN)
 }
 
 /// Empty, `nan` or `NaN` (as pandas writes a missing value): absent.

@@ -36,15 +36,12 @@ mod keys;
 mod merge;
 pub(crate) mod metrics;
 pub mod mix;
-mod output;
 mod parse;
 mod read;
 mod seen;
 mod settings;
 mod summary;
-pub mod table;
 mod tail;
-pub mod terminal;
 
 use std::path::Path;
 
@@ -54,7 +51,6 @@ pub use error::ReadError;
 pub use extended::{Counts, GroupStats, counts, group_stats, stats_of};
 pub use metrics::{Metric, all_metric_values, kahan_mean, metric_values, summarize};
 pub use mix::{Comparable, ComparableSet, MixPolicy, MixReport};
-pub use output::{OutputFiles, create_numbered, local_timestamp};
 pub use parse::REQUIRED_COLUMNS;
 pub use read::{ReadOptions, csv_files, read_files, read_paths, read_paths_with};
 pub use settings::{

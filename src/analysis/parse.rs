@@ -16,7 +16,7 @@ use super::fields::{
 };
 use super::hash::{FxBuild, hash_bytes};
 use super::settings::{WATCHED, Watched};
-use crate::export::raw_csv::EXTENDED_COLUMNS;
+use crate::record::Column;
 
 /// Where each column the analysis reads sits in a file's header.
 #[derive(Debug, Clone)]
@@ -53,42 +53,41 @@ pub(crate) struct Columns {
 }
 
 /// The columns every raw CSV must have.
-pub const REQUIRED_COLUMNS: [&str; 9] = [
-    "time_to_first_byte",
-    "time_to_last_byte",
-    "model_input_tokens",
-    "model_output_tokens",
-    "model",
-    "region",
-    "invocation_id",
-    "api_call_status",
-    "performance_config",
+pub const REQUIRED_COLUMNS: [Column; 9] = [
+    Column::TimeToFirstByte,
+    Column::TimeToLastByte,
+    Column::ModelInputTokens,
+    Column::ModelOutputTokens,
+    Column::Model,
+    Column::Region,
+    Column::InvocationId,
+    Column::ApiCallStatus,
+    Column::PerformanceConfig,
 ];
 
 impl Columns {
-    /// Map a header. `performance_config` may also be spelled
-    /// `inference_profile` (the older notebook's name).
+    /// Map a header by the column names of [`Column`] (unknown names are
+    /// ignored; `performance_config` may also be spelled
+    /// `inference_profile`, the older notebook's name).
     pub fn from_header(path: &Path, header: &ByteRecord) -> Result<Columns, ReadError> {
-        let mut index: HashMap<&[u8], usize> = HashMap::new();
+        let mut index: HashMap<Column, usize> = HashMap::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim_ascii();
             let name = name
                 .strip_prefix(b"\xEF\xBB\xBF".as_slice())
                 .unwrap_or(name);
-            index.entry(name).or_insert(i);
+            if let Some(column) = std::str::from_utf8(name).ok().and_then(Column::from_name) {
+                index.entry(column).or_insert(i);
+            }
         }
-        let find = |name: &str| index.get(name.as_bytes()).copied();
-        let need = |name: &'static str| {
-            find(name).ok_or_else(|| ReadError::MissingColumn {
+        let find = |column: Column| index.get(&column).copied();
+        let need = |column: Column| {
+            find(column).ok_or_else(|| ReadError::MissingColumn {
                 path: path.to_path_buf(),
-                column: name,
+                column: column.name(),
             })
         };
-        let config = match find("performance_config").or_else(|| find("inference_profile")) {
-            Some(i) => i,
-            None => need("performance_config")?,
-        };
-        let format = if EXTENDED_COLUMNS.iter().any(|c| find(c).is_some()) {
+        let format = if Column::EXTENDED.iter().any(|c| find(*c).is_some()) {
             SourceFormat::Extended
         } else {
             SourceFormat::Python
@@ -96,37 +95,37 @@ impl Columns {
         Ok(Columns {
             fields: header.len(),
             format,
-            ttft: need("time_to_first_byte")?,
-            total: need("time_to_last_byte")?,
-            input_tokens: need("model_input_tokens")?,
-            output_tokens: need("model_output_tokens")?,
-            model: need("model")?,
-            region: need("region")?,
-            invocation: need("invocation_id")?,
-            status: need("api_call_status")?,
-            config,
-            target: find("target"),
-            time_to_response: find("time_to_response"),
-            sent: find("performance_config_sent"),
-            served: find("served_performance_config"),
-            server_latency: find("server_latency_ms"),
-            generation_otps: find("generation_otps"),
-            tpot: find("tpot"),
-            delta_offsets: find("delta_offsets"),
-            chunk_count: find("chunk_count"),
-            request_id: find("request_id"),
-            phase: find("phase"),
-            start_offset: find("start_offset_s"),
-            job_timestamp: find("job_timestamp_iso"),
-            error_message: find("full_error_message"),
+            ttft: need(Column::TimeToFirstByte)?,
+            total: need(Column::TimeToLastByte)?,
+            input_tokens: need(Column::ModelInputTokens)?,
+            output_tokens: need(Column::ModelOutputTokens)?,
+            model: need(Column::Model)?,
+            region: need(Column::Region)?,
+            invocation: need(Column::InvocationId)?,
+            status: need(Column::ApiCallStatus)?,
+            config: need(Column::PerformanceConfig)?,
+            target: find(Column::Target),
+            time_to_response: find(Column::TimeToResponse),
+            sent: find(Column::PerformanceConfigSent),
+            served: find(Column::ServedPerformanceConfig),
+            server_latency: find(Column::ServerLatencyMs),
+            generation_otps: find(Column::GenerationOtps),
+            tpot: find(Column::Tpot),
+            delta_offsets: find(Column::DeltaOffsets),
+            chunk_count: find(Column::ChunkCount),
+            request_id: find(Column::RequestId),
+            phase: find(Column::Phase),
+            start_offset: find(Column::StartOffsetS),
+            job_timestamp: find(Column::JobTimestampIso),
+            error_message: find(Column::FullErrorMessage),
             watched: [
-                find("experiment_name"),
-                find("temperature"),
-                find("top_p"),
-                find("top_k"),
-                find("timestamp"),
-                find("target"),
-                find("time_scale"),
+                find(Column::ExperimentName),
+                find(Column::Temperature),
+                find(Column::TopP),
+                find(Column::TopK),
+                find(Column::Timestamp),
+                find(Column::Target),
+                find(Column::TimeScale),
             ],
         })
     }
@@ -350,43 +349,11 @@ impl Part {
     }
 }
 
-/// An ISO 8601 time (`2026-11-24T21:23:07.869200Z`, `+00:00`, or a naive
-/// time as Python's `datetime.isoformat()` or `str()` write it, taken as
-/// UTC) in seconds since the Unix epoch; NaN when it is none of these.
+/// `job_timestamp_iso` in seconds since the Unix epoch (see
+/// [`crate::timestamps::epoch_seconds`]); NaN when it is no timestamp.
 pub(crate) fn epoch_seconds(raw: &[u8]) -> f64 {
-    let Ok(text) = std::str::from_utf8(raw) else {
-        return f64::NAN;
-    };
-    let utc = match chrono::DateTime::parse_from_rfc3339(text) {
-        Ok(time) => time.naive_utc(),
-        Err(_) => match ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-            .iter()
-            .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
-        {
-            Some(naive) => naive,
-            None => return f64::NAN,
-        },
-    };
-    let utc = utc.and_utc();
-    utc.timestamp() as f64 + f64::from(utc.timestamp_subsec_micros()) / 1e6
-}
-
-#[cfg(test)]
-mod time_tests {
-    use super::epoch_seconds;
-
-    #[test]
-    fn iso_times_become_unix_seconds() {
-        let base = 1_783_000_000.0;
-        let z = epoch_seconds(b"2026-07-02T13:46:40.250000Z");
-        assert!((z - (base + 0.25)).abs() < 1e-6, "{z}");
-        let offset = epoch_seconds(b"2026-07-02T15:46:40.25+02:00");
-        assert!((offset - z).abs() < 1e-6, "{offset}");
-        let naive = epoch_seconds(b"2026-07-02T13:46:40.250000");
-        assert!((naive - z).abs() < 1e-6, "{naive}");
-        let spaced = epoch_seconds(b"2026-07-02 13:46:40");
-        assert!((spaced - base).abs() < 1e-6, "{spaced}");
-        assert!(epoch_seconds(b"yesterday").is_nan());
-        assert!(epoch_seconds(b"").is_nan());
-    }
+    std::str::from_utf8(raw)
+        .ok()
+        .and_then(crate::timestamps::epoch_seconds)
+        .unwrap_or(f64::NAN)
 }

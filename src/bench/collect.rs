@@ -1,17 +1,21 @@
 //! Make one scenario's calls for criterion: the warm-up call and one call
-//! per sample, each retried on throttling and transient errors, every
-//! attempt written to the raw CSV as it ends.
+//! per sample, each through the runner's call loop (retries, budget, stop),
+//! every attempt written to the raw CSV as it ends.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
+use crate::call::{CallRecord, CallSpec};
 use crate::client::Clients;
-use crate::export::{RawCsvWriter, RawRow, RowContext};
+use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
-use crate::runner::{Backoff, CallBudget, StopSignal};
+use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
+use crate::runner::{
+    AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, StopSignal, Verdict, sleep_until_or_stop,
+};
 
 /// What a scenario's collection needs.
 #[derive(Debug)]
@@ -20,10 +24,10 @@ pub struct Collection<'a> {
     pub clients: &'a Clients,
     /// The request.
     pub spec: &'a CallSpec,
-    /// The region (which client to use).
-    pub region: &'a str,
-    /// Row fields shared by the scenario's calls (run fields filled in).
-    pub context: RowContext,
+    /// What the scenario's calls share.
+    pub facts: Arc<ScenarioFacts>,
+    /// The run (`cargo bench` is one run).
+    pub run: Arc<RunFacts>,
     /// The scenario's index, for invocation ids.
     pub scenario_index: usize,
     /// Successful calls wanted: the warm-up plus one per sample.
@@ -86,111 +90,129 @@ pub fn usable(record: &CallRecord) -> bool {
         && Otps::value(record).is_some()
 }
 
+/// Writes each attempt to the raw CSV; remembers the first write error.
+struct CsvSink<'a> {
+    writer: &'a mut RawCsvWriter,
+    error: Option<std::io::Error>,
+}
+
+impl AttemptSink for CsvSink<'_> {
+    fn record(&mut self, record: &AttemptRecord) -> bool {
+        match self.writer.write(record) {
+            Ok(()) => true,
+            Err(error) => {
+                self.error = Some(error);
+                false
+            }
+        }
+    }
+}
+
 /// Make the calls; successful records in call order.
 pub async fn collect(
     job: &Collection<'_>,
     budget: &CallBudget,
     writer: &mut RawCsvWriter,
-    run_started: Instant,
 ) -> Result<Vec<CallRecord>, CollectError> {
-    let client = job.clients.client(job.region);
+    let client = job.clients.client(&job.facts.region);
+    let calls = CallLoop {
+        client: &client,
+        spec: job.spec,
+        budget,
+        stop: job.stop,
+        backoff: job.backoff,
+        max_retries: job.max_retries,
+    };
+    let stopped = || CollectError::Stopped {
+        cause: job.stop.cause().map_or("a stop request", |c| c.name()),
+    };
     let mut rng = StdRng::seed_from_u64(job.scenario_index as u64);
     let mut records = Vec::with_capacity(job.calls);
     let mut next_start = Instant::now();
-    let stopped = || CollectError::Stopped {
-        cause: job.stop.cause().map_or("a stop request", |c| c.name()),
+    let mut sink = CsvSink {
+        writer,
+        error: None,
     };
     for call in 1..=job.calls {
         if !sleep_until_or_stop(next_start, job.stop).await {
             return Err(stopped());
         }
-        let invocation = if job.warm_up && call == 1 {
-            format!("bench-s{}-warmup", job.scenario_index + 1)
+        let warm_up = job.warm_up && call == 1;
+        let (invocation_id, phase) = if warm_up {
+            (
+                format!("bench-s{}-warmup", job.scenario_index + 1),
+                Phase::Warmup,
+            )
         } else {
-            format!(
-                "bench-s{}-i{}",
-                job.scenario_index + 1,
-                call - usize::from(job.warm_up)
+            let n = call - usize::from(job.warm_up);
+            (
+                format!("bench-s{}-i{n}", job.scenario_index + 1),
+                Phase::Sample,
             )
         };
-        let mut attempt = 1;
-        loop {
-            if job.stop.is_stopping() {
-                return Err(stopped());
-            }
-            if !budget.try_take() {
-                return Err(CollectError::Budget {
-                    max: budget.max().unwrap_or(0),
-                });
-            }
-            let record =
-                timed_converse_stream_cancellable(&client, job.spec, job.stop.cancelled()).await;
-            let mut context = job.context.clone();
-            context.invocation_id.clone_from(&invocation);
-            context.attempt = attempt;
-            context.phase = if job.warm_up && call == 1 {
-                "warmup"
+        let make = |record: CallRecord, attempt: u32, _scheduled: Instant| AttemptRecord {
+            call: record,
+            scenario: Arc::clone(&job.facts),
+            run: Arc::clone(&job.run),
+            invocation_id: invocation_id.clone(),
+            attempt,
+            phase,
+            worker: None,
+            scheduled: None,
+        };
+        // A successful stream without content has no TTFT to give
+        // criterion: try again like a transient error.
+        let judge = |record: &CallRecord| {
+            if record.status.is_success() && usable(record) {
+                Verdict::Done
+            } else if record.status.is_retryable() || record.status.is_success() {
+                Verdict::Retry
             } else {
-                "sample"
+                Verdict::Done
             }
-            .to_string();
-            context.start_offset_s = Some(
-                record
-                    .t0
-                    .saturating_duration_since(run_started)
-                    .as_secs_f64(),
-            );
-            writer
-                .write_row(&RawRow::from_call(&context, &record))
-                .map_err(|source| CollectError::Write {
-                    path: writer.path().display().to_string(),
-                    source,
-                })?;
-            let end = record.end_at.unwrap_or_else(Instant::now);
-            if record.status.is_success() && usable(&record) {
-                records.push(record);
+        };
+        match calls
+            .call(next_start, &mut rng, &mut sink, make, judge)
+            .await
+        {
+            CallEnd::Done(record, end) if record.call.status.is_success() => {
+                records.push(record.call);
                 next_start = end + job.sleep_between;
-                break;
             }
-            // A successful stream without content has no TTFT to give
-            // criterion: try again like a transient error.
-            let retryable = record.status.is_retryable() || record.status.is_success();
-            if !retryable || attempt > job.max_retries {
-                let (status, message) = if record.status.is_success() {
+            CallEnd::Done(record, _) | CallEnd::Failed(record, _) => {
+                let (status, message) = if record.call.status.is_success() {
                     (
                         "NoContent".to_string(),
                         "the answer had no content delta or no output tokens".to_string(),
                     )
                 } else {
                     (
-                        record.status.as_str().to_string(),
-                        record.error_message.unwrap_or_default(),
+                        record.call.status.as_str().to_string(),
+                        record.call.error_message.clone().unwrap_or_default(),
                     )
                 };
                 return Err(CollectError::CallFailed {
                     call,
-                    attempts: attempt,
+                    attempts: record.attempt,
                     status,
                     message,
                 });
             }
-            let retry_at = end + job.backoff.delay(attempt, &mut rng);
-            if !sleep_until_or_stop(retry_at, job.stop).await {
-                return Err(stopped());
+            CallEnd::Stopped => {
+                return Err(match sink.error.take() {
+                    Some(source) => CollectError::Write {
+                        path: sink.writer.path().display().to_string(),
+                        source,
+                    },
+                    None => stopped(),
+                });
             }
-            attempt += 1;
+            CallEnd::BudgetSpent => {
+                return Err(CollectError::Budget {
+                    max: budget.max().unwrap_or(0),
+                });
+            }
         }
     }
     Ok(records)
-}
-
-/// Sleep until `deadline` unless a stop comes first; false when stopped.
-async fn sleep_until_or_stop(deadline: Instant, stop: &StopSignal) -> bool {
-    if stop.is_stopping() {
-        return false;
-    }
-    tokio::select! {
-        () = tokio::time::sleep_until(deadline.into()) => true,
-        () = stop.stopping() => false,
-    }
 }

@@ -17,6 +17,7 @@ mod replay;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -29,15 +30,17 @@ pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
 pub use quiet_stderr::QuietStderr;
 pub use replay::Replay;
 
-use crate::analysis::terminal::{SIMULATED, overview};
-use crate::analysis::{AnalyzeOptions, analyze, local_timestamp};
+use crate::analysis::{AnalyzeOptions, analyze};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
-use crate::export::{RawCsvWriter, RowContext};
+use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
+use crate::record::{RunFacts, ScenarioFacts};
 use crate::report::write_report;
 use crate::runner::{self, Backoff, CallBudget, StopSignal};
+use crate::terminal::{SIMULATED, overview};
+use crate::timestamps::local_stamp;
 use bedrock_emulator::ProfileSet;
 
 /// Bootstrap resamples per analysis. criterion's default (100,000) is sized
@@ -242,7 +245,7 @@ pub fn run(
         }
     };
 
-    let run_id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
+    let run_id = local_stamp();
     let mut writer =
         RawCsvWriter::create(&paths.reports.join("results"), &run_id).with_context(|| {
             format!(
@@ -251,7 +254,11 @@ pub fn run(
             )
         })?;
     let budget = CallBudget::new(experiment.max_calls);
-    let started = Instant::now();
+    let run = Arc::new(RunFacts {
+        run_id: run_id.clone(),
+        run: 1,
+        started: Instant::now(),
+    });
     let mut records: Vec<Vec<CallRecord>> = vec![Vec::new(); scenarios.len()];
     let mut failures = Vec::new();
     let mut criteria = Criteria::new(samples, paths, &args);
@@ -259,20 +266,18 @@ pub fn run(
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
             let spec = CallSpec::from_scenario(scenario, &experiment);
-            let mut context = RowContext::for_scenario(
+            let facts = ScenarioFacts::new(
                 scenario,
                 &spec,
                 &experiment,
-                clients.target().as_str(),
+                clients.target(),
                 clients.time_scale(),
             );
-            context.run_id.clone_from(&run_id);
-            context.run_count = 1;
             let job = Collection {
                 clients: &clients,
                 spec: &spec,
-                region: &scenario.region,
-                context,
+                facts: Arc::new(facts),
+                run: Arc::clone(&run),
                 scenario_index: member.scenario,
                 calls: per_scenario,
                 warm_up: args.mode == BenchMode::Measure,
@@ -281,7 +286,7 @@ pub fn run(
                 backoff: Backoff::default(),
                 stop: &stop,
             };
-            match runtime.block_on(collect(&job, &budget, &mut writer, started)) {
+            match runtime.block_on(collect(&job, &budget, &mut writer)) {
                 Ok(made) => records[member.scenario] = made,
                 Err(CollectError::Stopped { .. }) => break 'groups,
                 Err(error @ CollectError::Write { .. }) => {
@@ -346,7 +351,7 @@ fn summarize(raw: &Path, reports: &Path) -> anyhow::Result<()> {
     }
     print!("\n{}", overview(&analysis));
     let files = analysis
-        .write_files(reports, &local_timestamp())
+        .write_files(reports, &local_stamp())
         .with_context(|| {
             format!(
                 "writing the summaries under {}",

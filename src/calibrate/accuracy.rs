@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::export::RawRow;
+use crate::record::AttemptRecord;
 use crate::stats::Summary;
 use bedrock_emulator::GroundTruthRecord;
 
@@ -31,8 +31,52 @@ pub struct Accuracy {
 /// contentBlockStop, messageStop, metadata.
 const OTHER_EVENTS: u64 = 4;
 
-/// Join `rows` (one run's raw rows) to `truth` and summarize the errors.
-pub fn accuracy(rows: &[RawRow], truth: &[GroundTruthRecord], epoch_unix_us: u64) -> Accuracy {
+/// What the join needs of one attempt: a few numbers, so that keeping
+/// every attempt of a level in memory does not weigh on the memory being
+/// measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientTiming {
+    /// `x-amzn-RequestId`.
+    pub request_id: String,
+    /// Whether the call succeeded.
+    pub success: bool,
+    /// Deltas received.
+    pub chunk_count: u64,
+    /// Queue delay, seconds.
+    pub queue_delay: Option<f64>,
+    /// Wall-clock t0, seconds since the Unix epoch.
+    pub t0_unix_s: Option<f64>,
+    /// TTFT, seconds.
+    pub ttft: Option<f64>,
+    /// Total latency, seconds.
+    pub total: Option<f64>,
+}
+
+impl From<&AttemptRecord> for ClientTiming {
+    fn from(record: &AttemptRecord) -> Self {
+        ClientTiming {
+            request_id: record.call.request_id.clone().unwrap_or_default(),
+            success: record.call.status.is_success(),
+            chunk_count: record.call.chunk_count() as u64,
+            queue_delay: record.queue_delay(),
+            t0_unix_s: record
+                .call
+                .started_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs_f64()),
+            ttft: record.call.ttft(),
+            total: record.call.total_latency(),
+        }
+    }
+}
+
+/// Join `rows` (one run's attempts) to `truth` and summarize the errors.
+pub fn accuracy(
+    rows: &[ClientTiming],
+    truth: &[GroundTruthRecord],
+    epoch_unix_us: u64,
+) -> Accuracy {
     let by_id: HashMap<&str, &GroundTruthRecord> =
         truth.iter().map(|r| (r.request_id.as_str(), r)).collect();
     let mut ttft = Vec::with_capacity(rows.len());
@@ -40,9 +84,9 @@ pub fn accuracy(rows: &[RawRow], truth: &[GroundTruthRecord], epoch_unix_us: u64
     let mut queue = Vec::with_capacity(rows.len());
     let mut request_path = Vec::with_capacity(rows.len());
     let mut result = Accuracy::default();
-    for row in rows.iter().filter(|r| r.api_call_status == "Success") {
-        result.events += u64::from(row.chunk_count) + OTHER_EVENTS;
-        if let Some(delay) = row.queue_delay_s {
+    for row in rows.iter().filter(|r| r.success) {
+        result.events += row.chunk_count + OTHER_EVENTS;
+        if let Some(delay) = row.queue_delay {
             queue.push(delay);
         }
         let Some(server) = by_id.get(row.request_id.as_str()) else {
@@ -50,15 +94,14 @@ pub fn accuracy(rows: &[RawRow], truth: &[GroundTruthRecord], epoch_unix_us: u64
             continue;
         };
         result.joined += 1;
-        if let Some(t0) = unix_seconds(&row.job_timestamp_iso) {
+        if let Some(t0) = row.t0_unix_s {
             let received = epoch_unix_us as f64 / 1e6 + server.received_s;
             request_path.push(received - t0);
         }
-        if let (Some(client), Some(first)) = (row.time_to_first_byte, server.first_delta_written_s)
-        {
+        if let (Some(client), Some(first)) = (row.ttft, server.first_delta_written_s) {
             ttft.push(client - (first - server.received_s));
         }
-        if let (Some(client), Some(last)) = (row.time_to_last_byte, server.last_frame_written_s) {
+        if let (Some(client), Some(last)) = (row.total, server.last_frame_written_s) {
             total.push(client - (last - server.received_s));
         }
     }
@@ -67,12 +110,6 @@ pub fn accuracy(rows: &[RawRow], truth: &[GroundTruthRecord], epoch_unix_us: u64
     result.queue_delay = Summary::of(&queue);
     result.request_path = Summary::of(&request_path);
     result
-}
-
-/// Seconds since the Unix epoch of an RFC 3339 timestamp.
-fn unix_seconds(timestamp: &str) -> Option<f64> {
-    let parsed = chrono::DateTime::parse_from_rfc3339(timestamp).ok()?;
-    Some(parsed.timestamp() as f64 + f64::from(parsed.timestamp_subsec_micros()) / 1e6)
 }
 
 #[cfg(test)]
@@ -101,15 +138,46 @@ mod tests {
         }
     }
 
-    fn row(id: &str, ttft: f64, total: f64) -> RawRow {
-        RawRow {
-            request_id: id.into(),
-            api_call_status: "Success".into(),
-            time_to_first_byte: Some(ttft),
-            time_to_last_byte: Some(total),
-            chunk_count: 3,
-            queue_delay_s: Some(0.0001),
-            ..RawRow::default()
+    fn row(id: &str, ttft: f64, total: f64) -> ClientTiming {
+        ClientTiming::from(&record(id, ttft, total))
+    }
+
+    fn record(id: &str, ttft: f64, total: f64) -> AttemptRecord {
+        use crate::record::{Phase, RunFacts, ScenarioFacts, Target};
+        use std::sync::Arc;
+        use std::time::Duration;
+        let mut call = crate::call::CallRecord::start(3);
+        call.request_id = Some(id.into());
+        for at in [ttft, ttft + 0.01, ttft + 0.02] {
+            call.deltas.push(call.t0 + Duration::from_secs_f64(at));
+        }
+        call.end_at = Some(call.t0 + Duration::from_secs_f64(total));
+        AttemptRecord {
+            scheduled: Some(call.t0 - Duration::from_micros(100)),
+            run: Arc::new(RunFacts {
+                run_id: "r".into(),
+                run: 1,
+                started: call.t0,
+            }),
+            call,
+            scenario: Arc::new(ScenarioFacts {
+                name: "s".into(),
+                model: "m".into(),
+                region: "r".into(),
+                task_type: "t".into(),
+                experiment_name: "e".into(),
+                performance_sent: None,
+                max_tokens: 3,
+                temperature: None,
+                top_p: None,
+                top_k: None,
+                target: Target::Emulator,
+                time_scale: None,
+            }),
+            invocation_id: id.into(),
+            attempt: 1,
+            phase: Phase::Run,
+            worker: Some(0),
         }
     }
 

@@ -17,15 +17,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-pub use accuracy::{Accuracy, accuracy};
+pub use accuracy::{Accuracy, ClientTiming, accuracy};
 pub use emulator_process::{EmulatorProcess, EmulatorStats};
 pub use report::{CSV_COLUMNS, csv_record, table, write_csv};
 pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
 
 use crate::client::Clients;
 use crate::config::{ConnectionMode, Experiment, parse_scenarios};
-use crate::export::RawRow;
-use crate::runner::{self, Backoff, ProgressMode, RunOptions, StopSignal};
+use crate::record::AttemptRecord;
+use crate::runner::{self, Backoff, ProgressMode, RunEvent, RunOptions, RunSink, StopSignal};
 use bedrock_emulator::GroundTruthRecord;
 
 /// The model id every calibration call uses (served by the emulator's
@@ -224,6 +224,7 @@ async fn level(
         ..Experiment::default()
     };
     let out = options.out_dir.join(format!("c{concurrency}"));
+    let timings = Arc::new(std::sync::Mutex::new(Vec::new()));
     let run_options = RunOptions {
         scenarios,
         experiment,
@@ -233,7 +234,7 @@ async fn level(
         backoff: Backoff::default(),
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
+        extra_sinks: vec![Box::new(TimingSink(Arc::clone(&timings)))],
     };
 
     warm_up(options, concurrency, clients).await?;
@@ -258,14 +259,7 @@ async fn level(
         .saturating_sub(before.connections)
         .saturating_sub(1);
 
-    let mut rows: Vec<RawRow> = Vec::new();
-    for file in &summary.files {
-        let mut reader = csv::Reader::from_path(&file.path)
-            .with_context(|| format!("reading {}", file.path.display()))?;
-        for row in reader.deserialize() {
-            rows.push(row.with_context(|| format!("a row of {}", file.path.display()))?);
-        }
-    }
+    let rows = std::mem::take(&mut *timings.lock().unwrap_or_else(|p| p.into_inner()));
     let truth = read_ground_truth(ground_truth)?;
     Ok(LevelResult {
         concurrency,
@@ -278,6 +272,22 @@ async fn level(
         peak_rss,
         emulator: emulator_stats,
     })
+}
+
+/// Keeps what the join needs of every attempt (see [`ClientTiming`]).
+struct TimingSink(Arc<std::sync::Mutex<Vec<ClientTiming>>>);
+
+impl RunSink for TimingSink {
+    fn event(&mut self, event: &RunEvent) -> Result<(), String> {
+        if let RunEvent::CallFinished(record) = event {
+            let timing = ClientTiming::from(record.as_ref() as &AttemptRecord);
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(timing);
+        }
+        Ok(())
+    }
 }
 
 /// One short untimed call per worker first, so that every measured call

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::LevelResult;
-use crate::analysis::table;
+use crate::terminal::table;
 
 /// CSV columns, in order (milliseconds unless the name says otherwise).
 pub const CSV_COLUMNS: [&str; 22] = [

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use super::status::CallStatus;
+use crate::metrics;
 
 /// `metadata.usage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -99,29 +100,33 @@ impl CallRecord {
         self.usage.map(|u| u.input_tokens)
     }
 
-    /// The Python tool's OTPS: output tokens / total latency.
+    /// The Python tool's OTPS: output tokens / total latency (see
+    /// [`metrics::otps`]).
     pub fn otps(&self) -> Option<f64> {
-        let total = self.total_latency().filter(|t| *t > 0.0)?;
-        Some(f64::from(self.output_tokens()?) / total)
+        metrics::otps(self.output_tokens().map(f64::from), self.total_latency())
     }
 
     /// Decode speed: (output tokens - 1) / (total latency - TTFT).
     pub fn generation_otps(&self) -> Option<f64> {
-        let (tokens, decode) = self.decode_window()?;
-        Some(tokens / decode)
+        metrics::generation_otps(
+            self.output_tokens().map(f64::from),
+            self.ttft(),
+            self.total_latency(),
+        )
     }
 
     /// Time per output token: (total latency - TTFT) / (output tokens - 1).
     pub fn tpot(&self) -> Option<f64> {
-        let (tokens, decode) = self.decode_window()?;
-        Some(decode / tokens)
+        metrics::tpot(
+            self.output_tokens().map(f64::from),
+            self.ttft(),
+            self.total_latency(),
+        )
     }
 
-    /// `(output_tokens - 1, total - ttft)` when both are positive.
-    fn decode_window(&self) -> Option<(f64, f64)> {
-        let tokens = f64::from(self.output_tokens()?.checked_sub(1).filter(|t| *t > 0)?);
-        let decode = self.total_latency()? - self.ttft()?;
-        (decode > 0.0).then_some((tokens, decode))
+    /// Total latency / output tokens: criterion's OTPS measurement.
+    pub fn time_per_output_token(&self) -> Option<f64> {
+        metrics::time_per_output_token(self.output_tokens().map(f64::from), self.total_latency())
     }
 
     /// Gaps between consecutive `contentBlockDelta` receipts.

@@ -12,9 +12,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use bedrock_bench::analysis::terminal::{self, MIXED, SIMULATED};
-use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, analyze, local_timestamp};
+use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, analyze};
 use bedrock_bench::report::write_report;
+use bedrock_bench::terminal::{self, MIXED, SIMULATED};
+use bedrock_bench::timestamps::local_stamp;
 use clap::Args;
 
 /// Where `run` writes its raw CSVs: what `analyze` reads without paths.
@@ -81,7 +82,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     print!("{}", terminal::overview(&analysis));
     let files = analysis
-        .write_files(&args.out, &local_timestamp())
+        .write_files(&args.out, &local_stamp())
         .with_context(|| {
             format!(
                 "writing the analysis files under {}",

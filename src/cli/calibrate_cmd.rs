@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use bedrock_bench::analysis::local_timestamp;
 use bedrock_bench::calibrate::{CalibrateOptions, calibrate, table, write_csv};
+use bedrock_bench::timestamps::local_stamp;
 use clap::Args;
 
 /// Options of `bedrock-bench calibrate`.
@@ -46,21 +46,8 @@ pub struct CalibrateArgs {
 /// Create `parent/<stamp>` (or `<stamp>_2`, `_3`... when taken) and
 /// return it: a calibration never writes into an earlier one's directory.
 fn claim_directory(parent: &std::path::Path, stamp: &str) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    for n in 1.. {
-        let name = if n == 1 {
-            stamp.to_string()
-        } else {
-            format!("{stamp}_{n}")
-        };
-        let dir = parent.join(name);
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("creating {}", dir.display())),
-        }
-    }
-    unreachable!("an unbounded range always yields")
+    bedrock_bench::files::create_new_dir(parent, stamp)
+        .with_context(|| format!("creating a new directory in {}", parent.display()))
 }
 
 fn rate(text: &str) -> Result<f64, String> {
@@ -95,7 +82,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     if args.concurrency.is_empty() {
         anyhow::bail!("--concurrency needs levels of at least 1, for example 1,16,256,1000");
     }
-    let stamp = local_timestamp();
+    let stamp = local_stamp();
     let out_dir = claim_directory(&args.out.join("calibrate"), &stamp)?;
     let options = CalibrateOptions {
         concurrency: args.concurrency,

@@ -1,8 +1,10 @@
 //! Output files, one format per file.
 
+mod analysis_files;
 pub mod raw_csv;
 
-pub use raw_csv::{RawCsvWriter, RawRow, RowContext};
+pub use analysis_files::OutputFiles;
+pub use raw_csv::RawCsvWriter;
 pub mod comparison_csv;
 pub mod extended_csv;
 pub mod summary_csv;

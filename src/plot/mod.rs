@@ -106,25 +106,10 @@ pub struct ChartSet {
 /// Create a new directory `<root>/<stamp>` (or `<stamp>_2`, `_3`... when
 /// taken): earlier charts are never overwritten.
 pub fn new_dir(root: &Path, stamp: &str) -> Result<PathBuf, PlotError> {
-    let io = |path: &Path, source| PlotError::Io {
-        path: path.to_path_buf(),
+    crate::files::create_new_dir(root, stamp).map_err(|source| PlotError::Io {
+        path: root.to_path_buf(),
         source,
-    };
-    std::fs::create_dir_all(root).map_err(|e| io(root, e))?;
-    for n in 1u32.. {
-        let name = if n == 1 {
-            stamp.to_string()
-        } else {
-            format!("{stamp}_{n}")
-        };
-        let dir = root.join(name);
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io(&dir, e)),
-        }
-    }
-    Err(io(root, std::io::Error::other("no free directory name")))
+    })
 }
 
 /// A figure to draw, before drawing.

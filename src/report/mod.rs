@@ -20,7 +20,8 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{Analysis, OutputFiles};
+use crate::analysis::Analysis;
+use crate::export::OutputFiles;
 use crate::plot::{self, ChartSet, PlotError};
 
 /// The report could not be written.
@@ -67,7 +68,7 @@ pub fn write_report(
     out: &Path,
     files: &OutputFiles,
 ) -> Result<ReportFiles, ReportError> {
-    let stamp = stamp_of(files).unwrap_or_else(crate::analysis::local_timestamp);
+    let stamp = stamp_of(files).unwrap_or_else(crate::timestamps::local_stamp);
     let linked: Vec<(String, String)> = [
         ("summary CSV", &files.summary),
         ("extended summary CSV", &files.extended),
@@ -132,24 +133,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ReportError + '_ {
 /// Write `dir/<stem>_<stamp>.html` (or `_2`, `_3`... when taken), never
 /// overwriting.
 fn write_numbered(dir: &Path, stem: &str, stamp: &str, text: &str) -> Result<PathBuf, ReportError> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    for n in 1u32.. {
-        let name = if n == 1 {
-            format!("{stem}_{stamp}.html")
-        } else {
-            format!("{stem}_{stamp}_{n}.html")
-        };
-        let path = dir.join(name);
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                file.write_all(text.as_bytes()).map_err(io(&path))?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io(&path)(e)),
-        }
-    }
-    Err(io(dir)(std::io::Error::other("no free file name")))
+    let (path, mut file) = crate::files::create_new_file(
+        dir,
+        &format!("{stem}_{stamp}"),
+        "html",
+        OpenOptions::new().write(true),
+    )
+    .map_err(io(dir))?;
+    file.write_all(text.as_bytes()).map_err(io(&path))?;
+    Ok(path)
 }
 
 /// Replace `path` with `text` atomically (write a temporary file beside

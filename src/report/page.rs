@@ -11,9 +11,9 @@ use super::mixed;
 use super::settings;
 use super::tables;
 use crate::analysis::Analysis;
-use crate::analysis::terminal::SIMULATED;
 use crate::plot::data::no_success_note;
 use crate::plot::{Chart, ChartSet, Omitted, Section};
+use crate::terminal::SIMULATED;
 
 /// The banner's text when any row comes from the emulator.
 pub fn simulated_text() -> &'static str {

@@ -1,12 +1,10 @@
 //! The experiment as the rows describe it: files, runs, targets, names,
 //! sampling parameters, time span.
 
-use chrono::{DateTime, NaiveDateTime};
-
 use super::escape::escape;
-use crate::analysis::terminal::calls;
 use crate::analysis::{Analysis, RunSettings, SourceFormat};
 use crate::plot::layout::{count, number};
+use crate::terminal::calls;
 
 /// Files listed by name at most.
 const MAX_FILES_LISTED: usize = 12;
@@ -18,17 +16,6 @@ pub fn merged(analysis: &Analysis) -> RunSettings {
         all.merge(&source.settings);
     }
     all
-}
-
-/// A timestamp as the raw CSVs write it (RFC 3339, or the Python tool's
-/// `YYYY-mm-dd HH:MM:SS`), as seconds since the epoch.
-fn seconds(stamp: &str) -> Option<f64> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(stamp) {
-        return Some(t.timestamp_micros() as f64 / 1e6);
-    }
-    NaiveDateTime::parse_from_str(stamp, "%Y-%m-%d %H:%M:%S%.f")
-        .ok()
-        .map(|t| t.and_utc().timestamp_micros() as f64 / 1e6)
 }
 
 /// A duration in words: `42 s`, `12.5 min`, `3.2 h`, `2.1 days`.
@@ -160,7 +147,10 @@ pub fn rows(analysis: &Analysis) -> Vec<(&'static str, String)> {
         },
     ));
     if let (Some(first), Some(last)) = (&settings.first_call, &settings.last_call) {
-        let span = match (seconds(first), seconds(last)) {
+        let span = match (
+            crate::timestamps::epoch_seconds(first),
+            crate::timestamps::epoch_seconds(last),
+        ) {
             (Some(a), Some(b)) if b >= a => format!(" ({})", duration(b - a)),
             _ => String::new(),
         };
@@ -198,8 +188,8 @@ mod tests {
 
     #[test]
     fn both_timestamp_formats_parse() {
-        let a = seconds("2025-07-08T11:29:57.000000Z").unwrap();
-        let b = seconds("2025-07-08 11:31:57").unwrap();
+        let a = crate::timestamps::epoch_seconds("2025-07-08T11:29:57.000000Z").unwrap();
+        let b = crate::timestamps::epoch_seconds("2025-07-08 11:31:57").unwrap();
         assert_eq!(b - a, 120.0);
         assert_eq!(duration(42.0), "42 s");
         assert_eq!(duration(750.0), "12.5 min");

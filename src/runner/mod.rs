@@ -14,6 +14,7 @@
 
 mod backoff;
 mod budget;
+mod call_loop;
 mod outcome;
 mod progress;
 mod report;
@@ -34,6 +35,7 @@ use tokio::task::JoinSet;
 
 pub use backoff::Backoff;
 pub use budget::CallBudget;
+pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
@@ -45,7 +47,7 @@ pub use stop::{StopCause, StopSignal};
 use crate::call::CallSpec;
 use crate::client::Clients;
 use crate::config::{Experiment, Scenario};
-use crate::export::RowContext;
+use crate::record::{RunFacts, ScenarioFacts};
 use worker::{RunSlot, Shared, Tally};
 
 /// Everything a run needs besides the clients.
@@ -195,7 +197,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     sinks.extend(options.extra_sinks);
     let reporter = Reporter::start(sinks)?;
 
-    let target = clients.target().as_str();
+    let target = clients.target();
     let time_scale = clients.time_scale();
     let experiment = &options.experiment;
     let specs: Vec<CallSpec> = options
@@ -203,14 +205,14 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         .iter()
         .map(|s| CallSpec::from_scenario(s, experiment))
         .collect();
-    let contexts = options
+    let facts = options
         .scenarios
         .iter()
         .zip(&specs)
-        .map(|(s, spec)| RowContext::for_scenario(s, spec, experiment, target, time_scale))
+        .map(|(s, spec)| Arc::new(ScenarioFacts::new(s, spec, experiment, target, time_scale)))
         .collect();
     let shared = Arc::new(Shared {
-        contexts,
+        facts,
         specs,
         clients,
         invocations: experiment.invocations_per_scenario,
@@ -262,9 +264,11 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             run_id: run_id.clone(),
         });
         let slot = RunSlot {
-            run,
-            run_id,
-            started: Instant::now(),
+            facts: Arc::new(RunFacts {
+                run_id,
+                run,
+                started: Instant::now(),
+            }),
             queue: Arc::new(Mutex::new(VecDeque::from(schedule.order(index)))),
         };
         let mut workers = JoinSet::new();

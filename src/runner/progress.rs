@@ -104,12 +104,12 @@ impl RunSink for ProgressSink {
                     bar.set_length(self.counts.total);
                 }
             }
-            RunEvent::CallFinished(row) => {
+            RunEvent::CallFinished(record) => {
                 self.counts.done += 1;
-                if row.api_call_status != "Success" {
+                if !record.call.status.is_success() {
                     self.counts.errors += 1;
                 }
-                if row.api_call_status == "ThrottlingException" {
+                if record.call.status.is_throttle() {
                     self.counts.throttles += 1;
                 }
                 if let Some(bar) = &self.bar {

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use crate::export::RawRow;
+use crate::record::AttemptRecord;
 
 /// Something that happened during a run.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub enum RunEvent {
         run_id: String,
     },
     /// A call attempt ended.
-    CallFinished(Box<RawRow>),
+    CallFinished(Box<AttemptRecord>),
     /// A retry was scheduled (the planned total grows by one).
     RetryScheduled,
     /// Run `run` ended.

@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::export::{RawCsvWriter, RawRow};
+use crate::export::RawCsvWriter;
+use crate::record::AttemptRecord;
 
 /// A raw CSV written by a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,13 +61,13 @@ impl RunFiles {
 
     /// Append one row, whole. A row that cannot be written is counted in
     /// [`RunFiles::unwritten`].
-    pub fn write(&self, row: &RawRow) -> Result<(), String> {
+    pub fn write(&self, record: &AttemptRecord) -> Result<(), String> {
         let mut current = lock(&self.current);
         let Some(writer) = current.as_mut() else {
             self.unwritten.fetch_add(1, Ordering::SeqCst);
             return Err(self.fail("a call finished outside of a run".into()));
         };
-        writer.write_row(row).map_err(|e| {
+        writer.write(record).map_err(|e| {
             self.unwritten.fetch_add(1, Ordering::SeqCst);
             self.fail(format!("cannot write to {}: {e}", writer.path().display()))
         })?;

@@ -11,14 +11,15 @@ use rand::rngs::StdRng;
 
 use super::backoff::Backoff;
 use super::budget::CallBudget;
+use super::call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 use super::outcome::ScenarioOutcome;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
 use super::stop::StopSignal;
-use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
+use crate::call::{CallRecord, CallSpec};
 use crate::client::Clients;
 use crate::config::Scenario;
-use crate::export::{RawRow, RowContext};
+use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
 
 /// Counters of a whole experiment.
 #[derive(Debug, Default)]
@@ -31,8 +32,6 @@ pub struct Tally {
     pub failures: AtomicU64,
     /// Attempts answered with ThrottlingException.
     pub throttles: AtomicU64,
-    /// Calls in flight now.
-    pub in_flight: AtomicU64,
     /// Set when the call budget refused a call.
     pub budget_exhausted: AtomicBool,
 }
@@ -58,8 +57,8 @@ pub struct Shared {
     pub scenarios: Vec<Scenario>,
     /// The request of each scenario.
     pub specs: Vec<CallSpec>,
-    /// The row context of each scenario (run and call fields filled per call).
-    pub contexts: Vec<RowContext>,
+    /// The facts of each scenario's calls.
+    pub facts: Vec<Arc<ScenarioFacts>>,
     /// Where calls go.
     pub clients: Arc<Clients>,
     /// Calls per scenario per run.
@@ -98,25 +97,10 @@ impl Shared {
 /// One run as a worker sees it.
 #[derive(Debug, Clone)]
 pub struct RunSlot {
-    /// Run number from 1.
-    pub run: u32,
-    /// `YYYYmmdd_HHMMSS`.
-    pub run_id: String,
-    /// When the run started.
-    pub started: Instant,
+    /// The run's number, id and start.
+    pub facts: Arc<RunFacts>,
     /// Scenario indices left to take.
     pub queue: Arc<Mutex<VecDeque<usize>>>,
-}
-
-/// Sleep until `deadline` unless a stop comes first; false when stopped.
-async fn sleep_until_or_stop(deadline: Instant, stop: &StopSignal) -> bool {
-    if stop.is_stopping() {
-        return false;
-    }
-    tokio::select! {
-        () = tokio::time::sleep_until(deadline.into()) => true,
-        () = stop.stopping() => false,
-    }
 }
 
 /// Which call of a scenario an attempt belongs to.
@@ -136,19 +120,19 @@ impl Call {
         }
     }
 
-    fn phase(self) -> &'static str {
+    fn phase(self) -> Phase {
         match self {
-            Call::Warmup(_) => "warmup",
-            Call::Invocation(_) => "run",
+            Call::Warmup(_) => Phase::Warmup,
+            Call::Invocation(_) => Phase::Run,
         }
     }
 }
 
 /// Take scenarios until the queue is empty or a stop is requested.
 pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
-    let mut rng =
-        StdRng::seed_from_u64(shared.seed ^ (u64::from(slot.run) << 32) ^ u64::from(worker));
-    let mut free_at = slot.started;
+    let run = slot.facts.run;
+    let mut rng = StdRng::seed_from_u64(shared.seed ^ (u64::from(run) << 32) ^ u64::from(worker));
+    let mut free_at = slot.facts.started;
     loop {
         if shared.must_stop() {
             return;
@@ -170,15 +154,11 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
             if index > 0 && !sleep_until_or_stop(scheduled, &shared.stop).await {
                 return;
             }
-            let at = Attempts {
-                shared: &shared,
-                slot: &slot,
-                client: &client,
-                scenario,
-                worker,
-                call,
-            };
-            match at.make(scheduled, &mut rng).await {
+            match make_call(
+                &shared, &slot, &client, scenario, worker, call, scheduled, &mut rng,
+            )
+            .await
+            {
                 Some(next) => scheduled = next,
                 None => return,
             }
@@ -187,83 +167,82 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
     }
 }
 
-/// One call of a scenario with its retries.
-struct Attempts<'a> {
-    shared: &'a Shared,
-    slot: &'a RunSlot,
-    client: &'a aws_sdk_bedrockruntime::Client,
+/// One call of a scenario with its retries; the next call's scheduled
+/// start, or `None` when the worker must stop.
+#[allow(clippy::too_many_arguments)]
+async fn make_call(
+    shared: &Shared,
+    slot: &RunSlot,
+    client: &aws_sdk_bedrockruntime::Client,
     scenario: usize,
     worker: u32,
     call: Call,
-}
-
-impl Attempts<'_> {
-    /// Make the call, retrying what may succeed, each attempt a row. The
-    /// next call's scheduled start, or `None` when the worker must stop.
-    async fn make(&self, mut scheduled: Instant, rng: &mut StdRng) -> Option<Instant> {
-        let shared = self.shared;
-        let mut attempt = 1;
-        loop {
-            if shared.must_stop() {
-                return None;
-            }
-            if !shared.budget.try_take() {
-                shared.tally.budget_exhausted.store(true, Ordering::SeqCst);
-                return None;
-            }
-            shared.tally.in_flight.fetch_add(1, Ordering::SeqCst);
-            let record = timed_converse_stream_cancellable(
-                self.client,
-                &shared.specs[self.scenario],
-                shared.stop.cancelled(),
-            )
-            .await;
-            shared.tally.in_flight.fetch_sub(1, Ordering::SeqCst);
-            shared.tally.count(&record);
-            if let Some(outcome) = shared.outcomes.get(self.scenario) {
-                outcome
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .count(&record);
-            }
-
-            let row = self.row(&record, attempt, scheduled);
-            // The row reaches the disk before this worker moves on; a
-            // failed write stops the run (see must_stop).
-            let _ = shared.files.write(&row);
-            shared.report.send(RunEvent::CallFinished(Box::new(row)));
-
-            let end = record.end_at.unwrap_or_else(Instant::now);
-            let retry = record.status.is_retryable()
-                && attempt <= shared.max_retries
-                && !shared.must_stop();
-            if !retry {
-                return Some(end + shared.sleep_between);
-            }
-            shared.report.send(RunEvent::RetryScheduled);
-            scheduled = end + shared.backoff.delay(attempt, rng);
-            if !sleep_until_or_stop(scheduled, &shared.stop).await {
-                return None;
-            }
-            attempt += 1;
+    scheduled: Instant,
+    rng: &mut StdRng,
+) -> Option<Instant> {
+    let calls = CallLoop {
+        client,
+        spec: &shared.specs[scenario],
+        budget: &shared.budget,
+        stop: &shared.stop,
+        backoff: shared.backoff,
+        max_retries: shared.max_retries,
+    };
+    let invocation_id = call.invocation_id(slot.facts.run, scenario);
+    let make = |record: CallRecord, attempt: u32, scheduled: Instant| AttemptRecord {
+        call: record,
+        scenario: Arc::clone(&shared.facts[scenario]),
+        run: Arc::clone(&slot.facts),
+        invocation_id: invocation_id.clone(),
+        attempt,
+        phase: call.phase(),
+        worker: Some(worker),
+        scheduled: Some(scheduled),
+    };
+    let judge = |record: &CallRecord| {
+        if record.status.is_retryable() {
+            Verdict::Retry
+        } else {
+            Verdict::Done
+        }
+    };
+    let mut sink = WorkerSink { shared, scenario };
+    match calls.call(scheduled, rng, &mut sink, make, judge).await {
+        CallEnd::Done(_, end) | CallEnd::Failed(_, end) => Some(end + shared.sleep_between),
+        CallEnd::Stopped => None,
+        CallEnd::BudgetSpent => {
+            shared.tally.budget_exhausted.store(true, Ordering::SeqCst);
+            None
         }
     }
+}
 
-    fn row(&self, record: &CallRecord, attempt: u32, scheduled: Instant) -> RawRow {
-        let mut context = self.shared.contexts[self.scenario].clone();
-        context.run_id.clone_from(&self.slot.run_id);
-        context.run_count = self.slot.run;
-        context.invocation_id = self.call.invocation_id(self.slot.run, self.scenario);
-        context.phase = self.call.phase().to_string();
-        context.attempt = attempt;
-        context.worker = Some(self.worker);
-        context.start_offset_s = Some(
-            record
-                .t0
-                .saturating_duration_since(self.slot.started)
-                .as_secs_f64(),
-        );
-        context.queue_delay_s = Some(record.t0.saturating_duration_since(scheduled).as_secs_f64());
-        RawRow::from_call(&context, record)
+/// Where a worker's attempts go: the counters, the raw CSV, the sinks.
+struct WorkerSink<'a> {
+    shared: &'a Shared,
+    scenario: usize,
+}
+
+impl AttemptSink for WorkerSink<'_> {
+    fn record(&mut self, record: &AttemptRecord) -> bool {
+        let shared = self.shared;
+        shared.tally.count(&record.call);
+        if let Some(outcome) = shared.outcomes.get(self.scenario) {
+            outcome
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .count(&record.call);
+        }
+        // The row reaches the disk before this worker moves on; a failed
+        // write stops the run (see must_stop).
+        let _ = shared.files.write(record);
+        shared
+            .report
+            .send(RunEvent::CallFinished(Box::new(record.clone())));
+        !shared.must_stop()
+    }
+
+    fn retrying(&mut self) {
+        self.shared.report.send(RunEvent::RetryScheduled);
     }
 }

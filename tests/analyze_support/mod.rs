@@ -5,8 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use bedrock_bench::export::raw_csv::PYTHON_COLUMNS;
-use bedrock_bench::export::{RawCsvWriter, RawRow};
+use bedrock_bench::record::Column;
+#[path = "../fixture/mod.rs"]
+pub mod fixture;
+
+pub use fixture::FixtureRow;
 
 /// A fresh directory under the system's temporary directory, removed
 /// when dropped.
@@ -46,7 +49,7 @@ impl Drop for TempDir {
 
 /// The Python tool's header line.
 pub fn python_header() -> String {
-    PYTHON_COLUMNS.join(",")
+    Column::PYTHON.map(Column::name).join(",")
 }
 
 /// One row in the Python tool's format (19 columns). Times and tokens are
@@ -81,8 +84,8 @@ pub fn ours(
     ttft: f64,
     total: f64,
     output: u32,
-) -> RawRow {
-    RawRow {
+) -> FixtureRow {
+    FixtureRow {
         time_to_first_byte: Some(ttft),
         time_to_last_byte: Some(total),
         job_timestamp_iso: "2025-07-08T11:29:57.000000Z".into(),
@@ -101,20 +104,14 @@ pub fn ours(
         },
         served_performance_config: config.into(),
         target: "aws".into(),
-        generation_otps: Some(f64::from(output - 1) / (total - ttft)),
-        tpot: Some((total - ttft) / f64::from(output - 1)),
         attempt: 1,
         run_count: 1,
-        ..RawRow::default()
+        ..FixtureRow::default()
     }
 }
 
 /// Write `rows` with the crate's own raw CSV writer into `dir` and return
 /// the file.
-pub fn write_ours(dir: &Path, run_id: &str, rows: &[RawRow]) -> PathBuf {
-    let mut writer = RawCsvWriter::create(dir, run_id).expect("create raw csv");
-    for row in rows {
-        writer.write_row(row).expect("write row");
-    }
-    writer.finish().expect("finish")
+pub fn write_ours(dir: &Path, run_id: &str, rows: &[FixtureRow]) -> PathBuf {
+    fixture::write_rows(dir, run_id, rows)
 }

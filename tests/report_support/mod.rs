@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bedrock_bench::analysis::{Analysis, AnalyzeOptions, analyze};
-use bedrock_bench::export::{RawCsvWriter, RawRow};
+#[path = "../fixture/mod.rs"]
+pub mod fixture;
+
+pub use fixture::FixtureRow;
 
 /// The fast model.
 pub const FAST: &str = "us.amazon.nova-pro-v1:0";
@@ -68,8 +71,8 @@ struct Shape {
     rate: f64,
 }
 
-fn base(model: &str, config: &str, invocation: String, start: f64) -> RawRow {
-    RawRow {
+fn base(model: &str, config: &str, invocation: String, start: f64) -> FixtureRow {
+    FixtureRow {
         job_timestamp_iso: format!(
             "2025-07-08T11:{:02}:{:02}.000000Z",
             (start / 60.0) as u32 % 60,
@@ -98,11 +101,11 @@ fn base(model: &str, config: &str, invocation: String, start: f64) -> RawRow {
         start_offset_s: Some(micros(start)),
         queue_delay_s: Some(0.0),
         phase: "run".into(),
-        ..RawRow::default()
+        ..FixtureRow::default()
     }
 }
 
-fn success(shape: &Shape, noise: &mut Noise, invocation: String, start: f64) -> RawRow {
+fn success(shape: &Shape, noise: &mut Noise, invocation: String, start: f64) -> FixtureRow {
     let mut row = base(shape.model, shape.config, invocation, start);
     let u = noise.next();
     let tail = if noise.next() < 0.05 { 2.5 } else { 1.0 };
@@ -126,10 +129,6 @@ fn success(shape: &Shape, noise: &mut Noise, invocation: String, start: f64) -> 
     row.served_performance_config = shape.config.into();
     row.server_latency_ms = Some((total * 950.0) as i64);
     row.stop_reason = "end_turn".into();
-    row.otps = Some(micros(f64::from(output) / total));
-    row.generation_otps = Some(micros(f64::from(output - 1) / (total - ttft)));
-    row.tpot = Some(micros((total - ttft) / f64::from(output - 1)));
-    row.chunk_count = chunks;
     row.delta_offsets = offsets
         .iter()
         .map(|o| format!("{o:.6}"))
@@ -146,7 +145,7 @@ fn failure(
     status: &str,
     message: &str,
     total: Option<f64>,
-) -> RawRow {
+) -> FixtureRow {
     let mut row = base(model, config, invocation, start);
     row.api_call_status = status.into();
     row.full_error_message = message.into();
@@ -155,7 +154,7 @@ fn failure(
 }
 
 /// The fixture's rows, in call order.
-pub fn fixture_rows() -> Vec<RawRow> {
+pub fn fixture_rows() -> Vec<FixtureRow> {
     let shapes = [
         Shape {
             model: FAST,
@@ -265,11 +264,7 @@ pub fn fixture_rows() -> Vec<RawRow> {
 
 /// Write the fixture into `dir` with the crate's own writer.
 pub fn write_fixture(dir: &Path) -> PathBuf {
-    let mut writer = RawCsvWriter::create(dir, "20250708_110000").expect("create raw csv");
-    for row in fixture_rows() {
-        writer.write_row(&row).expect("write row");
-    }
-    writer.finish().expect("finish")
+    fixture::write_rows(dir, "20250708_110000", &fixture_rows())
 }
 
 /// The fixture written into `dir/results` and analyzed.

@@ -1,9 +1,11 @@
-//! The analysis as text for the terminal.
+//! The analysis as text for the terminal: aligned tables of the summary,
+//! the comparisons and the failures.
+
+pub mod table;
 
 use std::fmt::Write as _;
 
-use super::table;
-use super::{Analysis, Comparison, RatioEstimate};
+use crate::analysis::{Analysis, Comparison, RatioEstimate};
 use crate::export::summary_csv;
 
 /// Printed first and last when files that do not compare are analyzed

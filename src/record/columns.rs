@@ -1,0 +1,235 @@
+//! The raw CSV's schema, defined once: every column's name and position.
+//! The writer (`export::raw_csv`) writes [`Column::ALL`] in order, and the
+//! reader (`analysis`) finds columns by these names; nothing else names a
+//! raw CSV column.
+
+/// One column of the raw CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// TTFT, seconds after t0.
+    TimeToFirstByte,
+    /// Total latency, seconds after t0.
+    TimeToLastByte,
+    /// Wall-clock start of the call, RFC 3339 UTC.
+    JobTimestampIso,
+    /// `maxTokens` sent.
+    ConfiguredOutputTokensForRequest,
+    /// `usage.inputTokens`.
+    ModelInputTokens,
+    /// `usage.outputTokens`.
+    ModelOutputTokens,
+    /// Model or inference profile id.
+    Model,
+    /// AWS region.
+    Region,
+    /// The logical call, shared by its retries.
+    InvocationId,
+    /// `Success`, `Timeout`, `Cancelled` or the error's name.
+    ApiCallStatus,
+    /// The error's message.
+    FullErrorMessage,
+    /// `temperature` sent.
+    Temperature,
+    /// `topP` sent.
+    TopP,
+    /// top-k sent.
+    TopK,
+    /// `experiment_name`.
+    ExperimentName,
+    /// `task_type`.
+    TaskType,
+    /// The scenario's performance config, `standard` when absent.
+    PerformanceConfig,
+    /// The run's id.
+    Timestamp,
+    /// The run number, from 1.
+    RunCount,
+    /// `aws` or `emulator`.
+    Target,
+    /// The emulator's time scale.
+    TimeScale,
+    /// The scenario's name.
+    Scenario,
+    /// Attempt number of the invocation, from 1.
+    Attempt,
+    /// `x-amzn-RequestId`.
+    RequestId,
+    /// `send()` returned, seconds after t0.
+    TimeToResponse,
+    /// `performanceConfig.latency` sent.
+    PerformanceConfigSent,
+    /// `metadata.performanceConfig.latency`.
+    ServedPerformanceConfig,
+    /// `metadata.metrics.latencyMs`.
+    ServerLatencyMs,
+    /// `messageStop.stopReason`.
+    StopReason,
+    /// Output tokens / total latency.
+    Otps,
+    /// (output tokens - 1) / (total latency - TTFT).
+    GenerationOtps,
+    /// (total latency - TTFT) / (output tokens - 1).
+    Tpot,
+    /// `contentBlockDelta` events received.
+    ChunkCount,
+    /// Median gap between deltas.
+    InterChunkGapP50,
+    /// 90th percentile gap between deltas.
+    InterChunkGapP90,
+    /// Largest gap between deltas.
+    InterChunkGapMax,
+    /// The worker that made the call.
+    Worker,
+    /// t0, seconds after the run started.
+    StartOffsetS,
+    /// How late the call started after its schedule.
+    QueueDelayS,
+    /// `run`, `warmup` or `sample`.
+    Phase,
+    /// Every delta's receipt, seconds after t0, space-separated.
+    DeltaOffsets,
+}
+
+impl Column {
+    /// The Python tool's columns, in its order: every raw CSV starts so.
+    pub const PYTHON: [Column; 19] = [
+        Column::TimeToFirstByte,
+        Column::TimeToLastByte,
+        Column::JobTimestampIso,
+        Column::ConfiguredOutputTokensForRequest,
+        Column::ModelInputTokens,
+        Column::ModelOutputTokens,
+        Column::Model,
+        Column::Region,
+        Column::InvocationId,
+        Column::ApiCallStatus,
+        Column::FullErrorMessage,
+        Column::Temperature,
+        Column::TopP,
+        Column::TopK,
+        Column::ExperimentName,
+        Column::TaskType,
+        Column::PerformanceConfig,
+        Column::Timestamp,
+        Column::RunCount,
+    ];
+
+    /// The extended columns, after the Python tool's.
+    pub const EXTENDED: [Column; 22] = [
+        Column::Target,
+        Column::TimeScale,
+        Column::Scenario,
+        Column::Attempt,
+        Column::RequestId,
+        Column::TimeToResponse,
+        Column::PerformanceConfigSent,
+        Column::ServedPerformanceConfig,
+        Column::ServerLatencyMs,
+        Column::StopReason,
+        Column::Otps,
+        Column::GenerationOtps,
+        Column::Tpot,
+        Column::ChunkCount,
+        Column::InterChunkGapP50,
+        Column::InterChunkGapP90,
+        Column::InterChunkGapMax,
+        Column::Worker,
+        Column::StartOffsetS,
+        Column::QueueDelayS,
+        Column::Phase,
+        Column::DeltaOffsets,
+    ];
+
+    /// Every column in file order.
+    pub fn all() -> impl Iterator<Item = Column> {
+        Self::PYTHON.into_iter().chain(Self::EXTENDED)
+    }
+
+    /// The column's name in the header.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::TimeToFirstByte => "time_to_first_byte",
+            Column::TimeToLastByte => "time_to_last_byte",
+            Column::JobTimestampIso => "job_timestamp_iso",
+            Column::ConfiguredOutputTokensForRequest => "configured_output_tokens_for_request",
+            Column::ModelInputTokens => "model_input_tokens",
+            Column::ModelOutputTokens => "model_output_tokens",
+            Column::Model => "model",
+            Column::Region => "region",
+            Column::InvocationId => "invocation_id",
+            Column::ApiCallStatus => "api_call_status",
+            Column::FullErrorMessage => "full_error_message",
+            Column::Temperature => "temperature",
+            Column::TopP => "top_p",
+            Column::TopK => "top_k",
+            Column::ExperimentName => "experiment_name",
+            Column::TaskType => "task_type",
+            Column::PerformanceConfig => "performance_config",
+            Column::Timestamp => "timestamp",
+            Column::RunCount => "run_count",
+            Column::Target => "target",
+            Column::TimeScale => "time_scale",
+            Column::Scenario => "scenario",
+            Column::Attempt => "attempt",
+            Column::RequestId => "request_id",
+            Column::TimeToResponse => "time_to_response",
+            Column::PerformanceConfigSent => "performance_config_sent",
+            Column::ServedPerformanceConfig => "served_performance_config",
+            Column::ServerLatencyMs => "server_latency_ms",
+            Column::StopReason => "stop_reason",
+            Column::Otps => "otps",
+            Column::GenerationOtps => "generation_otps",
+            Column::Tpot => "tpot",
+            Column::ChunkCount => "chunk_count",
+            Column::InterChunkGapP50 => "inter_chunk_gap_p50",
+            Column::InterChunkGapP90 => "inter_chunk_gap_p90",
+            Column::InterChunkGapMax => "inter_chunk_gap_max",
+            Column::Worker => "worker",
+            Column::StartOffsetS => "start_offset_s",
+            Column::QueueDelayS => "queue_delay_s",
+            Column::Phase => "phase",
+            Column::DeltaOffsets => "delta_offsets",
+        }
+    }
+
+    /// The column named `name`, if any. The older notebook's
+    /// `inference_profile` is [`Column::PerformanceConfig`].
+    pub fn from_name(name: &str) -> Option<Column> {
+        if name == "inference_profile" {
+            return Some(Column::PerformanceConfig);
+        }
+        Self::all().find(|column| column.name() == name)
+    }
+
+    /// Whether the Python tool's files have this column too.
+    pub fn is_python(self) -> bool {
+        Self::PYTHON.contains(&self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_python_columns_come_first_as_in_its_files() {
+        let seed = include_str!("../../tests/fixtures/seed/seed_raw_columns.txt");
+        let python: Vec<&str> = Column::PYTHON.iter().map(|c| c.name()).collect();
+        assert_eq!(seed.trim(), python.join(","));
+    }
+
+    #[test]
+    fn names_are_unique_and_read_back() {
+        let all: Vec<Column> = Column::all().collect();
+        assert_eq!(all.len(), 41);
+        for column in &all {
+            assert_eq!(Column::from_name(column.name()), Some(*column));
+            assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);
+        }
+        assert_eq!(
+            Column::from_name("inference_profile"),
+            Some(Column::PerformanceConfig)
+        );
+        assert_eq!(Column::from_name("nope"), None);
+    }
+}

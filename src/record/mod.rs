@@ -1,0 +1,183 @@
+//! One typed record of a call attempt, from the timed call to every sink
+//! (the raw CSV, the progress display, criterion, calibrate):
+//!
+//! ```text
+//! CallRecord (raw instants, what the service reported)
+//!   + ScenarioFacts (what the scenario sent, where, to which target)
+//!   + RunFacts (which run, when it started)
+//!   + the attempt's place (invocation, attempt, phase, worker, schedule)
+//!   = AttemptRecord
+//! ```
+//!
+//! Instants stay raw; every duration and rate is derived by a method (the
+//! formulas are in [`crate::metrics`]). The CSV row exists only inside the
+//! raw CSV writer; [`columns`] is the one definition of its columns, for
+//! the writer and for `analyze`.
+
+pub mod columns;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::call::{CallRecord, CallSpec, takes_top_k};
+use crate::config::{Experiment, PerformanceConfig, Scenario};
+
+pub use columns::Column;
+
+/// Where the calls went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Amazon Bedrock (or an endpoint URL given for it).
+    Aws,
+    /// The built-in emulator (or one elsewhere).
+    Emulator,
+}
+
+impl Target {
+    /// `aws` or `emulator`, as written in every output row.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Aws => "aws",
+            Target::Emulator => "emulator",
+        }
+    }
+}
+
+/// What an attempt was for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// A call of `run`'s schedule.
+    Run,
+    /// A warm-up call: recorded, left out of the statistics.
+    Warmup,
+    /// A criterion sample of `cargo bench`.
+    Sample,
+}
+
+impl Phase {
+    /// `run`, `warmup` or `sample`, as in the raw CSV's `phase` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Run => "run",
+            Phase::Warmup => "warmup",
+            Phase::Sample => "sample",
+        }
+    }
+}
+
+/// What every attempt of one scenario shares: what was sent, where, and
+/// to which target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioFacts {
+    /// The scenario's name.
+    pub name: String,
+    /// Model or inference profile id.
+    pub model: String,
+    /// AWS region.
+    pub region: String,
+    /// `task_type`.
+    pub task_type: String,
+    /// `experiment_name`.
+    pub experiment_name: String,
+    /// `performanceConfig.latency` sent; `None` when nothing was sent.
+    pub performance_sent: Option<PerformanceConfig>,
+    /// `maxTokens` sent.
+    pub max_tokens: u32,
+    /// `temperature` sent.
+    pub temperature: Option<f32>,
+    /// `topP` sent.
+    pub top_p: Option<f32>,
+    /// top-k sent (`None` also for families without top-k).
+    pub top_k: Option<u32>,
+    /// Where the calls went.
+    pub target: Target,
+    /// The emulator's time scale, when known.
+    pub time_scale: Option<f64>,
+}
+
+impl ScenarioFacts {
+    /// The facts of `scenario`'s calls (`spec`) under `experiment`, sent
+    /// to `target`.
+    pub fn new(
+        scenario: &Scenario,
+        spec: &CallSpec,
+        experiment: &Experiment,
+        target: Target,
+        time_scale: Option<f64>,
+    ) -> Self {
+        ScenarioFacts {
+            name: scenario.name.clone(),
+            model: scenario.model_id.clone(),
+            region: scenario.region.clone(),
+            task_type: scenario.task_type.clone(),
+            experiment_name: experiment.experiment_name.clone(),
+            performance_sent: spec.performance,
+            max_tokens: spec.max_tokens,
+            temperature: spec.temperature,
+            top_p: spec.top_p,
+            top_k: spec.top_k.filter(|_| takes_top_k(&spec.model_id)),
+            target,
+            time_scale,
+        }
+    }
+
+    /// The performance config reports show: what was sent, `standard`
+    /// when nothing was (that is what Bedrock serves).
+    pub fn performance_config(&self) -> PerformanceConfig {
+        self.performance_sent.unwrap_or(PerformanceConfig::Standard)
+    }
+}
+
+/// One run of an experiment (`cargo bench` is one run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFacts {
+    /// `YYYYmmdd_HHMMSS`, as in the raw CSV's name.
+    pub run_id: String,
+    /// The run number, from 1.
+    pub run: u32,
+    /// When the run started (start offsets are measured from it).
+    pub started: Instant,
+}
+
+/// One call attempt, as recorded.
+#[derive(Debug, Clone)]
+pub struct AttemptRecord {
+    /// The call: raw instants and what the service reported.
+    pub call: CallRecord,
+    /// The scenario's facts.
+    pub scenario: Arc<ScenarioFacts>,
+    /// The run's facts.
+    pub run: Arc<RunFacts>,
+    /// The logical call, shared by its retries (`r1-s3-i2`,
+    /// `bench-s1-warmup`...).
+    pub invocation_id: String,
+    /// Attempt number of the invocation, from 1.
+    pub attempt: u32,
+    /// What the attempt was for.
+    pub phase: Phase,
+    /// The worker that made it, for `run`.
+    pub worker: Option<u32>,
+    /// When the schedule wanted it to start, if it had a schedule.
+    pub scheduled: Option<Instant>,
+}
+
+impl AttemptRecord {
+    /// t0, seconds after the run started.
+    pub fn start_offset(&self) -> f64 {
+        self.call
+            .t0
+            .saturating_duration_since(self.run.started)
+            .as_secs_f64()
+    }
+
+    /// How long after its scheduled start the call started, seconds.
+    pub fn queue_delay(&self) -> Option<f64> {
+        self.scheduled
+            .map(|at| self.call.t0.saturating_duration_since(at).as_secs_f64())
+    }
+
+    /// Whether the attempt's values enter the statistics.
+    pub fn in_statistics(&self) -> bool {
+        self.call.status.is_success() && self.phase != Phase::Warmup
+    }
+}
