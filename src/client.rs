@@ -126,6 +126,22 @@ impl TargetSettings {
     }
 }
 
+impl TargetSettings {
+    /// [`TargetSettings::new`] with the experiment file's endpoint URL and
+    /// connection mode, and `emulator_hint` for the command in use.
+    pub fn for_experiment(
+        choice: TargetChoice,
+        experiment: &crate::config::Experiment,
+        emulator_hint: &'static str,
+    ) -> Result<Self, ClientError> {
+        let mut settings = TargetSettings::new(choice)?;
+        settings.endpoint_url.clone_from(&experiment.endpoint_url);
+        settings.connection = experiment.connection;
+        settings.emulator_hint = emulator_hint;
+        Ok(settings)
+    }
+}
+
 /// Merge the target choice: the command line wins, then
 /// `BEDROCK_BENCH_TARGET`, then the experiment file, else `auto`.
 pub fn choose_target(

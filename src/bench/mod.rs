@@ -33,7 +33,7 @@ pub use replay::Replay;
 use crate::analysis::{AnalyzeOptions, analyze};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
-use crate::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
+use crate::config::{Experiment, Scenario, TargetChoice, load_configs};
 use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{RunFacts, ScenarioFacts};
@@ -147,12 +147,10 @@ pub fn calls_per_scenario(samples: usize, mode: BenchMode) -> usize {
 }
 
 fn load(paths: &BenchSetup) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let scenarios = load_scenarios(&paths.scenarios).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let experiment = load_experiment(&paths.experiment).map_err(|e| anyhow::anyhow!("{e}"))?;
-    for warning in scenarios.warnings.iter().chain(&experiment.warnings) {
-        eprintln!("{warning}");
-    }
-    Ok((scenarios.value, experiment.value))
+    let configs = load_configs(&paths.scenarios, &paths.experiment)
+        .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
+    configs.warnings.iter().for_each(|w| eprintln!("{w}"));
+    Ok((configs.scenarios, configs.experiment))
 }
 
 fn selected(args: &BenchArgs, group: &BenchGroup, member: &BenchMember) -> anyhow::Result<bool> {
@@ -217,10 +215,8 @@ pub fn run(
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let mut settings = TargetSettings::new(choose_target(paths.target, experiment.target)?)?;
-    settings.emulator_hint = BENCH_EMULATOR_HINT;
-    settings.endpoint_url.clone_from(&experiment.endpoint_url);
-    settings.connection = experiment.connection;
+    let choice = choose_target(paths.target, experiment.target)?;
+    let mut settings = TargetSettings::for_experiment(choice, &experiment, BENCH_EMULATOR_HINT)?;
     if let Some(profiles) = &paths.emulator_profiles {
         settings.emulator.profiles = profiles.clone();
     }

@@ -5,9 +5,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use bedrock_bench::call::takes_top_k;
-use bedrock_bench::client::{Clients, Target, TargetSettings, choose_target};
-use bedrock_bench::config::{Experiment, Scenario, TargetChoice, load_experiment, load_scenarios};
+use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
+use bedrock_bench::config::{Experiment, Scenario, TargetChoice, load_configs};
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, Schedule, StopSignal,
     estimated_call_time, human_duration,
@@ -47,12 +46,10 @@ fn parse_target(value: &str) -> Result<TargetChoice, String> {
 
 /// Load, plan, confirm the budget, run, report.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let (scenarios, experiment) = load_configs(&args)?;
+    let (scenarios, experiment) = load(&args)?;
     let seed = args.seed.unwrap_or_else(rand::random);
     let choice = choose_target(args.target, experiment.target)?;
-    let mut settings = TargetSettings::new(choice)?;
-    settings.endpoint_url.clone_from(&experiment.endpoint_url);
-    settings.connection = experiment.connection;
+    let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
 
     let schedule = Schedule::new(scenarios.len(), &experiment, seed);
     let options = RunOptions {
@@ -105,55 +102,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn load_configs(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let scenarios = load_scenarios(&args.scenarios);
-    let experiment = load_experiment(&args.experiment);
-    let mut errors = Vec::new();
-    let mut loaded = (None, None);
-    match scenarios {
-        Ok(ok) => {
-            ok.warnings.iter().for_each(|w| eprintln!("{w}"));
-            loaded.0 = Some(ok.value);
-        }
-        Err(e) => errors.push(e.to_string()),
-    }
-    match experiment {
-        Ok(ok) => {
-            ok.warnings.iter().for_each(|w| eprintln!("{w}"));
-            loaded.1 = Some(ok.value);
-        }
-        Err(e) => errors.push(e.to_string()),
-    }
-    match loaded {
-        (Some(scenarios), Some(experiment)) if errors.is_empty() => {
-            warn_about_top_k(&scenarios, &experiment);
-            Ok((scenarios, experiment))
-        }
-        _ => anyhow::bail!(
-            "the configuration has errors; nothing was called:\n{}",
-            errors.join("\n")
-        ),
-    }
-}
-
-fn warn_about_top_k(scenarios: &[Scenario], experiment: &Experiment) {
-    let Some(top_k) = experiment.top_k else {
-        return;
-    };
-    let mut skipped: Vec<&str> = scenarios
-        .iter()
-        .filter(|s| !takes_top_k(&s.model_id))
-        .map(|s| s.model_id.as_str())
-        .collect();
-    skipped.sort_unstable();
-    skipped.dedup();
-    if !skipped.is_empty() {
-        eprintln!(
-            "{}: warning: top_k = {top_k} is not sent to {} (these model families have no top-k); it is sent to Anthropic and Amazon Nova models only.",
-            experiment.source,
-            skipped.join(", ")
-        );
-    }
+fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
+    let configs = load_configs(&args.scenarios, &args.experiment)
+        .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
+    configs.warnings.iter().for_each(|w| eprintln!("{w}"));
+    Ok((configs.scenarios, configs.experiment))
 }
 
 fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {

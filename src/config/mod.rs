@@ -43,6 +43,65 @@ pub use scenario::{
 /// The most scenario lines a scenarios file may have.
 pub const MAX_SCENARIOS: usize = 100_000;
 
+/// Both files of an experiment, loaded and validated together.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Configs {
+    /// The scenarios, in file order.
+    pub scenarios: Vec<Scenario>,
+    /// The experiment settings.
+    pub experiment: Experiment,
+    /// Every warning of both files, then of the two together (top-k not
+    /// sent to some families).
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// Load `scenarios` and `experiment` (what `run` and `cargo bench` read):
+/// every error of both files at once, or both files and their warnings.
+pub fn load_configs(
+    scenarios: impl AsRef<Path>,
+    experiment: impl AsRef<Path>,
+) -> Result<Configs, ConfigErrors> {
+    let loaded = (load_scenarios(scenarios), load_experiment(experiment));
+    let (scenarios, experiment) = match loaded {
+        (Ok(scenarios), Ok(experiment)) => (scenarios, experiment),
+        (scenarios, experiment) => {
+            let errors = [scenarios.err(), experiment.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect();
+            return Err(ConfigErrors(errors));
+        }
+    };
+    let mut warnings = scenarios.warnings;
+    warnings.extend(experiment.warnings);
+    warnings.extend(top_k_warning(&scenarios.value, &experiment.value));
+    Ok(Configs {
+        scenarios: scenarios.value,
+        experiment: experiment.value,
+        warnings,
+    })
+}
+
+/// A warning when `top_k` is set and some scenarios' families take none.
+fn top_k_warning(scenarios: &[Scenario], experiment: &Experiment) -> Option<ConfigWarning> {
+    let top_k = experiment.top_k?;
+    let mut skipped: Vec<&str> = scenarios
+        .iter()
+        .filter(|s| !bedrock_catalog::Family::of(&s.model_id).takes_top_k())
+        .map(|s| s.model_id.as_str())
+        .collect();
+    skipped.sort_unstable();
+    skipped.dedup();
+    (!skipped.is_empty()).then(|| ConfigWarning {
+        location: experiment.source.clone(),
+        message: format!(
+            "top_k = {top_k} is not sent to {} (these model families have no top-k); it is sent to Anthropic and Amazon Nova models only.",
+            skipped.join(", ")
+        ),
+    })
+}
+
 /// Reads and validates a scenarios file. Prompt files named in it are read
 /// relative to its directory. Errors and warnings name `path` as given.
 pub fn load_scenarios(path: impl AsRef<Path>) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
