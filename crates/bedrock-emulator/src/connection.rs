@@ -21,8 +21,8 @@ use tokio::net::TcpStream;
 
 use super::activity::{Activity, CloseReason};
 use super::connections::Slot;
+use super::handler::handle;
 use super::limits::ConnectionLimits;
-use super::server::handle;
 use super::state::Shared;
 use super::tracked::{TrackedBody, TrackedIo};
 

@@ -30,6 +30,7 @@ pub mod eventstream;
 pub mod faults;
 pub mod ground_truth;
 mod ground_truth_file;
+mod handler;
 pub mod lateness;
 pub mod limits;
 mod payload;
