@@ -7,7 +7,6 @@
 use std::path::{Path, PathBuf};
 
 use super::dataset::{Dataset, Source};
-use super::parse::epoch_seconds;
 use super::settings::{Distinct, RunSettings};
 
 /// At most this many files are named per set in a message.
@@ -286,8 +285,7 @@ fn newest_of(source: &Source) -> Option<f64> {
         .settings
         .last_call
         .as_deref()
-        .map(|t| epoch_seconds(t.as_bytes()))
-        .filter(|t| !t.is_nan());
+        .and_then(crate::timestamps::epoch_seconds);
     last_call.or_else(|| {
         let modified = std::fs::metadata(&source.path).ok()?.modified().ok()?;
         let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
