@@ -3,8 +3,10 @@
 //!
 //! - [`base_model_id`]: the base model id of a model id, an inference
 //!   profile id (`us.`, `eu.`, `apac.`, `global.`...) or an ARN;
-//! - [`ModelInfo`] and [`model`]: the known models, their provider and
-//!   family, and where latency-optimized inference is offered;
+//! - [`ModelInfo`] and [`model`]: the known models, their family, where
+//!   latency-optimized inference is offered, their largest output, service
+//!   tiers ([`ServiceTier`]), reasoning ([`Reasoning`]), prompt caching and
+//!   inference-profile geographies;
 //! - [`Family`]: which request fields a model family takes (top-k);
 //! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
 //! - [`tokens`]: a deterministic token estimate, for the emulator's usage
@@ -19,9 +21,13 @@ mod family;
 mod model_id;
 mod models;
 mod performance;
+mod reasoning;
+mod tier;
 pub mod tokens;
 
 pub use family::Family;
 pub use model_id::{GEO_PREFIXES, base_model_id};
 pub use models::{MODELS, ModelInfo, model};
 pub use performance::{PerformanceConfig, UnknownValue};
+pub use reasoning::Reasoning;
+pub use tier::ServiceTier;

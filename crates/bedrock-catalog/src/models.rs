@@ -1,12 +1,21 @@
-//! The models bedrock-bench knows, by base model id: a display name, and
-//! the regions whose inference profiles offer latency-optimized inference
-//! (the Python tool's table; a preview feature, so the harness warns
-//! rather than refuses when a scenario asks for it elsewhere). The
-//! emulator serves exactly these models, with an optimized profile exactly
-//! where this table offers one.
+//! The models bedrock-bench knows, by base model id: a display name, the
+//! regions whose inference profiles offer latency-optimized inference (the
+//! Python tool's table; a preview feature, so the harness warns rather than
+//! refuses when a scenario asks for it elsewhere), the largest `maxTokens`,
+//! the service tiers offered, how the model reasons, whether it caches
+//! prompts (and from how many tokens), and the geographies of its
+//! cross-region inference profiles. The emulator serves exactly these
+//! models and validates requests against this table.
+//!
+//! The table is the crate's knowledge as of November 2026, from AWS's
+//! public model and pricing pages where they say; where they do not (tier
+//! availability per model changes often), the values are plausible and
+//! marked so. Check the Bedrock user guide before relying on a detail.
 
 use crate::family::Family;
 use crate::model_id::base_model_id;
+use crate::reasoning::Reasoning;
+use crate::tier::ServiceTier;
 
 /// One known model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +27,19 @@ pub struct ModelInfo {
     /// Regions whose inference profiles offer `performanceConfig.latency =
     /// optimized`; empty when the model does not offer it.
     pub optimized_regions: &'static [&'static str],
+    /// The largest `inferenceConfig.maxTokens` accepted.
+    pub max_output_tokens: u32,
+    /// The service tiers offered (always `default`).
+    pub tiers: &'static [ServiceTier],
+    /// How the model reasons.
+    pub reasoning: Reasoning,
+    /// Prompt caching: the fewest tokens a cached prefix may have; `None`
+    /// when the model does not cache prompts.
+    pub min_cache_tokens: Option<u32>,
+    /// The geography prefixes of its cross-region inference profiles
+    /// (`us`, `eu`, `apac`, `global`...); empty when it is called in one
+    /// region only.
+    pub geographies: &'static [&'static str],
 }
 
 impl ModelInfo {
@@ -30,72 +52,223 @@ impl ModelInfo {
     pub fn offers_optimized(&self) -> bool {
         !self.optimized_regions.is_empty()
     }
+
+    /// Whether `tier` is offered.
+    pub fn offers_tier(&self, tier: ServiceTier) -> bool {
+        self.tiers.contains(&tier)
+    }
 }
 
-const fn standard_only(id: &'static str, name: &'static str) -> ModelInfo {
+const DEFAULT_ONLY: &[ServiceTier] = &[ServiceTier::Default];
+const STANDARD_TIERS: &[ServiceTier] = &[
+    ServiceTier::Priority,
+    ServiceTier::Default,
+    ServiceTier::Flex,
+];
+const ALL_TIERS: &[ServiceTier] = &ServiceTier::ALL;
+const THINKING: Reasoning = Reasoning::ThinkingBudget { min_budget: 1024 };
+const US: &[&str] = &["us"];
+const US_EU_APAC: &[&str] = &["us", "eu", "apac"];
+const WORLD: &[&str] = &["us", "eu", "apac", "global"];
+
+/// A model with the common defaults: standard only, default tier, no
+/// reasoning, no caching, US profiles, 8,192 output tokens.
+const fn entry(id: &'static str, name: &'static str) -> ModelInfo {
     ModelInfo {
         id,
         name,
         optimized_regions: &[],
+        max_output_tokens: 8192,
+        tiers: DEFAULT_ONLY,
+        reasoning: Reasoning::None,
+        min_cache_tokens: None,
+        geographies: US,
     }
 }
 
 /// Every known model.
 pub static MODELS: &[ModelInfo] = &[
+    // Amazon Nova.
     ModelInfo {
-        id: "amazon.nova-pro-v1:0",
-        name: "Nova Pro",
         optimized_regions: &["us-east-1", "us-east-2"],
+        max_output_tokens: 10_000,
+        tiers: STANDARD_TIERS,
+        min_cache_tokens: Some(1000),
+        geographies: US_EU_APAC,
+        ..entry("amazon.nova-pro-v1:0", "Nova Pro")
     },
     ModelInfo {
-        id: "anthropic.claude-3-5-haiku-20241022-v1:0",
-        name: "Claude 3.5 Haiku",
+        max_output_tokens: 10_000,
+        tiers: STANDARD_TIERS,
+        min_cache_tokens: Some(1000),
+        geographies: US_EU_APAC,
+        ..entry("amazon.nova-micro-v1:0", "Nova Micro")
+    },
+    ModelInfo {
+        max_output_tokens: 10_000,
+        tiers: STANDARD_TIERS,
+        min_cache_tokens: Some(1000),
+        geographies: US_EU_APAC,
+        ..entry("amazon.nova-lite-v1:0", "Nova Lite")
+    },
+    ModelInfo {
+        max_output_tokens: 32_000,
+        min_cache_tokens: Some(1000),
+        ..entry("amazon.nova-premier-v1:0", "Nova Premier")
+    },
+    ModelInfo {
+        max_output_tokens: 65_536,
+        tiers: STANDARD_TIERS,
+        min_cache_tokens: Some(1000),
+        geographies: &["us", "eu", "global"],
+        ..entry("amazon.nova-2-lite-v1:0", "Nova 2 Lite")
+    },
+    // Anthropic Claude.
+    ModelInfo {
         optimized_regions: &["us-east-2", "us-west-2"],
+        min_cache_tokens: Some(2048),
+        ..entry(
+            "anthropic.claude-3-5-haiku-20241022-v1:0",
+            "Claude 3.5 Haiku",
+        )
     },
     ModelInfo {
-        id: "meta.llama3-1-405b-instruct-v1:0",
-        name: "Llama 3.1 405B Instruct",
+        max_output_tokens: 4096,
+        geographies: US_EU_APAC,
+        ..entry("anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku")
+    },
+    ModelInfo {
+        geographies: US_EU_APAC,
+        ..entry(
+            "anthropic.claude-3-5-sonnet-20240620-v1:0",
+            "Claude 3.5 Sonnet",
+        )
+    },
+    ModelInfo {
+        min_cache_tokens: Some(1024),
+        geographies: &["us", "apac"],
+        ..entry(
+            "anthropic.claude-3-5-sonnet-20241022-v2:0",
+            "Claude 3.5 Sonnet v2",
+        )
+    },
+    ModelInfo {
+        max_output_tokens: 64_000,
+        reasoning: THINKING,
+        min_cache_tokens: Some(1024),
+        geographies: US_EU_APAC,
+        ..entry(
+            "anthropic.claude-3-7-sonnet-20250219-v1:0",
+            "Claude 3.7 Sonnet",
+        )
+    },
+    ModelInfo {
+        max_output_tokens: 64_000,
+        reasoning: THINKING,
+        min_cache_tokens: Some(1024),
+        geographies: WORLD,
+        ..entry("anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4")
+    },
+    ModelInfo {
+        max_output_tokens: 32_000,
+        reasoning: THINKING,
+        min_cache_tokens: Some(1024),
+        ..entry("anthropic.claude-opus-4-20250514-v1:0", "Claude Opus 4")
+    },
+    ModelInfo {
+        max_output_tokens: 32_000,
+        reasoning: THINKING,
+        min_cache_tokens: Some(1024),
+        ..entry("anthropic.claude-opus-4-1-20250805-v1:0", "Claude Opus 4.1")
+    },
+    ModelInfo {
+        max_output_tokens: 64_000,
+        tiers: ALL_TIERS,
+        reasoning: THINKING,
+        min_cache_tokens: Some(1024),
+        geographies: WORLD,
+        ..entry(
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            "Claude Sonnet 4.5",
+        )
+    },
+    ModelInfo {
+        max_output_tokens: 64_000,
+        tiers: STANDARD_TIERS,
+        reasoning: THINKING,
+        min_cache_tokens: Some(4096),
+        geographies: WORLD,
+        ..entry(
+            "anthropic.claude-haiku-4-5-20251001-v1:0",
+            "Claude Haiku 4.5",
+        )
+    },
+    ModelInfo {
+        max_output_tokens: 64_000,
+        tiers: &[ServiceTier::Priority, ServiceTier::Default],
+        reasoning: THINKING,
+        min_cache_tokens: Some(4096),
+        geographies: &["us", "eu", "global"],
+        ..entry("anthropic.claude-opus-4-5-20251101-v1:0", "Claude Opus 4.5")
+    },
+    // Meta Llama.
+    ModelInfo {
         optimized_regions: &["us-east-2"],
+        ..entry(
+            "meta.llama3-1-405b-instruct-v1:0",
+            "Llama 3.1 405B Instruct",
+        )
     },
     ModelInfo {
-        id: "meta.llama3-1-70b-instruct-v1:0",
-        name: "Llama 3.1 70B Instruct",
         optimized_regions: &["us-east-2", "us-west-2"],
+        ..entry("meta.llama3-1-70b-instruct-v1:0", "Llama 3.1 70B Instruct")
     },
-    standard_only("amazon.nova-micro-v1:0", "Nova Micro"),
-    standard_only("amazon.nova-lite-v1:0", "Nova Lite"),
-    standard_only("amazon.nova-premier-v1:0", "Nova Premier"),
-    standard_only("anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku"),
-    standard_only(
-        "anthropic.claude-3-5-sonnet-20240620-v1:0",
-        "Claude 3.5 Sonnet",
-    ),
-    standard_only(
-        "anthropic.claude-3-5-sonnet-20241022-v2:0",
-        "Claude 3.5 Sonnet v2",
-    ),
-    standard_only(
-        "anthropic.claude-3-7-sonnet-20250219-v1:0",
-        "Claude 3.7 Sonnet",
-    ),
-    standard_only("anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4"),
-    standard_only("anthropic.claude-opus-4-20250514-v1:0", "Claude Opus 4"),
-    standard_only("meta.llama3-2-1b-instruct-v1:0", "Llama 3.2 1B Instruct"),
-    standard_only("meta.llama3-2-3b-instruct-v1:0", "Llama 3.2 3B Instruct"),
-    standard_only("meta.llama3-2-11b-instruct-v1:0", "Llama 3.2 11B Instruct"),
-    standard_only("meta.llama3-2-90b-instruct-v1:0", "Llama 3.2 90B Instruct"),
-    standard_only("meta.llama3-1-8b-instruct-v1:0", "Llama 3.1 8B Instruct"),
-    standard_only("meta.llama3-3-70b-instruct-v1:0", "Llama 3.3 70B Instruct"),
-    standard_only(
-        "meta.llama4-scout-17b-instruct-v1:0",
-        "Llama 4 Scout 17B Instruct",
-    ),
-    standard_only(
-        "meta.llama4-maverick-17b-instruct-v1:0",
-        "Llama 4 Maverick 17B Instruct",
-    ),
-    standard_only("deepseek.r1-v1:0", "DeepSeek-R1"),
-    standard_only("mistral.pixtral-large-2502-v1:0", "Pixtral Large"),
+    entry("meta.llama3-1-8b-instruct-v1:0", "Llama 3.1 8B Instruct"),
+    ModelInfo {
+        geographies: &["us", "eu"],
+        ..entry("meta.llama3-2-1b-instruct-v1:0", "Llama 3.2 1B Instruct")
+    },
+    ModelInfo {
+        geographies: &["us", "eu"],
+        ..entry("meta.llama3-2-3b-instruct-v1:0", "Llama 3.2 3B Instruct")
+    },
+    entry("meta.llama3-2-11b-instruct-v1:0", "Llama 3.2 11B Instruct"),
+    entry("meta.llama3-2-90b-instruct-v1:0", "Llama 3.2 90B Instruct"),
+    entry("meta.llama3-3-70b-instruct-v1:0", "Llama 3.3 70B Instruct"),
+    ModelInfo {
+        tiers: STANDARD_TIERS,
+        ..entry(
+            "meta.llama4-scout-17b-instruct-v1:0",
+            "Llama 4 Scout 17B Instruct",
+        )
+    },
+    ModelInfo {
+        tiers: STANDARD_TIERS,
+        ..entry(
+            "meta.llama4-maverick-17b-instruct-v1:0",
+            "Llama 4 Maverick 17B Instruct",
+        )
+    },
+    // Mistral AI.
+    ModelInfo {
+        geographies: &["us", "eu"],
+        ..entry("mistral.pixtral-large-2502-v1:0", "Pixtral Large")
+    },
+    ModelInfo {
+        geographies: &[],
+        ..entry("mistral.mistral-large-2407-v1:0", "Mistral Large 2")
+    },
+    // DeepSeek.
+    ModelInfo {
+        max_output_tokens: 32_768,
+        reasoning: Reasoning::Always,
+        ..entry("deepseek.r1-v1:0", "DeepSeek-R1")
+    },
+    ModelInfo {
+        tiers: STANDARD_TIERS,
+        geographies: &[],
+        ..entry("deepseek.v3-v1:0", "DeepSeek-V3.1")
+    },
 ];
 
 /// The known model behind `model_id` (any form: see [`base_model_id`]).

@@ -211,6 +211,35 @@ fn latencies() -> Vec<(&'static str, ModelProfile)> {
             "mistral.pixtral-large-2502-v1:0",
             model(OTHER, latency(0.8, 1.2, 50.0, 2, CHATTY), None),
         ),
+        // Estimates for the models added after the seed's list.
+        (
+            "amazon.nova-2-lite-v1:0",
+            model(AMAZON, latency(0.40, 0.60, 180.0, 2, CHATTY), None),
+        ),
+        (
+            "anthropic.claude-opus-4-1-20250805-v1:0",
+            model(ANTHROPIC, latency(1.8, 2.8, 38.0, 3, CHATTY), None),
+        ),
+        (
+            "anthropic.claude-sonnet-4-5-20250929-v1:0",
+            model(ANTHROPIC, latency(1.0, 1.6, 65.0, 3, CHATTY), None),
+        ),
+        (
+            "anthropic.claude-haiku-4-5-20251001-v1:0",
+            model(ANTHROPIC, latency(0.55, 0.85, 110.0, 3, CHATTY), None),
+        ),
+        (
+            "anthropic.claude-opus-4-5-20251101-v1:0",
+            model(ANTHROPIC, latency(1.4, 2.2, 50.0, 3, CHATTY), None),
+        ),
+        (
+            "mistral.mistral-large-2407-v1:0",
+            model(OTHER, latency(0.7, 1.1, 45.0, 2, CHATTY), None),
+        ),
+        (
+            "deepseek.v3-v1:0",
+            model(OTHER, latency(0.9, 1.4, 55.0, 2, CHATTY), None),
+        ),
     ]
 }
 
