@@ -32,9 +32,11 @@ pub mod ground_truth;
 mod ground_truth_file;
 pub mod lateness;
 pub mod limits;
+mod override_error;
 mod payload;
 pub mod plan;
 pub mod profile;
+mod profile_error;
 pub mod profile_set;
 mod quota;
 pub mod request;
@@ -57,8 +59,10 @@ pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
 pub use lateness::LatenessSummary;
-pub use limits::{ConnectionLimits, default_max_connections};
+pub use limits::{ConnectionLimits, LimitsError, default_max_connections};
+pub use override_error::OverrideError;
 pub use profile::{LatencyProfile, ModelProfile};
+pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
 
 use ground_truth::GroundTruthLog;
@@ -152,6 +156,9 @@ pub enum EmulatorError {
     /// A setting is unusable.
     #[error("invalid emulator setting: {0}")]
     Config(String),
+    /// A connection limit is unusable.
+    #[error("invalid emulator setting: {0}")]
+    Limits(LimitsError),
     /// The runtime thread could not start.
     #[error("cannot start the emulator's runtime: {0}")]
     Runtime(std::io::Error),
@@ -180,7 +187,7 @@ impl Emulator {
             idle_timeout: config.idle_timeout,
             max_connections: config.max_connections,
         };
-        limits.validate().map_err(EmulatorError::Config)?;
+        limits.validate().map_err(EmulatorError::Limits)?;
         let listener =
             std::net::TcpListener::bind(config.addr).map_err(|source| EmulatorError::Bind {
                 addr: config.addr,
