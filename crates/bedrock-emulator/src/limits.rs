@@ -77,10 +77,10 @@ impl ConnectionLimits {
 }
 
 /// The default connection limit: half of the soft open-file limit
-/// (`RLIMIT_NOFILE`, `ulimit -n`) after [`RESERVED_FILES`], because an
+/// (`RLIMIT_NOFILE`, `ulimit -n`) after `RESERVED_FILES` (64), because an
 /// in-process client uses one descriptor per connection from the same
-/// table; at least [`MIN_DEFAULT_CONNECTIONS`], at most
-/// [`MAX_CONNECTIONS_CAP`]. With `ulimit -n 1024` that is 480.
+/// table; at least `MIN_DEFAULT_CONNECTIONS` (8), at most
+/// `MAX_CONNECTIONS_CAP` (8192). With `ulimit -n 1024` that is 480.
 pub fn default_max_connections() -> usize {
     connections_for_open_files(open_file_limit())
 }

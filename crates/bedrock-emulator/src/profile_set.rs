@@ -46,7 +46,8 @@ impl Default for ProfileSet {
 }
 
 impl ProfileSet {
-    /// The built-in table (see [`super::builtin`]).
+    /// The built-in table: every model of the catalog, with the latencies
+    /// the Python tool measured where it has them and estimates otherwise.
     pub fn builtin() -> Self {
         ProfileSet {
             models: builtin::models()
