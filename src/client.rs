@@ -24,7 +24,7 @@ use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
 use crate::call::redact;
-use crate::config::{ConnectionMode, TargetChoice};
+use crate::config::{ConnectionMode, TargetChoice, UnknownChoice};
 use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
 
 /// Environment variable that picks the target (`aws`, `emulator`, `auto`).
@@ -154,11 +154,14 @@ pub fn choose_target(
     if let Ok(value) = std::env::var(TARGET_ENV)
         && !value.trim().is_empty()
     {
-        return value.trim().parse().map_err(|expected| ClientError::Env {
-            name: TARGET_ENV,
-            value,
-            expected,
-        });
+        return value
+            .trim()
+            .parse()
+            .map_err(|error: UnknownChoice| ClientError::Env {
+                name: TARGET_ENV,
+                value,
+                expected: error.to_string(),
+            });
     }
     Ok(file.unwrap_or(TargetChoice::Auto))
 }
@@ -168,11 +171,11 @@ pub fn choose_target(
 pub fn profiles_from_env() -> Result<ProfileSet, ClientError> {
     match std::env::var(EMULATOR_PROFILES_ENV) {
         Ok(path) if !path.trim().is_empty() => {
-            ProfileSet::from_override_file(std::path::Path::new(path.trim())).map_err(|expected| {
+            ProfileSet::from_override_file(std::path::Path::new(path.trim())).map_err(|error| {
                 ClientError::Env {
                     name: EMULATOR_PROFILES_ENV,
                     value: path,
-                    expected,
+                    expected: error.to_string(),
                 }
             })
         }

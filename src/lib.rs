@@ -6,6 +6,8 @@
 //! ([`call`]). The emulator it measures against offline is its own crate,
 //! `bedrock_emulator`; what both know about models is in `bedrock_catalog`.
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod bench;
 pub mod calibrate;
@@ -15,12 +17,12 @@ pub mod config;
 pub mod export;
 pub mod files;
 pub mod fonts;
-pub mod measurement;
-pub mod metrics;
+pub(crate) mod measurement;
+pub(crate) mod metrics;
 pub mod plot;
 pub mod record;
 pub mod report;
 pub mod runner;
-pub mod stats;
+pub(crate) mod stats;
 pub mod terminal;
 pub mod timestamps;

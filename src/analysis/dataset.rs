@@ -103,7 +103,7 @@ impl Attempt {
     }
 
     /// The Python tool's OTPS: `model_output_tokens / time_to_last_byte`
-    /// ([`crate::metrics::otps`]); NaN when undefined (a value absent, or
+    /// (the crate's `metrics::otps`); NaN when undefined (a value absent, or
     /// no latency), as for the same call everywhere else.
     pub fn otps(&self) -> f64 {
         crate::metrics::otps(

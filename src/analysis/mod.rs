@@ -18,7 +18,7 @@
 //! What is read is used or reported: a last row cut short is skipped with
 //! a warning, a row seen before (same `request_id`, or identical) is
 //! counted once with a warning, and files that do not compare (another
-//! target, time scale or experiment settings, see [`mix`]) are refused,
+//! target, time scale or experiment settings, see [`MixReport`]) are refused,
 //! left out with a warning, or analyzed together loudly ([`MixPolicy`]).
 //!
 //! [`analyze`] does everything but writing; [`Analysis::write_files`]
@@ -35,7 +35,7 @@ mod hash;
 mod keys;
 mod merge;
 pub(crate) mod metrics;
-pub mod mix;
+pub(crate) mod mix;
 mod parse;
 mod read;
 mod seen;
@@ -45,6 +45,7 @@ mod tail;
 
 use std::path::Path;
 
+pub use crate::stats::Summary;
 pub use compare::{BootstrapOptions, Comparison, RatioEstimate, compare, p50_ratio};
 pub use dataset::{Attempt, Dataset, Group, GroupKey, Source, SourceFormat, Sym};
 pub use error::ReadError;

@@ -67,8 +67,19 @@ const COST_OPTIONS: [(&str, &str); 5] = [
     ("--profile-time", "profiling repeats calls for a fixed time"),
 ];
 
+/// A criterion option refused because it would change how many calls a
+/// benchmark makes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{option}` is not supported by this benchmark: {why}")]
+pub struct ArgsError {
+    /// The option as given (without its `=value`).
+    pub option: String,
+    /// Why it is refused, and what to do instead.
+    pub why: &'static str,
+}
+
 /// Parse the arguments after the program name.
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<BenchArgs, String> {
+pub fn parse(args: impl IntoIterator<Item = String>) -> Result<BenchArgs, ArgsError> {
     let mut parsed = BenchArgs {
         filter: None,
         exact: false,
@@ -79,10 +90,8 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<BenchArgs, String
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let name = arg.split('=').next().unwrap_or(&arg).to_string();
-        if let Some((_, why)) = COST_OPTIONS.iter().find(|(option, _)| *option == name) {
-            return Err(format!(
-                "`{name}` is not supported by this benchmark: {why}"
-            ));
+        if let Some(&(_, why)) = COST_OPTIONS.iter().find(|(option, _)| *option == name) {
+            return Err(ArgsError { option: name, why });
         }
         match name.as_str() {
             "--test" => parsed.mode = BenchMode::Test,
@@ -115,7 +124,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<BenchArgs, String
 mod tests {
     use super::*;
 
-    fn parse_str(args: &str) -> Result<BenchArgs, String> {
+    fn parse_str(args: &str) -> Result<BenchArgs, ArgsError> {
         parse(args.split_whitespace().map(str::to_string))
     }
 
@@ -134,7 +143,9 @@ mod tests {
 
     #[test]
     fn options_that_change_the_call_count_are_refused() {
-        let e = parse_str("--bench --sample-size 50").unwrap_err();
+        let e = parse_str("--bench --sample-size 50")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("invocations_per_scenario"), "{e}");
         assert!(parse_str("--quick").is_err());
         assert!(parse_str("--measurement-time=3").is_err());

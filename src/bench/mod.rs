@@ -11,6 +11,7 @@
 
 mod args;
 mod collect;
+mod error;
 mod plan;
 mod quiet_stderr;
 mod replay;
@@ -20,12 +21,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use criterion::measurement::Measurement;
 use criterion::{BenchmarkId, Criterion, SamplingMode};
 
-pub use args::{BenchArgs, BenchMode};
+pub use args::{ArgsError, BenchArgs, BenchMode};
 pub use collect::{CollectError, Collection, collect};
+pub use error::{BenchError, ErrorChain};
 pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
 pub use quiet_stderr::QuietStderr;
 pub use replay::Replay;
@@ -114,7 +115,7 @@ pub fn main() -> ExitCode {
     let code = match run(&BenchSetup::default(), std::env::args().skip(1)) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", ErrorChain(&error));
             ExitCode::FAILURE
         }
     };
@@ -146,19 +147,24 @@ pub fn calls_per_scenario(samples: usize, mode: BenchMode) -> usize {
     }
 }
 
-fn load(paths: &BenchSetup) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let configs = load_configs(&paths.scenarios, &paths.experiment)
-        .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
+fn load(paths: &BenchSetup) -> Result<(Vec<Scenario>, Experiment), BenchError> {
+    let configs = load_configs(&paths.scenarios, &paths.experiment).map_err(BenchError::Config)?;
     configs.warnings.iter().for_each(|w| eprintln!("{w}"));
     Ok((configs.scenarios, configs.experiment))
 }
 
-fn selected(args: &BenchArgs, group: &BenchGroup, member: &BenchMember) -> anyhow::Result<bool> {
+fn selected(
+    args: &BenchArgs,
+    group: &BenchGroup,
+    member: &BenchMember,
+) -> Result<bool, BenchError> {
     let Some(filter) = &args.filter else {
         return Ok(true);
     };
-    let regex =
-        regex::Regex::new(filter).with_context(|| format!("the benchmark filter {filter:?}"))?;
+    let regex = regex::Regex::new(filter).map_err(|source| BenchError::Filter {
+        filter: filter.clone(),
+        source,
+    })?;
     Ok([Ttft::NAME, TotalLatency::NAME, Otps::NAME]
         .iter()
         .any(|metric| {
@@ -175,14 +181,12 @@ fn selected(args: &BenchArgs, group: &BenchGroup, member: &BenchMember) -> anyho
 pub fn run(
     paths: &BenchSetup,
     cli_args: impl IntoIterator<Item = String>,
-) -> anyhow::Result<ExitCode> {
+) -> Result<ExitCode, BenchError> {
     // criterion's charts need a font; ours is built in.
     crate::fonts::register();
-    let args = args::parse(cli_args).map_err(anyhow::Error::msg)?;
+    let args = args::parse(cli_args)?;
     if !paths.criterion_reads_process_args && args.mode == BenchMode::Test {
-        anyhow::bail!(
-            "--test needs criterion to read the command line (criterion_reads_process_args)"
-        );
+        return Err(BenchError::TestNeedsProcessArgs);
     }
     let (scenarios, experiment) = load(paths)?;
     let (samples, note) = sample_size(&experiment);
@@ -201,10 +205,12 @@ pub fn run(
     if let Some(max) = experiment.max_calls
         && planned > max
     {
-        anyhow::bail!(
-            "cargo bench would make {planned} calls ({per_scenario} per scenario), more than max_calls = {max} in {}; raise it, lower invocations_per_scenario, or filter benchmarks (cargo bench -- <filter>)",
-            experiment.source.file
-        );
+        return Err(BenchError::OverBudget {
+            planned,
+            per_scenario,
+            max,
+            file: experiment.source.file.clone(),
+        });
     }
     if args.mode == BenchMode::List {
         list(&groups, &wanted);
@@ -214,7 +220,7 @@ pub fn run(
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("starting the async runtime")?;
+        .map_err(|source| BenchError::Runtime { source })?;
     let choice = choose_target(paths.target, experiment.target)?;
     let mut settings = TargetSettings::for_experiment(choice, &experiment, BENCH_EMULATOR_HINT)?;
     if let Some(profiles) = &paths.emulator_profiles {
@@ -225,7 +231,7 @@ pub fn run(
     }
     let clients = runtime
         .block_on(Clients::connect(settings))
-        .context("preparing the target")?;
+        .map_err(|source| BenchError::Connect { source })?;
     let simulated = clients.target() == Target::Emulator;
     announce(
         &scenarios, &wanted, &args, samples, planned, &clients, simulated,
@@ -236,18 +242,17 @@ pub fn run(
             let stop = StopSignal::new();
             runtime
                 .block_on(async { runner::watch_stop_signals(stop.clone(), runner::STOP_GRACE) })
-                .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+                .map_err(|source| BenchError::Signals { source })?;
             stop
         }
     };
 
     let run_id = local_stamp();
+    let results = paths.reports.join("results");
     let mut writer =
-        RawCsvWriter::create(&paths.reports.join("results"), &run_id).with_context(|| {
-            format!(
-                "creating the raw CSV in {}",
-                paths.reports.join("results").display()
-            )
+        RawCsvWriter::create(&results, &run_id).map_err(|source| BenchError::CreateCsv {
+            dir: results.clone(),
+            source,
         })?;
     let budget = CallBudget::new(experiment.max_calls);
     let run = Arc::new(RunFacts {
@@ -287,11 +292,10 @@ pub fn run(
                 Err(CollectError::Stopped { .. }) => break 'groups,
                 Err(error @ CollectError::Write { .. }) => {
                     eprintln!("error: {}/{}: {error}", group.id, member.label);
-                    anyhow::bail!(
-                        "the raw CSV could not be written, so cargo bench stopped after {} calls ({} rows written)",
-                        budget.used(),
-                        writer.rows()
-                    );
+                    return Err(BenchError::WriteCsv {
+                        calls: budget.used(),
+                        rows: writer.rows(),
+                    });
                 }
                 Err(error) => {
                     eprintln!(
@@ -304,7 +308,9 @@ pub fn run(
         }
         criteria.bench_group(group, &records, samples);
     }
-    let raw = writer.finish().context("finishing the raw CSV")?;
+    let raw = writer
+        .finish()
+        .map_err(|source| BenchError::FinishCsv { source })?;
     if let Some(cause) = stop.cause() {
         eprintln!(
             "\ninterrupted by {}: {} calls were made and every one of them is in {} (a call in flight was cancelled and keeps its partial timings); the benchmark being measured was not handed to criterion. Summarize what was made with: bedrock-bench analyze {}",
@@ -336,9 +342,12 @@ pub fn run(
 
 /// The same summary files, tables, charts and report page as
 /// `bedrock-bench analyze`, for the raw CSV this run wrote.
-fn summarize(raw: &Path, reports: &Path) -> anyhow::Result<()> {
-    let analysis = analyze(&[raw], &AnalyzeOptions::default())
-        .with_context(|| format!("analyzing {}", raw.display()))?;
+fn summarize(raw: &Path, reports: &Path) -> Result<(), BenchError> {
+    let analysis =
+        analyze(&[raw], &AnalyzeOptions::default()).map_err(|source| BenchError::Analyze {
+            path: raw.to_path_buf(),
+            source: Box::new(source),
+        })?;
     if analysis.is_simulated() {
         println!("\n{SIMULATED}");
     }
@@ -348,21 +357,18 @@ fn summarize(raw: &Path, reports: &Path) -> anyhow::Result<()> {
     print!("\n{}", overview(&analysis));
     let files = analysis
         .write_files(reports, &local_stamp())
-        .with_context(|| {
-            format!(
-                "writing the summaries under {}",
-                reports.join("results-analysis").display()
-            )
+        .map_err(|source| BenchError::WriteSummaries {
+            dir: reports.join("results-analysis"),
+            source,
         })?;
     for path in [&files.summary, &files.extended, &files.comparison] {
         println!("wrote {}", path.display());
     }
-    let report = write_report(&analysis, reports, &files).with_context(|| {
-        format!(
-            "writing the charts and the report under {}",
-            reports.display()
-        )
-    })?;
+    let report =
+        write_report(&analysis, reports, &files).map_err(|source| BenchError::WriteReport {
+            dir: reports.to_path_buf(),
+            source,
+        })?;
     println!(
         "wrote {} ({} charts as SVG and PNG)",
         report.plots.display(),

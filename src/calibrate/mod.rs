@@ -7,6 +7,7 @@
 
 mod accuracy;
 mod emulator_process;
+mod error;
 mod report;
 mod resources;
 
@@ -15,17 +16,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-
 pub use accuracy::{Accuracy, ClientTiming, accuracy};
 pub use emulator_process::{EmulatorProcess, EmulatorStats};
+pub use error::CalibrateError;
 pub use report::{CSV_COLUMNS, csv_record, table, write_csv};
 pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
 
 use crate::client::Clients;
 use crate::config::{ConnectionMode, Experiment, parse_scenarios};
 use crate::record::AttemptRecord;
-use crate::runner::{self, Backoff, ProgressMode, RunEvent, RunOptions, RunSink, StopSignal};
+use crate::runner::{
+    self, Backoff, ProgressMode, RunEvent, RunOptions, RunSink, SinkError, StopSignal,
+};
 use bedrock_emulator::GroundTruthRecord;
 
 /// The model id every calibration call uses (served by the emulator's
@@ -142,12 +144,15 @@ fn profile_json(options: &CalibrateOptions) -> String {
 }
 
 /// Run every level; results in order. Prints one line per level on stderr.
-pub fn calibrate(options: &CalibrateOptions) -> anyhow::Result<Vec<LevelResult>> {
+pub fn calibrate(options: &CalibrateOptions) -> Result<Vec<LevelResult>, CalibrateError> {
     raise_open_file_limit();
-    std::fs::create_dir_all(&options.out_dir)
-        .with_context(|| format!("creating {}", options.out_dir.display()))?;
+    std::fs::create_dir_all(&options.out_dir).map_err(|source| CalibrateError::CreateDir {
+        dir: options.out_dir.clone(),
+        source,
+    })?;
     let profiles = options.out_dir.join("emulator-profile.json");
-    std::fs::write(&profiles, profile_json(options)).context("writing the emulator profile")?;
+    std::fs::write(&profiles, profile_json(options))
+        .map_err(|source| CalibrateError::WriteProfile { source })?;
     let ground_truth = options.out_dir.join("ground_truth.jsonl");
     let emulator = EmulatorProcess::start(
         &options.emulator_binary,
@@ -155,12 +160,12 @@ pub fn calibrate(options: &CalibrateOptions) -> anyhow::Result<Vec<LevelResult>>
         &ground_truth,
         options.emulator_threads,
     )
-    .context("starting the emulator process")?;
+    .map_err(|source| CalibrateError::StartEmulator { source })?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.client_threads.max(1))
         .enable_all()
         .build()
-        .context("starting the runtime")?;
+        .map_err(|source| CalibrateError::Runtime { source })?;
     let clients = Arc::new(Clients::for_endpoint(emulator.url(), ConnectionMode::Warm));
     let mut results = Vec::new();
     for &concurrency in &options.concurrency {
@@ -198,7 +203,7 @@ async fn level(
     clients: &Arc<Clients>,
     emulator: &EmulatorProcess,
     ground_truth: &Path,
-) -> anyhow::Result<LevelResult> {
+) -> Result<LevelResult, CalibrateError> {
     let calls = options.calls_at(concurrency);
     let invocations = calls.div_ceil(u64::from(concurrency.max(1)));
     let scenarios_text: String = (0..concurrency)
@@ -211,7 +216,7 @@ async fn level(
         })
         .collect();
     let scenarios = parse_scenarios(&scenarios_text, "calibration scenarios", Path::new("."))
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(CalibrateError::Scenarios)?
         .value;
     let experiment = Experiment {
         experiment_name: format!("calibrate-c{concurrency}"),
@@ -240,19 +245,19 @@ async fn level(
     warm_up(options, concurrency, clients).await?;
     let before = emulator
         .stats(true)
-        .context("resetting the emulator's counters")?;
+        .map_err(|source| CalibrateError::ResetCounters { source })?;
     let sampler = MemorySampler::start();
     let cpu_before = cpu_time();
     let started = Instant::now();
     let summary = runner::run(Arc::clone(clients), run_options)
         .await
-        .map_err(|e| anyhow::anyhow!("the calibration run failed: {e}"))?;
+        .map_err(CalibrateError::Run)?;
     let wall = started.elapsed();
     let cpu = cpu_time().saturating_sub(cpu_before);
     let peak_rss = sampler.stop();
     let emulator_stats = emulator
         .stats(false)
-        .context("reading the emulator's counters")?;
+        .map_err(|source| CalibrateError::ReadCounters { source })?;
     // The second stats request opened one connection itself.
     let new_connections = emulator_stats
         .connections
@@ -278,7 +283,7 @@ async fn level(
 struct TimingSink(Arc<std::sync::Mutex<Vec<ClientTiming>>>);
 
 impl RunSink for TimingSink {
-    fn event(&mut self, event: &RunEvent) -> Result<(), String> {
+    fn event(&mut self, event: &RunEvent) -> Result<(), SinkError> {
         if let RunEvent::CallFinished(record) = event {
             let timing = ClientTiming::from(record.as_ref() as &AttemptRecord);
             self.0
@@ -297,7 +302,7 @@ async fn warm_up(
     options: &CalibrateOptions,
     concurrency: u32,
     clients: &Arc<Clients>,
-) -> anyhow::Result<()> {
+) -> Result<(), CalibrateError> {
     let text: String = (0..concurrency)
         .map(|i| {
             format!(
@@ -307,7 +312,7 @@ async fn warm_up(
         })
         .collect();
     let scenarios = parse_scenarios(&text, "calibration warm-up", Path::new("."))
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(CalibrateError::Scenarios)?
         .value;
     let experiment = Experiment {
         experiment_name: format!("calibrate-warm-up-c{concurrency}"),
@@ -333,25 +338,29 @@ async fn warm_up(
     };
     let summary = runner::run(Arc::clone(clients), warm)
         .await
-        .map_err(|e| anyhow::anyhow!("the warm-up failed: {e}"))?;
+        .map_err(CalibrateError::WarmUp)?;
     if summary.failures > 0 {
-        anyhow::bail!(
-            "{} of {} warm-up calls failed",
-            summary.failures,
-            summary.attempts
-        );
+        return Err(CalibrateError::WarmUpCalls {
+            failed: summary.failures,
+            attempts: summary.attempts,
+        });
     }
     Ok(())
 }
 
-fn read_ground_truth(path: &Path) -> anyhow::Result<Vec<GroundTruthRecord>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+fn read_ground_truth(path: &Path) -> Result<Vec<GroundTruthRecord>, CalibrateError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CalibrateError::ReadGroundTruth {
+        path: path.to_path_buf(),
+        source,
+    })?;
     text.lines()
         .enumerate()
         .map(|(i, line)| {
-            serde_json::from_str(line)
-                .with_context(|| format!("{}:{}: a ground-truth line", path.display(), i + 1))
+            serde_json::from_str(line).map_err(|source| CalibrateError::GroundTruthLine {
+                path: path.to_path_buf(),
+                line: i + 1,
+                source,
+            })
         })
         .collect()
 }

@@ -8,7 +8,7 @@
 //! later by [`CallRecord`]'s methods.
 
 mod record;
-pub mod redact;
+pub(crate) mod redact;
 mod spec;
 mod status;
 

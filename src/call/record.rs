@@ -100,8 +100,8 @@ impl CallRecord {
         self.usage.map(|u| u.input_tokens)
     }
 
-    /// The Python tool's OTPS: output tokens / total latency (see
-    /// [`metrics::otps`]).
+    /// The Python tool's OTPS: output tokens / total latency (see the
+    /// crate's `metrics::otps`).
     pub fn otps(&self) -> Option<f64> {
         metrics::otps(self.output_tokens().map(f64::from), self.total_latency())
     }

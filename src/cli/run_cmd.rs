@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
-use bedrock_bench::config::{Experiment, Scenario, TargetChoice, load_configs};
+use bedrock_bench::config::{Experiment, Scenario, TargetChoice, UnknownChoice, load_configs};
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, Schedule, StopSignal,
     estimated_call_time, human_duration,
@@ -41,7 +41,9 @@ pub struct RunArgs {
 }
 
 fn parse_target(value: &str) -> Result<TargetChoice, String> {
-    value.parse()
+    value
+        .parse()
+        .map_err(|error: UnknownChoice| error.to_string())
 }
 
 /// Load, plan, confirm the budget, run, report.
@@ -169,9 +171,9 @@ fn print_estimate(
 fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Result<ExitCode> {
     let summary = match outcome {
         Ok(summary) => summary,
-        Err(RunError::Report { message, summary }) => {
+        Err(RunError::Report { error, summary }) => {
             print_summary(&summary, simulated);
-            let error = RunError::Report { message, summary };
+            let error = RunError::Report { error, summary };
             anyhow::bail!("{error}");
         }
         Err(other) => return Err(other.into()),

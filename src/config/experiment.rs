@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::error::{ConfigError, SourceLocation};
 use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_error};
+use super::unknown_choice::UnknownChoice;
 
 /// Every key an experiment line may have.
 pub const EXPERIMENT_KEYS: &[&str] = &[
@@ -104,8 +105,8 @@ impl ConnectionMode {
     }
 }
 
-/// Display and FromStr (lowercase, error message as a `String`) for the
-/// enums above.
+/// Display and FromStr (lowercase, [`UnknownChoice`] as the error) for
+/// the enums above.
 macro_rules! lowercase_enum_text {
     ($type:ty, $expected:literal) => {
         impl fmt::Display for $type {
@@ -115,7 +116,7 @@ macro_rules! lowercase_enum_text {
         }
 
         impl FromStr for $type {
-            type Err = String;
+            type Err = UnknownChoice;
 
             /// The exact lowercase spelling; the error message says what was
             /// expected (with a did-you-mean for near misses) and what was
@@ -125,14 +126,11 @@ macro_rules! lowercase_enum_text {
                     return Ok(value);
                 }
                 let names = Self::ALL.map(Self::as_str);
-                let hint = did_you_mean(text, &names)
-                    .map(|name| format!(" (did you mean \"{name}\"?)"))
-                    .unwrap_or_default();
-                Err(format!(
-                    "expected {}{hint}, found {}",
-                    $expected,
-                    quote(text)
-                ))
+                Err(UnknownChoice {
+                    expected: $expected,
+                    suggestion: did_you_mean(text, &names),
+                    found: text.to_string(),
+                })
             }
         }
     };

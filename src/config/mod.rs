@@ -25,6 +25,7 @@ mod json_line;
 mod latency_optimized;
 mod prompt;
 mod scenario;
+mod unknown_choice;
 
 use std::path::Path;
 
@@ -39,6 +40,7 @@ pub use scenario::{
     DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS,
     PerformanceConfig, SCENARIO_KEYS, Scenario,
 };
+pub use unknown_choice::UnknownChoice;
 
 /// The most scenario lines a scenarios file may have.
 pub const MAX_SCENARIOS: usize = 100_000;

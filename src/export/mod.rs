@@ -1,7 +1,7 @@
 //! Output files, one format per file.
 
 mod analysis_files;
-pub mod raw_csv;
+pub(crate) mod raw_csv;
 
 pub use analysis_files::OutputFiles;
 pub use raw_csv::RawCsvWriter;

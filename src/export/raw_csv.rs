@@ -122,7 +122,7 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
 }
 
 /// Appends rows to one raw CSV. Each row is written whole, with one
-/// `write` of its complete line, before [`RawCsvWriter::write_row`]
+/// `write` of its complete line, before [`RawCsvWriter::write`]
 /// returns; if the write fails (a full disk), whatever part of the line
 /// reached the file is cut off again, so the file only ever holds whole
 /// rows.

@@ -150,7 +150,7 @@ impl BoxChart {
     }
 
     /// The axis: every box and note, log when the values span more than
-    /// [`super::scale::LOG_RATIO`].
+    /// `LOG_RATIO` (see [`Scale`]).
     pub fn scale(&self) -> Scale {
         let stats: Vec<BoxStats> = self
             .slots

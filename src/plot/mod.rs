@@ -12,24 +12,25 @@
 //! embedded font ([`crate::fonts`]).
 
 pub mod boxplot;
-pub mod cdf;
-pub mod comparison;
+pub(crate) mod cdf;
+pub(crate) mod comparison;
 pub mod data;
 mod error;
-pub mod frame;
-pub mod gaps;
-pub mod histogram;
-pub mod layout;
-pub mod legend;
-pub mod note;
-pub mod scale;
-pub mod style;
-pub mod timeline;
-pub mod writer;
+pub(crate) mod frame;
+pub(crate) mod gaps;
+pub(crate) mod histogram;
+pub(crate) mod layout;
+pub(crate) mod legend;
+pub(crate) mod note;
+pub(crate) mod scale;
+pub(crate) mod style;
+pub(crate) mod timeline;
+pub(crate) mod writer;
 
 use std::path::{Path, PathBuf};
 
 pub use error::PlotError;
+pub use scale::Scale;
 pub use writer::{ChartFiles, Figure, Rendered, render};
 
 use crate::analysis::Analysis;

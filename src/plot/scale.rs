@@ -41,7 +41,7 @@ impl Scale {
 
     /// An axis for data from `min` to `max`: logarithmic (padded by 10%
     /// on each side) when both are positive and `max / min` is above
-    /// [`LOG_RATIO`], else linear from 0 (or from `min` when it is
+    /// `LOG_RATIO` (8), else linear from 0 (or from `min` when it is
     /// negative) to `max` plus 8%.
     pub fn auto(min: f64, max: f64) -> Scale {
         if min > 0.0 && max / min > LOG_RATIO {
@@ -223,16 +223,6 @@ impl Rows {
     /// Rows with these labels, top to bottom.
     pub fn new(labels: Vec<String>) -> Rows {
         Rows { labels }
-    }
-
-    /// Number of rows.
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    /// Whether there is no row.
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
     }
 }
 

@@ -10,11 +10,11 @@
 //! ```
 //!
 //! Instants stay raw; every duration and rate is derived by a method (the
-//! formulas are in [`crate::metrics`]). The CSV row exists only inside the
-//! raw CSV writer; [`columns`] is the one definition of its columns, for
-//! the writer and for `analyze`.
+//! formulas are in the crate's `metrics` module). The CSV row exists only
+//! inside the raw CSV writer; [`Column`] is the one definition of its
+//! columns, for the writer and for `analyze`.
 
-pub mod columns;
+pub(crate) mod columns;
 
 use std::sync::Arc;
 use std::time::Instant;

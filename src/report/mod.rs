@@ -5,16 +5,16 @@
 //! as SVG and PNG.
 //!
 //! Everything that comes from data (model ids, error messages, paths) is
-//! HTML-escaped ([`escape`]).
+//! HTML-escaped (by the `escape` module).
 
 pub mod assets;
-pub mod base64;
-pub mod criterion;
-pub mod escape;
-pub mod mixed;
-pub mod page;
-pub mod settings;
-pub mod tables;
+pub(crate) mod base64;
+pub(crate) mod criterion;
+pub(crate) mod escape;
+pub(crate) mod mixed;
+pub(crate) mod page;
+pub(crate) mod settings;
+pub(crate) mod tables;
 
 use std::fs::OpenOptions;
 use std::io::Write;

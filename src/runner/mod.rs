@@ -17,6 +17,7 @@ mod budget;
 mod call_loop;
 mod outcome;
 mod progress;
+mod record_error;
 mod report;
 mod run_files;
 mod schedule;
@@ -38,6 +39,7 @@ pub use budget::CallBudget;
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
+pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
 pub use run_files::{RunFile, RunFiles};
 pub use schedule::{Schedule, estimated_call_time, human_duration};
@@ -135,10 +137,10 @@ pub enum RunError {
     },
     /// A sink (the raw CSV...) failed; the run stopped. Files already
     /// written keep every row they got, and only whole rows.
-    #[error("recording failed, so the run stopped: {message}{}", unwritten_note(.summary))]
+    #[error("recording failed, so the run stopped: {error}{}", unwritten_note(.summary))]
     Report {
-        /// The sink's error.
-        message: String,
+        /// The first recording error.
+        error: RecordError,
         /// What was done before.
         summary: Box<RunSummary>,
     },
@@ -318,12 +320,12 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         scenarios: outcomes,
     };
     match (write_error, finished) {
-        (Some(message), _) | (None, Err(message)) => Err(RunError::Report {
-            message,
+        (Some(error), _) | (None, Err(error)) => Err(RunError::Report {
+            error,
             summary: Box::new(summary),
         }),
         (None, Ok(())) if report_failed => Err(RunError::Report {
-            message: "a sink failed".into(),
+            error: RecordError::SinkFailed,
             summary: Box::new(summary),
         }),
         (None, Ok(())) => Ok(summary),

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::record_error::SinkError;
 use super::report::{RunEvent, RunSink};
 
 /// How progress is shown.
@@ -88,7 +89,7 @@ impl ProgressSink {
 }
 
 impl RunSink for ProgressSink {
-    fn event(&mut self, event: &RunEvent) -> Result<(), String> {
+    fn event(&mut self, event: &RunEvent) -> Result<(), SinkError> {
         match event {
             RunEvent::ExperimentStarted { planned_calls, .. } => {
                 self.counts.total = *planned_calls;
@@ -139,7 +140,7 @@ impl RunSink for ProgressSink {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<(), String> {
+    fn finish(&mut self) -> Result<(), SinkError> {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+use super::record_error::{RecordError, SinkError};
 use crate::record::AttemptRecord;
 
 /// Something that happened during a run.
@@ -47,10 +48,10 @@ pub enum RunEvent {
 pub trait RunSink: Send {
     /// Handle one event. An error stops the run (nothing more is called)
     /// and is reported to the user.
-    fn event(&mut self, event: &RunEvent) -> Result<(), String>;
+    fn event(&mut self, event: &RunEvent) -> Result<(), SinkError>;
 
     /// The run is over; flush and release everything.
-    fn finish(&mut self) -> Result<(), String> {
+    fn finish(&mut self) -> Result<(), SinkError> {
         Ok(())
     }
 }
@@ -79,7 +80,7 @@ impl ReportSender {
 #[derive(Debug)]
 pub struct Reporter {
     sender: ReportSender,
-    thread: JoinHandle<Result<(), String>>,
+    thread: JoinHandle<Result<(), RecordError>>,
 }
 
 impl Reporter {
@@ -99,14 +100,14 @@ impl Reporter {
                     for sink in sinks.iter_mut() {
                         if let Err(error) = sink.event(&event) {
                             thread_failed.store(true, Ordering::SeqCst);
-                            first_error = Some(error);
+                            first_error = Some(RecordError::Sink(Arc::new(error)));
                             break;
                         }
                     }
                 }
                 for sink in sinks.iter_mut() {
                     if let Err(error) = sink.finish() {
-                        first_error.get_or_insert(error);
+                        first_error.get_or_insert(RecordError::Sink(Arc::new(error)));
                     }
                 }
                 first_error.map_or(Ok(()), Err)
@@ -124,10 +125,10 @@ impl Reporter {
 
     /// Wait until every event is handled and every sink finished; the first
     /// sink error, if any.
-    pub fn finish(self) -> Result<(), String> {
+    pub fn finish(self) -> Result<(), RecordError> {
         drop(self.sender);
         self.thread
             .join()
-            .unwrap_or_else(|_| Err("the report thread panicked".into()))
+            .unwrap_or(Err(RecordError::ReporterPanicked))
     }
 }

@@ -5,9 +5,10 @@
 //! every call left without a row is counted.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
+use super::record_error::RecordError;
 use crate::export::RawCsvWriter;
 use crate::record::AttemptRecord;
 
@@ -26,7 +27,7 @@ pub struct RunFiles {
     dir: PathBuf,
     current: Mutex<Option<RawCsvWriter>>,
     files: Mutex<Vec<RunFile>>,
-    first_error: Mutex<Option<String>>,
+    first_error: Mutex<Option<RecordError>>,
     unwritten: AtomicU64,
 }
 
@@ -43,13 +44,13 @@ impl RunFiles {
     }
 
     /// Open `run_<run_id>.csv` for the next run.
-    pub fn start_run(&self, run_id: &str) -> Result<(), String> {
+    pub fn start_run(&self, run_id: &str) -> Result<(), RecordError> {
         self.finish_run()?;
-        let writer = RawCsvWriter::create(&self.dir, run_id).map_err(|e| {
-            self.fail(format!(
-                "cannot create a raw CSV in {}: {e}",
-                self.dir.display()
-            ))
+        let writer = RawCsvWriter::create(&self.dir, run_id).map_err(|error| {
+            self.fail(RecordError::Create {
+                dir: self.dir.clone(),
+                error: Arc::new(error),
+            })
         })?;
         lock(&self.files).push(RunFile {
             path: writer.path().to_path_buf(),
@@ -61,15 +62,18 @@ impl RunFiles {
 
     /// Append one row, whole. A row that cannot be written is counted in
     /// [`RunFiles::unwritten`].
-    pub fn write(&self, record: &AttemptRecord) -> Result<(), String> {
+    pub fn write(&self, record: &AttemptRecord) -> Result<(), RecordError> {
         let mut current = lock(&self.current);
         let Some(writer) = current.as_mut() else {
             self.unwritten.fetch_add(1, Ordering::SeqCst);
-            return Err(self.fail("a call finished outside of a run".into()));
+            return Err(self.fail(RecordError::OutsideRun));
         };
-        writer.write(record).map_err(|e| {
+        writer.write(record).map_err(|error| {
             self.unwritten.fetch_add(1, Ordering::SeqCst);
-            self.fail(format!("cannot write to {}: {e}", writer.path().display()))
+            self.fail(RecordError::Write {
+                path: writer.path().to_path_buf(),
+                error: Arc::new(error),
+            })
         })?;
         let rows = writer.rows();
         if let Some(last) = lock(&self.files).last_mut() {
@@ -79,12 +83,15 @@ impl RunFiles {
     }
 
     /// Close the current file (synced to disk), if any.
-    pub fn finish_run(&self) -> Result<(), String> {
+    pub fn finish_run(&self) -> Result<(), RecordError> {
         if let Some(writer) = lock(&self.current).take() {
             let path = writer.path().to_path_buf();
-            writer
-                .finish()
-                .map_err(|e| self.fail(format!("cannot finish {}: {e}", path.display())))?;
+            writer.finish().map_err(|error| {
+                self.fail(RecordError::Finish {
+                    path,
+                    error: Arc::new(error),
+                })
+            })?;
         }
         Ok(())
     }
@@ -100,13 +107,13 @@ impl RunFiles {
     }
 
     /// The first write error, if any (the run stops at the first one).
-    pub fn error(&self) -> Option<String> {
+    pub fn error(&self) -> Option<RecordError> {
         lock(&self.first_error).clone()
     }
 
-    fn fail(&self, message: String) -> String {
-        lock(&self.first_error).get_or_insert_with(|| message.clone());
-        message
+    fn fail(&self, error: RecordError) -> RecordError {
+        lock(&self.first_error).get_or_insert_with(|| error.clone());
+        error
     }
 }
 

@@ -1,7 +1,7 @@
 //! The analysis as text for the terminal: aligned tables of the summary,
 //! the comparisons and the failures.
 
-pub mod table;
+pub(crate) mod table;
 
 use std::fmt::Write as _;
 

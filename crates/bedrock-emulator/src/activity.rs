@@ -125,7 +125,8 @@ impl Activity {
         }
     }
 
-    /// Requests started on this connection.
+    /// Requests started on this connection (read by the tests).
+    #[cfg(test)]
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
     }

@@ -10,14 +10,16 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::{Emulator, EmulatorConfig, EmulatorError, ProfileSet, default_max_connections};
+use crate::{
+    Emulator, EmulatorConfig, EmulatorError, OverrideError, ProfileSet, default_max_connections,
+};
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The profile file is unusable.
     #[error("{0}")]
-    Profiles(String),
+    Profiles(OverrideError),
     /// The emulator did not start.
     #[error("starting the emulator: {0}")]
     Start(#[from] EmulatorError),

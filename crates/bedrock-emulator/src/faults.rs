@@ -9,6 +9,8 @@
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
 
+use crate::profile_error::FaultRatesError;
+
 /// Probabilities (0 to 1) of each fault for one profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -82,7 +84,7 @@ impl Fault {
 impl FaultRates {
     /// Check every probability is within 0..=1, each group sums to at most
     /// 1, and the stall length is usable.
-    pub fn validate(&self, what: &str) -> Result<(), String> {
+    pub fn validate(&self, what: &str) -> Result<(), FaultRatesError> {
         let rates = [
             ("throttle_before_stream", self.throttle_before_stream),
             ("service_unavailable", self.service_unavailable),
@@ -96,26 +98,28 @@ impl FaultRates {
         ];
         for (field, p) in rates {
             if !(0.0..=1.0).contains(&p) {
-                return Err(format!(
-                    "{what}: fault `{field}` must be a probability from 0 to 1, found {p}"
-                ));
+                return Err(FaultRatesError::NotAProbability {
+                    what: what.to_string(),
+                    field,
+                    value: p,
+                });
             }
         }
         if self.throttle_before_stream + self.service_unavailable > 1.0 {
-            return Err(format!(
-                "{what}: `throttle_before_stream` + `service_unavailable` must not exceed 1"
-            ));
+            return Err(FaultRatesError::BeforeStreamOverOne {
+                what: what.to_string(),
+            });
         }
         if self.throttle_mid_stream + self.model_stream_error + self.stall_mid_stream > 1.0 {
-            return Err(format!(
-                "{what}: `throttle_mid_stream` + `model_stream_error` + `stall_mid_stream` must not exceed 1"
-            ));
+            return Err(FaultRatesError::MidStreamOverOne {
+                what: what.to_string(),
+            });
         }
         if !(self.stall_s.is_finite() && self.stall_s >= 0.0) {
-            return Err(format!(
-                "{what}: fault `stall_s` must be zero or more, found {}",
-                self.stall_s
-            ));
+            return Err(FaultRatesError::StallLength {
+                what: what.to_string(),
+                value: self.stall_s,
+            });
         }
         Ok(())
     }
@@ -199,7 +203,8 @@ mod tests {
             stall_mid_stream: 1.5,
             ..FaultRates::default()
         };
-        assert!(bad.validate("m").unwrap_err().contains("stall_mid_stream"));
+        let error = bad.validate("m").unwrap_err().to_string();
+        assert!(error.contains("stall_mid_stream"), "{error}");
         let sum = FaultRates {
             throttle_before_stream: 0.6,
             service_unavailable: 0.6,

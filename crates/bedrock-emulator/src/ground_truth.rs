@@ -2,7 +2,6 @@
 //! actual writes, as JSON lines to a file and in memory for tests.
 //! Records that cannot be written are counted, never silently dropped.
 
-use std::io::Write;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -83,7 +82,12 @@ impl GroundTruthLog {
 
     /// A log writing its lines to `writer` (called `name` in messages),
     /// for tests of what happens when writes fail.
-    pub fn with_writer(writer: Box<dyn Write + Send>, name: &str, keep_in_memory: bool) -> Self {
+    #[cfg(test)]
+    pub fn with_writer(
+        writer: Box<dyn std::io::Write + Send>,
+        name: &str,
+        keep_in_memory: bool,
+    ) -> Self {
         Self::with_file(
             Some(GroundTruthFile::from_writer(writer, name)),
             keep_in_memory,
@@ -146,6 +150,7 @@ impl GroundTruthLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
 
     #[test]
     fn an_existing_file_is_never_overwritten() {

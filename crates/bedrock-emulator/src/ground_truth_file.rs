@@ -33,9 +33,10 @@ impl GroundTruthErrors {
 }
 
 /// Where the lines go: a real file (which can be repaired by truncation),
-/// or any writer (a test seam).
+/// or, in tests, any writer.
 enum Target {
     File(File),
+    #[cfg(test)]
     Writer(Box<dyn Write + Send>),
 }
 
@@ -75,7 +76,8 @@ impl GroundTruthFile {
 
     /// Write to `writer`, called `name` in messages. A failed write cannot
     /// be undone on a plain writer, so its partial line stays and nothing
-    /// more is written.
+    /// more is written. A test seam.
+    #[cfg(test)]
     pub fn from_writer(writer: Box<dyn Write + Send>, name: &str) -> Self {
         Self::new(Target::Writer(writer), name.to_string())
     }
@@ -100,6 +102,7 @@ impl GroundTruthFile {
         }
         let written = match &mut self.target {
             Target::File(file) => file.write_all(line),
+            #[cfg(test)]
             Target::Writer(writer) => writer.write_all(line).and_then(|()| writer.flush()),
         };
         match written {
@@ -119,6 +122,7 @@ impl GroundTruthFile {
                 .set_len(self.complete_len)
                 .and_then(|()| file.seek(SeekFrom::Start(self.complete_len)))
                 .map(|_| ()),
+            #[cfg(test)]
             Target::Writer(_) => Err(std::io::Error::other(
                 "a partial line cannot be removed from this writer",
             )),
@@ -157,6 +161,7 @@ impl GroundTruthFile {
     pub fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.target {
             Target::File(_) => Ok(()),
+            #[cfg(test)]
             Target::Writer(writer) => writer.flush(),
         }
     }

@@ -22,27 +22,29 @@
 mod activity;
 mod api_error;
 mod body;
-pub mod builtin;
+pub(crate) mod builtin;
 pub mod cli;
 mod connection;
 mod connections;
 pub mod eventstream;
-pub mod faults;
-pub mod ground_truth;
+pub(crate) mod faults;
+pub(crate) mod ground_truth;
 mod ground_truth_file;
 mod handler;
-pub mod lateness;
-pub mod limits;
+pub(crate) mod lateness;
+pub(crate) mod limits;
+mod override_error;
 mod payload;
-pub mod plan;
-pub mod profile;
-pub mod profile_set;
+pub(crate) mod plan;
+pub(crate) mod profile;
+mod profile_error;
+pub(crate) mod profile_set;
 mod quota;
-pub mod request;
+pub(crate) mod request;
 mod request_body;
 mod server;
 mod state;
-pub mod stats;
+pub(crate) mod stats;
 mod timer;
 mod tracked;
 
@@ -58,8 +60,13 @@ pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
 pub use lateness::LatenessSummary;
-pub use limits::{ConnectionLimits, default_max_connections};
+pub use limits::{
+    ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LimitsError,
+    default_max_connections,
+};
+pub use override_error::OverrideError;
 pub use profile::{LatencyProfile, ModelProfile};
+pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
 
 use ground_truth::GroundTruthLog;
@@ -93,12 +100,12 @@ pub struct EmulatorConfig {
     /// A request head must be complete within this time (from the accept
     /// for a connection's first request, from its first byte for the next
     /// ones), or the connection is closed without an answer. Default
-    /// [`limits::DEFAULT_HEADER_READ_TIMEOUT`] (30 s); not scaled by the
+    /// [`DEFAULT_HEADER_READ_TIMEOUT`] (30 s); not scaled by the
     /// time scale; must be over 0.
     pub header_read_timeout: Duration,
     /// A connection with no request in flight that receives no byte for
     /// this long is closed; a stream in flight is never cut by it. Default
-    /// [`limits::DEFAULT_IDLE_TIMEOUT`] (120 s); not scaled by the time
+    /// [`DEFAULT_IDLE_TIMEOUT`] (120 s); not scaled by the time
     /// scale; must be over 0.
     pub idle_timeout: Duration,
     /// Connections served at once. At the limit the emulator stops
@@ -153,6 +160,9 @@ pub enum EmulatorError {
     /// A setting is unusable.
     #[error("invalid emulator setting: {0}")]
     Config(String),
+    /// A connection limit is unusable.
+    #[error("invalid emulator setting: {0}")]
+    Limits(LimitsError),
     /// The runtime thread could not start.
     #[error("cannot start the emulator's runtime: {0}")]
     Runtime(std::io::Error),
@@ -181,7 +191,7 @@ impl Emulator {
             idle_timeout: config.idle_timeout,
             max_connections: config.max_connections,
         };
-        limits.validate().map_err(EmulatorError::Config)?;
+        limits.validate().map_err(EmulatorError::Limits)?;
         let listener =
             std::net::TcpListener::bind(config.addr).map_err(|source| EmulatorError::Bind {
                 addr: config.addr,

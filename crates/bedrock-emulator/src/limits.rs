@@ -22,6 +22,20 @@ pub const MAX_CONNECTIONS_CAP: usize = 8192;
 /// The smallest [`default_max_connections`] ever returns.
 pub const MIN_DEFAULT_CONNECTIONS: usize = 8;
 
+/// A connection limit that is unusable (see [`ConnectionLimits::validate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LimitsError {
+    /// [`ConnectionLimits::header_read_timeout`] is 0.
+    #[error("the header read timeout must be longer than 0 s")]
+    HeaderReadTimeout,
+    /// [`ConnectionLimits::idle_timeout`] is 0.
+    #[error("the idle timeout must be longer than 0 s")]
+    IdleTimeout,
+    /// [`ConnectionLimits::max_connections`] is 0.
+    #[error("max connections must be at least 1")]
+    MaxConnections,
+}
+
 /// The three limits, as the connections see them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
@@ -48,25 +62,25 @@ impl Default for ConnectionLimits {
 
 impl ConnectionLimits {
     /// Check that every limit is usable; the error names the setting.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), LimitsError> {
         if self.header_read_timeout.is_zero() {
-            return Err("the header read timeout must be longer than 0 s".into());
+            return Err(LimitsError::HeaderReadTimeout);
         }
         if self.idle_timeout.is_zero() {
-            return Err("the idle timeout must be longer than 0 s".into());
+            return Err(LimitsError::IdleTimeout);
         }
         if self.max_connections == 0 {
-            return Err("max connections must be at least 1".into());
+            return Err(LimitsError::MaxConnections);
         }
         Ok(())
     }
 }
 
 /// The default connection limit: half of the soft open-file limit
-/// (`RLIMIT_NOFILE`, `ulimit -n`) after [`RESERVED_FILES`], because an
+/// (`RLIMIT_NOFILE`, `ulimit -n`) after `RESERVED_FILES` (64), because an
 /// in-process client uses one descriptor per connection from the same
-/// table; at least [`MIN_DEFAULT_CONNECTIONS`], at most
-/// [`MAX_CONNECTIONS_CAP`]. With `ulimit -n 1024` that is 480.
+/// table; at least `MIN_DEFAULT_CONNECTIONS` (8), at most
+/// `MAX_CONNECTIONS_CAP` (8192). With `ulimit -n 1024` that is 480.
 pub fn default_max_connections() -> usize {
     connections_for_open_files(open_file_limit())
 }
@@ -155,7 +169,7 @@ mod tests {
             ),
         ];
         for (limits, name) in cases {
-            let error = limits.validate().expect_err("refused");
+            let error = limits.validate().expect_err("refused").to_string();
             assert!(error.contains(name), "{error}");
         }
         assert!(ConnectionLimits::default().validate().is_ok());

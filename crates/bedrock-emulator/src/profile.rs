@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultRates;
+use crate::profile_error::ProfileError;
 
 /// How one model answers under one performance configuration.
 ///
@@ -62,7 +63,7 @@ impl LatencyProfile {
 
     /// Check that every field is usable; `what` names the profile in the
     /// message (for example `us.amazon.nova-pro-v1:0 optimized`).
-    pub fn validate(&self, what: &str) -> Result<(), String> {
+    pub fn validate(&self, what: &str) -> Result<(), ProfileError> {
         let positive = [
             ("ttft_p50_s", self.ttft_p50_s),
             ("ttft_p90_s", self.ttft_p90_s),
@@ -70,9 +71,11 @@ impl LatencyProfile {
         ];
         for (field, value) in positive {
             if !(value.is_finite() && value > 0.0) {
-                return Err(format!(
-                    "{what}: `{field}` must be a positive number, found {value}"
-                ));
+                return Err(ProfileError::NotPositive {
+                    what: what.to_string(),
+                    field,
+                    value,
+                });
             }
         }
         let non_negative = [
@@ -82,29 +85,35 @@ impl LatencyProfile {
         ];
         for (field, value) in non_negative {
             if !(value.is_finite() && value >= 0.0) {
-                return Err(format!(
-                    "{what}: `{field}` must be zero or more, found {value}"
-                ));
+                return Err(ProfileError::Negative {
+                    what: what.to_string(),
+                    field,
+                    value,
+                });
             }
         }
         if self.ttft_p90_s < self.ttft_p50_s {
-            return Err(format!(
-                "{what}: `ttft_p90_s` ({}) must not be below `ttft_p50_s` ({})",
-                self.ttft_p90_s, self.ttft_p50_s
-            ));
+            return Err(ProfileError::TtftQuantiles {
+                what: what.to_string(),
+                p50: self.ttft_p50_s,
+                p90: self.ttft_p90_s,
+            });
         }
         if self.tokens_per_chunk == 0 {
-            return Err(format!("{what}: `tokens_per_chunk` must be at least 1"));
+            return Err(ProfileError::NoTokensPerChunk {
+                what: what.to_string(),
+            });
         }
         if self.natural_output_tokens_p50 == 0
             || self.natural_output_tokens_p90 < self.natural_output_tokens_p50
         {
-            return Err(format!(
-                "{what}: `natural_output_tokens_p50` must be at least 1 and `natural_output_tokens_p90` at least the median, found {} and {}",
-                self.natural_output_tokens_p50, self.natural_output_tokens_p90
-            ));
+            return Err(ProfileError::NaturalLength {
+                what: what.to_string(),
+                p50: self.natural_output_tokens_p50,
+                p90: self.natural_output_tokens_p90,
+            });
         }
-        self.faults.validate(what)
+        self.faults.validate(what).map_err(ProfileError::from)
     }
 }
 
@@ -136,15 +145,15 @@ pub struct ModelProfile {
 
 impl ModelProfile {
     /// Validate both profiles; `model` names the model in messages.
-    pub fn validate(&self, model: &str) -> Result<(), String> {
+    pub fn validate(&self, model: &str) -> Result<(), ProfileError> {
         self.standard.validate(&format!("{model} standard"))?;
         if let Some(optimized) = &self.optimized {
             optimized.validate(&format!("{model} optimized"))?;
         }
         if self.max_in_flight == Some(0) {
-            return Err(format!(
-                "{model}: `max_in_flight` must be at least 1 or null"
-            ));
+            return Err(ProfileError::NoInFlight {
+                model: model.to_string(),
+            });
         }
         Ok(())
     }

@@ -27,6 +27,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::builtin;
+use super::override_error::OverrideError;
 use super::profile::ModelProfile;
 
 pub use bedrock_catalog::base_model_id;
@@ -45,7 +46,8 @@ impl Default for ProfileSet {
 }
 
 impl ProfileSet {
-    /// The built-in table (see [`super::builtin`]).
+    /// The built-in table: every model of the catalog, with the latencies
+    /// the Python tool measured where it has them and estimates otherwise.
     pub fn builtin() -> Self {
         ProfileSet {
             models: builtin::models()
@@ -93,9 +95,11 @@ impl ProfileSet {
     }
 
     /// Read a JSON override file and apply it to the built-in table.
-    pub fn from_override_file(path: &Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the profile file: {e}", path.display()))?;
+    pub fn from_override_file(path: &Path) -> Result<Self, OverrideError> {
+        let text = std::fs::read_to_string(path).map_err(|error| OverrideError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
         let mut set = Self::builtin();
         set.apply_overrides(&text, &path.display().to_string())?;
         Ok(set)
@@ -103,17 +107,22 @@ impl ProfileSet {
 
     /// Apply an override document (see the module documentation); `source`
     /// names it in error messages. On error nothing is changed.
-    pub fn apply_overrides(&mut self, json: &str, source: &str) -> Result<(), String> {
-        let doc: Value =
-            serde_json::from_str(json).map_err(|e| format!("{source}: not valid JSON: {e}"))?;
+    pub fn apply_overrides(&mut self, json: &str, source: &str) -> Result<(), OverrideError> {
+        let doc: Value = serde_json::from_str(json).map_err(|error| OverrideError::Json {
+            origin: source.to_string(),
+            error,
+        })?;
         let Value::Object(doc) = doc else {
-            return Err(format!("{source}: expected a JSON object at the top level"));
+            return Err(OverrideError::NotAnObject {
+                origin: source.to_string(),
+            });
         };
         for key in doc.keys() {
             if !matches!(key.as_str(), "all" | "generic" | "models") {
-                return Err(format!(
-                    "{source}: unknown top-level key `{key}`; expected `all`, `generic` or `models`"
-                ));
+                return Err(OverrideError::UnknownKey {
+                    origin: source.to_string(),
+                    key: key.clone(),
+                });
             }
         }
         let mut next = self.clone();
@@ -148,10 +157,14 @@ fn as_object<'a>(
     value: &'a Value,
     source: &str,
     path: &str,
-) -> Result<&'a Map<String, Value>, String> {
+) -> Result<&'a Map<String, Value>, OverrideError> {
     value
         .as_object()
-        .ok_or_else(|| format!("{source}: `{path}` must be a JSON object, found {value}"))
+        .ok_or_else(|| OverrideError::NotAnObjectAt {
+            origin: source.to_string(),
+            path: path.to_string(),
+            found: value.clone(),
+        })
 }
 
 /// Merge `patch` into `base`. With `may_add_optimized`, an `optimized` part
@@ -163,12 +176,17 @@ fn merge_model(
     may_add_optimized: bool,
     source: &str,
     model: &str,
-) -> Result<ModelProfile, String> {
-    let mut value = serde_json::to_value(base).map_err(|e| format!("{source}: {model}: {e}"))?;
+) -> Result<ModelProfile, OverrideError> {
+    let mut value = serde_json::to_value(base).map_err(|error| OverrideError::Internal {
+        origin: source.to_string(),
+        model: model.to_string(),
+        error,
+    })?;
     let Value::Object(target) = &mut value else {
-        return Err(format!(
-            "{source}: {model}: internal profile is not an object"
-        ));
+        return Err(OverrideError::InternalShape {
+            origin: source.to_string(),
+            model: model.to_string(),
+        });
     };
     for (key, patch_value) in patch {
         match (key.as_str(), patch_value) {
@@ -187,10 +205,17 @@ fn merge_model(
         }
     }
     let merged: ModelProfile =
-        serde_json::from_value(value).map_err(|e| format!("{source}: model `{model}`: {e}"))?;
+        serde_json::from_value(value).map_err(|error| OverrideError::Fields {
+            origin: source.to_string(),
+            model: model.to_string(),
+            error,
+        })?;
     merged
         .validate(model)
-        .map_err(|e| format!("{source}: {e}"))?;
+        .map_err(|error| OverrideError::Invalid {
+            origin: source.to_string(),
+            error,
+        })?;
     Ok(merged)
 }
 
@@ -325,18 +350,21 @@ mod tests {
                 r#"{"models": {"us.amazon.nova-pro-v1:0": {"standard": {"ttft_p50": 1}}}}"#,
                 "p.json",
             )
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("p.json") && err.contains("ttft_p50"), "{err}");
         let err = set
             .apply_overrides(
                 r#"{"models": {"us.amazon.nova-pro-v1:0": {"standard": {"tokens_per_s": -1}}}}"#,
                 "p.json",
             )
-            .unwrap_err();
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("tokens_per_s"), "{err}");
         assert!(
             set.apply_overrides(r#"{"model": {}}"#, "p.json")
                 .unwrap_err()
+                .to_string()
                 .contains("`model`")
         );
     }

@@ -138,7 +138,9 @@ async fn the_example_profiles_serve() {
 #[test]
 fn bad_files_are_refused_with_their_name() {
     let missing = scratch_file("no-such-profiles.json");
-    let error = ProfileSet::from_override_file(&missing).expect_err("missing file");
+    let error = ProfileSet::from_override_file(&missing)
+        .expect_err("missing file")
+        .to_string();
     assert!(error.contains("no-such-profiles.json"), "{error}");
 
     let typo = scratch_file("typo-profiles.json");
@@ -147,7 +149,9 @@ fn bad_files_are_refused_with_their_name() {
         r#"{"models": {"us.amazon.nova-pro-v1:0": {"standard": {"tokens_per_sec": 10}}}}"#,
     )
     .expect("writes");
-    let error = ProfileSet::from_override_file(&typo).expect_err("typo");
+    let error = ProfileSet::from_override_file(&typo)
+        .expect_err("typo")
+        .to_string();
     assert!(
         error.contains("typo-profiles.json") && error.contains("tokens_per_sec"),
         "{error}"
@@ -157,7 +161,9 @@ fn bad_files_are_refused_with_their_name() {
         r#"{"all": {"standard": {"faults": {"stall_mid_stream": 2}}}}"#,
     )
     .expect("writes");
-    let error = ProfileSet::from_override_file(&typo).expect_err("probability 2");
+    let error = ProfileSet::from_override_file(&typo)
+        .expect_err("probability 2")
+        .to_string();
     assert!(error.contains("stall_mid_stream"), "{error}");
     let _ = std::fs::remove_file(&typo);
 }

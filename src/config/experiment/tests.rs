@@ -355,11 +355,11 @@ fn enum_text_forms() {
     assert_eq!(TargetChoice::Emulator.to_string(), "emulator");
     assert_eq!(ConnectionMode::Cold.as_str(), "cold");
     assert_eq!(
-        "Cold".parse::<ConnectionMode>(),
+        "Cold".parse::<ConnectionMode>().map_err(|e| e.to_string()),
         Err(r#"expected "warm" or "cold" (did you mean "cold"?), found "Cold""#.to_owned())
     );
     assert_eq!(
-        "x".parse::<TargetChoice>(),
+        "x".parse::<TargetChoice>().map_err(|e| e.to_string()),
         Err(r#"expected "aws", "emulator" or "auto", found "x""#.to_owned())
     );
     assert_eq!(ConnectionMode::default(), ConnectionMode::Warm);
