@@ -205,6 +205,7 @@ mod tests {
             input_tokens: 1,
             output_tokens: tokens,
             total_tokens: tokens + 1,
+            ..Usage::default()
         });
         r
     }

@@ -181,6 +181,7 @@ fn write_raw(dir: &Path) -> PathBuf {
             input_tokens: 10,
             output_tokens: output,
             total_tokens: 10 + output,
+            ..Usage::default()
         });
         record.status = CallStatus::from_name(fixed.status);
         if record.status.is_success() {
@@ -205,6 +206,10 @@ fn write_raw(dir: &Path) -> PathBuf {
             top_k: None,
             target: Target::Emulator,
             time_scale: Some(1.0),
+            service_tier: None,
+            prompt_cache: None,
+            reasoning_budget_tokens: None,
+            tools: None,
         };
         let attempt = AttemptRecord {
             scheduled: Some(record.t0 - Duration::from_micros(250 * (index % 3) as u64)),

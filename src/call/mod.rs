@@ -7,6 +7,7 @@
 //! beyond pushing onto a vector reserved in advance). Durations are derived
 //! later by [`CallRecord`]'s methods.
 
+mod json_document;
 mod record;
 pub(crate) mod redact;
 mod spec;
@@ -17,9 +18,10 @@ use std::time::{Instant, SystemTime};
 
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::operation::RequestId;
+use aws_sdk_bedrockruntime::types::ContentBlockDelta;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
 
-pub use record::{CallRecord, Usage};
+pub use record::{CacheState, CallRecord, DeltaKind, DeltaKinds, Usage};
 pub use spec::{CallSpec, RequestParts, takes_top_k, top_k_fields};
 pub use status::{CallStatus, classify_send_error, classify_stream_error};
 
@@ -57,7 +59,9 @@ where
         .set_system(parts.system)
         .inference_config(parts.inference)
         .set_performance_config(parts.performance)
-        .set_additional_model_request_fields(parts.additional_fields);
+        .set_additional_model_request_fields(parts.additional_fields)
+        .set_service_tier(parts.service_tier)
+        .set_tool_config(parts.tool_config);
     let reserve = (spec.max_tokens as usize)
         .saturating_add(2)
         .min(MAX_RESERVED_DELTAS);
@@ -118,7 +122,15 @@ where
         };
         let at = Instant::now();
         match event {
-            Wait::Done(Ok(Some(Event::ContentBlockDelta(_)))) => record.deltas.push(at),
+            Wait::Done(Ok(Some(Event::ContentBlockDelta(event)))) => {
+                record.deltas.push(at);
+                record.delta_kinds.note(delta_kind(event.delta()), at);
+            }
+            Wait::Done(Ok(Some(Event::ContentBlockStart(start)))) => {
+                if start.start().is_some_and(|start| start.is_tool_use()) {
+                    record.delta_kinds.tool_use_blocks += 1;
+                }
+            }
             Wait::Done(Ok(Some(Event::MessageStart(_)))) => record.message_start_at = Some(at),
             Wait::Done(Ok(Some(Event::MessageStop(stop)))) => {
                 record.stop_reason = Some(stop.stop_reason().as_str().to_string());
@@ -130,12 +142,19 @@ where
                         input_tokens: non_negative(usage.input_tokens()),
                         output_tokens: non_negative(usage.output_tokens()),
                         total_tokens: non_negative(usage.total_tokens()),
+                        cache_read_input_tokens: usage.cache_read_input_tokens().map(non_negative),
+                        cache_write_input_tokens: usage
+                            .cache_write_input_tokens()
+                            .map(non_negative),
                     });
                 }
                 record.server_latency_ms = metadata.metrics().map(|m| m.latency_ms());
                 record.served_performance = metadata
                     .performance_config()
                     .map(|p| p.latency().as_str().to_string());
+                record.served_service_tier = metadata
+                    .service_tier()
+                    .map(|tier| tier.r#type().as_str().to_string());
             }
             Wait::Done(Ok(Some(_))) => {}
             Wait::Done(Ok(None)) => {
@@ -170,6 +189,17 @@ where
                 return ended(record, at, CallStatus::Cancelled, message);
             }
         }
+    }
+}
+
+/// The kind of a delta (`None`: an empty delta, counted as other).
+fn delta_kind(delta: Option<&ContentBlockDelta>) -> DeltaKind {
+    match delta {
+        Some(ContentBlockDelta::Text(_)) => DeltaKind::Text,
+        Some(ContentBlockDelta::ReasoningContent(_)) => DeltaKind::Reasoning,
+        Some(ContentBlockDelta::ToolUse(_)) => DeltaKind::ToolUse,
+        Some(ContentBlockDelta::Citation(_)) => DeltaKind::Citation,
+        _ => DeltaKind::Other,
     }
 }
 

@@ -9,12 +9,130 @@ use crate::metrics;
 /// `metadata.usage`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Usage {
-    /// `inputTokens`.
+    /// `inputTokens` (the input not read from or written to the cache).
     pub input_tokens: u32,
     /// `outputTokens`.
     pub output_tokens: u32,
     /// `totalTokens`.
     pub total_tokens: u32,
+    /// `cacheReadInputTokens`, when reported.
+    pub cache_read_input_tokens: Option<u32>,
+    /// `cacheWriteInputTokens`, when reported.
+    pub cache_write_input_tokens: Option<u32>,
+}
+
+/// What a call did with the prompt cache, from its usage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CacheState {
+    /// No cache tokens read or written.
+    None,
+    /// The prefix was written to the cache (and nothing read).
+    Write,
+    /// Cached tokens were read.
+    Read,
+}
+
+impl CacheState {
+    /// `none`, `write` or `read`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheState::None => "none",
+            CacheState::Write => "write",
+            CacheState::Read => "read",
+        }
+    }
+
+    /// The state of a call whose usage reported `read` and `write` cache
+    /// tokens: a read wins (a call that reads a prefix and writes a longer
+    /// one is served from the cache first).
+    pub fn of(read: Option<u32>, write: Option<u32>) -> CacheState {
+        if read.unwrap_or(0) > 0 {
+            CacheState::Read
+        } else if write.unwrap_or(0) > 0 {
+            CacheState::Write
+        } else {
+            CacheState::None
+        }
+    }
+}
+
+/// The kind of a `contentBlockDelta`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeltaKind {
+    /// `text`.
+    Text,
+    /// `reasoningContent` (text, signature or redacted content).
+    Reasoning,
+    /// `toolUse` (a piece of the tool input JSON).
+    ToolUse,
+    /// `citation`.
+    Citation,
+    /// Anything else (images, tool results, kinds newer than the SDK).
+    Other,
+}
+
+impl DeltaKind {
+    /// `text`, `reasoning`, `tool_use`, `citation` or `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeltaKind::Text => "text",
+            DeltaKind::Reasoning => "reasoning",
+            DeltaKind::ToolUse => "tool_use",
+            DeltaKind::Citation => "citation",
+            DeltaKind::Other => "other",
+        }
+    }
+
+    /// The kind named `text`, as written by [`DeltaKind::as_str`].
+    pub fn from_name(text: &str) -> Option<DeltaKind> {
+        [
+            DeltaKind::Text,
+            DeltaKind::Reasoning,
+            DeltaKind::ToolUse,
+            DeltaKind::Citation,
+            DeltaKind::Other,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == text)
+    }
+}
+
+/// What kinds of deltas a call received: the first one's kind, when the
+/// first text and the first reasoning delta arrived, and how many of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeltaKinds {
+    /// The kind of the first `contentBlockDelta`.
+    pub first: Option<DeltaKind>,
+    /// Receipt of the first `text` delta.
+    pub first_text_at: Option<Instant>,
+    /// Receipt of the first `reasoningContent` delta.
+    pub first_reasoning_at: Option<Instant>,
+    /// `reasoningContent` deltas received.
+    pub reasoning: u32,
+    /// `toolUse` deltas received.
+    pub tool_use: u32,
+    /// `contentBlockStart` events with a `toolUse` start.
+    pub tool_use_blocks: u32,
+}
+
+impl DeltaKinds {
+    /// Note a delta of `kind` received `at`.
+    pub fn note(&mut self, kind: DeltaKind, at: Instant) {
+        if self.first.is_none() {
+            self.first = Some(kind);
+        }
+        match kind {
+            DeltaKind::Text if self.first_text_at.is_none() => self.first_text_at = Some(at),
+            DeltaKind::Reasoning => {
+                if self.first_reasoning_at.is_none() {
+                    self.first_reasoning_at = Some(at);
+                }
+                self.reasoning += 1;
+            }
+            DeltaKind::ToolUse => self.tool_use += 1,
+            _ => {}
+        }
+    }
 }
 
 /// Everything one ConverseStream call recorded. Durations are derived
@@ -39,6 +157,10 @@ pub struct CallRecord {
     pub server_latency_ms: Option<i64>,
     /// `metadata.performanceConfig.latency`, what was actually served.
     pub served_performance: Option<String>,
+    /// `metadata.serviceTier.type`, the tier actually served.
+    pub served_service_tier: Option<String>,
+    /// The kinds of the deltas received.
+    pub delta_kinds: DeltaKinds,
     /// `messageStop.stopReason`.
     pub stop_reason: Option<String>,
     /// `x-amzn-RequestId`.
@@ -67,6 +189,8 @@ impl CallRecord {
             usage: None,
             server_latency_ms: None,
             served_performance: None,
+            served_service_tier: None,
+            delta_kinds: DeltaKinds::default(),
             stop_reason: None,
             request_id: None,
             status: CallStatus::Success,
@@ -88,6 +212,25 @@ impl CallRecord {
     /// seconds after t0.
     pub fn total_latency(&self) -> Option<f64> {
         seconds(self.t0, self.end_at)
+    }
+
+    /// Time to the first `text` delta, seconds after t0: what a chat
+    /// user sees after the model has reasoned.
+    pub fn time_to_first_text(&self) -> Option<f64> {
+        seconds(self.t0, self.delta_kinds.first_text_at)
+    }
+
+    /// Reasoning time: from the first reasoning delta to the first text
+    /// delta, seconds (`None` unless both arrived).
+    pub fn reasoning_time(&self) -> Option<f64> {
+        let from = self.delta_kinds.first_reasoning_at?;
+        seconds(from, self.delta_kinds.first_text_at)
+    }
+
+    /// What the call did with the prompt cache (`None` without usage).
+    pub fn cache_state(&self) -> Option<CacheState> {
+        self.usage
+            .map(|u| CacheState::of(u.cache_read_input_tokens, u.cache_write_input_tokens))
     }
 
     /// `usage.outputTokens`.
@@ -167,6 +310,7 @@ mod tests {
             input_tokens: 10,
             output_tokens: output,
             total_tokens: 10 + output,
+            ..Usage::default()
         });
         r
     }

@@ -3,13 +3,20 @@
 use std::time::Duration;
 
 use aws_sdk_bedrockruntime::types::{
-    ContentBlock, ConversationRole, InferenceConfiguration, Message, PerformanceConfigLatency,
-    PerformanceConfiguration, SystemContentBlock,
+    AnyToolChoice, AutoToolChoice, CachePointBlock, CachePointType, ContentBlock, ConversationRole,
+    InferenceConfiguration, Message, PerformanceConfigLatency, PerformanceConfiguration,
+    ServiceTier as SdkServiceTier, ServiceTierType, SpecificToolChoice, SystemContentBlock, Tool,
+    ToolChoice, ToolConfiguration, ToolInputSchema, ToolSpecification,
 };
-use aws_smithy_types::{Document, Number};
-use bedrock_catalog::Family;
+use aws_smithy_types::Document;
+use bedrock_catalog::{Family, ServiceTier};
+use serde_json::{Map, Value};
 
-use crate::config::{Experiment, PerformanceConfig, Scenario};
+use super::json_document::to_document;
+use crate::config::{
+    CachePlacement, CacheTtl, Experiment, PerformanceConfig, Scenario, ToolChoiceSetting,
+    ToolSettings, Variant,
+};
 
 /// One request, prepared once and sent as many times as needed.
 #[derive(Debug, Clone)]
@@ -33,6 +40,9 @@ pub struct CallSpec {
     pub top_k: Option<u32>,
     /// The call's overall deadline, from just before `send()`.
     pub timeout: Duration,
+    /// Service tier, prompt cache, reasoning budget, tools and additional
+    /// request fields.
+    pub variant: Variant,
 }
 
 impl CallSpec {
@@ -49,6 +59,7 @@ impl CallSpec {
             top_p: None,
             top_k: None,
             timeout: Duration::from_secs(60),
+            variant: Variant::default(),
         }
     }
 
@@ -64,16 +75,43 @@ impl CallSpec {
             top_p: experiment.top_p,
             top_k: experiment.top_k,
             timeout: Duration::from_secs_f64(experiment.call_timeout_s),
+            variant: scenario.variant.clone(),
         }
     }
 
     /// The SDK pieces of the request, built before the clock starts.
     pub fn to_request_parts(&self) -> RequestParts {
+        let cache = self.variant.prompt_cache.as_ref();
+        let cache_at = |placement| cache.filter(|cache| cache.at == placement);
+        let mut user = Vec::new();
+        if let Some(cache) = cache_at(CachePlacement::Messages) {
+            if cache.prefix.is_empty() {
+                user.push(ContentBlock::Text(self.user_text.clone()));
+                user.push(ContentBlock::CachePoint(cache_point(cache.ttl)));
+            } else {
+                user.push(ContentBlock::Text(cache.prefix.clone()));
+                user.push(ContentBlock::CachePoint(cache_point(cache.ttl)));
+                user.push(ContentBlock::Text(self.user_text.clone()));
+            }
+        } else {
+            user.push(ContentBlock::Text(self.user_text.clone()));
+        }
         let message = Message::builder()
             .role(ConversationRole::User)
-            .content(ContentBlock::Text(self.user_text.clone()))
+            .set_content(Some(user))
             .build()
             .ok();
+        let mut system = Vec::new();
+        let system_cache = cache_at(CachePlacement::System);
+        if let Some(cache) = system_cache.filter(|cache| !cache.prefix.is_empty()) {
+            system.push(SystemContentBlock::Text(cache.prefix.clone()));
+        }
+        if let Some(text) = &self.system {
+            system.push(SystemContentBlock::Text(text.clone()));
+        }
+        if let Some(cache) = system_cache {
+            system.push(SystemContentBlock::CachePoint(cache_point(cache.ttl)));
+        }
         let inference = InferenceConfiguration::builder()
             .max_tokens(i32::try_from(self.max_tokens).unwrap_or(i32::MAX))
             .set_temperature(self.temperature)
@@ -87,17 +125,99 @@ impl CallSpec {
                 })
                 .build()
         });
+        let tool_cache = cache_at(CachePlacement::Tools).map(|cache| cache.ttl);
         RequestParts {
             messages: message.into_iter().collect(),
-            system: self
-                .system
-                .clone()
-                .map(|s| vec![SystemContentBlock::Text(s)]),
+            system: (!system.is_empty()).then_some(system),
             inference,
             performance,
-            additional_fields: self.top_k.and_then(|k| top_k_fields(&self.model_id, k)),
+            additional_fields: self
+                .additional_fields()
+                .map(|map| to_document(&Value::Object(map))),
+            service_tier: self.variant.service_tier.map(sdk_service_tier),
+            tool_config: self
+                .variant
+                .tools
+                .as_ref()
+                .and_then(|tools| tool_configuration(tools, tool_cache)),
         }
     }
+
+    /// `additionalModelRequestFields` as sent: the scenario's own fields,
+    /// its reasoning field, and top-k where the family takes it.
+    pub fn additional_fields(&self) -> Option<Map<String, Value>> {
+        let mut fields = self
+            .variant
+            .request_fields(&self.model_id)
+            .unwrap_or_default();
+        if let Some(top_k) = self.top_k {
+            insert_top_k(&mut fields, &self.model_id, top_k);
+        }
+        (!fields.is_empty()).then_some(fields)
+    }
+}
+
+/// A `cachePoint` block.
+fn cache_point(ttl: Option<CacheTtl>) -> CachePointBlock {
+    CachePointBlock::builder()
+        .r#type(CachePointType::Default)
+        .set_ttl(ttl.map(|ttl| match ttl {
+            CacheTtl::FiveMinutes => aws_sdk_bedrockruntime::types::CacheTtl::FiveMinutes,
+            CacheTtl::OneHour => aws_sdk_bedrockruntime::types::CacheTtl::OneHour,
+        }))
+        .build()
+        .expect("the type is set")
+}
+
+/// `serviceTier`.
+fn sdk_service_tier(tier: ServiceTier) -> SdkServiceTier {
+    SdkServiceTier::builder()
+        .r#type(match tier {
+            ServiceTier::Priority => ServiceTierType::Priority,
+            ServiceTier::Default => ServiceTierType::Default,
+            ServiceTier::Flex => ServiceTierType::Flex,
+            ServiceTier::Reserved => ServiceTierType::Reserved,
+        })
+        .build()
+        .expect("the type is set")
+}
+
+/// `toolConfig`, with a cache point after the tools when asked
+/// (`cache_ttl` is `Some` then).
+fn tool_configuration(
+    tools: &ToolSettings,
+    cache_ttl: Option<Option<CacheTtl>>,
+) -> Option<ToolConfiguration> {
+    let mut specs: Vec<Tool> = tools
+        .tools
+        .iter()
+        .filter_map(|tool| {
+            ToolSpecification::builder()
+                .name(tool.name.clone())
+                .set_description(tool.description.clone())
+                .input_schema(ToolInputSchema::Json(to_document(&tool.input_schema)))
+                .build()
+                .ok()
+                .map(Tool::ToolSpec)
+        })
+        .collect();
+    if let Some(ttl) = cache_ttl {
+        specs.push(Tool::CachePoint(cache_point(ttl)));
+    }
+    let choice = tools.choice.as_ref().and_then(|choice| match choice {
+        ToolChoiceSetting::Auto => Some(ToolChoice::Auto(AutoToolChoice::builder().build())),
+        ToolChoiceSetting::Any => Some(ToolChoice::Any(AnyToolChoice::builder().build())),
+        ToolChoiceSetting::Tool(name) => SpecificToolChoice::builder()
+            .name(name.clone())
+            .build()
+            .ok()
+            .map(ToolChoice::Tool),
+    });
+    ToolConfiguration::builder()
+        .set_tools(Some(specs))
+        .set_tool_choice(choice)
+        .build()
+        .ok()
 }
 
 /// The SDK values of one request.
@@ -113,6 +233,10 @@ pub struct RequestParts {
     pub performance: Option<PerformanceConfiguration>,
     /// `additionalModelRequestFields`.
     pub additional_fields: Option<Document>,
+    /// `serviceTier`.
+    pub service_tier: Option<SdkServiceTier>,
+    /// `toolConfig`.
+    pub tool_config: Option<ToolConfiguration>,
 }
 
 /// `additionalModelRequestFields` carrying top-k for the families whose
@@ -120,11 +244,34 @@ pub struct RequestParts {
 /// (`inferenceConfig.topK`). Other families (Meta Llama among them) have no
 /// top-k, so nothing is sent and `None` is returned.
 pub fn top_k_fields(model_id: &str, top_k: u32) -> Option<Document> {
-    let path = Family::of(model_id).top_k_path()?;
-    let k = Document::Number(Number::PosInt(u64::from(top_k)));
-    Some(path.iter().rev().fold(k, |inner, key| {
-        Document::Object([(key.to_string(), inner)].into())
-    }))
+    let mut fields = Map::new();
+    insert_top_k(&mut fields, model_id, top_k);
+    (!fields.is_empty()).then(|| to_document(&Value::Object(fields)))
+}
+
+/// Put `top_k` at its family's path in `fields` (nothing for families
+/// without top-k), keeping whatever else the objects on the way hold.
+fn insert_top_k(fields: &mut Map<String, Value>, model_id: &str, top_k: u32) {
+    let Some((last, parents)) = Family::of(model_id)
+        .top_k_path()
+        .and_then(|path| path.split_last())
+    else {
+        return;
+    };
+    let mut at = fields;
+    for key in parents {
+        let entry = at
+            .entry(key.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        let Value::Object(inner) = entry else {
+            return;
+        };
+        at = inner;
+    }
+    at.insert(last.to_string(), Value::from(top_k));
 }
 
 /// Whether `model_id` belongs to a family that takes top-k.
@@ -135,6 +282,7 @@ pub fn takes_top_k(model_id: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_smithy_types::Number;
 
     #[test]
     fn top_k_goes_only_where_the_family_takes_it() {

@@ -18,14 +18,18 @@
 //! their own line). Warnings ([`ConfigWarning`]) are findings that do not
 //! stop the load.
 
+mod cross_checks;
 mod error;
 mod experiment;
 mod fields;
 mod json_line;
 mod latency_optimized;
 mod prompt;
+mod prompt_cache;
 mod scenario;
+mod tool_config;
 mod unknown_choice;
+mod variant;
 
 use std::path::Path;
 
@@ -36,11 +40,14 @@ pub use experiment::{
     MAX_WARMUP_INVOCATIONS, TargetChoice,
 };
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
+pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{
     DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS,
     PerformanceConfig, SCENARIO_KEYS, Scenario,
 };
+pub use tool_config::{ToolChoiceSetting, ToolDefinition, ToolSettings};
 pub use unknown_choice::UnknownChoice;
+pub use variant::{MAX_REASONING_BUDGET_TOKENS, Variant};
 
 /// The most scenario lines a scenarios file may have.
 pub const MAX_SCENARIOS: usize = 100_000;
@@ -75,6 +82,10 @@ pub fn load_configs(
             return Err(ConfigErrors(errors));
         }
     };
+    let conflicts = cross_checks::errors(&scenarios.value, &experiment.value);
+    if !conflicts.is_empty() {
+        return Err(ConfigErrors(conflicts));
+    }
     let mut warnings = scenarios.warnings;
     warnings.extend(experiment.warnings);
     warnings.extend(top_k_warning(&scenarios.value, &experiment.value));

@@ -16,6 +16,7 @@ use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, unknown_key_error};
 use super::latency_optimized;
 use super::prompt::{self, Prompt};
+use super::variant::{self, Variant};
 
 /// Every key a scenario line may have.
 pub const SCENARIO_KEYS: &[&str] = &[
@@ -31,6 +32,11 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "system_prompt",
     "system_prompt_file",
     "synthetic_input_tokens",
+    "service_tier",
+    "prompt_cache",
+    "reasoning_budget_tokens",
+    "tool_config",
+    "additional_model_request_fields",
 ];
 
 /// `expected_output_tokens` when the line does not set it.
@@ -49,7 +55,8 @@ pub use bedrock_catalog::PerformanceConfig;
 pub struct Scenario {
     /// The file and 1-based line this scenario came from.
     pub source: SourceLocation,
-    /// `scenario_name` if given, else `<model_id>/<reported performance>@<region>`.
+    /// `scenario_name` if given, else `<model_id>/<variant label>@<region>`
+    /// (see [`Scenario::variant_label`]).
     pub name: String,
     /// The model or inference profile id, e.g. `us.amazon.nova-pro-v1:0`.
     pub model_id: String,
@@ -63,6 +70,9 @@ pub struct Scenario {
     pub task_type: String,
     /// The resolved prompt.
     pub prompt: Prompt,
+    /// The other variant axes: service tier, prompt cache, reasoning,
+    /// tools, additional request fields.
+    pub variant: Variant,
 }
 
 impl Scenario {
@@ -71,6 +81,17 @@ impl Scenario {
     pub fn reported_performance(&self) -> PerformanceConfig {
         self.performance_config
             .unwrap_or(PerformanceConfig::Standard)
+    }
+
+    /// The variant as one label: the reported performance config, then
+    /// each other axis that is set (`standard`, `optimized+priority`,
+    /// `standard+cache1h+think2048`).
+    pub fn variant_label(&self) -> String {
+        format!(
+            "{}{}",
+            self.reported_performance(),
+            self.variant.label_suffix()
+        )
     }
 
     /// Builds the scenario of one line from its JSON object. Prompt files
@@ -97,6 +118,17 @@ impl Scenario {
         let task_type = fields.string("task_type");
         let scenario_name = fields.non_empty_string("scenario_name");
         let prompt = prompt::resolve(&mut fields, base_dir);
+        let mut variant_warnings = Vec::new();
+        let variant = variant::parse(
+            &mut fields,
+            model_id.as_deref(),
+            expected_output_tokens.unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+            prompt
+                .as_ref()
+                .is_some_and(|prompt| prompt.system.is_some()),
+            base_dir,
+            &mut variant_warnings,
+        );
 
         let mut errors = unknown;
         errors.extend(fields.finish());
@@ -111,9 +143,10 @@ impl Scenario {
                         message,
                     });
                 }
+                warnings.extend(variant::located(&location, variant_warnings));
+                let label = format!("{reported}{}", variant.label_suffix());
                 Ok(Self {
-                    name: scenario_name
-                        .unwrap_or_else(|| format!("{model_id}/{reported}@{region}")),
+                    name: scenario_name.unwrap_or_else(|| format!("{model_id}/{label}@{region}")),
                     source: location,
                     model_id,
                     region,
@@ -122,6 +155,7 @@ impl Scenario {
                         .unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
+                    variant,
                 })
             }
             _ => Err(errors),

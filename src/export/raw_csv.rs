@@ -117,6 +117,24 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::StartOffsetS => time(Some(record.start_offset())),
         Column::QueueDelayS => time(record.queue_delay()),
         Column::Phase => Cow::Borrowed(record.phase.as_str()),
+        Column::ServiceTier => Cow::Borrowed(facts.service_tier.map_or("", |t| t.as_str())),
+        Column::ServedServiceTier => text(&call.served_service_tier),
+        Column::PromptCache => text(&facts.prompt_cache),
+        Column::CacheReadInputTokens => {
+            integer_or_empty(call.usage.and_then(|u| u.cache_read_input_tokens))
+        }
+        Column::CacheWriteInputTokens => {
+            integer_or_empty(call.usage.and_then(|u| u.cache_write_input_tokens))
+        }
+        Column::ReasoningBudgetTokens => integer_or_empty(facts.reasoning_budget_tokens),
+        Column::Tools => text(&facts.tools),
+        Column::FirstDeltaKind => {
+            Cow::Borrowed(call.delta_kinds.first.map_or("", |kind| kind.as_str()))
+        }
+        Column::TimeToFirstText => time(call.time_to_first_text()),
+        Column::ReasoningTime => time(call.reasoning_time()),
+        Column::ReasoningChunks => Cow::Owned(call.delta_kinds.reasoning.to_string()),
+        Column::ToolUseChunks => Cow::Owned(call.delta_kinds.tool_use.to_string()),
         Column::DeltaOffsets => Cow::Borrowed(&derived.offsets),
     }
 }

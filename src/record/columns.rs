@@ -86,6 +86,32 @@ pub enum Column {
     QueueDelayS,
     /// `run`, `warmup` or `sample`.
     Phase,
+    /// `serviceTier.type` sent; empty when none was.
+    ServiceTier,
+    /// `metadata.serviceTier.type`: the tier served.
+    ServedServiceTier,
+    /// The prompt-cache setting sent (`system`, `messages/1h`...); empty
+    /// when none.
+    PromptCache,
+    /// `usage.cacheReadInputTokens`.
+    CacheReadInputTokens,
+    /// `usage.cacheWriteInputTokens`.
+    CacheWriteInputTokens,
+    /// The reasoning budget sent.
+    ReasoningBudgetTokens,
+    /// The tools sent (`tools`, `tools:any`, `tools:<name>`); empty when
+    /// none.
+    Tools,
+    /// The kind of the first delta: `text`, `reasoning`, `tool_use`...
+    FirstDeltaKind,
+    /// The first text delta, seconds after t0.
+    TimeToFirstText,
+    /// First reasoning delta to first text delta, seconds.
+    ReasoningTime,
+    /// `reasoningContent` deltas received.
+    ReasoningChunks,
+    /// `toolUse` deltas received.
+    ToolUseChunks,
     /// Every delta's receipt, seconds after t0, space-separated.
     DeltaOffsets,
 }
@@ -115,7 +141,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 22] = [
+    pub const EXTENDED: [Column; 34] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -137,6 +163,18 @@ impl Column {
         Column::StartOffsetS,
         Column::QueueDelayS,
         Column::Phase,
+        Column::ServiceTier,
+        Column::ServedServiceTier,
+        Column::PromptCache,
+        Column::CacheReadInputTokens,
+        Column::CacheWriteInputTokens,
+        Column::ReasoningBudgetTokens,
+        Column::Tools,
+        Column::FirstDeltaKind,
+        Column::TimeToFirstText,
+        Column::ReasoningTime,
+        Column::ReasoningChunks,
+        Column::ToolUseChunks,
         Column::DeltaOffsets,
     ];
 
@@ -188,6 +226,18 @@ impl Column {
             Column::StartOffsetS => "start_offset_s",
             Column::QueueDelayS => "queue_delay_s",
             Column::Phase => "phase",
+            Column::ServiceTier => "service_tier",
+            Column::ServedServiceTier => "served_service_tier",
+            Column::PromptCache => "prompt_cache",
+            Column::CacheReadInputTokens => "cache_read_input_tokens",
+            Column::CacheWriteInputTokens => "cache_write_input_tokens",
+            Column::ReasoningBudgetTokens => "reasoning_budget_tokens",
+            Column::Tools => "tools",
+            Column::FirstDeltaKind => "first_delta_kind",
+            Column::TimeToFirstText => "time_to_first_text",
+            Column::ReasoningTime => "reasoning_time",
+            Column::ReasoningChunks => "reasoning_chunks",
+            Column::ToolUseChunks => "tool_use_chunks",
             Column::DeltaOffsets => "delta_offsets",
         }
     }
@@ -221,7 +271,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 41);
+        assert_eq!(all.len(), 53);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

@@ -21,6 +21,7 @@ use std::time::Instant;
 
 use crate::call::{CallRecord, CallSpec, takes_top_k};
 use crate::config::{Experiment, PerformanceConfig, Scenario};
+use bedrock_catalog::ServiceTier;
 
 pub use columns::Column;
 
@@ -93,6 +94,14 @@ pub struct ScenarioFacts {
     pub target: Target,
     /// The emulator's time scale, when known.
     pub time_scale: Option<f64>,
+    /// `serviceTier.type` sent; `None` when none was.
+    pub service_tier: Option<ServiceTier>,
+    /// The prompt-cache setting sent, as labelled in reports.
+    pub prompt_cache: Option<String>,
+    /// The reasoning budget sent.
+    pub reasoning_budget_tokens: Option<u32>,
+    /// The tools sent, as labelled in reports.
+    pub tools: Option<String>,
 }
 
 impl ScenarioFacts {
@@ -118,6 +127,14 @@ impl ScenarioFacts {
             top_k: spec.top_k.filter(|_| takes_top_k(&spec.model_id)),
             target,
             time_scale,
+            service_tier: spec.variant.service_tier,
+            prompt_cache: spec
+                .variant
+                .prompt_cache
+                .as_ref()
+                .map(|cache| cache.label()),
+            reasoning_budget_tokens: spec.variant.reasoning_budget_tokens,
+            tools: spec.variant.tools.as_ref().map(|tools| tools.label()),
         }
     }
 

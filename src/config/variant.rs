@@ -1,0 +1,296 @@
+//! The variant axes of a scenario beyond `performance_config` (DESIGN
+//! section 9): `service_tier`, `prompt_cache`, `reasoning_budget_tokens`,
+//! `tool_config`, and `additional_model_request_fields` passed through as
+//! raw JSON. Each is validated against the model catalog where the catalog
+//! knows the model; what the catalog cannot know is a warning, never a
+//! silent change.
+
+use std::path::Path;
+
+use bedrock_catalog::{Family, Reasoning, ServiceTier};
+use serde_json::{Map, Value};
+
+use super::error::ConfigWarning;
+use super::fields::{Fields, describe_found};
+use super::prompt_cache::{self, CachePlacement, PromptCache};
+use super::tool_config::{self, ToolSettings};
+
+/// The smallest thinking budget Anthropic models accept, for models the
+/// catalog does not list.
+const ANTHROPIC_MIN_BUDGET: u32 = 1024;
+
+/// A scenario's settings on every variant axis except the performance
+/// config (which stays [`super::Scenario::performance_config`], as in the
+/// Python tool).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Variant {
+    /// `serviceTier.type`; `None` sends none (Bedrock serves `default`).
+    pub service_tier: Option<ServiceTier>,
+    /// Where the cache point goes, and the shared prefix.
+    pub prompt_cache: Option<PromptCache>,
+    /// The reasoning budget, sent in the model family's field.
+    pub reasoning_budget_tokens: Option<u32>,
+    /// `toolConfig`.
+    pub tools: Option<ToolSettings>,
+    /// `additionalModelRequestFields`, passed through as written.
+    pub additional_fields: Option<Map<String, Value>>,
+}
+
+impl Variant {
+    /// The tier reports show: the one asked for, `default` when none was.
+    pub fn reported_tier(&self) -> ServiceTier {
+        self.service_tier.unwrap_or(ServiceTier::Default)
+    }
+
+    /// The axes set beyond the performance config, as a label:
+    /// `+priority+cache+think2048+tools:any`; empty when none is set.
+    pub fn label_suffix(&self) -> String {
+        let mut label = String::new();
+        if let Some(tier) = self.service_tier {
+            label.push('+');
+            label.push_str(tier.as_str());
+        }
+        if let Some(cache) = &self.prompt_cache {
+            label.push_str("+cache");
+            if let Some(ttl) = cache.ttl {
+                label.push_str(ttl.as_str());
+            }
+        }
+        if let Some(budget) = self.reasoning_budget_tokens {
+            label.push_str(&format!("+think{budget}"));
+        }
+        if let Some(tools) = &self.tools {
+            label.push('+');
+            label.push_str(&tools.label());
+        }
+        if self.additional_fields.is_some() {
+            label.push_str("+fields");
+        }
+        label
+    }
+
+    /// `additionalModelRequestFields` as sent, without top-k: the raw
+    /// pass-through plus the reasoning field of `model_id`'s family.
+    pub fn request_fields(&self, model_id: &str) -> Option<Map<String, Value>> {
+        let mut fields = self.additional_fields.clone().unwrap_or_default();
+        if let Some(budget) = self.reasoning_budget_tokens
+            && Family::of(model_id) == Family::Anthropic
+        {
+            fields.insert(
+                "thinking".into(),
+                serde_json::json!({"type": "enabled", "budget_tokens": budget}),
+            );
+        }
+        (!fields.is_empty()).then_some(fields)
+    }
+}
+
+/// The largest accepted `reasoning_budget_tokens` (also below any model's
+/// largest output).
+pub const MAX_REASONING_BUDGET_TOKENS: u32 = 1_000_000;
+
+/// The variant of one scenario line; its errors go to `fields`, its
+/// warnings to `warnings`. `max_tokens` is the line's
+/// `expected_output_tokens` (for the reasoning budget's upper bound).
+pub(crate) fn parse(
+    fields: &mut Fields<'_>,
+    model_id: Option<&str>,
+    max_tokens: u32,
+    has_system_prompt: bool,
+    base_dir: &Path,
+    warnings: &mut Vec<String>,
+) -> Variant {
+    let options = ServiceTier::ALL.map(|tier| (tier.as_str(), tier));
+    let service_tier = fields.choice("service_tier", &options);
+    let prompt_cache = fields
+        .value("prompt_cache")
+        .and_then(|value| report(fields, prompt_cache::parse(value)));
+    let tools = fields
+        .value("tool_config")
+        .and_then(|value| report(fields, tool_config::parse(value, base_dir)));
+    let additional_fields = match fields.value("additional_model_request_fields") {
+        None => None,
+        Some(Value::Object(map)) => Some(map.clone()),
+        Some(other) => {
+            let found = describe_found(other);
+            fields.error(
+                Some("additional_model_request_fields"),
+                "a JSON object (sent as additionalModelRequestFields)",
+                found,
+            );
+            None
+        }
+    };
+    let reasoning_budget_tokens = fields.integer(
+        "reasoning_budget_tokens",
+        1,
+        MAX_REASONING_BUDGET_TOKENS.into(),
+        "a positive integer",
+    );
+    let variant = Variant {
+        service_tier,
+        prompt_cache,
+        reasoning_budget_tokens: reasoning_budget_tokens.map(|budget| budget as u32),
+        tools,
+        additional_fields,
+    };
+    if let Some(model_id) = model_id {
+        check_against_model(fields, &variant, model_id, max_tokens, warnings);
+    }
+    if let Some(cache) = &variant.prompt_cache {
+        match cache.at {
+            CachePlacement::Tools if variant.tools.is_none() => fields.error(
+                Some("prompt_cache.at"),
+                "\"system\" or \"messages\" (\"tools\" needs `tool_config`)",
+                "\"tools\" without `tool_config`",
+            ),
+            CachePlacement::System if cache.shared_prefix_tokens == 0 && !has_system_prompt => {
+                fields.error(
+                    Some("prompt_cache"),
+                    "something to cache before a system cache point: `shared_prefix_tokens` or a system prompt",
+                    "neither",
+                )
+            }
+            _ => {}
+        }
+    }
+    variant
+}
+
+/// Record a nested parser's errors on `fields`.
+fn report<T>(
+    fields: &mut Fields<'_>,
+    parsed: Result<T, Vec<(String, String, String)>>,
+) -> Option<T> {
+    match parsed {
+        Ok(value) => Some(value),
+        Err(errors) => {
+            for (field, expected, found) in errors {
+                fields.error(Some(&field), expected, found);
+            }
+            None
+        }
+    }
+}
+
+/// The checks that need the model: tiers and caching it offers (warnings:
+/// the catalog may be older than the service), and the reasoning budget
+/// (errors: Bedrock refuses the call).
+fn check_against_model(
+    fields: &mut Fields<'_>,
+    variant: &Variant,
+    model_id: &str,
+    max_tokens: u32,
+    warnings: &mut Vec<String>,
+) {
+    let info = bedrock_catalog::model(model_id);
+    if let (Some(tier), Some(info)) = (variant.service_tier, info)
+        && !info.offers_tier(tier)
+    {
+        let offered: Vec<&str> = info.tiers.iter().map(|tier| tier.as_str()).collect();
+        warnings.push(format!(
+            "`service_tier` \"{tier}\": the built-in catalog lists {} for {model_id} ({}); Bedrock is likely to refuse the call with a ValidationException",
+            offered.join(", "),
+            info.name
+        ));
+    }
+    if let (Some(cache), Some(info)) = (&variant.prompt_cache, info) {
+        match info.min_cache_tokens {
+            None => warnings.push(format!(
+                "`prompt_cache`: the built-in catalog does not list prompt caching for {model_id} ({}); the cache point may be refused or never hit",
+                info.name
+            )),
+            Some(min) if cache.shared_prefix_tokens > 0 && cache.shared_prefix_tokens < min => {
+                warnings.push(format!(
+                    "`prompt_cache.shared_prefix_tokens` {} is below {model_id}'s minimum cacheable prefix of {min} tokens: the cache will not engage unless the rest of the prompt makes up the difference",
+                    cache.shared_prefix_tokens
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(budget) = variant.reasoning_budget_tokens {
+        check_budget(fields, variant, model_id, budget, max_tokens);
+    }
+}
+
+fn check_budget(
+    fields: &mut Fields<'_>,
+    variant: &Variant,
+    model_id: &str,
+    budget: u32,
+    max_tokens: u32,
+) {
+    let field = Some("reasoning_budget_tokens");
+    let reasoning = match bedrock_catalog::model(model_id) {
+        Some(info) => info.reasoning,
+        None if Family::of(model_id) == Family::Anthropic => Reasoning::ThinkingBudget {
+            min_budget: ANTHROPIC_MIN_BUDGET,
+        },
+        None => {
+            fields.error(
+                field,
+                "no value for a model the built-in catalog does not know (send the model's own field through `additional_model_request_fields`)",
+                format!("{budget} for {model_id}"),
+            );
+            return;
+        }
+    };
+    match reasoning {
+        Reasoning::None => fields.error(
+            field,
+            "no value: this model does not reason",
+            format!("{budget} for {model_id}"),
+        ),
+        Reasoning::Always => fields.error(
+            field,
+            "no value: this model always reasons and takes no budget",
+            format!("{budget} for {model_id}"),
+        ),
+        Reasoning::ThinkingBudget { min_budget } => {
+            if budget < min_budget || budget >= max_tokens {
+                fields.error(
+                    field,
+                    format!(
+                        "at least {min_budget} and less than `expected_output_tokens` ({max_tokens}), which is sent as maxTokens"
+                    ),
+                    budget.to_string(),
+                );
+            }
+            if variant
+                .additional_fields
+                .as_ref()
+                .is_some_and(|map| map.contains_key("thinking"))
+            {
+                fields.error(
+                    Some("additional_model_request_fields.thinking"),
+                    "no `thinking` when `reasoning_budget_tokens` is set (it writes that field)",
+                    "both",
+                );
+            }
+            if variant
+                .tools
+                .as_ref()
+                .and_then(|tools| tools.choice.as_ref())
+                .is_some_and(|choice| choice.forces_tool_use())
+            {
+                fields.error(
+                    Some("tool_config.toolChoice"),
+                    "`auto` or none with extended thinking (Anthropic models refuse a forced tool while thinking)",
+                    "a forced tool",
+                );
+            }
+        }
+    }
+}
+
+/// `warnings` as config warnings at `location`.
+pub(crate) fn located(
+    location: &super::error::SourceLocation,
+    warnings: Vec<String>,
+) -> impl Iterator<Item = ConfigWarning> + '_ {
+    warnings.into_iter().map(move |message| ConfigWarning {
+        location: location.clone(),
+        message,
+    })
+}
