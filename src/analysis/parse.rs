@@ -46,6 +46,10 @@ pub(crate) struct Columns {
     start_offset: Option<usize>,
     job_timestamp: Option<usize>,
     error_message: Option<usize>,
+    /// The variant columns: `service_tier`, `prompt_cache`,
+    /// `cache_read_input_tokens`, `cache_write_input_tokens`,
+    /// `reasoning_budget_tokens`, `tools`.
+    variant: [Option<usize>; 6],
     /// `experiment_name`, `temperature`, `top_p`, `top_k`, `timestamp`,
     /// `target`, `time_scale` (see
     /// [`RunSettings`](super::settings::RunSettings)).
@@ -118,6 +122,14 @@ impl Columns {
             start_offset: find(Column::StartOffsetS),
             job_timestamp: find(Column::JobTimestampIso),
             error_message: find(Column::FullErrorMessage),
+            variant: [
+                find(Column::ServiceTier),
+                find(Column::PromptCache),
+                find(Column::CacheReadInputTokens),
+                find(Column::CacheWriteInputTokens),
+                find(Column::ReasoningBudgetTokens),
+                find(Column::Tools),
+            ],
             watched: [
                 find(Column::ExperimentName),
                 find(Column::Temperature),
@@ -172,9 +184,63 @@ pub(crate) struct Part {
     pub row_key_ends: Vec<usize>,
     pub row_key_hashes: Vec<u64>,
     pub watched: Watched,
+    /// A row's variant label, reused.
+    label: Vec<u8>,
 }
 
 const STANDARD: &[u8] = b"standard";
+
+/// The label of a row's variant: its performance config, then each other
+/// axis that is set (`standard+priority`, `optimized+cache:read`,
+/// `standard+think2048+tools:any`), so that statistics never merge two
+/// variants. `cache:` is followed by what the call did: `read` (cache
+/// tokens read), `write` (written, none read) or `none`. Empty axes leave
+/// the performance config alone, as in every file written before them.
+fn variant_label<'a>(
+    label: &'a mut Vec<u8>,
+    config: &'a [u8],
+    fields: [Option<&[u8]>; 6],
+) -> &'a [u8] {
+    fn set(value: Option<&[u8]>) -> Option<&[u8]> {
+        value.filter(|value| !value.is_empty())
+    }
+    fn positive(value: Option<&[u8]>) -> bool {
+        set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
+    }
+    let [tier, cache, read, write, budget, tools] = fields;
+    let cache_state: Option<&[u8]> = if positive(read) {
+        Some(b"read")
+    } else if positive(write) {
+        Some(b"write")
+    } else if set(cache).is_some() {
+        Some(b"none")
+    } else {
+        None
+    };
+    if set(tier).is_none() && cache_state.is_none() && set(budget).is_none() && set(tools).is_none()
+    {
+        return config;
+    }
+    label.clear();
+    label.extend_from_slice(config);
+    if let Some(tier) = set(tier) {
+        label.push(b'+');
+        label.extend_from_slice(tier);
+    }
+    if let Some(state) = cache_state {
+        label.extend_from_slice(b"+cache:");
+        label.extend_from_slice(state);
+    }
+    if let Some(budget) = set(budget) {
+        label.extend_from_slice(b"+think");
+        label.extend_from_slice(budget);
+    }
+    if let Some(tools) = set(tools) {
+        label.push(b'+');
+        label.extend_from_slice(tools);
+    }
+    label
+}
 
 impl Part {
     /// Parse one record into an attempt. Nothing of the record is kept
@@ -254,10 +320,11 @@ impl Part {
         if opt(columns.phase) == Some(b"warmup".as_slice()) {
             flags |= WARMUP;
         }
+        let variant = variant_label(&mut self.label, config, columns.variant.map(opt));
         let key = [
             self.strings.intern(model, "model")?,
             self.strings.intern(region, "region")?,
-            self.strings.intern(config, "performance_config")?,
+            self.strings.intern(variant, "performance_config")?,
         ];
         let group = match self.key_ids.get(&key) {
             Some(&id) => id,
