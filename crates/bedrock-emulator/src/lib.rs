@@ -3,9 +3,11 @@
 //! The real `aws-sdk-bedrockruntime` client (and boto3) can be pointed at
 //! it with an endpoint URL and any credentials. It serves
 //! `POST /model/{modelId}/converse-stream` with event-stream frames timed by
-//! per-model latency profiles, validates requests like Bedrock, injects
-//! faults on request, enforces per-model concurrency quotas, and records a
-//! ground truth of when it actually wrote each response.
+//! per-model latency profiles (and `/converse` with one JSON answer at the
+//! same planned time), validates requests like Bedrock, models service
+//! tiers, prompt caching, reasoning and tool use, injects faults on
+//! request, enforces per-model concurrency quotas, and records a ground
+//! truth of when it actually wrote each response.
 //!
 //! It is its own crate, and knows nothing of the benchmark harness: it
 //! serves any client, and the `bedrock-emulator` binary (or
