@@ -48,6 +48,8 @@ fn zero_delay_emulator() -> Arc<Emulator> {
         max_in_flight: None,
         standard: profile,
         optimized: None,
+        tiers: Default::default(),
+        reasoning: Default::default(),
     };
     let config = EmulatorConfig {
         time_scale: 0.0,

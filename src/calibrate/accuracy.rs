@@ -135,6 +135,14 @@ mod tests {
             max_frame_lateness_s: Some(0.0),
             planned_ttft_s: None,
             planned_total_s: None,
+            operation: "converse-stream".into(),
+            requested_tier: None,
+            served_tier: None,
+            cache_read_input_tokens: 0,
+            cache_write_input_tokens: 0,
+            reasoning_tokens: 0,
+            reasoning_s: None,
+            tool_use_blocks: 0,
         }
     }
 

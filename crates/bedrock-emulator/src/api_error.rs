@@ -46,6 +46,16 @@ impl ApiError {
         )
     }
 
+    /// 424 ModelErrorException (the model failed while answering a
+    /// non-streaming Converse request).
+    pub fn model_error(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::FAILED_DEPENDENCY,
+            "ModelErrorException",
+            message,
+        )
+    }
+
     /// 404 UnknownOperationException, for paths that are not ConverseStream.
     pub fn unknown_operation(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "UnknownOperationException", message)

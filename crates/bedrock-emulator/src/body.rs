@@ -84,7 +84,6 @@ pub struct EventStream {
     plan: StreamPlan,
     received: Instant,
     step: Step,
-    tokens_sent: u32,
     rng: StdRng,
     sleep: PreciseSleep,
     shared: Arc<Shared>,
@@ -129,7 +128,6 @@ impl EventStream {
             plan,
             received,
             step,
-            tokens_sent: 0,
             rng: StdRng::seed_from_u64(rng.random()),
             sleep: shared.timer.sleep_until(received),
             shared,
@@ -172,13 +170,7 @@ impl EventStream {
         let rng = &mut self.rng;
         match step {
             Step::MessageStart => (event_frame("messageStart", &payload::message_start(rng)), 0),
-            Step::Delta(i) => {
-                let tokens = self.plan.chunks.get(i).map_or(0, |c| c.tokens);
-                let text = payload::chunk_text(self.tokens_sent, tokens);
-                self.tokens_sent += tokens;
-                let delta = payload::content_block_delta(&text, rng);
-                (event_frame("contentBlockDelta", &delta), tokens)
-            }
+            Step::Delta(i) => payload::delta_frames(&self.plan, i, rng),
             Step::Exception => {
                 let fault = self
                     .plan
@@ -189,7 +181,10 @@ impl EventStream {
                 (exception_frame(kind, message), 0)
             }
             Step::BlockStop => (
-                event_frame("contentBlockStop", &payload::content_block_stop(rng)),
+                event_frame(
+                    "contentBlockStop",
+                    &payload::last_block_stop(&self.plan, rng),
+                ),
                 0,
             ),
             Step::MessageStop => {
@@ -199,14 +194,7 @@ impl EventStream {
             Step::Metadata => {
                 let latency_ms =
                     (self.shared.scaled(self.plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
-                let served = self.plan.served.map(|s| s.as_str());
-                let metadata = payload::metadata(
-                    self.plan.input_tokens,
-                    self.plan.output_tokens,
-                    latency_ms,
-                    served,
-                    rng,
-                );
+                let metadata = payload::metadata(&self.plan, latency_ms, rng);
                 (event_frame("metadata", &metadata), 0)
             }
             Step::Done => (Bytes::new(), 0),

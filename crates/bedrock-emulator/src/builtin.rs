@@ -12,6 +12,8 @@
 
 use super::faults::FaultRates;
 use super::profile::{LatencyProfile, ModelProfile};
+use super::reasoning_profile::ReasoningProfile;
+use super::tier_profile::TierProfiles;
 
 /// Decode rate from a seed summary row: 50 output tokens over the time
 /// after the first token.
@@ -53,6 +55,8 @@ fn model(
         max_in_flight: None,
         standard,
         optimized,
+        tiers: TierProfiles::default(),
+        reasoning: ReasoningProfile::default(),
     }
 }
 

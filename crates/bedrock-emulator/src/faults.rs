@@ -4,7 +4,8 @@
 //! 503 ServiceUnavailableException. During the stream: a
 //! `throttlingException` or `modelStreamErrorException` exception frame, or
 //! a stall. And for `optimized` requests: being served as `standard`, which
-//! the metadata event then says.
+//! the metadata event then says; for `priority` requests, being served in
+//! the `default` tier.
 
 use rand::{Rng, RngExt};
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,9 @@ pub struct FaultRates {
     /// An `optimized` request served with the standard profile (the
     /// metadata says `standard`). Only read from `optimized` profiles.
     pub optimized_served_as_standard: f64,
+    /// A `priority` request served in the `default` tier (the metadata
+    /// says `default`, and the default tier's latency applies).
+    pub priority_served_as_default: f64,
 }
 
 impl Default for FaultRates {
@@ -42,6 +46,7 @@ impl Default for FaultRates {
             stall_mid_stream: 0.0,
             stall_s: 30.0,
             optimized_served_as_standard: 0.0,
+            priority_served_as_default: 0.0,
         }
     }
 }
@@ -64,6 +69,8 @@ pub enum Fault {
     Stall,
     /// Requested `optimized`, served `standard`.
     ServedAsStandard,
+    /// Requested the `priority` tier, served `default`.
+    ServedAsDefault,
 }
 
 impl Fault {
@@ -77,6 +84,7 @@ impl Fault {
             Fault::ModelStreamError => "model_stream_error",
             Fault::Stall => "stall",
             Fault::ServedAsStandard => "served_as_standard",
+            Fault::ServedAsDefault => "served_as_default",
         }
     }
 }
@@ -94,6 +102,10 @@ impl FaultRates {
             (
                 "optimized_served_as_standard",
                 self.optimized_served_as_standard,
+            ),
+            (
+                "priority_served_as_default",
+                self.priority_served_as_default,
             ),
         ];
         for (field, p) in rates {
@@ -151,6 +163,12 @@ impl FaultRates {
         } else {
             None
         }
+    }
+
+    /// Whether a `priority` request is served in the `default` tier.
+    pub fn draw_tier_fallback(&self, rng: &mut impl Rng) -> bool {
+        self.priority_served_as_default > 0.0
+            && rng.random::<f64>() < self.priority_served_as_default
     }
 
     /// Whether an `optimized` request falls back to `standard`.

@@ -60,6 +60,40 @@ pub struct GroundTruthRecord {
     /// before the stream.
     #[serde(default)]
     pub planned_total_s: Option<f64>,
+    /// `converse-stream` or `converse` (records written before this field
+    /// existed read as `converse-stream`).
+    #[serde(default = "converse_stream")]
+    pub operation: String,
+    /// `serviceTier.type` of the request, if any.
+    #[serde(default)]
+    pub requested_tier: Option<String>,
+    /// The tier served (what the answer reports when the request asked
+    /// for one): the requested one, `default` when none was asked, or
+    /// `default` after a `priority_served_as_default` fault; `null` for
+    /// errors before the stream.
+    #[serde(default)]
+    pub served_tier: Option<String>,
+    /// `usage.cacheReadInputTokens` (0 without a cache read).
+    #[serde(default)]
+    pub cache_read_input_tokens: u32,
+    /// `usage.cacheWriteInputTokens` (0 without a cache write).
+    #[serde(default)]
+    pub cache_write_input_tokens: u32,
+    /// Reasoning tokens planned (part of `output_tokens` when written).
+    #[serde(default)]
+    pub reasoning_tokens: u32,
+    /// Planned reasoning time: from the first reasoning delta to the first
+    /// delta of the answer's block, seconds (time scale applied); `null`
+    /// without reasoning.
+    #[serde(default)]
+    pub reasoning_s: Option<f64>,
+    /// Tool-use content blocks in the answer (0 or 1).
+    #[serde(default)]
+    pub tool_use_blocks: u32,
+}
+
+fn converse_stream() -> String {
+    "converse-stream".to_string()
 }
 
 /// Where ground truth goes: an optional JSON-lines file (one write per

@@ -1,5 +1,6 @@
-//! Answering one request: routing, validation, faults, quota, and either
-//! the event stream or Bedrock's error shape, with its ground truth.
+//! Answering one request: routing, validation, faults, quota, the prompt
+//! cache, and either the event stream (ConverseStream), one JSON answer
+//! (Converse) or Bedrock's error shape, with its ground truth.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,15 +11,22 @@ use hyper::body::Incoming;
 
 use super::api_error::ApiError;
 use super::body::{EventStream, ResponseBody};
+use super::converse_body::converse_body;
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
-use super::plan::plan;
+use super::model_rules;
+use super::plan::{ReasoningAsk, StreamPlan, plan};
 use super::profile_set::base_model_id;
-use super::request::{authorize, parse_body, route};
+use super::prompt_cache::CacheUse;
+use super::quota::InFlightSlot;
+use super::request::{ConverseRequest, Operation, authorize, parse_body, route};
 use super::request_body::read_body;
 use super::state::Shared;
 use super::stats::{is_stats_request, stats_response};
-use bedrock_catalog::PerformanceConfig;
+use bedrock_catalog::{ModelInfo, PerformanceConfig, Reasoning, ServiceTier};
+
+/// The smallest cacheable prefix of models the catalog does not know.
+pub const UNKNOWN_MODEL_MIN_CACHE_TOKENS: u32 = 1024;
 
 /// Answer one request: an event stream, or Bedrock's error shape.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
@@ -45,6 +53,14 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         max_frame_lateness_s: None,
         planned_ttft_s: None,
         planned_total_s: None,
+        operation: Operation::ConverseStream.as_str().to_string(),
+        requested_tier: None,
+        served_tier: None,
+        cache_read_input_tokens: 0,
+        cache_write_input_tokens: 0,
+        reasoning_tokens: 0,
+        reasoning_s: None,
+        tool_use_blocks: 0,
     };
     let mut pending = PendingRecord {
         shared: Arc::clone(&shared),
@@ -52,8 +68,14 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         armed: true,
     };
     match prepare(&shared, request, received, &mut rng, &mut pending).await {
-        Ok(stream) => {
-            let mut response = Response::new(ResponseBody::Stream(Box::new(stream)));
+        Ok(Answer::Converse { plan, slot }) => {
+            let response =
+                answer_converse(&shared, *plan, received, &mut pending, &request_id).await;
+            drop(slot);
+            response
+        }
+        Ok(Answer::Stream(stream)) => {
+            let mut response = Response::new(ResponseBody::Stream(stream));
             let headers = response.headers_mut();
             headers.insert(
                 http::header::CONTENT_TYPE,
@@ -115,23 +137,131 @@ impl Drop for PendingRecord {
 /// request's arrival it is answered.
 type Refusal = (ApiError, Option<Duration>);
 
+/// What an admitted request gets.
+enum Answer {
+    /// ConverseStream: the event stream (it owns the record and the slot).
+    Stream(Box<EventStream>),
+    /// Converse: the plan, answered in one body at its end.
+    Converse {
+        /// The plan.
+        plan: Box<StreamPlan>,
+        /// The quota slot, held until the answer is sent.
+        slot: InFlightSlot,
+    },
+}
+
+/// Answer a Converse request: wait for the plan's end (or its exception),
+/// then send the whole answer (or the error) and push the record.
+async fn answer_converse(
+    shared: &Arc<Shared>,
+    plan: StreamPlan,
+    received: Instant,
+    pending: &mut PendingRecord,
+    request_id: &str,
+) -> Response<ResponseBody> {
+    let (at_s, error) = match &plan.exception {
+        Some(exception) if exception.fault == Fault::ThrottleMidStream => (
+            exception.at_s,
+            Some(ApiError::throttling(
+                "Too many requests, please wait before trying again.",
+            )),
+        ),
+        Some(exception) => (
+            exception.at_s,
+            Some(ApiError::model_error(
+                "The model encountered an error while processing the request. Retry your request.",
+            )),
+        ),
+        None => (plan.end_at_s, None),
+    };
+    let deadline = shared.deadline(received, at_s);
+    shared.timer.sleep_until(deadline).await;
+    let now = Instant::now();
+    let mut record = pending.hand_over();
+    record.headers_written_s = Some(shared.seconds_since_start(now));
+    record.last_frame_written_s = record.headers_written_s;
+    record.max_frame_lateness_s = Some(now.saturating_duration_since(deadline).as_secs_f64());
+    if let Some(error) = error {
+        record.http_status = error.status.as_u16();
+        record.outcome = error.error_type.to_string();
+        record.served_performance = None;
+        shared.ground_truth.push(record);
+        return error_response(&error, request_id);
+    }
+    let latency_ms = (shared.scaled(plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
+    let body = converse_body(&plan, latency_ms);
+    record.outcome = "complete".into();
+    record.output_tokens = plan.output_tokens;
+    shared.ground_truth.push(record);
+    let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(body))));
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    insert_request_id(headers, request_id);
+    response
+}
+
+/// How the model reasons for this request: extended thinking when the
+/// request enables it, always for models that always reason.
+fn reasoning_ask(request: &ConverseRequest, info: Option<&ModelInfo>) -> Option<ReasoningAsk> {
+    match (request.thinking_budget, info.map(|i| i.reasoning)) {
+        (Some(budget), _) => Some(ReasoningAsk {
+            budget: Some(budget),
+            signed: true,
+        }),
+        (None, Some(Reasoning::Always)) => Some(ReasoningAsk {
+            budget: None,
+            signed: false,
+        }),
+        _ => None,
+    }
+}
+
+/// Read and write the request's cache prefixes.
+fn use_cache(
+    shared: &Shared,
+    request: &ConverseRequest,
+    info: Option<&ModelInfo>,
+    overhead: u32,
+) -> CacheUse {
+    let min_tokens = match info {
+        Some(info) => info.min_cache_tokens,
+        None => Some(UNKNOWN_MODEL_MIN_CACHE_TOKENS),
+    };
+    match min_tokens {
+        Some(min_tokens) if !request.cache_checkpoints.is_empty() => {
+            shared.prompt_cache.use_prefixes(
+                base_model_id(&request.model_id),
+                &request.cache_checkpoints,
+                overhead,
+                min_tokens,
+                Instant::now(),
+            )
+        }
+        _ => CacheUse::default(),
+    }
+}
+
 async fn prepare(
     shared: &Arc<Shared>,
     request: Request<Incoming>,
     received: Instant,
     rng: &mut rand::rngs::StdRng,
     pending: &mut PendingRecord,
-) -> Result<EventStream, Refusal> {
+) -> Result<Answer, Refusal> {
     let record = &mut pending.record;
     let immediate = |e: ApiError| (e, None);
     let (parts, body) = request.into_parts();
     let routed = route(&parts.method, parts.uri.path());
-    if let Ok(model_id) = &routed {
+    if let Ok((model_id, operation)) = &routed {
         record.model_id = model_id.clone();
+        record.operation = operation.as_str().to_string();
     }
     // The body is read before any answer, error or not (see request_body).
     let body = read_body(&parts.headers, body, shared.max_body_bytes).await;
-    let model_id = routed.map_err(immediate)?;
+    let (model_id, operation) = routed.map_err(immediate)?;
     authorize(&parts.headers).map_err(immediate)?;
     let body = body.map_err(immediate)?;
     let model = match shared.profiles.lookup(&model_id) {
@@ -145,6 +275,9 @@ async fn prepare(
     };
     let converse = parse_body(model_id, &body).map_err(immediate)?;
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
+    record.requested_tier = converse.service_tier.map(|t| t.as_str().to_string());
+    let info = bedrock_catalog::model(&converse.model_id);
+    model_rules::check(&converse, info).map_err(immediate)?;
 
     let requested_profile = match (converse.latency, &model.optimized) {
         (Some(PerformanceConfig::Optimized), Some(optimized)) => optimized,
@@ -180,9 +313,11 @@ async fn prepare(
         }
         _ => {}
     }
+    let tier = converse.service_tier.unwrap_or(ServiceTier::Default);
+    let limit = model.tiers.limit_for(tier, model.max_in_flight);
     let Some(slot) = shared
         .in_flight
-        .try_acquire(base_model_id(&converse.model_id), model.max_in_flight)
+        .try_acquire(base_model_id(&converse.model_id), limit)
     else {
         record.faults.push(Fault::QuotaExceeded.as_str().into());
         return Err((
@@ -191,17 +326,35 @@ async fn prepare(
         ));
     };
 
-    let plan = plan(model, &converse, rng);
+    let cache = use_cache(shared, &converse, info, model.input_token_overhead);
+    let plan = plan(model, &converse, cache, reasoning_ask(&converse, info), rng);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
+    let served_tier = if plan.faults.contains(&Fault::ServedAsDefault) {
+        ServiceTier::Default
+    } else {
+        tier
+    };
+    record.served_tier = Some(served_tier.as_str().to_string());
+    record.cache_read_input_tokens = plan.cache.read_tokens;
+    record.cache_write_input_tokens = plan.cache.write_tokens;
+    record.reasoning_tokens = plan.reasoning_tokens;
+    record.reasoning_s = (plan.reasoning_tokens > 0 || plan.signature.is_some())
+        .then(|| shared.scaled(plan.reasoning_s).as_secs_f64());
+    record.tool_use_blocks = u32::from(plan.tool_use.is_some());
     record.planned_ttft_s = plan
-        .chunks
-        .first()
-        .map(|c| shared.scaled(c.at_s).as_secs_f64());
+        .first_delta_s()
+        .map(|at_s| shared.scaled(at_s).as_secs_f64());
     record.planned_total_s = Some(shared.scaled(plan.end_at_s).as_secs_f64());
     record
         .faults
         .extend(plan.faults.iter().map(|f| f.as_str().to_string()));
+    if operation == Operation::Converse {
+        return Ok(Answer::Converse {
+            plan: Box::new(plan),
+            slot,
+        });
+    }
     let headers_at = shared.deadline(received, plan.headers_at_s);
     // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
@@ -213,7 +366,7 @@ async fn prepare(
         rng,
     );
     shared.timer.sleep_until(headers_at).await;
-    Ok(stream)
+    Ok(Answer::Stream(Box::new(stream)))
 }
 
 fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {

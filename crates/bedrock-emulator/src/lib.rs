@@ -3,9 +3,11 @@
 //! The real `aws-sdk-bedrockruntime` client (and boto3) can be pointed at
 //! it with an endpoint URL and any credentials. It serves
 //! `POST /model/{modelId}/converse-stream` with event-stream frames timed by
-//! per-model latency profiles, validates requests like Bedrock, injects
-//! faults on request, enforces per-model concurrency quotas, and records a
-//! ground truth of when it actually wrote each response.
+//! per-model latency profiles (and `/converse` with one JSON answer at the
+//! same planned time), validates requests like Bedrock, models service
+//! tiers, prompt caching, reasoning and tool use, injects faults on
+//! request, enforces per-model concurrency quotas, and records a ground
+//! truth of when it actually wrote each response.
 //!
 //! It is its own crate, and knows nothing of the benchmark harness: it
 //! serves any client, and the `bedrock-emulator` binary (or
@@ -26,6 +28,7 @@ pub(crate) mod builtin;
 pub mod cli;
 mod connection;
 mod connections;
+mod converse_body;
 pub mod eventstream;
 pub(crate) mod faults;
 pub(crate) mod ground_truth;
@@ -33,18 +36,25 @@ mod ground_truth_file;
 mod handler;
 pub(crate) mod lateness;
 pub(crate) mod limits;
+mod model_rules;
 mod override_error;
 mod payload;
 pub(crate) mod plan;
 pub(crate) mod profile;
 mod profile_error;
 pub(crate) mod profile_set;
+mod prompt_cache;
 mod quota;
+pub(crate) mod reasoning_profile;
 pub(crate) mod request;
 mod request_body;
+mod request_content;
+mod request_options;
+mod request_tools;
 mod server;
 mod state;
 pub(crate) mod stats;
+pub(crate) mod tier_profile;
 mod timer;
 mod tracked;
 
@@ -68,6 +78,9 @@ pub use override_error::OverrideError;
 pub use profile::{LatencyProfile, ModelProfile};
 pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
+pub use prompt_cache::DEFAULT_CACHE_ENTRIES;
+pub use reasoning_profile::ReasoningProfile;
+pub use tier_profile::{TierAdjust, TierProfiles};
 
 use ground_truth::GroundTruthLog;
 use state::Shared;

@@ -5,8 +5,12 @@
 //! reveal the text); clients ignore it. The answer's text is made of plain
 //! words, one word per output token.
 
+use bytes::{Bytes, BytesMut};
 use rand::{Rng, RngExt};
-use serde_json::json;
+use serde_json::{Value, json};
+
+use super::eventstream::event_frame;
+use super::plan::{ChunkKind, StreamPlan};
 
 const PADDING_ALPHABET: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -45,6 +49,25 @@ const WORDS: [&str; 32] = [
     "Then",
 ];
 
+const REASONING_WORDS: [&str; 16] = [
+    "Let",
+    "me",
+    "think",
+    "about",
+    "what",
+    "the",
+    "user",
+    "asks.",
+    "First,",
+    "consider",
+    "the",
+    "simplest",
+    "explanation",
+    "and",
+    "check",
+    "it.",
+];
+
 /// A padding value of random length (1 to 40 characters).
 fn padding(rng: &mut impl Rng) -> &'static str {
     let len = rng.random_range(1..=40);
@@ -63,6 +86,84 @@ pub fn chunk_text(first: u32, tokens: u32) -> String {
     text
 }
 
+/// The reasoning text of `tokens` tokens starting at token `first`.
+pub fn reasoning_text(first: u32, tokens: u32) -> String {
+    let mut text = String::with_capacity(tokens as usize * 8);
+    for i in first..first + tokens {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(REASONING_WORDS[i as usize % REASONING_WORDS.len()]);
+    }
+    text
+}
+
+/// The `delta` member of chunk `index` of `plan` (exactly one member).
+pub fn delta_value(plan: &StreamPlan, index: usize) -> Value {
+    let Some(chunk) = plan.chunks.get(index) else {
+        return json!({ "text": "" });
+    };
+    match chunk.kind {
+        ChunkKind::Text { first_token } => json!({ "text": chunk_text(first_token, chunk.tokens) }),
+        ChunkKind::Reasoning { first_token } => {
+            json!({ "reasoningContent": { "text": reasoning_text(first_token, chunk.tokens) } })
+        }
+        ChunkKind::Signature => {
+            json!({ "reasoningContent": { "signature": plan.signature.as_deref().unwrap_or("") } })
+        }
+        ChunkKind::ToolInput { from, to } => {
+            let input = plan
+                .tool_use
+                .as_ref()
+                .and_then(|t| t.input_json.get(from..to))
+                .unwrap_or("");
+            json!({ "toolUse": { "input": input } })
+        }
+    }
+}
+
+/// The frames written for chunk `index` of `plan`, and the output tokens
+/// it carries: the `contentBlockStop` of the previous block when a new
+/// block begins, a `contentBlockStart` when a tool-use block begins, then
+/// the `contentBlockDelta`.
+pub fn delta_frames(plan: &StreamPlan, index: usize, rng: &mut impl Rng) -> (Bytes, u32) {
+    let Some(chunk) = plan.chunks.get(index) else {
+        return (Bytes::new(), 0);
+    };
+    let previous = index.checked_sub(1).and_then(|i| plan.chunks.get(i));
+    let opens_block = previous.is_none_or(|p| p.block != chunk.block);
+    let mut out = BytesMut::new();
+    if let Some(previous) = previous.filter(|_| opens_block) {
+        out.extend_from_slice(&event_frame(
+            "contentBlockStop",
+            &content_block_stop(previous.block, rng),
+        ));
+    }
+    if let (true, ChunkKind::ToolInput { .. }, Some(tool)) =
+        (opens_block, chunk.kind, plan.tool_use.as_ref())
+    {
+        let start = json!({
+            "contentBlockIndex": chunk.block,
+            "p": padding(rng),
+            "start": { "toolUse": { "toolUseId": tool.tool_use_id, "name": tool.name } },
+        });
+        out.extend_from_slice(&event_frame(
+            "contentBlockStart",
+            start.to_string().as_bytes(),
+        ));
+    }
+    let delta = json!({
+        "contentBlockIndex": chunk.block,
+        "delta": delta_value(plan, index),
+        "p": padding(rng),
+    });
+    out.extend_from_slice(&event_frame(
+        "contentBlockDelta",
+        delta.to_string().as_bytes(),
+    ));
+    (out.freeze(), chunk.tokens)
+}
+
 /// `messageStart`.
 pub fn message_start(rng: &mut impl Rng) -> Vec<u8> {
     json!({ "p": padding(rng), "role": "assistant" })
@@ -70,18 +171,16 @@ pub fn message_start(rng: &mut impl Rng) -> Vec<u8> {
         .into_bytes()
 }
 
-/// `contentBlockDelta` with a text delta (exactly one member in `delta`).
-pub fn content_block_delta(text: &str, rng: &mut impl Rng) -> Vec<u8> {
-    json!({ "contentBlockIndex": 0, "delta": { "text": text }, "p": padding(rng) })
+/// `contentBlockStop` of block `index`.
+pub fn content_block_stop(index: u32, rng: &mut impl Rng) -> Vec<u8> {
+    json!({ "contentBlockIndex": index, "p": padding(rng) })
         .to_string()
         .into_bytes()
 }
 
-/// `contentBlockStop`.
-pub fn content_block_stop(rng: &mut impl Rng) -> Vec<u8> {
-    json!({ "contentBlockIndex": 0, "p": padding(rng) })
-        .to_string()
-        .into_bytes()
+/// The `contentBlockStop` of the last block of `plan`.
+pub fn last_block_stop(plan: &StreamPlan, rng: &mut impl Rng) -> Vec<u8> {
+    content_block_stop(plan.chunks.last().map_or(0, |c| c.block), rng)
 }
 
 /// `messageStop`.
@@ -91,26 +190,63 @@ pub fn message_stop(stop_reason: &str, rng: &mut impl Rng) -> Vec<u8> {
         .into_bytes()
 }
 
-/// `metadata`: usage, `metrics.latencyMs` and, when the request asked for
-/// one, the served `performanceConfig`.
-pub fn metadata(
-    input_tokens: u32,
-    output_tokens: u32,
-    latency_ms: u64,
-    served: Option<&str>,
-    rng: &mut impl Rng,
-) -> Vec<u8> {
+/// `usage`: `inputTokens` excludes the tokens read from and written to
+/// the cache; `totalTokens` is input + output + cache read + cache
+/// write. The cache fields (and `cacheDetails` for a write) appear only
+/// when the request had a cache point.
+pub fn usage(plan: &StreamPlan) -> Value {
+    let cache = plan.cache;
+    let total = u64::from(plan.input_tokens)
+        + u64::from(plan.output_tokens)
+        + u64::from(cache.read_tokens)
+        + u64::from(cache.write_tokens);
+    let mut usage = json!({
+        "inputTokens": plan.input_tokens,
+        "outputTokens": plan.output_tokens,
+        "totalTokens": total,
+    });
+    if plan.reports_cache
+        && let Some(object) = usage.as_object_mut()
+    {
+        object.insert("cacheReadInputTokens".into(), json!(cache.read_tokens));
+        object.insert("cacheWriteInputTokens".into(), json!(cache.write_tokens));
+        if let Some(ttl) = cache.write_ttl {
+            object.insert(
+                "cacheDetails".into(),
+                json!([{ "ttl": ttl.as_str(), "inputTokens": cache.write_tokens }]),
+            );
+        }
+    }
+    usage
+}
+
+/// The fields the metadata event and the Converse answer share: `usage`,
+/// `metrics.latencyMs` and, when the request asked for them, the served
+/// `performanceConfig` and `serviceTier`.
+pub fn summary_fields(plan: &StreamPlan, latency_ms: u64) -> Value {
     let mut value = json!({
         "metrics": { "latencyMs": latency_ms },
-        "p": padding(rng),
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
+        "usage": usage(plan),
     });
-    if let (Some(served), Some(object)) = (served, value.as_object_mut()) {
-        object.insert("performanceConfig".into(), json!({ "latency": served }));
+    if let Some(object) = value.as_object_mut() {
+        if let Some(served) = plan.served {
+            object.insert(
+                "performanceConfig".into(),
+                json!({ "latency": served.as_str() }),
+            );
+        }
+        if let Some(tier) = plan.served_tier {
+            object.insert("serviceTier".into(), json!({ "type": tier.as_str() }));
+        }
+    }
+    value
+}
+
+/// `metadata`: [`summary_fields`] with padding.
+pub fn metadata(plan: &StreamPlan, latency_ms: u64, rng: &mut impl Rng) -> Vec<u8> {
+    let mut value = summary_fields(plan, latency_ms);
+    if let Some(object) = value.as_object_mut() {
+        object.insert("p".into(), json!(padding(rng)));
     }
     value.to_string().into_bytes()
 }
@@ -132,17 +268,9 @@ mod tests {
     #[test]
     fn payloads_are_json_with_padding() {
         let mut rng = StdRng::seed_from_u64(5);
-        let delta: serde_json::Value =
-            serde_json::from_slice(&content_block_delta("hi", &mut rng)).expect("json");
-        assert_eq!(delta["delta"], json!({"text": "hi"}));
-        assert!(delta["p"].as_str().is_some_and(|p| !p.is_empty()));
-        let meta: serde_json::Value =
-            serde_json::from_slice(&metadata(10, 50, 900, Some("optimized"), &mut rng))
-                .expect("json");
-        assert_eq!(meta["usage"]["totalTokens"], 60);
-        assert_eq!(meta["performanceConfig"]["latency"], "optimized");
-        let plain: serde_json::Value =
-            serde_json::from_slice(&metadata(1, 1, 1, None, &mut rng)).expect("json");
-        assert!(plain.get("performanceConfig").is_none());
+        let stop: serde_json::Value =
+            serde_json::from_slice(&content_block_stop(1, &mut rng)).expect("json");
+        assert_eq!(stop["contentBlockIndex"], 1);
+        assert!(stop["p"].as_str().is_some_and(|p| !p.is_empty()));
     }
 }

@@ -6,9 +6,38 @@ use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
 use super::faults::Fault;
+use super::payload::chunk_text;
 use super::profile::{LatencyProfile, ModelProfile};
+use super::prompt_cache::CacheUse;
 use super::request::ConverseRequest;
-use bedrock_catalog::PerformanceConfig;
+use super::request_tools::tool_input;
+use bedrock_catalog::tokens::estimate_tokens;
+use bedrock_catalog::{PerformanceConfig, ServiceTier};
+
+/// What one `contentBlockDelta` carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkKind {
+    /// Answer text: `tokens` words from word number `first_token`.
+    Text {
+        /// The first word's number in the answer.
+        first_token: u32,
+    },
+    /// Reasoning text (`reasoningContent.text`), numbered likewise.
+    Reasoning {
+        /// The first word's number in the reasoning.
+        first_token: u32,
+    },
+    /// The reasoning block's `reasoningContent.signature`.
+    Signature,
+    /// A piece of the tool input JSON (`toolUse.input`): bytes
+    /// `from..to` of [`PlannedToolUse::input_json`].
+    ToolInput {
+        /// Start byte.
+        from: usize,
+        /// End byte.
+        to: usize,
+    },
+}
 
 /// One `contentBlockDelta`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,6 +46,21 @@ pub struct PlannedChunk {
     pub at_s: f64,
     /// Output tokens it carries.
     pub tokens: u32,
+    /// Its `contentBlockIndex`.
+    pub block: u32,
+    /// What it carries.
+    pub kind: ChunkKind,
+}
+
+/// The tool call of an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedToolUse {
+    /// `toolUseId`.
+    pub tool_use_id: String,
+    /// The tool's name.
+    pub name: String,
+    /// The whole input, as JSON text.
+    pub input_json: String,
 }
 
 /// A fault that interrupts the stream.
@@ -30,28 +74,64 @@ pub struct PlannedException {
     pub at_s: f64,
 }
 
+/// How the request asks the model to reason (decided from the request
+/// and the catalog by the handler).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReasoningAsk {
+    /// The thinking budget, if the request set one.
+    pub budget: Option<u32>,
+    /// Whether the reasoning block ends with a `signature` delta
+    /// (Anthropic's extended thinking).
+    pub signed: bool,
+}
+
 /// The whole answer to one request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamPlan {
     /// `performanceConfig.latency` for the metadata event (None when the
     /// request did not ask for one).
     pub served: Option<PerformanceConfig>,
-    /// Faults applied to this stream (fallback to standard, stall, exception).
+    /// `serviceTier.type` for the metadata event (None when the request
+    /// did not ask for one).
+    pub served_tier: Option<ServiceTier>,
+    /// Faults applied to this stream (fallbacks, stall, exception).
     pub faults: Vec<Fault>,
-    /// `usage.inputTokens`.
+    /// `usage.inputTokens`: the prompt's tokens not read from or written
+    /// to the cache.
     pub input_tokens: u32,
+    /// What the prompt cache did.
+    pub cache: CacheUse,
+    /// Whether `usage` reports the cache fields (the request had a
+    /// `cachePoint`).
+    pub reports_cache: bool,
     /// When the response headers are written.
     pub headers_at_s: f64,
     /// The deltas, in order.
     pub chunks: Vec<PlannedChunk>,
     /// When contentBlockStop, messageStop and metadata are written.
     pub end_at_s: f64,
-    /// `stopReason`: `max_tokens` when the cap cut the answer, else `end_turn`.
+    /// `stopReason`: `max_tokens`, `stop_sequence`, `tool_use` or `end_turn`.
     pub stop_reason: &'static str,
-    /// `usage.outputTokens` (sum of the chunks' tokens).
+    /// `usage.outputTokens` (sum of the chunks' tokens, reasoning included).
     pub output_tokens: u32,
+    /// Reasoning tokens among them.
+    pub reasoning_tokens: u32,
+    /// Seconds from the first reasoning delta to the first delta of the
+    /// answer's block (0 without reasoning).
+    pub reasoning_s: f64,
+    /// The reasoning block's signature, when signed.
+    pub signature: Option<String>,
+    /// The tool call, when the answer is one.
+    pub tool_use: Option<PlannedToolUse>,
     /// A mid-stream exception, if one was drawn.
     pub exception: Option<PlannedException>,
+}
+
+impl StreamPlan {
+    /// The planned TTFT: the first delta's offset.
+    pub fn first_delta_s(&self) -> Option<f64> {
+        self.chunks.first().map(|c| c.at_s)
+    }
 }
 
 fn standard_normal(rng: &mut impl Rng) -> f64 {
@@ -82,48 +162,226 @@ fn served_profile<'a>(
     }
 }
 
+/// The tier served: the one asked (default when none), unless a
+/// `priority` request falls back to `default`.
+fn served_tier(
+    profile: &LatencyProfile,
+    requested: Option<ServiceTier>,
+    rng: &mut impl Rng,
+    faults: &mut Vec<Fault>,
+) -> ServiceTier {
+    match requested {
+        Some(ServiceTier::Priority) if profile.faults.draw_tier_fallback(rng) => {
+            faults.push(Fault::ServedAsDefault);
+            ServiceTier::Default
+        }
+        Some(tier) => tier,
+        None => ServiceTier::Default,
+    }
+}
+
+/// Random letters and digits.
+fn random_id(rng: &mut impl Rng, len: usize) -> String {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    (0..len)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect()
+}
+
+/// The answer's length in words after the stop sequences: the words
+/// entirely before the first occurrence of any stop sequence in the
+/// planned text (`None` when no sequence occurs in it).
+pub fn stop_at_sequence(tokens: u32, stop_sequences: &[String]) -> Option<u32> {
+    if stop_sequences.is_empty() || tokens == 0 {
+        return None;
+    }
+    let text = chunk_text(0, tokens);
+    let at = stop_sequences
+        .iter()
+        .filter_map(|s| text.find(s.as_str()))
+        .min()?;
+    let mut words = 0u32;
+    let mut end = 0usize;
+    for word in text.split(' ') {
+        end += word.len();
+        if end > at {
+            break;
+        }
+        words += 1;
+        end += 1; // the space
+    }
+    Some(words)
+}
+
+/// Lays chunks out in time.
+struct Timeline<'a, R: Rng> {
+    chunks: Vec<PlannedChunk>,
+    at: f64,
+    per_token: f64,
+    sigma_j: f64,
+    rng: &'a mut R,
+}
+
+impl<R: Rng> Timeline<'_, R> {
+    /// Log-normal factor with mean 1 (exactly 1 when the jitter is zero).
+    fn jitter(&mut self) -> f64 {
+        let sigma = self.sigma_j;
+        (sigma * standard_normal(self.rng) - sigma * sigma / 2.0).exp()
+    }
+
+    /// Add a chunk `tokens` token-times after the previous one (the first
+    /// chunk goes at the current time, the TTFT).
+    fn push(&mut self, tokens: u32, block: u32, kind: ChunkKind) {
+        if !self.chunks.is_empty() {
+            self.at += f64::from(tokens.max(1)) * self.per_token * self.jitter();
+        }
+        self.chunks.push(PlannedChunk {
+            at_s: self.at,
+            tokens,
+            block,
+            kind,
+        });
+    }
+
+    /// Chunks of at most `per_chunk` tokens for `total` tokens.
+    fn push_run(
+        &mut self,
+        total: u32,
+        per_chunk: u32,
+        block: u32,
+        kind: impl Fn(u32) -> ChunkKind,
+    ) {
+        let mut sent = 0;
+        while sent < total {
+            let tokens = (total - sent).min(per_chunk);
+            self.push(tokens, block, kind(sent));
+            sent += tokens;
+        }
+    }
+}
+
 /// Draw the plan for a validated request. `requested` optimized must only
-/// reach here for a model that offers it (the server checks).
-pub fn plan<R: Rng>(model: &ModelProfile, request: &ConverseRequest, rng: &mut R) -> StreamPlan {
+/// reach here for a model that offers it (the server checks). `cache` is
+/// what the prompt cache did; `reasoning` says whether and how the model
+/// reasons first.
+pub fn plan<R: Rng>(
+    model: &ModelProfile,
+    request: &ConverseRequest,
+    cache: CacheUse,
+    reasoning: Option<ReasoningAsk>,
+    rng: &mut R,
+) -> StreamPlan {
     let mut faults = Vec::new();
-    let (profile, served) = served_profile(model, request.latency, rng, &mut faults);
-    let input_tokens = request
+    let (base_profile, served) = served_profile(model, request.latency, rng, &mut faults);
+    let tier = served_tier(base_profile, request.service_tier, rng, &mut faults);
+    let tiered = model.tiers.of(tier).apply(base_profile);
+    let profile = &tiered;
+    let prompt_tokens = request
         .text_tokens
         .saturating_add(model.input_token_overhead);
+    let input_tokens = prompt_tokens
+        .saturating_sub(cache.read_tokens)
+        .saturating_sub(cache.write_tokens);
+    // Prefill: every token not read from the cache (written ones included).
+    let prefilled = prompt_tokens.saturating_sub(cache.read_tokens);
 
     let (mu, sigma) = profile.ttft_lognormal();
     let ttft = (mu + sigma * standard_normal(rng)).exp()
-        + profile.ttft_per_input_token_s * f64::from(input_tokens);
+        + profile.ttft_per_input_token_s * f64::from(prefilled);
     let headers_at_s = profile.response_headers_s.min(ttft);
 
-    let (mu_n, sigma_n) = profile.natural_length_lognormal();
-    let natural = (mu_n + sigma_n * standard_normal(rng))
-        .exp()
-        .round()
-        .clamp(1.0, 1.0e6) as u32;
-    let (output_tokens, stop_reason) = match request.max_tokens {
-        Some(cap) if cap < natural => (cap, "max_tokens"),
-        _ => (natural, "end_turn"),
+    let mut timeline = Timeline {
+        chunks: Vec::new(),
+        at: ttft,
+        per_token: 1.0 / profile.tokens_per_s,
+        sigma_j: profile.decode_jitter,
+        rng,
     };
+    let per_chunk = profile.tokens_per_chunk;
 
-    let sigma_j = profile.decode_jitter;
-    // Log-normal factor with mean 1 (exactly 1 when the jitter is zero).
-    let jitter = |rng: &mut R| (sigma_j * standard_normal(rng) - sigma_j * sigma_j / 2.0).exp();
-    let per_token = 1.0 / profile.tokens_per_s;
-    let mut chunks = Vec::with_capacity(output_tokens.div_ceil(profile.tokens_per_chunk) as usize);
-    let mut at = ttft;
-    let mut remaining = output_tokens;
-    while remaining > 0 {
-        let tokens = remaining.min(profile.tokens_per_chunk);
-        if !chunks.is_empty() {
-            at += f64::from(tokens) * per_token * jitter(rng);
+    // Reasoning first, in block 0.
+    let mut signature = None;
+    let mut answer_cap = request.max_tokens;
+    if let Some(ask) = reasoning {
+        let (mu_r, sigma_r) = model.reasoning.lognormal();
+        let drawn = (mu_r + sigma_r * standard_normal(timeline.rng))
+            .exp()
+            .round()
+            .clamp(1.0, 1.0e6) as u32;
+        let cap = request
+            .max_tokens
+            .map_or(u32::MAX, |m| m.saturating_sub(1).max(1));
+        let tokens = drawn.min(ask.budget.unwrap_or(u32::MAX)).min(cap);
+        timeline.push_run(tokens, per_chunk, 0, |sent| ChunkKind::Reasoning {
+            first_token: sent,
+        });
+        if ask.signed {
+            signature = Some(random_id(timeline.rng, 88));
+            timeline.push(0, 0, ChunkKind::Signature);
         }
-        chunks.push(PlannedChunk { at_s: at, tokens });
-        remaining -= tokens;
+        answer_cap = request.max_tokens.map(|m| m.saturating_sub(tokens));
     }
+    let answer_block = u32::from(reasoning.is_some());
+    let reasoning_chunks = timeline.chunks.len();
+
+    let mut tool_use = None;
+    let stop_reason = if let Some(tool) = &request.tool_call {
+        let input_json = tool_input(&tool.schema).to_string();
+        let tokens = estimate_tokens(&input_json).max(1);
+        let pieces = tokens.div_ceil(per_chunk).max(1) as usize;
+        let chars: Vec<usize> = input_json
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(input_json.len()))
+            .collect();
+        let n_chars = chars.len() - 1;
+        let mut sent = 0u32;
+        for piece in 0..pieces {
+            let from = chars[n_chars * piece / pieces];
+            let to = chars[n_chars * (piece + 1) / pieces];
+            let share = (tokens - sent).min(per_chunk);
+            timeline.push(share, answer_block, ChunkKind::ToolInput { from, to });
+            sent += share;
+        }
+        tool_use = Some(PlannedToolUse {
+            tool_use_id: format!("tooluse_{}", random_id(timeline.rng, 22)),
+            name: tool.name.clone(),
+            input_json,
+        });
+        "tool_use"
+    } else {
+        let (mu_n, sigma_n) = profile.natural_length_lognormal();
+        let natural = (mu_n + sigma_n * standard_normal(timeline.rng))
+            .exp()
+            .round()
+            .clamp(1.0, 1.0e6) as u32;
+        let (mut tokens, mut stop) = match answer_cap {
+            Some(cap) if cap < natural => (cap, "max_tokens"),
+            _ => (natural, "end_turn"),
+        };
+        if let Some(words) = stop_at_sequence(tokens, &request.stop_sequences) {
+            (tokens, stop) = (words, "stop_sequence");
+        }
+        if tokens == 0 {
+            timeline.push(0, answer_block, ChunkKind::Text { first_token: 0 });
+        }
+        timeline.push_run(tokens, per_chunk, answer_block, |sent| ChunkKind::Text {
+            first_token: sent,
+        });
+        stop
+    };
+    let reasoning_s = match (
+        timeline.chunks.first(),
+        timeline.chunks.get(reasoning_chunks),
+    ) {
+        (Some(first), Some(answer)) if reasoning_chunks > 0 => answer.at_s - first.at_s,
+        _ => 0.0,
+    };
     // The stop frames follow one token-time after the last delta, so that
     // total - TTFT = output_tokens / rate on average (the seed's formula).
-    let mut end_at_s = at + per_token * jitter(rng);
+    let jitter = timeline.jitter();
+    let mut end_at_s = timeline.at + timeline.per_token * jitter;
+    let mut chunks = timeline.chunks;
 
     let mut exception = None;
     match profile.faults.draw_mid_stream(rng) {
@@ -150,16 +408,28 @@ pub fn plan<R: Rng>(model: &ModelProfile, request: &ConverseRequest, rng: &mut R
         _ => {}
     }
     let output_tokens = chunks.iter().map(|c| c.tokens).sum();
+    let reasoning_tokens = chunks
+        .iter()
+        .filter(|c| matches!(c.kind, ChunkKind::Reasoning { .. }))
+        .map(|c| c.tokens)
+        .sum();
 
     StreamPlan {
         served,
+        served_tier: request.service_tier.map(|_| tier),
         faults,
         input_tokens,
+        cache,
+        reports_cache: !request.cache_checkpoints.is_empty(),
         headers_at_s,
         chunks,
         end_at_s,
         stop_reason,
         output_tokens,
+        reasoning_tokens,
+        reasoning_s,
+        signature,
+        tool_use,
         exception,
     }
 }
@@ -187,11 +457,24 @@ mod tests {
     }
 
     fn request(max_tokens: Option<u32>, latency: Option<PerformanceConfig>) -> ConverseRequest {
-        ConverseRequest {
-            model_id: "m".into(),
-            text_tokens: 10,
-            max_tokens,
-            latency,
+        let mut request = ConverseRequest::plain("m", 10);
+        request.max_tokens = max_tokens;
+        request.latency = latency;
+        request
+    }
+
+    fn plan<R: Rng>(model: &ModelProfile, request: &ConverseRequest, rng: &mut R) -> StreamPlan {
+        super::plan(model, request, CacheUse::default(), None, rng)
+    }
+
+    fn model_of(standard: LatencyProfile, optimized: Option<LatencyProfile>) -> ModelProfile {
+        ModelProfile {
+            input_token_overhead: 0,
+            max_in_flight: None,
+            standard,
+            optimized,
+            tiers: Default::default(),
+            reasoning: Default::default(),
         }
     }
 
@@ -202,6 +485,8 @@ mod tests {
             max_in_flight: None,
             standard: fixed(0.5, 100.0, 2, 1000),
             optimized: None,
+            tiers: Default::default(),
+            reasoning: Default::default(),
         };
         let mut rng = StdRng::seed_from_u64(7);
         let p = plan(&model, &request(Some(9), None), &mut rng);
@@ -220,12 +505,7 @@ mod tests {
 
     #[test]
     fn natural_length_ends_the_turn() {
-        let model = ModelProfile {
-            input_token_overhead: 0,
-            max_in_flight: None,
-            standard: fixed(0.1, 100.0, 1, 7),
-            optimized: Some(fixed(0.05, 200.0, 1, 7)),
-        };
+        let model = model_of(fixed(0.1, 100.0, 1, 7), Some(fixed(0.05, 200.0, 1, 7)));
         let mut rng = StdRng::seed_from_u64(1);
         let p = plan(
             &model,
@@ -243,12 +523,7 @@ mod tests {
         optimized.faults.optimized_served_as_standard = 1.0;
         let mut standard = fixed(0.1, 100.0, 1, 20);
         standard.faults.model_stream_error = 1.0;
-        let model = ModelProfile {
-            input_token_overhead: 0,
-            max_in_flight: None,
-            standard,
-            optimized: Some(optimized),
-        };
+        let model = model_of(standard, Some(optimized));
         let mut rng = StdRng::seed_from_u64(3);
         let p = plan(
             &model,
@@ -271,12 +546,7 @@ mod tests {
         let mut standard = fixed(0.1, 100.0, 1, 5);
         standard.faults.stall_mid_stream = 1.0;
         standard.faults.stall_s = 2.0;
-        let model = ModelProfile {
-            input_token_overhead: 0,
-            max_in_flight: None,
-            standard,
-            optimized: None,
-        };
+        let model = model_of(standard, None);
         let p = plan(&model, &request(None, None), &mut StdRng::seed_from_u64(4));
         assert!(p.end_at_s > 2.0);
         let gaps: Vec<f64> = p.chunks.windows(2).map(|w| w[1].at_s - w[0].at_s).collect();
@@ -289,12 +559,7 @@ mod tests {
         let mut profile = fixed(0.5, 0.9, 1, 1);
         profile.ttft_p90_s = 0.9;
         profile.ttft_per_input_token_s = 0.0;
-        let model = ModelProfile {
-            input_token_overhead: 0,
-            max_in_flight: None,
-            standard: profile,
-            optimized: None,
-        };
+        let model = model_of(profile, None);
         let mut rng = StdRng::seed_from_u64(11);
         let mut ttfts: Vec<f64> = (0..4000)
             .map(|_| plan(&model, &request(Some(1), None), &mut rng).chunks[0].at_s)

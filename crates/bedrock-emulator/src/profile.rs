@@ -9,6 +9,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultRates;
+use super::reasoning_profile::ReasoningProfile;
+use super::tier_profile::TierProfiles;
 use crate::profile_error::ProfileError;
 
 /// How one model answers under one performance configuration.
@@ -141,6 +143,13 @@ pub struct ModelProfile {
     /// The latency-optimized profile; `null` when the model does not offer
     /// it (a request for `optimized` is then a ValidationException).
     pub optimized: Option<LatencyProfile>,
+    /// How each service tier changes the served profile, and the share of
+    /// `max_in_flight` flex requests may use (see [`TierProfiles`]).
+    #[serde(default)]
+    pub tiers: TierProfiles,
+    /// How long the model reasons, when it does (see [`ReasoningProfile`]).
+    #[serde(default)]
+    pub reasoning: ReasoningProfile,
 }
 
 impl ModelProfile {
@@ -150,6 +159,8 @@ impl ModelProfile {
         if let Some(optimized) = &self.optimized {
             optimized.validate(&format!("{model} optimized"))?;
         }
+        self.tiers.validate(model)?;
+        self.reasoning.validate(model)?;
         if self.max_in_flight == Some(0) {
             return Err(ProfileError::NoInFlight {
                 model: model.to_string(),

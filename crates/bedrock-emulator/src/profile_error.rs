@@ -99,6 +99,38 @@ pub enum ProfileError {
         /// The model.
         model: String,
     },
+    /// A tier factor is out of range.
+    #[error(
+        "{what}: `{field}` must be a finite number over 0 (0 allowed for spreads and jitter), found {value}"
+    )]
+    TierFactor {
+        /// The tier of the model (`MODEL tiers.flex`).
+        what: String,
+        /// The field.
+        field: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// `tiers.flex_share` is not within (0, 1].
+    #[error("{model}: `tiers.flex_share` must be over 0 and at most 1, found {value}")]
+    FlexShare {
+        /// The model.
+        model: String,
+        /// Its value.
+        value: f64,
+    },
+    /// The reasoning length's median is 0 or above its 90th percentile.
+    #[error(
+        "{model}: `reasoning.tokens_p50` must be at least 1 and `reasoning.tokens_p90` at least the median, found {p50} and {p90}"
+    )]
+    ReasoningLength {
+        /// The model.
+        model: String,
+        /// `tokens_p50`.
+        p50: u32,
+        /// `tokens_p90`.
+        p90: u32,
+    },
     /// A fault rate is unusable.
     #[error(transparent)]
     Faults(#[from] FaultRatesError),

@@ -3,48 +3,108 @@
 
 use http::{HeaderMap, Method};
 use percent_encoding::percent_decode_str;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::api_error::ApiError;
-use bedrock_catalog::PerformanceConfig;
-use bedrock_catalog::tokens::estimate_tokens;
+use super::request_content::{self, CacheCheckpoint, ContentWalk};
+use super::request_options::{inference_config, performance_config, service_tier, thinking_budget};
+use super::request_tools::{ToolSpec, tool_config};
+use bedrock_catalog::{PerformanceConfig, ServiceTier};
+
+/// Which Bedrock operation a request calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// `POST /model/{modelId}/converse-stream`: an event stream.
+    ConverseStream,
+    /// `POST /model/{modelId}/converse`: one JSON answer.
+    Converse,
+}
+
+impl Operation {
+    /// The ground truth's name: `converse-stream` or `converse`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::ConverseStream => "converse-stream",
+            Operation::Converse => "converse",
+        }
+    }
+}
 
 /// A request that passed validation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConverseRequest {
     /// The model id, percent-decoded, exactly as the client named it.
     pub model_id: String,
-    /// Estimated tokens of every text block (messages and system), before
-    /// the model's template overhead.
+    /// Estimated tokens of the whole prompt (tool definitions, system,
+    /// messages, media), before the model's template overhead.
     pub text_tokens: u32,
     /// `inferenceConfig.maxTokens`, when given.
     pub max_tokens: Option<u32>,
     /// `performanceConfig.latency`, when given.
     pub latency: Option<PerformanceConfig>,
+    /// `serviceTier.type`, when given.
+    pub service_tier: Option<ServiceTier>,
+    /// `inferenceConfig.stopSequences`.
+    pub stop_sequences: Vec<String>,
+    /// Anthropic's `thinking.budget_tokens`, when thinking is enabled.
+    pub thinking_budget: Option<u32>,
+    /// Every `cachePoint`, in prompt order.
+    pub cache_checkpoints: Vec<CacheCheckpoint>,
+    /// How many tools `toolConfig` offers (0 without one).
+    pub tools_offered: usize,
+    /// The tool the emulated model calls, by the rule of
+    /// [`super::request_tools`].
+    pub tool_call: Option<ToolSpec>,
 }
 
-/// The model id of a `POST /model/{modelId}/converse-stream` request, or
-/// the 404 other paths get. The id may arrive percent-encoded as one
-/// segment (`%3A`, `%2F`) or, for ARNs, with literal slashes.
-pub fn route(method: &Method, path: &str) -> Result<String, ApiError> {
-    let model = path
-        .strip_prefix("/model/")
-        .and_then(|rest| rest.strip_suffix("/converse-stream"))
-        .filter(|m| !m.is_empty());
-    match (method, model) {
-        (&Method::POST, Some(raw)) => percent_decode_str(raw)
+impl ConverseRequest {
+    #[cfg(test)]
+    /// A plain request for `model_id`: `text_tokens` of prompt and
+    /// nothing else asked.
+    pub fn plain(model_id: &str, text_tokens: u32) -> Self {
+        ConverseRequest {
+            model_id: model_id.to_string(),
+            text_tokens,
+            max_tokens: None,
+            latency: None,
+            service_tier: None,
+            stop_sequences: Vec::new(),
+            thinking_budget: None,
+            cache_checkpoints: Vec::new(),
+            tools_offered: 0,
+            tool_call: None,
+        }
+    }
+}
+
+/// The model id and operation of a `POST /model/{modelId}/converse-stream`
+/// or `/converse` request, or the 404 other paths get. The id may arrive
+/// percent-encoded as one segment (`%3A`, `%2F`) or, for ARNs, with
+/// literal slashes.
+pub fn route(method: &Method, path: &str) -> Result<(String, Operation), ApiError> {
+    let rest = path.strip_prefix("/model/");
+    let routed = rest
+        .and_then(|r| r.strip_suffix("/converse-stream"))
+        .map(|m| (m, Operation::ConverseStream))
+        .or_else(|| {
+            rest.and_then(|r| r.strip_suffix("/converse"))
+                .map(|m| (m, Operation::Converse))
+        })
+        .filter(|(m, _)| !m.is_empty());
+    match (method, routed) {
+        (&Method::POST, Some((raw, operation))) => percent_decode_str(raw)
             .decode_utf8()
-            .map(|id| id.into_owned())
+            .map(|id| (id.into_owned(), operation))
             .map_err(|_| {
                 ApiError::validation(
                     "The model identifier is not valid UTF-8 after percent-decoding.",
                 )
             }),
         (_, Some(_)) => Err(ApiError::unknown_operation(format!(
-            "ConverseStream takes POST, not {method}."
+            "Converse and ConverseStream take POST, not {method}."
         ))),
         _ => Err(ApiError::unknown_operation(format!(
-            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream only."
+            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream and /converse only."
         ))),
     }
 }
@@ -67,7 +127,8 @@ pub fn authorize(headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-/// Parse and validate the JSON body.
+/// Parse and validate the JSON body (the checks that need the model are
+/// in [`super::model_rules`]).
 pub fn parse_body(model_id: String, body: &[u8]) -> Result<ConverseRequest, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::validation(format!(
@@ -79,186 +140,31 @@ pub fn parse_body(model_id: String, body: &[u8]) -> Result<ConverseRequest, ApiE
             "Malformed input request: the body must be a JSON object.",
         ));
     };
-    let mut text_tokens = messages_tokens(&root)?;
-    text_tokens = text_tokens.saturating_add(system_tokens(&root)?);
-    let max_tokens = inference_config(&root)?;
+    let mut walk = ContentWalk::new();
+    let tools = tool_config(&root, &mut walk)?;
+    request_content::system(&root, &mut walk)?;
+    request_content::messages(&root, &mut walk)?;
+    let content = walk.finish();
+    let inference = inference_config(&root)?;
     let latency = performance_config(&root)?;
+    let service_tier = service_tier(&root)?;
+    let thinking_budget = thinking_budget(&root)?;
+    let tool_call = tools
+        .as_ref()
+        .and_then(|t| t.called(&content.last_user_text))
+        .cloned();
     Ok(ConverseRequest {
         model_id,
-        text_tokens,
-        max_tokens,
+        text_tokens: content.tokens,
+        max_tokens: inference.max_tokens,
         latency,
+        service_tier,
+        stop_sequences: inference.stop_sequences,
+        thinking_budget,
+        cache_checkpoints: content.checkpoints,
+        tools_offered: tools.map_or(0, |t| t.specs.len()),
+        tool_call,
     })
-}
-
-fn constraint(value: &Value, path: &str, rule: &str) -> ApiError {
-    let shown = match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    ApiError::validation(format!(
-        "1 validation error detected: Value '{shown}' at '{path}' failed to satisfy constraint: {rule}"
-    ))
-}
-
-fn messages_tokens(root: &Map<String, Value>) -> Result<u32, ApiError> {
-    let messages = match root.get("messages") {
-        None | Some(Value::Null) => {
-            return Err(ApiError::validation(
-                "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
-            ));
-        }
-        Some(Value::Array(list)) => list,
-        Some(other) => return Err(constraint(other, "messages", "Member must be a list")),
-    };
-    if messages.is_empty() {
-        return Err(ApiError::validation(
-            "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
-        ));
-    }
-    let mut tokens = 0u32;
-    for (index, message) in messages.iter().enumerate() {
-        let path = format!("messages.{}", index + 1);
-        let Value::Object(message) = message else {
-            return Err(constraint(message, &path, "Member must be a structure"));
-        };
-        match message.get("role").and_then(Value::as_str) {
-            Some("user") | Some("assistant") => {}
-            _ => {
-                let role = message.get("role").cloned().unwrap_or(Value::Null);
-                return Err(constraint(
-                    &role,
-                    &format!("{path}.role"),
-                    "Member must satisfy enum value set: [user, assistant]",
-                ));
-            }
-        }
-        if index == 0 && message.get("role").and_then(Value::as_str) != Some("user") {
-            return Err(ApiError::validation(
-                "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
-            ));
-        }
-        let content = match message.get("content") {
-            Some(Value::Array(content)) if !content.is_empty() => content,
-            other => {
-                return Err(constraint(
-                    other.unwrap_or(&Value::Null),
-                    &format!("{path}.content"),
-                    "Member must be a non-empty list of content blocks",
-                ));
-            }
-        };
-        tokens = tokens.saturating_add(blocks_tokens(content));
-    }
-    Ok(tokens)
-}
-
-fn system_tokens(root: &Map<String, Value>) -> Result<u32, ApiError> {
-    match root.get("system") {
-        None | Some(Value::Null) => Ok(0),
-        Some(Value::Array(blocks)) => Ok(blocks_tokens(blocks)),
-        Some(other) => Err(constraint(other, "system", "Member must be a list")),
-    }
-}
-
-fn blocks_tokens(blocks: &[Value]) -> u32 {
-    blocks
-        .iter()
-        .filter_map(|block| block.get("text").and_then(Value::as_str))
-        .map(estimate_tokens)
-        .fold(0u32, u32::saturating_add)
-}
-
-/// `maxTokens`, after checking that the sampling parameters are in range.
-fn inference_config(root: &Map<String, Value>) -> Result<Option<u32>, ApiError> {
-    let config = match root.get("inferenceConfig") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(config)) => config,
-        Some(other) => {
-            return Err(constraint(
-                other,
-                "inferenceConfig",
-                "Member must be a structure",
-            ));
-        }
-    };
-    let max_tokens = match config.get("maxTokens") {
-        None | Some(Value::Null) => None,
-        Some(value) => {
-            let n = value.as_f64().filter(|n| n.fract() == 0.0);
-            match n {
-                Some(n) if n >= 1.0 => Some(n.min(f64::from(u32::MAX)) as u32),
-                Some(_) => {
-                    return Err(constraint(
-                        value,
-                        "inferenceConfig.maxTokens",
-                        "Member must have value greater than or equal to 1",
-                    ));
-                }
-                None => {
-                    return Err(constraint(
-                        value,
-                        "inferenceConfig.maxTokens",
-                        "Member must be an integer",
-                    ));
-                }
-            }
-        }
-    };
-    for field in ["temperature", "topP"] {
-        match config.get(field) {
-            None | Some(Value::Null) => {}
-            Some(value) => match value.as_f64() {
-                Some(x) if (0.0..=1.0).contains(&x) => {}
-                Some(x) if x < 0.0 => {
-                    return Err(constraint(
-                        value,
-                        &format!("inferenceConfig.{field}"),
-                        "Member must have value greater than or equal to 0",
-                    ));
-                }
-                Some(_) => {
-                    return Err(constraint(
-                        value,
-                        &format!("inferenceConfig.{field}"),
-                        "Member must have value less than or equal to 1",
-                    ));
-                }
-                None => {
-                    return Err(constraint(
-                        value,
-                        &format!("inferenceConfig.{field}"),
-                        "Member must be a number",
-                    ));
-                }
-            },
-        }
-    }
-    Ok(max_tokens)
-}
-
-fn performance_config(root: &Map<String, Value>) -> Result<Option<PerformanceConfig>, ApiError> {
-    let config = match root.get("performanceConfig") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(config)) => config,
-        Some(other) => {
-            return Err(constraint(
-                other,
-                "performanceConfig",
-                "Member must be a structure",
-            ));
-        }
-    };
-    match config.get("latency") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s == "standard" => Ok(Some(PerformanceConfig::Standard)),
-        Some(Value::String(s)) if s == "optimized" => Ok(Some(PerformanceConfig::Optimized)),
-        Some(other) => Err(constraint(
-            other,
-            "performanceConfig.latency",
-            "Member must satisfy enum value set: [standard, optimized]",
-        )),
-    }
 }
 
 #[cfg(test)]
@@ -277,14 +183,18 @@ mod tests {
                 "/model/us.amazon.nova-pro-v1%3A0/converse-stream"
             )
             .unwrap(),
-            "us.amazon.nova-pro-v1:0"
+            (
+                "us.amazon.nova-pro-v1:0".to_string(),
+                Operation::ConverseStream
+            )
         );
         assert_eq!(
             route(
                 &Method::POST,
                 "/model/arn%3Aaws%3Abedrock%3Aus-east-2%3A1%3Ainference-profile%2Fus.x.y-v1%3A0/converse-stream"
             )
-            .unwrap(),
+            .unwrap()
+            .0,
             "arn:aws:bedrock:us-east-2:1:inference-profile/us.x.y-v1:0"
         );
         assert_eq!(
@@ -292,7 +202,8 @@ mod tests {
                 &Method::POST,
                 "/model/arn:aws:bedrock:r:1:inference-profile/us.x.y-v1:0/converse-stream"
             )
-            .unwrap(),
+            .unwrap()
+            .0,
             "arn:aws:bedrock:r:1:inference-profile/us.x.y-v1:0"
         );
         assert_eq!(
@@ -302,9 +213,11 @@ mod tests {
             404
         );
         assert_eq!(
-            route(&Method::POST, "/model/x/converse")
-                .unwrap_err()
-                .status,
+            route(&Method::POST, "/model/x/converse").unwrap(),
+            ("x".to_string(), Operation::Converse)
+        );
+        assert_eq!(
+            route(&Method::POST, "/model/x/invoke").unwrap_err().status,
             404
         );
         assert_eq!(

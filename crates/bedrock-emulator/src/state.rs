@@ -12,6 +12,7 @@ use super::ground_truth::GroundTruthLog;
 use super::lateness::LatenessHistogram;
 use super::limits::ConnectionLimits;
 use super::profile_set::ProfileSet;
+use super::prompt_cache::PromptCache;
 use super::quota::InFlight;
 use super::timer::PreciseTimer;
 
@@ -38,6 +39,8 @@ pub struct Shared {
     pub profiles: ProfileSet,
     /// Streams in flight per model.
     pub in_flight: Arc<InFlight>,
+    /// Every model's cached prompt prefixes.
+    pub prompt_cache: PromptCache,
     /// Where ground truth goes.
     pub ground_truth: GroundTruthLog,
     /// Frame lateness.
@@ -74,6 +77,7 @@ impl Shared {
             max_body_bytes,
             profiles,
             in_flight: Arc::new(InFlight::default()),
+            prompt_cache: PromptCache::default(),
             ground_truth,
             lateness: LatenessHistogram::default(),
             timer: PreciseTimer::start(),

@@ -21,6 +21,11 @@ const SCRIPT: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/python/boto3_converse_stream.py"
 );
+/// The scenarios of tiers, cache points, thinking, tools and Converse.
+const FEATURES_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/python/boto3_features.py"
+);
 /// The script's run time bound (it normally takes a second or two).
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -47,8 +52,14 @@ fn boto3_missing() -> Option<String> {
 /// Run the script against `url` (within [`SCRIPT_TIMEOUT`]) and return its
 /// results by scenario name.
 fn run_script(url: &str) -> HashMap<String, Value> {
+    run(SCRIPT, url)
+}
+
+/// Run `script` against `url` (within [`SCRIPT_TIMEOUT`]) and return its
+/// results by scenario name.
+fn run(script: &str, url: &str) -> HashMap<String, Value> {
     let mut child = Command::new("python3")
-        .arg(SCRIPT)
+        .arg(script)
         .arg(url)
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_DEFAULT_PROFILE")
@@ -246,4 +257,139 @@ fn boto3_streams_and_errors() {
     assert_eq!(bearer["auth_scheme"], "Bearer", "{bearer}");
     assert_eq!(bearer["error"], Value::Null, "{bearer}");
     assert_eq!(bearer["stop_reason"], "end_turn");
+}
+
+/// The names of a stream's events, and the delta kinds with their block.
+fn event_names(result: &Value) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for event in result["events"].as_array().expect("events") {
+        let (name, body) = event
+            .as_object()
+            .and_then(|o| o.iter().next())
+            .expect("one event");
+        let name = match name.as_str() {
+            "contentBlockDelta" => {
+                let kind = body["delta"]
+                    .as_object()
+                    .and_then(|d| d.keys().next().cloned())
+                    .unwrap_or_default();
+                let kind = match body["delta"]["reasoningContent"].as_object() {
+                    Some(r) if r.contains_key("signature") => "signature".to_string(),
+                    Some(_) => "reasoning".to_string(),
+                    None => kind,
+                };
+                format!("{kind}:{}", body["contentBlockIndex"])
+            }
+            "contentBlockStart" | "contentBlockStop" => {
+                format!("{name}:{}", body["contentBlockIndex"])
+            }
+            other => other.to_string(),
+        };
+        if names.last() != Some(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+fn metadata(result: &Value) -> &Value {
+    result["events"]
+        .as_array()
+        .and_then(|events| events.iter().find_map(|e| e.get("metadata")))
+        .expect("a metadata event")
+}
+
+#[test]
+fn boto3_tiers_cache_thinking_tools_and_converse() {
+    if external::available(
+        "boto3_tiers_cache_thinking_tools_and_converse",
+        boto3_missing(),
+    )
+    .is_err()
+    {
+        return;
+    }
+    let mut profiles = uniform(fixed_model(
+        fixed_profile(0.02, 1000.0, 2, 9),
+        fixed_profile(0.01, 2000.0, 2, 9),
+    ));
+    profiles
+        .apply_overrides(
+            r#"{"models": {"anthropic.claude-sonnet-4-20250514-v1:0":
+                {"reasoning": {"tokens_p50": 10, "tokens_p90": 10}}}}"#,
+            "boto3 features",
+        )
+        .expect("overrides apply");
+    let emulator = start_emulator(profiles, 1.0);
+    let results = run(FEATURES_SCRIPT, &emulator.base_url());
+
+    let tier = &results["tier"];
+    assert_eq!(metadata(tier)["serviceTier"]["type"], "flex", "{tier}");
+    let truth = ground_truth_for(&emulator, tier["request_id"].as_str().expect("id"));
+    assert_eq!(truth.served_tier.as_deref(), Some("flex"));
+
+    let write = &metadata(&results["cache_write"])["usage"];
+    let read = &metadata(&results["cache_read"])["usage"];
+    let written = write["cacheWriteInputTokens"].as_u64().expect("write");
+    assert!(written >= 1024, "{write}");
+    assert_eq!(write["cacheReadInputTokens"], 0);
+    assert_eq!(write["cacheDetails"][0]["ttl"], "1h");
+    assert_eq!(read["cacheReadInputTokens"], written);
+    assert_eq!(read["cacheWriteInputTokens"], 0);
+
+    let thinking = &results["thinking"];
+    assert_eq!(
+        event_names(thinking),
+        [
+            "messageStart",
+            "reasoning:0",
+            "signature:0",
+            "contentBlockStop:0",
+            "text:1",
+            "contentBlockStop:1",
+            "messageStop",
+            "metadata"
+        ],
+        "{thinking}"
+    );
+    assert_eq!(metadata(thinking)["usage"]["outputTokens"], 10 + 9);
+
+    let tool = &results["tool"];
+    let names = event_names(tool);
+    assert_eq!(
+        names,
+        [
+            "messageStart",
+            "contentBlockStart:0",
+            "toolUse:0",
+            "contentBlockStop:0",
+            "messageStop",
+            "metadata"
+        ],
+        "{tool}"
+    );
+    let events = tool["events"].as_array().expect("events");
+    let start = &events[1]["contentBlockStart"]["start"]["toolUse"];
+    assert_eq!(start["name"], "get_weather");
+    let input: String = events
+        .iter()
+        .filter_map(|e| e["contentBlockDelta"]["delta"]["toolUse"]["input"].as_str())
+        .collect();
+    let input: Value = serde_json::from_str(&input).expect("JSON input");
+    assert!(input["city"].is_string(), "{input}");
+    let stop = events.iter().find_map(|e| e.get("messageStop"));
+    assert_eq!(
+        stop.map(|s| &s["stopReason"]),
+        Some(&Value::from("tool_use"))
+    );
+
+    assert_eq!(results["bad_budget"]["error"], "ValidationException");
+
+    let converse = &results["converse"];
+    assert_eq!(converse["stopReason"], "tool_use", "{converse}");
+    assert_eq!(converse["serviceTier"]["type"], "priority");
+    let content = &converse["output"]["message"]["content"][0]["toolUse"];
+    assert_eq!(content["name"], "get_weather");
+    assert!(content["input"]["city"].is_string(), "{converse}");
+    assert!(converse["metrics"]["latencyMs"].as_u64().is_some());
 }

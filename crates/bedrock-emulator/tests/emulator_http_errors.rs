@@ -203,7 +203,7 @@ async fn other_paths_and_methods_are_unknown_operations() {
     let mut cases = Vec::new();
     for path in [
         "/",
-        "/model/us.amazon.nova-pro-v1%3A0/converse",
+        "/model/us.amazon.nova-pro-v1%3A0/converse/extra",
         "/model/us.amazon.nova-pro-v1%3A0/invoke",
         "/model//converse-stream",
         "/models/x/converse-stream",
@@ -295,7 +295,7 @@ async fn a_large_body_over_the_limit_still_gets_its_answer() {
         .expect("a complete response");
     assert_error(&response, 403, "AccessDeniedException");
     let elsewhere = RawRequest {
-        path: "/model/x/converse".into(),
+        path: "/model/x/invoke".into(),
         ..request
     };
     let response = send(emulator.addr(), &elsewhere)

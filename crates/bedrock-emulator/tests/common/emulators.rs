@@ -47,6 +47,8 @@ pub fn fixed_model(standard: LatencyProfile, optimized: LatencyProfile) -> Model
         max_in_flight: None,
         standard,
         optimized: Some(optimized),
+        tiers: Default::default(),
+        reasoning: Default::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod emulators;
+pub mod features;
 pub mod frames;
 pub mod raw_http;
 pub mod sdk;
