@@ -4,6 +4,14 @@
 //!
 //! The connection's own task updates it (reads, requests, responses); the
 //! accept loop reads it to choose which idle connection gives way.
+//!
+//! An HTTP/2 connection carries many requests at once, one per stream: it
+//! is idle when no stream is open, and "in flight" counts its open streams.
+//! Once it has carried a request, the bytes that reach it while idle are
+//! control frames (window updates, pings, settings) as often as a new
+//! request's head, so they start no header timeout there, nor put its idle
+//! timeout off: that counts from the end of its last stream, so a client
+//! that only pings does not hold a connection forever.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -45,6 +53,8 @@ pub struct Activity {
     /// Bytes were written to the socket and not yet flushed: hyper may
     /// still hold part of the last response.
     unflushed: AtomicBool,
+    /// It has carried an HTTP/2 request (one stream per request).
+    multiplexed: AtomicBool,
     /// The accept loop asked it to close if idle.
     evict: AtomicBool,
     /// Wakes the connection's watchdog: its deadline moved, or it was asked
@@ -66,6 +76,7 @@ impl Activity {
             head_since: AtomicU64::new(now),
             last_read: AtomicU64::new(now),
             unflushed: AtomicBool::new(false),
+            multiplexed: AtomicBool::new(false),
             evict: AtomicBool::new(false),
             wake: Notify::new(),
             became_idle,
@@ -84,10 +95,13 @@ impl Activity {
 
     /// Bytes arrived. The first ones on an idle connection start a request
     /// head, and its header read timeout.
+    /// On an HTTP/2 connection that has carried a request they only mark
+    /// it as not quiet (see the module's doc).
     pub fn on_read(&self) {
         let now = self.now();
         self.last_read.store(now, Ordering::Relaxed);
         if self.in_flight.load(Ordering::Acquire) == 0
+            && !self.is_multiplexed()
             && self
                 .head_since
                 .compare_exchange(NONE, now, Ordering::AcqRel, Ordering::Relaxed)
@@ -114,6 +128,18 @@ impl Activity {
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.head_since.store(NONE, Ordering::Release);
         InFlightGuard(Arc::clone(self))
+    }
+
+    /// The connection speaks HTTP/2 (its requests are streams): from now
+    /// on the bytes it receives while idle start no header timeout.
+    /// Returns whether this call marked it (the first HTTP/2 request).
+    pub fn mark_multiplexed(&self) -> bool {
+        !self.is_multiplexed() && !self.multiplexed.swap(true, Ordering::AcqRel)
+    }
+
+    /// Whether the connection has carried an HTTP/2 request.
+    pub fn is_multiplexed(&self) -> bool {
+        self.multiplexed.load(Ordering::Acquire)
     }
 
     fn request_ended(&self) {
@@ -293,6 +319,27 @@ mod tests {
         assert_eq!(activity.quiet_since(), None);
         activity.on_flushed();
         assert!(activity.can_make_room());
+    }
+
+    #[test]
+    fn an_idle_http2_connection_starts_no_header_timeout_on_a_byte() {
+        let activity = activity();
+        assert!(activity.mark_multiplexed());
+        let first = activity.request_started();
+        let second = activity.request_started();
+        drop(first);
+        // One stream still open: busy.
+        assert_eq!(activity.deadline(&limits()), None);
+        drop(second);
+        let (idle_at, reason) = activity.deadline(&limits()).expect("idle deadline");
+        assert_eq!(reason, CloseReason::Idle);
+        // A window update or ping: no head timeout, the same idle deadline.
+        activity.on_read();
+        assert_eq!(
+            activity.deadline(&limits()),
+            Some((idle_at, CloseReason::Idle))
+        );
+        assert!(!activity.mark_multiplexed(), "marked once");
     }
 
     #[test]

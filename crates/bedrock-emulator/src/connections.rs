@@ -2,6 +2,10 @@
 //! connection gives way when it is reached, and the counts shown by
 //! `GET /_emulator/stats`.
 //!
+//! The limit counts connections, whatever they carry: an HTTP/2
+//! connection with many streams open takes one slot, and it is idle (may
+//! give way) only when none of its streams is open.
+//!
 //! At the limit the accept loop holds the connection it just accepted (and
 //! accepts no other) until a slot frees; to free one it asks the
 //! connection that has been idle longest (no request in flight) to close.
@@ -38,6 +42,9 @@ pub struct ConnectionStats {
     pub deferred_at_limit: u64,
     /// `accept` calls that failed (out of file descriptors, ...).
     pub accept_errors: u64,
+    /// Connections that carried HTTP/2 (prior knowledge, h2c) rather than
+    /// HTTP/1.1, counted at their first request.
+    pub http2: u64,
 }
 
 /// The registry of open connections.
@@ -55,6 +62,7 @@ pub struct Connections {
     closed_for_room: AtomicU64,
     deferred_at_limit: AtomicU64,
     accept_errors: AtomicU64,
+    http2: AtomicU64,
 }
 
 impl Connections {
@@ -72,6 +80,7 @@ impl Connections {
             closed_for_room: AtomicU64::new(0),
             deferred_at_limit: AtomicU64::new(0),
             accept_errors: AtomicU64::new(0),
+            http2: AtomicU64::new(0),
         }
     }
 
@@ -137,6 +146,19 @@ impl Connections {
         self.changed.notified().await;
     }
 
+    /// Wait until every connection has closed (at shutdown, once the accept
+    /// loop has stopped).
+    pub async fn all_closed(&self) {
+        while !self.lock().is_empty() {
+            self.changed.notified().await;
+        }
+    }
+
+    /// Count a connection that turned out to speak HTTP/2.
+    pub fn note_http2(&self) {
+        self.http2.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Count a failed `accept` and say what to do about the first one.
     /// Out of file descriptors, an idle connection is asked to close.
     pub fn note_accept_error(&self, error: &std::io::Error) {
@@ -163,6 +185,7 @@ impl Connections {
             closed_for_room: self.closed_for_room.load(Ordering::Relaxed),
             deferred_at_limit: self.deferred_at_limit.load(Ordering::Relaxed),
             accept_errors: self.accept_errors.load(Ordering::Relaxed),
+            http2: self.http2.load(Ordering::Relaxed),
         }
     }
 

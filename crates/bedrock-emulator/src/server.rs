@@ -1,10 +1,10 @@
-//! The HTTP/1.1 server: accept loop (with the connection limit) and
-//! graceful stop; each request is answered by [`super::handler`].
+//! The server: accept loop (with the connection limit) and graceful stop;
+//! each connection speaks HTTP/1.1 or HTTP/2 ([`super::connection`]), and
+//! each request is answered by [`super::handler`].
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -13,7 +13,8 @@ use super::connections::{Backoff, Connections};
 use super::state::Shared;
 
 /// Accept connections until `stop` turns true, then let in-flight streams
-/// finish for at most `grace`. At the connection limit, the connection just
+/// finish (every connection sees `stop` too, and closes once it has none)
+/// for at most `grace`. At the connection limit, the connection just
 /// accepted waits (and no other is accepted) until a slot frees; see
 /// [`super::connections`].
 pub async fn serve(
@@ -22,7 +23,7 @@ pub async fn serve(
     mut stop: watch::Receiver<bool>,
     grace: Duration,
 ) {
-    let graceful = GracefulShutdown::new();
+    let protocols = Arc::new(connection::protocols());
     let mut backoff = Backoff::default();
     loop {
         let accepted = tokio::select! {
@@ -48,11 +49,17 @@ pub async fn serve(
         if !wait_for_slot(&shared.connections, &mut stop).await {
             break;
         }
-        connection::spawn(stream, shared.connections.open(), &shared, &graceful);
+        connection::spawn(
+            stream,
+            shared.connections.open(),
+            &shared,
+            &protocols,
+            &stop,
+        );
     }
     drop(listener);
     shared.begin_shutdown();
-    let _ = tokio::time::timeout(grace, graceful.shutdown()).await;
+    let _ = tokio::time::timeout(grace, shared.connections.all_closed()).await;
 }
 
 /// How often a full accept loop looks again for an idle connection, even

@@ -40,6 +40,7 @@ pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<Response
         "connections_closed_for_room": connections.closed_for_room,
         "connections_deferred_at_limit": connections.deferred_at_limit,
         "accept_errors": connections.accept_errors,
+        "connections_http2": connections.http2,
         "max_connections": limits.max_connections,
         "header_read_timeout_s": limits.header_read_timeout.as_secs_f64(),
         "idle_timeout_s": limits.idle_timeout.as_secs_f64(),
