@@ -5,6 +5,8 @@
 
 #[path = "../../crates/bedrock-emulator/tests/common/emulators.rs"]
 mod emulators;
+#[path = "../../crates/bedrock-emulator/tests/common/features.rs"]
+pub mod features;
 
 use std::sync::Arc;
 
