@@ -1,7 +1,9 @@
 //! A local ConverseStream emulator that speaks Bedrock's wire protocol.
 //!
-//! The real `aws-sdk-bedrockruntime` client (and boto3) can be pointed at
-//! it with an endpoint URL and any credentials. It serves
+//! The AWS SDKs (tested: Rust's `aws-sdk-bedrockruntime`, boto3, and the
+//! JavaScript SDK v3 with its default HTTP/2 handler) can be pointed at it
+//! with an endpoint URL and any credentials; HTTP/1.1 and HTTP/2 (prior
+//! knowledge) share its port. It serves
 //! `POST /model/{modelId}/converse-stream` with event-stream frames timed by
 //! per-model latency profiles (and `/converse` with one JSON answer at the
 //! same planned time), validates requests like Bedrock, models service
