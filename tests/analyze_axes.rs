@@ -344,3 +344,54 @@ fn tail_percentiles_of_too_few_values_are_not_presented() {
     assert_eq!(summary.sample_size, 9);
     assert!(summary.ttft_p90.is_some());
 }
+
+#[test]
+fn the_report_has_one_comparison_chart_per_axis_and_marks_thin_p90s() {
+    let dir = TempDir::new("axesreport");
+    let mut rows = every_axis();
+    // A group of 5 calls: its p90 is not presented.
+    rows.extend(calls("few", 5, 0.5, 0.0, |row| {
+        row.service_tier = "flex".into();
+        row.served_service_tier = "flex".into();
+    }));
+    let file = write_ours(dir.path(), "20250708_112957", &rows);
+    let analysis = analyze(&[&file], &AnalyzeOptions::default()).expect("analyze");
+    let files =
+        bedrock_bench::report::write_report_with(&analysis, dir.path(), "20250708_112958", &[])
+            .expect("report");
+    let mut names: Vec<&str> = files
+        .charts
+        .charts
+        .iter()
+        .map(|c| c.name.as_str())
+        .filter(|n| n.starts_with("comparison"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "comparison",
+            "comparison_cache",
+            "comparison_reasoning_budget_tokens",
+            "comparison_service_tier",
+            "comparison_tools",
+        ]
+    );
+    let tier = files
+        .charts
+        .charts
+        .iter()
+        .find(|c| c.name == "comparison_service_tier")
+        .expect("tier chart");
+    let svg = std::fs::read_to_string(&tier.files.svg).expect("svg");
+    assert!(
+        svg.contains("standard+flex"),
+        "two pairs: rows name the variant"
+    );
+    let page = std::fs::read_to_string(&files.index).expect("index.html");
+    assert!(page.contains("standard+think2048"), "the comparisons table");
+    assert!(
+        page.contains("<td class=\"num\">n&lt;10</td>"),
+        "a thin p90"
+    );
+}

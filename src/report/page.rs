@@ -270,7 +270,7 @@ impl Page<'_> {
     fn groups(&self, out: &mut String) {
         out.push_str(
             "<section id=\"groups\">\n<h2>Per group: TTFT and OTPS histograms</h2>\n\
-             <p class=\"hint\">Mean, p50 and p90 computed on every successful call.</p>\n",
+             <p class=\"hint\">Mean, p50 and p90 computed on every successful call; the p90 is drawn from 10 calls on.</p>\n",
         );
         for chart in self
             .charts
