@@ -124,11 +124,11 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
     let mut lines = text.lines();
     let header = lines.next().expect("header");
     let line = lines.next().expect("row");
-    assert_eq!(header.split(',').count(), 13 + 10 * 8);
+    assert_eq!(header.split(',').count(), 21 + 12 * 9);
     assert!(header.starts_with(
-        "model,region,performance_config,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,warmups,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_mean,"
+        "model,region,variant,performance_config,service_tier,cache,reasoning_budget_tokens,tools,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,tier_downgrades,cache_unused,warmups,thin_percentiles,ttft_n,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_n,"
     ));
-    assert!(header.ends_with("output_tokens_p99,output_tokens_max"));
+    assert!(header.ends_with("reasoning_time_p99,reasoning_time_max"));
     for (column, want) in [
         ("targets", "aws;emulator"),
         ("attempts", "4"),
@@ -141,7 +141,15 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
         ("fallbacks", "1"),
         ("ttft_mean", "0.600000"),
         ("ttft_std", "0.141421"),
-        ("ttft_p90", "0.680000"),
+        // Two values: no tail percentile (a p90 needs 10).
+        ("ttft_n", "2"),
+        ("ttft_p90", ""),
+        ("ttft_p99", ""),
+        ("thin_percentiles", "p90 n<10; p95 n<20; p99 n<100"),
+        ("variant", "optimized"),
+        ("service_tier", "default"),
+        ("cache", ""),
+        ("tier_downgrades", "0"),
         ("generation_otps_p50", "50.000000"),
         ("tpot_max", "0.020000"),
         ("inter_chunk_gap_p50", "0.200000"),
@@ -193,7 +201,17 @@ fn the_comparison_file_has_one_row_per_model_and_region() {
     let text = String::from_utf8(bytes).expect("utf8");
     assert_eq!(
         text,
-        "model,region,n_standard,n_optimized,ttft_p50_standard,ttft_p50_optimized,ttft_p50_ratio,ttft_p50_ratio_ci_low,ttft_p50_ratio_ci_high,generation_otps_p50_standard,generation_otps_p50_optimized,generation_otps_p50_ratio,generation_otps_p50_ratio_ci_low,generation_otps_p50_ratio_ci_high,fallbacks\n\
-         m,us-east-2,1,1,0.500000,0.250000,0.500000,0.500000,0.500000,50.000000,100.000000,2.000000,2.000000,2.000000,0\n"
+        "model,region,axis,baseline,variant,n_baseline,n_variant,\
+         ttft_p50_baseline,ttft_p50_variant,ttft_p50_ratio,ttft_p50_ratio_ci_low,ttft_p50_ratio_ci_high,\
+         time_to_first_text_p50_baseline,time_to_first_text_p50_variant,time_to_first_text_p50_ratio,time_to_first_text_p50_ratio_ci_low,time_to_first_text_p50_ratio_ci_high,\
+         generation_otps_p50_baseline,generation_otps_p50_variant,generation_otps_p50_ratio,generation_otps_p50_ratio_ci_low,generation_otps_p50_ratio_ci_high,\
+         total_latency_p50_baseline,total_latency_p50_variant,total_latency_p50_ratio,total_latency_p50_ratio_ci_low,total_latency_p50_ratio_ci_high,\
+         mismatches\n\
+         m,us-east-2,performance_config,standard,optimized,1,1,\
+         0.500000,0.250000,0.500000,0.500000,0.500000,\
+         ,,,,,\
+         50.000000,100.000000,2.000000,2.000000,2.000000,\
+         1.500000,0.750000,0.500000,0.500000,0.500000,\
+         0\n"
     );
 }

@@ -1,11 +1,17 @@
-//! Standard vs optimized, where a model and region have both: the ratio
-//! optimized / standard of the TTFT median and of the generation-OTPS
-//! median, with a percentile-bootstrap confidence interval.
+//! Comparisons along one variant axis: for each model and region, every
+//! pair of groups that differ in exactly one axis, one side holding the
+//! axis's baseline value (standard, the default tier, a cache write, no
+//! reasoning, no tools) and the other a compared value (optimized, a tier
+//! sent, a cache read, a budget, tools); see [`Variant`]. For each of
+//! [`COMPARED_METRICS`], the ratio variant / baseline of the medians, with
+//! a percentile-bootstrap confidence interval.
 //!
 //! Each group is resampled independently, with replacement, as many values
 //! as it has; the interval is the (2.5, 97.5) percentiles of the
 //! resampled ratios. A fixed seed (mixed with the model, region and
-//! metric) makes every run give the same interval.
+//! metric, and, for any pair but plain `standard` vs `optimized`, the two
+//! group labels) makes every run give the same interval, and the standard
+//! vs optimized intervals the same as before the other axes existed.
 //!
 //! Up to [`BootstrapOptions::resample_limit`] values a group is resampled
 //! literally. Above it, the resample's two middle order statistics are
@@ -22,6 +28,7 @@ use rand_distr::{Beta, Distribution};
 use super::dataset::{Dataset, Group};
 use super::extended::GroupStats;
 use super::metrics::{Metric, metric_values};
+use super::variant::{Axis, CacheState, Variant};
 use crate::stats::percentile;
 
 /// How to bootstrap.
@@ -49,15 +56,15 @@ impl Default for BootstrapOptions {
     }
 }
 
-/// A median of each side, their ratio optimized / standard, and the
-/// ratio's confidence interval. `None` where a side has no value.
+/// A median of each side, their ratio variant / baseline, and the ratio's
+/// confidence interval. `None` where a side has no value.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct RatioEstimate {
-    /// Median of the standard group.
-    pub standard: Option<f64>,
-    /// Median of the optimized group.
-    pub optimized: Option<f64>,
-    /// `optimized / standard`.
+    /// Median of the baseline group.
+    pub baseline: Option<f64>,
+    /// Median of the variant group.
+    pub variant: Option<f64>,
+    /// `variant / baseline`.
     pub ratio: Option<f64>,
     /// Lower bound of the interval.
     pub ci_low: Option<f64>,
@@ -65,67 +72,170 @@ pub struct RatioEstimate {
     pub ci_high: Option<f64>,
 }
 
-/// Standard vs optimized for one model and region.
+/// The metrics compared, in the comparison CSV's order: TTFT, time to
+/// first text, generation OTPS, total latency.
+pub const COMPARED_METRICS: [Metric; 4] = [
+    Metric::Ttft,
+    Metric::TimeToFirstText,
+    Metric::GenerationOtps,
+    Metric::TotalLatency,
+];
+
+/// Two groups of one model and region that differ in one axis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     /// Model or inference profile id.
     pub model: String,
     /// Region.
     pub region: String,
-    /// Successful calls, standard.
-    pub n_standard: u64,
-    /// Successful calls, optimized.
-    pub n_optimized: u64,
-    /// TTFT median ratio (below 1: optimized answers sooner).
-    pub ttft_p50: RatioEstimate,
-    /// Generation-OTPS median ratio (above 1: optimized decodes faster).
-    pub generation_otps_p50: RatioEstimate,
-    /// Optimized requests served as standard.
-    pub fallbacks: u64,
+    /// The axis on which the two groups differ.
+    pub axis: Axis,
+    /// The baseline group's label (`standard`, `standard+cache:write`...).
+    pub baseline: String,
+    /// The variant group's label (`optimized`, `standard+priority`...).
+    pub variant: String,
+    /// The baseline's value on the axis (`standard`, `default`, `write`,
+    /// `none`).
+    pub baseline_value: String,
+    /// The variant's value on the axis (`optimized`, `priority`, `read`,
+    /// `2048`, `tools:any`).
+    pub variant_value: String,
+    /// Successful calls (warm-ups excluded), baseline.
+    pub n_baseline: u64,
+    /// Successful calls (warm-ups excluded), variant.
+    pub n_variant: u64,
+    /// The ratio of medians of each of [`COMPARED_METRICS`], in order.
+    pub ratios: [RatioEstimate; 4],
+    /// Calls not served what they asked on this axis, in either group:
+    /// optimized served as standard (performance config), another tier
+    /// served (service tier), a cache point that never hit (cache: the
+    /// calls of the same variant grouped as `cache:none`). `None` for
+    /// the axes whose service is not reported back (reasoning, tools).
+    pub mismatches: Option<u64>,
 }
 
-/// Compare every model and region that has both a `standard` and an
-/// `optimized` group. `stats` must be [`super::group_stats`] of `dataset`.
+impl Comparison {
+    /// The ratio of medians of `metric` (`None` for a metric not compared).
+    pub fn ratio(&self, metric: Metric) -> Option<&RatioEstimate> {
+        COMPARED_METRICS
+            .iter()
+            .position(|&m| m == metric)
+            .map(|i| &self.ratios[i])
+    }
+
+    /// The TTFT ratio.
+    pub fn ttft(&self) -> &RatioEstimate {
+        &self.ratios[0]
+    }
+
+    /// The generation-OTPS ratio.
+    pub fn generation_otps(&self) -> &RatioEstimate {
+        &self.ratios[2]
+    }
+}
+
+/// Every comparison of the dataset: per model and region (pandas' group
+/// order), per axis (as [`Axis::ALL`]), then by baseline and variant
+/// label. `stats` must be [`super::group_stats`] of `dataset`.
 pub fn compare(
     dataset: &Dataset,
     stats: &[GroupStats],
     options: &BootstrapOptions,
 ) -> Vec<Comparison> {
     let groups = dataset.groups();
-    let find = |model: &str, region: &str, config: &str| {
-        groups
-            .iter()
-            .zip(stats)
-            .find(|(g, _)| g.model == model && g.region == region && g.performance_config == config)
-    };
     let mut out = Vec::new();
-    for (group, opt_stats) in groups.iter().zip(stats) {
-        if group.performance_config != "optimized" {
-            continue;
+    let mut start = 0;
+    while start < groups.len() {
+        let (model, region) = (groups[start].model, groups[start].region);
+        let end = start
+            + groups[start..]
+                .iter()
+                .take_while(|g| g.model == model && g.region == region)
+                .count();
+        let mut pairs = Vec::new();
+        for b in start..end {
+            for v in start..end {
+                let (base, var) = (&stats[b].variant, &stats[v].variant);
+                if let Some(axis) = base.single_difference(var)
+                    && base.is_baseline_on(axis)
+                    && var.is_compared_on(axis)
+                {
+                    pairs.push((axis, b, v));
+                }
+            }
         }
-        let Some((std_group, std_stats)) = find(group.model, group.region, "standard") else {
-            continue;
-        };
-        let ratio = |metric: Metric| {
-            let stream = stream_id(group.model, group.region, metric.name());
-            p50_ratio(
-                &values(dataset, std_group, metric),
-                &values(dataset, group, metric),
+        pairs.sort_by_key(|&(axis, b, v)| (axis, b, v));
+        for (axis, b, v) in pairs {
+            out.push(comparison(
+                dataset,
+                (&groups[b], &stats[b]),
+                (&groups[v], &stats[v]),
+                &stats[start..end],
+                axis,
                 options,
-                stream,
-            )
-        };
-        out.push(Comparison {
-            model: group.model.to_string(),
-            region: group.region.to_string(),
-            n_standard: std_stats.counts.successes - std_stats.counts.warmups,
-            n_optimized: opt_stats.counts.successes - opt_stats.counts.warmups,
-            ttft_p50: ratio(Metric::Ttft),
-            generation_otps_p50: ratio(Metric::GenerationOtps),
-            fallbacks: opt_stats.counts.fallbacks + std_stats.counts.fallbacks,
-        });
+            ));
+        }
+        start = end;
     }
     out
+}
+
+fn comparison(
+    dataset: &Dataset,
+    (base_group, base): (&Group<'_>, &GroupStats),
+    (var_group, var): (&Group<'_>, &GroupStats),
+    siblings: &[GroupStats],
+    axis: Axis,
+    options: &BootstrapOptions,
+) -> Comparison {
+    let plain = base.performance_config == "standard" && var.performance_config == "optimized";
+    let ratios = COMPARED_METRICS.map(|metric| {
+        let mut parts = vec![base.model.as_str(), base.region.as_str(), metric.name()];
+        if !plain {
+            parts.extend([
+                base.performance_config.as_str(),
+                var.performance_config.as_str(),
+            ]);
+        }
+        p50_ratio(
+            &values(dataset, base_group, metric),
+            &values(dataset, var_group, metric),
+            options,
+            stream_id(&parts),
+        )
+    });
+    let mismatches = match axis {
+        Axis::PerformanceConfig => Some(base.counts.fallbacks + var.counts.fallbacks),
+        Axis::ServiceTier => Some(base.counts.tier_downgrades + var.counts.tier_downgrades),
+        Axis::Cache => {
+            // The calls of the same variant whose cache point never hit.
+            let unused = Variant {
+                cache: CacheState::Unused,
+                ..base.variant.clone()
+            };
+            Some(
+                siblings
+                    .iter()
+                    .filter(|g| g.variant == unused)
+                    .map(|g| g.counts.cache_unused)
+                    .sum(),
+            )
+        }
+        Axis::Reasoning | Axis::Tools => None,
+    };
+    Comparison {
+        model: base.model.clone(),
+        region: base.region.clone(),
+        axis,
+        baseline: base.performance_config.clone(),
+        variant: var.performance_config.clone(),
+        baseline_value: base.variant.value(axis),
+        variant_value: var.variant.value(axis),
+        n_baseline: base.counts.successes - base.counts.warmups,
+        n_variant: var.counts.successes - var.counts.warmups,
+        ratios,
+        mismatches,
+    }
 }
 
 fn values(dataset: &Dataset, group: &Group<'_>, metric: Metric) -> Vec<f64> {
@@ -136,9 +246,9 @@ fn values(dataset: &Dataset, group: &Group<'_>, metric: Metric) -> Vec<f64> {
 
 /// FNV-1a of the parts, so that each interval has its own random stream
 /// whatever else is in the dataset.
-fn stream_id(model: &str, region: &str, metric: &str) -> u64 {
+fn stream_id(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in [model, region, metric] {
+    for part in parts {
         for &b in part.as_bytes().iter().chain(&[0xff]) {
             hash ^= u64::from(b);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -147,9 +257,10 @@ fn stream_id(model: &str, region: &str, metric: &str) -> u64 {
     hash
 }
 
-/// The ratio of medians `optimized / standard` with its percentile
-/// bootstrap interval. Both slices must be sorted ascending (no NaN);
-/// `stream` selects the random stream (with `options.seed`).
+/// The ratio of medians `variant / baseline` (`optimized / standard`...)
+/// with its percentile bootstrap interval. Both slices must be sorted
+/// ascending (no NaN); `stream` selects the random stream (with
+/// `options.seed`).
 pub fn p50_ratio(
     standard: &[f64],
     optimized: &[f64],
@@ -159,8 +270,8 @@ pub fn p50_ratio(
     let std_p50 = percentile(standard, 50.0);
     let opt_p50 = percentile(optimized, 50.0);
     let mut estimate = RatioEstimate {
-        standard: std_p50,
-        optimized: opt_p50,
+        baseline: std_p50,
+        variant: opt_p50,
         ..RatioEstimate::default()
     };
     let (Some(s), Some(o)) = (std_p50, opt_p50) else {
@@ -300,6 +411,6 @@ mod tests {
     #[test]
     fn an_empty_side_gives_no_ratio() {
         let e = p50_ratio(&[], &[1.0], &BootstrapOptions::default(), 0);
-        assert_eq!((e.standard, e.optimized, e.ratio), (None, Some(1.0), None));
+        assert_eq!((e.baseline, e.variant, e.ratio), (None, Some(1.0), None));
     }
 }

@@ -35,6 +35,12 @@ pub struct Attempt {
     /// `job_timestamp_iso` (the call's wall-clock start) in seconds since
     /// the Unix epoch; NaN when absent or not RFC 3339 / ISO 8601.
     pub started_at: f64,
+    /// `time_to_first_text`: the first `text` delta, seconds after t0
+    /// (NaN when absent: no text arrived, or a file without the column).
+    pub time_to_first_text: f64,
+    /// `reasoning_time`: first reasoning delta to first text delta,
+    /// seconds (NaN when absent).
+    pub reasoning_time: f64,
     /// `model_input_tokens`.
     pub input_tokens: f64,
     /// `model_output_tokens`.
@@ -63,6 +69,11 @@ pub(crate) const SENT_OPTIMIZED: u8 = 2;
 pub(crate) const SERVED_STANDARD: u8 = 4;
 pub(crate) const EMPTY_CONFIG: u8 = 8;
 pub(crate) const WARMUP: u8 = 16;
+/// A service tier was sent and `served_service_tier` names another one.
+pub(crate) const TIER_DOWNGRADED: u8 = 32;
+/// A cache point was sent (`prompt_cache`) and the call neither read nor
+/// wrote the cache.
+pub(crate) const CACHE_UNUSED: u8 = 64;
 
 impl Attempt {
     /// `None` for NaN (absent), else the value.
@@ -83,6 +94,20 @@ impl Attempt {
     /// Sent as optimized and served as standard: a silent fallback.
     pub fn is_fallback(&self) -> bool {
         self.flags & (SENT_OPTIMIZED | SERVED_STANDARD) == SENT_OPTIMIZED | SERVED_STANDARD
+    }
+
+    /// A service tier was sent (`service_tier`) and the response named
+    /// another one (`served_service_tier`): a downgrade (or any other
+    /// served tier than the one asked for). Unknown when the response
+    /// named none.
+    pub fn is_tier_downgraded(&self) -> bool {
+        self.flags & TIER_DOWNGRADED != 0
+    }
+
+    /// A cache point was sent (`prompt_cache`) and the call reported
+    /// neither cache-read nor cache-write tokens: the cache point never hit.
+    pub fn is_cache_unused(&self) -> bool {
+        self.flags & CACHE_UNUSED != 0
     }
 
     /// `phase == "warmup"`: a `cargo bench` warm-up call.

@@ -3,6 +3,7 @@
 
 use super::dataset::{Dataset, Group};
 use super::metrics::{Metric, all_metric_values, summarize};
+use super::variant::Variant;
 use crate::stats::Summary;
 
 /// What happened to the attempts of one group. Nothing is left out:
@@ -29,6 +30,12 @@ pub struct Counts {
     pub sent_optimized: u64,
     /// Sent as optimized, served as standard.
     pub fallbacks: u64,
+    /// Successful attempts that sent a service tier and were served
+    /// another one (`served_service_tier`).
+    pub tier_downgrades: u64,
+    /// Successful attempts that sent a cache point and neither read nor
+    /// wrote the prompt cache.
+    pub cache_unused: u64,
     /// Rows whose `performance_config` was empty (counted as standard).
     pub empty_performance_config: u64,
     /// Successful warm-up calls (`cargo bench`), counted in `successes` but
@@ -43,8 +50,11 @@ pub struct GroupStats {
     pub model: String,
     /// Region.
     pub region: String,
-    /// Performance config.
+    /// The variant label (the group key's third part): the performance
+    /// config, then the other axes (see [`Variant::parse`]).
     pub performance_config: String,
+    /// The variant, axis by axis (parsed from `performance_config`).
+    pub variant: Variant,
     /// Distinct non-empty `target` values (`aws`, `emulator`), sorted.
     pub targets: Vec<String>,
     /// What happened to the attempts.
@@ -83,6 +93,7 @@ pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
         model: group.model.to_string(),
         region: group.region.to_string(),
         performance_config: group.performance_config.to_string(),
+        variant: Variant::parse(group.performance_config),
         targets: targets(dataset, group),
         counts: counts(dataset, group),
         metrics,
@@ -126,6 +137,12 @@ pub fn counts(dataset: &Dataset, group: &Group<'_>) -> Counts {
             }
             if a.sent_optimized() {
                 counts.sent_optimized += 1;
+            }
+            if a.is_tier_downgraded() {
+                counts.tier_downgrades += 1;
+            }
+            if a.is_cache_unused() {
+                counts.cache_unused += 1;
             }
         } else {
             counts.errors += 1;

@@ -28,11 +28,17 @@ pub enum Metric {
     InputTokens,
     /// `model_output_tokens`.
     OutputTokens,
+    /// `time_to_first_text`: the first text delta, seconds (what a chat
+    /// user sees; later than TTFT when the model reasons or calls a tool
+    /// first).
+    TimeToFirstText,
+    /// `reasoning_time`: first reasoning delta to first text delta, seconds.
+    ReasoningTime,
 }
 
 impl Metric {
     /// Every metric, in the extended summary's column order.
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 12] = [
         Metric::Ttft,
         Metric::TotalLatency,
         Metric::TimeToResponse,
@@ -43,6 +49,8 @@ impl Metric {
         Metric::ServerLatency,
         Metric::InputTokens,
         Metric::OutputTokens,
+        Metric::TimeToFirstText,
+        Metric::ReasoningTime,
     ];
 
     /// The column prefix in the extended summary.
@@ -58,6 +66,8 @@ impl Metric {
             Metric::ServerLatency => "server_latency",
             Metric::InputTokens => "input_tokens",
             Metric::OutputTokens => "output_tokens",
+            Metric::TimeToFirstText => "time_to_first_text",
+            Metric::ReasoningTime => "reasoning_time",
         }
     }
 
@@ -93,6 +103,8 @@ pub fn metric_values(dataset: &Dataset, group: &Group<'_>, metric: Metric) -> Ve
                 Metric::Tpot => |a| a.tpot,
                 Metric::ServerLatency => |a| a.server_latency,
                 Metric::InputTokens => |a| a.input_tokens,
+                Metric::TimeToFirstText => |a| a.time_to_first_text,
+                Metric::ReasoningTime => |a| a.reasoning_time,
                 Metric::OutputTokens | Metric::InterChunkGap => |a| a.output_tokens,
             };
             values.extend(successes.map(get));
@@ -132,6 +144,8 @@ pub fn all_metric_values(dataset: &Dataset, group: &Group<'_>) -> Vec<Vec<f64>> 
             a.server_latency,
             a.input_tokens,
             a.output_tokens,
+            a.time_to_first_text,
+            a.reasoning_time,
         ];
         for (values, v) in out.iter_mut().zip(row) {
             if !v.is_nan() {

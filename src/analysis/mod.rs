@@ -5,7 +5,7 @@
 //!   -> Dataset::groups()       (model, region, performance_config), pandas order
 //!   -> group_stats()           counts + every metric's Summary (successes only)
 //!   -> SummaryRow              the Python tool's summary numbers
-//!   -> compare()               standard vs optimized, bootstrap CIs
+//!   -> compare()               pairs one axis apart, bootstrap CIs
 //!   -> write_files()           analysis_{summary,extended,comparison}_<ts>.csv
 //! ```
 //!
@@ -37,16 +37,21 @@ mod merge;
 pub(crate) mod metrics;
 pub(crate) mod mix;
 mod parse;
+pub mod percentile_rule;
 mod read;
 mod seen;
 mod settings;
 mod summary;
 mod tail;
+mod variant;
+mod warnings;
 
 use std::path::Path;
 
 pub use crate::stats::Summary;
-pub use compare::{BootstrapOptions, Comparison, RatioEstimate, compare, p50_ratio};
+pub use compare::{
+    BootstrapOptions, COMPARED_METRICS, Comparison, RatioEstimate, compare, p50_ratio,
+};
 pub use dataset::{Attempt, Dataset, Group, GroupKey, Source, SourceFormat, Sym};
 pub use error::ReadError;
 pub use extended::{Counts, GroupStats, counts, group_stats, stats_of};
@@ -58,6 +63,8 @@ pub use settings::{
     Distinct, ErrorSample, MAX_DISTINCT, MAX_ERROR_SAMPLES, MAX_MESSAGE_BYTES, RunSettings,
 };
 pub use summary::{SummaryRow, summary_rows};
+pub use variant::{Axis, CacheState, DEFAULT_TIER, Variant};
+pub use warnings::group_warnings;
 
 /// Options of [`analyze`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -79,7 +86,8 @@ pub struct Analysis {
     pub groups: Vec<GroupStats>,
     /// The Python tool's summary rows (same order as `groups`).
     pub summary: Vec<SummaryRow>,
-    /// Standard vs optimized, per model and region that has both.
+    /// Pairs of groups one variant axis apart (standard vs optimized...),
+    /// per model and region.
     pub comparisons: Vec<Comparison>,
     /// Things a reader should know (files of other settings left out or
     /// mixed in, which come first; skipped incomplete rows, repeated rows,
@@ -171,26 +179,4 @@ fn analysis_of(dataset: Dataset, mixed: Option<MixReport>, options: &AnalyzeOpti
         warnings,
         mixed,
     }
-}
-
-/// Warnings about groups: silent optimized-to-standard fallbacks, and
-/// groups with no successful call.
-pub fn group_warnings(groups: &[GroupStats]) -> Vec<String> {
-    let mut out = Vec::new();
-    for g in groups {
-        let c = &g.counts;
-        if c.fallbacks > 0 {
-            out.push(format!(
-                "{} of {} successful requests sent as optimized were served as standard for {} in {} (performance_config {}): their latencies are standard latencies",
-                c.fallbacks, c.sent_optimized, g.model, g.region, g.performance_config
-            ));
-        }
-        if c.successes == 0 {
-            out.push(format!(
-                "all {} attempts failed for {} in {} ({}): no statistics",
-                c.attempts, g.model, g.region, g.performance_config
-            ));
-        }
-    }
-    out
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 use csv::ByteRecord;
 
 use super::dataset::{
-    Attempt, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat, WARMUP,
+    Attempt, CACHE_UNUSED, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat,
+    TIER_DOWNGRADED, WARMUP,
 };
 use super::dedup::push_key;
 use super::error::{FieldError, ReadError, RowError};
@@ -46,6 +47,9 @@ pub(crate) struct Columns {
     start_offset: Option<usize>,
     job_timestamp: Option<usize>,
     error_message: Option<usize>,
+    time_to_first_text: Option<usize>,
+    reasoning_time: Option<usize>,
+    served_tier: Option<usize>,
     /// The variant columns: `service_tier`, `prompt_cache`,
     /// `cache_read_input_tokens`, `cache_write_input_tokens`,
     /// `reasoning_budget_tokens`, `tools`.
@@ -122,6 +126,9 @@ impl Columns {
             start_offset: find(Column::StartOffsetS),
             job_timestamp: find(Column::JobTimestampIso),
             error_message: find(Column::FullErrorMessage),
+            time_to_first_text: find(Column::TimeToFirstText),
+            reasoning_time: find(Column::ReasoningTime),
+            served_tier: find(Column::ServedServiceTier),
             variant: [
                 find(Column::ServiceTier),
                 find(Column::PromptCache),
@@ -242,6 +249,30 @@ fn variant_label<'a>(
     label
 }
 
+/// The flags of what was asked and not served: a service tier sent and
+/// another one served ([`TIER_DOWNGRADED`]); a cache point sent and the
+/// cache neither read nor written ([`CACHE_UNUSED`]). `fields` as in
+/// [`variant_label`].
+fn mismatch_flags(fields: [Option<&[u8]>; 6], served_tier: Option<&[u8]>) -> u8 {
+    fn set(value: Option<&[u8]>) -> Option<&[u8]> {
+        value.filter(|value| !value.is_empty())
+    }
+    fn positive(value: Option<&[u8]>) -> bool {
+        set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
+    }
+    let [tier, cache, read, write, _, _] = fields;
+    let mut flags = 0;
+    if let (Some(sent), Some(served)) = (set(tier), set(served_tier))
+        && sent != served
+    {
+        flags |= TIER_DOWNGRADED;
+    }
+    if set(cache).is_some() && !positive(read) && !positive(write) {
+        flags |= CACHE_UNUSED;
+    }
+    flags
+}
+
 impl Part {
     /// Parse one record into an attempt. Nothing of the record is kept
     /// when `delta_offsets` and `chunk_count` disagree (the caller may skip
@@ -268,6 +299,14 @@ impl Part {
         };
         let start_offset = match opt(columns.start_offset) {
             Some(raw) => seconds(raw, "start_offset_s")?,
+            None => f64::NAN,
+        };
+        let time_to_first_text = match opt(columns.time_to_first_text) {
+            Some(raw) => seconds(raw, "time_to_first_text")?,
+            None => f64::NAN,
+        };
+        let reasoning_time = match opt(columns.reasoning_time) {
+            Some(raw) => seconds(raw, "reasoning_time")?,
             None => f64::NAN,
         };
         let server_latency = match opt(columns.server_latency) {
@@ -320,7 +359,9 @@ impl Part {
         if opt(columns.phase) == Some(b"warmup".as_slice()) {
             flags |= WARMUP;
         }
-        let variant = variant_label(&mut self.label, config, columns.variant.map(opt));
+        let variant_fields = columns.variant.map(opt);
+        flags |= mismatch_flags(variant_fields, opt(columns.served_tier));
+        let variant = variant_label(&mut self.label, config, variant_fields);
         let key = [
             self.strings.intern(model, "model")?,
             self.strings.intern(region, "region")?,
@@ -380,6 +421,8 @@ impl Part {
             server_latency,
             start_offset,
             started_at,
+            time_to_first_text,
+            reasoning_time,
             input_tokens,
             output_tokens,
             group,

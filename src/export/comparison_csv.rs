@@ -1,35 +1,51 @@
-//! `analysis_comparison_<ts>.csv`: standard vs optimized per model and
-//! region, the ratios optimized / standard of the TTFT and generation-OTPS
-//! medians with their bootstrap 95% intervals (6 decimals; empty when
-//! undefined).
+//! `analysis_comparison_<ts>.csv`: per model and region, every pair of
+//! groups one variant axis apart (see [`crate::analysis::compare`]): the
+//! axis, both group labels and their successful calls, then for each
+//! compared metric (TTFT, time to first text, generation OTPS, total
+//! latency) both medians, their ratio variant / baseline and its bootstrap
+//! 95% interval (6 decimals; empty when undefined), then the calls not
+//! served what they asked on that axis (empty where not reported).
 
 use std::io::Write;
 
-use crate::analysis::{Comparison, RatioEstimate};
+use crate::analysis::{COMPARED_METRICS, Comparison, RatioEstimate};
 
-/// Every column, in order.
-pub const COMPARISON_COLUMNS: [&str; 15] = [
+/// The columns before the metrics.
+pub const KEY_COLUMNS: [&str; 7] = [
     "model",
     "region",
-    "n_standard",
-    "n_optimized",
-    "ttft_p50_standard",
-    "ttft_p50_optimized",
-    "ttft_p50_ratio",
-    "ttft_p50_ratio_ci_low",
-    "ttft_p50_ratio_ci_high",
-    "generation_otps_p50_standard",
-    "generation_otps_p50_optimized",
-    "generation_otps_p50_ratio",
-    "generation_otps_p50_ratio_ci_low",
-    "generation_otps_p50_ratio_ci_high",
-    "fallbacks",
+    "axis",
+    "baseline",
+    "variant",
+    "n_baseline",
+    "n_variant",
 ];
+
+/// The columns of each compared metric, as suffixes of `<metric>_p50_`.
+pub const RATIO_COLUMNS: [&str; 5] = [
+    "baseline",
+    "variant",
+    "ratio",
+    "ratio_ci_low",
+    "ratio_ci_high",
+];
+
+/// Every column, in order.
+pub fn columns() -> Vec<String> {
+    let mut out: Vec<String> = KEY_COLUMNS.iter().map(|c| c.to_string()).collect();
+    for metric in COMPARED_METRICS {
+        for suffix in RATIO_COLUMNS {
+            out.push(format!("{}_p50_{suffix}", metric.name()));
+        }
+    }
+    out.push("mismatches".to_string());
+    out
+}
 
 fn cells(estimate: &RatioEstimate) -> [String; 5] {
     [
-        estimate.standard,
-        estimate.optimized,
+        estimate.baseline,
+        estimate.variant,
         estimate.ratio,
         estimate.ci_low,
         estimate.ci_high,
@@ -42,19 +58,23 @@ pub fn record(c: &Comparison) -> Vec<String> {
     let mut fields = vec![
         c.model.clone(),
         c.region.clone(),
-        c.n_standard.to_string(),
-        c.n_optimized.to_string(),
+        c.axis.name().to_string(),
+        c.baseline.clone(),
+        c.variant.clone(),
+        c.n_baseline.to_string(),
+        c.n_variant.to_string(),
     ];
-    fields.extend(cells(&c.ttft_p50));
-    fields.extend(cells(&c.generation_otps_p50));
-    fields.push(c.fallbacks.to_string());
+    for estimate in &c.ratios {
+        fields.extend(cells(estimate));
+    }
+    fields.push(c.mismatches.map(|n| n.to_string()).unwrap_or_default());
     fields
 }
 
 /// Write the header and one row per comparison.
 pub fn write<W: Write>(writer: W, comparisons: &[Comparison]) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
-    csv.write_record(COMPARISON_COLUMNS)?;
+    csv.write_record(columns())?;
     for c in comparisons {
         csv.write_record(record(c))?;
     }

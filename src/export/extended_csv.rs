@@ -1,17 +1,27 @@
-//! `analysis_extended_<ts>.csv`: per (model, region, performance_config),
-//! what happened to every attempt and, for every metric over the
-//! successful ones, mean, std, min, p50, p90, p95, p99 and max (6
-//! decimals; empty when undefined).
+//! `analysis_extended_<ts>.csv`: per (model, region, variant), the
+//! variant axis by axis, what happened to every attempt (with what was
+//! asked and not served: fallbacks, tier downgrades, cache points that
+//! never hit) and, for every metric over the successful ones, the number
+//! of values, mean, std, min, p50, p90, p95, p99 and max (6 decimals;
+//! empty when undefined). A tail percentile of too few values is left
+//! empty (see [`crate::analysis::percentile_rule`]) and the row's
+//! `thin_percentiles` says which.
 
 use std::io::Write;
 
-use crate::analysis::{GroupStats, Metric};
+use crate::analysis::percentile_rule::{is_shown, thin_mark};
+use crate::analysis::{GroupStats, Metric, Summary};
 
 /// The columns before the metrics.
-pub const KEY_COLUMNS: [&str; 13] = [
+pub const KEY_COLUMNS: [&str; 21] = [
     "model",
     "region",
+    "variant",
     "performance_config",
+    "service_tier",
+    "cache",
+    "reasoning_budget_tokens",
+    "tools",
     "targets",
     "attempts",
     "invocations",
@@ -21,11 +31,17 @@ pub const KEY_COLUMNS: [&str; 13] = [
     "timeouts",
     "failed_invocations",
     "fallbacks",
+    "tier_downgrades",
+    "cache_unused",
     "warmups",
+    "thin_percentiles",
 ];
 
 /// The statistics of each metric, as column suffixes.
-pub const STATISTICS: [&str; 8] = ["mean", "std", "min", "p50", "p90", "p95", "p99", "max"];
+pub const STATISTICS: [&str; 9] = ["n", "mean", "std", "min", "p50", "p90", "p95", "p99", "max"];
+
+/// The tail percentiles the rule applies to, as in [`STATISTICS`].
+const TAILS: [f64; 3] = [90.0, 95.0, 99.0];
 
 /// Every column, in order.
 pub fn columns() -> Vec<String> {
@@ -42,13 +58,51 @@ fn cell(value: Option<f64>) -> String {
     value.map(|v| format!("{:.6}", v + 0.0)).unwrap_or_default()
 }
 
+/// The tail percentiles left empty in some metric of `stats`, with the
+/// count each needs: `p95 n<20; p99 n<100` (empty when none).
+pub fn thin_percentiles(stats: &GroupStats) -> String {
+    let counts: Vec<usize> = Metric::ALL
+        .iter()
+        .filter_map(|&m| stats.metric(m).map(|s| s.count))
+        .collect();
+    TAILS
+        .into_iter()
+        .filter(|&p| counts.iter().any(|&n| !is_shown(p, n)))
+        .map(|p| format!("p{p} {}", thin_mark(p)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn metric_cells(s: Option<&Summary>) -> [String; 9] {
+    let tail = |p: f64, value: fn(&Summary) -> f64| s.filter(|s| is_shown(p, s.count)).map(value);
+    [
+        s.map_or_else(|| "0".to_string(), |s| s.count.to_string()),
+        cell(s.map(|s| s.mean)),
+        cell(s.and_then(|s| s.std)),
+        cell(s.map(|s| s.min)),
+        cell(s.map(|s| s.p50)),
+        cell(tail(90.0, |s| s.p90)),
+        cell(tail(95.0, |s| s.p95)),
+        cell(tail(99.0, |s| s.p99)),
+        cell(s.map(|s| s.max)),
+    ]
+}
+
 /// The fields of one group, as written. Several targets are joined with `;`.
 pub fn record(stats: &GroupStats) -> Vec<String> {
     let c = &stats.counts;
+    let v = &stats.variant;
     let mut fields = vec![
         stats.model.clone(),
         stats.region.clone(),
         stats.performance_config.clone(),
+        v.performance_config.clone(),
+        v.service_tier.clone(),
+        v.cache.as_str().to_string(),
+        v.reasoning_budget_tokens
+            .map(|b| b.to_string())
+            .unwrap_or_default(),
+        v.tools.clone(),
         stats.targets.join(";"),
     ];
     fields.extend(
@@ -61,25 +115,15 @@ pub fn record(stats: &GroupStats) -> Vec<String> {
             c.timeouts,
             c.failed_invocations,
             c.fallbacks,
+            c.tier_downgrades,
+            c.cache_unused,
             c.warmups,
         ]
         .map(|n| n.to_string()),
     );
+    fields.push(thin_percentiles(stats));
     for metric in Metric::ALL {
-        let s = stats.metric(metric);
-        fields.extend(
-            [
-                s.map(|s| s.mean),
-                s.and_then(|s| s.std),
-                s.map(|s| s.min),
-                s.map(|s| s.p50),
-                s.map(|s| s.p90),
-                s.map(|s| s.p95),
-                s.map(|s| s.p99),
-                s.map(|s| s.max),
-            ]
-            .map(cell),
-        );
+        fields.extend(metric_cells(stats.metric(metric)));
     }
     fields
 }

@@ -5,7 +5,8 @@
 
 use std::io::Write;
 
-use crate::analysis::SummaryRow;
+use crate::analysis::percentile_rule::{is_shown, thin_mark};
+use crate::analysis::{GroupStats, Metric, SummaryRow};
 
 /// The header of the Python tool's summary file, in order.
 pub const SUMMARY_COLUMNS: [&str; 17] = [
@@ -52,6 +53,29 @@ pub fn record(row: &SummaryRow) -> Vec<String> {
     fields
 }
 
+/// The fields of one row as presented on the terminal and the report
+/// page: as written, but a p90 of fewer than 10 values (see
+/// [`crate::analysis::percentile_rule`]) shows `n<10` instead of a
+/// number. The file itself keeps the Python tool's numbers.
+pub fn presented_record(row: &SummaryRow, stats: &GroupStats) -> Vec<String> {
+    let mut fields = record(row);
+    // (column of the p90, the metric it is of)
+    let p90s = [
+        (6, Metric::Ttft),
+        (12, Metric::TotalLatency),
+        (15, Metric::Otps),
+    ];
+    for (column, metric) in p90s {
+        let thin = stats
+            .metric(metric)
+            .is_some_and(|s| !is_shown(90.0, s.count));
+        if let Some(field) = fields.get_mut(column).filter(|_| thin) {
+            *field = thin_mark(90.0);
+        }
+    }
+    fields
+}
+
 /// Write the header and `rows` as CSV.
 pub fn write<W: Write>(writer: W, rows: &[SummaryRow]) -> std::io::Result<()> {
     let mut csv = csv::Writer::from_writer(writer);
@@ -65,6 +89,14 @@ pub fn write<W: Write>(writer: W, rows: &[SummaryRow]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_presented_p90s_are_the_p90_columns() {
+        assert_eq!(
+            [SUMMARY_COLUMNS[6], SUMMARY_COLUMNS[12], SUMMARY_COLUMNS[15]],
+            ["TTFT_p90", "total_time_p90", "OTPS_p90"]
+        );
+    }
 
     #[test]
     fn numbers_are_rounded_then_printed_short() {

@@ -1,6 +1,9 @@
-//! Standard vs optimized: per model and region, the ratio optimized /
-//! standard of the TTFT median and of the generation-OTPS median, with
-//! its bootstrap confidence interval, on log axes centred on 1.
+//! The comparisons of one variant axis (standard vs optimized, default
+//! tier vs another...): per pair of groups, the ratio variant / baseline
+//! of the medians of each compared metric that has values (TTFT, time to
+//! first text, generation OTPS, total latency), with its bootstrap
+//! confidence interval, on log axes centred on 1; one panel per metric,
+//! two panels a row.
 
 use plotters::chart::{ChartBuilder, ChartContext};
 use plotters::coord::Shift;
@@ -16,22 +19,27 @@ use super::layout::distinct_labels;
 use super::scale::{Rows, Scale};
 use super::style::{FAILED, INK, LABEL_SIZE, MUTED, P50, TICK_SIZE, WIDTH, bold, text, text_width};
 use super::writer::{DrawError, Figure};
-use crate::analysis::{Comparison, RatioEstimate};
+use crate::analysis::{Axis, COMPARED_METRICS, Comparison, Metric, RatioEstimate};
 
 const ROW: u32 = 62;
 const X_AREA: u32 = 56;
 const CAPTION: u32 = 34;
 
-/// The comparison chart (only when some model has both configs).
+/// The comparison chart of one axis.
 #[derive(Debug, Clone)]
 pub struct ComparisonChart<'a> {
-    comparisons: &'a [Comparison],
+    axis: Axis,
+    comparisons: Vec<&'a Comparison>,
     labels: Vec<String>,
+    /// The metrics drawn: (index in [`COMPARED_METRICS`], metric).
+    metrics: Vec<(usize, Metric)>,
 }
 
 impl<'a> ComparisonChart<'a> {
-    /// The chart of `comparisons` (`None` when there is none).
-    pub fn new(comparisons: &'a [Comparison]) -> Option<ComparisonChart<'a>> {
+    /// The chart of the comparisons along `axis` (`None` when there is
+    /// none).
+    pub fn new(all: &'a [Comparison], axis: Axis) -> Option<ComparisonChart<'a>> {
+        let comparisons: Vec<&Comparison> = all.iter().filter(|c| c.axis == axis).collect();
         if comparisons.is_empty() {
             return None;
         }
@@ -39,52 +47,103 @@ impl<'a> ComparisonChart<'a> {
         let mut labels = distinct_labels(&models);
         let regions: std::collections::HashSet<&str> =
             comparisons.iter().map(|c| c.region.as_str()).collect();
-        if regions.len() > 1 {
-            for (label, c) in labels.iter_mut().zip(comparisons) {
+        let pairs: std::collections::HashSet<(&str, &str)> = comparisons
+            .iter()
+            .map(|c| (c.baseline.as_str(), c.variant.as_str()))
+            .collect();
+        for (label, c) in labels.iter_mut().zip(&comparisons) {
+            if regions.len() > 1 {
                 label.push_str(" · ");
                 label.push_str(&c.region);
             }
+            if pairs.len() > 1 {
+                label.push_str(" · ");
+                label.push_str(&c.variant);
+            }
+        }
+        let mut metrics: Vec<(usize, Metric)> = COMPARED_METRICS
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, _)| comparisons.iter().any(|c| c.ratios[i].ratio.is_some()))
+            .collect();
+        if metrics.is_empty() {
+            // Nothing has a ratio: one panel saying why, per row.
+            metrics.push((0, COMPARED_METRICS[0]));
         }
         Some(ComparisonChart {
+            axis,
             comparisons,
             labels,
+            metrics,
         })
+    }
+
+    fn panel_rows(&self) -> u32 {
+        self.metrics.len().div_ceil(2) as u32
+    }
+
+    fn panel_height(&self) -> u32 {
+        CAPTION + self.comparisons.len() as u32 * ROW + X_AREA + 10
     }
 }
 
 /// Which ratio a panel shows, and which side of 1 is better.
 struct Side {
-    caption: &'static str,
+    caption: String,
     x_desc: &'static str,
     lower_is_better: bool,
-    pick: fn(&Comparison) -> &RatioEstimate,
+    index: usize,
 }
 
-const TTFT: Side = Side {
-    caption: "TTFT p50, optimized / standard",
-    x_desc: "ratio (below 1: optimized answers sooner)",
-    lower_is_better: true,
-    pick: |c| &c.ttft_p50,
-};
-
-const OTPS: Side = Side {
-    caption: "generation OTPS p50, optimized / standard",
-    x_desc: "ratio (above 1: optimized decodes faster)",
-    lower_is_better: false,
-    pick: |c| &c.generation_otps_p50,
-};
+fn side(index: usize, metric: Metric, axis: Axis) -> Side {
+    let (name, x_desc, lower_is_better) = match metric {
+        Metric::GenerationOtps => (
+            "generation OTPS p50",
+            "ratio (above 1: the variant decodes faster)",
+            false,
+        ),
+        Metric::TimeToFirstText => (
+            "time to first text p50",
+            "ratio (below 1: the variant shows text sooner)",
+            true,
+        ),
+        Metric::TotalLatency => (
+            "total latency p50",
+            "ratio (below 1: the variant ends sooner)",
+            true,
+        ),
+        _ => (
+            "TTFT p50",
+            "ratio (below 1: the variant answers sooner)",
+            true,
+        ),
+    };
+    let caption = match axis {
+        Axis::PerformanceConfig => format!("{name}, optimized / standard"),
+        _ => format!("{name}, variant / baseline"),
+    };
+    Side {
+        caption,
+        x_desc,
+        lower_is_better,
+        index,
+    }
+}
 
 impl Figure for ComparisonChart<'_> {
     fn size(&self) -> (u32, u32) {
-        let rows = self.comparisons.len() as u32;
-        (WIDTH, TITLE_HEIGHT + CAPTION + rows * ROW + X_AREA + 30)
+        (
+            WIDTH,
+            TITLE_HEIGHT + self.panel_rows() * self.panel_height() + 20,
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawError<DB>> {
+        let title = format!("{}: ratio of medians", self.axis.title());
         let body = titled(
             root,
-            "Standard vs optimized: ratio of medians",
-            "point: ratio; bar: bootstrap 95% confidence interval; green: better with optimized, red: worse, grey: no clear difference; log scale",
+            &title,
+            "point: ratio; bar: bootstrap 95% confidence interval; green: better with the variant, red: worse, grey: no clear difference; log scale",
         )?;
         let label_width = self
             .labels
@@ -94,9 +153,18 @@ impl Figure for ComparisonChart<'_> {
             .unwrap_or(0)
             + 24;
         let (w, _) = body.dim_in_pixel();
-        let (left, right) = body.split_horizontally(label_width + (w - label_width) / 2);
-        self.panel(&left, &TTFT, label_width, true)?;
-        self.panel(&right, &OTPS, 20, false)
+        let mut rest = body;
+        for pair in self.metrics.chunks(2) {
+            let (row, below) = rest.split_vertically(self.panel_height());
+            rest = below;
+            let (left, right) = row.split_horizontally(label_width + (w - label_width) / 2);
+            let (i, metric) = pair[0];
+            self.panel(&left, &side(i, metric, self.axis), label_width, true)?;
+            if let Some(&(i, metric)) = pair.get(1) {
+                self.panel(&right, &side(i, metric, self.axis), 20, false)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -108,7 +176,11 @@ impl ComparisonChart<'_> {
         label_width: u32,
         labelled: bool,
     ) -> Result<(), DrawError<DB>> {
-        let estimates: Vec<&RatioEstimate> = self.comparisons.iter().map(side.pick).collect();
+        let estimates: Vec<&RatioEstimate> = self
+            .comparisons
+            .iter()
+            .map(|c| &c.ratios[side.index])
+            .collect();
         let (mut lo, mut hi) = (1.0f64, 1.0f64);
         for e in &estimates {
             for v in [e.ratio, e.ci_low, e.ci_high].into_iter().flatten() {
@@ -128,7 +200,7 @@ impl ComparisonChart<'_> {
             vec![String::new(); self.labels.len()]
         };
         let mut chart = ChartBuilder::on(area)
-            .caption(side.caption, bold(LABEL_SIZE, INK))
+            .caption(&side.caption, bold(LABEL_SIZE, INK))
             .margin_top(6)
             .margin_right(24)
             .margin_left(6)
@@ -143,7 +215,7 @@ impl ComparisonChart<'_> {
             4,
             MUTED.stroke_width(1),
         ))?;
-        for (row, (e, c)) in estimates.iter().zip(self.comparisons).enumerate() {
+        for (row, (e, c)) in estimates.iter().zip(&self.comparisons).enumerate() {
             draw_row(&mut chart, &x, row as f64, e, c, side.lower_is_better)?;
         }
         Ok(())
@@ -160,8 +232,8 @@ fn draw_row<DB: DrawingBackend>(
 ) -> Result<(), DrawError<DB>> {
     let Some(ratio) = e.ratio.filter(|r| *r > 0.0 && r.is_finite()) else {
         let why = format!(
-            "no ratio: {} standard, {} optimized successful calls",
-            c.n_standard, c.n_optimized
+            "no ratio: {} {}, {} {} successful calls",
+            c.n_baseline, c.baseline, c.n_variant, c.variant
         );
         chart.draw_series(std::iter::once(
             EmptyElement::at((x.lo(), y))

@@ -1,6 +1,8 @@
 //! Per group: histograms of TTFT and of OTPS side by side, with the mean,
-//! p50 and p90 marked (computed on every value).
+//! p50 and p90 marked (computed on every value; the p90 only from 10
+//! values on, see `analysis::percentile_rule`).
 
+use crate::analysis::percentile_rule::{is_shown, thin_mark};
 use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
 use plotters::element::Rectangle;
@@ -182,7 +184,11 @@ fn panel<DB: DrawingBackend>(
             ),
             Entry::new(
                 Swatch::Dashed(P90),
-                format!("p90 {} {}", short(s.p90), panel.short_unit),
+                if is_shown(90.0, s.count) {
+                    format!("p90 {} {}", short(s.p90), panel.short_unit)
+                } else {
+                    format!("p90 not shown: {}", thin_mark(90.0))
+                },
             ),
         ],
         None => Vec::new(),
@@ -233,7 +239,10 @@ fn panel<DB: DrawingBackend>(
             [(x.clamp(s.mean), 0.0), (x.clamp(s.mean), ymax)],
             MEAN.stroke_width(2),
         ))?;
-        for (v, color) in [(s.p50, P50), (s.p90, P90)] {
+        // A p90 of too few values is not drawn (see
+        // `analysis::percentile_rule`).
+        let p90 = is_shown(90.0, s.count).then_some((s.p90, P90));
+        for (v, color) in std::iter::once((s.p50, P50)).chain(p90) {
             chart.draw_series(DashedLineSeries::new(
                 [(x.clamp(v), 0.0), (x.clamp(v), ymax)],
                 8,

@@ -33,7 +33,7 @@ pub use error::PlotError;
 pub use scale::Scale;
 pub use writer::{ChartFiles, Figure, Rendered, render};
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Axis};
 use boxplot::{BoxChart, BoxMetric};
 use cdf::Cdf;
 use comparison::ComparisonChart;
@@ -197,19 +197,29 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
             figure,
         })
     };
-    let comparison_title = "Standard vs optimized: ratio of medians with 95% CI";
-    match ComparisonChart::new(&analysis.comparisons) {
-        Some(chart) => job(
-            "comparison",
-            comparison_title,
-            Section::Comparison,
-            AnyFigure::Comparison(chart),
-        ),
-        None => omitted.push(Omitted {
-            title: comparison_title.to_string(),
-            section: Section::Comparison,
-            reason: "no model and region has both a standard and an optimized group".to_string(),
-        }),
+    for axis in Axis::ALL {
+        let title = format!("{}: ratio of medians with 95% CI", axis.title());
+        let name = match axis {
+            Axis::PerformanceConfig => "comparison".to_string(),
+            axis => format!("comparison_{}", axis.name()),
+        };
+        match ComparisonChart::new(&analysis.comparisons, axis) {
+            Some(chart) => job(
+                &name,
+                &title,
+                Section::Comparison,
+                AnyFigure::Comparison(chart),
+            ),
+            // The performance-config chart is the one most runs have:
+            // say why it is missing. Other axes appear when measured.
+            None if axis == Axis::PerformanceConfig => omitted.push(Omitted {
+                title,
+                section: Section::Comparison,
+                reason: "no model and region has both a standard and an optimized group"
+                    .to_string(),
+            }),
+            None => {}
+        }
     }
     job(
         "box_ttft",

@@ -112,7 +112,7 @@ impl Page<'_> {
             "<header>\n<h1>bedrock-bench report</h1>\n\
              <p class=\"meta\">Analysis {} · generated {} · ConverseStream latency per model, region and performance config</p>\n\
              <nav><a href=\"#settings\">Experiment</a><a href=\"#summary\">Summary</a>\
-             <a href=\"#comparison\">Standard vs optimized</a><a href=\"#failures\">Failures</a>\
+             <a href=\"#comparison\">Comparisons</a><a href=\"#failures\">Failures</a>\
              <a href=\"#distributions\">Distributions</a><a href=\"#cdf\">Tails</a>\
              <a href=\"#gaps\">Gaps</a><a href=\"#timeline\">Timeline</a>\
              <a href=\"#groups\">Per group</a><a href=\"#criterion\">criterion</a></nav>\n</header>\n",
@@ -165,22 +165,31 @@ impl Page<'_> {
             "<section id=\"summary\">\n<h2>Summary</h2>\n\
              <p class=\"hint\">The Python tool's summary: successful calls only (warm-up calls left out); \
              seconds, tokens, tokens/s; p50/p90 by linear interpolation, std with n&minus;1, rounded to 3 places. \
+             A p90 of fewer than 10 values shows <code>n&lt;10</code> (the summary CSV keeps the number). \
              Highlighted rows: no successful call.</p>\n",
         );
-        out.push_str(&tables::summary(&self.analysis.summary));
+        out.push_str(&tables::summary(
+            &self.analysis.summary,
+            &self.analysis.groups,
+        ));
         out.push_str("</section>\n");
     }
 
     fn comparison(&self, out: &mut String) {
-        out.push_str("<section id=\"comparison\">\n<h2>Standard vs optimized</h2>\n");
+        out.push_str("<section id=\"comparison\">\n<h2>Comparisons</h2>\n");
         if self.analysis.comparisons.is_empty() {
             out.push_str(
-                "<p class=\"note\">No model and region has both a standard and an optimized group: nothing to compare.</p>\n",
+                "<p class=\"note\">No model and region has two groups one variant axis apart \
+                 (standard vs optimized, default tier vs another, cache write vs read, no reasoning vs a budget, \
+                 no tools vs tools): nothing to compare.</p>\n",
             );
         } else {
             out.push_str(
-                "<p class=\"hint\">Ratio of medians optimized / standard with a bootstrap 95% confidence interval. \
-                 TTFT ratio below 1: optimized answers sooner; generation-OTPS ratio above 1: optimized decodes faster.</p>\n",
+                "<p class=\"hint\">Pairs of groups of one model and region that differ in exactly one variant axis. \
+                 Ratio of medians variant / baseline with a bootstrap 95% confidence interval; the baseline is \
+                 standard, the default tier, a cache write, no reasoning, no tools. \
+                 Time ratios below 1: the variant is faster; generation-OTPS ratio above 1: the variant decodes faster. \
+                 Mismatches: calls not served what they asked on that axis (fallbacks, tier downgrades, cache points that never hit).</p>\n",
             );
             out.push_str(&tables::comparison(&self.analysis.comparisons));
         }
@@ -261,7 +270,7 @@ impl Page<'_> {
     fn groups(&self, out: &mut String) {
         out.push_str(
             "<section id=\"groups\">\n<h2>Per group: TTFT and OTPS histograms</h2>\n\
-             <p class=\"hint\">Mean, p50 and p90 computed on every successful call.</p>\n",
+             <p class=\"hint\">Mean, p50 and p90 computed on every successful call; the p90 is drawn from 10 calls on.</p>\n",
         );
         for chart in self
             .charts

@@ -5,8 +5,10 @@
 use std::fmt::Write as _;
 
 use super::escape::escape;
-use crate::analysis::{Comparison, ErrorSample, GroupStats, RatioEstimate, SummaryRow};
-use crate::export::summary_csv::{SUMMARY_COLUMNS, record};
+use crate::analysis::{
+    COMPARED_METRICS, Comparison, ErrorSample, GroupStats, Metric, RatioEstimate, SummaryRow,
+};
+use crate::export::summary_csv::{SUMMARY_COLUMNS, presented_record};
 
 /// One table cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,12 +92,16 @@ pub fn table(id: &str, header: &[&str], rows: &[Row]) -> String {
     out
 }
 
-/// The Python tool's summary: its columns, its rounding.
-pub fn summary(rows: &[SummaryRow]) -> String {
+/// The Python tool's summary: its columns, its rounding; a p90 of fewer
+/// than 10 calls shows `n<10` (see
+/// [`crate::analysis::percentile_rule`]). `groups` are the statistics of
+/// the same groups, in the same order.
+pub fn summary(rows: &[SummaryRow], groups: &[GroupStats]) -> String {
     let body: Vec<Row> = rows
         .iter()
-        .map(|r| {
-            let cells = record(r)
+        .zip(groups)
+        .map(|(r, g)| {
+            let cells = presented_record(r, g)
                 .into_iter()
                 .enumerate()
                 .map(|(i, text)| match i {
@@ -121,46 +127,70 @@ fn interval(e: &RatioEstimate) -> String {
     }
 }
 
-/// Standard vs optimized, as on the terminal.
+/// The comparisons, every axis in one table (the axis first): both
+/// medians, the ratio variant / baseline and its interval for each
+/// compared metric that any row has.
 pub fn comparison(comparisons: &[Comparison]) -> String {
-    let header = [
+    let metrics: Vec<(usize, Metric)> = COMPARED_METRICS
+        .into_iter()
+        .enumerate()
+        .filter(|&(i, _)| {
+            comparisons
+                .iter()
+                .any(|c| c.ratios[i].baseline.is_some() || c.ratios[i].variant.is_some())
+        })
+        .collect();
+    let mut header: Vec<String> = [
+        "axis",
         "model",
         "region",
-        "n_standard",
-        "n_optimized",
-        "TTFT p50 standard (s)",
-        "TTFT p50 optimized (s)",
-        "TTFT ratio",
-        "TTFT ratio 95% CI",
-        "gen. OTPS p50 standard",
-        "gen. OTPS p50 optimized",
-        "gen. OTPS ratio",
-        "gen. OTPS ratio 95% CI",
-        "fallbacks",
-    ];
+        "baseline",
+        "variant",
+        "n baseline",
+        "n variant",
+    ]
+    .map(String::from)
+    .to_vec();
+    for &(_, metric) in &metrics {
+        let name = match metric {
+            Metric::Ttft => "TTFT p50 (s)",
+            Metric::TimeToFirstText => "first text p50 (s)",
+            Metric::GenerationOtps => "gen. OTPS p50",
+            _ => "total p50 (s)",
+        };
+        let short = name.split(" p50").next().unwrap_or(name);
+        header.push(format!("{name} baseline"));
+        header.push(format!("{name} variant"));
+        header.push(format!("{short} ratio"));
+        header.push(format!("{short} ratio 95% CI"));
+    }
+    header.push("mismatches".to_string());
     let rows: Vec<Row> = comparisons
         .iter()
         .map(|c| {
-            (
-                vec![
-                    Cell::id(&c.model),
-                    Cell::key(&c.region),
-                    Cell::num(c.n_standard.to_string()),
-                    Cell::num(c.n_optimized.to_string()),
-                    Cell::num(three(c.ttft_p50.standard)),
-                    Cell::num(three(c.ttft_p50.optimized)),
-                    Cell::num(three(c.ttft_p50.ratio)),
-                    Cell::num(interval(&c.ttft_p50)),
-                    Cell::num(three(c.generation_otps_p50.standard)),
-                    Cell::num(three(c.generation_otps_p50.optimized)),
-                    Cell::num(three(c.generation_otps_p50.ratio)),
-                    Cell::num(interval(&c.generation_otps_p50)),
-                    Cell::num(c.fallbacks.to_string()),
-                ],
-                "",
-            )
+            let mut cells = vec![
+                Cell::key(c.axis.name()),
+                Cell::id(&c.model),
+                Cell::key(&c.region),
+                Cell::key(&c.baseline),
+                Cell::key(&c.variant),
+                Cell::num(c.n_baseline.to_string()),
+                Cell::num(c.n_variant.to_string()),
+            ];
+            for &(i, _) in &metrics {
+                let e = &c.ratios[i];
+                cells.push(Cell::num(three(e.baseline)));
+                cells.push(Cell::num(three(e.variant)));
+                cells.push(Cell::num(three(e.ratio)));
+                cells.push(Cell::num(interval(e)));
+            }
+            cells.push(Cell::num(
+                c.mismatches.map(|n| n.to_string()).unwrap_or_default(),
+            ));
+            (cells, "")
         })
         .collect();
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     table("comparison", &header, &rows)
 }
 
@@ -178,6 +208,8 @@ pub fn counts(groups: &[GroupStats]) -> String {
         "other errors",
         "failed invocations",
         "fallbacks",
+        "tier downgrades",
+        "cache unused",
         "warm-ups",
     ];
     let rows: Vec<Row> = groups
@@ -199,6 +231,8 @@ pub fn counts(groups: &[GroupStats]) -> String {
                     c.errors - c.throttles - c.timeouts,
                     c.failed_invocations,
                     c.fallbacks,
+                    c.tier_downgrades,
+                    c.cache_unused,
                     c.warmups,
                 ]
                 .map(|n| Cell::num(n.to_string())),

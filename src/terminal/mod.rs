@@ -1,11 +1,12 @@
 //! The analysis as text for the terminal: aligned tables of the summary,
-//! the comparisons and the failures.
+//! the comparisons (one table per variant axis) and the failures.
 
+mod comparisons;
 pub(crate) mod table;
 
 use std::fmt::Write as _;
 
-use crate::analysis::{Analysis, Comparison, RatioEstimate};
+use crate::analysis::Analysis;
 use crate::export::summary_csv;
 
 /// Printed first and last when files that do not compare are analyzed
@@ -16,8 +17,8 @@ pub const MIXED: &str = "!!! MIXED DATA: files of different targets, time scales
 pub const SIMULATED: &str = "!!! SIMULATED: these numbers come from the built-in emulator, not from measurements on Amazon Bedrock !!!";
 
 /// The terminal report of an analysis: counts, the summary table (the
-/// Python tool's columns), the standard-vs-optimized comparison and the
-/// failures per group.
+/// Python tool's columns), the comparisons along each variant axis and
+/// the failures per group.
 pub fn overview(analysis: &Analysis) -> String {
     let mut out = String::new();
     let data = &analysis.dataset;
@@ -34,40 +35,18 @@ pub fn overview(analysis: &Analysis) -> String {
 
     let _ = writeln!(
         out,
-        "Summary (successful calls only; seconds, tokens, tokens/s):"
+        "Summary (successful calls only; seconds, tokens, tokens/s; a p90 of fewer than 10 calls shows n<10):"
     );
-    let rows: Vec<Vec<String>> = analysis.summary.iter().map(summary_csv::record).collect();
+    let rows: Vec<Vec<String>> = analysis
+        .summary
+        .iter()
+        .zip(&analysis.groups)
+        .map(|(row, stats)| summary_csv::presented_record(row, stats))
+        .collect();
     out.push_str(&table::render(&summary_csv::SUMMARY_COLUMNS, &rows));
     out.push('\n');
 
-    let _ = writeln!(
-        out,
-        "Standard vs optimized (ratio of medians optimized/standard, bootstrap 95% CI):"
-    );
-    if analysis.comparisons.is_empty() {
-        let _ = writeln!(
-            out,
-            "  no model and region has both a standard and an optimized group."
-        );
-    } else {
-        let header = [
-            "model",
-            "region",
-            "n_standard",
-            "n_optimized",
-            "TTFT_p50_standard",
-            "TTFT_p50_optimized",
-            "TTFT_ratio",
-            "TTFT_ratio_95%_CI",
-            "gen_OTPS_p50_standard",
-            "gen_OTPS_p50_optimized",
-            "gen_OTPS_ratio",
-            "gen_OTPS_ratio_95%_CI",
-            "fallbacks",
-        ];
-        let rows: Vec<Vec<String>> = analysis.comparisons.iter().map(comparison_row).collect();
-        out.push_str(&table::render(&header, &rows));
-    }
+    out.push_str(&comparisons::section(&analysis.comparisons));
     out.push('\n');
 
     let _ = writeln!(out, "Attempts and failures per group:");
@@ -82,6 +61,8 @@ pub fn overview(analysis: &Analysis) -> String {
         "timeouts",
         "failed_invocations",
         "fallbacks",
+        "tier_downgrades",
+        "cache_unused",
     ];
     let rows: Vec<Vec<String>> = analysis
         .groups
@@ -102,6 +83,8 @@ pub fn overview(analysis: &Analysis) -> String {
                     c.timeouts,
                     c.failed_invocations,
                     c.fallbacks,
+                    c.tier_downgrades,
+                    c.cache_unused,
                 ]
                 .map(|n| n.to_string()),
             );
@@ -126,27 +109,4 @@ pub fn calls(analysis: &Analysis) -> String {
         1 => format!("{calls} calls ({invocations} invocations and 1 retry)"),
         _ => format!("{calls} calls ({invocations} invocations and {retries} retries)"),
     }
-}
-
-fn comparison_row(c: &Comparison) -> Vec<String> {
-    let three = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_default();
-    let ci = |e: &RatioEstimate| match (e.ci_low, e.ci_high) {
-        (Some(low), Some(high)) => format!("[{low:.3}, {high:.3}]"),
-        _ => String::new(),
-    };
-    vec![
-        c.model.clone(),
-        c.region.clone(),
-        c.n_standard.to_string(),
-        c.n_optimized.to_string(),
-        three(c.ttft_p50.standard),
-        three(c.ttft_p50.optimized),
-        three(c.ttft_p50.ratio),
-        ci(&c.ttft_p50),
-        three(c.generation_otps_p50.standard),
-        three(c.generation_otps_p50.optimized),
-        three(c.generation_otps_p50.ratio),
-        ci(&c.generation_otps_p50),
-        c.fallbacks.to_string(),
-    ]
 }
