@@ -1,9 +1,12 @@
-//! Benchmark groups and ids: one criterion group per model and
-//! performance config, one benchmark per metric and region.
+//! Benchmark groups and ids: one criterion group per model and variant
+//! (performance config and every other axis set), one benchmark per
+//! metric and region.
 
 use crate::config::Scenario;
 
-/// One criterion group: `<model_id>/<performance_config>`.
+/// One criterion group: `<model_id>/<variant>`, the variant as in
+/// [`Scenario::variant_label`] (`optimized`, `standard+priority`,
+/// `standard+cache+think2048`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenchGroup {
     /// The group id, such as `us.amazon.nova-pro-v1:0/optimized`.
@@ -26,7 +29,7 @@ pub struct BenchMember {
 pub fn groups(scenarios: &[Scenario]) -> Vec<BenchGroup> {
     let mut groups: Vec<BenchGroup> = Vec::new();
     for (index, scenario) in scenarios.iter().enumerate() {
-        let id = format!("{}/{}", scenario.model_id, scenario.reported_performance());
+        let id = format!("{}/{}", scenario.model_id, scenario.variant_label());
         let member = BenchMember {
             scenario: index,
             label: scenario.region.clone(),
@@ -86,6 +89,25 @@ mod tests {
         assert_eq!(
             benchmark_id(&g[0], "ttft", &g[0].members[0]),
             "m1/optimized/ttft/us-east-2"
+        );
+    }
+
+    #[test]
+    fn each_variant_is_a_group_of_its_own() {
+        let text = r#"{"text_prompt": "a", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1"}
+{"text_prompt": "a", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1", "service_tier": "priority"}
+{"text_prompt": "a", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1", "service_tier": "flex", "performance_config": "optimized"}"#;
+        let scenarios = parse_scenarios(text, "s.jsonl", std::path::Path::new("."))
+            .unwrap()
+            .value;
+        let ids: Vec<String> = groups(&scenarios).into_iter().map(|g| g.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "us.amazon.nova-pro-v1:0/standard",
+                "us.amazon.nova-pro-v1:0/standard+priority",
+                "us.amazon.nova-pro-v1:0/optimized+flex",
+            ]
         );
     }
 }

@@ -1,0 +1,210 @@
+//! The runnable configs under `examples/` stay valid and do what their
+//! README says: each is run against the built-in emulator (fast time
+//! scale), and its raw CSV shows the axis it is about.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+type Rows = (csv::StringRecord, Vec<csv::StringRecord>);
+
+fn read_csv(file: &Path) -> Rows {
+    let mut reader = csv::Reader::from_path(file).expect("opens");
+    let header = reader.headers().expect("header").clone();
+    let rows = reader.records().map(|r| r.expect("whole row")).collect();
+    (header, rows)
+}
+
+/// Run the example `name` on the emulator and return its raw CSV's rows
+/// as (header, records).
+fn run(name: &str) -> Rows {
+    let out = out_dir(name);
+    let rows = run_into(name, &out);
+    let _ = std::fs::remove_dir_all(out);
+    rows
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let out = std::env::temp_dir().join(format!("bb-example-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    out
+}
+
+/// Run the example `name` on the emulator with its output in `out`.
+fn run_into(name: &str, out: &Path) -> Rows {
+    let dir = example(name);
+    let output = Command::new(BIN)
+        .args(["run", "--target", "emulator", "--scenarios"])
+        .arg(dir.join("scenarios_config.jsonl"))
+        .arg("--experiment")
+        .arg(dir.join("experiment_config.jsonl"))
+        .arg("--out")
+        .arg(out)
+        .env("BEDROCK_BENCH_TIME_SCALE", "0.02")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{name}: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results = out.join("results");
+    let file = std::fs::read_dir(&results)
+        .expect("results")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.extension().is_some_and(|e| e == "csv"))
+        .expect("a raw CSV");
+    read_csv(&file)
+}
+
+/// The values of `column` in the rows of scenario `scenario`.
+fn column<'a>((header, rows): &'a Rows, scenario: &str, column: &str) -> Vec<&'a str> {
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (scenario_at, column_at) = (at("scenario"), at(column));
+    rows.iter()
+        .filter(|row| &row[scenario_at] == scenario)
+        .map(|row| &row[column_at])
+        .collect()
+}
+
+#[test]
+fn service_tiers_are_served_as_asked_and_priority_decodes_faster() {
+    let out = out_dir("service-tiers");
+    let run = run_into("service-tiers", &out);
+    assert!(
+        column(&run, "sonnet-4.5 priority", "served_service_tier")
+            .iter()
+            .all(|tier| *tier == "priority")
+    );
+    assert!(
+        column(&run, "sonnet-4.5 flex", "served_service_tier")
+            .iter()
+            .all(|tier| *tier == "flex")
+    );
+    assert_eq!(column(&run, "sonnet-4.5 default", "service_tier")[0], "");
+
+    // analyze compares each tier with the default one: the emulator's
+    // priority profile decodes 1.25 times as fast, flex 0.75 times.
+    let output = Command::new(BIN)
+        .arg("analyze")
+        .arg(out.join("results"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("analyze runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let file = std::fs::read_dir(out.join("results-analysis"))
+        .expect("analysis files")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.to_string_lossy().contains("analysis_comparison_"))
+        .expect("a comparison CSV");
+    let comparisons = read_csv(&file);
+    let at = |name: &str| comparisons.0.iter().position(|h| h == name).expect(name);
+    let ratio_bounds = |variant: &str| {
+        let row = comparisons
+            .1
+            .iter()
+            .find(|row| &row[at("axis")] == "service_tier" && row[at("variant")].ends_with(variant))
+            .unwrap_or_else(|| panic!("a {variant} comparison"));
+        let value = |name: &str| row[at(name)].parse::<f64>().expect(name);
+        (
+            value("generation_otps_p50_ratio_ci_low"),
+            value("generation_otps_p50_ratio_ci_high"),
+        )
+    };
+    let (low, high) = ratio_bounds("priority");
+    assert!(
+        low > 1.0,
+        "priority's decode-speed interval [{low}, {high}] should exclude 1"
+    );
+    let (low, high) = ratio_bounds("flex");
+    assert!(
+        high < 1.0,
+        "flex's decode-speed interval [{low}, {high}] should exclude 1"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn prompt_caching_writes_once_then_reads() {
+    let run = run("prompt-caching");
+    let reads = column(
+        &run,
+        "sonnet-4 cached system prefix",
+        "cache_read_input_tokens",
+    );
+    let writes = column(
+        &run,
+        "sonnet-4 cached system prefix",
+        "cache_write_input_tokens",
+    );
+    assert_eq!(reads.len(), 20);
+    let read_calls = reads
+        .iter()
+        .filter(|r| r.parse::<u32>().unwrap_or(0) > 0)
+        .count();
+    let write_calls = writes
+        .iter()
+        .filter(|w| w.parse::<u32>().unwrap_or(0) > 0)
+        .count();
+    assert!(read_calls >= 19, "{reads:?}");
+    assert!(write_calls <= 1, "{writes:?}");
+}
+
+#[test]
+fn reasoning_comes_before_the_text() {
+    let run = run("reasoning");
+    for scenario in ["sonnet-4 thinking 2048", "deepseek-r1"] {
+        let kinds = column(&run, scenario, "first_delta_kind");
+        assert!(
+            !kinds.is_empty() && kinds.iter().all(|k| *k == "reasoning"),
+            "{scenario}: {kinds:?}"
+        );
+        assert!(
+            column(&run, scenario, "reasoning_time")
+                .iter()
+                .all(|t| !t.is_empty())
+        );
+    }
+    assert!(
+        column(&run, "sonnet-4 no thinking", "first_delta_kind")
+            .iter()
+            .all(|k| *k == "text")
+    );
+}
+
+#[test]
+fn a_forced_tool_answers_with_tool_use() {
+    let run = run("tool-use");
+    let kinds = column(&run, "nova-pro forced tool", "first_delta_kind");
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| *k == "tool_use"),
+        "{kinds:?}"
+    );
+    assert!(
+        column(&run, "nova-pro forced tool", "stop_reason")
+            .iter()
+            .all(|r| *r == "tool_use")
+    );
+    assert!(
+        column(&run, "nova-pro forced tool", "tools")
+            .iter()
+            .all(|t| *t == "tools:get_weather")
+    );
+}
