@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use super::json_document::to_document;
 use crate::config::{
-    CachePlacement, CacheTtl, Experiment, PerformanceConfig, Scenario, ToolChoiceSetting,
-    ToolSettings, Variant,
+    CachePlacement, CacheTtl, Experiment, PerformanceConfig, PromptCache, Scenario,
+    ToolChoiceSetting, ToolSettings, Variant,
 };
 
 /// One request, prepared once and sent as many times as needed.
@@ -79,17 +79,25 @@ impl CallSpec {
         }
     }
 
-    /// The SDK pieces of the request, built before the clock starts.
+    /// The SDK pieces of the request, built before the clock starts. With
+    /// a `fresh` prompt cache, each call to this gets a prefix of its own.
     pub fn to_request_parts(&self) -> RequestParts {
         let cache = self.variant.prompt_cache.as_ref();
+        let prefix = |cache: &PromptCache| -> String {
+            if cache.fresh {
+                format!("[{}] {}", fresh_marker(), cache.prefix)
+            } else {
+                cache.prefix.clone()
+            }
+        };
         let cache_at = |placement| cache.filter(|cache| cache.at == placement);
         let mut user = Vec::new();
         if let Some(cache) = cache_at(CachePlacement::Messages) {
-            if cache.prefix.is_empty() {
+            if cache.prefix.is_empty() && !cache.fresh {
                 user.push(ContentBlock::Text(self.user_text.clone()));
                 user.push(ContentBlock::CachePoint(cache_point(cache.ttl)));
             } else {
-                user.push(ContentBlock::Text(cache.prefix.clone()));
+                user.push(ContentBlock::Text(prefix(cache)));
                 user.push(ContentBlock::CachePoint(cache_point(cache.ttl)));
                 user.push(ContentBlock::Text(self.user_text.clone()));
             }
@@ -103,8 +111,8 @@ impl CallSpec {
             .ok();
         let mut system = Vec::new();
         let system_cache = cache_at(CachePlacement::System);
-        if let Some(cache) = system_cache.filter(|cache| !cache.prefix.is_empty()) {
-            system.push(SystemContentBlock::Text(cache.prefix.clone()));
+        if let Some(cache) = system_cache.filter(|cache| !cache.prefix.is_empty() || cache.fresh) {
+            system.push(SystemContentBlock::Text(prefix(cache)));
         }
         if let Some(text) = &self.system {
             system.push(SystemContentBlock::Text(text.clone()));
@@ -155,6 +163,21 @@ impl CallSpec {
         }
         (!fields.is_empty()).then_some(fields)
     }
+}
+
+/// A marker no other call of this process (or, practically, of another)
+/// has: the process id, a per-process random value and a counter.
+fn fresh_marker() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SALT: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let salt = SALT.get_or_init(rand::random::<u64>);
+    format!(
+        "{:x}-{salt:016x}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 /// A `cachePoint` block.

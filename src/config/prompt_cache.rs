@@ -15,7 +15,10 @@
 //!   tokens put before the cache point (in the system prompt for `system`,
 //!   at the start of the user message for `messages`). Every call of every
 //!   scenario with the same count sends the same text, so the first call
-//!   writes the cache and later calls read it.
+//!   writes the cache and later calls read it;
+//! - `fresh`: `true` makes every call's prefix new (a unique marker before
+//!   the shared text), so that every call writes the cache: a scenario of
+//!   cache writes to compare with one of reads. Default `false`.
 
 use serde_json::{Map, Value};
 
@@ -27,7 +30,7 @@ use super::fields::{describe_found, did_you_mean, quote};
 pub const MAX_SHARED_PREFIX_TOKENS: u32 = 10_000_000;
 
 /// The keys `prompt_cache` may have.
-const KEYS: &[&str] = &["at", "ttl", "shared_prefix_tokens"];
+const KEYS: &[&str] = &["at", "ttl", "shared_prefix_tokens", "fresh"];
 
 /// Where the cache point goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,15 +84,23 @@ pub struct PromptCache {
     pub shared_prefix_tokens: u32,
     /// The shared prefix itself (empty when `shared_prefix_tokens` is 0).
     pub prefix: String,
+    /// Every call gets a prefix of its own (so every call writes).
+    pub fresh: bool,
 }
 
 impl PromptCache {
-    /// How reports name the setting: `system`, `messages/1h`...
+    /// How reports name the setting: `system`, `messages/1h`,
+    /// `system/fresh`...
     pub fn label(&self) -> String {
-        match self.ttl {
-            Some(ttl) => format!("{}/{}", self.at.as_str(), ttl.as_str()),
-            None => self.at.as_str().to_owned(),
+        let mut label = self.at.as_str().to_owned();
+        if let Some(ttl) = self.ttl {
+            label.push('/');
+            label.push_str(ttl.as_str());
         }
+        if self.fresh {
+            label.push_str("/fresh");
+        }
+        label
     }
 }
 
@@ -108,7 +119,7 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
     for key in map.keys().filter(|key| !KEYS.contains(&key.as_str())) {
         let expected = match did_you_mean(key, KEYS) {
             Some(suggestion) => format!("a known key (did you mean `{suggestion}`?)"),
-            None => "a known key: `at`, `ttl`, `shared_prefix_tokens`".into(),
+            None => "a known key: `at`, `ttl`, `shared_prefix_tokens`, `fresh`".into(),
         };
         errors.push((field(key), expected, "an unknown key".into()));
     }
@@ -121,6 +132,18 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
         Some("5m") => Some(CacheTtl::FiveMinutes),
         Some("1h") => Some(CacheTtl::OneHour),
         _ => None,
+    };
+    let fresh = match map.get("fresh") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(flag)) => *flag,
+        Some(other) => {
+            errors.push((
+                field("fresh"),
+                "true or false".into(),
+                describe_found(other),
+            ));
+            false
+        }
     };
     let shared_prefix_tokens = match map.get("shared_prefix_tokens") {
         None | Some(Value::Null) => 0,
@@ -157,6 +180,7 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
         ttl,
         shared_prefix_tokens,
         prefix,
+        fresh,
     })
 }
 
@@ -206,6 +230,9 @@ mod tests {
         let cache = parse(&json!({"at": "messages", "ttl": "1h", "shared_prefix_tokens": 1200}))
             .expect("valid");
         assert_eq!(cache.label(), "messages/1h");
+        let fresh = parse(&json!({"fresh": true, "shared_prefix_tokens": 10})).expect("valid");
+        assert_eq!(fresh.label(), "system/fresh");
+        assert!(parse(&json!({"fresh": "yes"})).is_err());
         assert_eq!(
             bedrock_catalog::tokens::estimate_tokens(&cache.prefix),
             1200

@@ -51,7 +51,7 @@ impl Variant {
             label.push_str(tier.as_str());
         }
         if let Some(cache) = &self.prompt_cache {
-            label.push_str("+cache");
+            label.push_str(if cache.fresh { "+cachewrite" } else { "+cache" });
             if let Some(ttl) = cache.ttl {
                 label.push_str(ttl.as_str());
             }
@@ -144,7 +144,9 @@ pub(crate) fn parse(
                 "\"system\" or \"messages\" (\"tools\" needs `tool_config`)",
                 "\"tools\" without `tool_config`",
             ),
-            CachePlacement::System if cache.shared_prefix_tokens == 0 && !has_system_prompt => {
+            CachePlacement::System
+                if cache.shared_prefix_tokens == 0 && !cache.fresh && !has_system_prompt =>
+            {
                 fields.error(
                     Some("prompt_cache"),
                     "something to cache before a system cache point: `shared_prefix_tokens` or a system prompt",
