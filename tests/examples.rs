@@ -47,7 +47,7 @@ fn run_into(name: &str, out: &Path) -> Rows {
         .arg(dir.join("experiment_config.jsonl"))
         .arg("--out")
         .arg(out)
-        .env("BEDROCK_BENCH_TIME_SCALE", "0.02")
+        .env("BEDROCK_BENCH_TIME_SCALE", "0.05")
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_BEARER_TOKEN_BEDROCK")
