@@ -54,24 +54,7 @@ impl CachePlacement {
     }
 }
 
-/// A cache point's time to live (`cachePoint.ttl`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CacheTtl {
-    /// `5m`.
-    FiveMinutes,
-    /// `1h`.
-    OneHour,
-}
-
-impl CacheTtl {
-    /// The API's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CacheTtl::FiveMinutes => "5m",
-            CacheTtl::OneHour => "1h",
-        }
-    }
-}
+pub use bedrock_catalog::CacheTtl;
 
 /// A scenario's prompt-cache setting, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,11 +111,8 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
         Some("tools") => CachePlacement::Tools,
         _ => CachePlacement::System,
     };
-    let ttl = match choice(map, "ttl", &["5m", "1h"], &mut errors) {
-        Some("5m") => Some(CacheTtl::FiveMinutes),
-        Some("1h") => Some(CacheTtl::OneHour),
-        _ => None,
-    };
+    let ttl_names = CacheTtl::ALL.map(CacheTtl::as_str);
+    let ttl = choice(map, "ttl", &ttl_names, &mut errors).and_then(CacheTtl::from_name);
     let fresh = match map.get("fresh") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(flag)) => *flag,

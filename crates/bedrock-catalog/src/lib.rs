@@ -5,7 +5,8 @@
 //!   profile id (`us.`, `eu.`, `apac.`, `global.`...) or an ARN;
 //! - [`ModelInfo`] and [`model`]: the known models, their family, where
 //!   latency-optimized inference is offered, their largest output, service
-//!   tiers ([`ServiceTier`]), reasoning ([`Reasoning`]), prompt caching and
+//!   tiers ([`ServiceTier`]), reasoning ([`Reasoning`]), prompt caching
+//!   ([`CacheTtl`]) and
 //!   inference-profile geographies;
 //! - [`Family`]: which request fields a model family takes (top-k);
 //! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
@@ -17,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+mod cache_ttl;
 mod family;
 mod model_id;
 mod models;
@@ -25,6 +27,7 @@ mod reasoning;
 mod tier;
 pub mod tokens;
 
+pub use cache_ttl::CacheTtl;
 pub use family::Family;
 pub use model_id::{GEO_PREFIXES, base_model_id};
 pub use models::{MODELS, ModelInfo, model};

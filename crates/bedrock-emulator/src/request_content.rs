@@ -12,7 +12,6 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::time::Duration;
 
 use serde_json::{Map, Value};
 
@@ -35,32 +34,7 @@ pub const DOCUMENT_BYTES_PER_TOKEN: u64 = 4;
 /// inline bytes).
 pub const DOCUMENT_UNKNOWN_TOKENS: u32 = 1000;
 
-/// How long a cache entry lives after its last use (`cachePoint.ttl`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CacheTtl {
-    /// `"5m"`, the default.
-    FiveMinutes,
-    /// `"1h"`.
-    OneHour,
-}
-
-impl CacheTtl {
-    /// The API's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CacheTtl::FiveMinutes => "5m",
-            CacheTtl::OneHour => "1h",
-        }
-    }
-
-    /// The lifetime.
-    pub fn duration(self) -> Duration {
-        match self {
-            CacheTtl::FiveMinutes => Duration::from_secs(5 * 60),
-            CacheTtl::OneHour => Duration::from_secs(60 * 60),
-        }
-    }
-}
+pub use bedrock_catalog::CacheTtl;
 
 /// One `cachePoint`: the prefix before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,11 +102,15 @@ impl ContentWalk {
                 ));
             }
         }
-        let ttl = match point.get("ttl") {
-            None | Some(Value::Null) => CacheTtl::FiveMinutes,
-            Some(Value::String(t)) if t == "5m" => CacheTtl::FiveMinutes,
-            Some(Value::String(t)) if t == "1h" => CacheTtl::OneHour,
-            Some(other) => {
+        let known = match point.get("ttl") {
+            None | Some(Value::Null) => Some(CacheTtl::FiveMinutes),
+            Some(Value::String(t)) => CacheTtl::from_name(t),
+            Some(_) => None,
+        };
+        let ttl = match known {
+            Some(ttl) => ttl,
+            None => {
+                let other = point.get("ttl").unwrap_or(&Value::Null);
                 return Err(constraint(
                     other,
                     &format!("{path}.ttl"),
