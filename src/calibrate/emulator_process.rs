@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -35,18 +35,36 @@ pub struct EmulatorStats {
     pub connections: u64,
 }
 
+/// The program calibrate starts as the emulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmulatorProgram {
+    /// A `bedrock-bench` binary, started as `<binary> emulator ...` (the
+    /// default: this program itself).
+    Harness(PathBuf),
+    /// A standalone `bedrock-emulator` binary, started as `<binary> ...`:
+    /// to measure another build of the emulator against the same client.
+    Standalone(PathBuf),
+}
+
 impl EmulatorProcess {
     /// Start `<binary> emulator` with these profiles and ground-truth file,
     /// on `threads` worker threads. Call it from a thread that lives as long
     /// as the emulator is needed (the main thread): the child is stopped
     /// when that thread ends.
     pub fn start(
-        binary: &Path,
+        program: &EmulatorProgram,
         profiles: &Path,
         ground_truth: &Path,
         threads: usize,
     ) -> std::io::Result<Self> {
-        let mut command = Command::new(binary);
+        let mut command = match program {
+            EmulatorProgram::Harness(binary) => {
+                let mut command = Command::new(binary);
+                command.arg("emulator");
+                command
+            }
+            EmulatorProgram::Standalone(binary) => Command::new(binary),
+        };
         // SAFETY: the closure runs in the child between fork and exec and
         // only makes async-signal-safe system calls (prctl, getppid, kill).
         unsafe {
@@ -64,7 +82,6 @@ impl EmulatorProcess {
         }
         let mut child = command
             .args([
-                "emulator",
                 "--seed",
                 "1",
                 "--accept-any-model",

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 pub use accuracy::{Accuracy, ClientTiming, accuracy};
-pub use emulator_process::{EmulatorProcess, EmulatorStats};
+pub use emulator_process::{EmulatorProcess, EmulatorProgram, EmulatorStats};
 pub use error::CalibrateError;
 pub use report::{CSV_COLUMNS, csv_record, table, write_csv};
 pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
@@ -49,8 +49,8 @@ pub struct CalibrateOptions {
     pub ttft_s: f64,
     /// Where the level's raw CSVs, the ground truth and the results go.
     pub out_dir: PathBuf,
-    /// The `bedrock-bench` binary that serves the emulator.
-    pub emulator_binary: PathBuf,
+    /// The program that serves the emulator.
+    pub emulator: EmulatorProgram,
     /// Worker threads of the client's runtime (the runner's default is one
     /// per core).
     pub client_threads: usize,
@@ -155,7 +155,7 @@ pub fn calibrate(options: &CalibrateOptions) -> Result<Vec<LevelResult>, Calibra
         .map_err(|source| CalibrateError::WriteProfile { source })?;
     let ground_truth = options.out_dir.join("ground_truth.jsonl");
     let emulator = EmulatorProcess::start(
-        &options.emulator_binary,
+        &options.emulator,
         &profiles,
         &ground_truth,
         options.emulator_threads,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use bedrock_bench::calibrate::{CalibrateOptions, calibrate, table, write_csv};
+use bedrock_bench::calibrate::{CalibrateOptions, EmulatorProgram, calibrate, table, write_csv};
 use bedrock_bench::timestamps::local_stamp;
 use clap::Args;
 
@@ -38,6 +38,11 @@ pub struct CalibrateArgs {
     /// chunking) instead of the fixed one, e.g. us.amazon.nova-pro-v1:0.
     #[arg(long, value_name = "MODEL_ID")]
     model: Option<String>,
+    /// Measure this standalone `bedrock-emulator` program (another build of
+    /// the emulator, to compare builds against the same client) instead of
+    /// this program's own emulator.
+    #[arg(long, value_name = "PATH")]
+    emulator_program: Option<PathBuf>,
     /// Report root; results go to DIR/calibrate/<timestamp>/.
     #[arg(long, value_name = "DIR", default_value = "target-reports")]
     out: PathBuf,
@@ -91,8 +96,12 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         tokens_per_s: args.tokens_per_s,
         ttft_s: args.ttft,
         out_dir: out_dir.clone(),
-        emulator_binary: std::env::current_exe()
-            .context("finding this program to start the emulator")?,
+        emulator: match args.emulator_program {
+            Some(program) => EmulatorProgram::Standalone(program),
+            None => EmulatorProgram::Harness(
+                std::env::current_exe().context("finding this program to start the emulator")?,
+            ),
+        },
         client_threads: args.client_threads,
         model: args.model,
         emulator_threads: args.emulator_threads,

@@ -169,7 +169,7 @@ impl EventStream {
     fn encode(&mut self, step: Step) -> (Bytes, u32) {
         let rng = &mut self.rng;
         match step {
-            Step::MessageStart => (event_frame("messageStart", &payload::message_start(rng)), 0),
+            Step::MessageStart => (event_frame("messageStart", payload::message_start(rng)), 0),
             Step::Delta(i) => payload::delta_frames(&self.plan, i, rng),
             Step::Exception => {
                 let fault = self
@@ -183,19 +183,19 @@ impl EventStream {
             Step::BlockStop => (
                 event_frame(
                     "contentBlockStop",
-                    &payload::last_block_stop(&self.plan, rng),
+                    payload::last_block_stop(&self.plan, rng),
                 ),
                 0,
             ),
             Step::MessageStop => {
                 let stop = payload::message_stop(self.plan.stop_reason, rng);
-                (event_frame("messageStop", &stop), 0)
+                (event_frame("messageStop", stop), 0)
             }
             Step::Metadata => {
                 let latency_ms =
                     (self.shared.scaled(self.plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
                 let metadata = payload::metadata(&self.plan, latency_ms, rng);
-                (event_frame("metadata", &metadata), 0)
+                (event_frame("metadata", metadata), 0)
             }
             Step::Done => (Bytes::new(), 0),
         }

@@ -7,6 +7,7 @@
 
 use bytes::{Bytes, BytesMut};
 use rand::{Rng, RngExt};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::eventstream::event_frame;
@@ -98,28 +99,86 @@ pub fn reasoning_text(first: u32, tokens: u32) -> String {
     text
 }
 
-/// The `delta` member of chunk `index` of `plan` (exactly one member).
-pub fn delta_value(plan: &StreamPlan, index: usize) -> Value {
+/// The `delta` member of a `contentBlockDelta` event (exactly one member),
+/// serialized straight from borrowed parts: the streaming path writes one
+/// per output chunk, so it builds no `serde_json::Value` on the way.
+#[derive(Debug, Serialize)]
+enum Delta<'a> {
+    /// `{"text": ...}`.
+    #[serde(rename = "text")]
+    Text(String),
+    /// `{"reasoningContent": {"text": ...}}` or `{"reasoningContent": {"signature": ...}}`.
+    #[serde(rename = "reasoningContent")]
+    Reasoning(ReasoningDelta<'a>),
+    /// `{"toolUse": {"input": ...}}`.
+    #[serde(rename = "toolUse")]
+    ToolUse {
+        /// A piece of the tool input's JSON text.
+        input: &'a str,
+    },
+}
+
+/// The member of a `reasoningContent` delta.
+#[derive(Debug, Serialize)]
+enum ReasoningDelta<'a> {
+    #[serde(rename = "text")]
+    Text(String),
+    #[serde(rename = "signature")]
+    Signature(&'a str),
+}
+
+/// A `contentBlockDelta` event; the fields in the order real Bedrock (and
+/// the emulator's earlier `json!` objects, sorted by key) writes them.
+#[derive(Debug, Serialize)]
+struct DeltaEvent<'a> {
+    #[serde(rename = "contentBlockIndex")]
+    content_block_index: u32,
+    delta: Delta<'a>,
+    p: &'a str,
+}
+
+/// The delta of chunk `index` of `plan`.
+fn delta_of(plan: &StreamPlan, index: usize) -> Delta<'_> {
     let Some(chunk) = plan.chunks.get(index) else {
-        return json!({ "text": "" });
+        return Delta::Text(String::new());
     };
     match chunk.kind {
-        ChunkKind::Text { first_token } => json!({ "text": chunk_text(first_token, chunk.tokens) }),
-        ChunkKind::Reasoning { first_token } => {
-            json!({ "reasoningContent": { "text": reasoning_text(first_token, chunk.tokens) } })
-        }
-        ChunkKind::Signature => {
-            json!({ "reasoningContent": { "signature": plan.signature.as_deref().unwrap_or("") } })
-        }
-        ChunkKind::ToolInput { from, to } => {
-            let input = plan
+        ChunkKind::Text { first_token } => Delta::Text(chunk_text(first_token, chunk.tokens)),
+        ChunkKind::Reasoning { first_token } => Delta::Reasoning(ReasoningDelta::Text(
+            reasoning_text(first_token, chunk.tokens),
+        )),
+        ChunkKind::Signature => Delta::Reasoning(ReasoningDelta::Signature(
+            plan.signature.as_deref().unwrap_or(""),
+        )),
+        ChunkKind::ToolInput { from, to } => Delta::ToolUse {
+            input: plan
                 .tool_use
                 .as_ref()
                 .and_then(|t| t.input_json.get(from..to))
-                .unwrap_or("");
-            json!({ "toolUse": { "input": input } })
-        }
+                .unwrap_or(""),
+        },
     }
+}
+
+/// The `contentBlockDelta` payload of chunk `index` of `plan`.
+fn content_block_delta(plan: &StreamPlan, index: usize, block: u32, rng: &mut impl Rng) -> Vec<u8> {
+    let event = DeltaEvent {
+        content_block_index: block,
+        delta: delta_of(plan, index),
+        p: padding(rng),
+    };
+    // Room for the JSON around the text and the padding, so that the
+    // buffer is not grown piece by piece.
+    let text_len = match &event.delta {
+        Delta::Text(text) | Delta::Reasoning(ReasoningDelta::Text(text)) => text.len(),
+        Delta::Reasoning(ReasoningDelta::Signature(text)) | Delta::ToolUse { input: text } => {
+            text.len() * 2
+        }
+    };
+    let mut out = Vec::with_capacity(text_len + event.p.len() + 96);
+    // Serializing plain strings and integers into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut out, &event);
+    out
 }
 
 /// The frames written for chunk `index` of `plan`, and the output tokens
@@ -132,16 +191,24 @@ pub fn delta_frames(plan: &StreamPlan, index: usize, rng: &mut impl Rng) -> (Byt
     };
     let previous = index.checked_sub(1).and_then(|i| plan.chunks.get(i));
     let opens_block = previous.is_none_or(|p| p.block != chunk.block);
+    let stop = previous.filter(|_| opens_block);
+    let tool_start = plan
+        .tool_use
+        .as_ref()
+        .filter(|_| opens_block && matches!(chunk.kind, ChunkKind::ToolInput { .. }));
+    if stop.is_none() && tool_start.is_none() {
+        // The common case, a chunk inside the current block: one frame.
+        let payload = content_block_delta(plan, index, chunk.block, rng);
+        return (event_frame("contentBlockDelta", payload), chunk.tokens);
+    }
     let mut out = BytesMut::new();
-    if let Some(previous) = previous.filter(|_| opens_block) {
+    if let Some(previous) = stop {
         out.extend_from_slice(&event_frame(
             "contentBlockStop",
-            &content_block_stop(previous.block, rng),
+            content_block_stop(previous.block, rng),
         ));
     }
-    if let (true, ChunkKind::ToolInput { .. }, Some(tool)) =
-        (opens_block, chunk.kind, plan.tool_use.as_ref())
-    {
+    if let Some(tool) = tool_start {
         let start = json!({
             "contentBlockIndex": chunk.block,
             "p": padding(rng),
@@ -149,18 +216,11 @@ pub fn delta_frames(plan: &StreamPlan, index: usize, rng: &mut impl Rng) -> (Byt
         });
         out.extend_from_slice(&event_frame(
             "contentBlockStart",
-            start.to_string().as_bytes(),
+            start.to_string().into_bytes(),
         ));
     }
-    let delta = json!({
-        "contentBlockIndex": chunk.block,
-        "delta": delta_value(plan, index),
-        "p": padding(rng),
-    });
-    out.extend_from_slice(&event_frame(
-        "contentBlockDelta",
-        delta.to_string().as_bytes(),
-    ));
+    let payload = content_block_delta(plan, index, chunk.block, rng);
+    out.extend_from_slice(&event_frame("contentBlockDelta", payload));
     (out.freeze(), chunk.tokens)
 }
 
@@ -263,6 +323,41 @@ mod tests {
         let parts = chunk_text(0, 3) + &chunk_text(3, 4);
         assert_eq!(whole, parts);
         assert!(whole.starts_with("Machine learning is"));
+    }
+
+    #[test]
+    fn a_text_delta_is_written_as_bedrock_writes_it() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let plan = StreamPlan {
+            served: None,
+            served_tier: None,
+            faults: Vec::new(),
+            input_tokens: 5,
+            cache: Default::default(),
+            reports_cache: false,
+            headers_at_s: 0.0,
+            chunks: vec![crate::plan::PlannedChunk {
+                at_s: 0.1,
+                tokens: 3,
+                block: 0,
+                kind: ChunkKind::Text { first_token: 0 },
+            }],
+            end_at_s: 0.2,
+            stop_reason: "end_turn",
+            output_tokens: 3,
+            reasoning_tokens: 0,
+            reasoning_s: 0.0,
+            signature: None,
+            tool_use: None,
+            exception: None,
+        };
+        let payload = String::from_utf8(content_block_delta(&plan, 0, 0, &mut rng)).expect("utf-8");
+        assert!(
+            payload.starts_with(
+                r#"{"contentBlockIndex":0,"delta":{"text":"Machine learning is"},"p":""#
+            ),
+            "{payload}"
+        );
     }
 
     #[test]

@@ -23,13 +23,16 @@ const PAYLOAD_ONE_STR_HEADER: [u8; 61] = [
 
 #[test]
 fn the_empty_message_matches_its_vector() {
-    let encoded = encode_message(&[], b"");
+    let encoded = encode_message(&[], &b""[..]);
     assert_eq!(&encoded[..], &EMPTY_MESSAGE[..]);
 }
 
 #[test]
 fn one_string_header_matches_its_vector() {
-    let encoded = encode_message(&[("content-type", "application/json")], b"{'foo':'bar'}");
+    let encoded = encode_message(
+        &[("content-type", "application/json")],
+        &b"{'foo':'bar'}"[..],
+    );
     assert_eq!(&encoded[..], &PAYLOAD_ONE_STR_HEADER[..]);
 }
 
@@ -43,7 +46,10 @@ fn the_test_crc_agrees_with_the_vectors() {
 
 #[test]
 fn event_and_exception_frames_have_bedrocks_header_order() {
-    let event = split_frames(&event_frame("messageStop", br#"{"stopReason":"end_turn"}"#));
+    let event = split_frames(&event_frame(
+        "messageStop",
+        &br#"{"stopReason":"end_turn"}"#[..],
+    ));
     let names: Vec<&str> = event[0]
         .headers()
         .iter()
