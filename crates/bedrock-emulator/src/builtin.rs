@@ -53,6 +53,7 @@ fn model(
     ModelProfile {
         input_token_overhead: overhead,
         max_in_flight: None,
+        quota: crate::rate_quota::RateQuota::default(),
         standard,
         optimized,
         tiers: TierProfiles::default(),

@@ -59,6 +59,12 @@ pub enum Fault {
     ThrottleBeforeStream,
     /// 429 ThrottlingException because the model's `max_in_flight` was reached.
     QuotaExceeded,
+    /// 429 ThrottlingException because the model's requests-per-minute
+    /// quota was reached.
+    RequestsPerMinute,
+    /// 429 ThrottlingException because the model's tokens-per-minute quota
+    /// was reached.
+    TokensPerMinute,
     /// 503 ServiceUnavailableException.
     ServiceUnavailable,
     /// `throttlingException` frame mid-stream.
@@ -79,6 +85,8 @@ impl Fault {
         match self {
             Fault::ThrottleBeforeStream => "throttle_before_stream",
             Fault::QuotaExceeded => "quota_exceeded",
+            Fault::RequestsPerMinute => "requests_per_minute",
+            Fault::TokensPerMinute => "tokens_per_minute",
             Fault::ServiceUnavailable => "service_unavailable",
             Fault::ThrottleMidStream => "throttle_mid_stream",
             Fault::ModelStreamError => "model_stream_error",

@@ -19,6 +19,7 @@ use super::plan::{ReasoningAsk, StreamPlan, plan};
 use super::profile_set::base_model_id;
 use super::prompt_cache::CacheUse;
 use super::quota::InFlightSlot;
+use super::rate_quota::{Claim, Exceeded};
 use super::request::{ConverseRequest, Operation, authorize, parse_body, route};
 use super::request_body::read_body;
 use super::state::Shared;
@@ -27,6 +28,10 @@ use bedrock_catalog::{ModelInfo, PerformanceConfig, Reasoning, ServiceTier};
 
 /// The smallest cacheable prefix of models the catalog does not know.
 pub const UNKNOWN_MODEL_MIN_CACHE_TOKENS: u32 = 1024;
+
+/// The output tokens a request without `maxTokens` reserves from a
+/// tokens-per-minute quota when its model is not in the catalog.
+const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 4096;
 
 /// Answer one request: an event stream, or Bedrock's error shape.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
@@ -326,8 +331,50 @@ async fn prepare(
         ));
     };
 
+    let base_id = base_model_id(&converse.model_id);
+    let prompt_tokens = u64::from(
+        converse
+            .text_tokens
+            .saturating_add(model.input_token_overhead),
+    );
+    let max_output = u64::from(
+        converse
+            .max_tokens
+            .or(info.map(|i| i.max_output_tokens))
+            .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
+    );
+    let claim = Claim {
+        tokens: prompt_tokens + max_output,
+        flex: tier == ServiceTier::Flex,
+        flex_share: model.tiers.flex_share,
+    };
+    let admission = shared
+        .rate_quotas
+        .try_admit(
+            base_id,
+            &model.quota,
+            claim,
+            Instant::now(),
+            shared.minute_s(),
+        )
+        .map_err(|exceeded| {
+            let fault = match exceeded {
+                Exceeded::Requests => Fault::RequestsPerMinute,
+                Exceeded::Tokens => Fault::TokensPerMinute,
+            };
+            record.faults.push(fault.as_str().into());
+            (ApiError::throttling(exceeded.message()), None)
+        })?;
+
     let cache = use_cache(shared, &converse, info, model.input_token_overhead);
     let plan = plan(model, &converse, cache, reasoning_ask(&converse, info), rng);
+    if admission.reserved_tokens > 0 {
+        // The quota is charged with the tokens the answer really has.
+        let used = prompt_tokens + u64::from(plan.output_tokens);
+        shared
+            .rate_quotas
+            .give_back(base_id, admission.reserved_tokens.saturating_sub(used));
+    }
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
     let served_tier = if plan.faults.contains(&Fault::ServedAsDefault) {

@@ -47,6 +47,7 @@ mod profile_error;
 pub(crate) mod profile_set;
 mod prompt_cache;
 mod quota;
+mod rate_quota;
 pub(crate) mod reasoning_profile;
 pub(crate) mod request;
 mod request_body;
@@ -81,6 +82,7 @@ pub use profile::{LatencyProfile, ModelProfile};
 pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
 pub use prompt_cache::DEFAULT_CACHE_ENTRIES;
+pub use rate_quota::{DEFAULT_BURST_S, RateQuota};
 pub use reasoning_profile::ReasoningProfile;
 pub use tier_profile::{TierAdjust, TierProfiles};
 

@@ -471,6 +471,7 @@ mod tests {
         ModelProfile {
             input_token_overhead: 0,
             max_in_flight: None,
+            quota: crate::rate_quota::RateQuota::default(),
             standard,
             optimized,
             tiers: Default::default(),
@@ -483,6 +484,7 @@ mod tests {
         let model = ModelProfile {
             input_token_overhead: 5,
             max_in_flight: None,
+            quota: crate::rate_quota::RateQuota::default(),
             standard: fixed(0.5, 100.0, 2, 1000),
             optimized: None,
             tiers: Default::default(),

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::faults::FaultRates;
+use super::rate_quota::RateQuota;
 use super::reasoning_profile::ReasoningProfile;
 use super::tier_profile::TierProfiles;
 use crate::profile_error::ProfileError;
@@ -138,6 +139,10 @@ pub struct ModelProfile {
     /// Requests in flight for this model beyond which Bedrock answers 429
     /// ThrottlingException; `null` means unlimited.
     pub max_in_flight: Option<u32>,
+    /// Requests and tokens per minute (see [`RateQuota`]); unlimited by
+    /// default.
+    #[serde(default)]
+    pub quota: RateQuota,
     /// The default (`standard`) profile.
     pub standard: LatencyProfile,
     /// The latency-optimized profile; `null` when the model does not offer
@@ -161,6 +166,12 @@ impl ModelProfile {
         }
         self.tiers.validate(model)?;
         self.reasoning.validate(model)?;
+        if let Some(problem) = self.quota.problem() {
+            return Err(ProfileError::Quota {
+                model: model.to_string(),
+                problem,
+            });
+        }
         if self.max_in_flight == Some(0) {
             return Err(ProfileError::NoInFlight {
                 model: model.to_string(),

@@ -93,6 +93,14 @@ pub enum ProfileError {
         /// `natural_output_tokens_p90`.
         p90: u32,
     },
+    /// A rate quota value is out of range.
+    #[error("{model}: quota: {problem}")]
+    Quota {
+        /// The model.
+        model: String,
+        /// What is wrong.
+        problem: &'static str,
+    },
     /// `max_in_flight` is 0.
     #[error("{model}: `max_in_flight` must be at least 1 or null")]
     NoInFlight {

@@ -14,6 +14,7 @@ use super::limits::ConnectionLimits;
 use super::profile_set::ProfileSet;
 use super::prompt_cache::PromptCache;
 use super::quota::InFlight;
+use super::rate_quota::RateQuotas;
 use super::timer::PreciseTimer;
 
 /// The longest delay the emulator schedules. Extreme but valid profile
@@ -39,6 +40,8 @@ pub struct Shared {
     pub profiles: ProfileSet,
     /// Streams in flight per model.
     pub in_flight: Arc<InFlight>,
+    /// Requests and tokens per minute per model.
+    pub rate_quotas: RateQuotas,
     /// Every model's cached prompt prefixes.
     pub prompt_cache: PromptCache,
     /// Where ground truth goes.
@@ -77,6 +80,7 @@ impl Shared {
             max_body_bytes,
             profiles,
             in_flight: Arc::new(InFlight::default()),
+            rate_quotas: RateQuotas::default(),
             prompt_cache: PromptCache::default(),
             ground_truth,
             lateness: LatenessHistogram::default(),
@@ -102,6 +106,11 @@ impl Shared {
         Duration::try_from_secs_f64(real_s)
             .unwrap_or(MAX_DELAY)
             .min(MAX_DELAY)
+    }
+
+    /// Real seconds in one minute of model time (0 at time scale 0).
+    pub fn minute_s(&self) -> f64 {
+        self.scaled(60.0).as_secs_f64()
     }
 
     /// The instant `model_s` seconds of model time after `start`.

@@ -45,6 +45,7 @@ pub fn fixed_model(standard: LatencyProfile, optimized: LatencyProfile) -> Model
     ModelProfile {
         input_token_overhead: 0,
         max_in_flight: None,
+        quota: Default::default(),
         standard,
         optimized: Some(optimized),
         tiers: Default::default(),
