@@ -229,11 +229,13 @@ fn written_scenarios_load_run_and_are_never_overwritten_unasked() {
         .collect();
     // Four optimized models in us-east-2, each optimized and standard.
     assert_eq!(lines.len(), 8, "{written}");
-    // The Python tool's six shipped scenarios are among them, line for line.
+    // The Python tool's six shipped scenarios (the root file) are among
+    // them, line for line.
     let shipped = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/seed_scenarios_config.jsonl"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios_config.jsonl"),
     )
-    .expect("the seed scenarios");
+    .expect("the shipped scenarios");
+    assert_eq!(shipped.lines().count(), 6);
     for line in shipped.lines().filter(|l| !l.trim().is_empty()) {
         let value: Value = serde_json::from_str(line).unwrap();
         assert!(lines.contains(&value), "{line} not in\n{written}");
