@@ -35,7 +35,10 @@ fn bench(dir: &Path, args: &[&str]) -> Output {
         .env_remove("AWS_ENDPOINT_URL_BEDROCK")
         .env_remove("BEDROCK_BENCH_TARGET")
         .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("BEDROCK_BENCH_TIME_SCALE", "0.01")
         .output()
@@ -124,7 +127,10 @@ fn models_lists_the_catalog_with_the_python_tools_optimized_column() {
     assert_eq!(nova["invoke_id"], "us.amazon.nova-pro-v1:0");
     assert_eq!(nova["on_demand"], true);
     assert_eq!(nova["provider"], "Amazon");
-    assert_eq!(nova["inference_profiles"], serde_json::json!(["us.amazon.nova-pro-v1:0"]));
+    assert_eq!(
+        nova["inference_profiles"],
+        serde_json::json!(["us.amazon.nova-pro-v1:0"])
+    );
     let eu = models_json(&dir, &["--region", "eu-west-1"]);
     let premier = eu["models"]
         .as_array()
@@ -192,12 +198,19 @@ fn provider_and_model_filters() {
 
     let out = bench(
         &dir,
-        &["models", "--target", "emulator", "--model", "example.no-such-model-v1:0"],
+        &[
+            "models",
+            "--target",
+            "emulator",
+            "--model",
+            "example.no-such-model-v1:0",
+        ],
     );
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("example.no-such-model-v1:0") && stderr.contains("ResourceNotFoundException"),
+        stderr.contains("example.no-such-model-v1:0")
+            && stderr.contains("ResourceNotFoundException"),
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -278,10 +291,20 @@ fn written_scenarios_load_run_and_are_never_overwritten_unasked() {
     std::fs::write(&file, "precious\n").expect("overwrite by hand");
     let again = bench(
         &dir,
-        &["models", "--target", "emulator", "--write-scenarios", file_arg],
+        &[
+            "models",
+            "--target",
+            "emulator",
+            "--write-scenarios",
+            file_arg,
+        ],
     );
     assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("--force"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("--force"),
+        "{}",
+        text(&again.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious\n");
     let forced = bench(
         &dir,
@@ -298,7 +321,10 @@ fn written_scenarios_load_run_and_are_never_overwritten_unasked() {
     );
     assert!(forced.status.success(), "{}", text(&forced.stderr));
     let replaced = std::fs::read_to_string(&file).unwrap();
-    assert!(replaced.contains("\"us.amazon.nova-pro-v1:0\""), "{replaced}");
+    assert!(
+        replaced.contains("\"us.amazon.nova-pro-v1:0\""),
+        "{replaced}"
+    );
     assert!(!replaced.contains("anthropic"), "{replaced}");
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -310,7 +336,14 @@ fn the_aws_target_follows_aws_endpoint_url_bedrock_to_an_emulator() {
         .expect("emulator binds 127.0.0.1:0");
     let url = emulator.base_url();
     let out = Command::new(BIN)
-        .args(["models", "--target", "aws", "--region", "us-west-2", "--json"])
+        .args([
+            "models",
+            "--target",
+            "aws",
+            "--region",
+            "us-west-2",
+            "--json",
+        ])
         .env_remove("AWS_PROFILE")
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_BEARER_TOKEN_BEDROCK")
@@ -320,7 +353,10 @@ fn the_aws_target_follows_aws_endpoint_url_bedrock_to_an_emulator() {
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env("AWS_ENDPOINT_URL_BEDROCK", &url)
         .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("no-aws-credentials"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .expect("bedrock-bench runs");
@@ -331,7 +367,9 @@ fn the_aws_target_follows_aws_endpoint_url_bedrock_to_an_emulator() {
     assert_eq!(document["target"], "aws");
     let rows = document["models"].as_array().expect("models");
     assert_eq!(rows.len(), MODELS.len());
-    assert!(rows.iter().any(|r| r["invoke_id"] == "us.anthropic.claude-3-5-haiku-20241022-v1:0"
-        && r["optimized"] == true));
+    assert!(rows.iter().any(
+        |r| r["invoke_id"] == "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+            && r["optimized"] == true
+    ));
     let _ = std::fs::remove_dir_all(&dir);
 }

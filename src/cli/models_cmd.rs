@@ -130,12 +130,7 @@ async fn check_exact_ids(
     Ok(())
 }
 
-fn print_rows(
-    rows: &[ModelRow],
-    region: &str,
-    simulated: bool,
-    json: bool,
-) -> anyhow::Result<()> {
+fn print_rows(rows: &[ModelRow], region: &str, simulated: bool, json: bool) -> anyhow::Result<()> {
     if json {
         let document = serde_json::json!({
             "region": region,

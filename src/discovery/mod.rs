@@ -289,7 +289,11 @@ pub async fn get_model(
                 .ok()?;
             row(&summary, region, &[])
         })),
-        Err(error) if error.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
+        Err(error)
+            if error
+                .as_service_error()
+                .is_some_and(|e| e.is_resource_not_found_exception()) =>
+        {
             Ok(None)
         }
         Err(error) => Err(call_error("GetFoundationModel", region, &error)),

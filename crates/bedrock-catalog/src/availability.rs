@@ -96,8 +96,19 @@ pub fn profile_destinations(geography: &str, source: &str) -> Vec<String> {
     let known: &[&str] = match geography {
         "us" => &["us-east-1", "us-east-2", "us-west-2"],
         "eu" => &["eu-central-1", "eu-west-1", "eu-west-3", "eu-north-1"],
-        "apac" => &["ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2"],
-        "global" => &["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "ap-northeast-1"],
+        "apac" => &[
+            "ap-northeast-1",
+            "ap-south-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+        ],
+        "global" => &[
+            "us-east-1",
+            "us-east-2",
+            "us-west-2",
+            "eu-west-1",
+            "ap-northeast-1",
+        ],
         _ => &[],
     };
     let mut regions = vec![source.to_string()];

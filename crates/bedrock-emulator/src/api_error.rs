@@ -63,11 +63,7 @@ impl ApiError {
 
     /// 404 ResourceNotFoundException (the control plane's unknown model).
     pub fn resource_not_found(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "ResourceNotFoundException",
-            message,
-        )
+        Self::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", message)
     }
 
     /// 413 ValidationException for a body over the emulator's limit.

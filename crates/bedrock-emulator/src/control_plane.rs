@@ -280,8 +280,12 @@ mod tests {
                 None => "maxResults=7".to_string(),
             };
             let body: Value = serde_json::from_str(
-                &answer(&ControlOperation::ListInferenceProfiles, "us-east-2", Some(&query))
-                    .unwrap(),
+                &answer(
+                    &ControlOperation::ListInferenceProfiles,
+                    "us-east-2",
+                    Some(&query),
+                )
+                .unwrap(),
             )
             .unwrap();
             let page = body["inferenceProfileSummaries"].as_array().unwrap();

@@ -120,7 +120,10 @@ async fn get_foundation_model_finds_a_model_or_answers_not_found() {
         .await
         .expect("GetFoundationModel");
     let details = found.model_details().expect("modelDetails");
-    assert_eq!(details.model_id(), "anthropic.claude-3-5-haiku-20241022-v1:0");
+    assert_eq!(
+        details.model_id(),
+        "anthropic.claude-3-5-haiku-20241022-v1:0"
+    );
     assert_eq!(details.provider_name(), Some("Anthropic"));
     assert_eq!(
         details.model_arn(),
@@ -148,10 +151,7 @@ async fn get_foundation_model_finds_a_model_or_answers_not_found() {
         assert!(service.is_resource_not_found_exception(), "{service:?}");
         assert_eq!(service.code(), Some("ResourceNotFoundException"));
         assert!(service.message().is_some_and(|m| m.contains(unknown)));
-        assert_eq!(
-            error.raw_response().map(|r| r.status().as_u16()),
-            Some(404)
-        );
+        assert_eq!(error.raw_response().map(|r| r.status().as_u16()), Some(404));
     }
 }
 
@@ -172,7 +172,10 @@ async fn list_inference_profiles_pages_through_the_regions_profiles() {
         .collect();
     assert!(ids.contains(&"us.amazon.nova-pro-v1:0"));
     assert!(ids.contains(&"global.anthropic.claude-sonnet-4-5-20250929-v1:0"));
-    assert!(ids.iter().all(|id| id.starts_with("us.") || id.starts_with("global.")));
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("us.") || id.starts_with("global."))
+    );
     let nova = all
         .inference_profile_summaries()
         .iter()
