@@ -77,6 +77,12 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
             .region
             .clone()
             .or_else(|| clients.configured_region())
+            .or_else(|| {
+                ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                    .iter()
+                    .filter_map(|name| std::env::var(name).ok())
+                    .find(|region| !region.trim().is_empty())
+            })
             .unwrap_or_else(|| DEFAULT_REGION.to_string());
         if simulated {
             eprintln!(
