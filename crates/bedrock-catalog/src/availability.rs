@@ -47,8 +47,8 @@ const ON_DEMAND: &[&str] = &[
     "deepseek.v3-v1:0",
 ];
 
-/// Whether `model` can be invoked on demand by its base id (see
-/// [`ON_DEMAND`]); a model without inference profiles always can.
+/// Whether `model` can be invoked on demand by its base id (the list
+/// above); a model without inference profiles always can.
 pub fn on_demand(model: &ModelInfo) -> bool {
     model.geographies.is_empty() || ON_DEMAND.contains(&model.id)
 }
