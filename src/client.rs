@@ -367,6 +367,56 @@ impl Clients {
         }
     }
 
+    /// A control-plane client (`aws-sdk-bedrock`: ListFoundationModels,
+    /// ListInferenceProfiles...) for `region`, with the SDK's standard
+    /// retries: for AWS, from the default chain's settings, which honour
+    /// `AWS_ENDPOINT_URL_BEDROCK` (or `AWS_ENDPOINT_URL`); for the
+    /// emulator, its endpoint, which serves the control plane from the
+    /// same catalog as its runtime.
+    pub fn control_plane(&self, region: &str) -> aws_sdk_bedrock::Client {
+        let builder = match &self.backend {
+            Backend::Aws(sdk) => aws_sdk_bedrock::config::Builder::from(sdk.as_ref()),
+            Backend::Emulator { endpoint, .. } => aws_sdk_bedrock::config::Builder::new()
+                .behavior_version(aws_sdk_bedrock::config::BehaviorVersion::latest())
+                .credentials_provider(static_test_credentials())
+                .endpoint_url(endpoint.clone()),
+        };
+        aws_sdk_bedrock::Client::from_conf(
+            builder
+                .region(aws_sdk_bedrock::config::Region::new(region.to_string()))
+                .retry_config(RetryConfig::standard())
+                .build(),
+        )
+    }
+
+    /// What control-plane calls reach, in words (as [`Clients::describe`]
+    /// for the runtime): the emulator, Amazon Bedrock, or the endpoint of
+    /// `AWS_ENDPOINT_URL_BEDROCK` or `AWS_ENDPOINT_URL`.
+    pub fn describe_control_plane(&self) -> String {
+        match &self.backend {
+            Backend::Aws(sdk) => match std::env::var("AWS_ENDPOINT_URL_BEDROCK")
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+                .or_else(|| sdk.endpoint_url().map(str::to_string))
+            {
+                Some(url) => format!(
+                    "the endpoint {url} with AWS credentials (an endpoint override: check it is the one you meant)"
+                ),
+                None => "Amazon Bedrock's control plane (listing is free)".to_string(),
+            },
+            Backend::Emulator { .. } => self.describe(),
+        }
+    }
+
+    /// The region of the AWS configuration (`AWS_REGION`, the profile's
+    /// `region`), when the target is AWS and one is set.
+    pub fn configured_region(&self) -> Option<String> {
+        match &self.backend {
+            Backend::Aws(sdk) => sdk.region().map(|r| r.to_string()),
+            Backend::Emulator { .. } => None,
+        }
+    }
+
     /// Warm or cold connections.
     pub fn connection(&self) -> ConnectionMode {
         self.connection

@@ -14,6 +14,7 @@ pub mod calibrate;
 pub mod call;
 pub mod client;
 pub mod config;
+pub mod discovery;
 pub mod export;
 pub mod files;
 pub mod fonts;

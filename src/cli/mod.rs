@@ -3,6 +3,7 @@
 mod analyze_cmd;
 mod calibrate_cmd;
 mod emulator_cmd;
+mod models_cmd;
 mod run_cmd;
 
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     Run(run_cmd::RunArgs),
     /// Summarize raw CSVs: the Python tool's summary CSV, an extended summary, standard vs optimized.
     Analyze(analyze_cmd::AnalyzeArgs),
+    /// List a region's models and inference profiles: latency-optimized, tiers, streaming; write scenarios for them.
+    Models(models_cmd::ModelsArgs),
     /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
     Emulator(emulator_cmd::EmulatorArgs),
     /// Measure the harness itself against the emulator's ground truth.
@@ -36,6 +39,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_cmd::run(args),
         Command::Analyze(args) => analyze_cmd::run(args),
+        Command::Models(args) => models_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Calibrate(args) => calibrate_cmd::run(args),
     }

@@ -8,6 +8,8 @@
 //!   tiers ([`ServiceTier`]), reasoning ([`Reasoning`]), prompt caching
 //!   ([`CacheTtl`]) and
 //!   inference-profile geographies;
+//! - [`availability`]: providers, on-demand or inference-profile
+//!   invocation, the profiles a region offers (the control plane's view);
 //! - [`Family`]: which request fields a model family takes (top-k);
 //! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
 //! - [`tokens`]: a deterministic token estimate, for the emulator's usage
@@ -18,6 +20,7 @@
 
 #![warn(missing_docs)]
 
+pub mod availability;
 mod cache_ttl;
 mod family;
 mod model_id;

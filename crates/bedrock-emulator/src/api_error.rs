@@ -61,6 +61,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "UnknownOperationException", message)
     }
 
+    /// 404 ResourceNotFoundException (the control plane's unknown model).
+    pub fn resource_not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", message)
+    }
+
     /// 413 ValidationException for a body over the emulator's limit.
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(

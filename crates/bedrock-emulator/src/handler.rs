@@ -11,6 +11,7 @@ use hyper::body::Incoming;
 
 use super::api_error::ApiError;
 use super::body::{EventStream, ResponseBody};
+use super::control_plane::{self, ControlOperation};
 use super::converse_body::converse_body;
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
@@ -38,6 +39,9 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
     let received = Instant::now();
     if is_stats_request(request.method(), request.uri().path()) {
         return stats_response(&shared, request.uri().query());
+    }
+    if let Some(routed) = control_plane::route(request.method(), request.uri().path()) {
+        return answer_control_plane(&shared, routed, &request);
     }
     let (mut rng, request_id) = shared.request_rng();
     let record = GroundTruthRecord {
@@ -414,6 +418,34 @@ async fn prepare(
     );
     shared.timer.sleep_until(headers_at).await;
     Ok(Answer::Stream(Box::new(stream)))
+}
+
+/// A control-plane request: a JSON answer or an error, with no
+/// ground-truth line (it is not a model call).
+fn answer_control_plane(
+    shared: &Shared,
+    routed: Result<ControlOperation, ApiError>,
+    request: &Request<Incoming>,
+) -> Response<ResponseBody> {
+    let (_, request_id) = shared.request_rng();
+    let answered = routed.and_then(|operation| {
+        authorize(request.headers())?;
+        let region = control_plane::region(request.headers());
+        control_plane::answer(&operation, &region, request.uri().query())
+    });
+    match answered {
+        Ok(json) => {
+            let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(json))));
+            let headers = response.headers_mut();
+            headers.insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            insert_request_id(headers, &request_id);
+            response
+        }
+        Err(error) => error_response(&error, &request_id),
+    }
 }
 
 fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {

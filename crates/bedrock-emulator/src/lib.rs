@@ -9,7 +9,10 @@
 //! same planned time), validates requests like Bedrock, models service
 //! tiers, prompt caching, reasoning and tool use, injects faults on
 //! request, enforces per-model concurrency quotas, and records a ground
-//! truth of when it actually wrote each response.
+//! truth of when it actually wrote each response. On the same port it
+//! answers the read-only control-plane calls `ListFoundationModels`,
+//! `GetFoundationModel` and `ListInferenceProfiles` (`aws-sdk-bedrock`)
+//! from the catalog, so that model discovery works offline too.
 //!
 //! It is its own crate, and knows nothing of the benchmark harness: it
 //! serves any client, and the `bedrock-emulator` binary (or
@@ -30,6 +33,7 @@ pub(crate) mod builtin;
 pub mod cli;
 mod connection;
 mod connections;
+mod control_plane;
 mod converse_body;
 pub mod eventstream;
 pub(crate) mod faults;

@@ -104,7 +104,7 @@ pub fn route(method: &Method, path: &str) -> Result<(String, Operation), ApiErro
             "Converse and ConverseStream take POST, not {method}."
         ))),
         _ => Err(ApiError::unknown_operation(format!(
-            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream and /converse only."
+            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream and /converse, and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
         ))),
     }
 }

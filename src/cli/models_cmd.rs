@@ -1,0 +1,151 @@
+//! `bedrock-bench models`: the models and inference profiles of a region,
+//! which offer latency-optimized inference and which service tiers, and
+//! optionally a scenarios file for them.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
+use bedrock_bench::config::{TargetChoice, UnknownChoice};
+use bedrock_bench::discovery::{self, Filter, ModelRow, scenarios};
+use clap::Args;
+
+/// The region when neither `--region` nor the AWS configuration names
+/// one: the Python tool's.
+const DEFAULT_REGION: &str = "us-east-2";
+
+/// Options of `bedrock-bench models`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    /// Region to list (default: the AWS configuration's region, else
+    /// us-east-2).
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// Only this provider's models, such as Anthropic, Amazon, Meta
+    /// (case-insensitive).
+    #[arg(long, value_name = "P")]
+    provider: Option<String>,
+    /// Only models whose id or name contains ID (case-insensitive);
+    /// repeatable. A full model id that the region does not have is an
+    /// error.
+    #[arg(long = "model", value_name = "ID")]
+    models: Vec<String>,
+    /// Only models that offer latency-optimized inference in the region.
+    #[arg(long)]
+    optimized: bool,
+    /// Print the rows as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Write a scenarios file for the listed models: one standard and,
+    /// where the region offers it, one optimized scenario each.
+    #[arg(long, value_name = "FILE")]
+    write_scenarios: Option<PathBuf>,
+    /// Replace the --write-scenarios file if it exists.
+    #[arg(long, requires = "write_scenarios")]
+    force: bool,
+    /// Where the control-plane calls go: aws, emulator or auto (AWS when
+    /// credentials resolve). Overrides BEDROCK_BENCH_TARGET.
+    #[arg(long, value_parser = parse_target)]
+    target: Option<TargetChoice>,
+}
+
+fn parse_target(value: &str) -> Result<TargetChoice, String> {
+    value
+        .parse()
+        .map_err(|error: UnknownChoice| error.to_string())
+}
+
+/// List, print, and write the scenarios if asked.
+pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
+    let choice = choose_target(args.target, None)?;
+    let settings = TargetSettings::new(choice)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let clients = Clients::connect(TargetSettings {
+            emulator_hint: RUN_EMULATOR_HINT,
+            ..settings
+        })
+        .await
+        .context("preparing the target")?;
+        let simulated = clients.target() == Target::Emulator;
+        let region = args
+            .region
+            .clone()
+            .or_else(|| clients.configured_region())
+            .or_else(|| {
+                ["AWS_REGION", "AWS_DEFAULT_REGION"]
+                    .iter()
+                    .filter_map(|name| std::env::var(name).ok())
+                    .find(|region| !region.trim().is_empty())
+            })
+            .unwrap_or_else(|| DEFAULT_REGION.to_string());
+        if simulated {
+            eprintln!(
+                "control plane: {}; these are the EMULATOR's models (its catalog), not necessarily those of Amazon Bedrock in {region}.",
+                clients.describe_control_plane()
+            );
+        } else {
+            eprintln!("control plane: {}.", clients.describe_control_plane());
+        }
+        let client = clients.control_plane(&region);
+        check_exact_ids(&client, &region, &args.models).await?;
+        let filter = Filter {
+            provider: args.provider.clone(),
+            models: args.models.clone(),
+            optimized_only: args.optimized,
+        };
+        let rows = discovery::list_models(&client, &region, &filter).await?;
+        print_rows(&rows, &region, simulated, args.json)?;
+        if let Some(path) = &args.write_scenarios {
+            let written = scenarios::write(path, &rows, args.force)?;
+            eprintln!(
+                "wrote {written} scenarios to {} (run them with `bedrock-bench run --scenarios {}`).",
+                path.display(),
+                path.display()
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Every `--model` value that is a full model id (`provider.name:version`)
+/// must be a model of the region (GetFoundationModel), so that a typo is
+/// an error rather than an empty table.
+async fn check_exact_ids(
+    client: &aws_sdk_bedrock::Client,
+    region: &str,
+    models: &[String],
+) -> anyhow::Result<()> {
+    let mut unknown = Vec::new();
+    for id in models.iter().filter(|m| m.contains('.') && m.contains(':')) {
+        if discovery::get_model(client, region, id).await?.is_none() {
+            unknown.push(id.as_str());
+        }
+    }
+    if !unknown.is_empty() {
+        anyhow::bail!(
+            "no foundation model {} in {region} (GetFoundationModel: ResourceNotFoundException); `bedrock-bench models --region {region}` lists them",
+            unknown.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn print_rows(rows: &[ModelRow], region: &str, simulated: bool, json: bool) -> anyhow::Result<()> {
+    if json {
+        let document = serde_json::json!({
+            "region": region,
+            "target": if simulated { "emulator" } else { "aws" },
+            "models": rows,
+        });
+        println!("{}", serde_json::to_string_pretty(&document)?);
+    } else {
+        print!("{}", discovery::render_table(rows));
+    }
+    Ok(())
+}
