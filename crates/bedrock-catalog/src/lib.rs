@@ -10,6 +10,8 @@
 //!   inference-profile geographies;
 //! - [`Family`]: which request fields a model family takes (top-k);
 //! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
+//! - [`prices`]: a dated table of on-demand prices per million tokens,
+//!   overridable, and the exact cost of a call from its usage;
 //! - [`tokens`]: a deterministic token estimate, for the emulator's usage
 //!   and for synthetic prompts of N tokens.
 //!
@@ -23,6 +25,7 @@ mod family;
 mod model_id;
 mod models;
 mod performance;
+pub mod prices;
 mod reasoning;
 mod tier;
 pub mod tokens;
