@@ -269,7 +269,7 @@ mod tests {
                 "p:1: field `region_group`",
             ),
             (
-                "{\"model\": \"amazon.nova\u{7}-pro\", \"input\": 1, \"output\": 2}",
+                r#"{"model": "amazon.nova\u0007-pro", "input": 1, "output": 2}"#,
                 "p:1: field `model`",
             ),
         ];
