@@ -7,6 +7,7 @@ pub(crate) mod table;
 use std::fmt::Write as _;
 
 use crate::analysis::Analysis;
+use crate::export::cost_text::usd_or_empty;
 use crate::export::summary_csv;
 
 /// Printed first and last when files that do not compare are analyzed
@@ -49,7 +50,10 @@ pub fn overview(analysis: &Analysis) -> String {
     out.push_str(&comparisons::section(&analysis.comparisons));
     out.push('\n');
 
-    let _ = writeln!(out, "Attempts and failures per group:");
+    let _ = writeln!(
+        out,
+        "Attempts, failures and cost per group (cost_per_1k_calls: the mean cost of the priced calls x 1,000):"
+    );
     let header = [
         "model",
         "region",
@@ -63,6 +67,10 @@ pub fn overview(analysis: &Analysis) -> String {
         "fallbacks",
         "tier_downgrades",
         "cache_unused",
+        "calls_priced",
+        "unpriced_calls",
+        "cost_total",
+        "cost_per_1k_calls",
     ];
     let rows: Vec<Vec<String>> = analysis
         .groups
@@ -88,6 +96,12 @@ pub fn overview(analysis: &Analysis) -> String {
                 ]
                 .map(|n| n.to_string()),
             );
+            row.extend([
+                g.cost.priced.to_string(),
+                g.cost.unpriced.to_string(),
+                usd_or_empty(g.cost.total()),
+                usd_or_empty(g.cost.per_1k_calls()),
+            ]);
             row
         })
         .collect();
