@@ -110,6 +110,32 @@ pub fn overview(analysis: &Analysis) -> String {
     out
 }
 
+/// Where the costs come from, in one line: the files' `cost_usd` cells,
+/// the rows' tokens re-priced with `price_file` (`analyze --prices`), or,
+/// for files without `cost_usd`, the built-in table.
+pub fn cost_note(analysis: &Analysis, price_file: Option<&std::path::Path>) -> String {
+    use crate::analysis::CostSource;
+    let sources = analysis.dataset.sources();
+    let of = |kind: CostSource| sources.iter().filter(|s| s.costs == kind).count();
+    let as_of = bedrock_catalog::prices::PRICES_AS_OF;
+    if let Some(path) = price_file {
+        return format!(
+            "Costs: every row re-priced from its tokens with {} (the built-in prices as of {as_of} for what it does not list); the files' cost_usd cells are not used.",
+            path.display()
+        );
+    }
+    let (column, builtin) = (of(CostSource::Column), of(CostSource::Builtin));
+    match (column, builtin) {
+        (_, 0) => "Costs: from the files' cost_usd cells (an empty cell is unknown); --prices FILE re-prices the rows from their tokens.".to_string(),
+        (0, _) => format!(
+            "Costs: the files have no cost_usd column; their rows are priced from their tokens with the built-in prices as of {as_of} (--prices FILE to use others)."
+        ),
+        _ => format!(
+            "Costs: from the cost_usd cells of {column} file(s); the {builtin} file(s) without the column priced from their tokens with the built-in prices as of {as_of} (--prices FILE re-prices every row)."
+        ),
+    }
+}
+
 /// The calls read: `60 calls`, or with retries `65 calls (60 invocations
 /// and 5 retries)`. Every row is a call; in the Python tool's files every
 /// row is also an invocation (that tool never retries).
