@@ -243,3 +243,137 @@ fn the_dollar_budget_is_never_exceeded_under_throttling_and_retries() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+/// The extended summary's rows of `analyze`'s output under `out`, as
+/// header-keyed maps.
+fn extended_rows(out: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let dir = out.join("results-analysis");
+    let path = std::fs::read_dir(&dir)
+        .expect("results-analysis")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("analysis_extended_"))
+        })
+        .expect("an extended summary");
+    let mut reader = csv::Reader::from_path(&path).expect("opens");
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.expect("row").iter().map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+fn analyze(dir: &Path, out: &str, extra: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("analyze")
+        .arg(dir.join("out").join("results"))
+        .arg("--out")
+        .arg(dir.join(out))
+        .args(extra)
+        .output()
+        .expect("analyze runs")
+}
+
+#[test]
+fn analyze_sums_the_cost_usd_cells_and_prices_reprices_exactly() {
+    let dir = temp_dir("analyze");
+    let output = run(&dir, r#"{"invocations_per_scenario": 4}"#, &[], None);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let rows = rows(&dir);
+    assert_eq!(rows.len(), 8);
+
+    // Without --prices: the cells, summed exactly.
+    let output = analyze(&dir, "a1", &[]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("Costs: from the files' cost_usd cells"), "{stdout}");
+    let extended = extended_rows(&dir.join("a1"));
+    assert_eq!(extended.len(), 2);
+    for group in &extended {
+        let cells: Vec<Cost> = rows
+            .iter()
+            .filter(|r| r["model"] == group["model"] && !r["cost_usd"].is_empty())
+            .map(|r| r["cost_usd"].parse().expect("cost"))
+            .collect();
+        let total: Cost = cells.iter().copied().sum();
+        assert_eq!(group["calls_priced"], cells.len().to_string());
+        assert_eq!(group["unpriced_calls"], "0");
+        assert_eq!(group["cost_usd_total"], total.to_string(), "{group:?}");
+        let n = cells.len() as u64;
+        let per_1k = Cost::from_picodollars((total.picodollars() * 1000 + n / 2) / n);
+        assert_eq!(group["cost_per_1k_calls_usd"], per_1k.to_string());
+    }
+
+    // --prices: every row re-priced from its tokens, exactly.
+    let prices = dir.join("other-prices.jsonl");
+    std::fs::write(
+        &prices,
+        "{\"model\": \"amazon.nova-pro-v1:0\", \"input\": 3, \"output\": 7}\n{\"model\": \"meta.llama3-1-70b-instruct-v1:0\", \"input\": 0.25, \"output\": 0.5}\n",
+    )
+    .expect("write prices");
+    let output = analyze(&dir, "a2", &["--prices", prices.to_str().expect("utf-8")]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(stdout.contains("re-priced from its tokens with"), "{stdout}");
+    for group in extended_rows(&dir.join("a2")) {
+        let (input, output) = if group["model"].contains("nova-pro") {
+            (3_000_000, 7_000_000)
+        } else {
+            (250_000, 500_000)
+        };
+        let total: u64 = rows
+            .iter()
+            .filter(|r| r["model"] == group["model"] && r["api_call_status"] == "Success")
+            .map(|r| {
+                r["model_input_tokens"].parse::<u64>().expect("input") * input
+                    + r["model_output_tokens"].parse::<u64>().expect("output") * output
+            })
+            .sum();
+        assert_eq!(
+            group["cost_usd_total"],
+            Cost::from_picodollars(total).to_string(),
+            "{group:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_dollar_budget_refusal_exits_as_the_call_budget_and_config_errors_do() {
+    let dir = temp_dir("exit");
+    let plan: u64 = 2 * (worst_case("nova-pro") + worst_case("llama"));
+    let small = Cost::from_picodollars(plan - 1).to_string();
+    let code = |experiment: &str, args: &[&str]| {
+        let output = run(&dir, experiment, args, None);
+        let _ = std::fs::remove_dir_all(dir.join("out"));
+        output.status.code()
+    };
+    let calls = code(r#"{"invocations_per_scenario": 2, "max_calls": 3}"#, &[]);
+    let config = code(r#"{"invocations_per_scenario": 2, "maxCalls": 3}"#, &[]);
+    let dollars_flag = code(r#"{"invocations_per_scenario": 2}"#, &["--max-cost", &small]);
+    let dollars_file = code(
+        &format!(r#"{{"invocations_per_scenario": 2, "max_cost_usd": {small}}}"#),
+        &[],
+    );
+    assert_eq!(calls, Some(1), "the call budget's refusal");
+    assert_eq!(config, Some(1), "a config error");
+    assert_eq!(dollars_flag, calls, "--max-cost below the plan");
+    assert_eq!(dollars_file, calls, "max_cost_usd below the plan");
+    let _ = std::fs::remove_dir_all(dir);
+}
