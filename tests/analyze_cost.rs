@@ -10,9 +10,7 @@ mod analyze_support;
 use std::sync::Arc;
 
 use analyze_support::{TempDir, python_header, python_row};
-use bedrock_bench::analysis::{
-    AnalyzeOptions, Axis, CostSource, MixPolicy, ReadOptions, analyze,
-};
+use bedrock_bench::analysis::{AnalyzeOptions, Axis, CostSource, MixPolicy, ReadOptions, analyze};
 use bedrock_bench::config::parse_price_file;
 use bedrock_bench::export::{comparison_csv, extended_csv};
 use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
@@ -78,12 +76,21 @@ fn group_costs_are_exact_sums_and_unknown_is_never_zero() {
     let default = group("standard");
     assert_eq!(default.cost.priced, 3);
     assert_eq!(default.cost.unpriced, 1);
-    assert_eq!(default.cost.total(), Some(Cost::from_picodollars(pico("0.006"))));
-    assert_eq!(default.cost.per_1k_calls().map(|c| c.to_string()), Some("2".into()));
+    assert_eq!(
+        default.cost.total(),
+        Some(Cost::from_picodollars(pico("0.006")))
+    );
+    assert_eq!(
+        default.cost.per_1k_calls().map(|c| c.to_string()),
+        Some("2".into())
+    );
     let priority = group("standard+priority");
     assert_eq!(priority.cost.priced, 2);
     assert_eq!(priority.cost.unpriced, 0);
-    assert_eq!(priority.cost.total().map(|c| c.to_string()), Some("0.007".into()));
+    assert_eq!(
+        priority.cost.total().map(|c| c.to_string()),
+        Some("0.007".into())
+    );
     assert_eq!(
         priority.cost.per_1k_calls().map(|c| c.to_string()),
         Some("3.5".into())
@@ -120,7 +127,9 @@ fn group_costs_are_exact_sums_and_unknown_is_never_zero() {
 fn a_group_without_a_priced_call_has_empty_amounts() {
     let dir = TempDir::new("cost-none");
     let mut text = format!("{},cost_usd\n", python_header());
-    text.push_str(&python_row("0.5", "1.0", "10", "50", NOVA, "standard", "a", "Success"));
+    text.push_str(&python_row(
+        "0.5", "1.0", "10", "50", NOVA, "standard", "a", "Success",
+    ));
     text.push_str(",\n");
     let path = dir.write("none.csv", &text);
     let analysis = analyze(&[&path], &options(None)).expect("analyzed");
@@ -154,7 +163,11 @@ fn files_without_cost_usd_are_priced_with_the_built_in_table_and_prices_reprice_
         output,
         ..TokenUsage::default()
     };
-    let key = PriceKey::of(NOVA, None, Some(bedrock_catalog::PerformanceConfig::Optimized));
+    let key = PriceKey::of(
+        NOVA,
+        None,
+        Some(bedrock_catalog::PerformanceConfig::Optimized),
+    );
 
     // No cost_usd column: the built-in table, at the row's performance config.
     let analysis = analyze(&[&path], &options(None)).expect("analyzed");
@@ -173,8 +186,11 @@ fn files_without_cost_usd_are_priced_with_the_built_in_table_and_prices_reprice_
         "prices.jsonl",
     )
     .expect("price file");
-    let analysis =
-        analyze(&[&path], &options(Some(PriceTable::with_overrides(entries)))).expect("analyzed");
+    let analysis = analyze(
+        &[&path],
+        &options(Some(PriceTable::with_overrides(entries))),
+    )
+    .expect("analyzed");
     assert_eq!(analysis.dataset.sources()[0].costs, CostSource::PriceFile);
     let g = &analysis.groups[0];
     let exact = (12 * 3 * 2_000_000) + (120 * 8_000_000);

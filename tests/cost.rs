@@ -302,7 +302,10 @@ fn analyze_sums_the_cost_usd_cells_and_prices_reprices_exactly() {
     let output = analyze(&dir, "a1", &[]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("Costs: from the files' cost_usd cells"), "{stdout}");
+    assert!(
+        stdout.contains("Costs: from the files' cost_usd cells"),
+        "{stdout}"
+    );
     let extended = extended_rows(&dir.join("a1"));
     assert_eq!(extended.len(), 2);
     for group in &extended {
@@ -330,7 +333,10 @@ fn analyze_sums_the_cost_usd_cells_and_prices_reprices_exactly() {
     let output = analyze(&dir, "a2", &["--prices", prices.to_str().expect("utf-8")]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("re-priced from its tokens with"), "{stdout}");
+    assert!(
+        stdout.contains("re-priced from its tokens with"),
+        "{stdout}"
+    );
     for group in extended_rows(&dir.join("a2")) {
         let (input, output) = if group["model"].contains("nova-pro") {
             (3_000_000, 7_000_000)
@@ -366,7 +372,10 @@ fn a_dollar_budget_refusal_exits_as_the_call_budget_and_config_errors_do() {
     };
     let calls = code(r#"{"invocations_per_scenario": 2, "max_calls": 3}"#, &[]);
     let config = code(r#"{"invocations_per_scenario": 2, "maxCalls": 3}"#, &[]);
-    let dollars_flag = code(r#"{"invocations_per_scenario": 2}"#, &["--max-cost", &small]);
+    let dollars_flag = code(
+        r#"{"invocations_per_scenario": 2}"#,
+        &["--max-cost", &small],
+    );
     let dollars_file = code(
         &format!(r#"{{"invocations_per_scenario": 2, "max_cost_usd": {small}}}"#),
         &[],

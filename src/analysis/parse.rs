@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use bedrock_catalog::{PerformanceConfig, ServiceTier};
 use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
+use bedrock_catalog::{PerformanceConfig, ServiceTier};
 use csv::ByteRecord;
 
 use super::dataset::{
@@ -235,9 +235,7 @@ impl Repricing<'_> {
             return Ok(NO_COST);
         };
         let key = PriceKey::of(model, tier, performance);
-        Ok(prices
-            .cost(&key, &usage)
-            .map_or(NO_COST, Cost::picodollars))
+        Ok(prices.cost(&key, &usage).map_or(NO_COST, Cost::picodollars))
     }
 }
 
@@ -464,7 +462,7 @@ impl Part {
                 performance: [opt(columns.served), opt(columns.sent), Some(config)],
             }
             .cost(prices)?,
-            (None, Some(raw)) if raw.is_empty() => NO_COST,
+            (None, Some(b"")) => NO_COST,
             (None, Some(raw)) => std::str::from_utf8(raw)
                 .ok()
                 .and_then(|text| text.parse::<Cost>().ok())

@@ -100,7 +100,10 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {warning}");
     }
     print!("{}", terminal::overview(&analysis));
-    println!("{}\n", terminal::cost_note(&analysis, args.prices.as_deref()));
+    println!(
+        "{}\n",
+        terminal::cost_note(&analysis, args.prices.as_deref())
+    );
     let files = analysis
         .write_files(&args.out, &local_stamp())
         .with_context(|| {

@@ -143,7 +143,9 @@ pub fn record(stats: &GroupStats) -> Vec<String> {
         cost.priced.to_string(),
         cost.unpriced.to_string(),
         cost.total().map(|c| c.to_string()).unwrap_or_default(),
-        cost.per_1k_calls().map(|c| c.to_string()).unwrap_or_default(),
+        cost.per_1k_calls()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
     ]);
     fields
 }

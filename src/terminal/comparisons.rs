@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use super::table;
-use crate::export::cost_text::{change, usd_or_empty};
 use crate::analysis::{Axis, COMPARED_METRICS, Comparison, Metric, RatioEstimate};
+use crate::export::cost_text::{change, usd_or_empty};
 
 /// The short name of a compared metric in column headers.
 pub(crate) fn short_name(metric: Metric) -> &'static str {
@@ -42,7 +42,10 @@ fn ratio(e: &RatioEstimate) -> String {
 
 /// `$0.96 -> $1.68` (empty when neither side was priced).
 fn cost_per_1k(c: &Comparison) -> String {
-    let (base, var) = (c.cost_baseline.per_1k_calls(), c.cost_variant.per_1k_calls());
+    let (base, var) = (
+        c.cost_baseline.per_1k_calls(),
+        c.cost_variant.per_1k_calls(),
+    );
     if base.is_none() && var.is_none() {
         return String::new();
     }
