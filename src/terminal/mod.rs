@@ -52,7 +52,7 @@ pub fn overview(analysis: &Analysis) -> String {
 
     let _ = writeln!(
         out,
-        "Attempts, failures and cost per group (cost_per_1k_calls: the mean cost of the priced calls x 1,000):"
+        "Attempts and failures per group, and their cost (cost_per_1k_calls: the mean cost of the priced calls x 1,000):"
     );
     let header = [
         "model",
