@@ -206,6 +206,7 @@ fn line_numbers_hold_across_blocks_and_quoted_line_breaks() {
         let options = ReadOptions {
             threads: 2,
             block_size,
+            ..ReadOptions::default()
         };
         match read_paths_with(&[&path], &options).unwrap_err() {
             ReadError::BadValue { line, column, .. } => {
@@ -225,6 +226,7 @@ fn line_numbers_hold_across_blocks_and_quoted_line_breaks() {
         let options = ReadOptions {
             threads: 3,
             block_size,
+            ..ReadOptions::default()
         };
         let dataset = read_paths_with(&[&path], &options).expect("read");
         assert_eq!(dataset.attempts().len(), 59);
@@ -244,6 +246,7 @@ fn the_first_error_in_file_order_is_the_one_reported() {
         let options = ReadOptions {
             threads: 3,
             block_size: 50,
+            ..ReadOptions::default()
         };
         match read_paths_with(&[dir.path()], &options).unwrap_err() {
             ReadError::BadValue { path, line, .. } => assert_eq!((path, line), (first.clone(), 32)),

@@ -281,6 +281,7 @@ fn block_size_and_thread_count_do_not_change_anything() {
             read: ReadOptions {
                 threads,
                 block_size,
+                ..ReadOptions::default()
             },
             ..AnalyzeOptions::default()
         };

@@ -20,6 +20,7 @@ fn read_with(path: &Path, block_size: usize) -> Result<Dataset, ReadError> {
     let options = ReadOptions {
         threads: 2,
         block_size,
+        ..ReadOptions::default()
     };
     read_paths_with(&[path], &options)
 }

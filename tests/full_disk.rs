@@ -181,6 +181,8 @@ fn child_run() {
         out_dir: dir,
         seed: 1,
         max_calls: None,
+        max_cost_usd: None,
+        prices: Default::default(),
         backoff: Backoff {
             base: Duration::from_millis(1),
             cap: Duration::from_millis(1),

@@ -210,6 +210,7 @@ fn write_raw(dir: &Path) -> PathBuf {
             prompt_cache: None,
             reasoning_budget_tokens: None,
             tools: None,
+            prices: Default::default(),
         };
         let attempt = AttemptRecord {
             scheduled: Some(record.t0 - Duration::from_micros(250 * (index % 3) as u64)),

@@ -54,6 +54,8 @@ fn options(experiment: Experiment, out_dir: PathBuf, seed: u64) -> RunOptions {
         out_dir,
         seed,
         max_calls: None,
+        max_cost_usd: None,
+        prices: Default::default(),
         backoff: Backoff {
             base: Duration::from_millis(5),
             cap: Duration::from_millis(20),

@@ -80,6 +80,8 @@ fn echoed_credentials_are_redacted_in_the_raw_csv() {
         out_dir: dir.clone(),
         seed: 1,
         max_calls: None,
+        max_cost_usd: None,
+        prices: Default::default(),
         backoff: Backoff::default(),
         progress: ProgressMode::Off,
         stop: StopSignal::new(),

@@ -26,7 +26,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Beta, Distribution};
 
 use super::dataset::{Dataset, Group};
-use super::extended::GroupStats;
+use super::extended::{CostStats, GroupStats};
 use super::metrics::{Metric, metric_values};
 use super::variant::{Axis, CacheState, Variant};
 use crate::stats::percentile;
@@ -112,9 +112,26 @@ pub struct Comparison {
     /// calls of the same variant grouped as `cache:none`). `None` for
     /// the axes whose service is not reported back (reasoning, tools).
     pub mismatches: Option<u64>,
+    /// What the baseline's attempts cost.
+    pub cost_baseline: CostStats,
+    /// What the variant's attempts cost.
+    pub cost_variant: CostStats,
 }
 
 impl Comparison {
+    /// The ratio variant / baseline of the costs per 1,000 calls (mean
+    /// costs), computed from the exact amounts; `None` when a side has no
+    /// priced call or the baseline costs nothing.
+    pub fn cost_ratio(&self) -> Option<f64> {
+        let (base, var) = (&self.cost_baseline, &self.cost_variant);
+        base.total()?;
+        var.total()?;
+        // (var total / var n) / (base total / base n), from the exact sums.
+        let numerator = u128::from(var.total.picodollars()) * u128::from(base.priced);
+        let denominator = u128::from(base.total.picodollars()) * u128::from(var.priced);
+        (denominator > 0).then(|| numerator as f64 / denominator as f64)
+    }
+
     /// The ratio of medians of `metric` (`None` for a metric not compared).
     pub fn ratio(&self, metric: Metric) -> Option<&RatioEstimate> {
         COMPARED_METRICS
@@ -235,6 +252,8 @@ fn comparison(
         n_variant: var.counts.successes - var.counts.warmups,
         ratios,
         mismatches,
+        cost_baseline: base.cost,
+        cost_variant: var.cost,
     }
 }
 

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use bedrock_catalog::prices::Cost;
+
 use super::settings::RunSettings;
 
 /// Index of an interned string in a [`Dataset`] (see [`Dataset::str`]).
@@ -60,9 +62,15 @@ pub struct Attempt {
     /// `target` (`aws`, `emulator`; the empty string when absent).
     pub target: Sym,
     pub(crate) flags: u8,
+    /// The attempt's cost in picodollars ([`NO_COST`]: unknown); see
+    /// [`Attempt::cost`].
+    pub(crate) cost: u64,
     pub(crate) gaps_start: u32,
     pub(crate) gaps_len: u32,
 }
+
+/// [`Attempt::cost`] unknown.
+pub(crate) const NO_COST: u64 = u64::MAX;
 
 pub(crate) const SUCCESS: u8 = 1;
 pub(crate) const SENT_OPTIMIZED: u8 = 2;
@@ -79,6 +87,13 @@ impl Attempt {
     /// `None` for NaN (absent), else the value.
     pub fn get(value: f64) -> Option<f64> {
         (!value.is_nan()).then_some(value)
+    }
+
+    /// The attempt's exact cost: its `cost_usd` cell, or its tokens
+    /// re-priced (see [`CostSource`]); `None` when unknown (an empty cell,
+    /// no usage, or a price needed unknown).
+    pub fn cost(&self) -> Option<Cost> {
+        (self.cost != NO_COST).then_some(Cost::from_picodollars(self.cost))
     }
 
     /// `api_call_status == "Success"`.
@@ -148,6 +163,18 @@ pub enum SourceFormat {
     Python,
 }
 
+/// Where the costs of a file's rows come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CostSource {
+    /// Its `cost_usd` cells (an empty cell: unknown).
+    Column,
+    /// Re-priced from its tokens with the built-in table (a file without
+    /// `cost_usd`).
+    Builtin,
+    /// Re-priced from its tokens with a price file (`analyze --prices`).
+    PriceFile,
+}
+
 /// One file read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
@@ -169,6 +196,8 @@ pub struct Source {
     pub incomplete_last_row: Option<u64>,
     /// Rows whose `performance_config` was empty (counted as `standard`).
     pub empty_performance_config: u64,
+    /// Where the rows' costs come from.
+    pub costs: CostSource,
     /// What the rows say about the experiment (names, sampling
     /// parameters, run ids, first and last call).
     pub settings: RunSettings,

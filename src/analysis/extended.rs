@@ -1,6 +1,8 @@
 //! Per-group statistics: what happened to every attempt (counts), and
 //! every metric's summary over the successful ones.
 
+use bedrock_catalog::prices::Cost;
+
 use super::dataset::{Dataset, Group};
 use super::metrics::{Metric, all_metric_values, summarize};
 use super::variant::Variant;
@@ -43,6 +45,62 @@ pub struct Counts {
     pub warmups: u64,
 }
 
+/// What the attempts of one group cost, exactly (sums of
+/// [`Cost`]s in picodollars; dollars only for display).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CostStats {
+    /// Attempts with a known cost (warm-ups and any failed attempt that
+    /// reported usage included: they were billed).
+    pub priced: u64,
+    /// Successful attempts whose cost is unknown: an empty `cost_usd`
+    /// cell, or a price needed that the table does not have. Failed
+    /// attempts without usage (throttles, timeouts...) are neither priced
+    /// nor unpriced: they reported nothing to price.
+    pub unpriced: u64,
+    /// The sum of the known costs.
+    pub total: Cost,
+}
+
+impl CostStats {
+    /// The total of the priced attempts; `None` when none was priced
+    /// (unknown, never 0).
+    pub fn total(&self) -> Option<Cost> {
+        (self.priced > 0).then_some(self.total)
+    }
+
+    /// The mean cost of the priced attempts times 1,000: what 1,000 such
+    /// calls cost, rounded to the nearest picodollar; `None` when none was
+    /// priced.
+    pub fn per_1k_calls(&self) -> Option<Cost> {
+        if self.priced == 0 {
+            return None;
+        }
+        let n = u128::from(self.priced);
+        let scaled = (u128::from(self.total.picodollars()) * 1000 + n / 2) / n;
+        Some(Cost::from_picodollars(
+            u64::try_from(scaled).unwrap_or(u64::MAX),
+        ))
+    }
+}
+
+/// The costs of the attempts of `group` (see [`CostStats`]).
+pub fn cost_stats(dataset: &Dataset, group: &Group<'_>) -> CostStats {
+    let attempts = dataset.attempts();
+    let mut stats = CostStats::default();
+    for &index in &group.attempts {
+        let a = &attempts[index as usize];
+        match a.cost() {
+            Some(cost) => {
+                stats.priced += 1;
+                stats.total = stats.total.saturating_add(cost);
+            }
+            None if a.is_success() => stats.unpriced += 1,
+            None => {}
+        }
+    }
+    stats
+}
+
 /// Everything known about one (model, region, performance_config).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupStats {
@@ -59,6 +117,8 @@ pub struct GroupStats {
     pub targets: Vec<String>,
     /// What happened to the attempts.
     pub counts: Counts,
+    /// What the attempts cost.
+    pub cost: CostStats,
     /// Per metric (indexed like [`Metric::ALL`]), over successful attempts;
     /// `None` when no successful attempt has a value.
     pub metrics: Vec<Option<Summary>>,
@@ -96,6 +156,7 @@ pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
         variant: Variant::parse(group.performance_config),
         targets: targets(dataset, group),
         counts: counts(dataset, group),
+        cost: cost_stats(dataset, group),
         metrics,
     }
 }

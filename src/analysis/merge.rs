@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 
-use super::dataset::{Attempt, Dataset, GroupKey, Source, SourceFormat};
+use super::dataset::{Attempt, CostSource, Dataset, GroupKey, Source, SourceFormat};
 use super::dedup::KeyKind;
 use super::error::{ReadError, RowError};
 use super::keys::KeyTable;
@@ -25,6 +25,8 @@ pub(super) enum Item {
         path: PathBuf,
         format: SourceFormat,
         header_lines: u64,
+        /// Where the file's costs come from.
+        costs: CostSource,
     },
     /// An empty file (not even a header).
     Empty {
@@ -101,6 +103,7 @@ impl Merger {
                 path,
                 format,
                 header_lines,
+                costs,
             } => {
                 self.invocations = KeyTable::default();
                 self.base = self.dataset.invocations;
@@ -113,6 +116,7 @@ impl Merger {
                     repeated_rows: 0,
                     incomplete_last_row: None,
                     empty_performance_config: 0,
+                    costs,
                     settings: Default::default(),
                 });
                 Ok(())

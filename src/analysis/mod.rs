@@ -52,9 +52,9 @@ pub use crate::stats::Summary;
 pub use compare::{
     BootstrapOptions, COMPARED_METRICS, Comparison, RatioEstimate, compare, p50_ratio,
 };
-pub use dataset::{Attempt, Dataset, Group, GroupKey, Source, SourceFormat, Sym};
+pub use dataset::{Attempt, CostSource, Dataset, Group, GroupKey, Source, SourceFormat, Sym};
 pub use error::ReadError;
-pub use extended::{Counts, GroupStats, counts, group_stats, stats_of};
+pub use extended::{CostStats, Counts, GroupStats, cost_stats, counts, group_stats, stats_of};
 pub use metrics::{Metric, all_metric_values, kahan_mean, metric_values, summarize};
 pub use mix::{Comparable, ComparableSet, MixPolicy, MixReport};
 pub use parse::REQUIRED_COLUMNS;

@@ -3,12 +3,15 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
+use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
+use bedrock_catalog::{PerformanceConfig, ServiceTier};
 use csv::ByteRecord;
 
 use super::dataset::{
-    Attempt, CACHE_UNUSED, EMPTY_CONFIG, SENT_OPTIMIZED, SERVED_STANDARD, SUCCESS, SourceFormat,
-    TIER_DOWNGRADED, WARMUP,
+    Attempt, CACHE_UNUSED, CostSource, EMPTY_CONFIG, NO_COST, SENT_OPTIMIZED, SERVED_STANDARD,
+    SUCCESS, SourceFormat, TIER_DOWNGRADED, WARMUP,
 };
 use super::dedup::push_key;
 use super::error::{FieldError, ReadError, RowError};
@@ -50,6 +53,14 @@ pub(crate) struct Columns {
     time_to_first_text: Option<usize>,
     reasoning_time: Option<usize>,
     served_tier: Option<usize>,
+    /// `cost_usd` (absent in files written before it).
+    cost: Option<usize>,
+    /// The prices the rows are re-priced with from their tokens: a price
+    /// file's (`analyze --prices`), or the built-in table for a file
+    /// without `cost_usd`; `None`: `cost_usd` is read.
+    prices: Option<Arc<PriceTable>>,
+    /// Whether `prices` came from a price file.
+    price_file: bool,
     /// The variant columns: `service_tier`, `prompt_cache`,
     /// `cache_read_input_tokens`, `cache_write_input_tokens`,
     /// `reasoning_budget_tokens`, `tools`.
@@ -129,6 +140,9 @@ impl Columns {
             time_to_first_text: find(Column::TimeToFirstText),
             reasoning_time: find(Column::ReasoningTime),
             served_tier: find(Column::ServedServiceTier),
+            cost: find(Column::CostUsd),
+            prices: None,
+            price_file: false,
             variant: [
                 find(Column::ServiceTier),
                 find(Column::PromptCache),
@@ -147,6 +161,81 @@ impl Columns {
                 find(Column::TimeScale),
             ],
         })
+    }
+}
+
+impl Columns {
+    /// The same columns, with the rows' costs re-priced from their tokens
+    /// with `prices` (a price file) when given, else read from `cost_usd`
+    /// when the file has it, else re-priced with the built-in table.
+    pub fn with_prices(mut self, prices: Option<Arc<PriceTable>>) -> Columns {
+        self.price_file = prices.is_some();
+        self.prices = match prices {
+            Some(prices) => Some(prices),
+            None if self.cost.is_none() => Some(Arc::new(PriceTable::builtin())),
+            None => None,
+        };
+        self
+    }
+
+    /// Where the rows' costs come from.
+    pub fn cost_source(&self) -> CostSource {
+        match (&self.prices, self.price_file) {
+            (None, _) => CostSource::Column,
+            (Some(_), false) => CostSource::Builtin,
+            (Some(_), true) => CostSource::PriceFile,
+        }
+    }
+}
+
+/// A row's cost re-priced from its tokens, as `cost_usd` is computed when
+/// a call is recorded (`record::AttemptRecord::cost`): input, output,
+/// cache-read and cache-write tokens at the prices of the model (its
+/// region group from the id), the tier served (else sent, else `default`)
+/// and the performance config served (else sent, else the row's
+/// `performance_config`). `NO_COST` without usage or a price.
+struct Repricing<'a> {
+    model: &'a [u8],
+    input: f64,
+    output: f64,
+    cache_read: Option<&'a [u8]>,
+    cache_write: Option<&'a [u8]>,
+    tier_served: Option<&'a [u8]>,
+    tier_sent: Option<&'a [u8]>,
+    performance: [Option<&'a [u8]>; 3],
+}
+
+impl Repricing<'_> {
+    fn cost(&self, prices: &PriceTable) -> Result<u64, FieldError> {
+        if self.input.is_nan() || self.output.is_nan() {
+            return Ok(NO_COST);
+        }
+        let expected = "a whole number of tokens (or empty)";
+        let cache = |raw: Option<&[u8]>, column| match raw {
+            Some(raw) => whole(raw, column, expected).map(|n| n.unwrap_or(0)),
+            None => Ok(0),
+        };
+        let usage = TokenUsage {
+            input: self.input as u64,
+            output: self.output as u64,
+            cache_read: cache(self.cache_read, "cache_read_input_tokens")?,
+            cache_write: cache(self.cache_write, "cache_write_input_tokens")?,
+        };
+        fn text(raw: Option<&[u8]>) -> Option<&str> {
+            raw.and_then(|raw| std::str::from_utf8(raw).ok())
+        }
+        let tier = [self.tier_served, self.tier_sent]
+            .into_iter()
+            .find_map(|raw| text(raw)?.parse::<ServiceTier>().ok());
+        let performance = self
+            .performance
+            .into_iter()
+            .find_map(|raw| text(raw)?.parse::<PerformanceConfig>().ok());
+        let Some(model) = text(Some(self.model)) else {
+            return Ok(NO_COST);
+        };
+        let key = PriceKey::of(model, tier, performance);
+        Ok(prices.cost(&key, &usage).map_or(NO_COST, Cost::picodollars))
     }
 }
 
@@ -361,6 +450,33 @@ impl Part {
         }
         let variant_fields = columns.variant.map(opt);
         flags |= mismatch_flags(variant_fields, opt(columns.served_tier));
+        let cost = match (&columns.prices, opt(columns.cost)) {
+            (Some(prices), _) => Repricing {
+                model,
+                input: input_tokens,
+                output: output_tokens,
+                cache_read: variant_fields[2],
+                cache_write: variant_fields[3],
+                tier_served: opt(columns.served_tier),
+                tier_sent: variant_fields[0],
+                performance: [opt(columns.served), opt(columns.sent), Some(config)],
+            }
+            .cost(prices)?,
+            (None, Some(b"")) => NO_COST,
+            (None, Some(raw)) => std::str::from_utf8(raw)
+                .ok()
+                .and_then(|text| text.parse::<Cost>().ok())
+                .filter(|cost| cost.picodollars() != NO_COST)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "cost_usd",
+                        "an amount of dollars with at most 12 decimals (or empty)",
+                        raw,
+                    )
+                })?
+                .picodollars(),
+            (None, None) => NO_COST,
+        };
         let variant = variant_label(&mut self.label, config, variant_fields);
         let key = [
             self.strings.intern(model, "model")?,
@@ -431,6 +547,7 @@ impl Part {
             status,
             target,
             flags,
+            cost,
             // Block-local offsets; made global (and range-checked) on merge.
             gaps_start: gaps_start as u32,
             gaps_len: gaps_len as u32,

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::sync::{Arc, Mutex};
 
+use bedrock_catalog::prices::PriceTable;
 use csv::ByteRecord;
 
 use super::blocks::{Blocks, count_newlines, record_end};
@@ -27,6 +28,11 @@ pub struct ReadOptions {
     /// Bytes per block handed to a parser (a block always ends at a record
     /// boundary, so a record longer than this makes a longer block).
     pub block_size: usize,
+    /// Re-price every row from its tokens with these prices (`analyze
+    /// --prices`), instead of reading its `cost_usd` cell. `None`: read
+    /// `cost_usd` where a file has the column, else price with the
+    /// built-in table.
+    pub prices: Option<Arc<PriceTable>>,
 }
 
 impl Default for ReadOptions {
@@ -34,6 +40,7 @@ impl Default for ReadOptions {
         ReadOptions {
             threads: 0,
             block_size: 4 << 20,
+            prices: None,
         }
     }
 }
@@ -139,7 +146,8 @@ pub fn read_files(files: &[PathBuf], options: &ReadOptions) -> Result<Dataset, R
     std::thread::scope(|scope| {
         let reader_tx = item_tx.clone();
         let stop_ref = &stop;
-        scope.spawn(move || cut_files(files, block_size, job_tx, reader_tx, stop_ref));
+        let prices = options.prices.clone();
+        scope.spawn(move || cut_files(files, block_size, prices, job_tx, reader_tx, stop_ref));
         for _ in 0..threads {
             let tx = item_tx.clone();
             let rx = &job_rx;
@@ -154,6 +162,7 @@ pub fn read_files(files: &[PathBuf], options: &ReadOptions) -> Result<Dataset, R
 fn cut_files(
     files: &[PathBuf],
     block_size: usize,
+    prices: Option<Arc<PriceTable>>,
     jobs: SyncSender<Job>,
     items: Sender<(u64, Item)>,
     stop: &AtomicBool,
@@ -195,7 +204,8 @@ fn cut_files(
             .from_reader(&first[..header_end]);
         let mut header = ByteRecord::new();
         let columns = match reader.read_byte_record(&mut header) {
-            Ok(_) => Columns::from_header(path, &header),
+            Ok(_) => Columns::from_header(path, &header)
+                .map(|columns| columns.with_prices(prices.clone())),
             Err(e) => Err(ReadError::Malformed {
                 path: path.clone(),
                 line: 1,
@@ -213,6 +223,7 @@ fn cut_files(
             path: path.clone(),
             format: columns.format,
             header_lines,
+            costs: columns.cost_source(),
         };
         if items.send((seq, start)).is_err() {
             return;

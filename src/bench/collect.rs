@@ -14,8 +14,10 @@ use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
 use crate::runner::{
-    AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, StopSignal, Verdict, sleep_until_or_stop,
+    AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, Refusal, StopSignal, Verdict,
+    sleep_until_or_stop,
 };
+use bedrock_catalog::prices::Cost;
 
 /// What a scenario's collection needs.
 #[derive(Debug)]
@@ -24,6 +26,8 @@ pub struct Collection<'a> {
     pub clients: &'a Clients,
     /// The request.
     pub spec: &'a CallSpec,
+    /// The worst case of one attempt (`None`: unknown).
+    pub worst_cost: Option<Cost>,
     /// What the scenario's calls share.
     pub facts: Arc<ScenarioFacts>,
     /// The run (`cargo bench` is one run).
@@ -64,6 +68,12 @@ pub enum CollectError {
     Budget {
         /// The maximum.
         max: u64,
+    },
+    /// The dollar budget has no room for another attempt's worst case.
+    #[error("the dollar budget (${max}) has no room for another call at its worst case")]
+    DollarBudget {
+        /// The maximum, in dollars.
+        max: String,
     },
     /// A stop was requested (a signal); calls made so far have their rows.
     #[error("stopped by {cause} before all its calls were made")]
@@ -119,6 +129,7 @@ pub async fn collect(
         client: &client,
         spec: job.spec,
         budget,
+        worst_cost: job.worst_cost,
         stop: job.stop,
         backoff: job.backoff,
         max_retries: job.max_retries,
@@ -207,9 +218,14 @@ pub async fn collect(
                     None => stopped(),
                 });
             }
-            CallEnd::BudgetSpent => {
+            CallEnd::BudgetSpent(Refusal::Calls) => {
                 return Err(CollectError::Budget {
                     max: budget.max().unwrap_or(0),
+                });
+            }
+            CallEnd::BudgetSpent(Refusal::Dollars) => {
+                return Err(CollectError::DollarBudget {
+                    max: budget.max_cost().unwrap_or(Cost::ZERO).to_string(),
                 });
             }
         }

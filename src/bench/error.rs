@@ -10,6 +10,13 @@ use crate::report::ReportError;
 
 use super::args::ArgsError;
 
+/// The environment variable of `cargo bench`'s dollar budget (overrides
+/// the experiment file's `max_cost_usd`).
+pub const MAX_COST_ENV: &str = "BEDROCK_BENCH_MAX_COST";
+
+/// The environment variable naming `cargo bench`'s price file.
+pub const PRICES_ENV: &str = "BEDROCK_BENCH_PRICES";
+
 /// Why [`run`](super::run) stopped with an error. A variant that wraps
 /// what went wrong says what was being done and returns the cause from
 /// [`source`](std::error::Error::source); [`ErrorChain`] prints both.
@@ -46,6 +53,19 @@ pub enum BenchError {
         /// The experiment file.
         file: String,
     },
+    /// The selected benchmarks' worst case passes the dollar budget, or a
+    /// price is unknown under one.
+    #[error(transparent)]
+    Cost(#[from] crate::runner::CostError),
+    /// `BEDROCK_BENCH_MAX_COST` is not a positive number of dollars.
+    #[error("{MAX_COST_ENV}={value:?}: expected a positive number of US dollars, at most 1000000")]
+    MaxCostEnv {
+        /// The value.
+        value: String,
+    },
+    /// The price file (`BEDROCK_BENCH_PRICES`) has errors.
+    #[error("the price file {PRICES_ENV} names has errors; nothing was called:\n{0}")]
+    Prices(ConfigErrors),
     /// The target could not be chosen or set up.
     #[error(transparent)]
     Target(#[from] ClientError),

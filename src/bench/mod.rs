@@ -26,7 +26,7 @@ use criterion::{BenchmarkId, Criterion, SamplingMode};
 
 pub use args::{ArgsError, BenchArgs, BenchMode};
 pub use collect::{CollectError, Collection, collect};
-pub use error::{BenchError, ErrorChain};
+pub use error::{BenchError, ErrorChain, MAX_COST_ENV, PRICES_ENV};
 pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
 pub use quiet_stderr::QuietStderr;
 pub use replay::Replay;
@@ -39,9 +39,10 @@ use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{RunFacts, ScenarioFacts};
 use crate::report::write_report;
-use crate::runner::{self, Backoff, CallBudget, StopSignal};
+use crate::runner::{self, Backoff, CallBudget, CostPlan, StopSignal};
 use crate::terminal::{SIMULATED, overview};
 use crate::timestamps::local_stamp;
+use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_emulator::ProfileSet;
 
 /// Bootstrap resamples per analysis. criterion's default (100,000) is sized
@@ -212,6 +213,30 @@ pub fn run(
             file: experiment.source.file.clone(),
         });
     }
+    let prices = prices_from_env()?;
+    let specs: Vec<CallSpec> = scenarios
+        .iter()
+        .map(|s| CallSpec::from_scenario(s, &experiment))
+        .collect();
+    let cost_plan = CostPlan::new(
+        scenarios
+            .iter()
+            .zip(&specs)
+            .zip(&wanted)
+            .filter(|(_, wanted)| **wanted)
+            .map(|((s, spec), _)| (s.name.as_str(), spec)),
+        &prices,
+        per_scenario as u64,
+        experiment.max_retries,
+    );
+    let max_cost = max_cost(&experiment)?;
+    cost_plan.check(max_cost.clone())?;
+    if args.mode != BenchMode::List {
+        eprintln!("{}", cost_plan.describe());
+        if let Some((max, source)) = &max_cost {
+            eprintln!("dollar budget: at most ${max} ({source})");
+        }
+    }
     if args.mode == BenchMode::List {
         list(&groups, &wanted);
         return Ok(ExitCode::SUCCESS);
@@ -254,7 +279,7 @@ pub fn run(
             dir: results.clone(),
             source,
         })?;
-    let budget = CallBudget::new(experiment.max_calls);
+    let budget = CallBudget::new(experiment.max_calls).with_max_cost(max_cost.map(|(max, _)| max));
     let run = Arc::new(RunFacts {
         run_id: run_id.clone(),
         run: 1,
@@ -266,17 +291,19 @@ pub fn run(
     'groups: for group in &groups {
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
-            let spec = CallSpec::from_scenario(scenario, &experiment);
+            let spec = &specs[member.scenario];
             let facts = ScenarioFacts::new(
                 scenario,
-                &spec,
+                spec,
                 &experiment,
                 clients.target(),
                 clients.time_scale(),
-            );
+            )
+            .with_prices(Arc::clone(&prices));
             let job = Collection {
                 clients: &clients,
-                spec: &spec,
+                spec,
+                worst_cost: runner::attempt_worst_case(spec, &prices),
                 facts: Arc::new(facts),
                 run: Arc::clone(&run),
                 scenario_index: member.scenario,
@@ -519,5 +546,39 @@ fn list(groups: &[BenchGroup], wanted: &[bool]) {
                 println!("{}: benchmark", benchmark_id(group, metric, member));
             }
         }
+    }
+}
+
+/// The dollar budget: `BEDROCK_BENCH_MAX_COST`, else the experiment
+/// file's `max_cost_usd`; with where it came from.
+fn max_cost(experiment: &Experiment) -> Result<Option<(Cost, String)>, BenchError> {
+    if let Ok(value) = std::env::var(MAX_COST_ENV) {
+        let usd = value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|usd| crate::config::valid_max_cost(*usd))
+            .ok_or_else(|| BenchError::MaxCostEnv {
+                value: value.clone(),
+            })?;
+        let max = Cost::from_usd(usd).map_err(|_| BenchError::MaxCostEnv { value })?;
+        return Ok(Some((max, MAX_COST_ENV.to_string())));
+    }
+    Ok(experiment.max_cost_usd.and_then(|usd| {
+        Cost::from_usd(usd)
+            .ok()
+            .map(|max| (max, format!("max_cost_usd in {}", experiment.source.file)))
+    }))
+}
+
+/// The prices: the built-in table, overridden by the price file named by
+/// `BEDROCK_BENCH_PRICES`, if set.
+fn prices_from_env() -> Result<Arc<PriceTable>, BenchError> {
+    match std::env::var_os(PRICES_ENV) {
+        Some(path) if !path.is_empty() => {
+            let entries = crate::config::load_price_file(&path).map_err(BenchError::Prices)?;
+            Ok(Arc::new(PriceTable::with_overrides(entries)))
+        }
+        _ => Ok(Arc::default()),
     }
 }

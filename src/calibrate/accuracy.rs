@@ -185,6 +185,7 @@ mod tests {
                 prompt_cache: None,
                 reasoning_budget_tokens: None,
                 tools: None,
+                prices: Default::default(),
             }),
             invocation_id: id.into(),
             attempt: 1,

@@ -10,12 +10,15 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
-use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, analyze};
+use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, ReadOptions, analyze};
+use bedrock_bench::config::load_price_file;
 use bedrock_bench::report::write_report;
 use bedrock_bench::terminal::{self, MIXED, SIMULATED};
 use bedrock_bench::timestamps::local_stamp;
+use bedrock_catalog::prices::PriceTable;
 use clap::Args;
 
 /// Where `run` writes its raw CSVs: what `analyze` reads without paths.
@@ -42,6 +45,11 @@ pub struct AnalyzeArgs {
     /// under DIR/plots/<ts>/, the report page at DIR/index.html.
     #[arg(long, value_name = "DIR", default_value = "target-reports")]
     out: PathBuf,
+    /// Re-price every row from its tokens with these prices (JSONL, as for
+    /// `run --prices`; the built-in table for what the file does not
+    /// list), instead of reading the files' cost_usd cells.
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
 }
 
 /// Analyze, write the files, print the tables.
@@ -57,8 +65,19 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     } else {
         vec![PathBuf::from(DEFAULT_RESULTS)]
     };
+    let prices = match &args.prices {
+        Some(path) => Some(Arc::new(PriceTable::with_overrides(
+            load_price_file(path)
+                .map_err(|e| anyhow::anyhow!("the price file has errors:\n{e}"))?,
+        ))),
+        None => None,
+    };
     let options = AnalyzeOptions {
         mix,
+        read: ReadOptions {
+            prices,
+            ..ReadOptions::default()
+        },
         ..AnalyzeOptions::default()
     };
     let analysis = match analyze(&paths, &options) {
@@ -81,6 +100,10 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: {warning}");
     }
     print!("{}", terminal::overview(&analysis));
+    println!(
+        "{}\n",
+        terminal::cost_note(&analysis, args.prices.as_deref())
+    );
     let files = analysis
         .write_files(&args.out, &local_stamp())
         .with_context(|| {

@@ -6,11 +6,15 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
-use bedrock_bench::config::{Experiment, Scenario, TargetChoice, UnknownChoice, load_configs};
+use bedrock_bench::config::{
+    Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
+    valid_max_cost,
+};
 use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, Schedule, StopSignal,
+    self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, StopSignal,
     estimated_call_time, human_duration,
 };
+use bedrock_catalog::prices::PriceTable;
 use clap::Args;
 
 /// Options of `bedrock-bench run`.
@@ -35,9 +39,27 @@ pub struct RunArgs {
     /// Refuse to make more calls than this (retries included).
     #[arg(long, value_name = "N")]
     max_calls: Option<u64>,
-    /// Print the schedule and the call count, make no call.
+    /// Refuse runs whose worst case (every call at maxTokens) costs more
+    /// than this many US dollars, and start no call that could take the
+    /// spending past it. Overrides max_cost_usd in the experiment file.
+    #[arg(long, value_name = "USD", value_parser = parse_max_cost)]
+    max_cost: Option<f64>,
+    /// Prices that replace or extend the built-in table (JSONL; see the
+    /// README, "Prices").
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
+    /// Print the schedule, the call count and the worst-case cost, make no
+    /// call.
     #[arg(long)]
     dry_run: bool,
+}
+
+fn parse_max_cost(value: &str) -> Result<f64, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|usd| valid_max_cost(*usd))
+        .ok_or_else(|| "expected a positive number of US dollars, at most 1000000".to_string())
 }
 
 fn parse_target(value: &str) -> Result<TargetChoice, String> {
@@ -53,6 +75,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
 
+    let prices = match &args.prices {
+        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
+            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
+        )?)),
+        None => Arc::default(),
+    };
     let schedule = Schedule::new(scenarios.len(), &experiment, seed);
     let options = RunOptions {
         scenarios,
@@ -60,6 +88,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         out_dir: args.out.clone(),
         seed,
         max_calls: args.max_calls,
+        max_cost_usd: args.max_cost,
+        prices,
         backoff: Backoff::default(),
         progress: ProgressMode::Auto,
         stop: StopSignal::new(),
@@ -130,6 +160,13 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
     if let Some((max, source)) = runner::effective_max_calls(options) {
         eprintln!("call budget: at most {max} calls ({source}), retries included");
     }
+    eprintln!("{}", runner::cost_plan(options).describe());
+    if let Some((max, source)) = runner::effective_max_cost(options) {
+        eprintln!(
+            "dollar budget: at most ${} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
+            runner::dollars(max)
+        );
+    }
     eprintln!(
         "seed: {} (--seed {} repeats this order); target: {choice}",
         options.seed, options.seed
@@ -188,8 +225,14 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
         return Ok(ExitCode::from(cause.exit_code()));
     }
     if summary.budget_exhausted {
+        let which = match summary.budget_refusal {
+            Some(Refusal::Dollars) => {
+                "the dollar budget had no room left for another call at its worst case"
+            }
+            _ => "the call budget was used up by retries",
+        };
         eprintln!(
-            "stopped: the call budget was used up by retries before the schedule finished ({} of {} planned calls made).",
+            "stopped: {which} before the schedule finished ({} of {} planned calls made).",
             summary.attempts, summary.planned_calls
         );
         return Ok(ExitCode::FAILURE);
@@ -223,6 +266,19 @@ fn print_summary(summary: &RunSummary, simulated: bool) {
             "; numbers are SIMULATED by the built-in emulator"
         } else {
             ""
+        }
+    );
+    let unpriced = match summary.unpriced_attempts {
+        0 => String::new(),
+        n => format!(" ({n} calls with an unknown price are not included)"),
+    };
+    eprintln!(
+        "cost: ${} for these calls{unpriced}{}",
+        runner::dollars(summary.cost),
+        if simulated {
+            ", at Bedrock's prices for the usage the emulator reported (nothing was billed)"
+        } else {
+            ", at the price table's prices (see the AWS bill for what was charged)"
         }
     );
     if !summary.files.is_empty() {

@@ -5,7 +5,7 @@
 //! `invocations_per_scenario`, `num_parallel_invocations`,
 //! `num_runs_per_experiment`, `temperature`, `top_p`, `top_k`,
 //! `experiment_name`. Extensions: `target`, `max_retries`, `max_calls`,
-//! `call_timeout_s`, `connection`, `endpoint_url`, `warmup_invocations`.
+//! `max_cost_usd`, `call_timeout_s`, `connection`, `endpoint_url`, `warmup_invocations`.
 //! Every key is optional.
 
 use std::fmt;
@@ -30,6 +30,7 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
     "target",
     "max_retries",
     "max_calls",
+    "max_cost_usd",
     "call_timeout_s",
     "connection",
     "endpoint_url",
@@ -40,6 +41,15 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
 /// (one day): larger values are surely mistakes, and would overflow a
 /// `Duration` further on.
 pub const MAX_SECONDS: f64 = 86_400.0;
+
+/// The largest accepted `max_cost_usd` (and `--max-cost`), in US dollars.
+pub const MAX_COST_USD: f64 = 1_000_000.0;
+
+/// Whether `usd` is a valid dollar budget: positive, at most
+/// [`MAX_COST_USD`].
+pub fn valid_max_cost(usd: f64) -> bool {
+    usd > 0.0 && usd <= MAX_COST_USD
+}
 
 /// The largest accepted `invocations_per_scenario`.
 pub const MAX_INVOCATIONS_PER_SCENARIO: u32 = 1_000_000;
@@ -170,6 +180,10 @@ pub struct Experiment {
     pub max_retries: u32,
     /// Refuse runs that would make more calls than this (>= 1).
     pub max_calls: Option<u64>,
+    /// Refuse runs whose worst case costs more than this many US dollars,
+    /// and start no call that could take the spending past it (> 0, at
+    /// most [`MAX_COST_USD`]).
+    pub max_cost_usd: Option<f64>,
     /// Per-call timeout in seconds (default 60, > 0, at most
     /// [`MAX_SECONDS`]).
     pub call_timeout_s: f64,
@@ -200,6 +214,7 @@ impl Default for Experiment {
             target: None,
             max_retries: 3,
             max_calls: None,
+            max_cost_usd: None,
             call_timeout_s: 60.0,
             connection: ConnectionMode::Warm,
             endpoint_url: None,
@@ -254,6 +269,11 @@ impl Experiment {
                 .non_negative_u32("max_retries", MAX_RETRIES)
                 .unwrap_or(defaults.max_retries),
             max_calls: fields.integer("max_calls", 1, u64::MAX, "a positive integer"),
+            max_cost_usd: fields.number(
+                "max_cost_usd",
+                "a positive number of US dollars, at most 1000000",
+                valid_max_cost,
+            ),
             call_timeout_s: fields
                 .number(
                     "call_timeout_s",

@@ -24,6 +24,7 @@ mod experiment;
 mod fields;
 mod json_line;
 mod latency_optimized;
+mod price_file;
 mod prompt;
 mod prompt_cache;
 mod scenario;
@@ -35,10 +36,11 @@ use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{
-    ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_INVOCATIONS_PER_SCENARIO,
+    ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_COST_USD, MAX_INVOCATIONS_PER_SCENARIO,
     MAX_PARALLEL_INVOCATIONS, MAX_RETRIES, MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K,
-    MAX_WARMUP_INVOCATIONS, TargetChoice,
+    MAX_WARMUP_INVOCATIONS, TargetChoice, valid_max_cost,
 };
+pub use price_file::{PRICE_FILE_KEYS, load_price_file, parse_price_file};
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{

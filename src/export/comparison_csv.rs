@@ -4,7 +4,9 @@
 //! compared metric (TTFT, time to first text, generation OTPS, total
 //! latency) both medians, their ratio variant / baseline and its bootstrap
 //! 95% interval (6 decimals; empty when undefined), then the calls not
-//! served what they asked on that axis (empty where not reported).
+//! served what they asked on that axis (empty where not reported), then
+//! each side's cost per 1,000 calls (exact dollars, empty when unknown) and
+//! their ratio variant / baseline.
 
 use std::io::Write;
 
@@ -30,6 +32,13 @@ pub const RATIO_COLUMNS: [&str; 5] = [
     "ratio_ci_high",
 ];
 
+/// The cost columns, after `mismatches`.
+pub const COST_COLUMNS: [&str; 3] = [
+    "cost_per_1k_calls_usd_baseline",
+    "cost_per_1k_calls_usd_variant",
+    "cost_ratio",
+];
+
 /// Every column, in order.
 pub fn columns() -> Vec<String> {
     let mut out: Vec<String> = KEY_COLUMNS.iter().map(|c| c.to_string()).collect();
@@ -39,6 +48,7 @@ pub fn columns() -> Vec<String> {
         }
     }
     out.push("mismatches".to_string());
+    out.extend(COST_COLUMNS.iter().map(|c| c.to_string()));
     out
 }
 
@@ -68,6 +78,18 @@ pub fn record(c: &Comparison) -> Vec<String> {
         fields.extend(cells(estimate));
     }
     fields.push(c.mismatches.map(|n| n.to_string()).unwrap_or_default());
+    let per_1k = |cost: &crate::analysis::CostStats| {
+        cost.per_1k_calls()
+            .map(|c| c.to_string())
+            .unwrap_or_default()
+    };
+    fields.push(per_1k(&c.cost_baseline));
+    fields.push(per_1k(&c.cost_variant));
+    fields.push(
+        c.cost_ratio()
+            .map(|r| format!("{r:.6}"))
+            .unwrap_or_default(),
+    );
     fields
 }
 

@@ -5,7 +5,8 @@
 //! of values, mean, std, min, p50, p90, p95, p99 and max (6 decimals;
 //! empty when undefined). A tail percentile of too few values is left
 //! empty (see [`crate::analysis::percentile_rule`]) and the row's
-//! `thin_percentiles` says which.
+//! `thin_percentiles` says which. Last, what the group's attempts cost
+//! ([`COST_COLUMNS`]): exact dollars, empty when unknown (never 0).
 
 use std::io::Write;
 
@@ -37,6 +38,17 @@ pub const KEY_COLUMNS: [&str; 21] = [
     "thin_percentiles",
 ];
 
+/// The cost columns, after the metrics: attempts with a known cost,
+/// successful attempts without one, the exact total of the known costs and
+/// the mean cost of the priced attempts times 1,000 (rounded to the
+/// picodollar); the amounts empty when no attempt was priced.
+pub const COST_COLUMNS: [&str; 4] = [
+    "calls_priced",
+    "unpriced_calls",
+    "cost_usd_total",
+    "cost_per_1k_calls_usd",
+];
+
 /// The statistics of each metric, as column suffixes.
 pub const STATISTICS: [&str; 9] = ["n", "mean", "std", "min", "p50", "p90", "p95", "p99", "max"];
 
@@ -51,6 +63,7 @@ pub fn columns() -> Vec<String> {
             out.push(format!("{}_{stat}", metric.name()));
         }
     }
+    out.extend(COST_COLUMNS.iter().map(|c| c.to_string()));
     out
 }
 
@@ -125,6 +138,15 @@ pub fn record(stats: &GroupStats) -> Vec<String> {
     for metric in Metric::ALL {
         fields.extend(metric_cells(stats.metric(metric)));
     }
+    let cost = &stats.cost;
+    fields.extend([
+        cost.priced.to_string(),
+        cost.unpriced.to_string(),
+        cost.total().map(|c| c.to_string()).unwrap_or_default(),
+        cost.per_1k_calls()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    ]);
     fields
 }
 

@@ -136,6 +136,7 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::ReasoningChunks => Cow::Owned(call.delta_kinds.reasoning.to_string()),
         Column::ToolUseChunks => Cow::Owned(call.delta_kinds.tool_use.to_string()),
         Column::DeltaOffsets => Cow::Borrowed(&derived.offsets),
+        Column::CostUsd => integer_or_empty(record.cost()),
     }
 }
 

@@ -114,6 +114,11 @@ pub enum Column {
     ToolUseChunks,
     /// Every delta's receipt, seconds after t0, space-separated.
     DeltaOffsets,
+    /// The attempt's cost in US dollars, exact: its usage times the price
+    /// of its model, region group, served tier and performance config
+    /// (`bedrock_catalog::prices`); empty when the usage or a price needed
+    /// is unknown.
+    CostUsd,
 }
 
 impl Column {
@@ -141,7 +146,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 34] = [
+    pub const EXTENDED: [Column; 35] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -176,6 +181,7 @@ impl Column {
         Column::ReasoningChunks,
         Column::ToolUseChunks,
         Column::DeltaOffsets,
+        Column::CostUsd,
     ];
 
     /// Every column in file order.
@@ -239,6 +245,7 @@ impl Column {
             Column::ReasoningChunks => "reasoning_chunks",
             Column::ToolUseChunks => "tool_use_chunks",
             Column::DeltaOffsets => "delta_offsets",
+            Column::CostUsd => "cost_usd",
         }
     }
 
@@ -271,7 +278,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 53);
+        assert_eq!(all.len(), 54);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

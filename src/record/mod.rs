@@ -22,6 +22,7 @@ use std::time::Instant;
 use crate::call::{CallRecord, CallSpec, takes_top_k};
 use crate::config::{Experiment, PerformanceConfig, Scenario};
 use bedrock_catalog::ServiceTier;
+use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
 
 pub use columns::Column;
 
@@ -102,6 +103,9 @@ pub struct ScenarioFacts {
     pub reasoning_budget_tokens: Option<u32>,
     /// The tools sent, as labelled in reports.
     pub tools: Option<String>,
+    /// The prices the attempts' costs are computed with (the built-in
+    /// table unless a price file overrides it).
+    pub prices: Arc<PriceTable>,
 }
 
 impl ScenarioFacts {
@@ -135,7 +139,14 @@ impl ScenarioFacts {
                 .map(|cache| cache.label()),
             reasoning_budget_tokens: spec.variant.reasoning_budget_tokens,
             tools: spec.variant.tools.as_ref().map(|tools| tools.label()),
+            prices: Arc::default(),
         }
+    }
+
+    /// The same facts with costs computed from `prices`.
+    pub fn with_prices(mut self, prices: Arc<PriceTable>) -> Self {
+        self.prices = prices;
+        self
     }
 
     /// The performance config reports show: what was sent, `standard`
@@ -191,6 +202,36 @@ impl AttemptRecord {
     pub fn queue_delay(&self) -> Option<f64> {
         self.scheduled
             .map(|at| self.call.t0.saturating_duration_since(at).as_secs_f64())
+    }
+
+    /// The attempt's exact cost: its usage (input, output, cache read and
+    /// cache write tokens) times the price of its model and region group at
+    /// the tier and performance config served (as reported by the service;
+    /// else as sent; else `default` and `standard`). `None` without usage
+    /// or when a price needed is unknown.
+    pub fn cost(&self) -> Option<Cost> {
+        let usage = self.call.usage?;
+        let facts = &self.scenario;
+        let tier = self
+            .call
+            .served_service_tier
+            .as_deref()
+            .and_then(|tier| tier.parse().ok())
+            .or(facts.service_tier);
+        let performance = self
+            .call
+            .served_performance
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .or(facts.performance_sent);
+        let key = PriceKey::of(&facts.model, tier, performance);
+        let tokens = TokenUsage {
+            input: u64::from(usage.input_tokens),
+            output: u64::from(usage.output_tokens),
+            cache_read: u64::from(usage.cache_read_input_tokens.unwrap_or(0)),
+            cache_write: u64::from(usage.cache_write_input_tokens.unwrap_or(0)),
+        };
+        facts.prices.cost(&key, &tokens)
     }
 
     /// Whether the attempt's values enter the statistics.

@@ -8,6 +8,7 @@ use super::escape::escape;
 use crate::analysis::{
     COMPARED_METRICS, Comparison, ErrorSample, GroupStats, Metric, RatioEstimate, SummaryRow,
 };
+use crate::export::cost_text::{change, usd_or_empty};
 use crate::export::summary_csv::{SUMMARY_COLUMNS, presented_record};
 
 /// One table cell.
@@ -165,6 +166,9 @@ pub fn comparison(comparisons: &[Comparison]) -> String {
         header.push(format!("{short} ratio 95% CI"));
     }
     header.push("mismatches".to_string());
+    header.push("cost per 1k calls baseline".to_string());
+    header.push("cost per 1k calls variant".to_string());
+    header.push("cost change".to_string());
     let rows: Vec<Row> = comparisons
         .iter()
         .map(|c| {
@@ -187,6 +191,9 @@ pub fn comparison(comparisons: &[Comparison]) -> String {
             cells.push(Cell::num(
                 c.mismatches.map(|n| n.to_string()).unwrap_or_default(),
             ));
+            cells.push(Cell::num(usd_or_empty(c.cost_baseline.per_1k_calls())));
+            cells.push(Cell::num(usd_or_empty(c.cost_variant.per_1k_calls())));
+            cells.push(Cell::num(change(c.cost_ratio())));
             (cells, "")
         })
         .collect();
@@ -211,6 +218,10 @@ pub fn counts(groups: &[GroupStats]) -> String {
         "tier downgrades",
         "cache unused",
         "warm-ups",
+        "calls priced",
+        "unpriced calls",
+        "cost total",
+        "cost per 1k calls",
     ];
     let rows: Vec<Row> = groups
         .iter()
@@ -237,6 +248,12 @@ pub fn counts(groups: &[GroupStats]) -> String {
                 ]
                 .map(|n| Cell::num(n.to_string())),
             );
+            cells.extend([
+                Cell::num(g.cost.priced.to_string()),
+                Cell::num(g.cost.unpriced.to_string()),
+                Cell::num(usd_or_empty(g.cost.total())),
+                Cell::num(usd_or_empty(g.cost.per_1k_calls())),
+            ]);
             (cells, if c.successes == 0 { "nosuccess" } else { "" })
         })
         .collect();

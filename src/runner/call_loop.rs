@@ -1,6 +1,6 @@
 //! One logical call with its retries: the loop that `run`'s workers,
 //! `cargo bench` and `calibrate` all use. Each attempt takes a call from
-//! the budget, is timed (cancellable by the stop signal), becomes an
+//! the budget (and reserves its worst case of dollars), is timed (cancellable by the stop signal), becomes an
 //! [`AttemptRecord`] and is handed to the caller's sink before anything
 //! else happens; the caller's judge then says whether it is done, worth
 //! retrying (after a backoff) or failed.
@@ -11,10 +11,12 @@ use aws_sdk_bedrockruntime::Client;
 use rand::rngs::StdRng;
 
 use super::backoff::Backoff;
-use super::budget::CallBudget;
+use super::budget::{CallBudget, Refusal};
+use super::cost::charged;
 use super::stop::StopSignal;
 use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
 use crate::record::AttemptRecord;
+use bedrock_catalog::prices::Cost;
 
 /// What the caller makes of an attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +47,10 @@ pub enum CallEnd {
     Failed(Box<AttemptRecord>, Instant),
     /// A stop was requested (a signal), or the sink asked to stop.
     Stopped,
-    /// The call budget is spent: no attempt was made.
-    BudgetSpent,
+    /// A budget refused the attempt (the call budget is spent, or the
+    /// attempt's worst case would pass the dollar budget): it was not
+    /// made.
+    BudgetSpent(Refusal),
 }
 
 /// The settings of the loop.
@@ -56,8 +60,12 @@ pub struct CallLoop<'a> {
     pub client: &'a Client,
     /// The request.
     pub spec: &'a CallSpec,
-    /// The call budget (every attempt takes one call).
+    /// The budgets (every attempt takes one call and reserves its worst
+    /// case of dollars).
     pub budget: &'a CallBudget,
+    /// The worst case of one attempt (`None`: unknown, refused under a
+    /// dollar budget).
+    pub worst_cost: Option<Cost>,
     /// Stop requests: no new attempt once stopping; a cancel ends the call
     /// in flight.
     pub stop: &'a StopSignal,
@@ -85,13 +93,15 @@ impl CallLoop<'_> {
             if self.stop.is_stopping() {
                 return CallEnd::Stopped;
             }
-            if !self.budget.try_take() {
-                return CallEnd::BudgetSpent;
+            if let Err(refusal) = self.budget.try_take_costing(self.worst_cost) {
+                return CallEnd::BudgetSpent(refusal);
             }
             let call =
                 timed_converse_stream_cancellable(self.client, self.spec, self.stop.cancelled())
                     .await;
             let record = make(call, attempt, scheduled);
+            self.budget
+                .settle(self.worst_cost, charged(&record, self.worst_cost));
             if !sink.record(&record) {
                 return CallEnd::Stopped;
             }

@@ -15,6 +15,7 @@
 mod backoff;
 mod budget;
 mod call_loop;
+mod cost;
 mod outcome;
 mod progress;
 mod record_error;
@@ -35,8 +36,11 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
 pub use backoff::Backoff;
-pub use budget::CallBudget;
+pub use budget::{CallBudget, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
+pub use cost::{
+    CostError, CostPlan, attempt_worst_case, charged, dollars, worst_case_input_tokens,
+};
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use record_error::{RecordError, SinkError};
@@ -50,6 +54,7 @@ use crate::call::CallSpec;
 use crate::client::Clients;
 use crate::config::{Experiment, Scenario};
 use crate::record::{RunFacts, ScenarioFacts};
+use bedrock_catalog::prices::{Cost, PriceTable};
 use worker::{RunSlot, Shared, Tally};
 
 /// Everything a run needs besides the clients.
@@ -65,6 +70,11 @@ pub struct RunOptions {
     /// Most calls the run may make (retries included); `None` = the
     /// experiment file's `max_calls`, if any.
     pub max_calls: Option<u64>,
+    /// Most US dollars the run may spend (worst cases reserved); `None` =
+    /// the experiment file's `max_cost_usd`, if any.
+    pub max_cost_usd: Option<f64>,
+    /// The prices of the calls (built-in, or overridden by a price file).
+    pub prices: Arc<PriceTable>,
     /// Waits between retries.
     pub backoff: Backoff,
     /// Progress display.
@@ -82,6 +92,7 @@ impl std::fmt::Debug for RunOptions {
             .field("out_dir", &self.out_dir)
             .field("seed", &self.seed)
             .field("max_calls", &self.max_calls)
+            .field("max_cost_usd", &self.max_cost_usd)
             .finish_non_exhaustive()
     }
 }
@@ -105,8 +116,15 @@ pub struct RunSummary {
     pub interrupted: bool,
     /// What asked for the stop, when one was asked for.
     pub stop_cause: Option<StopCause>,
-    /// The call budget refused a call (retries used it up).
+    /// A budget refused a call (retries used it up, or the dollars spent
+    /// and reserved left no room for another worst case).
     pub budget_exhausted: bool,
+    /// Which budget refused, when one did.
+    pub budget_refusal: Option<Refusal>,
+    /// What the attempts cost, where known (exact).
+    pub cost: Cost,
+    /// Attempts with usage whose cost is unknown (a price is unknown).
+    pub unpriced_attempts: u64,
     /// Calls whose row could not be written (a full disk...).
     pub unwritten_rows: u64,
     /// How each scenario's attempts went, in file order.
@@ -135,6 +153,9 @@ pub enum RunError {
         /// `--max-calls` or the experiment file.
         source_of_max: String,
     },
+    /// The plan cannot keep the dollar budget (or a price is unknown).
+    #[error(transparent)]
+    OverCostBudget(#[from] CostError),
     /// A sink (the raw CSV...) failed; the run stopped. Files already
     /// written keep every row they got, and only whole rows.
     #[error("recording failed, so the run stopped: {error}{}", unwritten_note(.summary))]
@@ -173,8 +194,54 @@ pub fn effective_max_calls(options: &RunOptions) -> Option<(u64, String)> {
     }
 }
 
-/// Refuse a schedule whose planned calls exceed the maximum.
+/// The effective dollar maximum and where it came from.
+pub fn effective_max_cost(options: &RunOptions) -> Option<(Cost, String)> {
+    let (usd, source) = match (options.max_cost_usd, options.experiment.max_cost_usd) {
+        (Some(max), _) => (max, "--max-cost".to_string()),
+        (None, Some(max)) => (
+            max,
+            format!("max_cost_usd in {}", options.experiment.source.file),
+        ),
+        (None, None) => return None,
+    };
+    // Validated when read; were it invalid, a zero budget would refuse
+    // every call rather than allow any.
+    Some((Cost::from_usd(usd).unwrap_or(Cost::ZERO), source))
+}
+
+/// The requests of the scenarios under the experiment.
+fn specs(options: &RunOptions) -> Vec<CallSpec> {
+    options
+        .scenarios
+        .iter()
+        .map(|s| CallSpec::from_scenario(s, &options.experiment))
+        .collect()
+}
+
+/// The worst case of the schedule's calls, at `options.prices`.
+pub fn cost_plan(options: &RunOptions) -> CostPlan {
+    let e = &options.experiment;
+    let calls = u64::from(e.num_runs_per_experiment)
+        * (u64::from(e.invocations_per_scenario) + u64::from(e.warmup_invocations));
+    let specs = specs(options);
+    CostPlan::new(
+        options
+            .scenarios
+            .iter()
+            .map(|s| s.name.as_str())
+            .zip(&specs),
+        &options.prices,
+        calls,
+        e.max_retries,
+    )
+}
+
+/// Refuse a schedule whose planned calls exceed the call maximum, or whose
+/// worst case exceeds the dollar maximum (or cannot be priced under one).
 pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), RunError> {
+    if let Some(max) = effective_max_cost(options) {
+        cost_plan(options).check(Some(max))?;
+    }
     if let Some((max, source_of_max)) = effective_max_calls(options) {
         let planned = schedule.planned_calls();
         if planned > max {
@@ -194,7 +261,9 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     let schedule = Schedule::new(options.scenarios.len(), &options.experiment, options.seed);
     check_budget(&schedule, &options)?;
     let max_calls = effective_max_calls(&options).map(|(max, _)| max);
+    let max_cost = effective_max_cost(&options).map(|(max, _)| max);
 
+    let specs = specs(&options);
     let mut sinks: Vec<Box<dyn RunSink>> = vec![Box::new(ProgressSink::new(options.progress))];
     sinks.extend(options.extra_sinks);
     let reporter = Reporter::start(sinks)?;
@@ -202,27 +271,32 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     let target = clients.target();
     let time_scale = clients.time_scale();
     let experiment = &options.experiment;
-    let specs: Vec<CallSpec> = options
-        .scenarios
-        .iter()
-        .map(|s| CallSpec::from_scenario(s, experiment))
-        .collect();
     let facts = options
         .scenarios
         .iter()
         .zip(&specs)
-        .map(|(s, spec)| Arc::new(ScenarioFacts::new(s, spec, experiment, target, time_scale)))
+        .map(|(s, spec)| {
+            Arc::new(
+                ScenarioFacts::new(s, spec, experiment, target, time_scale)
+                    .with_prices(Arc::clone(&options.prices)),
+            )
+        })
+        .collect();
+    let worst_costs = specs
+        .iter()
+        .map(|spec| attempt_worst_case(spec, &options.prices))
         .collect();
     let shared = Arc::new(Shared {
         facts,
         specs,
+        worst_costs,
         clients,
         invocations: experiment.invocations_per_scenario,
         warmups: experiment.warmup_invocations,
         sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
         max_retries: experiment.max_retries,
         backoff: options.backoff,
-        budget: CallBudget::new(max_calls),
+        budget: CallBudget::new(max_calls).with_max_cost(max_cost),
         stop: options.stop.clone(),
         report: reporter.sender(),
         files: RunFiles::new(options.out_dir.join("results")),
@@ -287,6 +361,12 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     let tally = &shared.tally;
     let interrupted = shared.stop.is_stopping();
     let budget_exhausted = tally.budget_exhausted.load(Ordering::SeqCst);
+    let budget_refusal = *tally
+        .budget_refusal
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let cost = Cost::from_picodollars(tally.cost_picodollars.load(Ordering::SeqCst));
+    let unpriced_attempts = tally.unpriced.load(Ordering::SeqCst);
     let _ = shared.files.finish_run();
     let write_error = shared.files.error();
     let unwritten_rows = shared.files.unwritten();
@@ -316,6 +396,9 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         interrupted,
         stop_cause: stop_cause.filter(|_| interrupted),
         budget_exhausted,
+        budget_refusal,
+        cost,
+        unpriced_attempts,
         unwritten_rows,
         scenarios: outcomes,
     };

@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::backoff::Backoff;
-use super::budget::CallBudget;
+use super::budget::{CallBudget, Refusal};
 use super::call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 use super::outcome::ScenarioOutcome;
 use super::report::{ReportSender, RunEvent};
@@ -32,11 +32,30 @@ pub struct Tally {
     pub failures: AtomicU64,
     /// Attempts answered with ThrottlingException.
     pub throttles: AtomicU64,
-    /// Set when the call budget refused a call.
+    /// Set when a budget refused a call.
     pub budget_exhausted: AtomicBool,
+    /// Which budget refused first.
+    pub budget_refusal: Mutex<Option<Refusal>>,
+    /// What the attempts cost, where known, in picodollars.
+    pub cost_picodollars: AtomicU64,
+    /// Attempts with usage whose cost is unknown.
+    pub unpriced: AtomicU64,
 }
 
 impl Tally {
+    fn count_cost(&self, record: &AttemptRecord) {
+        match record.cost() {
+            Some(cost) => {
+                self.cost_picodollars
+                    .fetch_add(cost.picodollars(), Ordering::SeqCst);
+            }
+            None if record.call.usage.is_some() => {
+                self.unpriced.fetch_add(1, Ordering::SeqCst);
+            }
+            None => {}
+        }
+    }
+
     fn count(&self, record: &CallRecord) {
         self.attempts.fetch_add(1, Ordering::SeqCst);
         if record.status.is_success() {
@@ -59,6 +78,8 @@ pub struct Shared {
     pub specs: Vec<CallSpec>,
     /// The facts of each scenario's calls.
     pub facts: Vec<Arc<ScenarioFacts>>,
+    /// The worst case of one attempt of each scenario (`None`: unknown).
+    pub worst_costs: Vec<Option<bedrock_catalog::prices::Cost>>,
     /// Where calls go.
     pub clients: Arc<Clients>,
     /// Calls per scenario per run.
@@ -184,6 +205,7 @@ async fn make_call(
         client,
         spec: &shared.specs[scenario],
         budget: &shared.budget,
+        worst_cost: shared.worst_costs[scenario],
         stop: &shared.stop,
         backoff: shared.backoff,
         max_retries: shared.max_retries,
@@ -210,8 +232,14 @@ async fn make_call(
     match calls.call(scheduled, rng, &mut sink, make, judge).await {
         CallEnd::Done(_, end) | CallEnd::Failed(_, end) => Some(end + shared.sleep_between),
         CallEnd::Stopped => None,
-        CallEnd::BudgetSpent => {
+        CallEnd::BudgetSpent(refusal) => {
             shared.tally.budget_exhausted.store(true, Ordering::SeqCst);
+            shared
+                .tally
+                .budget_refusal
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(refusal);
             None
         }
     }
@@ -227,6 +255,7 @@ impl AttemptSink for WorkerSink<'_> {
     fn record(&mut self, record: &AttemptRecord) -> bool {
         let shared = self.shared;
         shared.tally.count(&record.call);
+        shared.tally.count_cost(record);
         if let Some(outcome) = shared.outcomes.get(self.scenario) {
             outcome
                 .lock()

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::table;
 use crate::analysis::{Axis, COMPARED_METRICS, Comparison, Metric, RatioEstimate};
+use crate::export::cost_text::{change, usd_or_empty};
 
 /// The short name of a compared metric in column headers.
 pub(crate) fn short_name(metric: Metric) -> &'static str {
@@ -39,6 +40,36 @@ fn ratio(e: &RatioEstimate) -> String {
     }
 }
 
+/// `$0.96 -> $1.68` (empty when neither side was priced).
+fn cost_per_1k(c: &Comparison) -> String {
+    let (base, var) = (
+        c.cost_baseline.per_1k_calls(),
+        c.cost_variant.per_1k_calls(),
+    );
+    if base.is_none() && var.is_none() {
+        return String::new();
+    }
+    format!("{} -> {}", usd_or_empty(base), usd_or_empty(var))
+}
+
+/// The latency/cost trade of the pair: `TTFT -18%, total -9%, cost +75%`
+/// (each change variant vs baseline, from the ratios of medians and of
+/// the mean costs; an unknown part left out).
+pub(crate) fn trade(c: &Comparison) -> String {
+    let mut parts = Vec::new();
+    for metric in [Metric::Ttft, Metric::TotalLatency] {
+        let text = change(c.ratio(metric).and_then(|e| e.ratio));
+        if !text.is_empty() {
+            parts.push(format!("{} {text}", short_name(metric)));
+        }
+    }
+    let cost = change(c.cost_ratio());
+    if !cost.is_empty() {
+        parts.push(format!("cost {cost}"));
+    }
+    parts.join(", ")
+}
+
 /// The comparisons section: a heading and one table per axis that has
 /// any, or a line saying there is nothing to compare. Metrics that no row
 /// of a table has (time to first text in files without it) are left out
@@ -47,7 +78,7 @@ pub fn section(comparisons: &[Comparison]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Comparisons (groups one variant axis apart; medians baseline -> variant, ratio variant/baseline with bootstrap 95% CI):"
+        "Comparisons (groups one variant axis apart; medians baseline -> variant, ratio variant/baseline with bootstrap 95% CI; cost per 1,000 calls baseline -> variant; trade: the variant's changes):"
     );
     if comparisons.is_empty() {
         let _ = writeln!(
@@ -85,6 +116,8 @@ pub fn section(comparisons: &[Comparison]) -> String {
             header.push(format!("{}_ratio_95%_CI", short_name(metric)));
         }
         header.push("mismatches".to_string());
+        header.push("cost/1k_calls".to_string());
+        header.push("trade".to_string());
         let body: Vec<Vec<String>> = rows
             .iter()
             .map(|c| {
@@ -101,6 +134,8 @@ pub fn section(comparisons: &[Comparison]) -> String {
                     row.push(ratio(&c.ratios[i]));
                 }
                 row.push(c.mismatches.map(|n| n.to_string()).unwrap_or_default());
+                row.push(cost_per_1k(c));
+                row.push(trade(c));
                 row
             })
             .collect();

@@ -7,6 +7,7 @@ pub(crate) mod table;
 use std::fmt::Write as _;
 
 use crate::analysis::Analysis;
+use crate::export::cost_text::usd_or_empty;
 use crate::export::summary_csv;
 
 /// Printed first and last when files that do not compare are analyzed
@@ -49,7 +50,10 @@ pub fn overview(analysis: &Analysis) -> String {
     out.push_str(&comparisons::section(&analysis.comparisons));
     out.push('\n');
 
-    let _ = writeln!(out, "Attempts and failures per group:");
+    let _ = writeln!(
+        out,
+        "Attempts and failures per group, and their cost (cost_per_1k_calls: the mean cost of the priced calls x 1,000):"
+    );
     let header = [
         "model",
         "region",
@@ -63,6 +67,10 @@ pub fn overview(analysis: &Analysis) -> String {
         "fallbacks",
         "tier_downgrades",
         "cache_unused",
+        "calls_priced",
+        "unpriced_calls",
+        "cost_total",
+        "cost_per_1k_calls",
     ];
     let rows: Vec<Vec<String>> = analysis
         .groups
@@ -88,12 +96,44 @@ pub fn overview(analysis: &Analysis) -> String {
                 ]
                 .map(|n| n.to_string()),
             );
+            row.extend([
+                g.cost.priced.to_string(),
+                g.cost.unpriced.to_string(),
+                usd_or_empty(g.cost.total()),
+                usd_or_empty(g.cost.per_1k_calls()),
+            ]);
             row
         })
         .collect();
     out.push_str(&table::render(&header, &rows));
     out.push('\n');
     out
+}
+
+/// Where the costs come from, in one line: the files' `cost_usd` cells,
+/// the rows' tokens re-priced with `price_file` (`analyze --prices`), or,
+/// for files without `cost_usd`, the built-in table.
+pub fn cost_note(analysis: &Analysis, price_file: Option<&std::path::Path>) -> String {
+    use crate::analysis::CostSource;
+    let sources = analysis.dataset.sources();
+    let of = |kind: CostSource| sources.iter().filter(|s| s.costs == kind).count();
+    let as_of = bedrock_catalog::prices::PRICES_AS_OF;
+    if let Some(path) = price_file {
+        return format!(
+            "Costs: every row re-priced from its tokens with {} (the built-in prices as of {as_of} for what it does not list); the files' cost_usd cells are not used.",
+            path.display()
+        );
+    }
+    let (column, builtin) = (of(CostSource::Column), of(CostSource::Builtin));
+    match (column, builtin) {
+        (_, 0) => "Costs: from the files' cost_usd cells (an empty cell is unknown); --prices FILE re-prices the rows from their tokens.".to_string(),
+        (0, _) => format!(
+            "Costs: the files have no cost_usd column; their rows are priced from their tokens with the built-in prices as of {as_of} (--prices FILE to use others)."
+        ),
+        _ => format!(
+            "Costs: from the cost_usd cells of {column} file(s); the {builtin} file(s) without the column priced from their tokens with the built-in prices as of {as_of} (--prices FILE re-prices every row)."
+        ),
+    }
 }
 
 /// The calls read: `60 calls`, or with retries `65 calls (60 invocations

@@ -12,6 +12,8 @@
 //!   invocation, the profiles a region offers (the control plane's view);
 //! - [`Family`]: which request fields a model family takes (top-k);
 //! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
+//! - [`prices`]: a dated table of on-demand prices per million tokens,
+//!   overridable, and the exact cost of a call from its usage;
 //! - [`tokens`]: a deterministic token estimate, for the emulator's usage
 //!   and for synthetic prompts of N tokens.
 //!
@@ -26,6 +28,7 @@ mod family;
 mod model_id;
 mod models;
 mod performance;
+pub mod prices;
 mod reasoning;
 mod tier;
 pub mod tokens;

@@ -72,7 +72,7 @@ fn every_field_given() {
     let text = r#"{"sleep_between_invocations": 0.5, "invocations_per_scenario": 3,
         "num_parallel_invocations": 2, "num_runs_per_experiment": 4, "temperature": 0.2,
         "top_p": 0.9, "top_k": 40, "experiment_name": "x", "target": "emulator",
-        "max_retries": 0, "max_calls": 10000, "call_timeout_s": 5,
+        "max_retries": 0, "max_calls": 10000, "max_cost_usd": 2.5, "call_timeout_s": 5,
         "connection": "cold", "endpoint_url": "http://127.0.0.1:4010",
         "warmup_invocations": 2}"#
         .replace('\n', " ");
@@ -92,6 +92,7 @@ fn every_field_given() {
             target: Some(TargetChoice::Emulator),
             max_retries: 0,
             max_calls: Some(10_000),
+            max_cost_usd: Some(2.5),
             call_timeout_s: 5.0,
             connection: ConnectionMode::Cold,
             endpoint_url: Some("http://127.0.0.1:4010".to_owned()),
@@ -117,6 +118,14 @@ fn negative_and_zero_counts() {
                 )
             );
         }
+    }
+    for value in ["-1", "0", "1000001", "\"5\""] {
+        assert!(
+            field_error("max_cost_usd", value).starts_with(
+                "experiment_config.jsonl:1: field `max_cost_usd`: expected a positive number of US dollars, at most 1000000, found"
+            ),
+            "{value}"
+        );
     }
     for key in ["max_retries", "warmup_invocations"] {
         assert_eq!(
