@@ -70,6 +70,12 @@ pub struct ModelRow {
     pub tiers: Vec<ServiceTier>,
     /// The lifecycle status (`ACTIVE`, `LEGACY`).
     pub status: String,
+    /// The built-in price of input tokens when called as `invoke_id` in
+    /// the default tier, standard (`$3/M`: dollars per million tokens);
+    /// `None` when unknown.
+    pub input_price: Option<String>,
+    /// The same for output tokens.
+    pub output_price: Option<String>,
 }
 
 /// Where a column's values come from.
@@ -90,6 +96,16 @@ pub struct Column {
     pub source: Source,
     /// Its cell for a row.
     pub cell: fn(&ModelRow) -> String,
+}
+
+fn price_cell(price: &Option<String>) -> String {
+    match price {
+        Some(price) => price
+            .trim_start_matches('$')
+            .trim_end_matches("/M")
+            .to_string(),
+        None => "unknown".to_string(),
+    }
 }
 
 fn yes_no(value: bool) -> String {
@@ -146,6 +162,16 @@ pub const COLUMNS: &[Column] = &[
         },
     },
     Column {
+        header: "input $/M",
+        source: Source::Catalog,
+        cell: |r| price_cell(&r.input_price),
+    },
+    Column {
+        header: "output $/M",
+        source: Source::Catalog,
+        cell: |r| price_cell(&r.output_price),
+    },
+    Column {
         header: "tiers",
         source: Source::Catalog,
         cell: |r| {
@@ -173,10 +199,11 @@ pub fn render_table(rows: &[ModelRow]) -> String {
         .map(|c| c.header)
         .collect();
     format!(
-        "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them), the rest from the control plane.\n",
+        "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them; prices as of {}, default tier, standard, per million tokens: check AWS's pricing page), the rest from the control plane.\n",
         table::render(&header, &cells),
         rows.len(),
-        from_catalog.join("`, `")
+        from_catalog.join("`, `"),
+        bedrock_catalog::prices::PRICES_AS_OF
     )
 }
 
@@ -327,7 +354,13 @@ fn row(
         .or_else(|| on_demand.then(|| model_id.clone()))
         .or_else(|| inference_profiles.first().cloned());
     let info = bedrock_catalog::model(&model_id).filter(|m| m.id == model_id);
+    let price = invoke_id.as_deref().and_then(|id| {
+        bedrock_catalog::prices::PriceTable::builtin()
+            .price(&bedrock_catalog::prices::PriceKey::of(id, None, None))
+    });
     Some(ModelRow {
+        input_price: price.and_then(|p| p.input).map(|p| p.to_string()),
+        output_price: price.and_then(|p| p.output).map(|p| p.to_string()),
         name: summary.model_name().unwrap_or(&model_id).to_string(),
         provider: summary.provider_name().unwrap_or("").to_string(),
         region: region.to_string(),
