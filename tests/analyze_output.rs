@@ -124,11 +124,14 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
     let mut lines = text.lines();
     let header = lines.next().expect("header");
     let line = lines.next().expect("row");
-    assert_eq!(header.split(',').count(), 21 + 12 * 9);
+    // The counts, 12 metrics of 9 statistics, then 4 cost columns.
+    assert_eq!(header.split(',').count(), 21 + 12 * 9 + 4);
     assert!(header.starts_with(
         "model,region,variant,performance_config,service_tier,cache,reasoning_budget_tokens,tools,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,tier_downgrades,cache_unused,warmups,thin_percentiles,ttft_n,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_n,"
     ));
-    assert!(header.ends_with("reasoning_time_p99,reasoning_time_max"));
+    assert!(header.ends_with(
+        "reasoning_time_p99,reasoning_time_max,calls_priced,unpriced_calls,cost_usd_total,cost_per_1k_calls_usd"
+    ));
     for (column, want) in [
         ("targets", "aws;emulator"),
         ("attempts", "4"),
@@ -206,12 +209,12 @@ fn the_comparison_file_has_one_row_per_model_and_region() {
          time_to_first_text_p50_baseline,time_to_first_text_p50_variant,time_to_first_text_p50_ratio,time_to_first_text_p50_ratio_ci_low,time_to_first_text_p50_ratio_ci_high,\
          generation_otps_p50_baseline,generation_otps_p50_variant,generation_otps_p50_ratio,generation_otps_p50_ratio_ci_low,generation_otps_p50_ratio_ci_high,\
          total_latency_p50_baseline,total_latency_p50_variant,total_latency_p50_ratio,total_latency_p50_ratio_ci_low,total_latency_p50_ratio_ci_high,\
-         mismatches\n\
+         mismatches,cost_per_1k_calls_usd_baseline,cost_per_1k_calls_usd_variant,cost_ratio\n\
          m,us-east-2,performance_config,standard,optimized,1,1,\
          0.500000,0.250000,0.500000,0.500000,0.500000,\
          ,,,,,\
          50.000000,100.000000,2.000000,2.000000,2.000000,\
          1.500000,0.750000,0.500000,0.500000,0.500000,\
-         0\n"
+         0,,,\n"
     );
 }
