@@ -46,6 +46,7 @@ fn zero_delay_emulator() -> Arc<Emulator> {
     let model = ModelProfile {
         input_token_overhead: 0,
         max_in_flight: None,
+        quota: Default::default(),
         standard: profile,
         optimized: None,
         tiers: Default::default(),
