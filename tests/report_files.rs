@@ -260,6 +260,18 @@ fn the_summary_files_name_the_chart_directory_and_are_linked() {
     assert!(html.contains(&format!(
         "href=\"results-analysis/analysis_summary_{STAMP}.csv\""
     )));
+    // The page says where its costs come from, as the terminal does.
+    let note = bedrock_bench::terminal::cost_note(&analysis, None);
+    let words = note
+        .split(" (")
+        .next()
+        .unwrap_or_default()
+        .replace('\'', "&#39;");
+    assert!(note.starts_with("Costs: "), "{note}");
+    assert!(
+        html.contains(&format!("<p class=\"note\" id=\"cost-source\">{words}")),
+        "the cost note is on the page: {words}"
+    );
     // A second analysis in the same second: the files get `_2`, so do the
     // charts.
     let files = analysis.write_files(dir.path(), STAMP).expect("again");

@@ -13,7 +13,7 @@ use super::tables;
 use crate::analysis::Analysis;
 use crate::plot::data::no_success_note;
 use crate::plot::{Chart, ChartSet, Omitted, Section};
-use crate::terminal::SIMULATED;
+use crate::terminal::{SIMULATED, cost_note};
 
 /// The banner's text when any row comes from the emulator.
 pub fn simulated_text() -> &'static str {
@@ -177,6 +177,11 @@ impl Page<'_> {
 
     fn comparison(&self, out: &mut String) {
         out.push_str("<section id=\"comparison\">\n<h2>Comparisons</h2>\n");
+        let _ = writeln!(
+            out,
+            "<p class=\"note\" id=\"cost-source\">{}</p>",
+            escape(&cost_note(self.analysis, None))
+        );
         if self.analysis.comparisons.is_empty() {
             out.push_str(
                 "<p class=\"note\">No model and region has two groups one variant axis apart \

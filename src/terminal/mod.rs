@@ -111,8 +111,9 @@ pub fn overview(analysis: &Analysis) -> String {
 }
 
 /// Where the costs come from, in one line: the files' `cost_usd` cells,
-/// the rows' tokens re-priced with `price_file` (`analyze --prices`), or,
-/// for files without `cost_usd`, the built-in table.
+/// the rows' tokens re-priced with `price_file` (`analyze --prices`; a
+/// price file not named when `None`), or, for files without `cost_usd`,
+/// the built-in table.
 pub fn cost_note(analysis: &Analysis, price_file: Option<&std::path::Path>) -> String {
     use crate::analysis::CostSource;
     let sources = analysis.dataset.sources();
@@ -122,6 +123,11 @@ pub fn cost_note(analysis: &Analysis, price_file: Option<&std::path::Path>) -> S
         return format!(
             "Costs: every row re-priced from its tokens with {} (the built-in prices as of {as_of} for what it does not list); the files' cost_usd cells are not used.",
             path.display()
+        );
+    }
+    if of(CostSource::PriceFile) > 0 {
+        return format!(
+            "Costs: every row re-priced from its tokens with a price file (analyze --prices; the built-in prices as of {as_of} for what it does not list)."
         );
     }
     let (column, builtin) = (of(CostSource::Column), of(CostSource::Builtin));
