@@ -7,8 +7,13 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use bedrock_bench::runner::PROMPT_TEMPLATE_TOKENS;
 use bedrock_catalog::prices::Cost;
 use bedrock_catalog::tokens::estimate_tokens;
+
+mod isolation;
+
+use isolation::isolated;
 
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 const PROMPT: &str = "Explain machine learning in simple terms.";
@@ -59,19 +64,7 @@ fn write_files(dir: &Path, experiment: &str) -> (PathBuf, PathBuf, PathBuf) {
 fn run(dir: &Path, experiment: &str, args: &[&str], profiles: Option<&str>) -> Output {
     let (scenarios, experiment, prices) = write_files(dir, experiment);
     let mut command = Command::new(BIN);
-    command
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
-        .env_remove("BEDROCK_BENCH_TARGET")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    isolated(&mut command, dir)
         .env("BEDROCK_BENCH_TIME_SCALE", "0")
         .env_remove("BEDROCK_BENCH_EMULATOR_PROFILES");
     if let Some(profiles) = profiles {
@@ -125,7 +118,7 @@ fn rows(dir: &Path) -> Vec<std::collections::HashMap<String, String>> {
 /// tokens at the input price, `maxTokens` at the output price.
 fn worst_case(model: &str) -> u64 {
     let (input, output) = price_of(model);
-    u64::from(estimate_tokens(PROMPT)) * input + MAX_TOKENS * output
+    (u64::from(estimate_tokens(PROMPT)) + PROMPT_TEMPLATE_TOKENS) * input + MAX_TOKENS * output
 }
 
 #[test]

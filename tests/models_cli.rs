@@ -10,6 +10,10 @@ use std::process::{Command, Output};
 use bedrock_catalog::MODELS;
 use serde_json::Value;
 
+mod isolation;
+
+use isolation::isolated;
+
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -22,24 +26,13 @@ fn temp_dir(name: &str) -> PathBuf {
 /// `bedrock-bench <args>` with no way to find real AWS credentials, the
 /// network or an endpoint override.
 fn bench(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+    let mut command = Command::new(BIN);
+    isolated(&mut command, dir)
         .args(args)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("AWS_ENDPOINT_URL")
         .env_remove("AWS_ENDPOINT_URL_BEDROCK")
-        .env_remove("BEDROCK_BENCH_TARGET")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("BEDROCK_BENCH_TIME_SCALE", "0.01")
         .output()
         .expect("bedrock-bench runs")

@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod isolation;
+
+use isolation::isolated;
+
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -33,23 +37,6 @@ fn write_configs(dir: &Path, experiment: &str) -> (PathBuf, PathBuf) {
     let experiment_path = dir.join("experiment.jsonl");
     std::fs::write(&experiment_path, experiment).expect("write experiment");
     (scenarios, experiment_path)
-}
-
-/// A command with no way to find real AWS credentials or the network.
-fn isolated<'a>(command: &'a mut Command, dir: &Path) -> &'a mut Command {
-    command
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
-        .env_remove("BEDROCK_BENCH_TARGET")
-        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-aws-credentials"),
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 /// `bedrock-bench run <args> --scenarios S --experiment E --out OUT`,

@@ -164,7 +164,7 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
     if let Some((max, source)) = runner::effective_max_cost(options) {
         eprintln!(
             "dollar budget: at most ${} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
-            runner::dollars(max)
+            max
         );
     }
     eprintln!(
@@ -274,7 +274,7 @@ fn print_summary(summary: &RunSummary, simulated: bool) {
     };
     eprintln!(
         "cost: ${} for these calls{unpriced}{}",
-        runner::dollars(summary.cost),
+        summary.cost,
         if simulated {
             ", at Bedrock's prices for the usage the emulator reported (nothing was billed)"
         } else {

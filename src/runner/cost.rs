@@ -11,17 +11,25 @@ use crate::record::AttemptRecord;
 
 /// Tokens the fresh-cache marker adds at most (see `CallSpec`).
 const FRESH_MARKER_TOKENS: u64 = 16;
+/// Tokens allowed for the model's prompt template (role markers, system
+/// headers), which Bedrock counts in `inputTokens` on top of the text: up
+/// to a few dozen tokens (the emulator's built-in models add 0 to 16,
+/// after the seed's measurements).
+pub const PROMPT_TEMPLATE_TOKENS: u64 = 64;
+
 /// Tokens allowed for each tool's framing beyond twice its estimate.
 const TOOL_OVERHEAD_TOKENS: u64 = 32;
 
 /// The input tokens an attempt of `spec` is assumed to use at most: the
 /// catalog's estimate ([`estimate_tokens`], the emulator's count) of the
-/// user text, the system prompt and the cache prefix, and twice the
-/// estimate of each tool's definition plus a margin. Amazon Bedrock's
+/// user text, the system prompt and the cache prefix, the model's prompt
+/// template ([`PROMPT_TEMPLATE_TOKENS`]), and twice the estimate of each
+/// tool's definition plus a margin. Amazon Bedrock's
 /// tokenizers count differently; see the README ("Cost").
 pub fn worst_case_input_tokens(spec: &CallSpec) -> u64 {
     let text = |s: &str| u64::from(estimate_tokens(s));
-    let mut tokens = text(&spec.user_text) + spec.system.as_deref().map_or(0, text);
+    let mut tokens =
+        PROMPT_TEMPLATE_TOKENS + text(&spec.user_text) + spec.system.as_deref().map_or(0, text);
     if let Some(cache) = &spec.variant.prompt_cache {
         tokens += text(&cache.prefix);
         if cache.fresh {
@@ -126,8 +134,8 @@ impl CostPlan {
         match (self.planned, self.with_retries) {
             (Some(planned), Some(retries)) => format!(
                 "cost: at most ${} for the planned calls, ${} with every retry (worst case: every call at maxTokens; prices as of {})",
-                dollars(planned),
-                dollars(retries),
+                planned,
+                retries,
                 bedrock_catalog::prices::PRICES_AS_OF
             ),
             _ => {
@@ -156,8 +164,8 @@ impl CostPlan {
         let planned = self.planned.unwrap_or(Cost::ZERO);
         if planned > max {
             return Err(CostError::OverBudget {
-                worst: dollars(planned),
-                max: dollars(max),
+                worst: planned,
+                max,
                 set_by: source,
             });
         }
@@ -184,17 +192,11 @@ pub enum CostError {
         "the run could cost up to ${worst} (every planned call at maxTokens, no retry), more than the budget of ${max} ({set_by}); raise the budget, or lower expected_output_tokens, invocations_per_scenario, num_runs_per_experiment, warmup_invocations or the number of scenarios"
     )]
     OverBudget {
-        /// The planned calls' worst case, in dollars.
-        worst: String,
-        /// The budget, in dollars.
-        max: String,
+        /// The planned calls' worst case.
+        worst: Cost,
+        /// The budget.
+        max: Cost,
         /// `--max-cost` or the experiment file.
         set_by: String,
     },
-}
-
-/// Dollars as printed in messages: exact ([`Cost`]'s own form), so that
-/// worst cases and budgets compare as printed.
-pub fn dollars(cost: Cost) -> String {
-    cost.to_string()
 }

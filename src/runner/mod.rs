@@ -39,7 +39,8 @@ pub use backoff::Backoff;
 pub use budget::{CallBudget, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 pub use cost::{
-    CostError, CostPlan, attempt_worst_case, charged, dollars, worst_case_input_tokens,
+    CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged,
+    worst_case_input_tokens,
 };
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
