@@ -220,6 +220,7 @@ async fn make_call(
         phase: call.phase(),
         worker: Some(worker),
         scheduled: Some(scheduled),
+        open_loop: None,
     };
     let judge = |record: &CallRecord| {
         if record.status.is_retryable() {
