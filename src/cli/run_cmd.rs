@@ -144,7 +144,7 @@ fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
 fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
     if let Some(open) = &schedule.open {
         eprintln!(
-            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls (an upper bound; no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
+            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
             schedule.runs,
             open.arrival,
             open.rate_per_s,

@@ -228,9 +228,13 @@ impl Schedule {
             (None, Some(m)) => format!("until {m} calls"),
             (None, None) => String::new(),
         };
-        let exact = match open.arrival {
-            crate::config::Arrival::Constant => "",
-            _ => " expected",
+        // Without a duration, max_calls is the count; a constant rate's
+        // count is exact; a random process's is only expected.
+        let exact = if open.arrival == crate::config::Arrival::Constant || open.duration_s.is_none()
+        {
+            " calls (an upper bound: a stop or a budget may end the run early)"
+        } else {
+            " calls expected (a random count: max_calls caps it)"
         };
         let cap = match self.max_concurrency {
             Some(n) => {
@@ -240,7 +244,7 @@ impl Schedule {
         };
         let _ = writeln!(
             text,
-            "each of {} runs: open loop, {}{shape} arrivals at {} requests/s {bound}: {}{exact} calls (an upper bound; no retries) over {:.1} s; {cap}",
+            "each of {} runs: open loop, {}{shape} arrivals at {} requests/s {bound}: {}{exact}, no retries, over {:.1} s; {cap}",
             self.runs,
             open.arrival,
             open.rate_per_s,
