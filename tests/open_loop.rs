@@ -156,6 +156,15 @@ async fn a_constant_rate_run_achieves_its_rate_on_schedule() {
     }
     let lags: Vec<f64> = rows.iter().map(|r| r.dispatch_lag_s.unwrap()).collect();
     assert!(p99(lags) < 0.05, "dispatch lag p99 under 50 ms");
+    let paths: Vec<&Path> = summary.files.iter().map(|f| f.path.as_path()).collect();
+    let dataset = bedrock_bench::analysis::read_paths(&paths).expect("read");
+    let groups = bedrock_bench::analysis::group_stats(&dataset);
+    let calls: u64 = groups
+        .iter()
+        .filter_map(|g| g.schedule)
+        .map(|s| s.calls)
+        .sum();
+    assert_eq!(calls, 40, "analyze reads every dispatch lag");
     // Achieved rate from the actual send times.
     let first = rows[0].start_offset_s;
     let last = rows[39].start_offset_s;
@@ -227,6 +236,24 @@ async fn calls_over_the_cap_wait_and_their_wait_is_recorded() {
         let (lag, queued) = (row.dispatch_lag_s.unwrap(), row.queued_s.unwrap());
         assert!(lag + 1e-6 >= queued, "the lag includes the wait: {row:?}");
     }
+    // analyze reads the columns and warns that the client fell behind.
+    let paths: Vec<&Path> = summary.files.iter().map(|f| f.path.as_path()).collect();
+    let dataset = bedrock_bench::analysis::read_paths(&paths).expect("read");
+    let groups = bedrock_bench::analysis::group_stats(&dataset);
+    let schedule = groups
+        .iter()
+        .filter_map(|g| g.schedule)
+        .map(|s| s.queued_calls)
+        .sum::<u64>();
+    assert!(schedule >= 8, "{schedule}");
+    let warnings = bedrock_bench::analysis::group_warnings(&groups);
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("the client fell behind its schedule")
+                && w.contains("latencies from the scheduled time include it")),
+        "{warnings:?}"
+    );
     let _ = std::fs::remove_dir_all(out);
 }
 
@@ -256,5 +283,9 @@ async fn a_closed_loop_run_leaves_the_schedule_columns_empty() {
         );
         assert!(row.invocation_id.contains("-i"));
     }
+    let paths: Vec<&Path> = summary.files.iter().map(|f| f.path.as_path()).collect();
+    let dataset = bedrock_bench::analysis::read_paths(&paths).expect("read");
+    let groups = bedrock_bench::analysis::group_stats(&dataset);
+    assert!(groups.iter().all(|g| g.schedule.is_none()));
     let _ = std::fs::remove_dir_all(out);
 }
