@@ -214,6 +214,7 @@ fn write_raw(dir: &Path) -> PathBuf {
         };
         let attempt = AttemptRecord {
             scheduled: Some(record.t0 - Duration::from_micros(250 * (index % 3) as u64)),
+            open_loop: None,
             call: record,
             scenario: Arc::new(scenario),
             run: Arc::clone(&run),

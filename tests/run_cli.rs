@@ -124,6 +124,52 @@ fn a_dry_run_prints_the_schedule_and_calls_nothing() {
 }
 
 #[test]
+fn an_open_loop_dry_run_prints_its_call_count_and_duration() {
+    let dir = temp_dir("dry-open");
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"arrival": "constant", "rate": "1200/min", "duration_s": 30, "num_runs_per_experiment": 2, "max_concurrency": 8}"#,
+    );
+    let out = dir.join("out");
+    let output = run_command(
+        &dir,
+        &["--dry-run", "--target", "emulator", "--seed", "4"],
+        (&scenarios, &experiment),
+        &out,
+    )
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("= 1200 calls"), "{stderr}");
+    assert!(stderr.contains("over 30.0 s per run"), "{stderr}");
+    assert!(
+        stdout.contains("constant arrivals at 20 requests/s for 30 s: 600 calls (an upper bound"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("at most 8 calls in flight"), "{stdout}");
+    assert!(!out.exists(), "a dry run writes nothing");
+    // The largest accepted open loop plans without building its schedule.
+    let (scenarios, experiment) = write_configs(
+        &dir,
+        r#"{"arrival": "poisson", "rate": "10000/s", "duration_s": 86400, "num_runs_per_experiment": 10000}"#,
+    );
+    let output = run_command(
+        &dir,
+        &["--dry-run", "--target", "emulator"],
+        (&scenarios, &experiment),
+        &out,
+    )
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("= 8640000000000 calls"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn a_bad_config_is_refused_before_any_call() {
     let dir = temp_dir("bad");
     let (scenarios, experiment) = write_configs(

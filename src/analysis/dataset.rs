@@ -43,6 +43,12 @@ pub struct Attempt {
     /// `reasoning_time`: first reasoning delta to first text delta,
     /// seconds (NaN when absent).
     pub reasoning_time: f64,
+    /// `dispatch_lag_s`: an open-loop call's t0 minus its scheduled
+    /// instant, seconds (NaN in the closed loop and in older files).
+    pub dispatch_lag: f64,
+    /// `queued_s`: how long the open loop's concurrency cap held the call,
+    /// seconds (NaN in the closed loop and in older files).
+    pub queued: f64,
     /// `model_input_tokens`.
     pub input_tokens: f64,
     /// `model_output_tokens`.

@@ -122,6 +122,61 @@ pub struct GroupStats {
     /// Per metric (indexed like [`Metric::ALL`]), over successful attempts;
     /// `None` when no successful attempt has a value.
     pub metrics: Vec<Option<Summary>>,
+    /// How the open loop kept its schedule, over every attempt with a
+    /// `dispatch_lag_s`; `None` for closed-loop groups.
+    pub schedule: Option<ScheduleStats>,
+}
+
+/// How an open-loop group's calls kept their schedule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScheduleStats {
+    /// Attempts with a dispatch lag.
+    pub calls: u64,
+    /// Dispatch lag percentiles and maximum, seconds.
+    pub dispatch_lag_p50: f64,
+    /// 99th percentile of the dispatch lag, seconds.
+    pub dispatch_lag_p99: f64,
+    /// The largest dispatch lag, seconds.
+    pub dispatch_lag_max: f64,
+    /// Calls the concurrency cap held back (`queued_s` > 0).
+    pub queued_calls: u64,
+    /// The longest wait for a slot, seconds.
+    pub queued_max: f64,
+}
+
+/// Above this dispatch lag p99 (seconds), `analyze` warns that the client
+/// fell behind its schedule.
+pub const DISPATCH_LAG_WARN_S: f64 = 0.010;
+
+/// The schedule statistics of `group`, if its attempts have dispatch lags.
+fn schedule_stats(dataset: &Dataset, group: &Group<'_>) -> Option<ScheduleStats> {
+    let attempts = dataset.attempts();
+    let mut lags = Vec::new();
+    let (mut queued_calls, mut queued_max) = (0u64, 0.0f64);
+    for &index in &group.attempts {
+        let a = &attempts[index as usize];
+        if a.dispatch_lag.is_nan() {
+            continue;
+        }
+        lags.push(a.dispatch_lag);
+        if a.queued > 0.0 {
+            queued_calls += 1;
+            queued_max = queued_max.max(a.queued);
+        }
+    }
+    if lags.is_empty() {
+        return None;
+    }
+    lags.sort_by(f64::total_cmp);
+    let at = |p: f64| crate::stats::percentile(&lags, p).unwrap_or(f64::NAN);
+    Some(ScheduleStats {
+        calls: lags.len() as u64,
+        dispatch_lag_p50: at(50.0),
+        dispatch_lag_p99: at(99.0),
+        dispatch_lag_max: lags[lags.len() - 1],
+        queued_calls,
+        queued_max,
+    })
 }
 
 impl GroupStats {
@@ -158,6 +213,7 @@ pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
         counts: counts(dataset, group),
         cost: cost_stats(dataset, group),
         metrics,
+        schedule: schedule_stats(dataset, group),
     }
 }
 

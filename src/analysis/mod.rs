@@ -54,7 +54,10 @@ pub use compare::{
 };
 pub use dataset::{Attempt, CostSource, Dataset, Group, GroupKey, Source, SourceFormat, Sym};
 pub use error::ReadError;
-pub use extended::{CostStats, Counts, GroupStats, cost_stats, counts, group_stats, stats_of};
+pub use extended::{
+    CostStats, Counts, DISPATCH_LAG_WARN_S, GroupStats, ScheduleStats, cost_stats, counts,
+    group_stats, stats_of,
+};
 pub use metrics::{Metric, all_metric_values, kahan_mean, metric_values, summarize};
 pub use mix::{Comparable, ComparableSet, MixPolicy, MixReport};
 pub use parse::REQUIRED_COLUMNS;

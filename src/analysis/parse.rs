@@ -52,6 +52,9 @@ pub(crate) struct Columns {
     error_message: Option<usize>,
     time_to_first_text: Option<usize>,
     reasoning_time: Option<usize>,
+    /// `dispatch_lag_s` and `queued_s` (open loop; absent in older files).
+    dispatch_lag: Option<usize>,
+    queued: Option<usize>,
     served_tier: Option<usize>,
     /// `cost_usd` (absent in files written before it).
     cost: Option<usize>,
@@ -139,6 +142,8 @@ impl Columns {
             error_message: find(Column::FullErrorMessage),
             time_to_first_text: find(Column::TimeToFirstText),
             reasoning_time: find(Column::ReasoningTime),
+            dispatch_lag: find(Column::DispatchLagS),
+            queued: find(Column::QueuedS),
             served_tier: find(Column::ServedServiceTier),
             cost: find(Column::CostUsd),
             prices: None,
@@ -398,6 +403,14 @@ impl Part {
             Some(raw) => seconds(raw, "reasoning_time")?,
             None => f64::NAN,
         };
+        let dispatch_lag = match opt(columns.dispatch_lag) {
+            Some(raw) => seconds(raw, "dispatch_lag_s")?,
+            None => f64::NAN,
+        };
+        let queued = match opt(columns.queued) {
+            Some(raw) => seconds(raw, "queued_s")?,
+            None => f64::NAN,
+        };
         let server_latency = match opt(columns.server_latency) {
             Some(raw) => {
                 non_negative(raw, "server_latency_ms", "a latency in milliseconds")? / 1000.0
@@ -539,6 +552,8 @@ impl Part {
             started_at,
             time_to_first_text,
             reasoning_time,
+            dispatch_lag,
+            queued,
             input_tokens,
             output_tokens,
             group,

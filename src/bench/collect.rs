@@ -170,6 +170,7 @@ pub async fn collect(
             phase,
             worker: None,
             scheduled: None,
+            open_loop: None,
         };
         // A successful stream without content has no TTFT to give
         // criterion: try again like a transient error.

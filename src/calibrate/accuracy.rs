@@ -162,6 +162,7 @@ mod tests {
         call.end_at = Some(call.t0 + Duration::from_secs_f64(total));
         AttemptRecord {
             scheduled: Some(call.t0 - Duration::from_micros(100)),
+            open_loop: None,
             run: Arc::new(RunFacts {
                 run_id: "r".into(),
                 run: 1,

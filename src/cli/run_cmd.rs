@@ -81,7 +81,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         )?)),
         None => Arc::default(),
     };
-    let schedule = Schedule::new(scenarios.len(), &experiment, seed);
+    let schedule = Schedule::for_scenarios(&scenarios, &experiment, seed);
     let options = RunOptions {
         scenarios,
         experiment,
@@ -142,6 +142,23 @@ fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
 }
 
 fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
+    if let Some(open) = &schedule.open {
+        eprintln!(
+            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
+            schedule.runs,
+            open.arrival,
+            open.rate_per_s,
+            schedule.planned_calls(),
+            open.expected_duration_s(),
+            options.scenarios.len()
+        );
+    } else {
+        print_closed_plan(schedule, options);
+    }
+    print_budgets(options, choice);
+}
+
+fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
     let e = &options.experiment;
     let per_scenario = match e.warmup_invocations {
         0 => format!("{} invocations", e.invocations_per_scenario),
@@ -157,6 +174,9 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
         schedule.active_workers(),
         e.sleep_between_invocations
     );
+}
+
+fn print_budgets(options: &RunOptions, choice: TargetChoice) {
     if let Some((max, source)) = runner::effective_max_calls(options) {
         eprintln!("call budget: at most {max} calls ({source}), retries included");
     }

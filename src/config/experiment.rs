@@ -5,7 +5,9 @@
 //! `invocations_per_scenario`, `num_parallel_invocations`,
 //! `num_runs_per_experiment`, `temperature`, `top_p`, `top_k`,
 //! `experiment_name`. Extensions: `target`, `max_retries`, `max_calls`,
-//! `max_cost_usd`, `call_timeout_s`, `connection`, `endpoint_url`, `warmup_invocations`.
+//! `max_cost_usd`, `call_timeout_s`, `connection`, `endpoint_url`, `warmup_invocations`,
+//! and the load (`arrival`, `rate`, `burstiness`, `duration_s`,
+//! `max_concurrency`: see [`super::load`]).
 //! Every key is optional.
 
 use std::fmt;
@@ -15,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::error::{ConfigError, SourceLocation};
 use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_error};
+use super::load::{self, Load};
 use super::unknown_choice::UnknownChoice;
 
 /// Every key an experiment line may have.
@@ -35,6 +38,11 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
     "connection",
     "endpoint_url",
     "warmup_invocations",
+    "arrival",
+    "rate",
+    "burstiness",
+    "duration_s",
+    "max_concurrency",
 ];
 
 /// The largest accepted `sleep_between_invocations` and `call_timeout_s`
@@ -196,6 +204,8 @@ pub struct Experiment {
     /// 0, as the Python tool): recorded with phase `warmup`, left out of
     /// the statistics.
     pub warmup_invocations: u32,
+    /// The load: the closed loop (default) or open-loop arrivals.
+    pub load: Load,
 }
 
 impl Default for Experiment {
@@ -219,6 +229,7 @@ impl Default for Experiment {
             connection: ConnectionMode::Warm,
             endpoint_url: None,
             warmup_invocations: 0,
+            load: Load::default(),
         }
     }
 }
@@ -240,6 +251,8 @@ impl Experiment {
         let defaults = Self::default();
         let targets = TargetChoice::ALL.map(|value| (value.as_str(), value));
         let connections = ConnectionMode::ALL.map(|value| (value.as_str(), value));
+        let max_calls_set = fields.is_present("max_calls");
+        let load = load::parse(&mut fields, max_calls_set);
         let experiment = Self {
             source: location,
             experiment_name: fields
@@ -288,6 +301,7 @@ impl Experiment {
             warmup_invocations: fields
                 .non_negative_u32("warmup_invocations", MAX_WARMUP_INVOCATIONS)
                 .unwrap_or(defaults.warmup_invocations),
+            load,
         };
         let mut errors = unknown;
         errors.extend(fields.finish());

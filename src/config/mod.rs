@@ -24,6 +24,7 @@ mod experiment;
 mod fields;
 mod json_line;
 mod latency_optimized;
+mod load;
 mod price_file;
 mod prompt;
 mod prompt_cache;
@@ -40,11 +41,14 @@ pub use experiment::{
     MAX_PARALLEL_INVOCATIONS, MAX_RETRIES, MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K,
     MAX_WARMUP_INVOCATIONS, TargetChoice, valid_max_cost,
 };
+pub use load::{
+    Arrival, Load, MAX_BURSTINESS, MAX_CONCURRENCY, MAX_DURATION_S, MAX_RATE_PER_S, parse_rate,
+};
 pub use price_file::{PRICE_FILE_KEYS, load_price_file, parse_price_file};
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{
-    DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS,
+    DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS, MAX_WEIGHT,
     PerformanceConfig, SCENARIO_KEYS, Scenario,
 };
 pub use tool_config::{ToolChoiceSetting, ToolDefinition, ToolSettings};

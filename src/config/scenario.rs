@@ -37,7 +37,11 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "reasoning_budget_tokens",
     "tool_config",
     "additional_model_request_fields",
+    "weight",
 ];
+
+/// The largest accepted scenario `weight`.
+pub const MAX_WEIGHT: u32 = 1_000_000;
 
 /// `expected_output_tokens` when the line does not set it.
 pub const DEFAULT_EXPECTED_OUTPUT_TOKENS: u32 = 100;
@@ -73,6 +77,11 @@ pub struct Scenario {
     /// The other variant axes: service tier, prompt cache, reasoning,
     /// tools, additional request fields.
     pub variant: Variant,
+    /// The scenario's share of an open-loop mix: each arrival picks a
+    /// scenario with probability weight / sum of weights (a positive
+    /// integer, default 1, at most [`MAX_WEIGHT`]). Unused by the closed
+    /// loop, where every scenario makes its invocations.
+    pub weight: u32,
 }
 
 impl Scenario {
@@ -117,6 +126,7 @@ impl Scenario {
             fields.positive_u32("expected_output_tokens", MAX_EXPECTED_OUTPUT_TOKENS);
         let task_type = fields.string("task_type");
         let scenario_name = fields.non_empty_string("scenario_name");
+        let weight = fields.positive_u32("weight", MAX_WEIGHT);
         let prompt = prompt::resolve(&mut fields, base_dir);
         let mut variant_warnings = Vec::new();
         let variant = variant::parse(
@@ -156,6 +166,7 @@ impl Scenario {
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
                     variant,
+                    weight: weight.unwrap_or(1),
                 })
             }
             _ => Err(errors),

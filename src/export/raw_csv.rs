@@ -137,6 +137,11 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::ToolUseChunks => Cow::Owned(call.delta_kinds.tool_use.to_string()),
         Column::DeltaOffsets => Cow::Borrowed(&derived.offsets),
         Column::CostUsd => integer_or_empty(record.cost()),
+        Column::ScheduledS => time(record.scheduled_offset()),
+        Column::DispatchLagS => time(record.dispatch_lag()),
+        Column::QueuedS => time(record.queued()),
+        Column::TtftFromScheduled => time(record.ttft_from_scheduled()),
+        Column::TotalFromScheduled => time(record.total_from_scheduled()),
     }
 }
 

@@ -119,6 +119,19 @@ pub enum Column {
     /// (`bedrock_catalog::prices`); empty when the usage or a price needed
     /// is unknown.
     CostUsd,
+    /// Open loop: the scheduled send instant, seconds after the run
+    /// started; empty in the closed loop.
+    ScheduledS,
+    /// Open loop: t0 minus the scheduled instant, seconds (the cap's wait
+    /// included); empty in the closed loop.
+    DispatchLagS,
+    /// Open loop: how long the concurrency cap held the call back,
+    /// seconds (0 when not held); empty in the closed loop.
+    QueuedS,
+    /// Open loop: TTFT from the scheduled instant (dispatch lag + TTFT).
+    TtftFromScheduled,
+    /// Open loop: total latency from the scheduled instant.
+    TotalFromScheduled,
 }
 
 impl Column {
@@ -146,7 +159,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 35] = [
+    pub const EXTENDED: [Column; 40] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -182,6 +195,11 @@ impl Column {
         Column::ToolUseChunks,
         Column::DeltaOffsets,
         Column::CostUsd,
+        Column::ScheduledS,
+        Column::DispatchLagS,
+        Column::QueuedS,
+        Column::TtftFromScheduled,
+        Column::TotalFromScheduled,
     ];
 
     /// Every column in file order.
@@ -246,6 +264,11 @@ impl Column {
             Column::ToolUseChunks => "tool_use_chunks",
             Column::DeltaOffsets => "delta_offsets",
             Column::CostUsd => "cost_usd",
+            Column::ScheduledS => "scheduled_s",
+            Column::DispatchLagS => "dispatch_lag_s",
+            Column::QueuedS => "queued_s",
+            Column::TtftFromScheduled => "ttft_from_scheduled",
+            Column::TotalFromScheduled => "total_from_scheduled",
         }
     }
 
@@ -278,7 +301,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 54);
+        assert_eq!(all.len(), 59);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

@@ -17,7 +17,7 @@
 pub(crate) mod columns;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::call::{CallRecord, CallSpec, takes_top_k};
 use crate::config::{Experiment, PerformanceConfig, Scenario};
@@ -187,6 +187,20 @@ pub struct AttemptRecord {
     pub worker: Option<u32>,
     /// When the schedule wanted it to start, if it had a schedule.
     pub scheduled: Option<Instant>,
+    /// The schedule facts of an open-loop call; `None` in the closed loop.
+    pub open_loop: Option<OpenLoopTimes>,
+}
+
+/// When an open-loop call was due and how long the concurrency cap held
+/// it back. With the call's t0 (taken when the request is sent), these
+/// give its dispatch lag and its latencies from the scheduled time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenLoopTimes {
+    /// The instant the arrival process planned for the call.
+    pub scheduled: Instant,
+    /// How long the call waited for a slot under `max_concurrency` (zero
+    /// when it was not held back).
+    pub queued: Duration,
 }
 
 impl AttemptRecord {
@@ -232,6 +246,43 @@ impl AttemptRecord {
             cache_write: u64::from(usage.cache_write_input_tokens.unwrap_or(0)),
         };
         facts.prices.cost(&key, &tokens)
+    }
+
+    /// Open loop: the scheduled instant, seconds after the run started.
+    pub fn scheduled_offset(&self) -> Option<f64> {
+        self.open_loop.map(|times| {
+            times
+                .scheduled
+                .saturating_duration_since(self.run.started)
+                .as_secs_f64()
+        })
+    }
+
+    /// Open loop: t0 minus the scheduled instant, seconds (the wait for a
+    /// slot under the cap included).
+    pub fn dispatch_lag(&self) -> Option<f64> {
+        self.open_loop.map(|times| {
+            self.call
+                .t0
+                .saturating_duration_since(times.scheduled)
+                .as_secs_f64()
+        })
+    }
+
+    /// Open loop: how long the concurrency cap held the call, seconds.
+    pub fn queued(&self) -> Option<f64> {
+        self.open_loop.map(|times| times.queued.as_secs_f64())
+    }
+
+    /// Open loop: TTFT measured from the scheduled instant, seconds.
+    pub fn ttft_from_scheduled(&self) -> Option<f64> {
+        Some(self.dispatch_lag()? + self.call.ttft()?)
+    }
+
+    /// Open loop: total latency measured from the scheduled instant,
+    /// seconds.
+    pub fn total_from_scheduled(&self) -> Option<f64> {
+        Some(self.dispatch_lag()? + self.call.total_latency()?)
     }
 
     /// Whether the attempt's values enter the statistics.

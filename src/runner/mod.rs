@@ -11,11 +11,18 @@
 //!                        sleep_between_invocations seconds apart,
 //!                        retryable failures retried with backoff
 //! ```
+//!
+//! With an open-loop `arrival` (constant, poisson, gamma), each run is
+//! instead a stream of arrivals at the experiment's rate, each calling a
+//! scenario picked by weight, dispatched at its scheduled instant by one
+//! task (`open_loop.rs`), without retries.
 
+mod arrivals;
 mod backoff;
 mod budget;
 mod call_loop;
 mod cost;
+mod open_loop;
 mod outcome;
 mod progress;
 mod record_error;
@@ -35,6 +42,7 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
+pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals};
 pub use backoff::Backoff;
 pub use budget::{CallBudget, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
@@ -42,6 +50,7 @@ pub use cost::{
     CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged,
     worst_case_input_tokens,
 };
+pub use open_loop::{SPIN_MARGIN, precise_sleep_until};
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use record_error::{RecordError, SinkError};
@@ -220,8 +229,26 @@ fn specs(options: &RunOptions) -> Vec<CallSpec> {
 }
 
 /// The worst case of the schedule's calls, at `options.prices`.
+///
+/// In the open loop any arrival may call any scenario, so every scenario
+/// is counted for all the planned calls (an over-estimate), without
+/// retries.
 pub fn cost_plan(options: &RunOptions) -> CostPlan {
     let e = &options.experiment;
+    if e.load.arrival.is_open() {
+        let schedule = Schedule::for_scenarios(&options.scenarios, e, options.seed);
+        let specs = specs(options);
+        return CostPlan::new(
+            options
+                .scenarios
+                .iter()
+                .map(|s| s.name.as_str())
+                .zip(&specs),
+            &options.prices,
+            schedule.planned_calls(),
+            0,
+        );
+    }
     let calls = u64::from(e.num_runs_per_experiment)
         * (u64::from(e.invocations_per_scenario) + u64::from(e.warmup_invocations));
     let specs = specs(options);
@@ -259,7 +286,7 @@ pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), Run
 /// Run the experiment's schedule against `clients`. Checks the budget
 /// first; writes one raw CSV per run under `<out_dir>/results/`.
 pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummary, RunError> {
-    let schedule = Schedule::new(options.scenarios.len(), &options.experiment, options.seed);
+    let schedule = Schedule::for_scenarios(&options.scenarios, &options.experiment, options.seed);
     check_budget(&schedule, &options)?;
     let max_calls = effective_max_calls(&options).map(|(max, _)| max);
     let max_cost = effective_max_cost(&options).map(|(max, _)| max);
@@ -348,6 +375,19 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             }),
             queue: Arc::new(Mutex::new(VecDeque::from(schedule.order(index)))),
         };
+        if let Some(plan) = &schedule.open {
+            open_loop::dispatch(
+                Arc::clone(&shared),
+                slot,
+                plan,
+                schedule.max_concurrency,
+                index,
+            )
+            .await;
+            let _ = shared.files.finish_run();
+            shared.report.send(RunEvent::RunFinished { run });
+            continue;
+        }
         let mut workers = JoinSet::new();
         for worker in 0..schedule.active_workers() {
             workers.spawn(worker::work(Arc::clone(&shared), slot.clone(), worker));

@@ -14,6 +14,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use super::arrivals::ArrivalPlan;
 use crate::config::{Experiment, Scenario};
 use bedrock_emulator::ProfileSet;
 
@@ -39,6 +40,12 @@ pub struct Schedule {
     pub workers: u32,
     /// Seconds between two calls of one scenario.
     pub sleep_between_invocations: f64,
+    /// The open-loop arrivals of each run; `None` for the closed loop
+    /// (everything above but `seed`, `runs` and `scenarios` is then
+    /// unused).
+    pub open: Option<ArrivalPlan>,
+    /// The open loop's cap on calls in flight.
+    pub max_concurrency: Option<u32>,
 }
 
 /// Runs whose orders the dry-run listing prints; later runs are summarized.
@@ -58,7 +65,22 @@ impl Schedule {
             warmup_invocations: experiment.warmup_invocations,
             workers: experiment.num_parallel_invocations,
             sleep_between_invocations: experiment.sleep_between_invocations,
+            open: None,
+            max_concurrency: experiment.load.max_concurrency,
         }
+    }
+
+    /// The schedule of `scenarios` under `experiment`: the closed loop's,
+    /// or open-loop arrivals (`max_calls` bounding them) when the
+    /// experiment's `arrival` is open.
+    pub fn for_scenarios(scenarios: &[Scenario], experiment: &Experiment, seed: u64) -> Self {
+        let mut schedule = Self::new(scenarios.len(), experiment, seed);
+        schedule.open = ArrivalPlan::new(
+            &experiment.load,
+            experiment.max_calls,
+            scenarios.iter().map(|s| s.weight).collect(),
+        );
+        schedule
     }
 
     /// Scenario indices of run `run` (from 0) in the order workers take
@@ -83,6 +105,11 @@ impl Schedule {
     /// Calls the schedule makes when no call is retried, warm-ups
     /// included (saturating at `u64::MAX`).
     pub fn planned_calls(&self) -> u64 {
+        if let Some(open) = &self.open {
+            let all = u64::from(self.runs).saturating_mul(open.expected_calls());
+            // max_calls bounds the whole experiment (the call budget).
+            return open.max_calls.map_or(all, |max| all.min(max));
+        }
         u64::from(self.runs)
             .saturating_mul(self.scenarios as u64)
             .saturating_mul(u64::from(self.calls_per_scenario()))
@@ -96,6 +123,10 @@ impl Schedule {
 
     /// Calls the schedule may make if every call is retried `max_retries` times.
     pub fn max_calls_with_retries(&self, max_retries: u32) -> u64 {
+        if self.open.is_some() {
+            // The open loop does not retry.
+            return self.planned_calls();
+        }
         self.planned_calls()
             .saturating_mul(1 + u64::from(max_retries))
     }
@@ -105,6 +136,12 @@ impl Schedule {
     /// free worker. The first runs are simulated exactly and the others
     /// extrapolated from them; the result saturates at [`Duration::MAX`].
     pub fn estimate(&self, call_time: &[Duration]) -> Duration {
+        if let Some(open) = &self.open {
+            // Arrivals, then the longest call to end.
+            let tail = call_time.iter().max().map_or(0.0, Duration::as_secs_f64);
+            let seconds = f64::from(self.runs) * (open.expected_duration_s() + tail);
+            return Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX);
+        }
         let calls = f64::from(self.calls_per_scenario());
         let sleeps = self.sleep_between_invocations * (calls - 1.0).max(0.0);
         let simulated = self.runs.min(SIMULATED_RUNS);
@@ -135,6 +172,10 @@ impl Schedule {
     /// another shuffle of the same scenarios).
     pub fn describe(&self, scenarios: &[Scenario]) -> String {
         let mut text = String::new();
+        if let Some(open) = &self.open {
+            self.describe_open(open, scenarios, &mut text);
+            return text;
+        }
         for run in 0..self.runs.min(LISTED_RUNS) {
             let warmups = match self.warmup_invocations {
                 0 => String::new(),
@@ -170,6 +211,56 @@ impl Schedule {
             );
         }
         text
+    }
+}
+
+impl Schedule {
+    fn describe_open(&self, open: &ArrivalPlan, scenarios: &[Scenario], text: &mut String) {
+        let shape = match open.arrival {
+            crate::config::Arrival::Gamma => {
+                format!(" (burstiness {})", 1.0 / open.gamma_shape)
+            }
+            _ => String::new(),
+        };
+        let bound = match (open.duration_s, open.max_calls) {
+            (Some(d), Some(m)) => format!("for {d} s or {m} calls, whichever ends first"),
+            (Some(d), None) => format!("for {d} s"),
+            (None, Some(m)) => format!("until {m} calls"),
+            (None, None) => String::new(),
+        };
+        // Without a duration, max_calls is the count; a constant rate's
+        // count is exact; a random process's is only expected.
+        let exact = if open.arrival == crate::config::Arrival::Constant || open.duration_s.is_none()
+        {
+            " calls (an upper bound: a stop or a budget may end the run early)"
+        } else {
+            " calls expected (a random count: max_calls caps it)"
+        };
+        let cap = match self.max_concurrency {
+            Some(n) => {
+                format!("at most {n} calls in flight (more wait for a slot, recorded as queued_s)")
+            }
+            None => "no cap on calls in flight".to_string(),
+        };
+        let _ = writeln!(
+            text,
+            "each of {} runs: open loop, {}{shape} arrivals at {} requests/s {bound}: {}{exact}, no retries, over {:.1} s; {cap}",
+            self.runs,
+            open.arrival,
+            open.rate_per_s,
+            open.expected_calls(),
+            open.expected_duration_s(),
+        );
+        let total: u64 = open.weights.iter().map(|&w| u64::from(w)).sum();
+        for (scenario, weight) in scenarios.iter().zip(&open.weights) {
+            let _ = writeln!(
+                text,
+                "  {:>5.1}% {} ({}), weight {weight}",
+                100.0 * f64::from(*weight) / total.max(1) as f64,
+                scenario.name,
+                scenario.source
+            );
+        }
     }
 }
 

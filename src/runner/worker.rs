@@ -43,6 +43,15 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// A budget refused a call: no new call starts.
+    pub(super) fn refused(&self, refusal: Refusal) {
+        self.budget_exhausted.store(true, Ordering::SeqCst);
+        self.budget_refusal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(refusal);
+    }
+
     fn count_cost(&self, record: &AttemptRecord) {
         match record.cost() {
             Some(cost) => {
@@ -220,6 +229,7 @@ async fn make_call(
         phase: call.phase(),
         worker: Some(worker),
         scheduled: Some(scheduled),
+        open_loop: None,
     };
     let judge = |record: &CallRecord| {
         if record.status.is_retryable() {
@@ -233,22 +243,16 @@ async fn make_call(
         CallEnd::Done(_, end) | CallEnd::Failed(_, end) => Some(end + shared.sleep_between),
         CallEnd::Stopped => None,
         CallEnd::BudgetSpent(refusal) => {
-            shared.tally.budget_exhausted.store(true, Ordering::SeqCst);
-            shared
-                .tally
-                .budget_refusal
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .get_or_insert(refusal);
+            shared.tally.refused(refusal);
             None
         }
     }
 }
 
 /// Where a worker's attempts go: the counters, the raw CSV, the sinks.
-struct WorkerSink<'a> {
-    shared: &'a Shared,
-    scenario: usize,
+pub(super) struct WorkerSink<'a> {
+    pub(super) shared: &'a Shared,
+    pub(super) scenario: usize,
 }
 
 impl AttemptSink for WorkerSink<'_> {

@@ -97,6 +97,7 @@ fn every_field_given() {
             connection: ConnectionMode::Cold,
             endpoint_url: Some("http://127.0.0.1:4010".to_owned()),
             warmup_invocations: 2,
+            load: crate::config::Load::default(),
         }
     );
 }
@@ -372,4 +373,81 @@ fn enum_text_forms() {
         Err(r#"expected "aws", "emulator" or "auto", found "x""#.to_owned())
     );
     assert_eq!(ConnectionMode::default(), ConnectionMode::Warm);
+}
+
+#[test]
+fn the_load_is_closed_by_default() {
+    let loaded = experiment("{}");
+    assert_eq!(loaded.load, crate::config::Load::default());
+    assert_eq!(loaded.load.arrival, crate::config::Arrival::Closed);
+}
+
+#[test]
+fn open_loop_settings_load() {
+    use crate::config::Arrival;
+    let e = experiment(
+        r#"{"arrival": "gamma", "burstiness": 4, "rate": "1200/min", "duration_s": 60, "max_concurrency": 50}"#,
+    );
+    assert_eq!(e.load.arrival, Arrival::Gamma);
+    assert_eq!(e.load.rate_per_s, Some(20.0));
+    assert_eq!(e.load.burstiness, Some(4.0));
+    assert_eq!(e.load.gamma_shape(), 0.25);
+    assert_eq!(e.load.duration_s, Some(60.0));
+    assert_eq!(e.load.max_concurrency, Some(50));
+    let e = experiment(r#"{"arrival": "constant", "rate": "5/s", "max_calls": 10}"#);
+    assert_eq!(e.load.arrival, Arrival::Constant);
+    assert_eq!(e.max_calls, Some(10));
+}
+
+#[test]
+fn open_loop_errors_name_the_fields() {
+    let one = |text: &str| {
+        let found = errors(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].clone()
+    };
+    let e = one(r#"{"arrival": "poisson", "duration_s": 10}"#);
+    assert!(e.contains("field `rate`") && e.contains("20/s"), "{e}");
+    let e = one(r#"{"arrival": "poisson", "rate": "20/s"}"#);
+    assert!(
+        e.contains("field `duration_s`") && e.contains("max_calls"),
+        "{e}"
+    );
+    let e = one(r#"{"arrival": "poisson", "rate": "20/h", "duration_s": 1}"#);
+    assert!(e.contains("field `rate`") && e.contains("\"20/h\""), "{e}");
+    let e = one(r#"{"arrival": "poisson", "rate": 20, "duration_s": 1}"#);
+    assert!(e.contains("field `rate`"), "{e}");
+    let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 1, "burstiness": 2}"#);
+    assert!(
+        e.contains("field `burstiness`") && e.contains("gamma"),
+        "{e}"
+    );
+    let e = one(r#"{"rate": "1/s"}"#);
+    assert!(
+        e.contains("field `rate`") && e.contains("closed loop"),
+        "{e}"
+    );
+    let e = one(r#"{"arrival": "closed", "max_concurrency": 3}"#);
+    assert!(e.contains("field `max_concurrency`"), "{e}");
+    let e = one(
+        r#"{"arrival": "poisson", "rate": "1/s", "duration_s": 1, "num_parallel_invocations": 4}"#,
+    );
+    assert!(
+        e.contains("field `num_parallel_invocations`") && e.contains("closed-loop"),
+        "{e}"
+    );
+    let e = one(r#"{"arrival": "gamma", "rate": "1/s", "duration_s": 1, "burstiness": 0}"#);
+    assert!(e.contains("field `burstiness`"), "{e}");
+    let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 86401}"#);
+    assert!(e.contains("field `duration_s`"), "{e}");
+    let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 1, "max_concurrency": 0}"#);
+    assert!(e.contains("field `max_concurrency`"), "{e}");
+    let e = one(r#"{"arrival": "open"}"#);
+    assert!(
+        e.contains("field `arrival`") && e.contains("\"poisson\""),
+        "{e}"
+    );
+    let e = one(r#"{"arrival": "constant", "arrival": "poisson", "rate": "1/s", "duration_s": 1}"#);
+    assert!(e.contains("arrival"), "{e}");
+    assert!(e.starts_with("experiment_config.jsonl:1"), "{e}");
 }

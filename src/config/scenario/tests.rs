@@ -498,3 +498,17 @@ fn optimized_where_the_table_does_not_offer_it_warns_with_the_line() {
         found[0]
     );
 }
+
+#[test]
+fn weight_defaults_to_one_and_is_a_positive_integer() {
+    let base = r#""model_id": "m", "region": "us-east-1", "text_prompt": "hi""#;
+    assert_eq!(scenario(&format!("{{{base}}}")).weight, 1);
+    assert_eq!(scenario(&format!(r#"{{{base}, "weight": 3}}"#)).weight, 3);
+    for bad in ["0", "1.5", "\"2\"", "1000001"] {
+        let text = format!(r#"{{{base}, "weight": {bad}}}"#);
+        let errors = parse_scenarios(&text, "s.jsonl", Path::new("."))
+            .expect_err("a bad weight")
+            .to_string();
+        assert!(errors.contains("field `weight`"), "{errors}");
+    }
+}

@@ -1,0 +1,250 @@
+//! The experiment's load: the Python tool's closed loop (the default), or
+//! open-loop arrivals at a rate (`arrival`, `rate`, `burstiness`,
+//! `duration_s`, `max_concurrency`).
+//!
+//! ```text
+//! {"arrival": "poisson", "rate": "20/s", "duration_s": 60, "max_concurrency": 200}
+//! {"arrival": "gamma", "burstiness": 4, "rate": "1200/min", "max_calls": 5000}
+//! ```
+//!
+//! `rate` is a string: a positive number, `/s` or `/min` (requests per
+//! second or per minute). An open loop needs a rate and a bound
+//! (`duration_s` and/or `max_calls`); the closed loop's own settings
+//! (`invocations_per_scenario`, `num_parallel_invocations`,
+//! `sleep_between_invocations`, `warmup_invocations`, `max_retries`) are
+//! refused with it, and the open-loop settings with the closed loop.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::fields::{Fields, describe_found, quote};
+
+/// The largest accepted `rate`, in requests per second.
+pub const MAX_RATE_PER_S: f64 = 10_000.0;
+/// The largest accepted `duration_s` (one day).
+pub const MAX_DURATION_S: f64 = 86_400.0;
+/// The largest accepted `max_concurrency`.
+pub const MAX_CONCURRENCY: u32 = 100_000;
+/// The largest accepted `burstiness`.
+pub const MAX_BURSTINESS: f64 = 1_000.0;
+
+/// How calls arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Arrival {
+    /// The Python tool's schedule: workers each wait for their call
+    /// (`closed`, the default).
+    #[default]
+    Closed,
+    /// Open loop, evenly spaced: one call every 1/rate seconds
+    /// (`constant`).
+    Constant,
+    /// Open loop, exponential inter-arrival times of mean 1/rate
+    /// (`poisson`).
+    Poisson,
+    /// Open loop, gamma inter-arrival times of mean 1/rate, shape
+    /// 1/burstiness (`gamma`): burstiness 1 is Poisson, more is burstier.
+    Gamma,
+}
+
+impl Arrival {
+    /// Every value, in the order `closed`, `constant`, `poisson`, `gamma`.
+    pub const ALL: [Arrival; 4] = [Self::Closed, Self::Constant, Self::Poisson, Self::Gamma];
+
+    /// The lowercase config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Closed => "closed",
+            Self::Constant => "constant",
+            Self::Poisson => "poisson",
+            Self::Gamma => "gamma",
+        }
+    }
+
+    /// Whether calls arrive at a rate, whatever the calls in flight.
+    pub fn is_open(self) -> bool {
+        self != Self::Closed
+    }
+}
+
+impl fmt::Display for Arrival {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The load settings of an experiment.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Load {
+    /// How calls arrive (default closed).
+    pub arrival: Arrival,
+    /// Requests per second (open loop only; `rate` divided by 60 when
+    /// given per minute), > 0, at most [`MAX_RATE_PER_S`].
+    pub rate_per_s: Option<f64>,
+    /// The gamma distribution's burstiness (the inverse of its shape;
+    /// `gamma` only, > 0, at most [`MAX_BURSTINESS`], default 1).
+    pub burstiness: Option<f64>,
+    /// Seconds during which calls arrive (open loop only, > 0, at most
+    /// [`MAX_DURATION_S`]).
+    pub duration_s: Option<f64>,
+    /// The most open-loop calls in flight at once (>= 1, at most
+    /// [`MAX_CONCURRENCY`]); an arrival over the cap waits for a slot,
+    /// and the wait is recorded (`queued_s`). `None`: no cap.
+    pub max_concurrency: Option<u32>,
+}
+
+impl Load {
+    /// The gamma shape (1 / burstiness), 1 when none is set.
+    pub fn gamma_shape(&self) -> f64 {
+        1.0 / self.burstiness.unwrap_or(1.0)
+    }
+}
+
+/// The closed loop's own keys: refused with an open-loop arrival.
+const CLOSED_LOOP_KEYS: [&str; 5] = [
+    "invocations_per_scenario",
+    "num_parallel_invocations",
+    "sleep_between_invocations",
+    "warmup_invocations",
+    "max_retries",
+];
+
+/// Parse the load keys of an experiment line, with their cross-checks
+/// (`max_calls_set`: whether the line bounds the calls).
+pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
+    let arrivals = Arrival::ALL.map(|value| (value.as_str(), value));
+    let arrival_given = fields.is_present("arrival");
+    let chosen = fields.choice("arrival", &arrivals);
+    let arrival = chosen.unwrap_or_default();
+    let rate_per_s = rate(fields);
+    let burstiness = fields.number(
+        "burstiness",
+        "a positive number, at most 1000 (1 is Poisson)",
+        |b| b > 0.0 && b <= MAX_BURSTINESS,
+    );
+    let duration_s = fields.number(
+        "duration_s",
+        "a positive number of seconds, at most 86400",
+        |s| s > 0.0 && s <= MAX_DURATION_S,
+    );
+    let max_concurrency = fields.positive_u32("max_concurrency", MAX_CONCURRENCY);
+    let load = Load {
+        arrival,
+        rate_per_s,
+        burstiness,
+        duration_s,
+        max_concurrency,
+    };
+    match chosen {
+        None if !arrival_given => closed_checks(fields, "closed (the default)"),
+        // An invalid `arrival` is its own error; nothing to check it against.
+        None => {}
+        Some(Arrival::Closed) => closed_checks(fields, "closed"),
+        Some(open) => open_checks(fields, open, max_calls_set),
+    }
+    load
+}
+
+fn closed_checks(fields: &mut Fields<'_>, arrival: &str) {
+    for key in ["rate", "burstiness", "duration_s", "max_concurrency"] {
+        if fields.is_present(key) {
+            fields.error(
+                Some(key),
+                format!(
+                    "no `{key}` with the closed loop (arrival {arrival}); set `arrival` to \"constant\", \"poisson\" or \"gamma\" for an open loop"
+                ),
+                "both",
+            );
+        }
+    }
+}
+
+fn open_checks(fields: &mut Fields<'_>, arrival: Arrival, max_calls_set: bool) {
+    let name = arrival.as_str();
+    if !fields.is_present("rate") {
+        fields.error(
+            Some("rate"),
+            format!(
+                "a rate such as \"20/s\" or \"1200/min\" with arrival \"{name}\" (the field is required for an open loop)"
+            ),
+            "nothing",
+        );
+    }
+    if !fields.is_present("duration_s") && !max_calls_set {
+        fields.error(
+            Some("duration_s"),
+            format!(
+                "a `duration_s` and/or a `max_calls` with arrival \"{name}\" (an open loop needs a bound)"
+            ),
+            "neither",
+        );
+    }
+    if arrival != Arrival::Gamma && fields.is_present("burstiness") {
+        fields.error(
+            Some("burstiness"),
+            format!("no `burstiness` with arrival \"{name}\" (only with \"gamma\")"),
+            "both",
+        );
+    }
+    for key in CLOSED_LOOP_KEYS {
+        if fields.is_present(key) {
+            fields.error(
+                Some(key),
+                format!(
+                    "no `{key}` with arrival \"{name}\": it is a closed-loop setting (an open loop is bounded by `duration_s` and/or `max_calls`, and does not retry)"
+                ),
+                "both",
+            );
+        }
+    }
+}
+
+/// `rate`: `"<positive number>/s"` or `"<positive number>/min"`, as
+/// requests per second.
+fn rate(fields: &mut Fields<'_>) -> Option<f64> {
+    let expected = "a rate such as \"20/s\" or \"1200/min\" (a positive number of requests per second or per minute, at most 10000/s)";
+    let text = match fields.value("rate")? {
+        Value::String(text) => text,
+        other => {
+            fields.error(Some("rate"), expected, describe_found(other));
+            return None;
+        }
+    };
+    match parse_rate(text) {
+        Some(per_s) => Some(per_s),
+        None => {
+            fields.error(Some("rate"), expected, quote(text));
+            None
+        }
+    }
+}
+
+/// Requests per second of a rate text (`20/s`, `1200/min`), if valid.
+pub fn parse_rate(text: &str) -> Option<f64> {
+    let (number, unit) = text.trim().split_once('/')?;
+    let divisor = match unit.trim() {
+        "s" => 1.0,
+        "min" => 60.0,
+        _ => return None,
+    };
+    let number: f64 = number.trim().parse().ok()?;
+    let per_s = number / divisor;
+    (number.is_finite() && per_s > 0.0 && per_s <= MAX_RATE_PER_S).then_some(per_s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_rate;
+
+    #[test]
+    fn rates_per_second_and_per_minute() {
+        assert_eq!(parse_rate("20/s"), Some(20.0));
+        assert_eq!(parse_rate("1200/min"), Some(20.0));
+        assert_eq!(parse_rate("0.5/s"), Some(0.5));
+        for bad in [
+            "20", "0/s", "-1/s", "20/h", "inf/s", "NaN/s", "10001/s", "/s",
+        ] {
+            assert_eq!(parse_rate(bad), None, "{bad}");
+        }
+    }
+}

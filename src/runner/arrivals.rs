@@ -1,0 +1,237 @@
+//! Open-loop arrivals: the instants calls are due, drawn lazily from a
+//! seeded generator (a plan of any size takes no memory), each with the
+//! scenario it calls, picked by weight.
+//!
+//! - `constant`: call k at k / rate seconds (the first at 0).
+//! - `poisson`: the first call at 0, then exponential gaps of mean 1 / rate.
+//! - `gamma`: the first call at 0, then gamma gaps of mean 1 / rate and
+//!   shape 1 / burstiness (burstiness 1 is Poisson).
+//!
+//! Arrivals end at `duration_s` (an arrival at or after it is not made)
+//! or after `max_calls` arrivals, whichever comes first.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Exp, Gamma};
+
+use crate::config::{Arrival, Load};
+
+/// The arrival process of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrivalPlan {
+    /// How calls arrive (open loop).
+    pub arrival: Arrival,
+    /// Requests per second.
+    pub rate_per_s: f64,
+    /// The gamma shape (1 / burstiness).
+    pub gamma_shape: f64,
+    /// Arrivals end at this offset, seconds.
+    pub duration_s: Option<f64>,
+    /// Arrivals end after this many.
+    pub max_calls: Option<u64>,
+    /// The scenarios' weights, in file order.
+    pub weights: Vec<u32>,
+}
+
+impl ArrivalPlan {
+    /// The plan of an open-loop `load` over scenarios of `weights`;
+    /// `None` for the closed loop.
+    pub fn new(load: &Load, max_calls: Option<u64>, weights: Vec<u32>) -> Option<Self> {
+        if !load.arrival.is_open() {
+            return None;
+        }
+        Some(ArrivalPlan {
+            arrival: load.arrival,
+            rate_per_s: load.rate_per_s.unwrap_or(1.0),
+            gamma_shape: load.gamma_shape(),
+            duration_s: load.duration_s,
+            max_calls,
+            weights,
+        })
+    }
+
+    /// The calls of one run when nothing stops it early: exact for
+    /// `constant`, the expected count (rate x duration) for the random
+    /// processes; never more than `max_calls`. Saturates at `u64::MAX`.
+    pub fn expected_calls(&self) -> u64 {
+        let by_duration = self.duration_s.map(|d| {
+            let calls = match self.arrival {
+                // Offsets 0, 1/rate, ... strictly before d.
+                Arrival::Constant => (d * self.rate_per_s).ceil(),
+                _ => (d * self.rate_per_s).round().max(1.0),
+            };
+            if calls >= u64::MAX as f64 {
+                u64::MAX
+            } else {
+                calls as u64
+            }
+        });
+        match (by_duration, self.max_calls) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => u64::MAX,
+        }
+    }
+
+    /// How long arrivals last: `duration_s`, or the expected calls over
+    /// the rate.
+    pub fn expected_duration_s(&self) -> f64 {
+        let by_calls = self
+            .max_calls
+            .map(|calls| calls.saturating_sub(1) as f64 / self.rate_per_s);
+        match (self.duration_s, by_calls) {
+            (Some(d), Some(c)) => d.min(c),
+            (Some(d), None) => d,
+            (None, Some(c)) => c,
+            (None, None) => f64::INFINITY,
+        }
+    }
+
+    /// The arrivals of run `run` (from 0), seeded by `seed`.
+    pub fn arrivals(&self, seed: u64, run: u32) -> Arrivals {
+        let run_seed = seed.wrapping_add(u64::from(run).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            ^ 0x6F70_656E_6C6F_6F70;
+        let mut cumulative = Vec::with_capacity(self.weights.len());
+        let mut total = 0u64;
+        for weight in &self.weights {
+            total += u64::from(*weight);
+            cumulative.push(total);
+        }
+        Arrivals {
+            plan: self.clone(),
+            rng: StdRng::seed_from_u64(run_seed),
+            cumulative,
+            next: 0,
+            offset: 0.0,
+        }
+    }
+}
+
+/// One planned call: its offset from the run's start and its scenario.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ArrivalAt {
+    /// The arrival's number in the run, from 0.
+    pub index: u64,
+    /// Seconds after the run's start.
+    pub offset_s: f64,
+    /// The scenario's index (file order).
+    pub scenario: usize,
+}
+
+/// The arrivals of one run, in time order.
+#[derive(Debug)]
+pub struct Arrivals {
+    plan: ArrivalPlan,
+    rng: StdRng,
+    cumulative: Vec<u64>,
+    next: u64,
+    offset: f64,
+}
+
+impl Arrivals {
+    fn gap(&mut self) -> f64 {
+        let mean = 1.0 / self.plan.rate_per_s;
+        match self.plan.arrival {
+            Arrival::Poisson => Exp::new(self.plan.rate_per_s)
+                .map(|exp| self.rng.sample(exp))
+                .unwrap_or(mean),
+            Arrival::Gamma => {
+                let shape = self.plan.gamma_shape;
+                Gamma::new(shape, mean / shape)
+                    .map(|gamma| self.rng.sample(gamma))
+                    .unwrap_or(mean)
+            }
+            Arrival::Constant | Arrival::Closed => mean,
+        }
+    }
+
+    fn pick(&mut self) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0);
+        if total == 0 {
+            return 0;
+        }
+        let draw = self.rng.random_range(0..total);
+        self.cumulative.partition_point(|&c| c <= draw)
+    }
+}
+
+impl Iterator for Arrivals {
+    type Item = ArrivalAt;
+
+    fn next(&mut self) -> Option<ArrivalAt> {
+        if self.plan.max_calls.is_some_and(|max| self.next >= max) {
+            return None;
+        }
+        let offset = match self.plan.arrival {
+            // Multiplying (not summing gaps) keeps constant arrivals exact.
+            Arrival::Constant => self.next as f64 / self.plan.rate_per_s,
+            _ if self.next == 0 => 0.0,
+            _ => self.offset + self.gap(),
+        };
+        if self.plan.duration_s.is_some_and(|d| offset >= d) {
+            return None;
+        }
+        self.offset = offset;
+        let scenario = self.pick();
+        let index = self.next;
+        self.next += 1;
+        Some(ArrivalAt {
+            index,
+            offset_s: offset,
+            scenario,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(arrival: Arrival, rate: f64, duration: Option<f64>, max: Option<u64>) -> ArrivalPlan {
+        let load = Load {
+            arrival,
+            rate_per_s: Some(rate),
+            burstiness: (arrival == Arrival::Gamma).then_some(4.0),
+            duration_s: duration,
+            max_concurrency: None,
+        };
+        ArrivalPlan::new(&load, max, vec![1, 3]).expect("open")
+    }
+
+    #[test]
+    fn constant_arrivals_are_evenly_spaced_and_bounded() {
+        let p = plan(Arrival::Constant, 20.0, Some(2.0), None);
+        let offsets: Vec<f64> = p.arrivals(1, 0).map(|a| a.offset_s).collect();
+        assert_eq!(offsets.len(), 40);
+        assert_eq!(p.expected_calls(), 40);
+        assert!((offsets[39] - 1.95).abs() < 1e-12);
+        let capped = plan(Arrival::Constant, 20.0, Some(2.0), Some(7));
+        assert_eq!(capped.arrivals(1, 0).count(), 7);
+        assert_eq!(capped.expected_calls(), 7);
+    }
+
+    #[test]
+    fn random_arrivals_have_the_rate_and_weights_pick_scenarios() {
+        for arrival in [Arrival::Poisson, Arrival::Gamma] {
+            let p = plan(arrival, 100.0, None, Some(20_000));
+            let all: Vec<ArrivalAt> = p.arrivals(7, 0).collect();
+            assert_eq!(all.len(), 20_000);
+            let mean_gap = all.last().expect("some").offset_s / 19_999.0;
+            assert!((mean_gap - 0.01).abs() < 0.0005, "{arrival}: {mean_gap}");
+            let second = all.iter().filter(|a| a.scenario == 1).count() as f64 / 20_000.0;
+            assert!((second - 0.75).abs() < 0.02, "{second}");
+            assert!(all.windows(2).all(|w| w[0].offset_s <= w[1].offset_s));
+            // The seed fixes the arrivals; another run draws others.
+            assert_eq!(p.arrivals(7, 0).take(50).collect::<Vec<_>>(), all[..50]);
+            assert_ne!(p.arrivals(7, 1).take(50).collect::<Vec<_>>(), all[..50]);
+        }
+    }
+
+    #[test]
+    fn a_huge_plan_is_lazy() {
+        let p = plan(Arrival::Poisson, 10_000.0, Some(86_400.0), None);
+        assert_eq!(p.expected_calls(), 864_000_000);
+        assert_eq!(p.arrivals(0, 0).take(3).count(), 3);
+    }
+}

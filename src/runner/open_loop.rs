@@ -1,0 +1,162 @@
+//! The open-loop dispatcher of one run: a single task sleeps until each
+//! arrival's scheduled instant and spawns its call there, whatever the
+//! calls in flight.
+//!
+//! - Timing: tokio's timer rounds deadlines up to its 1 ms tick, so the
+//!   dispatcher sleeps until [`SPIN_MARGIN`] before the instant, then
+//!   yields in a loop until the instant passes.
+//! - The concurrency cap (`max_concurrency`): a call over the cap waits
+//!   for a slot; its wait is recorded (`queued_s`) and its dispatch lag
+//!   and latencies from the scheduled time include it. No call is dropped
+//!   and none is silently late.
+//! - No retries: a failed open-loop call is recorded once (retrying would
+//!   add arrivals the process did not plan).
+//! - The call budget and the dollar budget are taken per call; a refusal
+//!   ends the dispatching, as a stop request does.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::arrivals::{ArrivalAt, ArrivalPlan};
+use super::call_loop::{CallEnd, CallLoop, Verdict};
+use super::stop::StopSignal;
+use super::worker::{RunSlot, Shared, WorkerSink};
+use crate::call::CallRecord;
+use crate::record::{AttemptRecord, OpenLoopTimes, Phase};
+
+/// How long before a scheduled instant the dispatcher stops sleeping on
+/// tokio's timer and starts yielding until the instant.
+pub const SPIN_MARGIN: Duration = Duration::from_micros(1_500);
+
+/// Sleep until `deadline` precisely (see the module docs) unless a stop
+/// comes first; false when stopped.
+pub async fn precise_sleep_until(deadline: Instant, stop: &StopSignal) -> bool {
+    if stop.is_stopping() {
+        return false;
+    }
+    if let Some(coarse) = deadline.checked_sub(SPIN_MARGIN)
+        && coarse > Instant::now()
+    {
+        tokio::select! {
+            () = tokio::time::sleep_until(coarse.into()) => {}
+            () = stop.stopping() => return false,
+        }
+    }
+    while Instant::now() < deadline {
+        if stop.is_stopping() {
+            return false;
+        }
+        tokio::task::yield_now().await;
+    }
+    true
+}
+
+/// Dispatch the arrivals of run `run_index` (from 0) and wait for their
+/// calls.
+pub(super) async fn dispatch(
+    shared: Arc<Shared>,
+    slot: RunSlot,
+    plan: &ArrivalPlan,
+    max_concurrency: Option<u32>,
+    run_index: u32,
+) {
+    let cap = max_concurrency.map(|n| Arc::new(Semaphore::new(n as usize)));
+    let mut calls = JoinSet::new();
+    let started = slot.facts.started;
+    for arrival in plan.arrivals(shared.seed, run_index) {
+        let scheduled = started + Duration::from_secs_f64(arrival.offset_s);
+        if !precise_sleep_until(scheduled, &shared.stop).await
+            || shared.must_stop()
+            || shared
+                .tally
+                .budget_exhausted
+                .load(std::sync::atomic::Ordering::SeqCst)
+        {
+            break;
+        }
+        calls.spawn(one_call(
+            Arc::clone(&shared),
+            slot.clone(),
+            cap.clone(),
+            arrival,
+            scheduled,
+        ));
+        // Reap finished calls without waiting.
+        while calls.try_join_next().is_some() {}
+    }
+    while calls.join_next().await.is_some() {}
+}
+
+/// One open-loop call: wait for a slot under the cap (recorded), then one
+/// attempt.
+async fn one_call(
+    shared: Arc<Shared>,
+    slot: RunSlot,
+    cap: Option<Arc<Semaphore>>,
+    arrival: ArrivalAt,
+    scheduled: Instant,
+) {
+    let (_permit, queued) = match cap {
+        None => (None, Duration::ZERO),
+        Some(cap) => match Arc::clone(&cap).try_acquire_owned() {
+            Ok(permit) => (Some(permit), Duration::ZERO),
+            Err(_) => {
+                let waiting = Instant::now();
+                let permit = tokio::select! {
+                    permit = cap.acquire_owned() => permit.ok(),
+                    () = shared.stop.stopping() => None,
+                };
+                match permit {
+                    Some(permit) => (Some(permit), waiting.elapsed()),
+                    None => return,
+                }
+            }
+        },
+    };
+    let scenario = arrival.scenario;
+    let client = shared.clients.client(&shared.scenarios[scenario].region);
+    let calls = CallLoop {
+        client: &client,
+        spec: &shared.specs[scenario],
+        budget: &shared.budget,
+        worst_cost: shared.worst_costs[scenario],
+        stop: &shared.stop,
+        backoff: shared.backoff,
+        max_retries: 0,
+    };
+    let invocation_id = format!(
+        "r{}-s{}-o{}",
+        slot.facts.run,
+        scenario + 1,
+        arrival.index + 1
+    );
+    let times = OpenLoopTimes { scheduled, queued };
+    let make = |record: CallRecord, attempt: u32, scheduled: Instant| AttemptRecord {
+        call: record,
+        scenario: Arc::clone(&shared.facts[scenario]),
+        run: Arc::clone(&slot.facts),
+        invocation_id: invocation_id.clone(),
+        attempt,
+        phase: Phase::Run,
+        worker: None,
+        scheduled: Some(scheduled),
+        open_loop: Some(times),
+    };
+    let mut sink = WorkerSink {
+        shared: &shared,
+        scenario,
+    };
+    // The seed is unused without retries (no backoff jitter).
+    let mut rng = StdRng::seed_from_u64(shared.seed);
+    if let CallEnd::BudgetSpent(refusal) = calls
+        .call(scheduled, &mut rng, &mut sink, make, |_| Verdict::Done)
+        .await
+    {
+        shared.tally.refused(refusal);
+    }
+}
