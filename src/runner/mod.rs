@@ -50,7 +50,7 @@ pub use cost::{
     CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged,
     worst_case_input_tokens,
 };
-pub use open_loop::{SPIN_MARGIN, precise_sleep_until};
+pub use open_loop::precise_sleep_until;
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use record_error::{RecordError, SinkError};

@@ -3,8 +3,9 @@
 //! calls in flight.
 //!
 //! - Timing: tokio's timer rounds deadlines up to its 1 ms tick, so the
-//!   dispatcher sleeps until [`SPIN_MARGIN`] before the instant, then
-//!   yields in a loop until the instant passes.
+//!   dispatcher waits on a [`PreciseTimer`] instead (a thread sleeping on
+//!   the kernel's high-resolution timers), which wakes it within tens of
+//!   microseconds of each instant without spinning a core.
 //! - The concurrency cap (`max_concurrency`): a call over the cap waits
 //!   for a slot; its wait is recorded (`queued_s`) and its dispatch lag
 //!   and latencies from the scheduled time include it. No call is dropped
@@ -17,6 +18,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use precise_timer::PreciseTimer;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::Semaphore;
@@ -29,31 +31,20 @@ use super::worker::{RunSlot, Shared, WorkerSink};
 use crate::call::CallRecord;
 use crate::record::{AttemptRecord, OpenLoopTimes, Phase};
 
-/// How long before a scheduled instant the dispatcher stops sleeping on
-/// tokio's timer and starts yielding until the instant.
-pub const SPIN_MARGIN: Duration = Duration::from_micros(1_500);
-
-/// Sleep until `deadline` precisely (see the module docs) unless a stop
-/// comes first; false when stopped.
-pub async fn precise_sleep_until(deadline: Instant, stop: &StopSignal) -> bool {
+/// Sleep on `timer` until `deadline` unless a stop comes first; false
+/// when stopped.
+pub async fn precise_sleep_until(
+    timer: &PreciseTimer,
+    deadline: Instant,
+    stop: &StopSignal,
+) -> bool {
     if stop.is_stopping() {
         return false;
     }
-    if let Some(coarse) = deadline.checked_sub(SPIN_MARGIN)
-        && coarse > Instant::now()
-    {
-        tokio::select! {
-            () = tokio::time::sleep_until(coarse.into()) => {}
-            () = stop.stopping() => return false,
-        }
+    tokio::select! {
+        () = timer.sleep_until(deadline) => !stop.is_stopping(),
+        () = stop.stopping() => false,
     }
-    while Instant::now() < deadline {
-        if stop.is_stopping() {
-            return false;
-        }
-        tokio::task::yield_now().await;
-    }
-    true
 }
 
 /// Dispatch the arrivals of run `run_index` (from 0) and wait for their
@@ -66,11 +57,12 @@ pub(super) async fn dispatch(
     run_index: u32,
 ) {
     let cap = max_concurrency.map(|n| Arc::new(Semaphore::new(n as usize)));
+    let timer = PreciseTimer::start("arrival-timer");
     let mut calls = JoinSet::new();
     let started = slot.facts.started;
     for arrival in plan.arrivals(shared.seed, run_index) {
         let scheduled = started + Duration::from_secs_f64(arrival.offset_s);
-        if !precise_sleep_until(scheduled, &shared.stop).await
+        if !precise_sleep_until(&timer, scheduled, &shared.stop).await
             || shared.must_stop()
             || shared
                 .tally

@@ -23,7 +23,7 @@ use super::payload;
 use super::plan::StreamPlan;
 use super::quota::InFlightSlot;
 use super::state::Shared;
-use super::timer::PreciseSleep;
+use precise_timer::PreciseSleep;
 
 use super::faults::Fault;
 

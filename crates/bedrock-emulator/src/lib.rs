@@ -62,7 +62,6 @@ mod server;
 mod state;
 pub(crate) mod stats;
 pub(crate) mod tier_profile;
-mod timer;
 mod tracked;
 
 use std::net::{Ipv4Addr, SocketAddr};

@@ -15,7 +15,7 @@ use super::profile_set::ProfileSet;
 use super::prompt_cache::PromptCache;
 use super::quota::InFlight;
 use super::rate_quota::RateQuotas;
-use super::timer::PreciseTimer;
+use precise_timer::PreciseTimer;
 
 /// The longest delay the emulator schedules. Extreme but valid profile
 /// values or time scales (a stall of 1e300 s) are clamped to it rather than
@@ -84,7 +84,7 @@ impl Shared {
             prompt_cache: PromptCache::default(),
             ground_truth,
             lateness: LatenessHistogram::default(),
-            timer: PreciseTimer::start(),
+            timer: PreciseTimer::start("emulator-timer"),
             connections: Arc::new(Connections::new(limits)),
             rng: Mutex::new(rng),
             shutting_down: AtomicBool::new(false),

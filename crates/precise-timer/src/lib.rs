@@ -1,7 +1,9 @@
-//! A precise timer for frame deadlines.
+//! A precise timer for async deadlines: the emulator's frames and the
+//! benchmark's open-loop arrivals.
 //!
 //! tokio's timer has millisecond resolution and rounds every deadline up
-//! to the next tick, so frames would go out up to a few milliseconds late.
+//! to the next tick, so a frame or a call would start up to a few
+//! milliseconds late.
 //! This timer keeps absolute deadlines in a heap on one dedicated thread
 //! that sleeps with the kernel's high-resolution timers (timer slack set to
 //! 1 µs) and wakes each waiting task when its deadline passes.
@@ -81,7 +83,7 @@ impl PreciseTimer {
     /// Start the timer thread. If it cannot start, deadlines still work:
     /// every sleep then completes on its first poll after the deadline
     /// (each poll re-checks the clock), which only costs precision.
-    pub fn start() -> Self {
+    pub fn start(name: &str) -> Self {
         let inner = Arc::new(Inner {
             heap: Mutex::new(BinaryHeap::new()),
             thread: Mutex::new(None),
@@ -89,7 +91,7 @@ impl PreciseTimer {
         });
         let thread_inner = Arc::clone(&inner);
         if let Ok(handle) = std::thread::Builder::new()
-            .name("emulator-timer".into())
+            .name(name.into())
             .spawn(move || run(&thread_inner))
         {
             *lock(&inner.thread) = Some(handle.thread().clone());
@@ -216,7 +218,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sleeps_end_at_their_deadline_not_before() {
-        let timer = PreciseTimer::start();
+        let timer = PreciseTimer::start("test-timer");
         let mut late = Vec::new();
         for i in 0..50u64 {
             let deadline = Instant::now() + Duration::from_micros(300 + 97 * i);
@@ -237,7 +239,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_concurrent_sleeps_all_complete_in_order_of_deadline() {
-        let timer = PreciseTimer::start();
+        let timer = PreciseTimer::start("test-timer");
         let start = Instant::now();
         let tasks: Vec<_> = (0..200u64)
             .map(|i| {
