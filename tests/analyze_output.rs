@@ -124,13 +124,14 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
     let mut lines = text.lines();
     let header = lines.next().expect("header");
     let line = lines.next().expect("row");
-    // The counts, 12 metrics of 9 statistics, then 4 cost columns.
-    assert_eq!(header.split(',').count(), 21 + 12 * 9 + 4);
+    // The counts, 14 metrics of 9 statistics, 4 cost columns, then 6
+    // schedule columns.
+    assert_eq!(header.split(',').count(), 21 + 14 * 9 + 4 + 6);
     assert!(header.starts_with(
         "model,region,variant,performance_config,service_tier,cache,reasoning_budget_tokens,tools,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,tier_downgrades,cache_unused,warmups,thin_percentiles,ttft_n,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_n,"
     ));
     assert!(header.ends_with(
-        "reasoning_time_p99,reasoning_time_max,calls_priced,unpriced_calls,cost_usd_total,cost_per_1k_calls_usd"
+        "total_from_scheduled_p99,total_from_scheduled_max,calls_priced,unpriced_calls,cost_usd_total,cost_per_1k_calls_usd,scheduled_calls,dispatch_lag_p50_s,dispatch_lag_p99_s,dispatch_lag_max_s,queued_calls,queued_max_s"
     ));
     for (column, want) in [
         ("targets", "aws;emulator"),
@@ -159,6 +160,11 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
         ("server_latency_mean", "1.500000"),
         ("time_to_response_std", ""),
         ("output_tokens_mean", "51.000000"),
+        // A closed loop: no schedule.
+        ("ttft_from_scheduled_n", "0"),
+        ("ttft_from_scheduled_p50", ""),
+        ("scheduled_calls", "0"),
+        ("dispatch_lag_p99_s", ""),
     ] {
         assert_eq!(field(header, line, column), want, "{column}");
     }

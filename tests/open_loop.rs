@@ -165,6 +165,27 @@ async fn a_constant_rate_run_achieves_its_rate_on_schedule() {
         .map(|s| s.calls)
         .sum();
     assert_eq!(calls, 40, "analyze reads every dispatch lag");
+    // The latencies from the schedule are summarized as metrics.
+    use bedrock_bench::analysis::Metric;
+    let from_schedule: usize = groups
+        .iter()
+        .filter_map(|g| g.metric(Metric::TtftFromScheduled))
+        .map(|s| s.count)
+        .sum();
+    assert_eq!(from_schedule, 40);
+    let max_total = groups
+        .iter()
+        .filter_map(|g| g.metric(Metric::TotalFromScheduled))
+        .map(|s| s.max)
+        .fold(0.0, f64::max);
+    let row_max = rows
+        .iter()
+        .map(|r| r.total_from_scheduled.unwrap())
+        .fold(0.0, f64::max);
+    assert!(
+        (max_total - row_max).abs() < 2e-6,
+        "{max_total} vs {row_max}"
+    );
     // Achieved rate from the actual send times.
     let first = rows[0].start_offset_s;
     let last = rows[39].start_offset_s;

@@ -34,11 +34,19 @@ pub enum Metric {
     TimeToFirstText,
     /// `reasoning_time`: first reasoning delta to first text delta, seconds.
     ReasoningTime,
+    /// `ttft_from_scheduled`: an open-loop call's TTFT counted from its
+    /// scheduled instant (`dispatch_lag_s + time_to_first_byte`), seconds;
+    /// what a caller arriving on that schedule waits, the client's own
+    /// queue included.
+    TtftFromScheduled,
+    /// `total_from_scheduled`: total latency from the scheduled instant
+    /// (`dispatch_lag_s + time_to_last_byte`), seconds.
+    TotalFromScheduled,
 }
 
 impl Metric {
     /// Every metric, in the extended summary's column order.
-    pub const ALL: [Metric; 12] = [
+    pub const ALL: [Metric; 14] = [
         Metric::Ttft,
         Metric::TotalLatency,
         Metric::TimeToResponse,
@@ -51,6 +59,8 @@ impl Metric {
         Metric::OutputTokens,
         Metric::TimeToFirstText,
         Metric::ReasoningTime,
+        Metric::TtftFromScheduled,
+        Metric::TotalFromScheduled,
     ];
 
     /// The column prefix in the extended summary.
@@ -68,6 +78,8 @@ impl Metric {
             Metric::OutputTokens => "output_tokens",
             Metric::TimeToFirstText => "time_to_first_text",
             Metric::ReasoningTime => "reasoning_time",
+            Metric::TtftFromScheduled => "ttft_from_scheduled",
+            Metric::TotalFromScheduled => "total_from_scheduled",
         }
     }
 
@@ -105,6 +117,8 @@ pub fn metric_values(dataset: &Dataset, group: &Group<'_>, metric: Metric) -> Ve
                 Metric::InputTokens => |a| a.input_tokens,
                 Metric::TimeToFirstText => |a| a.time_to_first_text,
                 Metric::ReasoningTime => |a| a.reasoning_time,
+                Metric::TtftFromScheduled => |a| a.dispatch_lag + a.ttft,
+                Metric::TotalFromScheduled => |a| a.dispatch_lag + a.total_latency,
                 Metric::OutputTokens | Metric::InterChunkGap => |a| a.output_tokens,
             };
             values.extend(successes.map(get));
@@ -146,6 +160,8 @@ pub fn all_metric_values(dataset: &Dataset, group: &Group<'_>) -> Vec<Vec<f64>> 
             a.output_tokens,
             a.time_to_first_text,
             a.reasoning_time,
+            a.dispatch_lag + a.ttft,
+            a.dispatch_lag + a.total_latency,
         ];
         for (values, v) in out.iter_mut().zip(row) {
             if !v.is_nan() {

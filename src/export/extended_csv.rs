@@ -6,7 +6,8 @@
 //! empty when undefined). A tail percentile of too few values is left
 //! empty (see [`crate::analysis::percentile_rule`]) and the row's
 //! `thin_percentiles` says which. Last, what the group's attempts cost
-//! ([`COST_COLUMNS`]): exact dollars, empty when unknown (never 0).
+//! ([`COST_COLUMNS`]): exact dollars, empty when unknown (never 0); and
+//! how an open-loop group kept its schedule ([`SCHEDULE_COLUMNS`]).
 
 use std::io::Write;
 
@@ -49,6 +50,19 @@ pub const COST_COLUMNS: [&str; 4] = [
     "cost_per_1k_calls_usd",
 ];
 
+/// The open loop's schedule columns, last: calls with a dispatch lag,
+/// the dispatch lag's p50, p99 and maximum (seconds), the calls the
+/// concurrency cap held back and the longest wait for a slot (seconds);
+/// empty (and `0` calls) for a closed-loop group.
+pub const SCHEDULE_COLUMNS: [&str; 6] = [
+    "scheduled_calls",
+    "dispatch_lag_p50_s",
+    "dispatch_lag_p99_s",
+    "dispatch_lag_max_s",
+    "queued_calls",
+    "queued_max_s",
+];
+
 /// The statistics of each metric, as column suffixes.
 pub const STATISTICS: [&str; 9] = ["n", "mean", "std", "min", "p50", "p90", "p95", "p99", "max"];
 
@@ -64,6 +78,7 @@ pub fn columns() -> Vec<String> {
         }
     }
     out.extend(COST_COLUMNS.iter().map(|c| c.to_string()));
+    out.extend(SCHEDULE_COLUMNS.iter().map(|c| c.to_string()));
     out
 }
 
@@ -146,6 +161,15 @@ pub fn record(stats: &GroupStats) -> Vec<String> {
         cost.per_1k_calls()
             .map(|c| c.to_string())
             .unwrap_or_default(),
+    ]);
+    let schedule = stats.schedule;
+    fields.extend([
+        schedule.map_or(0, |s| s.calls).to_string(),
+        cell(schedule.map(|s| s.dispatch_lag_p50)),
+        cell(schedule.map(|s| s.dispatch_lag_p99)),
+        cell(schedule.map(|s| s.dispatch_lag_max)),
+        schedule.map_or(0, |s| s.queued_calls).to_string(),
+        cell(schedule.map(|s| s.queued_max)),
     ]);
     fields
 }

@@ -208,6 +208,34 @@ impl Page<'_> {
              <p class=\"hint\">Every attempt counts, retries included. Highlighted rows: no successful call.</p>\n",
         );
         out.push_str(&tables::counts(&self.analysis.groups));
+        let schedule = crate::terminal::schedule::rows(&self.analysis.groups);
+        if !schedule.is_empty() {
+            out.push_str(
+                "<h3 id=\"schedule\">Open-loop schedule</h3>\n<p class=\"hint\">Dispatch lag: how late calls started after their scheduled instant (ms). Held by cap: calls <code>max_concurrency</code> made wait. Latencies in seconds; from the schedule they include that wait.</p>\n",
+            );
+            let rows: Vec<tables::Row> = schedule
+                .into_iter()
+                .map(|row| {
+                    let cells = row
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, text)| {
+                            if i < 3 {
+                                tables::Cell::key(text)
+                            } else {
+                                tables::Cell::num(text)
+                            }
+                        })
+                        .collect();
+                    (cells, "")
+                })
+                .collect();
+            out.push_str(&tables::table(
+                "schedule-table",
+                &crate::terminal::schedule::HEADER,
+                &rows,
+            ));
+        }
         let merged = settings::merged(self.analysis);
         if !merged.errors.is_empty() {
             out.push_str("<h3>Error messages</h3>\n");

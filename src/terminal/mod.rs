@@ -2,6 +2,7 @@
 //! the comparisons (one table per variant axis) and the failures.
 
 mod comparisons;
+pub(crate) mod schedule;
 pub(crate) mod table;
 
 use std::fmt::Write as _;
@@ -107,6 +108,16 @@ pub fn overview(analysis: &Analysis) -> String {
         .collect();
     out.push_str(&table::render(&header, &rows));
     out.push('\n');
+
+    let schedule = schedule::rows(&analysis.groups);
+    if !schedule.is_empty() {
+        let _ = writeln!(
+            out,
+            "Open-loop schedule (dispatch lag: how late calls started after their scheduled instant, ms; held_by_cap: calls max_concurrency made wait; latencies in seconds, from the schedule they include that wait):"
+        );
+        out.push_str(&table::render(&schedule::HEADER, &schedule));
+        out.push('\n');
+    }
     out
 }
 
