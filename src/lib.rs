@@ -25,5 +25,6 @@ pub mod record;
 pub mod report;
 pub mod runner;
 pub(crate) mod stats;
+pub mod sweep;
 pub mod terminal;
 pub mod timestamps;

@@ -5,6 +5,7 @@ mod calibrate_cmd;
 mod emulator_cmd;
 mod models_cmd;
 mod run_cmd;
+mod sweep_cmd;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ pub struct Cli {
 enum Command {
     /// Run the experiment: the Python tool's schedule, one raw CSV per run.
     Run(run_cmd::RunArgs),
+    /// Raise the offered rate until the SLO fails: the knee, goodput and where throttling began.
+    Sweep(sweep_cmd::SweepArgs),
     /// Summarize raw CSVs: the Python tool's summary CSV, an extended summary, standard vs optimized.
     Analyze(analyze_cmd::AnalyzeArgs),
     /// List a region's models and inference profiles: latency-optimized, tiers, streaming; write scenarios for them.
@@ -38,6 +41,7 @@ enum Command {
 pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_cmd::run(args),
+        Command::Sweep(args) => sweep_cmd::run(args),
         Command::Analyze(args) => analyze_cmd::run(args),
         Command::Models(args) => models_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),

@@ -54,7 +54,7 @@ pub struct RunArgs {
     dry_run: bool,
 }
 
-fn parse_max_cost(value: &str) -> Result<f64, String> {
+pub(super) fn parse_max_cost(value: &str) -> Result<f64, String> {
     value
         .parse::<f64>()
         .ok()
@@ -62,7 +62,7 @@ fn parse_max_cost(value: &str) -> Result<f64, String> {
         .ok_or_else(|| "expected a positive number of US dollars, at most 1000000".to_string())
 }
 
-fn parse_target(value: &str) -> Result<TargetChoice, String> {
+pub(super) fn parse_target(value: &str) -> Result<TargetChoice, String> {
     value
         .parse()
         .map_err(|error: UnknownChoice| error.to_string())
@@ -135,7 +135,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let configs = load_configs(&args.scenarios, &args.experiment)
+    load_configs_or_explain(&args.scenarios, &args.experiment)
+}
+
+/// The scenarios and experiment files, their warnings printed; an error
+/// lists every problem.
+pub(super) fn load_configs_or_explain(
+    scenarios: &std::path::Path,
+    experiment: &std::path::Path,
+) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
+    let configs = load_configs(scenarios, experiment)
         .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
     configs.warnings.iter().for_each(|w| eprintln!("{w}"));
     Ok((configs.scenarios, configs.experiment))

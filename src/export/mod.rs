@@ -9,3 +9,4 @@ pub mod comparison_csv;
 pub mod cost_text;
 pub mod extended_csv;
 pub mod summary_csv;
+pub mod sweep_csv;

@@ -24,6 +24,7 @@ pub(crate) mod legend;
 pub(crate) mod note;
 pub(crate) mod scale;
 pub(crate) mod style;
+pub mod sweep;
 pub(crate) mod timeline;
 pub(crate) mod writer;
 

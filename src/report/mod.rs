@@ -14,6 +14,7 @@ pub(crate) mod escape;
 pub(crate) mod mixed;
 pub(crate) mod page;
 pub(crate) mod settings;
+pub mod sweep_page;
 pub(crate) mod tables;
 
 use std::fs::OpenOptions;

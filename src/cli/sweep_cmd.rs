@@ -1,0 +1,355 @@
+//! `bedrock-bench sweep`: raise the offered rate step by step until the
+//! SLO fails, then report the knee, goodput and where throttling began.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use bedrock_bench::call::CallSpec;
+use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
+use bedrock_bench::config::{Experiment, Scenario, TargetChoice, load_price_file};
+use bedrock_bench::export::sweep_csv;
+use bedrock_bench::report::sweep_page::SweepPage;
+use bedrock_bench::runner::{self, ProgressMode, StopSignal, attempt_worst_case, human_duration};
+use bedrock_bench::sweep::{
+    self, Levels, Objective, Slo, SweepEnd, SweepOptions, SweepOutcome, SweepStep,
+};
+use bedrock_catalog::prices::{Cost, PriceTable};
+use clap::Args;
+
+use super::run_cmd::{load_configs_or_explain, parse_max_cost, parse_target};
+
+/// Options of `bedrock-bench sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenarios, one JSON object per line (picked by their `weight`).
+    #[arg(long, value_name = "FILE", default_value = "scenarios_config.jsonl")]
+    scenarios: PathBuf,
+    /// Experiment settings; its open-loop `arrival` (poisson when it is a
+    /// closed loop), `burstiness` and `max_concurrency` apply to every step.
+    #[arg(long, value_name = "FILE", default_value = "experiment_config.jsonl")]
+    experiment: PathBuf,
+    /// The offered rates: a list (1/s,2/s,5/s), tried in order up to the
+    /// first failure, or a range (1/s..100/s) climbed by --factor, then
+    /// bisected down to --resolution.
+    #[arg(long, value_name = "RATES")]
+    rates: String,
+    /// A range's growth between steps.
+    #[arg(long, default_value_t = 2.0)]
+    factor: f64,
+    /// A range's bisection ends when the failing rate is within this
+    /// fraction of the passing one (0.1 = 10%).
+    #[arg(long, default_value_t = 0.1)]
+    resolution: f64,
+    /// Seconds each step offers its rate (default: the experiment's
+    /// duration_s, else 60).
+    #[arg(long, value_name = "SECONDS")]
+    step_duration: Option<f64>,
+    /// Seconds between two steps, so that a quota a throttled step drained
+    /// refills before the next step is measured.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pause: f64,
+    /// An objective each step must meet, repeatable: ttft_p90<=2s,
+    /// total_sched_p99<=20s, throttle<=1%, error<=1% (default throttle<=0%
+    /// and error<=1%).
+    #[arg(long, value_name = "OBJECTIVE")]
+    slo: Vec<Objective>,
+    /// Where calls go: aws, emulator or auto (AWS when credentials resolve).
+    #[arg(long, value_parser = parse_target)]
+    target: Option<TargetChoice>,
+    /// Report root; the sweep writes DIR/sweeps/<timestamp>/.
+    #[arg(long, value_name = "DIR", default_value = "target-reports")]
+    out: PathBuf,
+    /// Seed of the arrivals (step N uses seed + N - 1).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// The most calls of the whole sweep: a step that does not fit in
+    /// what is left is not started.
+    #[arg(long, value_name = "N")]
+    max_calls: Option<u64>,
+    /// The most US dollars of the whole sweep (worst cases reserved, as
+    /// `run --max-cost`). Overrides max_cost_usd in the experiment file.
+    #[arg(long, value_name = "USD", value_parser = parse_max_cost)]
+    max_cost: Option<f64>,
+    /// Prices that replace or extend the built-in table.
+    #[arg(long, value_name = "FILE")]
+    prices: Option<PathBuf>,
+    /// Print the steps, the most calls and the worst-case cost; make no call.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// The most accepted step duration, seconds (one hour).
+const MAX_STEP_DURATION_S: f64 = 3600.0;
+
+/// Plan, run the steps, write the sweep's files, report the knee.
+pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
+    let (scenarios, experiment) = load_configs_or_explain(&args.scenarios, &args.experiment)?;
+    let levels = Levels::parse(&args.rates, args.factor, args.resolution)?;
+    let step_duration_s = args
+        .step_duration
+        .or(experiment.load.duration_s)
+        .unwrap_or(60.0);
+    if !(step_duration_s.is_finite()
+        && step_duration_s > 0.0
+        && step_duration_s <= MAX_STEP_DURATION_S)
+    {
+        anyhow::bail!(
+            "--step-duration {step_duration_s}: expected a number of seconds above 0, at most {MAX_STEP_DURATION_S}"
+        );
+    }
+    if !(args.pause.is_finite() && (0.0..=MAX_STEP_DURATION_S).contains(&args.pause)) {
+        anyhow::bail!(
+            "--pause {}: expected a number of seconds from 0 to {MAX_STEP_DURATION_S}",
+            args.pause
+        );
+    }
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let choice = choose_target(args.target, experiment.target)?;
+    let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
+    let prices = match &args.prices {
+        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
+            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
+        )?)),
+        None => Arc::default(),
+    };
+    let slo = Slo::with_defaults(args.slo.clone());
+    let max_cost_usd = args.max_cost.or(experiment.max_cost_usd);
+    let max_calls = args.max_calls.or(experiment.max_calls);
+    let dir = args
+        .out
+        .join("sweeps")
+        .join(chrono::Local::now().format("%Y%m%d_%H%M%S").to_string());
+    let options = SweepOptions {
+        scenarios,
+        experiment,
+        levels,
+        step_duration_s,
+        pause_s: args.pause,
+        slo,
+        out_dir: dir.clone(),
+        seed,
+        max_calls,
+        max_cost_usd,
+        prices,
+        progress: ProgressMode::Auto,
+        stop: StopSignal::new(),
+    };
+    print_plan(&options, choice);
+    if args.dry_run {
+        eprintln!("dry run: no call was made.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("creating the sweep's directory {}", dir.display()))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let clients = Arc::new(
+            Clients::connect(settings)
+                .await
+                .context("preparing the target")?,
+        );
+        let simulated = clients.target() == Target::Emulator;
+        if simulated {
+            eprintln!("target: {}; every number is SIMULATED.", clients.describe());
+        } else {
+            eprintln!("target: {}.", clients.describe());
+        }
+        runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
+            .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+        let slo_text = options.slo.to_string();
+        let csv_path = dir.join("sweep.csv");
+        let mut csv_error = None;
+        let outcome = sweep::run_sweep(clients, options, |steps| {
+            if let Some(step) = steps.last() {
+                eprintln!("{}", describe_step(step));
+            }
+            if let Err(error) = sweep_csv::write_file(&csv_path, steps) {
+                csv_error.get_or_insert(error);
+            }
+        })
+        .await;
+        report(&outcome, &dir, &slo_text, simulated, csv_error)
+    })
+}
+
+fn print_plan(options: &SweepOptions, choice: TargetChoice) {
+    let climb = options.levels.climb();
+    let rates: Vec<String> = climb.iter().map(|r| format!("{r:.3}/s")).collect();
+    let arrival = sweep::step_experiment(&options.experiment, 1.0, 1.0)
+        .load
+        .arrival;
+    let bisect = match &options.levels {
+        Levels::List(_) => "stop at the first step that fails".to_string(),
+        Levels::Stepped { resolution, .. } => format!(
+            "after the first failure, bisect until the bracket is within {:.0}%",
+            resolution * 100.0
+        ),
+    };
+    eprintln!(
+        "plan: {arrival} arrivals for {} per step ({} apart) at {}; {bisect}; at most {} steps",
+        human_duration(Duration::from_secs_f64(options.step_duration_s)),
+        human_duration(Duration::from_secs_f64(options.pause_s)),
+        rates.join(", "),
+        options.levels.max_steps()
+    );
+    for rate in &climb {
+        eprintln!(
+            "  {rate:.3}/s: about {} calls",
+            sweep::step_calls(options, *rate)
+        );
+    }
+    eprintln!("SLO: {}", options.slo);
+    let most = sweep::max_sweep_calls(options);
+    eprintln!(
+        "at most {most} calls and about {} in all (every step run); no retries",
+        human_duration(Duration::from_secs_f64(
+            (options.step_duration_s + options.pause_s) * options.levels.max_steps() as f64
+        ))
+    );
+    let worst = worst_call(&options.scenarios, &options.experiment, &options.prices)
+        .map(|one| one.saturating_mul(most));
+    match worst {
+        Some(cost) => eprintln!(
+            "worst case: ${cost} (every call at maxTokens with the dearest scenario's prices)"
+        ),
+        None => eprintln!("worst case: unknown (a scenario's price is unknown)"),
+    }
+    if let Some(max) = options.max_calls {
+        eprintln!(
+            "call budget: at most {max} calls for the whole sweep; a step that does not fit is not started"
+        );
+    }
+    if let Some(max) = options.max_cost_usd {
+        eprintln!(
+            "dollar budget: at most ${max} for the whole sweep; each step gets what the steps before it left"
+        );
+        if worst.is_none_or(|w| w.usd() > max) {
+            eprintln!(
+                "warning: the sweep's worst case may pass the dollar budget, so the sweep may end before it finds the knee; raise --max-cost or narrow --rates"
+            );
+        }
+    }
+    eprintln!(
+        "seed: {} (--seed {} repeats these arrivals); target: {choice}",
+        options.seed, options.seed
+    );
+}
+
+/// The dearest worst case of one call among the scenarios.
+fn worst_call(
+    scenarios: &[Scenario],
+    experiment: &Experiment,
+    prices: &PriceTable,
+) -> Option<Cost> {
+    scenarios
+        .iter()
+        .map(|s| attempt_worst_case(&CallSpec::from_scenario(s, experiment), prices))
+        .try_fold(Cost::ZERO, |most, cost| cost.map(|c| most.max(c)))
+}
+
+fn describe_step(step: &SweepStep) -> String {
+    let s = &step.stats;
+    let ttft = s
+        .latency(sweep::LatencyMetric::TtftFromScheduled)
+        .map_or_else(|| "-".to_string(), |p| format!("{:.3}s", p.p90));
+    let verdict = if step.interrupted {
+        "interrupted".to_string()
+    } else if step.passed() {
+        "SLO met".to_string()
+    } else {
+        format!("SLO failed: {}", step.failures.join("; "))
+    };
+    format!(
+        "step {}: offered {:.3}/s, achieved {:.3}/s, {} calls, {:.1}% throttled, {:.1}% errors, TTFT p90 (from schedule) {ttft}, goodput {:.3}/s: {verdict}",
+        step.index,
+        s.offered_rate,
+        s.achieved_rate(),
+        s.calls,
+        s.throttle_pct(),
+        s.error_pct(),
+        s.goodput()
+    )
+}
+
+fn end_text(end: &SweepEnd) -> String {
+    match end {
+        SweepEnd::Done => "the sweep finished".into(),
+        SweepEnd::Stopped(cause) => format!("stopped by {}", cause.name()),
+        SweepEnd::CallBudget {
+            step,
+            planned,
+            left,
+        } => format!(
+            "the call budget ended the sweep: step {step} plans {planned} calls and {left} were left"
+        ),
+        SweepEnd::DollarBudget { step, reason } => {
+            format!("the dollar budget ended the sweep at step {step}: {reason}")
+        }
+        SweepEnd::RecordFailed(error) => format!("recording failed: {error}"),
+    }
+}
+
+fn report(
+    outcome: &SweepOutcome,
+    dir: &Path,
+    slo: &str,
+    simulated: bool,
+    csv_error: Option<std::io::Error>,
+) -> anyhow::Result<ExitCode> {
+    let end = end_text(&outcome.end);
+    eprint!("{}", outcome.knee.describe());
+    eprintln!(
+        "{end}; {} steps, {} calls, ${} at the price table's prices{}",
+        outcome.steps.len(),
+        outcome.calls,
+        outcome.cost,
+        if simulated {
+            " (SIMULATED: nothing was billed)"
+        } else {
+            ""
+        }
+    );
+    if let Some(error) = csv_error {
+        anyhow::bail!(
+            "writing {}: {error} (each step's raw CSVs are in its directory under {})",
+            dir.join("sweep.csv").display(),
+            dir.display()
+        );
+    }
+    if !outcome.steps.is_empty() {
+        eprintln!("wrote {}", dir.join("sweep.csv").display());
+        let page = SweepPage {
+            steps: &outcome.steps,
+            knee: &outcome.knee,
+            slo,
+            end: &end,
+            simulated,
+        };
+        let files = page
+            .write(dir)
+            .with_context(|| format!("writing the sweep's page in {}", dir.display()))?;
+        eprintln!(
+            "wrote {} (chart: {}, {})",
+            files.index.display(),
+            files.svg.display(),
+            files.png.display()
+        );
+        eprintln!(
+            "each step's raw CSVs: {}/step-*/results/ (bedrock-bench analyze DIR on any of them)",
+            dir.display()
+        );
+    }
+    Ok(match &outcome.end {
+        SweepEnd::Done => ExitCode::SUCCESS,
+        SweepEnd::Stopped(cause) => ExitCode::from(cause.exit_code()),
+        SweepEnd::CallBudget { .. } | SweepEnd::DollarBudget { .. } => ExitCode::FAILURE,
+        SweepEnd::RecordFailed(error) => anyhow::bail!("{error}"),
+    })
+}

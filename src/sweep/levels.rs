@@ -1,0 +1,277 @@
+//! Which offered loads a sweep tries, in order: a listed set of rates, or
+//! rates stepped up geometrically from a start until a step fails the SLO,
+//! then bisected between the last rate that met it and the first that did
+//! not until the two are within the resolution.
+//!
+//! ```text
+//! --rates 1/s,2/s,5/s,10/s        listed: tried in order, stop at the first failure
+//! --rates 1/s..100/s              stepped: 1, 2, 4, ... (x --factor), capped at 100/s,
+//!                                 then bisected down to --resolution
+//! ```
+
+use std::collections::VecDeque;
+
+use thiserror::Error;
+
+use crate::config::parse_rate;
+
+/// The offered loads of a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Levels {
+    /// These rates (requests per second), in this order.
+    List(Vec<f64>),
+    /// From `start` up to `max` (requests per second), each step `factor`
+    /// times the last, then bisection until the bracket is narrower than
+    /// `resolution` (a fraction: 0.1 = 10%).
+    Stepped {
+        /// The first rate.
+        start: f64,
+        /// The highest rate tried.
+        max: f64,
+        /// Growth between steps (more than 1).
+        factor: f64,
+        /// How narrow the knee's bracket gets: stop when
+        /// failing / passing <= 1 + resolution.
+        resolution: f64,
+    },
+}
+
+/// A `--rates` value that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "--rates {value:?}: {reason}; expected a list like 1/s,2/s,5/s or a range like 1/s..100/s (each rate a positive number per second `/s` or per minute `/min`)"
+)]
+pub struct LevelsError {
+    /// The value given.
+    pub value: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// The most steps a sweep plans (listed, or stepped and bisected).
+pub const MAX_STEPS: usize = 200;
+
+impl Levels {
+    /// Parse `--rates`: a comma-separated list or `START..MAX`, with the
+    /// stepped form's `factor` and `resolution`.
+    pub fn parse(value: &str, factor: f64, resolution: f64) -> Result<Levels, LevelsError> {
+        let fail = |reason: String| LevelsError {
+            value: value.to_string(),
+            reason,
+        };
+        let rate = |text: &str| {
+            parse_rate(text).ok_or_else(|| fail(format!("{:?} is not a rate", text.trim())))
+        };
+        if let Some((start, max)) = value.split_once("..") {
+            let (start, max) = (rate(start)?, rate(max)?);
+            if max <= start {
+                return Err(fail("the range's end must be above its start".into()));
+            }
+            if !(factor.is_finite() && factor > 1.0 && factor <= 10.0) {
+                return Err(fail(format!(
+                    "--factor {factor} must be above 1, at most 10"
+                )));
+            }
+            if !(resolution.is_finite() && resolution > 0.0 && resolution < 1.0) {
+                return Err(fail(format!(
+                    "--resolution {resolution} must be above 0 and below 1 (0.1 = 10%)"
+                )));
+            }
+            let levels = Levels::Stepped {
+                start,
+                max,
+                factor,
+                resolution,
+            };
+            if levels.max_steps() > MAX_STEPS {
+                return Err(fail(format!(
+                    "it would take up to {} steps, more than {MAX_STEPS}; raise --factor or --resolution",
+                    levels.max_steps()
+                )));
+            }
+            return Ok(levels);
+        }
+        let rates = value
+            .split(',')
+            .map(rate)
+            .collect::<Result<Vec<f64>, _>>()?;
+        if rates.len() > MAX_STEPS {
+            return Err(fail(format!("more than {MAX_STEPS} rates")));
+        }
+        if rates.windows(2).any(|w| w[1] <= w[0]) {
+            return Err(fail("the rates must increase".into()));
+        }
+        Ok(Levels::List(rates))
+    }
+
+    /// The most steps the sweep can take: every listed rate, or every
+    /// stepped rate up to `max` plus the bisections after the last.
+    pub fn max_steps(&self) -> usize {
+        match self {
+            Levels::List(rates) => rates.len(),
+            Levels::Stepped {
+                start,
+                max,
+                factor,
+                resolution,
+            } => {
+                let climbs = ((max / start).ln() / factor.ln()).ceil() as usize + 1;
+                // Each bisection halves the bracket's log width, from at
+                // most ln(factor) down to ln(1 + resolution).
+                let bisections = (factor.ln() / (1.0 + resolution).ln())
+                    .log2()
+                    .ceil()
+                    .max(0.0) as usize;
+                climbs + bisections
+            }
+        }
+    }
+
+    /// The rates tried if every step meets the SLO: the list, or the
+    /// stepped rates up to `max`.
+    pub fn climb(&self) -> Vec<f64> {
+        match self {
+            Levels::List(rates) => rates.clone(),
+            Levels::Stepped {
+                start, max, factor, ..
+            } => {
+                let mut rates = vec![*start];
+                while let Some(&last) = rates.last()
+                    && last < *max
+                {
+                    rates.push((last * factor).min(*max));
+                }
+                rates
+            }
+        }
+    }
+}
+
+/// The search through the levels: asks for the next rate, learns whether
+/// each step met the SLO.
+#[derive(Debug, Clone)]
+pub struct LevelSearch {
+    levels: Levels,
+    climb: VecDeque<f64>,
+    highest_pass: Option<f64>,
+    lowest_fail: Option<f64>,
+    steps: usize,
+}
+
+impl LevelSearch {
+    /// A search over `levels`.
+    pub fn new(levels: Levels) -> LevelSearch {
+        LevelSearch {
+            climb: levels.climb().into(),
+            levels,
+            highest_pass: None,
+            lowest_fail: None,
+            steps: 0,
+        }
+    }
+
+    /// The next rate to try; `None` when the search is over.
+    pub fn next_rate(&mut self) -> Option<f64> {
+        if self.steps >= MAX_STEPS {
+            return None;
+        }
+        let Some(fail) = self.lowest_fail else {
+            return self.climb.pop_front();
+        };
+        let Levels::Stepped { resolution, .. } = self.levels else {
+            return None;
+        };
+        let pass = self.highest_pass?;
+        if fail / pass <= 1.0 + resolution {
+            return None;
+        }
+        Some((pass * fail).sqrt())
+    }
+
+    /// Step `rate` met the SLO (`passed`) or not.
+    pub fn record(&mut self, rate: f64, passed: bool) {
+        self.steps += 1;
+        if passed {
+            self.highest_pass = Some(self.highest_pass.map_or(rate, |p| p.max(rate)));
+        } else {
+            self.lowest_fail = Some(self.lowest_fail.map_or(rate, |f| f.min(rate)));
+            self.climb.clear();
+        }
+    }
+
+    /// The highest rate that met the SLO and the lowest that did not.
+    pub fn bracket(&self) -> (Option<f64>, Option<f64>) {
+        (self.highest_pass, self.lowest_fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(levels: Levels, limit: f64) -> Vec<f64> {
+        let mut search = LevelSearch::new(levels);
+        let mut tried = Vec::new();
+        while let Some(rate) = search.next_rate() {
+            tried.push(rate);
+            search.record(rate, rate <= limit);
+            assert!(tried.len() < 100, "the search ends");
+        }
+        tried
+    }
+
+    #[test]
+    fn a_list_stops_at_its_first_failure() {
+        let levels = Levels::parse("1/s, 2/s,120/min,3/s,5/s", 2.0, 0.1);
+        assert!(levels.is_err(), "120/min = 2/s does not increase");
+        let levels = Levels::parse("1/s,2/s,3/s,5/s", 2.0, 0.1).expect("parses");
+        assert_eq!(run(levels.clone(), 2.5), vec![1.0, 2.0, 3.0]);
+        assert_eq!(run(levels, 10.0), vec![1.0, 2.0, 3.0, 5.0]);
+    }
+
+    #[test]
+    fn a_range_climbs_then_bisects_to_the_resolution() {
+        let levels = Levels::parse("1/s..100/s", 2.0, 0.05).expect("parses");
+        let tried = run(levels.clone(), 10.0);
+        assert_eq!(&tried[..5], &[1.0, 2.0, 4.0, 8.0, 16.0]);
+        let mut search = LevelSearch::new(levels.clone());
+        for rate in &tried {
+            search.record(*rate, *rate <= 10.0);
+        }
+        let (pass, fail) = search.bracket();
+        let (pass, fail) = (pass.expect("a pass"), fail.expect("a fail"));
+        assert!(
+            pass <= 10.0 && fail > 10.0 && fail / pass <= 1.05,
+            "{pass} {fail}"
+        );
+        assert!(tried.len() <= levels.max_steps(), "{tried:?}");
+        // Never failing: the climb ends at the range's end.
+        assert_eq!(run(levels, 1000.0).last(), Some(&100.0));
+    }
+
+    #[test]
+    fn failing_at_the_start_ends_the_search() {
+        let levels = Levels::parse("4/s..64/s", 2.0, 0.1).expect("parses");
+        assert_eq!(run(levels, 1.0), vec![4.0]);
+    }
+
+    #[test]
+    fn bad_levels_are_named() {
+        for (value, reason) in [
+            ("fast", "\"fast\" is not a rate"),
+            ("10/s..1/s", "end must be above its start"),
+            ("1/s,x", "\"x\" is not a rate"),
+        ] {
+            let error = Levels::parse(value, 2.0, 0.1).expect_err(value).to_string();
+            assert!(error.contains(reason), "{error}");
+        }
+        let error = Levels::parse("1/s..10/s", 1.0, 0.1)
+            .expect_err("factor")
+            .to_string();
+        assert!(error.contains("--factor"), "{error}");
+        let error = Levels::parse("1/s..10/s", 2.0, 0.0)
+            .expect_err("res")
+            .to_string();
+        assert!(error.contains("--resolution"), "{error}");
+    }
+}

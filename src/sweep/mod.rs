@@ -1,0 +1,304 @@
+//! `sweep`: raise the offered load step by step until the service-level
+//! objective fails (by default: the service throttles, or more than 1% of
+//! calls fail), then report the knee.
+//!
+//! ```text
+//! LevelSearch (levels.rs)      next rate: listed, or climbed x factor then bisected
+//!   -> one open-loop run per step (the runner, its raw CSV under step-NN/)
+//!   -> SampleSink (step.rs)    what each call did
+//!   -> StepStats               rates, throttles, errors, latency percentiles, goodput
+//!   -> Slo (slo.rs)            met or not: the search's next rate
+//!   -> Knee (knee.rs)          the highest rate that met the SLO, where throttling began
+//! ```
+//!
+//! Each step runs the experiment's open-loop arrival (`poisson` when the
+//! experiment is a closed loop) at the step's rate for the step's
+//! duration, one run, no retries. The call budget and the dollar budget
+//! cover the whole sweep: each step gets what the steps before it left,
+//! and a step whose planned calls or worst case do not fit is not started.
+//! Steps are `pause_s` apart (a drained quota refills). A stop request
+//! ends the step in progress and the sweep; every step
+//! done keeps its files.
+
+mod knee;
+mod levels;
+mod slo;
+mod step;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use knee::Knee;
+pub use levels::{LevelSearch, Levels, LevelsError, MAX_STEPS};
+pub use slo::{LatencyMetric, Objective, PERCENTILES, Slo, SloParseError};
+pub use step::{Percentiles, Sample, SampleSink, StepStats};
+
+use crate::client::Clients;
+use crate::config::{Arrival, Experiment, Scenario};
+use crate::runner::{
+    self, Backoff, ProgressMode, RunError, RunFile, RunOptions, Schedule, StopCause, StopSignal,
+};
+use bedrock_catalog::prices::{Cost, PriceTable};
+
+/// Everything a sweep needs besides the clients.
+pub struct SweepOptions {
+    /// The scenarios, in file order (picked by weight at every step).
+    pub scenarios: Vec<Scenario>,
+    /// The experiment; its open-loop arrival, burstiness and
+    /// `max_concurrency` are kept, its rate and duration replaced per step.
+    pub experiment: Experiment,
+    /// The rates to try.
+    pub levels: Levels,
+    /// How long each step offers its rate, seconds.
+    pub step_duration_s: f64,
+    /// The pause before each step after the first, so that a quota a
+    /// throttled step drained refills before the next step is measured.
+    pub pause_s: f64,
+    /// What each step must meet.
+    pub slo: Slo,
+    /// The sweep's directory: step `N` writes under `step-NN-<rate>/`.
+    pub out_dir: PathBuf,
+    /// Seed of step 1's arrivals (step `N` uses seed + N - 1).
+    pub seed: u64,
+    /// The most calls of the whole sweep.
+    pub max_calls: Option<u64>,
+    /// The most US dollars of the whole sweep.
+    pub max_cost_usd: Option<f64>,
+    /// The prices of the calls.
+    pub prices: Arc<PriceTable>,
+    /// Progress display of each step.
+    pub progress: ProgressMode,
+    /// Stop requests (Ctrl-C).
+    pub stop: StopSignal,
+}
+
+/// One step done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepStep {
+    /// From 1.
+    pub index: usize,
+    /// What its calls did.
+    pub stats: StepStats,
+    /// The objectives it failed, with what was measured (empty: it met the
+    /// SLO).
+    pub failures: Vec<String>,
+    /// Its raw CSVs.
+    pub files: Vec<RunFile>,
+    /// The step's directory.
+    pub dir: PathBuf,
+    /// What the step's calls cost, where known.
+    pub cost: Cost,
+    /// A stop request cut it short (its statistics cover less than its
+    /// duration, and the search ended with it).
+    pub interrupted: bool,
+}
+
+impl SweepStep {
+    /// Whether the step met the SLO.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty() && !self.interrupted
+    }
+}
+
+/// Why the sweep ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SweepEnd {
+    /// The search found the knee (or tried every level).
+    Done,
+    /// A stop request (Ctrl-C...).
+    Stopped(StopCause),
+    /// The next step's planned calls do not fit in the calls left.
+    CallBudget {
+        /// The step not started.
+        step: usize,
+        /// Its planned calls.
+        planned: u64,
+        /// Calls left.
+        left: u64,
+    },
+    /// The next step's worst case does not fit in the dollars left (or a
+    /// price is unknown), or a step ran out of dollars.
+    DollarBudget {
+        /// The step not started or cut short.
+        step: usize,
+        /// What the runner said.
+        reason: String,
+    },
+    /// A step could not record its calls.
+    RecordFailed(String),
+}
+
+/// A whole sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepOutcome {
+    /// Every step done, in order.
+    pub steps: Vec<SweepStep>,
+    /// Why it ended.
+    pub end: SweepEnd,
+    /// The knee of the steps done.
+    pub knee: Knee,
+    /// Calls of the whole sweep.
+    pub calls: u64,
+    /// What they cost, where known.
+    pub cost: Cost,
+}
+
+/// The experiment of one step: the base experiment's open-loop settings
+/// (`poisson` for a closed loop) at `rate` for `duration_s`, one run.
+pub fn step_experiment(base: &Experiment, rate: f64, duration_s: f64) -> Experiment {
+    let mut experiment = base.clone();
+    if !experiment.load.arrival.is_open() {
+        experiment.load.arrival = Arrival::Poisson;
+    }
+    experiment.load.rate_per_s = Some(rate);
+    experiment.load.duration_s = Some(duration_s);
+    experiment.num_runs_per_experiment = 1;
+    experiment.max_calls = None;
+    experiment.max_cost_usd = None;
+    experiment.max_retries = 0;
+    experiment.warmup_invocations = 0;
+    experiment
+}
+
+/// The calls step `rate` plans (an upper bound for constant arrivals, the
+/// expected count for random ones).
+pub fn step_calls(options: &SweepOptions, rate: f64) -> u64 {
+    let experiment = step_experiment(&options.experiment, rate, options.step_duration_s);
+    Schedule::for_scenarios(&options.scenarios, &experiment, options.seed).planned_calls()
+}
+
+/// The calls of the whole sweep at most: every level it may try.
+pub fn max_sweep_calls(options: &SweepOptions) -> u64 {
+    let climb = options.levels.climb();
+    let highest = climb.last().copied().unwrap_or(0.0);
+    let climbing: u64 = climb.iter().map(|r| step_calls(options, *r)).sum();
+    let bisections = options.levels.max_steps().saturating_sub(climb.len()) as u64;
+    climbing.saturating_add(bisections.saturating_mul(step_calls(options, highest)))
+}
+
+/// `2.5per_s` for a directory name.
+fn rate_label(rate: f64) -> String {
+    format!("{rate:.3}")
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
+        + "per_s"
+}
+
+/// Run the sweep; `on_step` sees each step as it ends (to print it and
+/// write the sweep's files, so that nothing is lost if the process dies).
+pub async fn run_sweep(
+    clients: Arc<Clients>,
+    options: SweepOptions,
+    mut on_step: impl FnMut(&[SweepStep]),
+) -> SweepOutcome {
+    let mut search = LevelSearch::new(options.levels.clone());
+    let mut steps: Vec<SweepStep> = Vec::new();
+    let mut calls = 0u64;
+    let mut cost = Cost::ZERO;
+    let max_cost = options
+        .max_cost_usd
+        .and_then(|usd| Cost::from_usd(usd).ok());
+    let end = loop {
+        if let Some(cause) = options.stop.cause().filter(|_| options.stop.is_stopping()) {
+            break SweepEnd::Stopped(cause);
+        }
+        let Some(rate) = search.next_rate() else {
+            break SweepEnd::Done;
+        };
+        let index = steps.len() + 1;
+        if index > 1 {
+            let resume = Instant::now() + Duration::from_secs_f64(options.pause_s);
+            if !runner::sleep_until_or_stop(resume, &options.stop).await {
+                continue;
+            }
+        }
+        let planned = step_calls(&options, rate);
+        let calls_left = options.max_calls.map(|max| max.saturating_sub(calls));
+        if let Some(left) = calls_left
+            && planned > left
+        {
+            break SweepEnd::CallBudget {
+                step: index,
+                planned,
+                left,
+            };
+        }
+        let dir = options
+            .out_dir
+            .join(format!("step-{index:02}-{}", rate_label(rate)));
+        let sink = SampleSink::default();
+        let run_options = RunOptions {
+            scenarios: options.scenarios.clone(),
+            experiment: step_experiment(&options.experiment, rate, options.step_duration_s),
+            out_dir: dir.clone(),
+            seed: options.seed.wrapping_add(index as u64 - 1),
+            max_calls: calls_left,
+            max_cost_usd: max_cost.map(|max| max.saturating_sub(cost).usd()),
+            prices: Arc::clone(&options.prices),
+            backoff: Backoff::default(),
+            progress: options.progress,
+            stop: options.stop.clone(),
+            extra_sinks: vec![Box::new(sink.clone())],
+        };
+        let (summary, record_error) = match runner::run(Arc::clone(&clients), run_options).await {
+            Ok(summary) => (summary, None),
+            Err(RunError::Report { error, summary }) => (*summary, Some(error.to_string())),
+            Err(RunError::OverCostBudget(error)) => {
+                break SweepEnd::DollarBudget {
+                    step: index,
+                    reason: error.to_string(),
+                };
+            }
+            Err(other) => break SweepEnd::RecordFailed(other.to_string()),
+        };
+        calls = calls.saturating_add(summary.attempts);
+        cost = cost.saturating_add(summary.cost);
+        let stats = StepStats::of(&sink.take(), rate, options.step_duration_s, &options.slo);
+        let failures = stats.failures(&options.slo);
+        let interrupted = summary.interrupted || summary.budget_exhausted;
+        steps.push(SweepStep {
+            index,
+            failures,
+            stats,
+            files: summary.files.clone(),
+            dir,
+            cost: summary.cost,
+            interrupted,
+        });
+        let step = steps.last().expect("just pushed");
+        if !step.interrupted {
+            search.record(rate, step.passed());
+        }
+        on_step(&steps);
+        if let Some(error) = record_error {
+            break SweepEnd::RecordFailed(error);
+        }
+        if summary.interrupted {
+            break SweepEnd::Stopped(summary.stop_cause.unwrap_or(StopCause::Interrupt));
+        }
+        if summary.budget_exhausted {
+            break match summary.budget_refusal {
+                Some(runner::Refusal::Dollars) => SweepEnd::DollarBudget {
+                    step: index,
+                    reason: "the dollars left had no room for another call at its worst case"
+                        .into(),
+                },
+                _ => SweepEnd::CallBudget {
+                    step: index,
+                    planned,
+                    left: calls_left.unwrap_or(0),
+                },
+            };
+        }
+    };
+    let knee = Knee::of(&steps, &search);
+    SweepOutcome {
+        steps,
+        end,
+        knee,
+        calls,
+        cost,
+    }
+}
