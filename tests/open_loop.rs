@@ -310,3 +310,70 @@ async fn a_closed_loop_run_leaves_the_schedule_columns_empty() {
     assert!(groups.iter().all(|g| g.schedule.is_none()));
     let _ = std::fs::remove_dir_all(out);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gamma_arrivals_are_burstier_than_poisson_at_the_same_rate() {
+    let emulator = emulator(0.005);
+    let mut e = open(Arrival::Gamma, 100.0, Some(3.0), None);
+    e.load.burstiness = Some(4.0);
+    let out = temp_dir("gamma");
+    let summary = runner::run(clients(&emulator), options(e, out.clone()))
+        .await
+        .expect("run completes");
+    let mut offsets: Vec<f64> = rows_of(&summary)
+        .iter()
+        .map(|r| r.scheduled_s.expect("scheduled"))
+        .collect();
+    offsets.sort_by(f64::total_cmp);
+    // About 300 arrivals (a gamma process of shape 1/4 varies a lot).
+    assert!((150..=450).contains(&offsets.len()), "{}", offsets.len());
+    let gaps: Vec<f64> = offsets.windows(2).map(|w| w[1] - w[0]).collect();
+    let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
+    let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / gaps.len() as f64;
+    // Squared coefficient of variation: 1 for Poisson, the burstiness (4)
+    // for gamma; loose bounds for a few hundred gaps.
+    let cv2 = var / (mean * mean);
+    assert!(cv2 > 2.0, "gaps' squared CV {cv2}");
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_ends_the_arrivals_and_every_call_made_has_its_row() {
+    let emulator = emulator(0.02);
+    let out = temp_dir("stop");
+    let opts = options(open(Arrival::Constant, 50.0, Some(30.0), None), out.clone());
+    let stop = opts.stop.clone();
+    let started = std::time::Instant::now();
+    let stopper = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        stop.request_stop();
+    });
+    let summary = runner::run(clients(&emulator), opts)
+        .await
+        .expect("run completes");
+    stopper.await.expect("stopper");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the stop ended a 30 s schedule early: {:?}",
+        started.elapsed()
+    );
+    assert!(summary.interrupted);
+    let rows = rows_of(&summary);
+    assert_eq!(rows.len() as u64, summary.attempts);
+    assert!(
+        (10..=100).contains(&rows.len()),
+        "about 25 arrivals in 0.5 s: {}",
+        rows.len()
+    );
+    let last = rows
+        .iter()
+        .map(|r| r.scheduled_s.expect("scheduled"))
+        .fold(0.0, f64::max);
+    assert!(last < 2.0, "no arrival after the stop: {last}");
+    assert_eq!(
+        emulator.ground_truth().len(),
+        rows.len(),
+        "every request the emulator saw has its row"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}

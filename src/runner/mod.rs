@@ -341,6 +341,11 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
     shared.report.send(RunEvent::ExperimentStarted {
         planned_calls: schedule.planned_calls(),
         runs: schedule.runs,
+        arrivals_s: schedule
+            .open
+            .as_ref()
+            .map(|open| open.expected_duration_s() * f64::from(schedule.runs))
+            .filter(|s| s.is_finite()),
     });
     // Tell the sinks (the progress display) when a stop is requested.
     let stop_watcher = tokio::spawn({

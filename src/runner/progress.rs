@@ -26,6 +26,9 @@ struct Counts {
     total: u64,
     errors: u64,
     throttles: u64,
+    /// Open loop: seconds of arrivals; progress is then time, and the
+    /// calls planned an expected count.
+    arrivals_s: Option<f64>,
 }
 
 /// The progress sink.
@@ -65,10 +68,25 @@ impl ProgressSink {
     }
 
     fn message(&self) -> String {
-        format!(
+        let errors = format!(
             "{} errors ({} throttled)",
             self.counts.errors, self.counts.throttles
-        )
+        );
+        match self.counts.arrivals_s {
+            Some(_) => format!(
+                "{} calls done of about {}, {errors}",
+                self.counts.done, self.counts.total
+            ),
+            None => errors,
+        }
+    }
+
+    /// Open loop: the bar counts tenths of a second of arrivals.
+    fn set_time_position(&self) {
+        if let (Some(bar), Some(seconds)) = (&self.bar, self.counts.arrivals_s) {
+            let elapsed = self.started.elapsed().as_secs_f64().min(seconds);
+            bar.set_position((elapsed * 10.0) as u64);
+        }
     }
 
     fn plain_line(&mut self, force: bool) {
@@ -77,13 +95,19 @@ impl ProgressSink {
         }
         if force || self.last_line.elapsed() >= self.interval {
             self.last_line = Instant::now();
-            eprintln!(
-                "[{:>7.1} s] {}/{} calls done, {}",
-                self.started.elapsed().as_secs_f64(),
-                self.counts.done,
-                self.counts.total,
-                self.message()
-            );
+            let elapsed = self.started.elapsed().as_secs_f64();
+            match self.counts.arrivals_s {
+                Some(seconds) => eprintln!(
+                    "[{elapsed:>7.1} s of {seconds:.1} s of arrivals] {}",
+                    self.message()
+                ),
+                None => eprintln!(
+                    "[{elapsed:>7.1} s] {}/{} calls done, {}",
+                    self.counts.done,
+                    self.counts.total,
+                    self.message()
+                ),
+            }
         }
     }
 }
@@ -91,11 +115,28 @@ impl ProgressSink {
 impl RunSink for ProgressSink {
     fn event(&mut self, event: &RunEvent) -> Result<(), SinkError> {
         match event {
-            RunEvent::ExperimentStarted { planned_calls, .. } => {
+            RunEvent::ExperimentStarted {
+                planned_calls,
+                arrivals_s,
+                ..
+            } => {
                 self.counts.total = *planned_calls;
+                self.counts.arrivals_s = *arrivals_s;
                 self.started = Instant::now();
                 if let Some(bar) = &self.bar {
-                    bar.set_length(*planned_calls);
+                    match arrivals_s {
+                        Some(seconds) => {
+                            bar.set_style(
+                                ProgressStyle::with_template(
+                                    "{elapsed_precise} [{wide_bar}] {msg}, ETA {eta}",
+                                )
+                                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                                .progress_chars("=> "),
+                            );
+                            bar.set_length((seconds * 10.0).ceil() as u64);
+                        }
+                        None => bar.set_length(*planned_calls),
+                    }
                     bar.set_message(self.message());
                 }
             }
@@ -114,9 +155,12 @@ impl RunSink for ProgressSink {
                     self.counts.throttles += 1;
                 }
                 if let Some(bar) = &self.bar {
-                    bar.set_position(self.counts.done);
+                    if self.counts.arrivals_s.is_none() {
+                        bar.set_position(self.counts.done);
+                    }
                     bar.set_message(self.message());
                 }
+                self.set_time_position();
                 self.plain_line(false);
             }
             RunEvent::Stopping { cancelled } => {

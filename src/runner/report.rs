@@ -19,6 +19,9 @@ pub enum RunEvent {
         planned_calls: u64,
         /// Runs.
         runs: u32,
+        /// Open loop: seconds of arrivals over all runs (the calls planned
+        /// are then an expected count, and progress is measured in time).
+        arrivals_s: Option<f64>,
     },
     /// Run `run` (from 1) started; its id is `run_id`.
     RunStarted {
