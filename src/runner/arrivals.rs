@@ -9,11 +9,15 @@
 //!
 //! Arrivals end at `duration_s` (an arrival at or after it is not made)
 //! or after `max_calls` arrivals, whichever comes first.
+//!
+//! A shard (`--shard I/N`) draws every arrival, the same as every other
+//! shard, and makes its own only: see [`ArrivalPlan::for_shard_run`].
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Exp, Gamma};
 
+use super::shard::Shard;
 use crate::config::{Arrival, Load};
 
 /// The arrival process of one run.
@@ -31,6 +35,18 @@ pub struct ArrivalPlan {
     pub max_calls: Option<u64>,
     /// The scenarios' weights, in file order.
     pub weights: Vec<u32>,
+    /// Only this shard's arrivals are made; `None`: every arrival.
+    pub share: Option<RunShare>,
+}
+
+/// The arrivals of one run that a shard makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunShare {
+    /// The shard.
+    pub shard: Shard,
+    /// The number, in the whole experiment (from 0), of the run's first
+    /// arrival: the arrivals of the earlier runs.
+    pub first: u64,
 }
 
 impl ArrivalPlan {
@@ -47,7 +63,36 @@ impl ArrivalPlan {
             duration_s: load.duration_s,
             max_calls,
             weights,
+            share: None,
         })
+    }
+
+    /// The plan of `shard` for a run after `before` arrivals of earlier
+    /// runs (every shard's): the experiment's arrivals are numbered across
+    /// its runs, and the shard makes those whose number `k` has
+    /// `k mod N = I`; `max_calls` bounds the experiment's arrivals before
+    /// they are shared out, so the shards together make exactly the
+    /// arrivals of the unsharded experiment.
+    pub fn for_shard_run(&self, shard: Shard, before: u64) -> ArrivalPlan {
+        ArrivalPlan {
+            max_calls: self.max_calls.map(|max| max.saturating_sub(before)),
+            share: Some(RunShare {
+                shard,
+                first: before,
+            }),
+            ..self.clone()
+        }
+    }
+
+    /// Every shard's arrivals of run `run` (from 0) under this plan: what
+    /// the next run's [`ArrivalPlan::for_shard_run`] takes as `before`.
+    /// Draws them all again: about 30 ns each, once per run.
+    pub fn drawn(&self, seed: u64, run: u32) -> u64 {
+        let every = ArrivalPlan {
+            share: None,
+            ..self.clone()
+        };
+        every.arrivals(seed, run).count() as u64
     }
 
     /// The calls of one run when nothing stops it early: exact for
@@ -154,12 +199,9 @@ impl Arrivals {
         let draw = self.rng.random_range(0..total);
         self.cumulative.partition_point(|&c| c <= draw)
     }
-}
 
-impl Iterator for Arrivals {
-    type Item = ArrivalAt;
-
-    fn next(&mut self) -> Option<ArrivalAt> {
+    /// The next arrival of the run, whichever shard's it is.
+    fn draw(&mut self) -> Option<ArrivalAt> {
         if self.plan.max_calls.is_some_and(|max| self.next >= max) {
             return None;
         }
@@ -181,6 +223,22 @@ impl Iterator for Arrivals {
             offset_s: offset,
             scenario,
         })
+    }
+}
+
+impl Iterator for Arrivals {
+    type Item = ArrivalAt;
+
+    /// The next arrival (the next of the plan's shard, when it has one:
+    /// the others are drawn and passed over).
+    fn next(&mut self) -> Option<ArrivalAt> {
+        loop {
+            let arrival = self.draw()?;
+            match self.plan.share {
+                Some(share) if !share.shard.owns(share.first.saturating_add(arrival.index)) => {}
+                _ => return Some(arrival),
+            }
+        }
     }
 }
 
