@@ -286,6 +286,59 @@ mod tests {
         }
     }
 
+    /// Every arrival of an experiment of `runs` runs, as (run, arrival),
+    /// with `max_calls` bounding the experiment (as the call budget does
+    /// without a shard), or only `shard`'s.
+    fn experiment(p: &ArrivalPlan, runs: u32, shard: Option<Shard>) -> Vec<(u32, ArrivalAt)> {
+        let mut before = 0;
+        let mut out = Vec::new();
+        for run in 0..runs {
+            let run_plan = match shard {
+                Some(shard) => p.for_shard_run(shard, before),
+                None => ArrivalPlan {
+                    max_calls: p.max_calls.map(|m| m.saturating_sub(before)),
+                    ..p.clone()
+                },
+            };
+            out.extend(run_plan.arrivals(9, run).map(|a| (run, a)));
+            before += run_plan.drawn(9, run);
+        }
+        out
+    }
+
+    #[test]
+    fn shards_draw_every_arrival_and_make_their_own() {
+        for arrival in [Arrival::Constant, Arrival::Poisson, Arrival::Gamma] {
+            for max in [None, Some(120)] {
+                let p = plan(arrival, 50.0, Some(1.0), max);
+                let whole = experiment(&p, 3, None);
+                assert!(whole.len() > 100 && whole.len() <= max.map_or(usize::MAX, |m| m as usize));
+                let mut union = Vec::new();
+                for index in 0..3 {
+                    let shard = Shard::new(index, 3).expect("shard");
+                    let own = experiment(&p, 3, Some(shard));
+                    assert_eq!(own.len() as u64, shard.share_of(whole.len() as u64));
+                    union.extend(own);
+                }
+                union.sort_by_key(|(run, a)| (*run, a.index));
+                assert_eq!(union, whole, "{arrival} {max:?}");
+            }
+        }
+        // Constant arrivals, 50 in each run, 120 in all: the third run
+        // makes 20, shared out after the 100 of the first two.
+        let p = plan(Arrival::Constant, 50.0, Some(1.0), Some(120));
+        let last = Shard::new(2, 3).expect("shard");
+        let own = experiment(&p, 3, Some(last));
+        assert_eq!(own.len(), 40);
+        let third: Vec<u64> = own
+            .iter()
+            .filter(|(r, _)| *r == 2)
+            .map(|(_, a)| a.index)
+            .collect();
+        // 100 + k = 2 mod 3 for k = 1, 4, ... 19.
+        assert_eq!(third, (1..20).step_by(3).collect::<Vec<u64>>());
+    }
+
     #[test]
     fn a_huge_plan_is_lazy() {
         let p = plan(Arrival::Poisson, 10_000.0, Some(86_400.0), None);

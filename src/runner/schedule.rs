@@ -506,6 +506,82 @@ mod tests {
     }
 
     #[test]
+    fn a_shard_plans_its_share_and_its_part_of_the_budget() {
+        let mut e = experiment(2, 10, 2, 1.0);
+        e.warmup_invocations = 1;
+        let whole = Schedule::new(6, &e, 1);
+        let shards: Vec<Schedule> = (0..3)
+            .map(|i| {
+                whole
+                    .clone()
+                    .sharded(Some(Shard::new(i, 3).expect("shard")))
+            })
+            .collect();
+        // Invocations 10 = 4 + 3 + 3, and every shard its own warm-up.
+        let planned: Vec<u64> = shards.iter().map(Schedule::planned_calls).collect();
+        assert_eq!(planned, [2 * 6 * 5, 2 * 6 * 4, 2 * 6 * 4]);
+        assert!(
+            shards
+                .iter()
+                .all(|s| s.experiment_planned_calls() == 2 * 6 * 13)
+        );
+        assert_eq!(whole.experiment_planned_calls(), whole.planned_calls());
+        let parts: Vec<Option<u64>> = shards.iter().map(|s| s.call_budget(200)).collect();
+        assert_eq!(parts, [Some(60 + 15), Some(48 + 15), Some(48 + 14)]);
+        assert!(shards.iter().all(|s| s.call_budget(155).is_none()));
+        assert_eq!(whole.call_budget(200), Some(200));
+        let calls = vec![Duration::from_secs(1); 6];
+        assert!(shards[2].estimate(&calls) < whole.estimate(&calls));
+        let listing = shards[0].describe(&[]);
+        assert!(
+            listing.contains("of each scenario's 10 invocations per run, the 4 numbered 1, 4, 7, 10 (n with (n - 1) mod 3 = 0), after this shard's own 1 warm-up"),
+            "{listing}"
+        );
+        assert!(
+            listing.contains("4 calls each after 1 warm-up"),
+            "{listing}"
+        );
+        // Without a shard the listing is unchanged.
+        assert!(!whole.describe(&[]).contains("shard"));
+    }
+
+    #[test]
+    fn an_open_loop_shard_plans_its_share_of_the_arrivals() {
+        let e = Experiment {
+            load: crate::config::Load {
+                arrival: crate::config::Arrival::Constant,
+                rate_per_s: Some(20.0),
+                burstiness: None,
+                duration_s: Some(2.0),
+                max_concurrency: None,
+            },
+            ..Experiment::default()
+        };
+        let mut whole = Schedule::new(1, &e, 1);
+        whole.open = ArrivalPlan::new(&e.load, None, vec![1]);
+        let shards: Vec<Schedule> = (0..3)
+            .map(|i| {
+                whole
+                    .clone()
+                    .sharded(Some(Shard::new(i, 3).expect("shard")))
+            })
+            .collect();
+        let planned: Vec<u64> = shards.iter().map(Schedule::planned_calls).collect();
+        assert_eq!(planned, [14, 13, 13]);
+        let parts: Vec<u64> = shards.iter().filter_map(|s| s.call_budget(50)).collect();
+        assert_eq!(parts, [17, 17, 16]);
+        let calls = [Duration::from_millis(100)];
+        assert_eq!(shards[1].estimate(&calls), whole.estimate(&calls));
+        let listing = shards[1].describe(&[]);
+        assert!(
+            listing
+                .contains("shard 1/3 of the experiment: the arrivals numbered k with k mod 3 = 1")
+                && listing.contains("13 of the 40 calls"),
+            "{listing}"
+        );
+    }
+
+    #[test]
     fn the_estimate_simulates_the_worker_pool() {
         // 3 scenarios of 2 calls (1 s each) 10 s apart on 2 workers: two
         // scenarios run side by side (12 s), then the third (12 s).
