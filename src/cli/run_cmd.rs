@@ -170,7 +170,7 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
                 " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",
                 schedule.planned_calls(),
                 shard.count(),
-                open.rate_per_s / f64::from(shard.count())
+                shard.rate_share(open.rate_per_s)
             ),
             None => String::new(),
         };

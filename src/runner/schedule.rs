@@ -352,7 +352,7 @@ impl Schedule {
                 shard.index(),
                 self.planned_calls(),
                 self.experiment_planned_calls(),
-                open.rate_per_s / f64::from(shard.count()),
+                shard.rate_share(open.rate_per_s),
             );
         }
         let total: u64 = open.weights.iter().map(|&w| u64::from(w)).sum();

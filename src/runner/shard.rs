@@ -98,6 +98,13 @@ impl Shard {
         Some(own.saturating_add(self.share_of(spare)))
     }
 
+    /// This shard's part of an open-loop rate, `rate_per_s / N`, as text
+    /// with at most 3 decimals: `6.667`, `10`.
+    pub fn rate_share(self, rate_per_s: f64) -> String {
+        let text = format!("{:.3}", rate_per_s / f64::from(self.count));
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+
     /// What the shard's raw CSVs add to their names:
     /// `run_<run id>_shard-<I>-of-<N>.csv`.
     pub fn file_suffix(self) -> String {
@@ -175,6 +182,8 @@ mod tests {
         }
         assert_eq!("007/010".parse::<Shard>(), Shard::new(7, 10));
         assert_eq!(Shard::new(1, 3).unwrap().file_suffix(), "_shard-1-of-3");
+        assert_eq!(Shard::new(1, 3).unwrap().rate_share(20.0), "6.667");
+        assert_eq!(Shard::new(1, 2).unwrap().rate_share(20.0), "10");
     }
 
     #[test]
