@@ -582,3 +582,66 @@ fn shards_run_from_the_command_line_and_analyze_merges_their_files() {
     assert!(!text.contains("repeat"), "no row counted once: {text}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The files of the example's ConfigMap: the lines after `  <name>: |`,
+/// unindented.
+fn config_map_file(manifest: &str, name: &str) -> String {
+    let mut lines = manifest.lines();
+    let start = format!("  {name}: |");
+    lines.by_ref().find(|line| *line == start).expect(name);
+    lines
+        .take_while(|line| line.starts_with("    "))
+        .map(|line| format!("{}\n", &line[4..]))
+        .collect()
+}
+
+#[test]
+fn the_kubernetes_example_plans_four_shards() {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kubernetes-indexed-job.yaml"),
+    )
+    .expect("the example");
+    for line in [
+        "  completionMode: Indexed",
+        "  completions: 4",
+        "  parallelism: 4",
+        "  backoffLimitPerIndex: 0",
+    ] {
+        assert!(
+            manifest.lines().any(|l| l.starts_with(line)),
+            "{line} in the Job"
+        );
+    }
+    assert!(manifest.contains("--shard \"${JOB_COMPLETION_INDEX}/4\""));
+    assert!(manifest.contains("--seed 42"));
+    let dir = temp_dir("k8s");
+    let files = (
+        dir.join("scenarios_config.jsonl"),
+        dir.join("experiment_config.jsonl"),
+    );
+    for path in [&files.0, &files.1] {
+        let name = path.file_name().expect("name").to_string_lossy();
+        std::fs::write(path, config_map_file(&manifest, &name)).expect("write");
+    }
+    let out = dir.join("out");
+    for index in 0..4 {
+        let shard = format!("{index}/4");
+        let output = run_command(
+            &dir,
+            &["--dry-run", "--seed", "42", "--shard", &shard],
+            &files,
+            &out,
+        )
+        .output()
+        .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{shard}: {stderr}");
+        assert!(
+            stderr.contains("x (5 of 20 invocations + 1 warm-up) = 12 calls")
+                && stderr.contains("the 4 shards: 48 calls in all")
+                && stderr.contains("call budget: at most 25 calls for shard"),
+            "{shard}: {stderr}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
