@@ -498,7 +498,15 @@ fn a_dry_run_shows_the_shards_share() {
     );
     let output = run_command(
         &dir,
-        &["--dry-run", "--seed", "4", "--shard", "2/3"],
+        &[
+            "--dry-run",
+            "--seed",
+            "4",
+            "--shard",
+            "2/3",
+            "--max-cost",
+            "5",
+        ],
         &files,
         &out,
     )
@@ -521,6 +529,12 @@ fn a_dry_run_shows_the_shards_share() {
         "{stdout}"
     );
     assert!(stderr.contains("estimated duration"), "{stderr}");
+    assert!(
+        stderr.contains("dollar budget: at most $")
+            && stderr.contains(" for shard 2/3: the worst case of its planned calls and 1/3 of what the worst case of every shard's planned calls leaves of the whole experiment's $5 (--max-cost)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("shard 2/3's cost: at most $"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -227,8 +227,12 @@ fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
 }
 
 fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
+    // A shard's parts exist when the plan fits (else it is refused next).
+    let shard = options
+        .shard
+        .filter(|_| runner::check_budget(schedule, options).is_ok());
     if let Some((max, source)) = runner::effective_max_calls(options) {
-        match (options.shard, runner::own_max_calls(schedule, options)) {
+        match (shard, runner::own_max_calls(schedule, options)) {
             (Some(shard), Some(own)) => eprintln!(
                 "call budget: at most {own} calls for shard {shard}, retries included: its part of the whole experiment's {max} ({source}); the parts of the {} shards add up to {max}",
                 shard.count()
@@ -242,7 +246,7 @@ fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice
         None => eprintln!("{costs}"),
     }
     if let Some((max, source)) = runner::effective_max_cost(options) {
-        match (options.shard, runner::own_max_cost(options)) {
+        match (shard, runner::own_max_cost(options)) {
             (Some(shard), Some(own)) => eprintln!(
                 "dollar budget: at most ${own} for shard {shard}: the worst case of its planned calls and 1/{} of what the worst case of every shard's planned calls leaves of the whole experiment's ${max} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
                 shard.count()
