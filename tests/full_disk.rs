@@ -190,6 +190,7 @@ fn child_run() {
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: None,
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     // About ten rows fit after the header.

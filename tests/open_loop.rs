@@ -66,6 +66,7 @@ fn options(experiment: Experiment, out_dir: PathBuf) -> RunOptions {
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: None,
     }
 }
 

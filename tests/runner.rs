@@ -63,6 +63,7 @@ fn options(experiment: Experiment, out_dir: PathBuf, seed: u64) -> RunOptions {
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: None,
     }
 }
 

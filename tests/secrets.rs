@@ -86,6 +86,7 @@ fn echoed_credentials_are_redacted_in_the_raw_csv() {
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: None,
     };
     let clients = Arc::new(Clients::for_endpoint(&url, ConnectionMode::Warm));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");

@@ -242,6 +242,7 @@ async fn level(
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
         extra_sinks: vec![Box::new(TimingSink(Arc::clone(&timings)))],
+        shard: None,
     };
 
     warm_up(options, concurrency, clients).await?;
@@ -339,6 +340,7 @@ async fn warm_up(
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: None,
     };
     let summary = runner::run(Arc::clone(clients), warm)
         .await

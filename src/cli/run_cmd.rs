@@ -11,8 +11,8 @@ use bedrock_bench::config::{
     valid_max_cost,
 };
 use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, StopSignal,
-    estimated_call_time, human_duration,
+    self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
+    ShardError, StopSignal, estimated_call_time, human_duration,
 };
 use bedrock_catalog::prices::PriceTable;
 use clap::Args;
@@ -52,6 +52,20 @@ pub struct RunArgs {
     /// call.
     #[arg(long)]
     dry_run: bool,
+    /// Make only shard I of N of the experiment (I from 0, as Kubernetes'
+    /// JOB_COMPLETION_INDEX), one process per machine: the N shards
+    /// together make every call once. Needs the same --seed and files on
+    /// every shard; --max-calls and --max-cost stay the whole
+    /// experiment's (each shard keeps its part).
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+/// The exit status of a usage error.
+const USAGE: u8 = 2;
+
+fn parse_shard(value: &str) -> Result<Shard, String> {
+    value.parse().map_err(|error: ShardError| error.to_string())
 }
 
 pub(super) fn parse_max_cost(value: &str) -> Result<f64, String> {
@@ -70,6 +84,13 @@ pub(super) fn parse_target(value: &str) -> Result<TargetChoice, String> {
 
 /// Load, plan, confirm the budget, run, report.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    if let (Some(shard), None) = (args.shard, args.seed) {
+        eprintln!(
+            "error: --shard {shard} needs --seed: every shard must draw the same schedule from the same seed, so pass the same --seed N to all {} shards (for example --seed 42)",
+            shard.count()
+        );
+        return Ok(ExitCode::from(USAGE));
+    }
     let (scenarios, experiment) = load(&args)?;
     let seed = args.seed.unwrap_or_else(rand::random);
     let choice = choose_target(args.target, experiment.target)?;
@@ -81,7 +102,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         )?)),
         None => Arc::default(),
     };
-    let schedule = Schedule::for_scenarios(&scenarios, &experiment, seed);
     let options = RunOptions {
         scenarios,
         experiment,
@@ -94,7 +114,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         progress: ProgressMode::Auto,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: args.shard,
     };
+    let schedule = runner::schedule_of(&options);
     print_plan(&schedule, &options, choice);
     runner::check_budget(&schedule, &options)?;
     if args.dry_run {
@@ -152,29 +174,57 @@ pub(super) fn load_configs_or_explain(
 
 fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
     if let Some(open) = &schedule.open {
+        let share = match options.shard {
+            Some(shard) => format!(
+                " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",
+                schedule.planned_calls(),
+                shard.count(),
+                shard.rate_share(open.rate_per_s)
+            ),
+            None => String::new(),
+        };
         eprintln!(
-            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
+            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
             schedule.runs,
             open.arrival,
             open.rate_per_s,
-            schedule.planned_calls(),
+            schedule.experiment_planned_calls(),
             open.expected_duration_s(),
             options.scenarios.len()
         );
     } else {
         print_closed_plan(schedule, options);
     }
-    print_budgets(options, choice);
+    print_budgets(schedule, options, choice);
 }
 
 fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
     let e = &options.experiment;
+    let invocations = match options.shard {
+        Some(_) => format!(
+            "{} of {} invocations",
+            schedule.own_invocations(),
+            e.invocations_per_scenario
+        ),
+        None => format!("{} invocations", e.invocations_per_scenario),
+    };
     let per_scenario = match e.warmup_invocations {
-        0 => format!("{} invocations", e.invocations_per_scenario),
-        n => format!("({} invocations + {n} warm-up)", e.invocations_per_scenario),
+        0 => invocations,
+        n => format!("({invocations} + {n} warm-up)"),
+    };
+    let (shard, all) = match options.shard {
+        Some(shard) => (
+            format!("shard {shard}: "),
+            format!(
+                "; the {} shards: {} calls in all",
+                shard.count(),
+                schedule.experiment_planned_calls()
+            ),
+        ),
+        None => Default::default(),
     };
     eprintln!(
-        "plan: {} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations",
+        "plan: {shard}{} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations{all}",
         schedule.runs,
         options.scenarios.len(),
         schedule.planned_calls(),
@@ -185,21 +235,49 @@ fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
     );
 }
 
-fn print_budgets(options: &RunOptions, choice: TargetChoice) {
+fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
+    // A shard's parts exist when the plan fits (else it is refused next).
+    let shard = options
+        .shard
+        .filter(|_| runner::check_budget(schedule, options).is_ok());
     if let Some((max, source)) = runner::effective_max_calls(options) {
-        eprintln!("call budget: at most {max} calls ({source}), retries included");
+        match (shard, runner::own_max_calls(schedule, options)) {
+            (Some(shard), Some(own)) => eprintln!(
+                "call budget: at most {own} calls for shard {shard}, retries included: its part of the whole experiment's {max} ({source}); the parts of the {} shards add up to {max}",
+                shard.count()
+            ),
+            _ => eprintln!("call budget: at most {max} calls ({source}), retries included"),
+        }
     }
-    eprintln!("{}", runner::cost_plan(options).describe());
+    let costs = runner::cost_plan(options).describe();
+    match options.shard {
+        Some(shard) => eprintln!("shard {shard}'s {costs}"),
+        None => eprintln!("{costs}"),
+    }
     if let Some((max, source)) = runner::effective_max_cost(options) {
-        eprintln!(
-            "dollar budget: at most ${} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
-            max
-        );
+        match (shard, runner::own_max_cost(options)) {
+            (Some(shard), Some(own)) => eprintln!(
+                "dollar budget: at most ${own} for shard {shard}: the worst case of its planned calls and 1/{} of what the worst case of every shard's planned calls leaves of the whole experiment's ${max} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
+                shard.count()
+            ),
+            _ => eprintln!(
+                "dollar budget: at most ${} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
+                max
+            ),
+        }
     }
-    eprintln!(
-        "seed: {} (--seed {} repeats this order); target: {choice}",
-        options.seed, options.seed
-    );
+    match options.shard {
+        Some(shard) => eprintln!(
+            "seed: {} (every one of the {} shards must run with --seed {}); target: {choice}",
+            options.seed,
+            shard.count(),
+            options.seed
+        ),
+        None => eprintln!(
+            "seed: {} (--seed {} repeats this order); target: {choice}",
+            options.seed, options.seed
+        ),
+    }
 }
 
 /// The estimated duration against `target`: real latencies for AWS, the

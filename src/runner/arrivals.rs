@@ -9,11 +9,15 @@
 //!
 //! Arrivals end at `duration_s` (an arrival at or after it is not made)
 //! or after `max_calls` arrivals, whichever comes first.
+//!
+//! A shard (`--shard I/N`) draws every arrival, the same as every other
+//! shard, and makes its own only: see [`ArrivalPlan::for_shard_run`].
 
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Exp, Gamma};
 
+use super::shard::Shard;
 use crate::config::{Arrival, Load};
 
 /// The arrival process of one run.
@@ -31,6 +35,18 @@ pub struct ArrivalPlan {
     pub max_calls: Option<u64>,
     /// The scenarios' weights, in file order.
     pub weights: Vec<u32>,
+    /// Only this shard's arrivals are made; `None`: every arrival.
+    pub share: Option<RunShare>,
+}
+
+/// The arrivals of one run that a shard makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunShare {
+    /// The shard.
+    pub shard: Shard,
+    /// The number, in the whole experiment (from 0), of the run's first
+    /// arrival: the arrivals of the earlier runs.
+    pub first: u64,
 }
 
 impl ArrivalPlan {
@@ -47,7 +63,36 @@ impl ArrivalPlan {
             duration_s: load.duration_s,
             max_calls,
             weights,
+            share: None,
         })
+    }
+
+    /// The plan of `shard` for a run after `before` arrivals of earlier
+    /// runs (every shard's): the experiment's arrivals are numbered across
+    /// its runs, and the shard makes those whose number `k` has
+    /// `k mod N = I`; `max_calls` bounds the experiment's arrivals before
+    /// they are shared out, so the shards together make exactly the
+    /// arrivals of the unsharded experiment.
+    pub fn for_shard_run(&self, shard: Shard, before: u64) -> ArrivalPlan {
+        ArrivalPlan {
+            max_calls: self.max_calls.map(|max| max.saturating_sub(before)),
+            share: Some(RunShare {
+                shard,
+                first: before,
+            }),
+            ..self.clone()
+        }
+    }
+
+    /// Every shard's arrivals of run `run` (from 0) under this plan: what
+    /// the next run's [`ArrivalPlan::for_shard_run`] takes as `before`.
+    /// Draws them all again: about 30 ns each, once per run.
+    pub fn drawn(&self, seed: u64, run: u32) -> u64 {
+        let every = ArrivalPlan {
+            share: None,
+            ..self.clone()
+        };
+        every.arrivals(seed, run).count() as u64
     }
 
     /// The calls of one run when nothing stops it early: exact for
@@ -154,12 +199,9 @@ impl Arrivals {
         let draw = self.rng.random_range(0..total);
         self.cumulative.partition_point(|&c| c <= draw)
     }
-}
 
-impl Iterator for Arrivals {
-    type Item = ArrivalAt;
-
-    fn next(&mut self) -> Option<ArrivalAt> {
+    /// The next arrival of the run, whichever shard's it is.
+    fn draw(&mut self) -> Option<ArrivalAt> {
         if self.plan.max_calls.is_some_and(|max| self.next >= max) {
             return None;
         }
@@ -181,6 +223,22 @@ impl Iterator for Arrivals {
             offset_s: offset,
             scenario,
         })
+    }
+}
+
+impl Iterator for Arrivals {
+    type Item = ArrivalAt;
+
+    /// The next arrival (the next of the plan's shard, when it has one:
+    /// the others are drawn and passed over).
+    fn next(&mut self) -> Option<ArrivalAt> {
+        loop {
+            let arrival = self.draw()?;
+            match self.plan.share {
+                Some(share) if !share.shard.owns(share.first.saturating_add(arrival.index)) => {}
+                _ => return Some(arrival),
+            }
+        }
     }
 }
 
@@ -226,6 +284,59 @@ mod tests {
             assert_eq!(p.arrivals(7, 0).take(50).collect::<Vec<_>>(), all[..50]);
             assert_ne!(p.arrivals(7, 1).take(50).collect::<Vec<_>>(), all[..50]);
         }
+    }
+
+    /// Every arrival of an experiment of `runs` runs, as (run, arrival),
+    /// with `max_calls` bounding the experiment (as the call budget does
+    /// without a shard), or only `shard`'s.
+    fn experiment(p: &ArrivalPlan, runs: u32, shard: Option<Shard>) -> Vec<(u32, ArrivalAt)> {
+        let mut before = 0;
+        let mut out = Vec::new();
+        for run in 0..runs {
+            let run_plan = match shard {
+                Some(shard) => p.for_shard_run(shard, before),
+                None => ArrivalPlan {
+                    max_calls: p.max_calls.map(|m| m.saturating_sub(before)),
+                    ..p.clone()
+                },
+            };
+            out.extend(run_plan.arrivals(9, run).map(|a| (run, a)));
+            before += run_plan.drawn(9, run);
+        }
+        out
+    }
+
+    #[test]
+    fn shards_draw_every_arrival_and_make_their_own() {
+        for arrival in [Arrival::Constant, Arrival::Poisson, Arrival::Gamma] {
+            for max in [None, Some(120)] {
+                let p = plan(arrival, 50.0, Some(1.0), max);
+                let whole = experiment(&p, 3, None);
+                assert!(whole.len() > 100 && whole.len() <= max.map_or(usize::MAX, |m| m as usize));
+                let mut union = Vec::new();
+                for index in 0..3 {
+                    let shard = Shard::new(index, 3).expect("shard");
+                    let own = experiment(&p, 3, Some(shard));
+                    assert_eq!(own.len() as u64, shard.share_of(whole.len() as u64));
+                    union.extend(own);
+                }
+                union.sort_by_key(|(run, a)| (*run, a.index));
+                assert_eq!(union, whole, "{arrival} {max:?}");
+            }
+        }
+        // Constant arrivals, 50 in each run, 120 in all: the third run
+        // makes 20, shared out after the 100 of the first two.
+        let p = plan(Arrival::Constant, 50.0, Some(1.0), Some(120));
+        let last = Shard::new(2, 3).expect("shard");
+        let own = experiment(&p, 3, Some(last));
+        assert_eq!(own.len(), 40);
+        let third: Vec<u64> = own
+            .iter()
+            .filter(|(r, _)| *r == 2)
+            .map(|(_, a)| a.index)
+            .collect();
+        // 100 + k = 2 mod 3 for k = 1, 4, ... 19.
+        assert_eq!(third, (1..20).step_by(3).collect::<Vec<u64>>());
     }
 
     #[test]

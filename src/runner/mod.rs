@@ -16,6 +16,10 @@
 //! instead a stream of arrivals at the experiment's rate, each calling a
 //! scenario picked by weight, dispatched at its scheduled instant by one
 //! task (`open_loop.rs`), without retries.
+//!
+//! With a shard (`--shard I/N`, `shard.rs`), the process makes its share
+//! of that experiment: the shards together make every call of it once,
+//! within its budgets.
 
 mod arrivals;
 mod backoff;
@@ -29,6 +33,7 @@ mod record_error;
 mod report;
 mod run_files;
 mod schedule;
+mod shard;
 mod signals;
 mod stop;
 mod worker;
@@ -42,7 +47,7 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
-pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals};
+pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals, RunShare};
 pub use backoff::Backoff;
 pub use budget::{CallBudget, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
@@ -57,6 +62,7 @@ pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
 pub use run_files::{RunFile, RunFiles};
 pub use schedule::{Schedule, estimated_call_time, human_duration};
+pub use shard::{MAX_SHARDS, Shard, ShardError};
 pub use signals::{STOP_GRACE, watch_stop_signals};
 pub use stop::{StopCause, StopSignal};
 
@@ -93,6 +99,10 @@ pub struct RunOptions {
     pub stop: StopSignal,
     /// More sinks for the run's events.
     pub extra_sinks: Vec<Box<dyn RunSink>>,
+    /// Make only this shard's share of the experiment (`--shard I/N`);
+    /// `None`: all of it. Every shard must be given the same `seed` and
+    /// files. `max_calls` and `max_cost_usd` stay the whole experiment's.
+    pub shard: Option<Shard>,
 }
 
 impl std::fmt::Debug for RunOptions {
@@ -103,6 +113,7 @@ impl std::fmt::Debug for RunOptions {
             .field("seed", &self.seed)
             .field("max_calls", &self.max_calls)
             .field("max_cost_usd", &self.max_cost_usd)
+            .field("shard", &self.shard)
             .finish_non_exhaustive()
     }
 }
@@ -163,6 +174,33 @@ pub enum RunError {
         /// `--max-calls` or the experiment file.
         source_of_max: String,
     },
+    /// The shards' plans together exceed the call budget.
+    #[error(
+        "the {shards} shards together would make {planned} calls (each shard makes its own warm-ups), more than the maximum of {max} for the whole experiment (set by {source_of_max}); raise the maximum, use fewer shards, or lower num_runs_per_experiment, invocations_per_scenario, warmup_invocations or the number of scenarios"
+    )]
+    ShardsOverBudget {
+        /// Calls planned by all the shards.
+        planned: u64,
+        /// The maximum.
+        max: u64,
+        /// `--max-calls` or the experiment file.
+        source_of_max: String,
+        /// The number of shards.
+        shards: u32,
+    },
+    /// Some shards would have nothing to do.
+    #[error(
+        "the experiment cannot be split into {shards} shards: {why}, so {} would make no call; use at most {most} shards",
+        idle_shards(*.most, *.shards)
+    )]
+    EmptyShards {
+        /// The number of shards.
+        shards: u32,
+        /// The most shards that each have a call.
+        most: u64,
+        /// Why: the count that is too small.
+        why: String,
+    },
     /// The plan cannot keep the dollar budget (or a price is unknown).
     #[error(transparent)]
     OverCostBudget(#[from] CostError),
@@ -178,6 +216,16 @@ pub enum RunError {
     /// The reporter thread could not start.
     #[error("cannot start the report thread: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// `shard 3/4`, `shards 2/4 to 3/4`: the shards from `first` on.
+fn idle_shards(first: u64, shards: u32) -> String {
+    let last = u64::from(shards) - 1;
+    if first >= last {
+        format!("shard {last}/{shards}")
+    } else {
+        format!("shards {first}/{shards} to {last}/{shards}")
+    }
 }
 
 /// `; N calls have no row (M rows were written)` when rows were lost.
@@ -228,57 +276,152 @@ fn specs(options: &RunOptions) -> Vec<CallSpec> {
         .collect()
 }
 
-/// The worst case of the schedule's calls, at `options.prices`.
+/// The schedule of `options`: this process's share of it with a shard.
+pub fn schedule_of(options: &RunOptions) -> Schedule {
+    Schedule::for_scenarios(&options.scenarios, &options.experiment, options.seed)
+        .sharded(options.shard)
+}
+
+/// The worst case of this process's calls (a shard's share), at
+/// `options.prices`.
 ///
 /// In the open loop any arrival may call any scenario, so every scenario
 /// is counted for all the planned calls (an over-estimate), without
 /// retries.
 pub fn cost_plan(options: &RunOptions) -> CostPlan {
+    plan_costs(options, false)
+}
+
+/// The worst case of the whole experiment's calls: every shard's
+/// together (each with its own warm-ups); [`cost_plan`] without a shard.
+pub fn experiment_cost_plan(options: &RunOptions) -> CostPlan {
+    plan_costs(options, true)
+}
+
+fn plan_costs(options: &RunOptions, every_shard: bool) -> CostPlan {
     let e = &options.experiment;
-    if e.load.arrival.is_open() {
-        let schedule = Schedule::for_scenarios(&options.scenarios, e, options.seed);
-        let specs = specs(options);
-        return CostPlan::new(
-            options
-                .scenarios
-                .iter()
-                .map(|s| s.name.as_str())
-                .zip(&specs),
-            &options.prices,
-            schedule.planned_calls(),
-            0,
-        );
-    }
-    let calls = u64::from(e.num_runs_per_experiment)
-        * (u64::from(e.invocations_per_scenario) + u64::from(e.warmup_invocations));
+    let schedule = schedule_of(options);
     let specs = specs(options);
-    CostPlan::new(
-        options
-            .scenarios
-            .iter()
-            .map(|s| s.name.as_str())
-            .zip(&specs),
-        &options.prices,
-        calls,
-        e.max_retries,
-    )
+    let scenarios = options
+        .scenarios
+        .iter()
+        .map(|s| s.name.as_str())
+        .zip(&specs);
+    if schedule.open.is_some() {
+        let calls = if every_shard {
+            schedule.experiment_planned_calls()
+        } else {
+            schedule.planned_calls()
+        };
+        return CostPlan::new(scenarios, &options.prices, calls, 0);
+    }
+    let per_run = if every_shard {
+        let shards = options.shard.map_or(1, Shard::count);
+        u64::from(e.invocations_per_scenario) + u64::from(e.warmup_invocations) * u64::from(shards)
+    } else {
+        u64::from(schedule.calls_per_scenario())
+    };
+    let calls = u64::from(e.num_runs_per_experiment) * per_run;
+    CostPlan::new(scenarios, &options.prices, calls, e.max_retries)
+}
+
+/// The call maximum this process keeps: the experiment's
+/// ([`effective_max_calls`]) or, with a shard, its part of it
+/// ([`Schedule::call_budget`]: the parts of all the shards add up to the
+/// experiment's maximum). `None` without a maximum.
+pub fn own_max_calls(schedule: &Schedule, options: &RunOptions) -> Option<u64> {
+    let (max, _) = effective_max_calls(options)?;
+    // A plan over the maximum is refused by check_budget; were it run,
+    // a zero budget would refuse every call rather than allow any.
+    Some(schedule.call_budget(max).unwrap_or(0))
+}
+
+/// The dollar maximum this process keeps: the experiment's
+/// ([`effective_max_cost`]) or, with a shard, its part of it: the worst
+/// case of its planned calls plus its share of what the worst case of
+/// every shard's planned calls leaves of the maximum (see
+/// [`Shard::budget`]); the parts of all the shards add up to the
+/// experiment's maximum. `None` without a maximum.
+pub fn own_max_cost(options: &RunOptions) -> Option<Cost> {
+    let (max, _) = effective_max_cost(options)?;
+    let Some(shard) = options.shard else {
+        return Some(max);
+    };
+    let own = cost_plan(options).planned;
+    let all = experiment_cost_plan(options).planned;
+    // Unknown prices and plans over the maximum are refused by
+    // check_budget; were they run, a zero budget would refuse every call.
+    let part = own.zip(all).and_then(|(own, all)| {
+        shard.budget(max.picodollars(), own.picodollars(), all.picodollars())
+    });
+    Some(Cost::from_picodollars(part.unwrap_or(0)))
 }
 
 /// Refuse a schedule whose planned calls exceed the call maximum, or whose
-/// worst case exceeds the dollar maximum (or cannot be priced under one).
+/// worst case exceeds the dollar maximum (or cannot be priced under one);
+/// with a shard, every shard's planned calls together, and a split that
+/// leaves a shard without a call. Every shard of an experiment comes to
+/// the same verdict.
 pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), RunError> {
-    if let Some(max) = effective_max_cost(options) {
-        cost_plan(options).check(Some(max))?;
+    if let Some(shard) = options.shard {
+        check_shards(schedule, shard)?;
+    }
+    if let Some((max, source)) = effective_max_cost(options) {
+        let source = match options.shard {
+            Some(shard) => format!(
+                "{source}, the budget of the {} shards together",
+                shard.count()
+            ),
+            None => source,
+        };
+        experiment_cost_plan(options).check(Some((max, source)))?;
     }
     if let Some((max, source_of_max)) = effective_max_calls(options) {
-        let planned = schedule.planned_calls();
+        let planned = schedule.experiment_planned_calls();
         if planned > max {
-            return Err(RunError::OverBudget {
-                planned,
-                max,
-                source_of_max,
+            return Err(match options.shard {
+                Some(shard) => RunError::ShardsOverBudget {
+                    planned,
+                    max,
+                    source_of_max,
+                    shards: shard.count(),
+                },
+                None => RunError::OverBudget {
+                    planned,
+                    max,
+                    source_of_max,
+                },
             });
         }
+    }
+    Ok(())
+}
+
+/// Refuse a split in which the last shard (the one with the fewest calls)
+/// would make none.
+fn check_shards(schedule: &Schedule, shard: Shard) -> Result<(), RunError> {
+    let shards = shard.count();
+    let (items, why) = if schedule.open.is_some() {
+        let calls = schedule.experiment_planned_calls();
+        (
+            calls,
+            format!("the experiment plans {calls} calls (arrivals)"),
+        )
+    } else {
+        let invocations = u64::from(schedule.invocations_per_scenario);
+        (
+            invocations,
+            format!(
+                "invocations_per_scenario is {invocations} and each shard makes one invocation in {shards} of every scenario"
+            ),
+        )
+    };
+    if items < u64::from(shards) {
+        return Err(RunError::EmptyShards {
+            shards,
+            most: items,
+            why,
+        });
     }
     Ok(())
 }
@@ -286,10 +429,11 @@ pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), Run
 /// Run the experiment's schedule against `clients`. Checks the budget
 /// first; writes one raw CSV per run under `<out_dir>/results/`.
 pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummary, RunError> {
-    let schedule = Schedule::for_scenarios(&options.scenarios, &options.experiment, options.seed);
+    let schedule = schedule_of(&options);
     check_budget(&schedule, &options)?;
-    let max_calls = effective_max_calls(&options).map(|(max, _)| max);
-    let max_cost = effective_max_cost(&options).map(|(max, _)| max);
+    let max_calls = own_max_calls(&schedule, &options);
+    let max_cost = own_max_cost(&options);
+    let shard = options.shard;
 
     let specs = specs(&options);
     let mut sinks: Vec<Box<dyn RunSink>> = vec![Box::new(ProgressSink::new(options.progress))];
@@ -327,7 +471,8 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         budget: CallBudget::new(max_calls).with_max_cost(max_cost),
         stop: options.stop.clone(),
         report: reporter.sender(),
-        files: RunFiles::new(options.out_dir.join("results")),
+        files: RunFiles::new(options.out_dir.join("results"))
+            .with_suffix(shard.map(Shard::file_suffix).unwrap_or_default()),
         tally: Tally::default(),
         outcomes: options
             .scenarios
@@ -335,6 +480,7 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             .map(|s| Mutex::new(ScenarioOutcome::new(s.name.clone(), s.source.clone())))
             .collect(),
         seed: options.seed,
+        shard,
         scenarios: options.scenarios,
     });
 
@@ -358,6 +504,8 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         }
     });
     let mut last_run_id = String::new();
+    // Every shard's open-loop arrivals in the runs so far.
+    let mut arrivals_before = 0u64;
     for index in 0..schedule.runs {
         if shared.must_stop() || shared.tally.budget_exhausted.load(Ordering::SeqCst) {
             break;
@@ -381,16 +529,25 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             queue: Arc::new(Mutex::new(VecDeque::from(schedule.order(index)))),
         };
         if let Some(plan) = &schedule.open {
+            let plan = match shard {
+                Some(shard) => plan.for_shard_run(shard, arrivals_before),
+                None => plan.clone(),
+            };
             open_loop::dispatch(
                 Arc::clone(&shared),
                 slot,
-                plan,
+                &plan,
                 schedule.max_concurrency,
                 index,
             )
             .await;
             let _ = shared.files.finish_run();
             shared.report.send(RunEvent::RunFinished { run });
+            if shard.is_some() && index + 1 < schedule.runs {
+                // Draws the run's arrivals again (every shard's): tens of
+                // nanoseconds each, between two runs.
+                arrivals_before = arrivals_before.saturating_add(plan.drawn(shared.seed, index));
+            }
             continue;
         }
         let mut workers = JoinSet::new();

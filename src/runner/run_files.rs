@@ -3,6 +3,10 @@
 //! is in flight until its row is on disk, so a SIGKILL loses only calls in
 //! flight. A row that cannot be written (a full disk) stops the run, and
 //! every call left without a row is counted.
+//!
+//! A shard's files carry the shard in their names,
+//! `run_<run id>_shard-<I>-of-<N>.csv`, so that the files of N machines
+//! copied into one directory never collide.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,6 +29,7 @@ pub struct RunFile {
 #[derive(Debug)]
 pub struct RunFiles {
     dir: PathBuf,
+    suffix: String,
     current: Mutex<Option<RawCsvWriter>>,
     files: Mutex<Vec<RunFile>>,
     first_error: Mutex<Option<RecordError>>,
@@ -36,6 +41,7 @@ impl RunFiles {
     pub fn new(dir: PathBuf) -> Self {
         RunFiles {
             dir,
+            suffix: String::new(),
             current: Mutex::new(None),
             files: Mutex::new(Vec::new()),
             first_error: Mutex::new(None),
@@ -43,10 +49,17 @@ impl RunFiles {
         }
     }
 
-    /// Open `run_<run_id>.csv` for the next run.
+    /// The same, with `suffix` after the run id in every file name.
+    pub fn with_suffix(mut self, suffix: String) -> Self {
+        self.suffix = suffix;
+        self
+    }
+
+    /// Open `run_<run_id><suffix>.csv` for the next run.
     pub fn start_run(&self, run_id: &str) -> Result<(), RecordError> {
         self.finish_run()?;
-        let writer = RawCsvWriter::create(&self.dir, run_id).map_err(|error| {
+        let name = format!("{run_id}{}", self.suffix);
+        let writer = RawCsvWriter::create(&self.dir, &name).map_err(|error| {
             self.fail(RecordError::Create {
                 dir: self.dir.clone(),
                 error: Arc::new(error),

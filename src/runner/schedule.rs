@@ -4,6 +4,9 @@
 //! `invocations_per_scenario` calls with `sleep_between_invocations`
 //! seconds between them (after `warmup_invocations` warm-up calls, none
 //! by default).
+//!
+//! With a shard (`--shard I/N`), the counts, the estimate and the listing
+//! are the shard's share (see `shard.rs`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -15,6 +18,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::arrivals::ArrivalPlan;
+use super::shard::{Shard, invocations};
 use crate::config::{Experiment, Scenario};
 use bedrock_emulator::ProfileSet;
 
@@ -46,6 +50,9 @@ pub struct Schedule {
     pub open: Option<ArrivalPlan>,
     /// The open loop's cap on calls in flight.
     pub max_concurrency: Option<u32>,
+    /// This process makes this shard's share of the experiment; `None`:
+    /// all of it.
+    pub shard: Option<Shard>,
 }
 
 /// Runs whose orders the dry-run listing prints; later runs are summarized.
@@ -67,7 +74,15 @@ impl Schedule {
             sleep_between_invocations: experiment.sleep_between_invocations,
             open: None,
             max_concurrency: experiment.load.max_concurrency,
+            shard: None,
         }
+    }
+
+    /// The same schedule, of which this process makes `shard`'s share
+    /// (`None`: all of it).
+    pub fn sharded(mut self, shard: Option<Shard>) -> Self {
+        self.shard = shard;
+        self
     }
 
     /// The schedule of `scenarios` under `experiment`: the closed loop's,
@@ -102,23 +117,69 @@ impl Schedule {
         self.workers.min(scenarios).max(1)
     }
 
-    /// Calls the schedule makes when no call is retried, warm-ups
-    /// included (saturating at `u64::MAX`).
+    /// Calls this process makes when no call is retried, warm-ups
+    /// included (saturating at `u64::MAX`): the shard's share with one.
     pub fn planned_calls(&self) -> u64 {
-        if let Some(open) = &self.open {
-            let all = u64::from(self.runs).saturating_mul(open.expected_calls());
-            // max_calls bounds the whole experiment (the call budget).
-            return open.max_calls.map_or(all, |max| all.min(max));
+        if self.open.is_some() {
+            let all = self.experiment_planned_calls();
+            return self.shard.map_or(all, |shard| shard.share_of(all));
         }
         u64::from(self.runs)
             .saturating_mul(self.scenarios as u64)
             .saturating_mul(u64::from(self.calls_per_scenario()))
     }
 
-    /// Calls of one scenario in one run: warm-ups, then invocations.
+    /// Calls the whole experiment makes when no call is retried: every
+    /// shard's together, each shard's own warm-ups included;
+    /// [`Schedule::planned_calls`] without a shard.
+    pub fn experiment_planned_calls(&self) -> u64 {
+        if let Some(open) = &self.open {
+            let all = u64::from(self.runs).saturating_mul(open.expected_calls());
+            // max_calls bounds the whole experiment (the call budget).
+            return open.max_calls.map_or(all, |max| all.min(max));
+        }
+        let shards = self.shard.map_or(1, Shard::count);
+        let per_scenario = u64::from(self.warmup_invocations)
+            .saturating_mul(u64::from(shards))
+            .saturating_add(u64::from(self.invocations_per_scenario));
+        u64::from(self.runs)
+            .saturating_mul(self.scenarios as u64)
+            .saturating_mul(per_scenario)
+    }
+
+    /// Calls of one scenario in one run made by this process: warm-ups,
+    /// then its invocations.
     pub fn calls_per_scenario(&self) -> u32 {
         self.warmup_invocations
-            .saturating_add(self.invocations_per_scenario)
+            .saturating_add(self.own_invocations())
+    }
+
+    /// Invocations of one scenario in one run made by this process: all
+    /// of them, or the shard's share.
+    pub fn own_invocations(&self) -> u32 {
+        let all = self.invocations_per_scenario;
+        self.shard.map_or(all, |shard| {
+            u32::try_from(shard.share_of(u64::from(all))).unwrap_or(all)
+        })
+    }
+
+    /// This process's part of a call maximum `max` set for the whole
+    /// experiment: `max` itself without a shard. A shard's part: in the
+    /// open loop (no retries), its share of `max`, which its arrivals
+    /// never pass; in the closed loop, its planned calls plus its share of
+    /// what every shard's planned calls leave of `max` for retries. The
+    /// parts of all the shards add up to `max`. `None` when the planned
+    /// calls of the whole experiment exceed `max`.
+    pub fn call_budget(&self, max: u64) -> Option<u64> {
+        let all = self.experiment_planned_calls();
+        if all > max {
+            return None;
+        }
+        match self.shard {
+            None => Some(max),
+            Some(shard) if self.open.is_some() => Some(shard.share_of(max)),
+            Some(shard) => shard.budget(max, self.planned_calls(), all),
+        }
     }
 
     /// Calls the schedule may make if every call is retried `max_retries` times.
@@ -176,6 +237,7 @@ impl Schedule {
             self.describe_open(open, scenarios, &mut text);
             return text;
         }
+        self.describe_closed_shard(&mut text);
         for run in 0..self.runs.min(LISTED_RUNS) {
             let warmups = match self.warmup_invocations {
                 0 => String::new(),
@@ -187,7 +249,7 @@ impl Schedule {
                 run + 1,
                 self.runs,
                 self.active_workers(),
-                self.invocations_per_scenario,
+                self.own_invocations(),
                 self.sleep_between_invocations
             );
             for (position, s) in self.order(run).into_iter().enumerate() {
@@ -215,6 +277,37 @@ impl Schedule {
 }
 
 impl Schedule {
+    /// The closed loop's shard line: which invocations the shard makes.
+    fn describe_closed_shard(&self, text: &mut String) {
+        let Some(shard) = self.shard else {
+            return;
+        };
+        let own = self.own_invocations();
+        let mut numbers: Vec<String> = invocations(self.shard, self.invocations_per_scenario)
+            .take(3)
+            .map(|n| n.to_string())
+            .collect();
+        if own > 4 {
+            numbers.push("...".into());
+        }
+        if own > 3 {
+            let last = invocations(self.shard, self.invocations_per_scenario).last();
+            numbers.extend(last.map(|n| n.to_string()));
+        }
+        let warmups = match self.warmup_invocations {
+            0 => String::new(),
+            n => format!(", after this shard's own {n} warm-up"),
+        };
+        let _ = writeln!(
+            text,
+            "shard {shard} of the experiment: of each scenario's {} invocations per run, the {own} numbered {} (n with (n - 1) mod {} = {}){warmups}; the other shards make the rest",
+            self.invocations_per_scenario,
+            numbers.join(", "),
+            shard.count(),
+            shard.index(),
+        );
+    }
+
     fn describe_open(&self, open: &ArrivalPlan, scenarios: &[Scenario], text: &mut String) {
         let shape = match open.arrival {
             crate::config::Arrival::Gamma => {
@@ -251,6 +344,17 @@ impl Schedule {
             open.expected_calls(),
             open.expected_duration_s(),
         );
+        if let Some(shard) = self.shard {
+            let _ = writeln!(
+                text,
+                "shard {shard} of the experiment: the arrivals numbered k with k mod {} = {} (every shard draws them all from the seed, numbered from 0 across the runs): {} of the {} calls, at {} requests/s; the other shards make the rest",
+                shard.count(),
+                shard.index(),
+                self.planned_calls(),
+                self.experiment_planned_calls(),
+                shard.rate_share(open.rate_per_s),
+            );
+        }
         let total: u64 = open.weights.iter().map(|&w| u64::from(w)).sum();
         for (scenario, weight) in scenarios.iter().zip(&open.weights) {
             let _ = writeln!(
@@ -399,6 +503,82 @@ mod tests {
         let few = Schedule::new(1, &e, 0);
         assert_eq!(few.active_workers(), 1);
         assert_eq!(few.order(MAX_RUNS_PER_EXPERIMENT - 1), vec![0]);
+    }
+
+    #[test]
+    fn a_shard_plans_its_share_and_its_part_of_the_budget() {
+        let mut e = experiment(2, 10, 2, 1.0);
+        e.warmup_invocations = 1;
+        let whole = Schedule::new(6, &e, 1);
+        let shards: Vec<Schedule> = (0..3)
+            .map(|i| {
+                whole
+                    .clone()
+                    .sharded(Some(Shard::new(i, 3).expect("shard")))
+            })
+            .collect();
+        // Invocations 10 = 4 + 3 + 3, and every shard its own warm-up.
+        let planned: Vec<u64> = shards.iter().map(Schedule::planned_calls).collect();
+        assert_eq!(planned, [2 * 6 * 5, 2 * 6 * 4, 2 * 6 * 4]);
+        assert!(
+            shards
+                .iter()
+                .all(|s| s.experiment_planned_calls() == 2 * 6 * 13)
+        );
+        assert_eq!(whole.experiment_planned_calls(), whole.planned_calls());
+        let parts: Vec<Option<u64>> = shards.iter().map(|s| s.call_budget(200)).collect();
+        assert_eq!(parts, [Some(60 + 15), Some(48 + 15), Some(48 + 14)]);
+        assert!(shards.iter().all(|s| s.call_budget(155).is_none()));
+        assert_eq!(whole.call_budget(200), Some(200));
+        let calls = vec![Duration::from_secs(1); 6];
+        assert!(shards[2].estimate(&calls) < whole.estimate(&calls));
+        let listing = shards[0].describe(&[]);
+        assert!(
+            listing.contains("of each scenario's 10 invocations per run, the 4 numbered 1, 4, 7, 10 (n with (n - 1) mod 3 = 0), after this shard's own 1 warm-up"),
+            "{listing}"
+        );
+        assert!(
+            listing.contains("4 calls each after 1 warm-up"),
+            "{listing}"
+        );
+        // Without a shard the listing is unchanged.
+        assert!(!whole.describe(&[]).contains("shard"));
+    }
+
+    #[test]
+    fn an_open_loop_shard_plans_its_share_of_the_arrivals() {
+        let e = Experiment {
+            load: crate::config::Load {
+                arrival: crate::config::Arrival::Constant,
+                rate_per_s: Some(20.0),
+                burstiness: None,
+                duration_s: Some(2.0),
+                max_concurrency: None,
+            },
+            ..Experiment::default()
+        };
+        let mut whole = Schedule::new(1, &e, 1);
+        whole.open = ArrivalPlan::new(&e.load, None, vec![1]);
+        let shards: Vec<Schedule> = (0..3)
+            .map(|i| {
+                whole
+                    .clone()
+                    .sharded(Some(Shard::new(i, 3).expect("shard")))
+            })
+            .collect();
+        let planned: Vec<u64> = shards.iter().map(Schedule::planned_calls).collect();
+        assert_eq!(planned, [14, 13, 13]);
+        let parts: Vec<u64> = shards.iter().filter_map(|s| s.call_budget(50)).collect();
+        assert_eq!(parts, [17, 17, 16]);
+        let calls = [Duration::from_millis(100)];
+        assert_eq!(shards[1].estimate(&calls), whole.estimate(&calls));
+        let listing = shards[1].describe(&[]);
+        assert!(
+            listing
+                .contains("shard 1/3 of the experiment: the arrivals numbered k with k mod 3 = 1")
+                && listing.contains("13 of the 40 calls"),
+            "{listing}"
+        );
     }
 
     #[test]

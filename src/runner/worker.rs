@@ -15,6 +15,7 @@ use super::call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_s
 use super::outcome::ScenarioOutcome;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
+use super::shard::{self, Shard};
 use super::stop::StopSignal;
 use crate::call::{CallRecord, CallSpec};
 use crate::client::Clients;
@@ -115,6 +116,9 @@ pub struct Shared {
     pub outcomes: Vec<Mutex<ScenarioOutcome>>,
     /// Seed of the experiment (backoff jitter derives from it).
     pub seed: u64,
+    /// This process makes this shard's share of the experiment; `None`:
+    /// all of it.
+    pub shard: Option<Shard>,
 }
 
 impl Shared {
@@ -136,9 +140,11 @@ pub struct RunSlot {
 /// Which call of a scenario an attempt belongs to.
 #[derive(Debug, Clone, Copy)]
 enum Call {
-    /// Warm-up `n` (from 1): recorded, left out of the statistics.
+    /// Warm-up `n` (from 1; a shard's come after the earlier shards'):
+    /// recorded, left out of the statistics.
     Warmup(u32),
-    /// Invocation `n` (from 1).
+    /// Invocation `n` (from 1), numbered as in the whole experiment, so
+    /// that a shard's ids never repeat another shard's.
     Invocation(u32),
 }
 
@@ -161,7 +167,8 @@ impl Call {
 /// Take scenarios until the queue is empty or a stop is requested.
 pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
     let run = slot.facts.run;
-    let mut rng = StdRng::seed_from_u64(shared.seed ^ (u64::from(run) << 32) ^ u64::from(worker));
+    let seed = shard::own_seed(shared.shard, shared.seed);
+    let mut rng = StdRng::seed_from_u64(seed ^ (u64::from(run) << 32) ^ u64::from(worker));
     let mut free_at = slot.facts.started;
     loop {
         if shared.must_stop() {
@@ -176,9 +183,10 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
             return;
         };
         let client = shared.clients.client(&shared.scenarios[scenario].region);
-        let calls = (1..=shared.warmups)
+        // A shard's own warm-ups, then its share of the invocations.
+        let calls = shard::warmups(shared.shard, shared.warmups)
             .map(Call::Warmup)
-            .chain((1..=shared.invocations).map(Call::Invocation));
+            .chain(shard::invocations(shared.shard, shared.invocations).map(Call::Invocation));
         let mut scheduled = free_at;
         for (index, call) in calls.enumerate() {
             if index > 0 && !sleep_until_or_stop(scheduled, &shared.stop).await {
