@@ -100,6 +100,7 @@ fn run(url: &str, experiment: Experiment, out: &Path, tokens: u32) -> RunSummary
         progress: ProgressMode::Plain,
         stop: StopSignal::new(),
         extra_sinks: Vec::new(),
+        shard: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

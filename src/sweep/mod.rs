@@ -241,6 +241,7 @@ pub async fn run_sweep(
             progress: options.progress,
             stop: options.stop.clone(),
             extra_sinks: vec![Box::new(sink.clone())],
+            shard: None,
         };
         let (summary, record_error) = match runner::run(Arc::clone(&clients), run_options).await {
             Ok(summary) => (summary, None),
