@@ -39,6 +39,7 @@ fn open(arrival: Arrival, rate: f64, duration: Option<f64>, max_calls: Option<u6
             burstiness: None,
             duration_s: duration,
             max_concurrency: None,
+            concurrency: None,
         },
         ..Experiment::default()
     }
@@ -376,5 +377,46 @@ async fn a_stop_ends_the_arrivals_and_every_call_made_has_its_row() {
         rows.len(),
         "every request the emulator saw has its row"
     );
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fixed_concurrency_keeps_that_many_calls_in_flight() {
+    let emulator = emulator(0.1);
+    let out = temp_dir("concurrent");
+    let e = parse_experiment(
+        r#"{"arrival": "concurrent", "concurrency": 3, "duration_s": 1.0, "call_timeout_s": 10}"#,
+        "e.jsonl",
+    )
+    .expect("loads")
+    .value;
+    let summary = runner::run(clients(&emulator), options(e, out.clone()))
+        .await
+        .expect("run completes");
+    let rows = rows_of(&summary);
+    // Three users of ~0.1 s calls for 1 s: about 30 calls.
+    assert!((15..=40).contains(&rows.len()), "{}", rows.len());
+    assert!(rows.iter().all(|r| r.api_call_status == "Success"));
+    assert!(rows.iter().all(|r| r.invocation_id.contains("-u")));
+    // Never more than 3 in flight, and 3 most of the time.
+    let mut edges: Vec<(f64, i32)> = rows
+        .iter()
+        .flat_map(|r| {
+            let end = r.start_offset_s + r.time_to_last_byte.unwrap_or(0.0);
+            [(r.start_offset_s, 1), (end, -1)]
+        })
+        .collect();
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut peak) = (0, 0);
+    for (_, step) in edges {
+        now += step;
+        peak = peak.max(now);
+    }
+    assert_eq!(peak, 3);
+    // Each call is scheduled when its user is ready: no queue.
+    for row in &rows {
+        assert_eq!(row.queued_s, Some(0.0));
+        assert!(row.dispatch_lag_s.expect("lag") < 0.05, "{row:?}");
+    }
     let _ = std::fs::remove_dir_all(out);
 }

@@ -50,6 +50,7 @@ fn open(arrival: Arrival, rate: f64, duration: Option<f64>, max_calls: Option<u6
             burstiness: None,
             duration_s: duration,
             max_concurrency: None,
+            concurrency: None,
         },
         ..Experiment::default()
     }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{Arrival, ConnectionMode, Experiment, Load, Scenario, parse_scenarios};
 use bedrock_bench::runner::{ProgressMode, StopSignal};
-use bedrock_bench::sweep::{Levels, Slo, SweepEnd, SweepOptions, run_sweep};
+use bedrock_bench::sweep::{LevelKind, Levels, Slo, SweepEnd, SweepOptions, run_sweep};
 use common::features::fast_profiles;
 use common::*;
 use isolation::isolated;
@@ -45,6 +45,7 @@ fn experiment(arrival: Arrival) -> Experiment {
             burstiness: None,
             duration_s: Some(1.0),
             max_concurrency: None,
+            concurrency: None,
         },
         ..Experiment::default()
     }
@@ -54,6 +55,7 @@ fn options(levels: &str, resolution: f64, step_s: f64, slo: Slo, out: PathBuf) -
     SweepOptions {
         scenarios: scenarios(),
         experiment: experiment(Arrival::Constant),
+        kind: LevelKind::Rate,
         levels: Levels::parse(levels, 2.0, resolution).expect("levels"),
         step_duration_s: step_s,
         pause_s: 0.5,
@@ -105,7 +107,7 @@ async fn the_throttling_point_lies_within_15_percent_of_the_rpm_quota() {
         outcome
             .steps
             .iter()
-            .map(|s| (s.stats.offered_rate, s.stats.throttles))
+            .map(|s| (s.stats.level, s.stats.throttles))
             .collect::<Vec<_>>()
     );
     let (knee_rate, goodput) = knee.highest_passing.expect("a rate met the SLO");
@@ -118,7 +120,7 @@ async fn the_throttling_point_lies_within_15_percent_of_the_rpm_quota() {
         "goodput {goodput} at {knee_rate}"
     );
     // The climb doubled from 4/s until the first throttle, then bisected.
-    let rates: Vec<f64> = outcome.steps.iter().map(|s| s.stats.offered_rate).collect();
+    let rates: Vec<f64> = outcome.steps.iter().map(|s| s.stats.level).collect();
     assert_eq!(&rates[..3], &[4.0, 8.0, 16.0], "{rates:?}");
     // Every throttled call is in the emulator's ground truth, and each
     // step's calls are in its own raw CSV.
@@ -134,7 +136,7 @@ async fn the_throttling_point_lies_within_15_percent_of_the_rpm_quota() {
         assert_eq!(rows, step.stats.calls, "step {}", step.index);
         assert!(step.dir.starts_with(&out));
         // The constant rate is achieved (arrivals end at the duration).
-        let expected = (step.stats.offered_rate * 4.0).ceil();
+        let expected = (step.stats.level * 4.0).ceil();
         assert_eq!(step.stats.calls as f64, expected, "step {}", step.index);
     }
 }
@@ -159,7 +161,7 @@ async fn a_latency_bound_finds_the_knee_where_the_cap_queues_calls() {
     options.experiment.load.max_concurrency = Some(2);
     let outcome = run_sweep(clients, options, |_| {}).await;
     assert_eq!(outcome.end, SweepEnd::Done);
-    let rates: Vec<f64> = outcome.steps.iter().map(|s| s.stats.offered_rate).collect();
+    let rates: Vec<f64> = outcome.steps.iter().map(|s| s.stats.level).collect();
     assert_eq!(
         rates,
         vec![4.0, 8.0, 12.0, 40.0],
@@ -177,6 +179,56 @@ async fn a_latency_bound_finds_the_knee_where_the_cap_queues_calls() {
         .expect("ttft");
     assert!(own.p90 < 0.3, "{own:?}");
     assert!(outcome.knee.throttle_onset.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_concurrency_sweep_keeps_that_many_calls_in_flight() {
+    // 100 ms calls, at most 6 in flight in the emulator: beyond 6
+    // concurrent calls the rest are refused (throttled). (A user's next
+    // call may reach the emulator before its last stream's slot is
+    // released, so exactly 6 users may see a throttle.)
+    let profile = fixed_profile(0.1, 400.0, 1, 50);
+    let mut model = fixed_model(profile.clone(), profile);
+    model.max_in_flight = Some(6);
+    let emulator = start_emulator(uniform(model), 1.0);
+    let clients = Arc::new(Clients::for_emulator(
+        Arc::clone(&emulator),
+        ConnectionMode::Warm,
+    ));
+    let mut options = options(
+        "1/s",
+        0.1,
+        1.5,
+        Slo::with_defaults(Vec::new()),
+        temp_dir("concurrency"),
+    );
+    options.kind = LevelKind::Concurrency;
+    options.levels = Levels::parse_kind(LevelKind::Concurrency, "1..16", 2.0, 0.1).expect("levels");
+    let outcome = run_sweep(clients, options, |_| {}).await;
+    assert_eq!(outcome.end, SweepEnd::Done);
+    let levels: Vec<f64> = outcome.steps.iter().map(|s| s.stats.level).collect();
+    assert_eq!(&levels[..4], &[1.0, 2.0, 4.0, 8.0], "{levels:?}");
+    // 1 to 4 calls in flight meet the SLO, at about that many calls per
+    // 100 ms; 8 do not.
+    let (knee, _) = outcome.knee.highest_passing.expect("knee");
+    assert!((4.0..=6.0).contains(&knee), "{levels:?}");
+    let two = &outcome.steps[1].stats;
+    let rate = two.achieved_rate();
+    assert!(
+        (10.0..=21.0).contains(&rate),
+        "2 users of 100 ms calls: {rate}/s"
+    );
+    assert!(
+        outcome
+            .knee
+            .throttle_onset
+            .is_some_and(|t| t > knee && t <= 8.0)
+    );
+    let described = outcome.knee.describe();
+    assert!(
+        described.contains(&format!("knee: {knee} concurrent calls")),
+        "{described}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -322,7 +374,10 @@ fn a_dry_run_prints_the_plan_and_calls_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("plan: poisson arrivals"), "{stderr}");
-    assert!(stderr.contains("16.000/s: about 160 calls"), "{stderr}");
+    assert!(
+        stderr.contains("16.000 requests/s: about 160 calls"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("call budget: at most 50 calls for the whole sweep"),
         "{stderr}"

@@ -173,7 +173,23 @@ pub(super) fn load_configs_or_explain(
 }
 
 fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
-    if let Some(open) = &schedule.open {
+    if let Some(users) = schedule.open.as_ref().and_then(|open| open.concurrency) {
+        let bound = match (
+            options.experiment.load.duration_s,
+            options.experiment.max_calls,
+        ) {
+            (Some(d), Some(m)) => format!("for {d} s or {m} calls, whichever ends first"),
+            (Some(d), None) => format!("for {d} s"),
+            (None, Some(m)) => format!("until {m} calls"),
+            (None, None) => String::new(),
+        };
+        eprintln!(
+            "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: about {} calls from the built-in latency table (no retries); {} scenarios picked by weight",
+            schedule.runs,
+            schedule.experiment_planned_calls(),
+            options.scenarios.len()
+        );
+    } else if let Some(open) = &schedule.open {
         let share = match options.shard {
             Some(shard) => format!(
                 " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",

@@ -1,5 +1,6 @@
-//! `bedrock-bench sweep`: raise the offered rate step by step until the
-//! SLO fails, then report the knee, goodput and where throttling began.
+//! `bedrock-bench sweep`: raise the offered rate (or concurrency) step by
+//! step until the SLO fails, then report the knee, goodput and where
+//! throttling began.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +15,7 @@ use bedrock_bench::export::sweep_csv;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, ProgressMode, StopSignal, attempt_worst_case, human_duration};
 use bedrock_bench::sweep::{
-    self, Levels, Objective, Slo, SweepEnd, SweepOptions, SweepOutcome, SweepStep,
+    self, LevelKind, Levels, Objective, Slo, SweepEnd, SweepOptions, SweepOutcome, SweepStep,
 };
 use bedrock_catalog::prices::{Cost, PriceTable};
 use clap::Args;
@@ -34,8 +35,17 @@ pub struct SweepArgs {
     /// The offered rates: a list (1/s,2/s,5/s), tried in order up to the
     /// first failure, or a range (1/s..100/s) climbed by --factor, then
     /// bisected down to --resolution.
-    #[arg(long, value_name = "RATES")]
-    rates: String,
+    #[arg(
+        long,
+        value_name = "RATES",
+        required_unless_present = "concurrencies",
+        conflicts_with = "concurrencies"
+    )]
+    rates: Option<String>,
+    /// Calls kept in flight instead of rates (the `concurrent` load): a
+    /// list (1,2,4,8) or a range (1..64), as --rates.
+    #[arg(long, value_name = "CONCURRENCIES")]
+    concurrencies: Option<String>,
     /// A range's growth between steps.
     #[arg(long, default_value_t = 2.0)]
     factor: f64,
@@ -87,7 +97,12 @@ const MAX_STEP_DURATION_S: f64 = 3600.0;
 /// Plan, run the steps, write the sweep's files, report the knee.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let (scenarios, experiment) = load_configs_or_explain(&args.scenarios, &args.experiment)?;
-    let levels = Levels::parse(&args.rates, args.factor, args.resolution)?;
+    let (kind, text) = match (&args.rates, &args.concurrencies) {
+        (Some(rates), _) => (LevelKind::Rate, rates),
+        (None, Some(concurrencies)) => (LevelKind::Concurrency, concurrencies),
+        (None, None) => anyhow::bail!("give --rates or --concurrencies"),
+    };
+    let levels = Levels::parse_kind(kind, text, args.factor, args.resolution)?;
     let step_duration_s = args
         .step_duration
         .or(experiment.load.duration_s)
@@ -125,6 +140,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let options = SweepOptions {
         scenarios,
         experiment,
+        kind,
         levels,
         step_duration_s,
         pause_s: args.pause,
@@ -165,12 +181,13 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let slo_text = options.slo.to_string();
         let csv_path = dir.join("sweep.csv");
+        let kind = options.kind;
         let mut csv_error = None;
         let outcome = sweep::run_sweep(clients, options, |steps| {
             if let Some(step) = steps.last() {
-                eprintln!("{}", describe_step(step));
+                eprintln!("{}", describe_step(kind, step));
             }
-            if let Err(error) = sweep_csv::write_file(&csv_path, steps) {
+            if let Err(error) = sweep_csv::write_file(&csv_path, kind, steps) {
                 csv_error.get_or_insert(error);
             }
         })
@@ -181,8 +198,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
 
 fn print_plan(options: &SweepOptions, choice: TargetChoice) {
     let climb = options.levels.climb();
-    let rates: Vec<String> = climb.iter().map(|r| format!("{r:.3}/s")).collect();
-    let arrival = sweep::step_experiment(&options.experiment, 1.0, 1.0)
+    let rates: Vec<String> = climb.iter().map(|r| options.kind.describe(*r)).collect();
+    let arrival = sweep::step_experiment(&options.experiment, options.kind, 1.0, 1.0)
         .load
         .arrival;
     let bisect = match &options.levels {
@@ -193,7 +210,11 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         ),
     };
     eprintln!(
-        "plan: {arrival} arrivals for {} per step ({} apart) at {}; {bisect}; at most {} steps",
+        "plan: {} for {} per step ({} apart) at {}; {bisect}; at most {} steps",
+        match options.kind {
+            LevelKind::Rate => format!("{arrival} arrivals"),
+            LevelKind::Concurrency => "a fixed concurrency".to_string(),
+        },
         human_duration(Duration::from_secs_f64(options.step_duration_s)),
         human_duration(Duration::from_secs_f64(options.pause_s)),
         rates.join(", "),
@@ -201,7 +222,8 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
     );
     for rate in &climb {
         eprintln!(
-            "  {rate:.3}/s: about {} calls",
+            "  {}: about {} calls",
+            options.kind.describe(*rate),
             sweep::step_calls(options, *rate)
         );
     }
@@ -254,7 +276,7 @@ fn worst_call(
         .try_fold(Cost::ZERO, |most, cost| cost.map(|c| most.max(c)))
 }
 
-fn describe_step(step: &SweepStep) -> String {
+fn describe_step(kind: LevelKind, step: &SweepStep) -> String {
     let s = &step.stats;
     let ttft = s
         .latency(sweep::LatencyMetric::TtftFromScheduled)
@@ -267,9 +289,9 @@ fn describe_step(step: &SweepStep) -> String {
         format!("SLO failed: {}", step.failures.join("; "))
     };
     format!(
-        "step {}: offered {:.3}/s, achieved {:.3}/s, {} calls, {:.1}% throttled, {:.1}% errors, TTFT p90 (from schedule) {ttft}, goodput {:.3}/s: {verdict}",
+        "step {}: {}, achieved {:.3}/s, {} calls, {:.1}% throttled, {:.1}% errors, TTFT p90 (from schedule) {ttft}, goodput {:.3}/s: {verdict}",
         step.index,
-        s.offered_rate,
+        kind.describe(s.level),
         s.achieved_rate(),
         s.calls,
         s.throttle_pct(),

@@ -43,6 +43,7 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
     "burstiness",
     "duration_s",
     "max_concurrency",
+    "concurrency",
 ];
 
 /// The largest accepted `sleep_between_invocations` and `call_timeout_s`

@@ -1,10 +1,12 @@
-//! The experiment's load: the Python tool's closed loop (the default), or
+//! The experiment's load: the Python tool's closed loop (the default),
 //! open-loop arrivals at a rate (`arrival`, `rate`, `burstiness`,
-//! `duration_s`, `max_concurrency`).
+//! `duration_s`, `max_concurrency`), or a fixed number of calls in flight
+//! (`arrival` `concurrent`, `concurrency`, `duration_s`).
 //!
 //! ```text
 //! {"arrival": "poisson", "rate": "20/s", "duration_s": 60, "max_concurrency": 200}
 //! {"arrival": "gamma", "burstiness": 4, "rate": "1200/min", "max_calls": 5000}
+//! {"arrival": "concurrent", "concurrency": 16, "duration_s": 60}
 //! ```
 //!
 //! `rate` is a string: a positive number, `/s` or `/min` (requests per
@@ -45,11 +47,22 @@ pub enum Arrival {
     /// Open loop, gamma inter-arrival times of mean 1/rate, shape
     /// 1/burstiness (`gamma`): burstiness 1 is Poisson, more is burstier.
     Gamma,
+    /// `concurrency` users, each starting its next call (a scenario
+    /// picked by weight) as soon as its last one ends (`concurrent`):
+    /// always that many calls in flight, whatever their scenarios.
+    Concurrent,
 }
 
 impl Arrival {
-    /// Every value, in the order `closed`, `constant`, `poisson`, `gamma`.
-    pub const ALL: [Arrival; 4] = [Self::Closed, Self::Constant, Self::Poisson, Self::Gamma];
+    /// Every value, in the order `closed`, `constant`, `poisson`,
+    /// `gamma`, `concurrent`.
+    pub const ALL: [Arrival; 5] = [
+        Self::Closed,
+        Self::Constant,
+        Self::Poisson,
+        Self::Gamma,
+        Self::Concurrent,
+    ];
 
     /// The lowercase config spelling.
     pub fn as_str(self) -> &'static str {
@@ -58,11 +71,19 @@ impl Arrival {
             Self::Constant => "constant",
             Self::Poisson => "poisson",
             Self::Gamma => "gamma",
+            Self::Concurrent => "concurrent",
         }
     }
 
     /// Whether calls arrive at a rate, whatever the calls in flight.
     pub fn is_open(self) -> bool {
+        matches!(self, Self::Constant | Self::Poisson | Self::Gamma)
+    }
+
+    /// Whether this is not the Python tool's schedule: an open loop, or
+    /// a fixed concurrency (both bounded by `duration_s` and/or
+    /// `max_calls`, without retries, the scenarios picked by weight).
+    pub fn is_load_driven(self) -> bool {
         self != Self::Closed
     }
 }
@@ -91,6 +112,9 @@ pub struct Load {
     /// [`MAX_CONCURRENCY`]); an arrival over the cap waits for a slot,
     /// and the wait is recorded (`queued_s`). `None`: no cap.
     pub max_concurrency: Option<u32>,
+    /// `concurrent` only: the calls kept in flight (>= 1, at most
+    /// [`MAX_CONCURRENCY`]).
+    pub concurrency: Option<u32>,
 }
 
 impl Load {
@@ -128,30 +152,88 @@ pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
         |s| s > 0.0 && s <= MAX_DURATION_S,
     );
     let max_concurrency = fields.positive_u32("max_concurrency", MAX_CONCURRENCY);
+    let concurrency = fields.positive_u32("concurrency", MAX_CONCURRENCY);
     let load = Load {
         arrival,
         rate_per_s,
         burstiness,
         duration_s,
         max_concurrency,
+        concurrency,
     };
     match chosen {
         None if !arrival_given => closed_checks(fields, "closed (the default)"),
         // An invalid `arrival` is its own error; nothing to check it against.
         None => {}
         Some(Arrival::Closed) => closed_checks(fields, "closed"),
+        Some(Arrival::Concurrent) => concurrent_checks(fields, max_calls_set),
         Some(open) => open_checks(fields, open, max_calls_set),
     }
     load
 }
 
 fn closed_checks(fields: &mut Fields<'_>, arrival: &str) {
-    for key in ["rate", "burstiness", "duration_s", "max_concurrency"] {
+    for key in [
+        "rate",
+        "burstiness",
+        "duration_s",
+        "max_concurrency",
+        "concurrency",
+    ] {
         if fields.is_present(key) {
             fields.error(
                 Some(key),
                 format!(
-                    "no `{key}` with the closed loop (arrival {arrival}); set `arrival` to \"constant\", \"poisson\" or \"gamma\" for an open loop"
+                    "no `{key}` with the closed loop (arrival {arrival}); set `arrival` to \"constant\", \"poisson\" or \"gamma\" for an open loop, or \"concurrent\" for a fixed concurrency"
+                ),
+                "both",
+            );
+        }
+    }
+}
+
+fn concurrent_checks(fields: &mut Fields<'_>, max_calls_set: bool) {
+    if !fields.is_present("concurrency") {
+        fields.error(
+            Some("concurrency"),
+            "the number of calls to keep in flight, such as 16, with arrival \"concurrent\" (the field is required)",
+            "nothing",
+        );
+    }
+    bound_check(fields, "concurrent", max_calls_set);
+    for key in ["rate", "burstiness", "max_concurrency"] {
+        if fields.is_present(key) {
+            fields.error(
+                Some(key),
+                format!(
+                    "no `{key}` with arrival \"concurrent\": its load is `concurrency` calls in flight (use \"constant\", \"poisson\" or \"gamma\" for a rate)"
+                ),
+                "both",
+            );
+        }
+    }
+    closed_loop_keys_check(fields, "concurrent");
+}
+
+fn bound_check(fields: &mut Fields<'_>, name: &str, max_calls_set: bool) {
+    if !fields.is_present("duration_s") && !max_calls_set {
+        fields.error(
+            Some("duration_s"),
+            format!(
+                "a `duration_s` and/or a `max_calls` with arrival \"{name}\" (it needs a bound)"
+            ),
+            "neither",
+        );
+    }
+}
+
+fn closed_loop_keys_check(fields: &mut Fields<'_>, name: &str) {
+    for key in CLOSED_LOOP_KEYS {
+        if fields.is_present(key) {
+            fields.error(
+                Some(key),
+                format!(
+                    "no `{key}` with arrival \"{name}\": it is a closed-loop setting (this load is bounded by `duration_s` and/or `max_calls`, and does not retry)"
                 ),
                 "both",
             );
@@ -170,13 +252,14 @@ fn open_checks(fields: &mut Fields<'_>, arrival: Arrival, max_calls_set: bool) {
             "nothing",
         );
     }
-    if !fields.is_present("duration_s") && !max_calls_set {
+    bound_check(fields, name, max_calls_set);
+    if fields.is_present("concurrency") {
         fields.error(
-            Some("duration_s"),
+            Some("concurrency"),
             format!(
-                "a `duration_s` and/or a `max_calls` with arrival \"{name}\" (an open loop needs a bound)"
+                "no `concurrency` with arrival \"{name}\" (only with \"concurrent\"; `max_concurrency` caps an open loop's calls in flight)"
             ),
-            "neither",
+            "both",
         );
     }
     if arrival != Arrival::Gamma && fields.is_present("burstiness") {
@@ -186,17 +269,7 @@ fn open_checks(fields: &mut Fields<'_>, arrival: Arrival, max_calls_set: bool) {
             "both",
         );
     }
-    for key in CLOSED_LOOP_KEYS {
-        if fields.is_present(key) {
-            fields.error(
-                Some(key),
-                format!(
-                    "no `{key}` with arrival \"{name}\": it is a closed-loop setting (an open loop is bounded by `duration_s` and/or `max_calls`, and does not retry)"
-                ),
-                "both",
-            );
-        }
-    }
+    closed_loop_keys_check(fields, name);
 }
 
 /// `rate`: `"<positive number>/s"` or `"<positive number>/min"`, as

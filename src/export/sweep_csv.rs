@@ -1,7 +1,8 @@
 //! `sweep.csv`: one row per sweep step, written again after every step so
 //! that a sweep cut short keeps every step it finished.
 //!
-//! Columns: the step, the offered and achieved rates, what happened to
+//! Columns: the step, the offered rate (or concurrency) and the achieved
+//! rate, what happened to
 //! the calls, goodput, whether the step met the SLO (and which objectives
 //! it failed), the 99th percentile of the dispatch lag, p50/p90/p95/p99 of
 //! each latency ([`crate::sweep::LatencyMetric`]) over the successes, the
@@ -11,12 +12,13 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::sweep::{LatencyMetric, PERCENTILES, SweepStep};
+use crate::sweep::{LatencyMetric, LevelKind, PERCENTILES, SweepStep};
 
 /// The columns before the latencies.
-pub const STEP_COLUMNS: [&str; 14] = [
+pub const STEP_COLUMNS: [&str; 15] = [
     "step",
     "offered_rate_per_s",
+    "concurrency",
     "achieved_rate_per_s",
     "duration_s",
     "calls",
@@ -52,15 +54,19 @@ fn number(value: Option<f64>) -> String {
         .map_or_else(String::new, |v| format!("{v:.6}"))
 }
 
-/// Write `steps` as CSV to `out`.
-pub fn write<W: Write>(out: W, steps: &[SweepStep]) -> csv::Result<()> {
+/// Write `steps` (levels of `kind`) as CSV to `out`.
+pub fn write<W: Write>(out: W, kind: LevelKind, steps: &[SweepStep]) -> csv::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(columns())?;
     for step in steps {
         let s = &step.stats;
         let mut row = vec![
             step.index.to_string(),
-            number(Some(s.offered_rate)),
+            number((kind == LevelKind::Rate).then_some(s.level)),
+            match kind {
+                LevelKind::Rate => String::new(),
+                LevelKind::Concurrency => format!("{:.0}", s.level),
+            },
             number(Some(s.achieved_rate())),
             number(Some(s.duration_s)),
             s.calls.to_string(),
@@ -91,12 +97,12 @@ pub fn write<W: Write>(out: W, steps: &[SweepStep]) -> csv::Result<()> {
 
 /// Write `steps` to `path` whole: a temporary file renamed over it, so
 /// the file is never seen half written.
-pub fn write_file(path: &Path, steps: &[SweepStep]) -> std::io::Result<()> {
+pub fn write_file(path: &Path, kind: LevelKind, steps: &[SweepStep]) -> std::io::Result<()> {
     let partial = path.with_extension("csv.partial");
     {
         let file = std::fs::File::create(&partial)?;
         let mut buffered = std::io::BufWriter::new(file);
-        write(&mut buffered, steps).map_err(std::io::Error::other)?;
+        write(&mut buffered, kind, steps).map_err(std::io::Error::other)?;
         buffered.flush()?;
         buffered.get_ref().sync_all()?;
     }

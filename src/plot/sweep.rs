@@ -1,4 +1,5 @@
-//! The sweep's chart: against the offered rate, three panels sharing the
+//! The sweep's chart: against the offered load (rate or concurrency),
+//! three panels sharing the
 //! x axis: latency percentiles (from the scheduled instant), calls per
 //! second (achieved, successful, good), and the throttle and error
 //! percentages. The knee and the throttling onset are marked.
@@ -15,7 +16,7 @@ use super::legend::{self, Entry, Swatch};
 use super::scale::Scale;
 use super::style::{FAILED, INK, MUTED, P50, P90, STANDARD, THROTTLED, TICK_SIZE, WIDTH, bold};
 use super::writer::{DrawError, Figure};
-use crate::sweep::{Knee, LatencyMetric, SweepStep};
+use crate::sweep::{Knee, LatencyMetric, LevelKind, SweepStep};
 
 const PANEL: u32 = 300;
 const X_AXIS: u32 = 40;
@@ -41,7 +42,7 @@ impl<'a> SweepChart<'a> {
     /// cut short are left out), marking `knee`, subtitled with `slo`.
     pub fn new(steps: &'a [SweepStep], knee: &'a Knee, slo: String) -> SweepChart<'a> {
         let mut steps: Vec<&SweepStep> = steps.iter().filter(|s| !s.interrupted).collect();
-        steps.sort_by(|a, b| a.stats.offered_rate.total_cmp(&b.stats.offered_rate));
+        steps.sort_by(|a, b| a.stats.level.total_cmp(&b.stats.level));
         SweepChart { steps, knee, slo }
     }
 
@@ -56,7 +57,7 @@ impl<'a> SweepChart<'a> {
             points: self
                 .steps
                 .iter()
-                .filter_map(|s| value(s).map(|v| (s.stats.offered_rate, v)))
+                .filter_map(|s| value(s).map(|v| (s.stats.level, v)))
                 .collect(),
             color,
             dashed,
@@ -85,7 +86,9 @@ impl<'a> SweepChart<'a> {
 
     fn rate_lines(&self) -> Vec<Line> {
         vec![
-            self.line("offered", MUTED, true, |s| Some(s.stats.offered_rate)),
+            self.line("offered", MUTED, true, |s| {
+                (self.knee.kind == LevelKind::Rate).then_some(s.stats.level)
+            }),
             self.line("achieved", INK, false, |s| Some(s.stats.achieved_rate())),
             self.line("successful", STANDARD, false, |s| {
                 Some(s.stats.success_rate())
@@ -106,8 +109,8 @@ impl<'a> SweepChart<'a> {
     }
 
     fn x_scale(&self) -> Scale {
-        let lo = self.steps.first().map_or(0.0, |s| s.stats.offered_rate);
-        let hi = self.steps.last().map_or(1.0, |s| s.stats.offered_rate);
+        let lo = self.steps.first().map_or(0.0, |s| s.stats.level);
+        let hi = self.steps.last().map_or(1.0, |s| s.stats.level);
         if hi / lo.max(f64::MIN_POSITIVE) >= 8.0 {
             Scale::log_padded(lo, hi)
         } else {
@@ -147,7 +150,8 @@ impl Figure for SweepChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawError<DB>> {
         let subtitle = format!(
-            "x: offered rate (requests/s); latencies from each call's scheduled instant; SLO: {}",
+            "x: {}; latencies from each call's scheduled instant; SLO: {}",
+            self.knee.kind.axis(),
             self.slo
         );
         let body = titled(
@@ -198,11 +202,7 @@ impl SweepChart<'_> {
             .flat_map(|l| l.points.iter().map(|p| p.1))
             .fold(0.0f64, f64::max);
         let y = Scale::linear(0.0, if hi > 0.0 { hi * 1.1 } else { 1.0 });
-        let x_desc = if last {
-            "offered rate (requests/s)"
-        } else {
-            ""
-        };
+        let x_desc = if last { self.knee.kind.axis() } else { "" };
         let mut chart = ChartBuilder::on(area)
             .caption(caption, bold(TICK_SIZE + 1.0, INK))
             .margin_top(4)

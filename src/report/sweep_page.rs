@@ -113,7 +113,10 @@ impl SweepPage<'_> {
     fn table(&self) -> String {
         let header = [
             "step",
-            "offered/s",
+            match self.knee.kind {
+                crate::sweep::LevelKind::Rate => "offered/s",
+                crate::sweep::LevelKind::Concurrency => "concurrency",
+            },
             "achieved/s",
             "calls",
             "throttled %",
@@ -143,7 +146,10 @@ impl SweepPage<'_> {
                 };
                 let cells = vec![
                     Cell::num(step.index.to_string()),
-                    Cell::num(format!("{:.3}", s.offered_rate)),
+                    Cell::num(match self.knee.kind {
+                        crate::sweep::LevelKind::Rate => format!("{:.3}", s.level),
+                        crate::sweep::LevelKind::Concurrency => format!("{:.0}", s.level),
+                    }),
                     Cell::num(format!("{:.3}", s.achieved_rate())),
                     Cell::num(s.calls.to_string()),
                     Cell::num(format!("{:.1}", s.throttle_pct())),

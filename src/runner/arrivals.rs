@@ -35,6 +35,10 @@ pub struct ArrivalPlan {
     pub max_calls: Option<u64>,
     /// The scenarios' weights, in file order.
     pub weights: Vec<u32>,
+    /// `concurrent`: the calls kept in flight (`rate_per_s` is then the
+    /// expected rate, from the built-in latency table, for the plan's
+    /// estimates only).
+    pub concurrency: Option<u32>,
     /// Only this shard's arrivals are made; `None`: every arrival.
     pub share: Option<RunShare>,
 }
@@ -50,10 +54,10 @@ pub struct RunShare {
 }
 
 impl ArrivalPlan {
-    /// The plan of an open-loop `load` over scenarios of `weights`;
-    /// `None` for the closed loop.
+    /// The plan of an open-loop or `concurrent` `load` over scenarios of
+    /// `weights`; `None` for the closed loop.
     pub fn new(load: &Load, max_calls: Option<u64>, weights: Vec<u32>) -> Option<Self> {
-        if !load.arrival.is_open() {
+        if !load.arrival.is_load_driven() {
             return None;
         }
         Some(ArrivalPlan {
@@ -63,6 +67,7 @@ impl ArrivalPlan {
             duration_s: load.duration_s,
             max_calls,
             weights,
+            concurrency: load.concurrency,
             share: None,
         })
     }
@@ -187,7 +192,7 @@ impl Arrivals {
                     .map(|gamma| self.rng.sample(gamma))
                     .unwrap_or(mean)
             }
-            Arrival::Constant | Arrival::Closed => mean,
+            Arrival::Constant | Arrival::Closed | Arrival::Concurrent => mean,
         }
     }
 
@@ -253,6 +258,7 @@ mod tests {
             burstiness: (arrival == Arrival::Gamma).then_some(4.0),
             duration_s: duration,
             max_concurrency: None,
+            concurrency: None,
         };
         ArrivalPlan::new(&load, max, vec![1, 3]).expect("open")
     }

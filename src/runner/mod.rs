@@ -36,6 +36,7 @@ mod schedule;
 mod shard;
 mod signals;
 mod stop;
+mod users;
 mod worker;
 
 use std::collections::VecDeque;
@@ -201,6 +202,11 @@ pub enum RunError {
         /// Why: the count that is too small.
         why: String,
     },
+    /// `--shard` with the `concurrent` load, which is not split.
+    #[error(
+        "arrival \"concurrent\" cannot be split into shards yet: run one process per machine with its own `concurrency`, or use an open loop (\"constant\", \"poisson\", \"gamma\") with --shard"
+    )]
+    ShardedConcurrency,
     /// The plan cannot keep the dollar budget (or a price is unknown).
     #[error(transparent)]
     OverCostBudget(#[from] CostError),
@@ -401,6 +407,13 @@ pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), Run
 /// would make none.
 fn check_shards(schedule: &Schedule, shard: Shard) -> Result<(), RunError> {
     let shards = shard.count();
+    if schedule
+        .open
+        .as_ref()
+        .is_some_and(|plan| plan.concurrency.is_some())
+    {
+        return Err(RunError::ShardedConcurrency);
+    }
     let (items, why) = if schedule.open.is_some() {
         let calls = schedule.experiment_planned_calls();
         (
@@ -528,6 +541,13 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
             }),
             queue: Arc::new(Mutex::new(VecDeque::from(schedule.order(index)))),
         };
+        if let Some(users) = schedule.open.as_ref().and_then(|plan| plan.concurrency) {
+            let plan = schedule.open.as_ref().expect("a concurrent plan");
+            users::drive(Arc::clone(&shared), slot, plan, users, index).await;
+            let _ = shared.files.finish_run();
+            shared.report.send(RunEvent::RunFinished { run });
+            continue;
+        }
         if let Some(plan) = &schedule.open {
             let plan = match shard {
                 Some(shard) => plan.for_shard_run(shard, arrivals_before),

@@ -128,7 +128,32 @@ async fn one_call(
             }
         },
     };
-    let scenario = arrival.scenario;
+    let invocation_id = format!(
+        "r{}-s{}-o{}",
+        slot.facts.run,
+        arrival.scenario + 1,
+        arrival.index + 1
+    );
+    call_once(
+        &shared,
+        &slot,
+        arrival.scenario,
+        invocation_id,
+        OpenLoopTimes { scheduled, queued },
+    )
+    .await;
+}
+
+/// One attempt of `scenario` (no retry) due at `times.scheduled`,
+/// recorded with its schedule; a budget refusal is tallied.
+pub(super) async fn call_once(
+    shared: &Arc<Shared>,
+    slot: &RunSlot,
+    scenario: usize,
+    invocation_id: String,
+    times: OpenLoopTimes,
+) {
+    let scheduled = times.scheduled;
     let client = shared.clients.client(&shared.scenarios[scenario].region);
     let calls = CallLoop {
         client: &client,
@@ -139,13 +164,6 @@ async fn one_call(
         backoff: shared.backoff,
         max_retries: 0,
     };
-    let invocation_id = format!(
-        "r{}-s{}-o{}",
-        slot.facts.run,
-        scenario + 1,
-        arrival.index + 1
-    );
-    let times = OpenLoopTimes { scheduled, queued };
     let make = |record: CallRecord, attempt: u32, scheduled: Instant| AttemptRecord {
         call: record,
         scenario: Arc::clone(&shared.facts[scenario]),
@@ -157,10 +175,7 @@ async fn one_call(
         scheduled: Some(scheduled),
         open_loop: Some(times),
     };
-    let mut sink = WorkerSink {
-        shared: &shared,
-        scenario,
-    };
+    let mut sink = WorkerSink { shared, scenario };
     // The seed is unused without retries (no backoff jitter).
     let mut rng = StdRng::seed_from_u64(shared.seed);
     if let CallEnd::BudgetSpent(refusal) = calls

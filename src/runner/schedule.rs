@@ -95,6 +95,11 @@ impl Schedule {
             experiment.max_calls,
             scenarios.iter().map(|s| s.weight).collect(),
         );
+        if let Some(plan) = &mut schedule.open
+            && let Some(users) = plan.concurrency
+        {
+            plan.rate_per_s = f64::from(users) / mean_call_time(scenarios);
+        }
         schedule
     }
 
@@ -335,6 +340,16 @@ impl Schedule {
             }
             None => "no cap on calls in flight".to_string(),
         };
+        if let Some(users) = open.concurrency {
+            let _ = writeln!(
+                text,
+                "each of {} runs: {users} concurrent calls (each user starts its next call when its last one ends) {bound}: about {} calls (from the built-in latency table at about {:.2} calls/s; the real count follows the latencies), no retries",
+                self.runs,
+                open.expected_calls(),
+                open.rate_per_s,
+            );
+            return;
+        }
         let _ = writeln!(
             text,
             "each of {} runs: open loop, {}{shape} arrivals at {} requests/s {bound}: {}{exact}, no retries, over {:.1} s; {cap}",
@@ -383,6 +398,21 @@ impl PartialOrd for Seconds {
 impl Ord for Seconds {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&other.0)
+    }
+}
+
+/// The mean estimated call time of `scenarios` weighted by their
+/// `weight`, seconds (at least 1 ms).
+fn mean_call_time(scenarios: &[Scenario]) -> f64 {
+    let total: f64 = scenarios.iter().map(|s| f64::from(s.weight)).sum();
+    let weighted: f64 = scenarios
+        .iter()
+        .map(|s| f64::from(s.weight) * estimated_call_time(s, 1.0).as_secs_f64())
+        .sum();
+    if total > 0.0 {
+        (weighted / total).max(0.001)
+    } else {
+        1.0
     }
 }
 
@@ -554,6 +584,7 @@ mod tests {
                 burstiness: None,
                 duration_s: Some(2.0),
                 max_concurrency: None,
+                concurrency: None,
             },
             ..Experiment::default()
         };

@@ -4,12 +4,14 @@
 use std::fmt::Write as _;
 
 use super::SweepStep;
-use super::levels::LevelSearch;
+use super::levels::{LevelKind, LevelSearch};
 
 /// The knee of a sweep's steps (interrupted steps are left out: they
 /// did not offer their rate for their whole duration).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Knee {
+    /// What the levels are.
+    pub kind: LevelKind,
     /// The highest rate that met the SLO (requests per second), with its
     /// goodput (good calls per second).
     pub highest_passing: Option<(f64, f64)>,
@@ -30,22 +32,23 @@ pub struct Knee {
 
 impl Knee {
     /// The knee of `steps`, with the search's bracket.
-    pub fn of(steps: &[SweepStep], search: &LevelSearch) -> Knee {
+    pub fn of(kind: LevelKind, steps: &[SweepStep], search: &LevelSearch) -> Knee {
         let done: Vec<&SweepStep> = steps.iter().filter(|s| !s.interrupted).collect();
         let (pass, fail) = search.bracket();
         let highest_passing = pass.and_then(|rate| {
             done.iter()
-                .find(|s| s.stats.offered_rate == rate)
+                .find(|s| s.stats.level == rate)
                 .map(|s| (rate, s.stats.goodput()))
         });
         let lowest_failing = fail.and_then(|rate| {
             done.iter()
-                .find(|s| s.stats.offered_rate == rate)
+                .find(|s| s.stats.level == rate)
                 .map(|s| (rate, s.failures.clone()))
         });
         let throttled = || done.iter().filter(|s| s.stats.throttles > 0);
-        let rate_of = |s: &&SweepStep| s.stats.offered_rate;
+        let rate_of = |s: &&SweepStep| s.stats.level;
         Knee {
+            kind,
             highest_passing,
             lowest_failing,
             throttle_onset: throttled().map(rate_of).min_by(f64::total_cmp),
@@ -59,7 +62,7 @@ impl Knee {
                 .max_by(f64::total_cmp),
             best_goodput: done
                 .iter()
-                .map(|s| (s.stats.offered_rate, s.stats.goodput()))
+                .map(|s| (s.stats.level, s.stats.goodput()))
                 .max_by(|a, b| a.1.total_cmp(&b.1)),
         }
     }
@@ -71,37 +74,42 @@ impl Knee {
             Some((rate, goodput)) => {
                 let _ = writeln!(
                     out,
-                    "knee: {rate:.3} requests/s is the highest rate that met the SLO (goodput {goodput:.3} good calls/s)"
+                    "knee: {} is the highest load that met the SLO (goodput {goodput:.3} good calls/s)",
+                    self.kind.describe(*rate)
                 );
             }
             None => {
-                let _ = writeln!(out, "knee: no rate tried met the SLO");
+                let _ = writeln!(out, "knee: no load tried met the SLO");
             }
         }
         if let Some((rate, failures)) = &self.lowest_failing {
             let _ = writeln!(
                 out,
-                "first failure: {rate:.3} requests/s failed {}",
+                "first failure: {} failed {}",
+                self.kind.describe(*rate),
                 failures.join("; ")
             );
         } else if self.highest_passing.is_some() {
             let _ = writeln!(
                 out,
-                "every rate tried met the SLO: the knee lies above the highest rate tried"
+                "every load tried met the SLO: the knee lies above the highest load tried"
             );
         }
         match (self.throttle_onset, self.highest_unthrottled) {
             (Some(onset), Some(below)) => {
                 let _ = writeln!(
                     out,
-                    "throttling began at {onset:.3} requests/s (none at {below:.3} requests/s); the most successful calls a throttled step got: {:.3}/s",
+                    "throttling began at {} (none at {}); the most successful calls a throttled step got: {:.3}/s",
+                    self.kind.describe(onset),
+                    self.kind.describe(below),
                     self.throttled_ceiling.unwrap_or(0.0)
                 );
             }
             (Some(onset), None) => {
                 let _ = writeln!(
                     out,
-                    "throttling began at or below {onset:.3} requests/s, the lowest rate tried"
+                    "throttling began at or below {}, the lowest load tried",
+                    self.kind.describe(onset)
                 );
             }
             (None, _) => {

@@ -1,12 +1,14 @@
-//! Which offered loads a sweep tries, in order: a listed set of rates, or
-//! rates stepped up geometrically from a start until a step fails the SLO,
-//! then bisected between the last rate that met it and the first that did
-//! not until the two are within the resolution.
+//! Which offered loads a sweep tries, in order: a listed set of rates (or
+//! concurrencies), or levels stepped up geometrically from a start until a
+//! step fails the SLO, then bisected between the last level that met it
+//! and the first that did not until the two are within the resolution.
 //!
 //! ```text
 //! --rates 1/s,2/s,5/s,10/s        listed: tried in order, stop at the first failure
 //! --rates 1/s..100/s              stepped: 1, 2, 4, ... (x --factor), capped at 100/s,
 //!                                 then bisected down to --resolution
+//! --concurrencies 1,2,4,8         calls kept in flight, listed
+//! --concurrencies 1..64           stepped and bisected, in whole calls
 //! ```
 
 use std::collections::VecDeque;
@@ -15,10 +17,46 @@ use thiserror::Error;
 
 use crate::config::parse_rate;
 
+/// What a sweep's levels are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LevelKind {
+    /// Open-loop arrivals at a rate, requests per second.
+    #[default]
+    Rate,
+    /// A fixed number of calls in flight (`arrival` `concurrent`).
+    Concurrency,
+}
+
+impl LevelKind {
+    /// `level` in words.
+    pub fn describe(self, level: f64) -> String {
+        match self {
+            LevelKind::Rate => format!("{level:.3} requests/s"),
+            LevelKind::Concurrency => format!("{level:.0} concurrent calls"),
+        }
+    }
+
+    /// The x axis of the sweep's chart.
+    pub fn axis(self) -> &'static str {
+        match self {
+            LevelKind::Rate => "offered rate (requests/s)",
+            LevelKind::Concurrency => "calls in flight (concurrency)",
+        }
+    }
+
+    /// The option that sets the levels.
+    pub fn option(self) -> &'static str {
+        match self {
+            LevelKind::Rate => "--rates",
+            LevelKind::Concurrency => "--concurrencies",
+        }
+    }
+}
+
 /// The offered loads of a sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Levels {
-    /// These rates (requests per second), in this order.
+    /// These levels, in this order.
     List(Vec<f64>),
     /// From `start` up to `max` (requests per second), each step `factor`
     /// times the last, then bisection until the bracket is narrower than
@@ -33,15 +71,19 @@ pub enum Levels {
         /// How narrow the knee's bracket gets: stop when
         /// failing / passing <= 1 + resolution.
         resolution: f64,
+        /// Levels are whole numbers (concurrencies).
+        whole: bool,
     },
 }
 
-/// A `--rates` value that does not parse.
+/// A `--rates` or `--concurrencies` value that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error(
-    "--rates {value:?}: {reason}; expected a list like 1/s,2/s,5/s or a range like 1/s..100/s (each rate a positive number per second `/s` or per minute `/min`)"
-)]
+#[error("{option} {value:?}: {reason}; {expected}")]
 pub struct LevelsError {
+    /// `--rates` or `--concurrencies`.
+    pub option: &'static str,
+    /// What a good value looks like.
+    pub expected: &'static str,
     /// The value given.
     pub value: String,
     /// What is wrong with it.
@@ -55,12 +97,42 @@ impl Levels {
     /// Parse `--rates`: a comma-separated list or `START..MAX`, with the
     /// stepped form's `factor` and `resolution`.
     pub fn parse(value: &str, factor: f64, resolution: f64) -> Result<Levels, LevelsError> {
+        Self::parse_kind(LevelKind::Rate, value, factor, resolution)
+    }
+
+    /// Parse `--rates` or `--concurrencies` (whole numbers of calls in
+    /// flight, 1 to 100000).
+    pub fn parse_kind(
+        kind: LevelKind,
+        value: &str,
+        factor: f64,
+        resolution: f64,
+    ) -> Result<Levels, LevelsError> {
+        let expected = match kind {
+            LevelKind::Rate => {
+                "expected a list like 1/s,2/s,5/s or a range like 1/s..100/s (each rate a positive number per second `/s` or per minute `/min`)"
+            }
+            LevelKind::Concurrency => {
+                "expected a list like 1,2,4,8 or a range like 1..64 (whole numbers of calls in flight, 1 to 100000)"
+            }
+        };
         let fail = |reason: String| LevelsError {
+            option: kind.option(),
+            expected,
             value: value.to_string(),
             reason,
         };
-        let rate = |text: &str| {
-            parse_rate(text).ok_or_else(|| fail(format!("{:?} is not a rate", text.trim())))
+        let rate = |text: &str| match kind {
+            LevelKind::Rate => {
+                parse_rate(text).ok_or_else(|| fail(format!("{:?} is not a rate", text.trim())))
+            }
+            LevelKind::Concurrency => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=crate::config::MAX_CONCURRENCY).contains(n))
+                .map(f64::from)
+                .ok_or_else(|| fail(format!("{:?} is not a concurrency", text.trim()))),
         };
         if let Some((start, max)) = value.split_once("..") {
             let (start, max) = (rate(start)?, rate(max)?);
@@ -82,6 +154,7 @@ impl Levels {
                 max,
                 factor,
                 resolution,
+                whole: kind == LevelKind::Concurrency,
             };
             if levels.max_steps() > MAX_STEPS {
                 return Err(fail(format!(
@@ -114,6 +187,7 @@ impl Levels {
                 max,
                 factor,
                 resolution,
+                ..
             } => {
                 let climbs = ((max / start).ln() / factor.ln()).ceil() as usize + 1;
                 // Each bisection halves the bracket's log width, from at
@@ -133,13 +207,21 @@ impl Levels {
         match self {
             Levels::List(rates) => rates.clone(),
             Levels::Stepped {
-                start, max, factor, ..
+                start,
+                max,
+                factor,
+                whole,
+                ..
             } => {
                 let mut rates = vec![*start];
                 while let Some(&last) = rates.last()
                     && last < *max
                 {
-                    rates.push((last * factor).min(*max));
+                    let mut next = (last * factor).min(*max);
+                    if *whole {
+                        next = next.round().max(last + 1.0).min(*max);
+                    }
+                    rates.push(next);
                 }
                 rates
             }
@@ -178,14 +260,26 @@ impl LevelSearch {
         let Some(fail) = self.lowest_fail else {
             return self.climb.pop_front();
         };
-        let Levels::Stepped { resolution, .. } = self.levels else {
+        let Levels::Stepped {
+            resolution, whole, ..
+        } = self.levels
+        else {
             return None;
         };
         let pass = self.highest_pass?;
         if fail / pass <= 1.0 + resolution {
             return None;
         }
-        Some((pass * fail).sqrt())
+        let middle = (pass * fail).sqrt();
+        if !whole {
+            return Some(middle);
+        }
+        // Whole levels: the nearest whole number strictly inside the
+        // bracket, if any.
+        if fail - pass < 2.0 {
+            return None;
+        }
+        Some(middle.round().clamp(pass + 1.0, fail - 1.0))
     }
 
     /// Step `rate` met the SLO (`passed`) or not.
@@ -253,6 +347,24 @@ mod tests {
     fn failing_at_the_start_ends_the_search() {
         let levels = Levels::parse("4/s..64/s", 2.0, 0.1).expect("parses");
         assert_eq!(run(levels, 1.0), vec![4.0]);
+    }
+
+    #[test]
+    fn concurrencies_are_whole_numbers() {
+        let levels =
+            Levels::parse_kind(LevelKind::Concurrency, "1..64", 2.0, 0.05).expect("parses");
+        assert_eq!(levels.climb(), vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]);
+        let tried = run(levels, 11.0);
+        assert!(tried.iter().all(|l| l.fract() == 0.0), "{tried:?}");
+        // Bisected between 8 (met) and 16 (failed) down to 11 and 12.
+        assert!(tried.contains(&11.0) && tried.contains(&12.0), "{tried:?}");
+        let error = Levels::parse_kind(LevelKind::Concurrency, "1,2.5", 2.0, 0.1)
+            .expect_err("fraction")
+            .to_string();
+        assert!(
+            error.starts_with("--concurrencies \"1,2.5\": \"2.5\" is not a concurrency"),
+            "{error}"
+        );
     }
 
     #[test]

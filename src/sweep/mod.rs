@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use knee::Knee;
-pub use levels::{LevelSearch, Levels, LevelsError, MAX_STEPS};
+pub use levels::{LevelKind, LevelSearch, Levels, LevelsError, MAX_STEPS};
 pub use slo::{LatencyMetric, Objective, PERCENTILES, Slo, SloParseError};
 pub use step::{Percentiles, Sample, SampleSink, StepStats};
 
@@ -48,7 +48,9 @@ pub struct SweepOptions {
     /// The experiment; its open-loop arrival, burstiness and
     /// `max_concurrency` are kept, its rate and duration replaced per step.
     pub experiment: Experiment,
-    /// The rates to try.
+    /// What the levels are: rates or concurrencies.
+    pub kind: LevelKind,
+    /// The levels to try.
     pub levels: Levels,
     /// How long each step offers its rate, seconds.
     pub step_duration_s: f64,
@@ -144,14 +146,32 @@ pub struct SweepOutcome {
     pub cost: Cost,
 }
 
-/// The experiment of one step: the base experiment's open-loop settings
-/// (`poisson` for a closed loop) at `rate` for `duration_s`, one run.
-pub fn step_experiment(base: &Experiment, rate: f64, duration_s: f64) -> Experiment {
+/// The experiment of one step, one run for `duration_s`: at a rate, the
+/// base experiment's open-loop settings (`poisson` unless it is an open
+/// loop); at a concurrency, `concurrent` with that many calls in flight.
+pub fn step_experiment(
+    base: &Experiment,
+    kind: LevelKind,
+    level: f64,
+    duration_s: f64,
+) -> Experiment {
     let mut experiment = base.clone();
-    if !experiment.load.arrival.is_open() {
-        experiment.load.arrival = Arrival::Poisson;
+    match kind {
+        LevelKind::Rate => {
+            if !experiment.load.arrival.is_open() {
+                experiment.load.arrival = Arrival::Poisson;
+            }
+            experiment.load.rate_per_s = Some(level);
+            experiment.load.concurrency = None;
+        }
+        LevelKind::Concurrency => {
+            experiment.load.arrival = Arrival::Concurrent;
+            experiment.load.concurrency = Some(level as u32);
+            experiment.load.rate_per_s = None;
+            experiment.load.burstiness = None;
+            experiment.load.max_concurrency = None;
+        }
     }
-    experiment.load.rate_per_s = Some(rate);
     experiment.load.duration_s = Some(duration_s);
     experiment.num_runs_per_experiment = 1;
     experiment.max_calls = None;
@@ -161,10 +181,16 @@ pub fn step_experiment(base: &Experiment, rate: f64, duration_s: f64) -> Experim
     experiment
 }
 
-/// The calls step `rate` plans (an upper bound for constant arrivals, the
-/// expected count for random ones).
-pub fn step_calls(options: &SweepOptions, rate: f64) -> u64 {
-    let experiment = step_experiment(&options.experiment, rate, options.step_duration_s);
+/// The calls the step at `level` plans (an upper bound for constant
+/// arrivals, the expected count for random ones, an estimate from the
+/// built-in latency table for a concurrency).
+pub fn step_calls(options: &SweepOptions, level: f64) -> u64 {
+    let experiment = step_experiment(
+        &options.experiment,
+        options.kind,
+        level,
+        options.step_duration_s,
+    );
     Schedule::for_scenarios(&options.scenarios, &experiment, options.seed).planned_calls()
 }
 
@@ -177,13 +203,18 @@ pub fn max_sweep_calls(options: &SweepOptions) -> u64 {
     climbing.saturating_add(bisections.saturating_mul(step_calls(options, highest)))
 }
 
-/// `2.5per_s` for a directory name.
-fn rate_label(rate: f64) -> String {
-    format!("{rate:.3}")
-        .trim_end_matches('0')
-        .trim_end_matches('.')
-        .to_string()
-        + "per_s"
+/// `2.5per_s` or `8conc` for a directory name.
+fn level_label(kind: LevelKind, level: f64) -> String {
+    match kind {
+        LevelKind::Rate => {
+            format!("{level:.3}")
+                .trim_end_matches('0')
+                .trim_end_matches('.')
+                .to_string()
+                + "per_s"
+        }
+        LevelKind::Concurrency => format!("{level:.0}conc"),
+    }
 }
 
 /// Run the sweep; `on_step` sees each step as it ends (to print it and
@@ -225,13 +256,19 @@ pub async fn run_sweep(
                 left,
             };
         }
-        let dir = options
-            .out_dir
-            .join(format!("step-{index:02}-{}", rate_label(rate)));
+        let dir = options.out_dir.join(format!(
+            "step-{index:02}-{}",
+            level_label(options.kind, rate)
+        ));
         let sink = SampleSink::default();
         let run_options = RunOptions {
             scenarios: options.scenarios.clone(),
-            experiment: step_experiment(&options.experiment, rate, options.step_duration_s),
+            experiment: step_experiment(
+                &options.experiment,
+                options.kind,
+                rate,
+                options.step_duration_s,
+            ),
             out_dir: dir.clone(),
             seed: options.seed.wrapping_add(index as u64 - 1),
             max_calls: calls_left,
@@ -294,7 +331,7 @@ pub async fn run_sweep(
             };
         }
     };
-    let knee = Knee::of(&steps, &search);
+    let knee = Knee::of(options.kind, &steps, &search);
     SweepOutcome {
         steps,
         end,

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::levels::LevelKind;
 use super::slo::{LatencyMetric, Objective, Slo};
 use crate::record::Phase;
 use crate::runner::{RunEvent, RunSink, SinkError};
@@ -116,8 +117,9 @@ impl Percentiles {
 /// The statistics of one step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepStats {
-    /// The rate offered, requests per second.
-    pub offered_rate: f64,
+    /// The load offered: requests per second, or calls in flight (see
+    /// [`LevelKind`]).
+    pub level: f64,
     /// How long arrivals lasted, seconds (the step's duration).
     pub duration_s: f64,
     /// Calls made.
@@ -138,9 +140,9 @@ pub struct StepStats {
 }
 
 impl StepStats {
-    /// The statistics of `samples`, offered at `offered_rate` for
+    /// The statistics of `samples`, offered at `level` for
     /// `duration_s` seconds, with good calls judged by `slo`.
-    pub fn of(samples: &[Sample], offered_rate: f64, duration_s: f64, slo: &Slo) -> StepStats {
+    pub fn of(samples: &[Sample], level: f64, duration_s: f64, slo: &Slo) -> StepStats {
         let count =
             |keep: &dyn Fn(&Sample) -> bool| samples.iter().filter(|s| keep(s)).count() as u64;
         let bounds: Vec<(LatencyMetric, f64)> = slo.latency_bounds().collect();
@@ -153,7 +155,7 @@ impl StepStats {
         let mut lags: Vec<f64> = samples.iter().filter_map(|s| s.dispatch_lag).collect();
         lags.sort_by(f64::total_cmp);
         StepStats {
-            offered_rate,
+            level,
             duration_s,
             calls: samples.len() as u64,
             successes: count(&|s| s.success),
@@ -169,6 +171,11 @@ impl StepStats {
                 .collect(),
             dispatch_lag_p99: percentile(&lags, 99.0),
         }
+    }
+
+    /// `level` in words: `12.5 requests/s` or `8 concurrent calls`.
+    pub fn describe_level(&self, kind: LevelKind) -> String {
+        kind.describe(self.level)
     }
 
     /// Calls made per second of the step.

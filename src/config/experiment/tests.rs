@@ -451,3 +451,51 @@ fn open_loop_errors_name_the_fields() {
     assert!(e.contains("arrival"), "{e}");
     assert!(e.starts_with("experiment_config.jsonl:1"), "{e}");
 }
+
+#[test]
+fn a_fixed_concurrency_loads_and_its_errors_name_the_fields() {
+    use crate::config::Arrival;
+    let e = experiment(r#"{"arrival": "concurrent", "concurrency": 16, "duration_s": 60}"#);
+    assert_eq!(e.load.arrival, Arrival::Concurrent);
+    assert_eq!(e.load.concurrency, Some(16));
+    assert!(!e.load.arrival.is_open() && e.load.arrival.is_load_driven());
+    let one = |text: &str| {
+        let found = errors(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found[0].clone()
+    };
+    let e = one(r#"{"arrival": "concurrent", "duration_s": 10}"#);
+    assert!(
+        e.contains("field `concurrency`") && e.contains("required"),
+        "{e}"
+    );
+    let e = one(r#"{"arrival": "concurrent", "concurrency": 4}"#);
+    assert!(e.contains("field `duration_s`"), "{e}");
+    let e = one(r#"{"arrival": "concurrent", "concurrency": 4, "duration_s": 1, "rate": "1/s"}"#);
+    assert!(
+        e.contains("field `rate`") && e.contains("concurrent"),
+        "{e}"
+    );
+    let e = one(
+        r#"{"arrival": "concurrent", "concurrency": 4, "duration_s": 1, "max_concurrency": 2}"#,
+    );
+    assert!(e.contains("field `max_concurrency`"), "{e}");
+    let e = one(r#"{"arrival": "concurrent", "concurrency": 0, "duration_s": 1}"#);
+    assert!(e.contains("field `concurrency`"), "{e}");
+    let e = one(r#"{"arrival": "poisson", "rate": "1/s", "duration_s": 1, "concurrency": 3}"#);
+    assert!(
+        e.contains("field `concurrency`") && e.contains("max_concurrency"),
+        "{e}"
+    );
+    let e = one(r#"{"concurrency": 3}"#);
+    assert!(
+        e.contains("field `concurrency`") && e.contains("closed loop"),
+        "{e}"
+    );
+    let e =
+        one(r#"{"arrival": "concurrent", "concurrency": 2, "duration_s": 1, "max_retries": 2}"#);
+    assert!(
+        e.contains("field `max_retries`") && e.contains("closed-loop"),
+        "{e}"
+    );
+}
