@@ -96,7 +96,8 @@ fn group_costs_are_exact_sums_and_unknown_is_never_zero() {
         Some("3.5".into())
     );
 
-    // The extended CSV: the four cost columns last.
+    // The extended CSV: the four cost columns, then the open loop's
+    // schedule columns.
     let header = extended_csv::columns();
     let record = extended_csv::record(default);
     let at = |name: &str| {
@@ -107,7 +108,13 @@ fn group_costs_are_exact_sums_and_unknown_is_never_zero() {
     assert_eq!(at("unpriced_calls"), "1");
     assert_eq!(at("cost_usd_total"), "0.006");
     assert_eq!(at("cost_per_1k_calls_usd"), "2");
-    assert_eq!(header[header.len() - 4..], extended_csv::COST_COLUMNS);
+    let schedule = extended_csv::SCHEDULE_COLUMNS.len();
+    let costs = header.len() - schedule - 4..header.len() - schedule;
+    assert_eq!(header[costs], extended_csv::COST_COLUMNS);
+    assert_eq!(
+        header[header.len() - schedule..],
+        extended_csv::SCHEDULE_COLUMNS
+    );
 
     // The comparison default vs priority: the ratio of the mean costs.
     let pair = analysis
@@ -137,7 +144,11 @@ fn a_group_without_a_priced_call_has_empty_amounts() {
     assert_eq!((g.cost.priced, g.cost.unpriced), (0, 1));
     let header = extended_csv::columns();
     let record = extended_csv::record(g);
-    assert_eq!(record[header.len() - 4..], ["0", "1", "", ""]);
+    let schedule = extended_csv::SCHEDULE_COLUMNS.len();
+    assert_eq!(
+        record[header.len() - schedule - 4..header.len() - schedule],
+        ["0", "1", "", ""]
+    );
 }
 
 #[test]
