@@ -76,6 +76,7 @@ fn experiment(arrival: Arrival, rate: f64, seconds: f64) -> Experiment {
             burstiness: None,
             duration_s: Some(seconds),
             max_concurrency: None,
+            concurrency: None,
         },
         ..Experiment::default()
     }
