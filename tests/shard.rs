@@ -660,3 +660,33 @@ fn the_kubernetes_example_plans_four_shards() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn the_concurrent_load_is_not_split_and_says_so() {
+    let dir = temp_dir("cli-concurrent");
+    let files = write_configs(
+        &dir,
+        r#"{"arrival": "concurrent", "concurrency": 4, "duration_s": 5}"#,
+    );
+    let out = dir.join("out");
+    let output = run_command(&dir, &["--dry-run", "--seed", "4"], &files, &out)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("4 concurrent calls"), "{stderr}");
+    let output = run_command(
+        &dir,
+        &["--dry-run", "--seed", "4", "--shard", "0/2"],
+        &files,
+        &out,
+    )
+    .output()
+    .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("arrival \"concurrent\" cannot be split into shards"),
+        "{stderr}"
+    );
+}

@@ -414,3 +414,86 @@ fn bad_sweep_options_are_named() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_ends_the_sweep_and_keeps_the_steps_done() {
+    let profile = fixed_profile(0.01, 400.0, 1, 50);
+    let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
+    let clients = Arc::new(Clients::for_emulator(
+        Arc::clone(&emulator),
+        ConnectionMode::Warm,
+    ));
+    let options = options(
+        "5/s,10/s,20/s",
+        0.1,
+        1.0,
+        Slo::with_defaults(Vec::new()),
+        temp_dir("stop"),
+    );
+    let stop = options.stop.clone();
+    let mut seen = 0;
+    let outcome = run_sweep(clients, options, |steps| {
+        seen = steps.len();
+        if steps.len() == 1 {
+            // Stop during step 2 (after the pause of 0.5 s).
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+                stop.request_stop();
+            });
+        }
+    })
+    .await;
+    assert!(
+        matches!(outcome.end, SweepEnd::Stopped(_)),
+        "{:?}",
+        outcome.end
+    );
+    assert_eq!(outcome.steps.len(), 2, "step 3 never started");
+    assert_eq!(seen, 2, "the interrupted step was reported too");
+    assert!(!outcome.steps[0].interrupted && outcome.steps[1].interrupted);
+    assert!(outcome.steps[1].stats.calls < 10, "step 2 was cut short");
+    // Every call made is in a step's file, and the knee ignores step 2.
+    let rows: u64 = outcome
+        .steps
+        .iter()
+        .flat_map(|s| &s.files)
+        .map(|f| f.rows)
+        .sum();
+    assert_eq!(rows as usize, emulator.ground_truth().len());
+    assert_eq!(outcome.knee.highest_passing.map(|k| k.0), Some(5.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dollar_budget_covers_the_whole_sweep() {
+    let profile = fixed_profile(0.01, 400.0, 1, 50);
+    let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
+    let clients = Arc::new(Clients::for_emulator(
+        Arc::clone(&emulator),
+        ConnectionMode::Warm,
+    ));
+    let mut options = options(
+        "5/s,10/s,20/s",
+        0.1,
+        1.0,
+        Slo::with_defaults(Vec::new()),
+        temp_dir("dollars"),
+    );
+    // The worst case of one call at the built-in prices: a budget of 19
+    // lets step 1 (5 calls) and step 2 (10) start, whose calls cost far
+    // less than their worst case, but not step 3 (20).
+    let spec =
+        bedrock_bench::call::CallSpec::from_scenario(&options.scenarios[0], &options.experiment);
+    let one = bedrock_bench::runner::attempt_worst_case(&spec, &options.prices)
+        .expect("a built-in price");
+    options.max_cost_usd = Some(one.saturating_mul(19).usd());
+    let outcome = run_sweep(clients, options, |_| {}).await;
+    assert!(
+        matches!(outcome.end, SweepEnd::DollarBudget { step: 3, .. }),
+        "{:?}",
+        outcome.end
+    );
+    assert_eq!(outcome.steps.len(), 2);
+    assert_eq!(emulator.ground_truth().len(), 15, "no call of step 3");
+    assert!(outcome.cost <= one.saturating_mul(19));
+}
