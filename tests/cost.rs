@@ -379,3 +379,34 @@ fn a_dollar_budget_refusal_exits_as_the_call_budget_and_config_errors_do() {
     assert_eq!(dollars_file, calls, "max_cost_usd below the plan");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_mix_of_scenarios_is_planned_at_the_dearest_worst_case() {
+    use bedrock_bench::call::CallSpec;
+    use bedrock_bench::config::{Experiment, parse_scenarios};
+    use bedrock_bench::runner::{CostPlan, attempt_worst_case};
+    use bedrock_catalog::prices::PriceTable;
+    let scenarios = parse_scenarios(
+        r#"{"text_prompt": "Explain.", "expected_output_tokens": 100, "model_id": "us.amazon.nova-micro-v1:0", "region": "us-east-1"}
+{"text_prompt": "Explain.", "expected_output_tokens": 100, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1"}"#,
+        "mix.jsonl",
+        Path::new("."),
+    )
+    .expect("scenarios")
+    .value;
+    let experiment = Experiment::default();
+    let specs: Vec<CallSpec> = scenarios
+        .iter()
+        .map(|s| CallSpec::from_scenario(s, &experiment))
+        .collect();
+    let prices = PriceTable::default();
+    let worst: Vec<Cost> = specs
+        .iter()
+        .map(|spec| attempt_worst_case(spec, &prices).expect("priced"))
+        .collect();
+    assert!(worst[1] > worst[0], "Nova Pro is dearer than Nova Micro");
+    let names = ["micro", "pro"];
+    let plan = CostPlan::for_mix(names.iter().copied().zip(&specs), &prices, 7);
+    assert_eq!(plan.planned, Some(worst[1].saturating_mul(7)));
+    assert_eq!(plan.with_retries, plan.planned, "no retries");
+}

@@ -120,6 +120,31 @@ impl CostPlan {
         }
     }
 
+    /// The plan of `calls` calls that may each call any of `scenarios`
+    /// (the open loop and the concurrent load pick one by weight per
+    /// call), without retries: every call at the dearest scenario's worst
+    /// case, an upper bound whatever the draw.
+    pub fn for_mix<'a>(
+        scenarios: impl IntoIterator<Item = (&'a str, &'a CallSpec)>,
+        prices: &PriceTable,
+        calls: u64,
+    ) -> CostPlan {
+        let attempts: Vec<(String, Option<Cost>)> = scenarios
+            .into_iter()
+            .map(|(name, spec)| (name.to_string(), attempt_worst_case(spec, prices)))
+            .collect();
+        let planned = attempts
+            .iter()
+            .map(|(_, worst)| *worst)
+            .try_fold(Cost::ZERO, |most, worst| worst.map(|w| most.max(w)))
+            .map(|dearest| dearest.saturating_mul(calls));
+        CostPlan {
+            attempts,
+            planned,
+            with_retries: planned,
+        }
+    }
+
     /// The scenarios whose price is unknown.
     pub fn unpriced(&self) -> impl Iterator<Item = &str> {
         self.attempts

@@ -291,9 +291,9 @@ pub fn schedule_of(options: &RunOptions) -> Schedule {
 /// The worst case of this process's calls (a shard's share), at
 /// `options.prices`.
 ///
-/// In the open loop any arrival may call any scenario, so every scenario
-/// is counted for all the planned calls (an over-estimate), without
-/// retries.
+/// In the open loop (and the concurrent load) any call may call any
+/// scenario, so every planned call is counted at the dearest scenario's
+/// worst case, without retries.
 pub fn cost_plan(options: &RunOptions) -> CostPlan {
     plan_costs(options, false)
 }
@@ -319,7 +319,7 @@ fn plan_costs(options: &RunOptions, every_shard: bool) -> CostPlan {
         } else {
             schedule.planned_calls()
         };
-        return CostPlan::new(scenarios, &options.prices, calls, 0);
+        return CostPlan::for_mix(scenarios, &options.prices, calls);
     }
     let per_run = if every_shard {
         let shards = options.shard.map_or(1, Shard::count);
