@@ -157,7 +157,9 @@ async fn a_constant_rate_run_achieves_its_rate_on_schedule() {
         assert!((row.total_from_scheduled.unwrap() - (lag + total)).abs() < 2e-6);
     }
     let lags: Vec<f64> = rows.iter().map(|r| r.dispatch_lag_s.unwrap()).collect();
-    assert!(p99(lags) < 0.05, "dispatch lag p99 under 50 ms");
+    // Loose: the point is that the lag is measured, not a tight bound
+    // (the bench measures it: `cargo bench --bench open_loop`).
+    assert!(p99(lags) < 0.1, "dispatch lag p99 under 100 ms");
     let paths: Vec<&Path> = summary.files.iter().map(|f| f.path.as_path()).collect();
     let dataset = bedrock_bench::analysis::read_paths(&paths).expect("read");
     let groups = bedrock_bench::analysis::group_stats(&dataset);
