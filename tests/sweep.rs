@@ -51,6 +51,14 @@ fn experiment(arrival: Arrival) -> Experiment {
     }
 }
 
+/// The harness's warm clients for `emulator`, shared by the steps.
+fn shared_clients(emulator: &Arc<bedrock_emulator::Emulator>) -> Arc<Clients> {
+    Arc::new(Clients::for_emulator(
+        Arc::clone(emulator),
+        ConnectionMode::Warm,
+    ))
+}
+
 fn options(levels: &str, resolution: f64, step_s: f64, slo: Slo, out: PathBuf) -> SweepOptions {
     SweepOptions {
         scenarios: scenarios(),
@@ -81,10 +89,7 @@ async fn the_throttling_point_lies_within_15_percent_of_the_rpm_quota() {
         ),
         1.0,
     );
-    let clients = Arc::new(Clients::for_emulator(
-        Arc::clone(&emulator),
-        ConnectionMode::Warm,
-    ));
+    let clients = shared_clients(&emulator);
     let out = temp_dir("quota");
     let outcome = run_sweep(
         clients,
@@ -147,10 +152,7 @@ async fn a_latency_bound_finds_the_knee_where_the_cap_queues_calls() {
     // calls queue, and their TTFT from the scheduled instant grows.
     let profile = fixed_profile(0.1, 400.0, 1, 50);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
-    let clients = Arc::new(Clients::for_emulator(
-        Arc::clone(&emulator),
-        ConnectionMode::Warm,
-    ));
+    let clients = shared_clients(&emulator);
     let mut options = options(
         "4/s,8/s,12/s,40/s,80/s",
         0.1,
@@ -191,10 +193,7 @@ async fn a_concurrency_sweep_keeps_that_many_calls_in_flight() {
     let mut model = fixed_model(profile.clone(), profile);
     model.max_in_flight = Some(6);
     let emulator = start_emulator(uniform(model), 1.0);
-    let clients = Arc::new(Clients::for_emulator(
-        Arc::clone(&emulator),
-        ConnectionMode::Warm,
-    ));
+    let clients = shared_clients(&emulator);
     let mut options = options(
         "1/s",
         0.1,
@@ -235,10 +234,7 @@ async fn a_concurrency_sweep_keeps_that_many_calls_in_flight() {
 async fn the_call_budget_covers_the_whole_sweep() {
     let profile = fixed_profile(0.01, 400.0, 1, 50);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
-    let clients = Arc::new(Clients::for_emulator(
-        Arc::clone(&emulator),
-        ConnectionMode::Warm,
-    ));
+    let clients = shared_clients(&emulator);
     let mut options = options(
         "5/s,10/s,20/s",
         0.1,
@@ -419,10 +415,7 @@ fn bad_sweep_options_are_named() {
 async fn a_stop_ends_the_sweep_and_keeps_the_steps_done() {
     let profile = fixed_profile(0.01, 400.0, 1, 50);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
-    let clients = Arc::new(Clients::for_emulator(
-        Arc::clone(&emulator),
-        ConnectionMode::Warm,
-    ));
+    let clients = shared_clients(&emulator);
     let options = options(
         "5/s,10/s,20/s",
         0.1,
@@ -468,10 +461,7 @@ async fn a_stop_ends_the_sweep_and_keeps_the_steps_done() {
 async fn the_dollar_budget_covers_the_whole_sweep() {
     let profile = fixed_profile(0.01, 400.0, 1, 50);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
-    let clients = Arc::new(Clients::for_emulator(
-        Arc::clone(&emulator),
-        ConnectionMode::Warm,
-    ));
+    let clients = shared_clients(&emulator);
     let mut options = options(
         "5/s,10/s,20/s",
         0.1,

@@ -96,12 +96,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
 
-    let prices = match &args.prices {
-        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
-            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
-        )?)),
-        None => Arc::default(),
-    };
+    let prices = load_prices(args.prices.as_deref())?;
     let options = RunOptions {
         scenarios,
         experiment,
@@ -160,6 +155,16 @@ fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
     load_configs_or_explain(&args.scenarios, &args.experiment)
 }
 
+/// The built-in prices, overridden by the price file at `path` if any.
+pub(super) fn load_prices(path: Option<&std::path::Path>) -> anyhow::Result<Arc<PriceTable>> {
+    Ok(match path {
+        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
+            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
+        )?)),
+        None => Arc::default(),
+    })
+}
+
 /// The scenarios and experiment files, their warnings printed; an error
 /// lists every problem.
 pub(super) fn load_configs_or_explain(
@@ -173,16 +178,12 @@ pub(super) fn load_configs_or_explain(
 }
 
 fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
-    if let Some(users) = schedule.open.as_ref().and_then(|open| open.concurrency) {
-        let bound = match (
-            options.experiment.load.duration_s,
-            options.experiment.max_calls,
-        ) {
-            (Some(d), Some(m)) => format!("for {d} s or {m} calls, whichever ends first"),
-            (Some(d), None) => format!("for {d} s"),
-            (None, Some(m)) => format!("until {m} calls"),
-            (None, None) => String::new(),
-        };
+    if let Some((open, users)) = schedule
+        .open
+        .as_ref()
+        .and_then(|open| Some((open, open.concurrency?)))
+    {
+        let bound = open.bound();
         eprintln!(
             "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: about {} calls from the built-in latency table (no retries); {} scenarios picked by weight",
             schedule.runs,

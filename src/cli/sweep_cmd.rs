@@ -10,17 +10,16 @@ use std::time::Duration;
 use anyhow::Context;
 use bedrock_bench::call::CallSpec;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
-use bedrock_bench::config::{Experiment, Scenario, TargetChoice, load_price_file};
+use bedrock_bench::config::TargetChoice;
 use bedrock_bench::export::sweep_csv;
 use bedrock_bench::report::sweep_page::SweepPage;
-use bedrock_bench::runner::{self, ProgressMode, StopSignal, attempt_worst_case, human_duration};
+use bedrock_bench::runner::{self, CostPlan, ProgressMode, StopSignal, human_duration};
 use bedrock_bench::sweep::{
     self, LevelKind, Levels, Objective, Slo, SweepEnd, SweepOptions, SweepOutcome, SweepStep,
 };
-use bedrock_catalog::prices::{Cost, PriceTable};
 use clap::Args;
 
-use super::run_cmd::{load_configs_or_explain, parse_max_cost, parse_target};
+use super::run_cmd::{load_configs_or_explain, load_prices, parse_max_cost, parse_target};
 
 /// Options of `bedrock-bench sweep`.
 #[derive(Debug, Args)]
@@ -124,12 +123,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(rand::random);
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
-    let prices = match &args.prices {
-        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
-            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
-        )?)),
-        None => Arc::default(),
-    };
+    let prices = load_prices(args.prices.as_deref())?;
     let slo = Slo::with_defaults(args.slo.clone());
     let max_cost_usd = args.max_cost.or(experiment.max_cost_usd);
     let max_calls = args.max_calls.or(experiment.max_calls);
@@ -235,8 +229,13 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
             (options.step_duration_s + options.pause_s) * options.levels.max_steps() as f64
         ))
     );
-    let worst = worst_call(&options.scenarios, &options.experiment, &options.prices)
-        .map(|one| one.saturating_mul(most));
+    let specs: Vec<CallSpec> = options
+        .scenarios
+        .iter()
+        .map(|s| CallSpec::from_scenario(s, &options.experiment))
+        .collect();
+    let names = options.scenarios.iter().map(|s| s.name.as_str());
+    let worst = CostPlan::for_mix(names.zip(&specs), &options.prices, most).planned;
     match worst {
         Some(cost) => eprintln!(
             "worst case: ${cost} (every call at maxTokens with the dearest scenario's prices)"
@@ -262,18 +261,6 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         "seed: {} (--seed {} repeats these arrivals); target: {choice}",
         options.seed, options.seed
     );
-}
-
-/// The dearest worst case of one call among the scenarios.
-fn worst_call(
-    scenarios: &[Scenario],
-    experiment: &Experiment,
-    prices: &PriceTable,
-) -> Option<Cost> {
-    scenarios
-        .iter()
-        .map(|s| attempt_worst_case(&CallSpec::from_scenario(s, experiment), prices))
-        .try_fold(Cost::ZERO, |most, cost| cost.map(|c| most.max(c)))
 }
 
 fn describe_step(kind: LevelKind, step: &SweepStep) -> String {

@@ -138,23 +138,60 @@ impl ArrivalPlan {
         }
     }
 
+    /// What ends a run's calls, in words: `for 60 s`, `until 500 calls`
+    /// or `for 60 s or 500 calls, whichever ends first`.
+    pub fn bound(&self) -> String {
+        match (self.duration_s, self.max_calls) {
+            (Some(d), Some(m)) => format!("for {d} s or {m} calls, whichever ends first"),
+            (Some(d), None) => format!("for {d} s"),
+            (None, Some(m)) => format!("until {m} calls"),
+            (None, None) => String::new(),
+        }
+    }
+
     /// The arrivals of run `run` (from 0), seeded by `seed`.
     pub fn arrivals(&self, seed: u64, run: u32) -> Arrivals {
         let run_seed = seed.wrapping_add(u64::from(run).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             ^ 0x6F70_656E_6C6F_6F70;
-        let mut cumulative = Vec::with_capacity(self.weights.len());
-        let mut total = 0u64;
-        for weight in &self.weights {
-            total += u64::from(*weight);
-            cumulative.push(total);
-        }
         Arrivals {
             plan: self.clone(),
             rng: StdRng::seed_from_u64(run_seed),
-            cumulative,
+            scenarios: ScenarioPick::new(&self.weights),
             next: 0,
             offset: 0.0,
         }
+    }
+}
+
+/// Scenarios picked by weight: scenario i with probability weight_i /
+/// the sum of the weights.
+#[derive(Debug, Clone)]
+pub(super) struct ScenarioPick {
+    cumulative: Vec<u64>,
+}
+
+impl ScenarioPick {
+    /// The pick over `weights`, in file order.
+    pub(super) fn new(weights: &[u32]) -> Self {
+        let mut total = 0u64;
+        let cumulative = weights
+            .iter()
+            .map(|weight| {
+                total += u64::from(*weight);
+                total
+            })
+            .collect();
+        ScenarioPick { cumulative }
+    }
+
+    /// One scenario's index, drawn from `rng` (0 when every weight is 0).
+    pub(super) fn pick(&self, rng: &mut StdRng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0);
+        if total == 0 {
+            return 0;
+        }
+        let draw = rng.random_range(0..total);
+        self.cumulative.partition_point(|&c| c <= draw)
     }
 }
 
@@ -174,7 +211,7 @@ pub struct ArrivalAt {
 pub struct Arrivals {
     plan: ArrivalPlan,
     rng: StdRng,
-    cumulative: Vec<u64>,
+    scenarios: ScenarioPick,
     next: u64,
     offset: f64,
 }
@@ -196,15 +233,6 @@ impl Arrivals {
         }
     }
 
-    fn pick(&mut self) -> usize {
-        let total = self.cumulative.last().copied().unwrap_or(0);
-        if total == 0 {
-            return 0;
-        }
-        let draw = self.rng.random_range(0..total);
-        self.cumulative.partition_point(|&c| c <= draw)
-    }
-
     /// The next arrival of the run, whichever shard's it is.
     fn draw(&mut self) -> Option<ArrivalAt> {
         if self.plan.max_calls.is_some_and(|max| self.next >= max) {
@@ -220,7 +248,7 @@ impl Arrivals {
             return None;
         }
         self.offset = offset;
-        let scenario = self.pick();
+        let scenario = self.scenarios.pick(&mut self.rng);
         let index = self.next;
         self.next += 1;
         Some(ArrivalAt {

@@ -31,6 +31,13 @@ struct Counts {
     arrivals_s: Option<f64>,
 }
 
+/// The bar's style with `template` (the default bar if it does not parse).
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template)
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
 /// The progress sink.
 #[derive(Debug)]
 pub struct ProgressSink {
@@ -48,13 +55,9 @@ impl ProgressSink {
         let use_bar = mode == ProgressMode::Auto && std::io::stderr().is_terminal();
         let bar = use_bar.then(|| {
             let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{elapsed_precise} [{wide_bar}] {pos}/{len} calls, {msg}, ETA {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
+            bar.set_style(style(
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} calls, {msg}, ETA {eta}",
+            ));
             bar
         });
         ProgressSink {
@@ -126,13 +129,7 @@ impl RunSink for ProgressSink {
                 if let Some(bar) = &self.bar {
                     match arrivals_s {
                         Some(seconds) => {
-                            bar.set_style(
-                                ProgressStyle::with_template(
-                                    "{elapsed_precise} [{wide_bar}] {msg}, ETA {eta}",
-                                )
-                                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                                .progress_chars("=> "),
-                            );
+                            bar.set_style(style("{elapsed_precise} [{wide_bar}] {msg}, ETA {eta}"));
                             bar.set_length((seconds * 10.0).ceil() as u64);
                         }
                         None => bar.set_length(*planned_calls),

@@ -320,12 +320,7 @@ impl Schedule {
             }
             _ => String::new(),
         };
-        let bound = match (open.duration_s, open.max_calls) {
-            (Some(d), Some(m)) => format!("for {d} s or {m} calls, whichever ends first"),
-            (Some(d), None) => format!("for {d} s"),
-            (None, Some(m)) => format!("until {m} calls"),
-            (None, None) => String::new(),
-        };
+        let bound = open.bound();
         // Without a duration, max_calls is the count; a constant rate's
         // count is exact; a random process's is only expected.
         let exact = if open.arrival == crate::config::Arrival::Constant || open.duration_s.is_none()

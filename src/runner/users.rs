@@ -15,11 +15,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use rand::SeedableRng;
 use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
 use tokio::task::JoinSet;
 
-use super::arrivals::ArrivalPlan;
+use super::arrivals::{ArrivalPlan, ScenarioPick};
 use super::open_loop::call_once;
 use super::worker::{RunSlot, Shared};
 use crate::record::OpenLoopTimes;
@@ -38,13 +38,7 @@ pub(super) async fn drive(
         .duration_s
         .map(|d| started + Duration::from_secs_f64(d));
     let calls = Arc::new(AtomicU64::new(0));
-    let mut cumulative = Vec::with_capacity(plan.weights.len());
-    let mut total = 0u64;
-    for weight in &plan.weights {
-        total += u64::from(*weight);
-        cumulative.push(total);
-    }
-    let cumulative = Arc::new(cumulative);
+    let scenarios = ScenarioPick::new(&plan.weights);
     let mut tasks = JoinSet::new();
     for user in 0..users {
         let seed = shared
@@ -57,7 +51,7 @@ pub(super) async fn drive(
             slot: slot.clone(),
             user,
             rng: StdRng::seed_from_u64(seed),
-            cumulative: Arc::clone(&cumulative),
+            scenarios: scenarios.clone(),
             calls: Arc::clone(&calls),
             max_calls: plan.max_calls,
             ends,
@@ -71,22 +65,13 @@ struct UserLoop {
     slot: RunSlot,
     user: u32,
     rng: StdRng,
-    cumulative: Arc<Vec<u64>>,
+    scenarios: ScenarioPick,
     calls: Arc<AtomicU64>,
     max_calls: Option<u64>,
     ends: Option<Instant>,
 }
 
 impl UserLoop {
-    fn pick(&mut self) -> usize {
-        let total = self.cumulative.last().copied().unwrap_or(0);
-        if total == 0 {
-            return 0;
-        }
-        let draw = self.rng.random_range(0..total);
-        self.cumulative.partition_point(|&c| c <= draw)
-    }
-
     fn must_stop(&self) -> bool {
         self.shared.must_stop()
             || self.shared.tally.budget_exhausted.load(Ordering::SeqCst)
@@ -102,7 +87,7 @@ async fn user_loop(mut user: UserLoop) {
             return;
         }
         own += 1;
-        let scenario = user.pick();
+        let scenario = user.scenarios.pick(&mut user.rng);
         let invocation_id = format!(
             "r{}-s{}-u{}-{own}",
             user.slot.facts.run,
