@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use bedrock_bench::runner::PROMPT_TEMPLATE_TOKENS;
 use bedrock_catalog::prices::Cost;
-use bedrock_catalog::tokens::estimate_tokens;
+use bedrock_catalog::tokens::max_tokens;
 
 mod isolation;
 
@@ -114,11 +114,12 @@ fn rows(dir: &Path) -> Vec<std::collections::HashMap<String, String>> {
     out
 }
 
-/// The worst case of one attempt, picodollars: the prompt's estimated
-/// tokens at the input price, `maxTokens` at the output price.
+/// The worst case of one attempt, picodollars: the prompt's bytes (an
+/// upper bound of its tokens) and the template's allowance at the input
+/// price, `maxTokens` at the output price.
 fn worst_case(model: &str) -> u64 {
     let (input, output) = price_of(model);
-    (u64::from(estimate_tokens(PROMPT)) + PROMPT_TEMPLATE_TOKENS) * input + MAX_TOKENS * output
+    (max_tokens(PROMPT) + PROMPT_TEMPLATE_TOKENS) * input + MAX_TOKENS * output
 }
 
 #[test]

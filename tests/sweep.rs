@@ -487,3 +487,44 @@ async fn the_dollar_budget_covers_the_whole_sweep() {
     assert_eq!(emulator.ground_truth().len(), 15, "no call of step 3");
     assert!(outcome.cost <= one.saturating_mul(19));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timed_out_calls_are_carried_at_their_worst_case_into_the_next_steps_budget() {
+    // Every call stalls past the timeout: it may be billed for what the
+    // model generated, so `run` charges it its worst case, and the sweep
+    // must carry that charge, not the unknown cost, into the next step.
+    let mut profile = fixed_profile(0.005, 400.0, 1, 50);
+    profile.faults.stall_mid_stream = 1.0;
+    profile.faults.stall_s = 5.0;
+    let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
+    let clients = shared_clients(&emulator);
+    // Errors (the timeouts) do not end the search: the budget must.
+    let errors_allowed = "error<=100%".parse().expect("an objective");
+    let mut options = options(
+        "2/s,4/s,8/s",
+        0.1,
+        1.0,
+        Slo::with_defaults(vec![errors_allowed]),
+        temp_dir("timeouts"),
+    );
+    options.experiment.call_timeout_s = 0.1;
+    let spec =
+        bedrock_bench::call::CallSpec::from_scenario(&options.scenarios[0], &options.experiment);
+    let one = bedrock_bench::runner::attempt_worst_case(&spec, &options.prices)
+        .expect("a built-in price");
+    // Room for step 1 (2 calls) and step 2 (4) at their worst case, not
+    // for step 3 (8) after them.
+    let budget = one.saturating_mul(9);
+    options.max_cost_usd = Some(budget.usd());
+    let outcome = run_sweep(clients, options, |_| {}).await;
+    assert_eq!(outcome.cost, bedrock_catalog::prices::Cost::ZERO, "no call had a cost");
+    assert_eq!(outcome.charged, one.saturating_mul(outcome.calls));
+    assert!(outcome.charged <= budget, "{} > {budget}", outcome.charged);
+    assert!(
+        matches!(outcome.end, SweepEnd::DollarBudget { step: 3, .. }),
+        "the charges of steps 1 and 2 left no room for step 3: {:?}",
+        outcome.end
+    );
+    assert_eq!(outcome.calls, 6);
+    let _ = emulator;
+}

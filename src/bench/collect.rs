@@ -75,6 +75,10 @@ pub enum CollectError {
         /// The maximum, in dollars.
         max: String,
     },
+    /// A call was charged more than its reserved worst case: the budget's
+    /// bound no longer held, so the benchmark stopped at once.
+    #[error("{0}; the benchmark stopped at once (every call made has its row)")]
+    Overrun(String),
     /// A stop was requested (a signal); calls made so far have their rows.
     #[error("stopped by {cause} before all its calls were made")]
     Stopped {
@@ -134,8 +138,11 @@ pub async fn collect(
         backoff: job.backoff,
         max_retries: job.max_retries,
     };
-    let stopped = || CollectError::Stopped {
-        cause: job.stop.cause().map_or("a stop request", |c| c.name()),
+    let stopped = || match budget.overrun() {
+        Some(overrun) => CollectError::Overrun(overrun.describe()),
+        None => CollectError::Stopped {
+            cause: job.stop.cause().map_or("a stop request", |c| c.name()),
+        },
     };
     let mut rng = StdRng::seed_from_u64(job.scenario_index as u64);
     let mut records = Vec::with_capacity(job.calls);
@@ -224,6 +231,7 @@ pub async fn collect(
                     max: budget.max().unwrap_or(0),
                 });
             }
+            CallEnd::BudgetSpent(Refusal::Overrun) => return Err(stopped()),
             CallEnd::BudgetSpent(Refusal::Dollars) => {
                 return Err(CollectError::DollarBudget {
                     max: budget.max_cost().unwrap_or(Cost::ZERO).to_string(),

@@ -317,6 +317,10 @@ pub fn run(
             match runtime.block_on(collect(&job, &budget, &mut writer)) {
                 Ok(made) => records[member.scenario] = made,
                 Err(CollectError::Stopped { .. }) => break 'groups,
+                Err(error @ CollectError::Overrun(_)) => {
+                    eprintln!("error: {}/{}: {error}", group.id, member.label);
+                    break 'groups;
+                }
                 Err(error @ CollectError::Write { .. }) => {
                     eprintln!("error: {}/{}: {error}", group.id, member.label);
                     return Err(BenchError::WriteCsv {
@@ -338,6 +342,15 @@ pub fn run(
     let raw = writer
         .finish()
         .map_err(|source| BenchError::FinishCsv { source })?;
+    if let Some(overrun) = budget.overrun() {
+        eprintln!(
+            "\nerror: {}; {} calls were made and every one of them is in {}. The price table or the worst case understated a call: check the price file and the scenario's prompt and tools.",
+            overrun.describe(),
+            budget.used(),
+            raw.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     if let Some(cause) = stop.cause() {
         eprintln!(
             "\ninterrupted by {}: {} calls were made and every one of them is in {} (a call in flight was cancelled and keeps its partial timings); the benchmark being measured was not handed to criterion. Summarize what was made with: bedrock-bench analyze {}",

@@ -340,6 +340,14 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
         Err(other) => return Err(other.into()),
     };
     print_summary(&summary, simulated);
+    if let Some(overrun) = &summary.overrun {
+        eprintln!(
+            "error: {}; the run stopped at once ({} calls made, every one in the files above; calls in flight were cancelled). The price table or the worst case understated a call: check --prices and the scenario's prompt and tools.",
+            overrun.describe(),
+            summary.attempts
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     if let Some(cause) = summary.stop_cause {
         eprintln!(
             "interrupted by {}: {} calls were made and every one of them is in the files above (calls still in flight were cancelled and keep their partial timings).",
@@ -350,10 +358,10 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
     }
     if summary.budget_exhausted {
         let which = match summary.budget_refusal {
-            Some(Refusal::Dollars) => {
+            Some(Refusal::Dollars | Refusal::Overrun) => {
                 "the dollar budget had no room left for another call at its worst case"
             }
-            _ => "the call budget was used up by retries",
+            Some(Refusal::Calls) | None => "the call budget was used up by retries",
         };
         eprintln!(
             "stopped: {which} before the schedule finished ({} of {} planned calls made).",

@@ -302,6 +302,7 @@ fn end_text(end: &SweepEnd) -> String {
             format!("the dollar budget ended the sweep at step {step}: {reason}")
         }
         SweepEnd::RecordFailed(error) => format!("recording failed: {error}"),
+        SweepEnd::Overrun => "the dollar budget's guard ended the sweep".into(),
     }
 }
 
@@ -314,8 +315,16 @@ fn report(
 ) -> anyhow::Result<ExitCode> {
     let end = end_text(&outcome.end);
     eprint!("{}", outcome.knee.describe());
+    let charged = if outcome.charged > outcome.cost {
+        format!(
+            " (${} charged against the budget: calls that may have been billed without a known cost count at their worst case)",
+            outcome.charged
+        )
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{end}; {} steps, {} calls, ${} at the price table's prices{}",
+        "{end}; {} steps, {} calls, ${} at the price table's prices{charged}{}",
         outcome.steps.len(),
         outcome.calls,
         outcome.cost,
@@ -355,8 +364,15 @@ fn report(
             dir.display()
         );
     }
+    if let Some(overrun) = &outcome.overrun {
+        eprintln!(
+            "error: {}; the sweep stopped at once. The price table or the worst case understated a call: check --prices and the scenario's prompt and tools.",
+            overrun.describe()
+        );
+    }
     Ok(match &outcome.end {
         SweepEnd::Done => ExitCode::SUCCESS,
+        SweepEnd::Overrun => ExitCode::FAILURE,
         SweepEnd::Stopped(cause) => ExitCode::from(cause.exit_code()),
         SweepEnd::CallBudget { .. } | SweepEnd::DollarBudget { .. } => ExitCode::FAILURE,
         SweepEnd::RecordFailed(error) => anyhow::bail!("{error}"),

@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use super::backoff::Backoff;
 use super::budget::{CallBudget, Refusal};
 use super::cost::charged;
-use super::stop::StopSignal;
+use super::stop::{StopCause, StopSignal};
 use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
 use crate::record::AttemptRecord;
 use bedrock_catalog::prices::Cost;
@@ -100,9 +100,15 @@ impl CallLoop<'_> {
                 timed_converse_stream_cancellable(self.client, self.spec, self.stop.cancelled())
                     .await;
             let record = make(call, attempt, scheduled);
-            self.budget
+            let overrun = self
+                .budget
                 .settle(self.worst_cost, charged(&record, self.worst_cost));
-            if !sink.record(&record) {
+            if overrun.is_some() {
+                // The worst case was wrong: end the run now, before another
+                // call can spend on a bound that no longer holds.
+                self.stop.cancel_because(StopCause::BudgetOverrun);
+            }
+            if !sink.record(&record) || overrun.is_some() {
                 return CallEnd::Stopped;
             }
             let end = record.call.end_at.unwrap_or_else(Instant::now);

@@ -4,47 +4,87 @@
 //! `--max-cost` before any call.
 
 use bedrock_catalog::prices::{Cost, PriceKey, PriceTable};
-use bedrock_catalog::tokens::estimate_tokens;
+use bedrock_catalog::tokens::{max_json_string_bytes, max_tokens};
+use serde_json::{Value, json};
 
 use crate::call::{CallSpec, CallStatus};
 use crate::record::AttemptRecord;
 
-/// Tokens the fresh-cache marker adds at most (see `CallSpec`).
-const FRESH_MARKER_TOKENS: u64 = 16;
+/// Bytes the fresh-cache marker adds at most (see `CallSpec`): `[`, the
+/// process id and a salt in hex, a counter, `] `.
+const FRESH_MARKER_BYTES: u64 = 64;
 /// Tokens allowed for the model's prompt template (role markers, system
 /// headers), which Bedrock counts in `inputTokens` on top of the text: up
 /// to a few dozen tokens (the emulator's built-in models add 0 to 16,
 /// after the seed's measurements).
 pub const PROMPT_TEMPLATE_TOKENS: u64 = 64;
-
-/// Tokens allowed for each tool's framing beyond twice its estimate.
+/// Tokens allowed for the instructions a model's template adds when a
+/// request offers tools (Anthropic documents a tool-use system prompt of
+/// about 350 tokens).
+pub const TOOL_PROMPT_TOKENS: u64 = 512;
+/// Tokens allowed for each tool's framing in the template.
 const TOOL_OVERHEAD_TOKENS: u64 = 32;
+/// The most bytes any JSON encoder writes for a number (the shortest
+/// round-trip form of an `f64` has at most 24 characters, an integer 20).
+const MAX_NUMBER_BYTES: u64 = 24;
 
-/// The input tokens an attempt of `spec` is assumed to use at most: the
-/// catalog's estimate ([`estimate_tokens`], the emulator's count) of the
-/// user text, the system prompt and the cache prefix, the model's prompt
-/// template ([`PROMPT_TEMPLATE_TOKENS`]), and twice the estimate of each
-/// tool's definition plus a margin. Amazon Bedrock's
-/// tokenizers count differently; see the README ("Cost").
+/// An upper bound of the input tokens an attempt of `spec` can be counted:
+/// every byte of the user text, the system prompt and the cache prefix
+/// ([`max_tokens`]: no tokenizer of Bedrock's, nor the emulator's
+/// estimate, counts more tokens than a text has bytes), the model's prompt
+/// template ([`PROMPT_TEMPLATE_TOKENS`]), and each tool's definition at
+/// the most bytes any JSON encoder writes for it (escapes at their widest:
+/// whitespace and control characters count), plus the template's tool
+/// instructions. An estimate of what is typical would undercount some
+/// texts (a description of 40,000 newlines is nothing to a word count and
+/// 80,000 tokens to a model); this bound cannot, so the dollar budget's
+/// reservation is a promise. See the README ("Cost").
 pub fn worst_case_input_tokens(spec: &CallSpec) -> u64 {
-    let text = |s: &str| u64::from(estimate_tokens(s));
-    let mut tokens =
-        PROMPT_TEMPLATE_TOKENS + text(&spec.user_text) + spec.system.as_deref().map_or(0, text);
+    let mut tokens = PROMPT_TEMPLATE_TOKENS
+        .saturating_add(max_tokens(&spec.user_text))
+        .saturating_add(spec.system.as_deref().map_or(0, max_tokens));
     if let Some(cache) = &spec.variant.prompt_cache {
-        tokens += text(&cache.prefix);
+        tokens = tokens.saturating_add(max_tokens(&cache.prefix));
         if cache.fresh {
-            tokens += FRESH_MARKER_TOKENS;
+            tokens = tokens.saturating_add(FRESH_MARKER_BYTES);
         }
     }
     if let Some(tools) = &spec.variant.tools {
+        tokens = tokens.saturating_add(TOOL_PROMPT_TOKENS);
         for tool in &tools.tools {
-            let definition = text(&tool.name)
-                + tool.description.as_deref().map_or(0, text)
-                + text(&tool.input_schema.to_string());
-            tokens += 2 * definition + TOOL_OVERHEAD_TOKENS;
+            // The tool as it travels in `toolConfig.tools`.
+            let wire = json!({"toolSpec": {
+                "name": tool.name,
+                "description": tool.description,
+                "inputSchema": {"json": tool.input_schema},
+            }});
+            tokens = tokens
+                .saturating_add(max_json_bytes(&wire))
+                .saturating_add(TOOL_OVERHEAD_TOKENS);
         }
     }
     tokens
+}
+
+/// The most bytes any compact JSON encoder writes for `value`: strings at
+/// their widest escapes, numbers at [`MAX_NUMBER_BYTES`].
+fn max_json_bytes(value: &Value) -> u64 {
+    let separators = |n: usize| n.saturating_sub(1) as u64;
+    match value {
+        Value::Null | Value::Bool(_) => 5,
+        Value::Number(_) => MAX_NUMBER_BYTES,
+        Value::String(text) => max_json_string_bytes(text),
+        Value::Array(items) => items
+            .iter()
+            .map(max_json_bytes)
+            .fold(2 + separators(items.len()), u64::saturating_add),
+        Value::Object(members) => members
+            .iter()
+            .map(|(key, value)| {
+                (max_json_string_bytes(key) + 1).saturating_add(max_json_bytes(value))
+            })
+            .fold(2 + separators(members.len()), u64::saturating_add),
+    }
 }
 
 /// The most one attempt of `spec` can cost: [`worst_case_input_tokens`]
@@ -224,4 +264,88 @@ pub enum CostError {
         /// `--max-cost` or the experiment file.
         set_by: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ToolDefinition, ToolSettings};
+    use bedrock_catalog::tokens::estimate_tokens;
+    use proptest::prelude::*;
+
+    fn spec_with_tool(user: &str, description: &str, schema: Value) -> CallSpec {
+        let mut spec = CallSpec::new("us.amazon.nova-lite-v1:0", user, 10);
+        spec.variant.tools = Some(ToolSettings {
+            tools: vec![ToolDefinition {
+                name: "get_weather".into(),
+                description: Some(description.into()),
+                input_schema: schema,
+            }],
+            choice: None,
+            file: None,
+        });
+        spec
+    }
+
+    /// What the emulator counts for the spec: the estimate of each text
+    /// and of each tool as JSON (see its request parser).
+    fn emulator_count(spec: &CallSpec) -> u64 {
+        let mut count = u64::from(estimate_tokens(&spec.user_text));
+        for tool in &spec.variant.tools.as_ref().expect("tools").tools {
+            let wire = json!({"toolSpec": {
+                "name": tool.name,
+                "description": tool.description,
+                "inputSchema": {"json": tool.input_schema},
+            }});
+            count += u64::from(estimate_tokens(&wire.to_string()));
+        }
+        count
+    }
+
+    #[test]
+    fn forty_thousand_newlines_are_reserved_in_full() {
+        let spec = spec_with_tool("Hi", &"\n".repeat(40_000), json!({"type": "object"}));
+        // The emulator counted 80,045 tokens for such a request.
+        assert!(emulator_count(&spec) >= 80_000);
+        assert!(worst_case_input_tokens(&spec) >= emulator_count(&spec));
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| json!(f)),
+            any::<i64>().prop_map(|i| json!(i)),
+            ".*".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(".*", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_bound_is_never_below_what_the_emulator_counts_or_the_bytes_sent(
+            user in ".*",
+            description in "[ \n\t\r\u{1}\u{1b}\"\\\\a-zé日😀]{0,200}",
+            schema in json_value(),
+        ) {
+            let spec = spec_with_tool(&user, &description, schema.clone());
+            let bound = worst_case_input_tokens(&spec);
+            prop_assert!(bound >= emulator_count(&spec) + PROMPT_TEMPLATE_TOKENS);
+            let wire = json!({"toolSpec": {
+                "name": "get_weather",
+                "description": description,
+                "inputSchema": {"json": schema},
+            }});
+            prop_assert!(max_json_bytes(&wire) >= wire.to_string().len() as u64);
+            prop_assert!(bound >= user.len() as u64 + wire.to_string().len() as u64);
+        }
+    }
 }

@@ -50,7 +50,7 @@ use tokio::task::JoinSet;
 
 pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals, RunShare};
 pub use backoff::Backoff;
-pub use budget::{CallBudget, Refusal};
+pub use budget::{CallBudget, Overrun, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 pub use cost::{
     CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged,
@@ -145,6 +145,14 @@ pub struct RunSummary {
     pub budget_refusal: Option<Refusal>,
     /// What the attempts cost, where known (exact).
     pub cost: Cost,
+    /// What the attempts were charged against the dollar budget: each
+    /// one's cost, or its whole worst case when it may have been billed
+    /// without a known cost (a timeout, a broken stream). At least `cost`;
+    /// what a sweep or a caller carries into a later budget.
+    pub charged: Cost,
+    /// A call was charged more than its reserved worst case, and the run
+    /// ended at once (see [`Overrun`]).
+    pub overrun: Option<Overrun>,
     /// Attempts with usage whose cost is unknown (a price is unknown).
     pub unpriced_attempts: u64,
     /// Calls whose row could not be written (a full disk...).
@@ -589,6 +597,8 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         .lock()
         .unwrap_or_else(|p| p.into_inner());
     let cost = Cost::from_picodollars(tally.cost_picodollars.load(Ordering::SeqCst));
+    let charged = shared.budget.spent();
+    let overrun = shared.budget.overrun();
     let unpriced_attempts = tally.unpriced.load(Ordering::SeqCst);
     let _ = shared.files.finish_run();
     let write_error = shared.files.error();
@@ -621,6 +631,8 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         budget_exhausted,
         budget_refusal,
         cost,
+        charged,
+        overrun,
         unpriced_attempts,
         unwritten_rows,
         scenarios: outcomes,

@@ -17,6 +17,11 @@ pub enum StopCause {
     Hangup,
     /// The program itself (a test, a caller of the library).
     Requested,
+    /// A call was charged more than the worst case reserved for it, so the
+    /// dollar budget could no longer be guaranteed (see
+    /// `runner::Overrun`): new calls stop and calls in flight are
+    /// cancelled.
+    BudgetOverrun,
 }
 
 impl StopCause {
@@ -27,16 +32,19 @@ impl StopCause {
             StopCause::Terminate => "SIGTERM",
             StopCause::Hangup => "SIGHUP",
             StopCause::Requested => "a stop request",
+            StopCause::BudgetOverrun => "the dollar budget (a call cost more than reserved)",
         }
     }
 
     /// The conventional exit status of a program stopped this way: 128 plus
-    /// the signal number (130, 143, 129); 130 for a request.
+    /// the signal number (130, 143, 129); 130 for a request; 1 for a
+    /// budget overrun (a failure, not a signal).
     pub fn exit_code(self) -> u8 {
         match self {
             StopCause::Interrupt | StopCause::Requested => 130,
             StopCause::Terminate => 143,
             StopCause::Hangup => 129,
+            StopCause::BudgetOverrun => 1,
         }
     }
 }
@@ -86,7 +94,13 @@ impl StopSignal {
 
     /// Cancel the calls in flight too (they end as `Cancelled` rows).
     pub fn cancel_in_flight(&self) {
-        let _ = self.cause.set(StopCause::Requested);
+        self.cancel_because(StopCause::Requested);
+    }
+
+    /// Stop new calls and cancel those in flight at once, remembering why
+    /// (the first cause wins).
+    pub fn cancel_because(&self, cause: StopCause) {
+        let _ = self.cause.set(cause);
         self.stage.send_if_modified(|stage| raise(stage, CANCEL));
     }
 

@@ -93,6 +93,14 @@ pub struct LevelsError {
 /// The most steps a sweep plans (listed, or stepped and bisected).
 pub const MAX_STEPS: usize = 200;
 
+/// The narrowest `--resolution`: 0.1%. Below it the bracket's two ends
+/// are the same rate to any use (and, far below, the same `f64`).
+pub const MIN_RESOLUTION: f64 = 0.001;
+
+/// Bisections allowed beyond the real-number count for whole levels, whose
+/// midpoints are rounded.
+const WHOLE_SLACK: usize = 2;
+
 impl Levels {
     /// Parse `--rates`: a comma-separated list or `START..MAX`, with the
     /// stepped form's `factor` and `resolution`.
@@ -144,9 +152,9 @@ impl Levels {
                     "--factor {factor} must be above 1, at most 10"
                 )));
             }
-            if !(resolution.is_finite() && resolution > 0.0 && resolution < 1.0) {
+            if !(resolution.is_finite() && (MIN_RESOLUTION..1.0).contains(&resolution)) {
                 return Err(fail(format!(
-                    "--resolution {resolution} must be above 0 and below 1 (0.1 = 10%)"
+                    "--resolution {resolution} must be at least {MIN_RESOLUTION} and below 1 (0.1 = 10%)"
                 )));
             }
             let levels = Levels::Stepped {
@@ -156,11 +164,18 @@ impl Levels {
                 resolution,
                 whole: kind == LevelKind::Concurrency,
             };
-            if levels.max_steps() > MAX_STEPS {
-                return Err(fail(format!(
-                    "it would take up to {} steps, more than {MAX_STEPS}; raise --factor or --resolution",
-                    levels.max_steps()
-                )));
+            match levels.max_steps() {
+                usize::MAX => {
+                    return Err(fail(format!(
+                        "it would take far more steps, more than {MAX_STEPS}; raise --factor or --resolution"
+                    )));
+                }
+                steps if steps > MAX_STEPS => {
+                    return Err(fail(format!(
+                        "it would take up to {steps} steps, more than {MAX_STEPS}; raise --factor or --resolution"
+                    )));
+                }
+                _ => {}
             }
             return Ok(levels);
         }
@@ -178,7 +193,9 @@ impl Levels {
     }
 
     /// The most steps the sweep can take: every listed rate, or every
-    /// stepped rate up to `max` plus the bisections after the last.
+    /// stepped rate up to `max` plus the bisections after the last. The
+    /// search never takes more ([`LevelSearch`] stops there), so a dry
+    /// run's bound holds whatever the steps find.
     pub fn max_steps(&self) -> usize {
         match self {
             Levels::List(rates) => rates.len(),
@@ -187,16 +204,23 @@ impl Levels {
                 max,
                 factor,
                 resolution,
-                ..
+                whole,
             } => {
-                let climbs = ((max / start).ln() / factor.ln()).ceil() as usize + 1;
+                // The climb's length, from logarithms first so that a
+                // factor barely above 1 cannot make a long list.
+                let estimate = ((max / start).ln() / factor.ln()).ceil() + 2.0;
+                if !estimate.is_finite() || estimate > (MAX_STEPS + 1) as f64 {
+                    return usize::MAX;
+                }
+                let climbs = self.climb().len();
                 // Each bisection halves the bracket's log width, from at
                 // most ln(factor) down to ln(1 + resolution).
-                let bisections = (factor.ln() / (1.0 + resolution).ln())
-                    .log2()
-                    .ceil()
-                    .max(0.0) as usize;
-                climbs + bisections
+                let bisections = (factor.ln() / resolution.ln_1p()).log2().ceil();
+                if !bisections.is_finite() || bisections > MAX_STEPS as f64 {
+                    return usize::MAX;
+                }
+                let slack = if *whole { WHOLE_SLACK } else { 0 };
+                climbs + bisections.max(0.0) as usize + slack
             }
         }
     }
@@ -252,9 +276,10 @@ impl LevelSearch {
         }
     }
 
-    /// The next rate to try; `None` when the search is over.
+    /// The next rate to try; `None` when the search is over (never after
+    /// [`Levels::max_steps`] steps).
     pub fn next_rate(&mut self) -> Option<f64> {
-        if self.steps >= MAX_STEPS {
+        if self.steps >= self.levels.max_steps().min(MAX_STEPS) {
             return None;
         }
         let Some(fail) = self.lowest_fail else {
@@ -272,7 +297,8 @@ impl LevelSearch {
         }
         let middle = (pass * fail).sqrt();
         if !whole {
-            return Some(middle);
+            // A midpoint that rounds onto an end would repeat a level.
+            return (middle > pass && middle < fail).then_some(middle);
         }
         // Whole levels: the nearest whole number strictly inside the
         // bracket, if any.
@@ -368,6 +394,21 @@ mod tests {
     }
 
     #[test]
+    fn a_resolution_below_the_floor_is_refused_and_never_repeats_a_rate() {
+        let error = Levels::parse("1/s..64/s", 2.0, 1e-16)
+            .expect_err("1e-16")
+            .to_string();
+        assert!(error.contains("--resolution 0.0000000000000001 must be at least 0.001"), "{error}");
+        let levels = Levels::parse("1/s..64/s", 2.0, MIN_RESOLUTION).expect("the floor");
+        let tried = run(levels.clone(), 10.0);
+        assert!(tried.len() <= levels.max_steps(), "{tried:?}");
+        let error = Levels::parse("1/s..64/s", 1.0 + 1e-15, 0.1)
+            .expect_err("a factor barely above 1")
+            .to_string();
+        assert!(error.contains("steps, more than 200"), "{error}");
+    }
+
+    #[test]
     fn bad_levels_are_named() {
         for (value, reason) in [
             ("fast", "\"fast\" is not a rate"),
@@ -385,5 +426,40 @@ mod tests {
             .expect_err("res")
             .to_string();
         assert!(error.contains("--resolution"), "{error}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_search_keeps_the_dry_runs_bound_and_reaches_the_resolution(
+            start in 0.01f64..100.0,
+            span in 1.01f64..10_000.0,
+            factor in 1.05f64..10.0,
+            resolution in MIN_RESOLUTION..0.99,
+            limit_at in 0.0f64..1.2,
+            whole in proptest::bool::ANY,
+        ) {
+            let (start, max) = if whole {
+                (start.ceil(), (start.ceil() * span).ceil().max(start.ceil() + 1.0))
+            } else {
+                (start, start * span)
+            };
+            let levels = Levels::Stepped { start, max, factor, resolution, whole };
+            let bound = levels.max_steps();
+            proptest::prop_assume!(bound <= MAX_STEPS);
+            // The SLO holds up to `limit` (somewhere across the range).
+            let limit = start * (max / start).powf(limit_at);
+            let mut search = LevelSearch::new(levels);
+            let mut tried = Vec::new();
+            while let Some(rate) = search.next_rate() {
+                proptest::prop_assert!(!tried.contains(&rate), "{rate} repeated: {tried:?}");
+                tried.push(rate);
+                search.record(rate, rate <= limit);
+                proptest::prop_assert!(tried.len() <= bound, "{tried:?} > {bound}");
+            }
+            if let (Some(pass), Some(fail)) = search.bracket() {
+                let narrow = fail / pass <= 1.0 + resolution || (whole && fail - pass <= 1.0);
+                proptest::prop_assert!(narrow, "bracket {pass}..{fail} after {tried:?}");
+            }
+        }
     }
 }

@@ -91,6 +91,10 @@ pub struct SweepStep {
     pub dir: PathBuf,
     /// What the step's calls cost, where known.
     pub cost: Cost,
+    /// What the step's calls were charged against the dollar budget (a
+    /// call that may have been billed without a known cost, such as a
+    /// timeout, at its worst case); at least `cost`.
+    pub charged: Cost,
     /// A stop request cut it short (its statistics cover less than its
     /// duration, and the search ended with it).
     pub interrupted: bool,
@@ -129,6 +133,9 @@ pub enum SweepEnd {
     },
     /// A step could not record its calls.
     RecordFailed(String),
+    /// A call was charged more than its reserved worst case (see
+    /// [`SweepOutcome::overrun`]).
+    Overrun,
 }
 
 /// A whole sweep.
@@ -144,6 +151,12 @@ pub struct SweepOutcome {
     pub calls: u64,
     /// What they cost, where known.
     pub cost: Cost,
+    /// What they were charged against the dollar budget (see
+    /// [`SweepStep::charged`]).
+    pub charged: Cost,
+    /// A call was charged more than its reserved worst case; the sweep
+    /// ended at once.
+    pub overrun: Option<runner::Overrun>,
 }
 
 /// The experiment of one step, one run for `duration_s`: at a rate, the
@@ -228,6 +241,10 @@ pub async fn run_sweep(
     let mut steps: Vec<SweepStep> = Vec::new();
     let mut calls = 0u64;
     let mut cost = Cost::ZERO;
+    // Carried from step to step into the dollars left: every call's charge
+    // (a timed-out call at its worst case), as `run` charges it.
+    let mut charged = Cost::ZERO;
+    let mut overrun = None;
     let max_cost = options
         .max_cost_usd
         .and_then(|usd| Cost::from_usd(usd).ok());
@@ -272,7 +289,7 @@ pub async fn run_sweep(
             out_dir: dir.clone(),
             seed: options.seed.wrapping_add(index as u64 - 1),
             max_calls: calls_left,
-            max_cost_usd: max_cost.map(|max| max.saturating_sub(cost).usd()),
+            max_cost_usd: max_cost.map(|max| max.saturating_sub(charged).usd()),
             prices: Arc::clone(&options.prices),
             backoff: Backoff::default(),
             progress: options.progress,
@@ -293,6 +310,16 @@ pub async fn run_sweep(
         };
         calls = calls.saturating_add(summary.attempts);
         cost = cost.saturating_add(summary.cost);
+        charged = charged.saturating_add(summary.charged);
+        if let Some(step_overrun) = summary.overrun {
+            // The step's budget was what the steps before it left: the
+            // whole sweep's charges against the whole sweep's budget.
+            overrun = Some(runner::Overrun {
+                total: charged,
+                max: max_cost.unwrap_or(step_overrun.max),
+                ..step_overrun
+            });
+        }
         let stats = StepStats::of(&sink.take(), rate, options.step_duration_s, &options.slo);
         let failures = stats.failures(&options.slo);
         let interrupted = summary.interrupted || summary.budget_exhausted;
@@ -303,6 +330,7 @@ pub async fn run_sweep(
             files: summary.files.clone(),
             dir,
             cost: summary.cost,
+            charged: summary.charged,
             interrupted,
         });
         let step = steps.last().expect("just pushed");
@@ -312,6 +340,9 @@ pub async fn run_sweep(
         on_step(&steps);
         if let Some(error) = record_error {
             break SweepEnd::RecordFailed(error);
+        }
+        if overrun.is_some() {
+            break SweepEnd::Overrun;
         }
         if summary.interrupted {
             break SweepEnd::Stopped(summary.stop_cause.unwrap_or(StopCause::Interrupt));
@@ -338,5 +369,7 @@ pub async fn run_sweep(
         knee,
         calls,
         cost,
+        charged,
+        overrun,
     }
 }

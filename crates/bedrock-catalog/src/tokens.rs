@@ -1,5 +1,5 @@
 //! A small, deterministic token estimate shared by the emulator and by
-//! synthetic prompts.
+//! synthetic prompts, and the upper bounds that the dollar budget reserves.
 //!
 //! Real token counts always come from the service (`metadata.usage`); this
 //! estimate exists so that the emulator can report a plausible
@@ -24,6 +24,35 @@ pub fn estimate_tokens(text: &str) -> u32 {
         }
     }
     tokens.saturating_add(run.div_ceil(8))
+}
+
+/// An upper bound of the tokens that `text` can count as, by any of
+/// Bedrock's tokenizers and by [`estimate_tokens`]: its UTF-8 bytes.
+///
+/// The models' tokenizers are byte-level BPE or SentencePiece with byte
+/// fallback: every token covers at least one byte of the text, so no text
+/// counts as more tokens than it has bytes. ([`estimate_tokens`] counts at
+/// most one token per character.) Tokens a model's prompt template adds
+/// around the text are not included.
+pub fn max_tokens(text: &str) -> u64 {
+    text.len() as u64
+}
+
+/// An upper bound of the bytes that any JSON encoder writes for `text` as
+/// a JSON string, quotes included: each character at its widest escape
+/// (`\u0001` for a control character, `\"` and `\\`, and `\uXXXX` per
+/// UTF-16 unit for a character outside ASCII, which some encoders escape).
+pub fn max_json_string_bytes(text: &str) -> u64 {
+    let inner: u64 = text
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => 2,
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => 6,
+            c if c.is_ascii() => 1,
+            c => 6 * c.len_utf16() as u64,
+        })
+        .sum();
+    inner + 2
 }
 
 const INSTRUCTION: &str = "Summarize the following notes.";
@@ -85,6 +114,39 @@ mod tests {
         assert_eq!(estimate_tokens(""), 0);
         assert_eq!(estimate_tokens("  \n\t "), 0);
         assert_eq!(estimate_tokens("a,b"), 3);
+    }
+
+    #[test]
+    fn the_bounds_are_never_below_the_estimate_or_the_json_encoding() {
+        for text in [
+            "",
+            "Explain the concept of machine learning in simple terms.",
+            "\n\n\n\n",
+            "a\u{1b}b\"c\\d",
+            "üñí 日本語 😀",
+            "internationalization",
+        ] {
+            assert!(
+                u64::from(estimate_tokens(text)) <= max_tokens(text),
+                "{text:?}"
+            );
+            // What a JSON encoder writes, and the estimate of it (what the
+            // emulator counts for a tool), stay within the bound.
+            let encoded = serde_json::to_string(text).expect("a string encodes");
+            assert!(
+                encoded.len() as u64 <= max_json_string_bytes(text),
+                "{text:?}"
+            );
+            assert!(
+                u64::from(estimate_tokens(&encoded)) <= max_json_string_bytes(text),
+                "{text:?}"
+            );
+            assert!(max_tokens(text) + 2 <= max_json_string_bytes(text));
+        }
+        // 40,000 newlines: nothing to the estimate of the text, 80,000
+        // bytes as serde escapes them, 240,000 at the widest escape.
+        let newlines = "\n".repeat(40_000);
+        assert_eq!(max_json_string_bytes(&newlines), 240_002);
     }
 
     #[test]
