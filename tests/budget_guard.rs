@@ -257,7 +257,12 @@ fn check(case: &Case, index: usize) -> Result<(), TestCaseError> {
     let emulator = start_emulator(fast_profiles(case.faults.clone()), 1.0);
     let clients = Arc::new(clients(&emulator));
     let out = temp_dir(&format!("prop-{index}"));
-    let probe = options(scenarios.clone(), experiment.clone(), out.clone(), Cost::ZERO);
+    let probe = options(
+        scenarios.clone(),
+        experiment.clone(),
+        out.clone(),
+        Cost::ZERO,
+    );
     let plan = runner::cost_plan(&probe);
     let (Some(planned), Some(with_retries)) = (plan.planned, plan.with_retries) else {
         return Err(TestCaseError::fail("every model is priced"));
@@ -266,7 +271,10 @@ fn check(case: &Case, index: usize) -> Result<(), TestCaseError> {
     let budget =
         Cost::from_picodollars(planned.picodollars() + (span as f64 * case.budget_at) as u64);
     let worst = |name: &str| {
-        let index = scenarios.iter().position(|s| s.name == name).expect("a scenario");
+        let index = scenarios
+            .iter()
+            .position(|s| s.name == name)
+            .expect("a scenario");
         plan.attempts[index].1.expect("priced")
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -313,7 +321,10 @@ fn no_scenario_tool_whitespace_timeout_or_concurrency_spends_past_the_budget() {
     let index = std::sync::atomic::AtomicUsize::new(0);
     runner
         .run(&case(), |case| {
-            check(&case, index.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+            check(
+                &case,
+                index.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            )
         })
         .expect("every case keeps its budget");
 }
@@ -344,7 +355,12 @@ fn a_call_charged_more_than_it_reserved_ends_the_run_and_names_the_excess() {
         ..Experiment::default()
     };
     let out = temp_dir("overrun");
-    let probe = options(scenarios.clone(), experiment.clone(), out.clone(), Cost::ZERO);
+    let probe = options(
+        scenarios.clone(),
+        experiment.clone(),
+        out.clone(),
+        Cost::ZERO,
+    );
     let planned = runner::cost_plan(&probe).planned.expect("priced");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let summary = runtime
@@ -353,7 +369,9 @@ fn a_call_charged_more_than_it_reserved_ends_the_run_and_names_the_excess() {
             options(scenarios, experiment, out.clone(), planned),
         ))
         .expect("the run records");
-    let overrun = summary.overrun.expect("the first call overran its reservation");
+    let overrun = summary
+        .overrun
+        .expect("the first call overran its reservation");
     assert_eq!(summary.attempts, 1, "the run ended at the first overrun");
     assert_eq!(summary.stop_cause, Some(StopCause::BudgetOverrun));
     assert!(overrun.charged > overrun.reserved);
@@ -367,9 +385,10 @@ fn a_call_charged_more_than_it_reserved_ends_the_run_and_names_the_excess() {
     // much.
     assert!(overrun.total > planned, "{overrun:?}");
     assert!(
-        overrun
-            .describe()
-            .starts_with(&format!("budget exceeded by ${}", overrun.total.saturating_sub(planned))),
+        overrun.describe().starts_with(&format!(
+            "budget exceeded by ${}",
+            overrun.total.saturating_sub(planned)
+        )),
         "{}",
         overrun.describe()
     );

@@ -517,7 +517,11 @@ async fn timed_out_calls_are_carried_at_their_worst_case_into_the_next_steps_bud
     let budget = one.saturating_mul(9);
     options.max_cost_usd = Some(budget.usd());
     let outcome = run_sweep(clients, options, |_| {}).await;
-    assert_eq!(outcome.cost, bedrock_catalog::prices::Cost::ZERO, "no call had a cost");
+    assert_eq!(
+        outcome.cost,
+        bedrock_catalog::prices::Cost::ZERO,
+        "no call had a cost"
+    );
     assert_eq!(outcome.charged, one.saturating_mul(outcome.calls));
     assert!(outcome.charged <= budget, "{} > {budget}", outcome.charged);
     assert!(

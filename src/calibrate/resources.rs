@@ -2,16 +2,22 @@
 
 use std::time::Duration;
 
-/// User plus system CPU time used by this process so far.
+/// User plus system CPU time used by this process so far, from the
+/// process's CPU-time clock (nanosecond resolution; `getrusage` counts in
+/// scheduler ticks, so a short stretch of work could read as none).
 pub fn cpu_time() -> Duration {
-    // SAFETY: getrusage(2) fills the struct we own.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime(2) fills the struct we own.
+    if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut now) } != 0 {
         return Duration::ZERO;
     }
-    let tv =
-        |t: libc::timeval| Duration::new(t.tv_sec.max(0) as u64, (t.tv_usec.max(0) as u32) * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
+    Duration::new(
+        now.tv_sec.max(0) as u64,
+        now.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
 }
 
 /// Resident memory now, in bytes (0 where the OS does not say).
@@ -49,13 +55,21 @@ mod tests {
 
     #[test]
     fn cpu_time_and_memory_are_read() {
+        // Work until the clock moves, for at most five seconds of wall time:
+        // the assertion does not depend on how fast the loop runs or on the
+        // clock's granularity.
         let before = cpu_time();
+        let started = std::time::Instant::now();
         let mut x = 0u64;
-        for i in 0..5_000_000u64 {
-            x = x.wrapping_add(i * i);
+        while cpu_time() <= before && started.elapsed() < Duration::from_secs(5) {
+            for i in 0..10_000u64 {
+                x = x.wrapping_add(std::hint::black_box(i * i));
+            }
         }
         std::hint::black_box(x);
-        assert!(cpu_time() > before);
+        let after = cpu_time();
+        assert!(after > before, "{before:?} then {after:?}");
+        assert!(after - before < Duration::from_secs(5));
         assert!(resident_bytes() > 1 << 20);
     }
 }

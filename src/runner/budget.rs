@@ -286,7 +286,10 @@ mod tests {
         let overrun = within.settle(Some(pico(10)), pico(11)).expect("11 > 10");
         assert_eq!(overrun.exceeded_by(), Cost::ZERO);
         assert!(overrun.describe().contains("could no longer be guaranteed"));
-        assert_eq!(within.try_take_costing(Some(pico(1))), Err(Refusal::Overrun));
+        assert_eq!(
+            within.try_take_costing(Some(pico(1))),
+            Err(Refusal::Overrun)
+        );
         // Without a dollar budget, charges are counted and nothing is refused.
         let free = CallBudget::new(None);
         assert!(free.try_take());

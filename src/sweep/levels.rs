@@ -398,7 +398,10 @@ mod tests {
         let error = Levels::parse("1/s..64/s", 2.0, 1e-16)
             .expect_err("1e-16")
             .to_string();
-        assert!(error.contains("--resolution 0.0000000000000001 must be at least 0.001"), "{error}");
+        assert!(
+            error.contains("--resolution 0.0000000000000001 must be at least 0.001"),
+            "{error}"
+        );
         let levels = Levels::parse("1/s..64/s", 2.0, MIN_RESOLUTION).expect("the floor");
         let tried = run(levels.clone(), 10.0);
         assert!(tried.len() <= levels.max_steps(), "{tried:?}");

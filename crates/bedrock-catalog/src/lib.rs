@@ -20,6 +20,7 @@
 //! It depends on nothing of the harness or the emulator, and both depend
 //! on it.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod availability;
