@@ -4,6 +4,11 @@
 
 use std::process::Command;
 
+#[path = "../crates/bedrock-emulator/tests/common/child_guard.rs"]
+mod child_guard;
+
+use child_guard::ChildGuard;
+
 #[test]
 fn calibrate_joins_every_call_to_the_ground_truth() {
     let dir = std::env::temp_dir().join(format!("bb-calibrate-{}", std::process::id()));
@@ -101,24 +106,25 @@ fn is_alive(pid: u32) -> bool {
 fn the_emulator_never_outlives_calibrate_even_after_sigkill() {
     let dir = std::env::temp_dir().join(format!("bb-calibrate-kill-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut calibrate = Command::new(env!("CARGO_BIN_EXE_bedrock-bench"))
-        .args([
-            "calibrate",
-            "--concurrency",
-            "2",
-            "--calls",
-            "100000",
-            "--tokens",
-            "100",
-            "--tokens-per-s",
-            "100",
-            "--out",
-        ])
-        .arg(&dir)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("calibrate starts");
+    let calibrate = ChildGuard::spawn(
+        Command::new(env!("CARGO_BIN_EXE_bedrock-bench"))
+            .args([
+                "calibrate",
+                "--concurrency",
+                "2",
+                "--calls",
+                "100000",
+                "--tokens",
+                "100",
+                "--tokens-per-s",
+                "100",
+                "--out",
+            ])
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null()),
+    )
+    .expect("calibrate starts");
     let mut emulator = None;
     for _ in 0..500 {
         if let Some(&pid) = children_of(calibrate.id()).first() {
@@ -129,7 +135,7 @@ fn the_emulator_never_outlives_calibrate_even_after_sigkill() {
     }
     let emulator = emulator.expect("calibrate started its emulator within 10 s");
     assert!(is_alive(emulator));
-    calibrate.kill().expect("SIGKILL");
+    calibrate.signal(libc::SIGKILL);
     let _ = calibrate.wait();
     let mut gone = false;
     for _ in 0..250 {

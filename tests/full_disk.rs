@@ -34,11 +34,17 @@ fn run_child(name: &str, dir: &Path) {
         .env(CHILD_ENV, dir)
         .output()
         .expect("the child runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
-        "{name} failed in its child process:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
+        "{name} failed in its child process:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    // A renamed or filtered-out child runs nothing and exits 0: exactly one
+    // test must have run and passed.
+    assert!(
+        stdout.contains("running 1 test") && stdout.contains("test result: ok. 1 passed"),
+        "{name}: exactly one child test must run and pass:\n{stdout}"
     );
 }
 

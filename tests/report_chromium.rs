@@ -9,9 +9,13 @@
 //! are skipped and say so on the terminal; with
 //! `BEDROCK_BENCH_REQUIRE_EXTERNAL=1` (as in CI) they fail instead.
 
+#[path = "../crates/bedrock-emulator/tests/common/child_guard.rs"]
+mod child_guard;
 #[path = "../crates/bedrock-emulator/tests/external/mod.rs"]
 mod external;
 mod report_support;
+
+use child_guard::ChildGuard;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -118,9 +122,9 @@ fn run_chromium(browser: &Path, work: &Path, url: &str, extra: &[String]) -> Run
         .stdin(Stdio::null())
         .stdout(stdout)
         .stderr(stderr);
-    let mut child = command
-        .spawn()
+    let mut guard = ChildGuard::spawn(&mut command)
         .unwrap_or_else(|e| panic!("starting {:?}: {e}", command.get_program()));
+    let child = guard.child();
     let started = Instant::now();
     let status = loop {
         match child.try_wait().expect("waiting for chromium") {

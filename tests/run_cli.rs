@@ -4,11 +4,14 @@
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../crates/bedrock-emulator/tests/common/child_guard.rs"]
+mod child_guard;
 mod isolation;
 
+use child_guard::ChildGuard;
 use isolation::isolated;
 
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
@@ -56,7 +59,7 @@ fn run_command(dir: &Path, args: &[&str], files: (&Path, &Path), out: &Path) -> 
 }
 
 /// Start `bedrock-bench emulator` and read its base URL.
-fn start_emulator_process(dir: &Path, ground_truth: &Path) -> (Child, String) {
+fn start_emulator_process(dir: &Path, ground_truth: &Path) -> (ChildGuard, String) {
     let profiles = dir.join("profiles.json");
     std::fs::write(
         &profiles,
@@ -64,16 +67,17 @@ fn start_emulator_process(dir: &Path, ground_truth: &Path) -> (Child, String) {
                     "optimized": {"ttft_p50_s": 0.02, "ttft_p90_s": 0.02, "tokens_per_s": 800, "decode_jitter": 0}}}"#,
     )
     .expect("write profiles");
-    let mut child = Command::new(BIN)
-        .args(["emulator", "--seed", "1", "--profiles"])
-        .arg(&profiles)
-        .arg("--ground-truth")
-        .arg(ground_truth)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("emulator starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut child = ChildGuard::spawn(
+        Command::new(BIN)
+            .args(["emulator", "--seed", "1", "--profiles"])
+            .arg(&profiles)
+            .arg("--ground-truth")
+            .arg(ground_truth)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+    )
+    .expect("emulator starts");
+    let stdout = child.child().stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout)
         .read_line(&mut line)
@@ -86,12 +90,8 @@ fn start_emulator_process(dir: &Path, ground_truth: &Path) -> (Child, String) {
     (child, url)
 }
 
-fn stop(mut child: Child) {
-    // SAFETY: kill(2) on our own child's pid; no memory is involved.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-    }
-    let _ = child.wait();
+fn stop(child: ChildGuard) {
+    let _ = child.stop();
 }
 
 #[test]
@@ -273,17 +273,18 @@ fn a_sigkill_mid_run_leaves_every_completed_call_on_disk() {
     );
     let out = dir.join("out");
     // The aws target, pointed at the emulator by the SDK's own variable.
-    let mut run = run_command(&dir, &["--target", "aws"], (&scenarios, &experiment), &out)
-        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
-        .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run starts");
+    let run = ChildGuard::spawn(
+        run_command(&dir, &["--target", "aws"], (&scenarios, &experiment), &out)
+            .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
+            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .expect("run starts");
 
     let csv_path = wait_for_rows(&out.join("results"), 40);
-    run.kill().expect("SIGKILL");
+    run.signal(libc::SIGKILL);
     let status = run.wait().expect("reaped");
     assert!(!status.success(), "the run was killed");
     // Let the emulator finish any stream the dead client left, then stop it.
@@ -339,19 +340,17 @@ fn sigint_sigterm_and_sighup_stop_new_calls_keep_every_row_and_exit_128_plus_sig
             r#"{"invocations_per_scenario": 500, "num_parallel_invocations": 2, "sleep_between_invocations": 0}"#,
         );
         let out = dir.join("out");
-        let run = run_command(&dir, &["--target", "aws"], (&scenarios, &experiment), &out)
-            .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
-            .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
-            .env("AWS_SECRET_ACCESS_KEY", "test-secret")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run starts");
+        let run = ChildGuard::spawn(
+            run_command(&dir, &["--target", "aws"], (&scenarios, &experiment), &out)
+                .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &url)
+                .env("AWS_ACCESS_KEY_ID", "AKIDTEST")
+                .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped()),
+        )
+        .expect("run starts");
         let csv_path = wait_for_rows(&out.join("results"), 5);
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe {
-            libc::kill(run.id() as libc::pid_t, signal);
-        }
+        run.signal(signal);
         let output = run.wait_with_output().expect("the run ends");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(code), "{name}: {stderr}");
