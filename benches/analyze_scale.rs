@@ -1,16 +1,24 @@
 //! How long `analyze` takes on 1,000,000 raw rows (our format, ~10 delta
 //! offsets per row, a few failures and fallbacks), and its peak memory.
+//! Targets, on a 2-core machine: the fastest of three analyses at most
+//! 4 s (4 s per million rows, at least 1.5 s for a smaller file), and the
+//! process's peak resident memory at most 600 MB (the rows are read as
+//! they stream, only lean per-call values are kept).
 //!
-//! Not run by plain `cargo bench` (`bench = false`); run it with
+//! Not run by plain `cargo bench` (`bench = false`):
 //!
 //! ```text
-//! cargo bench --bench analyze_scale
+//! cargo bench --bench analyze_scale                   # 1,000,000 rows, three analyses
+//! cargo bench --bench analyze_scale -- --test         # quick: 100,000 rows, one analysis
+//! cargo bench --bench analyze_scale -- --figures docs/figures/analyze_scale.json
 //! ```
 //!
 //! The file is written once to a temporary directory and removed at the
 //! end. Set `ANALYZE_SCALE_DIR=<dir>` to write it there and keep it (for
 //! example to measure `bedrock-bench analyze <dir>` with GNU `time -v`),
-//! and `ANALYZE_SCALE_ROWS=<n>` for another size.
+//! and `ANALYZE_SCALE_ROWS=<n>` for another size (the targets scale with
+//! it). The figures are printed (and written with `--figures FILE`); the
+//! process exits 1 when a target is missed or a measurement is missing.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -18,7 +26,7 @@ use std::time::Instant;
 
 use bedrock_bench::analysis::{AnalyzeOptions, analyze};
 use bedrock_bench::export::RawCsvWriter;
-use criterion::{Criterion, criterion_group, criterion_main};
+use bedrock_bench::figures::{Figure, FiguresFile, bench_invocation};
 
 #[path = "../tests/fixture/mod.rs"]
 mod fixture;
@@ -147,11 +155,30 @@ fn peak_rss_kib() -> i64 {
     }
 }
 
-fn analyze_scale(c: &mut Criterion) {
+/// Seconds per million rows and MB of peak memory allowed.
+const TARGET_S_PER_MILLION: f64 = 4.0;
+const TARGET_PEAK_MB: f64 = 600.0;
+/// The time allowed for a file of any size (the quick mode's 100,000 rows).
+const MIN_TARGET_S: f64 = 1.5;
+
+fn main() {
+    // Options after `--`: `--test` (quick), `--figures FILE`; criterion's
+    // own (`--bench`) are accepted and ignored.
+    let mut quick = false;
+    let mut figures_path: Option<PathBuf> = None;
+    let mut given = std::env::args().skip(1);
+    while let Some(arg) = given.next() {
+        match arg.as_str() {
+            "--test" => quick = true,
+            "--figures" => figures_path = given.next().map(PathBuf::from),
+            _ => {}
+        }
+    }
     let rows: usize = std::env::var("ANALYZE_SCALE_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+        .unwrap_or(if quick { 100_000 } else { 1_000_000 });
+    let repeats = if quick { 1 } else { 3 };
     let keep = std::env::var_os("ANALYZE_SCALE_DIR").map(PathBuf::from);
     let dir = keep.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("bb-analyze-scale-{}", std::process::id()))
@@ -169,32 +196,66 @@ fn analyze_scale(c: &mut Criterion) {
             started.elapsed()
         );
     }
-    let rss_before = peak_rss_kib();
     let options = AnalyzeOptions::default();
-    let mut group = c.benchmark_group("analyze_scale");
-    group.sample_size(10);
-    group.measurement_time(std::time::Duration::from_secs(25));
-    group.bench_function(format!("analyze_{rows}_rows"), |b| {
-        b.iter(|| {
-            let analysis = analyze(&[&path], &options).expect("analyze");
-            black_box(analysis.summary.len())
-        })
-    });
-    group.finish();
-    eprintln!(
-        "peak RSS of the bench process: {} MiB (before analysis: {} MiB)",
-        peak_rss_kib() / 1024,
-        rss_before / 1024
-    );
+    let mut times = Vec::new();
+    let mut groups = 0;
+    for _ in 0..repeats {
+        let started = Instant::now();
+        match analyze(&[&path], &options) {
+            Ok(analysis) => {
+                groups = black_box(analysis.summary.len());
+                times.push(started.elapsed().as_secs_f64());
+            }
+            Err(error) => eprintln!("analyze failed: {error}"),
+        }
+    }
+    let peak_mb = peak_rss_kib() as f64 * 1024.0 / 1e6;
     if keep.is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }
+    times.sort_by(f64::total_cmp);
+    // Smaller files have a fixed floor: starting the readers and the
+    // statistics costs the same for any size.
+    let target_s = (TARGET_S_PER_MILLION * rows as f64 / 1e6).max(MIN_TARGET_S);
+    let mut missed = Vec::new();
+    match times.first() {
+        Some(&fastest) if times.len() == repeats && groups > 0 && peak_mb > 0.0 => {
+            println!(
+                "analyze {rows} rows: fastest {fastest:.2} s of {repeats} (all: {}), {groups} groups, peak resident memory {peak_mb:.0} MB",
+                times
+                    .iter()
+                    .map(|t| format!("{t:.2} s"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if fastest > target_s {
+                missed.push(format!("{fastest:.2} s > {target_s:.2} s"));
+            }
+            if peak_mb > TARGET_PEAK_MB {
+                missed.push(format!("peak memory {peak_mb:.0} MB > {TARGET_PEAK_MB} MB"));
+            }
+            if let Some(path) = figures_path.filter(|_| missed.is_empty()) {
+                let mut figures =
+                    FiguresFile::new(bench_invocation("analyze_scale"));
+                figures
+                    .figure("rows", Figure::new(rows as f64, "", 0))
+                    .figure("fastest_s", Figure::new(fastest, "s", 2))
+                    .figure("slowest_s", Figure::new(times[times.len() - 1], "s", 2))
+                    .figure("peak_mb", Figure::new(peak_mb, "MB", 0));
+                figures.write(&path).expect("write the results file");
+                println!("wrote {}", path.display());
+            }
+        }
+        _ => missed.push(format!(
+            "a measurement is missing: {} of {repeats} analyses timed, {groups} groups, peak memory {peak_mb} MB",
+            times.len()
+        )),
+    }
+    if !missed.is_empty() {
+        for m in &missed {
+            println!("MISSED: {m}");
+        }
+        std::process::exit(1);
+    }
+    println!("every target met");
 }
-
-criterion_group! {
-    name = benches;
-    // No plots: the analysis is what this bench measures.
-    config = Criterion::default().without_plots();
-    targets = analyze_scale
-}
-criterion_main!(benches);

@@ -8,6 +8,18 @@
 //!   the difference is the harness's share.
 //! - `whole_call/timed_call`: a whole one-token call at zero delay, request
 //!   to end of stream, against the in-process emulator.
+//!
+//! Targets, checked from criterion's estimates after the measurement (the
+//! exit code is 1 when one is missed or an estimate is missing):
+//! `record_instant` at most 100 ns per event, and the timed call at most
+//! 15% more per event than the bare SDK loop. `--test` runs each
+//! benchmark once and checks nothing (criterion measures nothing then).
+//! With `BEDROCK_BENCH_FIGURES=FILE` the figures are written to FILE as a
+//! results file (criterion parses every command-line option itself):
+//!
+//! ```text
+//! BEDROCK_BENCH_FIGURES=docs/figures/harness_overhead.json cargo bench --bench harness_overhead
+//! ```
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -20,10 +32,11 @@ use aws_sdk_bedrockruntime::types::{
 use bedrock_bench::call::{CallSpec, timed_converse_stream};
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::ConnectionMode;
+use bedrock_bench::figures::{Figure, FiguresFile, bench_invocation};
 use bedrock_emulator::{
     Emulator, EmulatorConfig, FaultRates, LatencyProfile, ModelProfile, ProfileSet,
 };
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 
 const MODEL: &str = "us.amazon.nova-micro-v1:0";
 const TOKENS: u32 = 500;
@@ -144,14 +157,86 @@ fn per_event(c: &mut Criterion) {
     group.finish();
 }
 
-fn configured() -> Criterion {
-    bedrock_bench::fonts::register();
-    Criterion::default()
+/// At most this many nanoseconds per event for `record_instant`.
+const TARGET_RECORD_NS: f64 = 100.0;
+/// The timed call may cost at most this fraction more per event than the
+/// bare SDK loop.
+const TARGET_SHARE: f64 = 0.15;
+
+/// criterion's mean estimate of a benchmark, nanoseconds per iteration,
+/// from its saved `estimates.json`.
+fn mean_ns(id: &str) -> Option<f64> {
+    let home = std::env::var_os("CRITERION_HOME")
+        .map_or_else(|| std::path::PathBuf::from("target/criterion"), Into::into);
+    let path = home.join(id).join("new").join("estimates.json");
+    let text = std::fs::read_to_string(&path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["mean"]["point_estimate"]
+        .as_f64()
+        .filter(|v| v.is_finite() && *v > 0.0)
 }
 
-criterion_group! {
-    name = benches;
-    config = configured();
-    targets = per_event
+fn main() {
+    bedrock_bench::fonts::register();
+    let mut criterion = Criterion::default().configure_from_args();
+    per_event(&mut criterion);
+    criterion.final_summary();
+    if std::env::args().any(|a| a == "--test" || a == "--list") {
+        println!("--test/--list: each benchmark ran at most once; no target is checked");
+        return;
+    }
+    let per_event_of = |id: &str, events: f64| mean_ns(id).map(|ns| ns / events);
+    let events = f64::from(TOKENS) + OTHER_EVENTS as f64;
+    let record = per_event_of("per_event/record_instant", 1024.0);
+    let timed = per_event_of(&format!("per_event/timed_call/{TOKENS}"), events);
+    let raw = per_event_of(&format!("per_event/raw_sdk/{TOKENS}"), events);
+    let whole = mean_ns("whole_call/timed_call");
+    let mut missed = Vec::new();
+    let (Some(record), Some(timed), Some(raw), Some(whole)) = (record, timed, raw, whole) else {
+        println!(
+            "MISSED: an estimate is missing (record_instant {record:?}, timed_call {timed:?}, raw_sdk {raw:?}, whole_call {whole:?}); run without a filter"
+        );
+        std::process::exit(1);
+    };
+    let share = timed / raw - 1.0;
+    println!(
+        "record_instant {record:.1} ns per event; timed call {timed:.0} ns per event vs bare SDK {raw:.0} ns ({:+.1}%); whole one-token call {:.0} µs",
+        share * 100.0,
+        whole / 1e3
+    );
+    if record > TARGET_RECORD_NS {
+        missed.push(format!(
+            "record_instant {record:.1} ns > {TARGET_RECORD_NS} ns"
+        ));
+    }
+    if share > TARGET_SHARE {
+        missed.push(format!(
+            "the timed call costs {:.1}% more per event than the bare SDK loop (target at most {:.0}%)",
+            share * 100.0,
+            TARGET_SHARE * 100.0
+        ));
+    }
+    if !missed.is_empty() {
+        for m in &missed {
+            println!("MISSED: {m}");
+        }
+        std::process::exit(1);
+    }
+    println!("every target met");
+    if let Some(path) = std::env::var_os("BEDROCK_BENCH_FIGURES") {
+        let mut figures = FiguresFile::new(format!(
+            "BEDROCK_BENCH_FIGURES={} {}",
+            std::path::Path::new(&path).display(),
+            bench_invocation("harness_overhead")
+        ));
+        figures
+            .figure("record_instant_ns", Figure::new(record, "ns", 1))
+            .figure("timed_call_ns_per_event", Figure::new(timed, "ns", 0))
+            .figure("raw_sdk_ns_per_event", Figure::new(raw, "ns", 0))
+            .figure("harness_share_pct", Figure::new(share * 100.0, "%", 1))
+            .figure("whole_call_us", Figure::new(whole / 1e3, "µs", 0));
+        let path = std::path::PathBuf::from(path);
+        figures.write(&path).expect("write the results file");
+        println!("wrote {}", path.display());
+    }
 }
-criterion_main!(benches);

@@ -16,6 +16,7 @@ pub mod client;
 pub mod config;
 pub mod discovery;
 pub mod export;
+pub mod figures;
 pub mod files;
 pub mod fonts;
 pub(crate) mod measurement;

@@ -8,6 +8,7 @@
 mod accuracy;
 mod emulator_process;
 mod error;
+mod figures;
 mod report;
 mod resources;
 
@@ -19,6 +20,7 @@ use std::time::{Duration, Instant};
 pub use accuracy::{Accuracy, ClientTiming, accuracy};
 pub use emulator_process::{EmulatorProcess, EmulatorProgram, EmulatorStats};
 pub use error::CalibrateError;
+pub use figures::figures;
 pub use report::{CSV_COLUMNS, csv_record, table, write_csv};
 pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
 

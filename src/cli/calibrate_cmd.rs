@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use bedrock_bench::calibrate::{CalibrateOptions, EmulatorProgram, calibrate, table, write_csv};
+use bedrock_bench::calibrate::{
+    CalibrateOptions, EmulatorProgram, calibrate, figures, table, write_csv,
+};
 use bedrock_bench::timestamps::local_stamp;
 use clap::Args;
 
@@ -46,6 +48,11 @@ pub struct CalibrateArgs {
     /// Report root; results go to DIR/calibrate/<timestamp>/.
     #[arg(long, value_name = "DIR", default_value = "target-reports")]
     out: PathBuf,
+    /// Also write the results as a results file (the command, date,
+    /// machine and commit with every figure), for the documents to quote:
+    /// for example docs/figures/calibrate.json.
+    #[arg(long, value_name = "FILE")]
+    figures: Option<PathBuf>,
 }
 
 /// Create `parent/<stamp>` (or `<stamp>_2`, `_3`... when taken) and
@@ -87,6 +94,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     if args.concurrency.is_empty() {
         anyhow::bail!("--concurrency needs levels of at least 1, for example 1,16,256,1000");
     }
+    let args_figures = args.figures.clone();
     let stamp = local_stamp();
     let out_dir = claim_directory(&args.out.join("calibrate"), &stamp)?;
     let options = CalibrateOptions {
@@ -121,6 +129,15 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
     let csv = out_dir.join(format!("calibrate_{stamp}.csv"));
     write_csv(&results, &csv).with_context(|| format!("writing {}", csv.display()))?;
     println!("wrote {}", csv.display());
+    if let Some(path) = &args_figures {
+        figures(
+            &results,
+            &bedrock_bench::figures::invocation("bedrock-bench"),
+        )
+        .write(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
     let failed: u64 = results
         .iter()
         .map(|r| r.errors + r.accuracy.unmatched as u64)

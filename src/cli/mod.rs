@@ -3,6 +3,7 @@
 mod analyze_cmd;
 mod calibrate_cmd;
 mod emulator_cmd;
+mod figures_cmd;
 mod models_cmd;
 mod run_cmd;
 mod sweep_cmd;
@@ -35,6 +36,8 @@ enum Command {
     Emulator(emulator_cmd::EmulatorArgs),
     /// Measure the harness itself against the emulator's ground truth.
     Calibrate(calibrate_cmd::CalibrateArgs),
+    /// For contributors: rewrite the measured figures quoted in README.md and docs/ from the results files in docs/figures/.
+    Figures(figures_cmd::FiguresArgs),
 }
 
 /// Run the chosen subcommand; the exit code says how it went.
@@ -46,5 +49,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models(args) => models_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Calibrate(args) => calibrate_cmd::run(args),
+        Command::Figures(args) => figures_cmd::run(args),
     }
 }
