@@ -60,11 +60,26 @@ fn calibrate_joins_every_call_to_the_ground_truth() {
         );
         // 8 calls x (20 deltas + 4 other events).
         assert_eq!(&row[column("events")], "192");
-        let ttft_error: f64 = row[column("ttft_error_p50_ms")].parse().expect("a number");
-        // Loose: the client's TTFT is a little longer than the server's, never shorter.
+        // The harness's own timing: on this 2-core machine, loaded by the
+        // other tests, one stream's TTFT error is about half a millisecond
+        // at the median and under 3 ms at worst (the README's figures come
+        // from `calibrate --figures`). The client's TTFT is a little longer
+        // than the server's, never shorter. A regression of the harness's
+        // timing by a few milliseconds fails here.
+        let ms = |name: &str| -> f64 { row[column(name)].parse().expect("a number") };
+        let (p50, max) = (ms("ttft_error_p50_ms"), ms("ttft_error_max_ms"));
         assert!(
-            (0.0..50.0).contains(&ttft_error),
-            "TTFT error {ttft_error} ms"
+            (0.0..5.0).contains(&p50),
+            "concurrency {concurrency}: TTFT error p50 {p50} ms, expected 0 to 5 ms"
+        );
+        assert!(
+            (0.0..20.0).contains(&max),
+            "concurrency {concurrency}: TTFT error max {max} ms, expected 0 to 20 ms"
+        );
+        let total = ms("total_error_p50_ms");
+        assert!(
+            (0.0..10.0).contains(&total),
+            "concurrency {concurrency}: total-latency error p50 {total} ms, expected 0 to 10 ms"
         );
     }
     let _ = std::fs::remove_dir_all(&dir);

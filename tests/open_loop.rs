@@ -156,10 +156,19 @@ async fn a_constant_rate_run_achieves_its_rate_on_schedule() {
         assert!((row.ttft_from_scheduled.unwrap() - (lag + ttft)).abs() < 2e-6);
         assert!((row.total_from_scheduled.unwrap() - (lag + total)).abs() < 2e-6);
     }
-    let lags: Vec<f64> = rows.iter().map(|r| r.dispatch_lag_s.unwrap()).collect();
-    // Loose: the point is that the lag is measured, not a tight bound
-    // (the bench measures it: `cargo bench --bench open_loop`).
-    assert!(p99(lags) < 0.1, "dispatch lag p99 under 100 ms");
+    let mut lags: Vec<f64> = rows.iter().map(|r| r.dispatch_lag_s.unwrap()).collect();
+    lags.sort_by(f64::total_cmp);
+    // Calls start on time: the median within 2 ms of the instant even on
+    // two cores shared with the other tests; the tail (here the slowest
+    // of 40, on a loaded machine) within 50 ms. The bench holds the tight
+    // figure: p99 at most 1 ms at 500 arrivals/s (`cargo bench --bench
+    // open_loop`, run once by CI in its quick mode).
+    let median = lags[lags.len() / 2];
+    assert!(median < 0.002, "dispatch lag median {median} s: {lags:?}");
+    assert!(
+        p99(lags.clone()) < 0.05,
+        "dispatch lag p99 under 50 ms: {lags:?}"
+    );
     let paths: Vec<&Path> = summary.files.iter().map(|f| f.path.as_path()).collect();
     let dataset = bedrock_bench::analysis::read_paths(&paths).expect("read");
     let groups = bedrock_bench::analysis::group_stats(&dataset);
