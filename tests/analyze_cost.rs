@@ -211,3 +211,32 @@ fn files_without_cost_usd_are_priced_with_the_built_in_table_and_prices_reprice_
         Some(Cost::from_picodollars(exact * 1000 / 3))
     );
 }
+
+#[test]
+fn one_hour_cache_writes_are_repriced_at_the_one_hour_price() {
+    let dir = TempDir::new("cost-ttl");
+    let sonnet = "us.anthropic.claude-sonnet-4-20250514-v1:0";
+    let mut text = format!(
+        "{},prompt_cache,cache_read_input_tokens,cache_write_input_tokens\n",
+        python_header()
+    );
+    for (id, cache) in [("f1", "system/5m"), ("h1", "system/1h")] {
+        text.push_str(&python_row(
+            "0.5", "1.0", "10", "20", sonnet, "standard", id, "Success",
+        ));
+        text.push_str(&format!(",{cache},0,1000\n"));
+    }
+    let path = dir.write("ttl.csv", &text);
+    let analysis = analyze(&[&path], &options(None)).expect("analyzed");
+    // Both rows write the cache: one group (`+cache:write`).
+    assert_eq!(analysis.groups.len(), 1);
+    // Sonnet 4: 10 in x $3, 20 out x $15, 1,000 written x $3.75 (5m) or $6 (1h)
+    // per million tokens.
+    let base = 10 * 3_000_000 + 20 * 15_000_000;
+    let total = analysis.groups[0]
+        .cost
+        .total()
+        .expect("priced")
+        .picodollars();
+    assert_eq!(total, 2 * base + 1000 * 3_750_000 + 1000 * 6_000_000);
+}

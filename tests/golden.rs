@@ -208,6 +208,7 @@ fn write_raw(dir: &Path) -> PathBuf {
             time_scale: Some(1.0),
             service_tier: None,
             prompt_cache: None,
+            cache_ttl: None,
             reasoning_budget_tokens: None,
             tools: None,
             prices: Default::default(),

@@ -205,6 +205,7 @@ struct Repricing<'a> {
     output: f64,
     cache_read: Option<&'a [u8]>,
     cache_write: Option<&'a [u8]>,
+    prompt_cache: Option<&'a [u8]>,
     tier_served: Option<&'a [u8]>,
     tier_sent: Option<&'a [u8]>,
     performance: [Option<&'a [u8]>; 3],
@@ -220,11 +221,18 @@ impl Repricing<'_> {
             Some(raw) => whole(raw, column, expected).map(|n| n.unwrap_or(0)),
             None => Ok(0),
         };
+        let cache_write = cache(self.cache_write, "cache_write_input_tokens")?;
+        // The row's cache setting (`system/1h`...) says the TTL of its only
+        // cache point: a one-hour point writes at the one-hour price.
+        let one_hour = self
+            .prompt_cache
+            .is_some_and(|label| label.split(|b| *b == b'/').any(|part| part == b"1h"));
         let usage = TokenUsage {
             input: self.input as u64,
             output: self.output as u64,
             cache_read: cache(self.cache_read, "cache_read_input_tokens")?,
-            cache_write: cache(self.cache_write, "cache_write_input_tokens")?,
+            cache_write,
+            cache_write_1h: if one_hour { cache_write } else { 0 },
         };
         fn text(raw: Option<&[u8]>) -> Option<&str> {
             raw.and_then(|raw| std::str::from_utf8(raw).ok())
@@ -470,6 +478,7 @@ impl Part {
                 output: output_tokens,
                 cache_read: variant_fields[2],
                 cache_write: variant_fields[3],
+                prompt_cache: variant_fields[1],
                 tier_served: opt(columns.served_tier),
                 tier_sent: variant_fields[0],
                 performance: [opt(columns.served), opt(columns.sent), Some(config)],

@@ -233,6 +233,15 @@ pub fn run(
     cost_plan.check(max_cost.clone())?;
     if args.mode != BenchMode::List {
         eprintln!("{}", cost_plan.describe());
+        let selected: Vec<Scenario> = scenarios
+            .iter()
+            .zip(&wanted)
+            .filter(|(_, wanted)| **wanted)
+            .map(|(s, _)| s.clone())
+            .collect();
+        for warning in runner::us_priced_elsewhere(&selected, &prices) {
+            eprintln!("{warning}");
+        }
         if let Some((max, source)) = &max_cost {
             eprintln!("dollar budget: at most ${max} ({source})");
         }

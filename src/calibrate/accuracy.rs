@@ -184,6 +184,7 @@ mod tests {
                 time_scale: None,
                 service_tier: None,
                 prompt_cache: None,
+                cache_ttl: None,
                 reasoning_budget_tokens: None,
                 tools: None,
                 prices: Default::default(),

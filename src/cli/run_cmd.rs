@@ -271,6 +271,9 @@ fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice
         Some(shard) => eprintln!("shard {shard}'s {costs}"),
         None => eprintln!("{costs}"),
     }
+    for warning in runner::us_priced_elsewhere(&options.scenarios, &options.prices) {
+        eprintln!("{warning}");
+    }
     if let Some((max, source)) = runner::effective_max_cost(options) {
         match (shard, runner::own_max_cost(options)) {
             (Some(shard), Some(own)) => eprintln!(

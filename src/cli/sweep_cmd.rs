@@ -242,6 +242,9 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         ),
         None => eprintln!("worst case: unknown (a scenario's price is unknown)"),
     }
+    for warning in runner::us_priced_elsewhere(&options.scenarios, &options.prices) {
+        eprintln!("{warning}");
+    }
     if let Some(max) = options.max_calls {
         eprintln!(
             "call budget: at most {max} calls for the whole sweep; a step that does not fit is not started"

@@ -16,7 +16,8 @@
 //!   calls the entry applies to (`in-region` or a geography such as `us`,
 //!   `eu`, `apac`, `global`; `priority`, `default`, `flex`, `reserved`;
 //!   `standard`, `optimized`); absent, the entry applies to every value;
-//! - `input`, `output` (required), `cache_read`, `cache_write` (optional):
+//! - `input`, `output` (required), `cache_read`, `cache_write` (five-minute
+//!   writes), `cache_write_1h` (one-hour writes) (optional):
 //!   US dollars per million tokens, at most six decimals; an absent cache
 //!   price is unknown (a call that reads or writes the cache then has no
 //!   cost), never 0.
@@ -45,6 +46,7 @@ pub const PRICE_FILE_KEYS: &[&str] = &[
     "output",
     "cache_read",
     "cache_write",
+    "cache_write_1h",
 ];
 
 /// Reads a price file's entries. Errors name `path` as given.
@@ -146,6 +148,7 @@ fn entry_from_object(
     let output = required(&mut fields, "output");
     let cache_read = price(&mut fields, "cache_read");
     let cache_write = price(&mut fields, "cache_write");
+    let cache_write_1h = price(&mut fields, "cache_write_1h");
     errors.extend(fields.finish());
     match model {
         Some(model) if errors.is_empty() => Ok(PriceEntry {
@@ -158,6 +161,7 @@ fn entry_from_object(
                 output,
                 cache_read,
                 cache_write,
+                cache_write_1h,
             },
             source: location.to_string(),
         }),

@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use crate::call::{CallRecord, CallSpec, takes_top_k};
 use crate::config::{Experiment, PerformanceConfig, Scenario};
-use bedrock_catalog::ServiceTier;
 use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
+use bedrock_catalog::{CacheTtl, ServiceTier};
 
 pub use columns::Column;
 
@@ -99,6 +99,8 @@ pub struct ScenarioFacts {
     pub service_tier: Option<ServiceTier>,
     /// The prompt-cache setting sent, as labelled in reports.
     pub prompt_cache: Option<String>,
+    /// The TTL of the cache point sent (`5m` when the setting names none).
+    pub cache_ttl: Option<CacheTtl>,
     /// The reasoning budget sent.
     pub reasoning_budget_tokens: Option<u32>,
     /// The tools sent, as labelled in reports.
@@ -137,6 +139,11 @@ impl ScenarioFacts {
                 .prompt_cache
                 .as_ref()
                 .map(|cache| cache.label()),
+            cache_ttl: spec
+                .variant
+                .prompt_cache
+                .as_ref()
+                .map(|cache| cache.ttl.unwrap_or(CacheTtl::FiveMinutes)),
             reasoning_budget_tokens: spec.variant.reasoning_budget_tokens,
             tools: spec.variant.tools.as_ref().map(|tools| tools.label()),
             prices: Arc::default(),
@@ -239,11 +246,19 @@ impl AttemptRecord {
             .and_then(|p| p.parse().ok())
             .or(facts.performance_sent);
         let key = PriceKey::of(&facts.model, tier, performance);
+        let cache_write = u64::from(usage.cache_write_input_tokens.unwrap_or(0));
         let tokens = TokenUsage {
             input: u64::from(usage.input_tokens),
             output: u64::from(usage.output_tokens),
             cache_read: u64::from(usage.cache_read_input_tokens.unwrap_or(0)),
-            cache_write: u64::from(usage.cache_write_input_tokens.unwrap_or(0)),
+            cache_write,
+            // The request's only cache point had this TTL: every write is
+            // at its price.
+            cache_write_1h: if facts.cache_ttl == Some(CacheTtl::OneHour) {
+                cache_write
+            } else {
+                0
+            },
         };
         facts.prices.cost(&key, &tokens)
     }

@@ -3,11 +3,12 @@
 //! the worst case of a whole plan, checked against `max_cost_usd` /
 //! `--max-cost` before any call.
 
-use bedrock_catalog::prices::{Cost, PriceKey, PriceTable};
+use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, RegionGroup};
 use bedrock_catalog::tokens::{max_json_string_bytes, max_tokens};
 use serde_json::{Value, json};
 
 use crate::call::{CallSpec, CallStatus};
+use crate::config::Scenario;
 use crate::record::AttemptRecord;
 
 /// Bytes the fresh-cache marker adds at most (see `CallSpec`): `[`, the
@@ -88,16 +89,22 @@ fn max_json_bytes(value: &Value) -> u64 {
 }
 
 /// The most one attempt of `spec` can cost: [`worst_case_input_tokens`]
-/// at the dearest input price (the cache-write or cache-read price when it
-/// is dearer and the call uses the cache) and `maxTokens` output tokens,
+/// at the dearest input price (the cache-write price of the cache point's
+/// TTL, or the cache-read price, when it is dearer and the call uses the
+/// cache) and `maxTokens` output tokens,
 /// at the price of the tier and performance config sent. `None` when a
 /// price needed is unknown.
 pub fn attempt_worst_case(spec: &CallSpec, prices: &PriceTable) -> Option<Cost> {
     let key = PriceKey::of(&spec.model_id, spec.variant.service_tier, spec.performance);
+    let cache = spec
+        .variant
+        .prompt_cache
+        .as_ref()
+        .map(|cache| cache.ttl.unwrap_or(bedrock_catalog::CacheTtl::FiveMinutes));
     prices.price(&key)?.worst_case(
         worst_case_input_tokens(spec),
         u64::from(spec.max_tokens),
-        spec.variant.prompt_cache.is_some(),
+        cache,
     )
 }
 
@@ -266,6 +273,42 @@ pub enum CostError {
     },
 }
 
+/// Warnings for the scenarios the built-in table prices at US prices
+/// although they are called outside the US: an in-region call in a region
+/// that is not a US one, or a geography profile other than `us.` and
+/// `global.` (`eu.`, `apac.`, `jp.`...). The table has US East (N.
+/// Virginia) prices and cannot tell; Bedrock's prices elsewhere can be
+/// higher, so a dollar budget could be low. A price-file entry that
+/// matches the call silences its warning: the user gave its price.
+pub fn us_priced_elsewhere(scenarios: &[Scenario], prices: &PriceTable) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for scenario in scenarios {
+        let key = PriceKey::of(&scenario.model_id, scenario.variant.service_tier, None);
+        let Some(entry) = prices.lookup(&key) else {
+            continue;
+        };
+        if !entry.source.starts_with("built-in") {
+            continue;
+        }
+        let outside = match key.region_group {
+            RegionGroup::InRegion => {
+                !scenario.region.starts_with("us-") || scenario.region.starts_with("us-gov")
+            }
+            RegionGroup::Profile(geography) => !matches!(geography, "us" | "global"),
+        };
+        if outside {
+            warnings.push(format!(
+                "warning: scenario {} ({} in {}) is priced at the built-in table's US East (N. Virginia) prices; Bedrock's prices outside the US can be higher, so costs and the dollar budget may be low: add a price file (--prices) with the prices of {}",
+                scenario.name,
+                scenario.model_id,
+                scenario.region,
+                key.region_group
+            ));
+        }
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +343,56 @@ mod tests {
             count += u64::from(estimate_tokens(&wire.to_string()));
         }
         count
+    }
+
+    fn scenarios(lines: &str) -> Vec<Scenario> {
+        crate::config::parse_scenarios(lines, "s.jsonl", std::path::Path::new("."))
+            .expect("scenarios")
+            .value
+    }
+
+    #[test]
+    fn calls_outside_the_us_at_built_in_prices_are_warned_about() {
+        let all = scenarios(
+            r#"{"scenario_name": "us", "text_prompt": "Hi.", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1"}
+{"scenario_name": "eu", "text_prompt": "Hi.", "model_id": "eu.amazon.nova-pro-v1:0", "region": "eu-west-1"}
+{"scenario_name": "global", "text_prompt": "Hi.", "model_id": "global.anthropic.claude-sonnet-4-5-20250929-v1:0", "region": "eu-west-1"}
+{"scenario_name": "tokyo", "text_prompt": "Hi.", "model_id": "amazon.nova-pro-v1:0", "region": "ap-northeast-1"}"#,
+        );
+        let warnings = us_priced_elsewhere(&all, &PriceTable::default());
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("scenario eu (eu.amazon.nova-pro-v1:0 in eu-west-1)"));
+        assert!(warnings[1].contains("scenario tokyo"));
+        // A price file's entry for the calls is the user's own price.
+        let table = PriceTable::with_overrides(vec![bedrock_catalog::prices::PriceEntry {
+            model: "amazon.nova-pro-v1:0".into(),
+            region_group: None,
+            tier: None,
+            performance: None,
+            price: bedrock_catalog::prices::Price::default(),
+            source: "prices.jsonl:1".into(),
+        }]);
+        assert!(us_priced_elsewhere(&all, &table).is_empty());
+    }
+
+    #[test]
+    fn a_one_hour_cache_point_is_reserved_at_the_one_hour_write_price() {
+        let cached = |ttl: &str| {
+            let line = format!(
+                r#"{{"text_prompt": "Hi.", "expected_output_tokens": 10, "model_id": "us.anthropic.claude-sonnet-4-20250514-v1:0", "region": "us-east-1", "prompt_cache": {{"at": "system", "ttl": "{ttl}", "shared_prefix_tokens": 2048}}}}"#
+            );
+            let scenario = &scenarios(&line)[0];
+            let spec = CallSpec::from_scenario(scenario, &crate::config::Experiment::default());
+            let worst = attempt_worst_case(&spec, &PriceTable::default()).expect("priced");
+            (worst, worst_case_input_tokens(&spec))
+        };
+        let (five, tokens) = cached("5m");
+        let (hour, same) = cached("1h");
+        assert_eq!(tokens, same);
+        // Input at $3.75 against $6 per million (Sonnet 4), output the same.
+        let output = 10 * 15_000_000;
+        assert_eq!(five.picodollars() - output, tokens * 3_750_000);
+        assert_eq!(hour.picodollars() - output, tokens * 6_000_000);
     }
 
     #[test]

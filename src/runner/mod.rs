@@ -53,7 +53,7 @@ pub use backoff::Backoff;
 pub use budget::{CallBudget, Overrun, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 pub use cost::{
-    CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged,
+    CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged, us_priced_elsewhere,
     worst_case_input_tokens,
 };
 pub use open_loop::precise_sleep_until;

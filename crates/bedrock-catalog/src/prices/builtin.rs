@@ -45,6 +45,8 @@ struct Base {
     output: u64,
     cache_read: Option<u64>,
     cache_write: Option<u64>,
+    /// One-hour cache writes.
+    cache_write_1h: Option<u64>,
     /// Latency-optimized input and output prices.
     optimized: Option<(u64, u64)>,
     /// Non-global endpoints cost 10% more than `global.`.
@@ -64,23 +66,28 @@ const fn base(id: &'static str, input: u64, output: u64) -> Base {
         output,
         cache_read: None,
         cache_write: None,
+        cache_write_1h: None,
         optimized: None,
         regional_premium: false,
     }
 }
 
-/// Anthropic's prompt caching: writes at 1.25 times the input price, reads
-/// at 0.1 times.
+/// Anthropic's prompt caching: writes at 1.25 times the input price for
+/// the default five-minute TTL and twice the input price for one hour,
+/// reads at 0.1 times (Anthropic's published multipliers, which Bedrock's
+/// pricing page applies to Claude).
 const fn claude(id: &'static str, input: u64, output: u64) -> Base {
     Base {
         cache_read: Some(input / 10),
         cache_write: Some(input * 5 / 4),
+        cache_write_1h: Some(input * 2),
         ..base(id, input, output)
     }
 }
 
 /// Amazon Nova's prompt caching: reads at a 75% discount; writes are not
-/// charged more than input (priced at the input price here; unsure).
+/// charged more than input (priced at the input price here; unsure). Nova
+/// caches for five minutes only: a one-hour write has no price.
 const fn nova(id: &'static str, input: u64, output: u64) -> Base {
     Base {
         cache_read: Some(input / 4),
@@ -251,6 +258,7 @@ fn scaled(price: Price, numerator: u64, denominator: u64) -> Price {
         output: scale(price.output),
         cache_read: scale(price.cache_read),
         cache_write: scale(price.cache_write),
+        cache_write_1h: scale(price.cache_write_1h),
     }
 }
 
@@ -268,6 +276,7 @@ fn entries_of(base: &Base, out: &mut Vec<PriceEntry>) {
         output: per_million(Some(base.output)),
         cache_read: per_million(base.cache_read),
         cache_write: per_million(base.cache_write),
+        cache_write_1h: per_million(base.cache_write_1h),
     };
     // (region group selector, multiplier): the base, and for the newest
     // Claude models the global base with a 10% premium everywhere else.
@@ -302,6 +311,7 @@ fn entries_of(base: &Base, out: &mut Vec<PriceEntry>) {
                 output: per_million(Some(output)),
                 cache_read: None,
                 cache_write: None,
+                cache_write_1h: None,
             };
             out.push(PriceEntry {
                 model: model.id.to_string(),

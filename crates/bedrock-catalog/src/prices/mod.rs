@@ -26,6 +26,7 @@ use std::str::FromStr;
 pub use builtin::PRICES_AS_OF;
 pub use money::{AmountError, Cost, PerMillion};
 
+use crate::cache_ttl::CacheTtl;
 use crate::model_id::{GEO_PREFIXES, base_model_id};
 use crate::performance::{PerformanceConfig, UnknownValue};
 use crate::tier::ServiceTier;
@@ -40,8 +41,13 @@ pub struct Price {
     pub output: Option<PerMillion>,
     /// Tokens read from the prompt cache (`usage.cacheReadInputTokens`).
     pub cache_read: Option<PerMillion>,
-    /// Tokens written to the prompt cache (`usage.cacheWriteInputTokens`).
+    /// Tokens written to the prompt cache with the default 5-minute TTL
+    /// (`usage.cacheWriteInputTokens`).
     pub cache_write: Option<PerMillion>,
+    /// Tokens written to the prompt cache with a one-hour TTL (a cache
+    /// point's `"ttl": "1h"`): Anthropic's models bill them at twice the
+    /// input price, against 1.25 times for five minutes.
+    pub cache_write_1h: Option<PerMillion>,
 }
 
 /// Token counts of one call, as Bedrock's `metadata.usage` reports them.
@@ -53,8 +59,13 @@ pub struct TokenUsage {
     pub output: u64,
     /// `cacheReadInputTokens` (0 when absent).
     pub cache_read: u64,
-    /// `cacheWriteInputTokens` (0 when absent).
+    /// `cacheWriteInputTokens` (0 when absent): every cache write,
+    /// whatever its TTL.
     pub cache_write: u64,
+    /// The part of `cache_write` written with a one-hour TTL (Bedrock's
+    /// `usage.cacheDetails`, or every write when the call's only cache point
+    /// asked for `1h`).
+    pub cache_write_1h: u64,
 }
 
 impl Price {
@@ -67,22 +78,32 @@ impl Price {
             (n, Some(price)) => price.for_tokens(n),
             (_, None) => None,
         };
+        let one_hour = usage.cache_write_1h.min(usage.cache_write);
         part(usage.input, self.input)?
             .checked_add(part(usage.output, self.output)?)?
             .checked_add(part(usage.cache_read, self.cache_read)?)?
-            .checked_add(part(usage.cache_write, self.cache_write)?)
+            .checked_add(part(usage.cache_write - one_hour, self.cache_write)?)?
+            .checked_add(part(one_hour, self.cache_write_1h)?)
+    }
+
+    /// The price of a cache write with `ttl`.
+    pub fn cache_write_at(&self, ttl: CacheTtl) -> Option<PerMillion> {
+        match ttl {
+            CacheTtl::FiveMinutes => self.cache_write,
+            CacheTtl::OneHour => self.cache_write_1h,
+        }
     }
 
     /// The dearest way `input_tokens` of input can be billed: the largest
-    /// of the input price and, when the call uses the prompt cache, the
-    /// cache-write and cache-read prices (`None` when one of them is
-    /// unknown). For worst cases.
-    pub fn dearest_input(&self, uses_cache: bool) -> Option<PerMillion> {
+    /// of the input price and, when the call has a cache point with
+    /// `cache` TTL, the cache-write price of that TTL and the cache-read
+    /// price (`None` when one of them is unknown). For worst cases.
+    pub fn dearest_input(&self, cache: Option<CacheTtl>) -> Option<PerMillion> {
         let input = self.input?;
-        if !uses_cache {
+        let Some(ttl) = cache else {
             return Some(input);
-        }
-        Some(input.max(self.cache_write?).max(self.cache_read?))
+        };
+        Some(input.max(self.cache_write_at(ttl)?).max(self.cache_read?))
     }
 
     /// The most a call can cost: `input_tokens` at [`Price::dearest_input`]
@@ -92,9 +113,9 @@ impl Price {
         &self,
         input_tokens: u64,
         max_output_tokens: u64,
-        uses_cache: bool,
+        cache: Option<CacheTtl>,
     ) -> Option<Cost> {
-        let input = self.dearest_input(uses_cache)?.for_tokens(input_tokens)?;
+        let input = self.dearest_input(cache)?.for_tokens(input_tokens)?;
         input.checked_add(self.output?.for_tokens(max_output_tokens)?)
     }
 }

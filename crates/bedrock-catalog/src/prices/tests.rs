@@ -43,7 +43,8 @@ fn published_prices_and_derived_ones() {
             input: usd(3.0),
             output: usd(15.0),
             cache_read: usd(0.3),
-            cache_write: usd(3.75)
+            cache_write: usd(3.75),
+            cache_write_1h: usd(6.0),
         }
     );
     // Latency-optimized Claude 3.5 Haiku costs more than standard.
@@ -118,12 +119,14 @@ fn usage_costs_exactly_tokens_times_prices() {
         output: usd(15.0),
         cache_read: usd(0.3),
         cache_write: usd(3.75),
+        cache_write_1h: usd(6.0),
     };
     let usage = TokenUsage {
         input: 1000,
         output: 200,
         cache_read: 4000,
         cache_write: 0,
+        cache_write_1h: 0,
     };
     // 1000 x 3 + 200 x 15 + 4000 x 0.3 = 3000 + 3000 + 1200 = 7200 micro-dollars.
     assert_eq!(p.cost(&usage), Some(Cost::from_picodollars(7_200_000_000)));
@@ -143,16 +146,49 @@ fn usage_costs_exactly_tokens_times_prices() {
             })
             .is_some()
     );
-    // Worst case: input at the dearest input price when caching.
+    // Worst case: input at the dearest input price of the cache's TTL.
     assert_eq!(
-        p.worst_case(100, 10, false),
+        p.worst_case(100, 10, None),
         Some(Cost::from_picodollars(450_000_000))
     );
     assert_eq!(
-        p.worst_case(100, 10, true),
+        p.worst_case(100, 10, Some(CacheTtl::FiveMinutes)),
         Some(Cost::from_picodollars(525_000_000))
     );
-    assert_eq!(no_cache.worst_case(100, 10, true), None);
+    assert_eq!(
+        p.worst_case(100, 10, Some(CacheTtl::OneHour)),
+        Some(Cost::from_picodollars(750_000_000))
+    );
+    assert_eq!(
+        no_cache.worst_case(100, 10, Some(CacheTtl::FiveMinutes)),
+        None
+    );
+}
+
+#[test]
+fn one_hour_cache_writes_cost_twice_the_input_price_for_claude() {
+    let table = PriceTable::builtin();
+    let key = PriceKey::of("us.anthropic.claude-sonnet-4-20250514-v1:0", None, None);
+    let price = table.price(&key).expect("priced");
+    assert_eq!(price.cache_write, usd(3.75));
+    assert_eq!(price.cache_write_1h, usd(6.0));
+    // 1,000 tokens written for an hour and 1,000 for five minutes.
+    let usage = TokenUsage {
+        cache_write: 2000,
+        cache_write_1h: 1000,
+        ..TokenUsage::default()
+    };
+    assert_eq!(
+        price.cost(&usage),
+        Some(Cost::from_picodollars(9_750_000_000)),
+        "1000 x 6 + 1000 x 3.75 micro-dollars"
+    );
+    // Nova caches for five minutes only: an hour's write has no price.
+    let nova = table
+        .price(&PriceKey::of("us.amazon.nova-pro-v1:0", None, None))
+        .expect("priced");
+    assert_eq!(nova.cache_write_1h, None);
+    assert!(nova.cost(&usage).is_none());
 }
 
 #[test]
@@ -167,6 +203,7 @@ fn overrides_win_over_the_builtin_table_most_specific_first() {
             output: usd(1.0),
             cache_read: None,
             cache_write: None,
+            cache_write_1h: None,
         },
         source: "prices.jsonl:1".into(),
     };
