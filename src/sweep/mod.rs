@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use knee::Knee;
-pub use levels::{LevelKind, LevelSearch, Levels, LevelsError, MAX_STEPS};
+pub use levels::{LevelKind, LevelSearch, Levels, LevelsError, MAX_STEPS, MIN_RESOLUTION};
 pub use slo::{LatencyMetric, Objective, PERCENTILES, Slo, SloParseError};
 pub use step::{Percentiles, Sample, SampleSink, StepStats};
 
@@ -371,5 +371,71 @@ pub async fn run_sweep(
         cost,
         charged,
         overrun,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Load, parse_scenarios};
+
+    fn options(levels: Levels, arrival: Arrival) -> SweepOptions {
+        let scenarios = parse_scenarios(
+            r#"{"text_prompt": "Hi.", "expected_output_tokens": 5, "model_id": "us.amazon.nova-lite-v1:0", "region": "us-east-1"}"#,
+            "s.jsonl",
+            std::path::Path::new("."),
+        )
+        .expect("scenarios")
+        .value;
+        SweepOptions {
+            scenarios,
+            experiment: Experiment {
+                load: Load {
+                    arrival,
+                    rate_per_s: Some(1.0),
+                    duration_s: Some(1.0),
+                    ..Load::default()
+                },
+                ..Experiment::default()
+            },
+            kind: LevelKind::Rate,
+            levels,
+            step_duration_s: 3.0,
+            pause_s: 0.0,
+            slo: Slo::with_defaults(Vec::new()),
+            out_dir: PathBuf::from("unused"),
+            seed: 1,
+            max_calls: None,
+            max_cost_usd: None,
+            prices: Arc::default(),
+            progress: ProgressMode::Off,
+            stop: StopSignal::new(),
+        }
+    }
+
+    proptest::proptest! {
+        /// The dry run's "at most N calls" holds for the real climb: constant
+        /// arrivals make exactly the calls each step plans.
+        #[test]
+        fn the_dry_runs_call_bound_holds_for_any_climb(
+            start in 0.01f64..50.0,
+            span in 1.01f64..1000.0,
+            factor in 1.05f64..10.0,
+            resolution in MIN_RESOLUTION..0.99,
+            limit_at in 0.0f64..1.2,
+        ) {
+            let levels = Levels::Stepped { start, max: start * span, factor, resolution, whole: false };
+            proptest::prop_assume!(levels.max_steps() <= MAX_STEPS);
+            let options = options(levels.clone(), Arrival::Constant);
+            let bound = max_sweep_calls(&options);
+            let limit = start * span.powf(limit_at);
+            let mut search = LevelSearch::new(levels);
+            let mut calls = 0u64;
+            while let Some(rate) = search.next_rate() {
+                calls += step_calls(&options, rate);
+                search.record(rate, rate <= limit);
+            }
+            proptest::prop_assert!(calls <= bound, "{calls} calls > the bound {bound}");
+        }
     }
 }
