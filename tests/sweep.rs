@@ -338,6 +338,13 @@ fn the_command_writes_the_csv_the_chart_and_the_page() {
     }
     let page = std::fs::read_to_string(sweep.join("index.html")).expect("page");
     assert!(page.contains("id=\"sweep-steps\"") && page.contains("ttft_p99&lt;=30s"));
+    // Simulated, at which scale: on the page and on the chart itself.
+    assert!(page.contains("time scale 0.01"), "the page names the scale");
+    let chart = std::fs::read_to_string(sweep.join("sweep.svg")).expect("sweep.svg");
+    assert!(
+        chart.contains("SIMULATED (emulator, time scale 0.01)"),
+        "the chart names the scale"
+    );
     // Each step's raw CSV is there for analyze.
     let step_csvs = std::fs::read_dir(sweep.join("step-02-4per_s/results"))
         .expect("step 2 results")

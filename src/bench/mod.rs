@@ -31,7 +31,7 @@ pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
 pub use quiet_stderr::QuietStderr;
 pub use replay::Replay;
 
-use crate::analysis::{AnalyzeOptions, analyze};
+use crate::analysis::{AnalyzeOptions, Simulation, analyze};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_configs};
@@ -40,7 +40,7 @@ use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{RunFacts, ScenarioFacts};
 use crate::report::write_report;
 use crate::runner::{self, Backoff, CallBudget, CostPlan, StopSignal};
-use crate::terminal::{SIMULATED, overview};
+use crate::terminal::{overview, simulated_banner};
 use crate::timestamps::local_stamp;
 use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_emulator::ProfileSet;
@@ -309,7 +309,10 @@ pub fn run(
                 scenario_index: member.scenario,
                 calls: per_scenario,
                 warm_up: args.mode == BenchMode::Measure,
-                sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
+                // The emulator's time scale shrinks the pauses too.
+                sleep_between: Duration::from_secs_f64(
+                    experiment.sleep_between_invocations * clients.time_scale().unwrap_or(1.0),
+                ),
                 max_retries: experiment.max_retries,
                 backoff: Backoff::default(),
                 stop: &stop,
@@ -354,7 +357,10 @@ pub fn run(
         summarize(&raw, &paths.reports)?;
     }
     if simulated {
-        println!("{SIMULATED}");
+        println!(
+            "{}",
+            simulated_banner(&Simulation::of_run(clients.time_scale()))
+        );
     }
     if !failures.is_empty() {
         eprintln!(
@@ -375,8 +381,8 @@ fn summarize(raw: &Path, reports: &Path) -> Result<(), BenchError> {
             path: raw.to_path_buf(),
             source: Box::new(source),
         })?;
-    if analysis.is_simulated() {
-        println!("\n{SIMULATED}");
+    if let Some(simulation) = analysis.simulation() {
+        println!("\n{}", simulated_banner(&simulation));
     }
     for warning in &analysis.warnings {
         eprintln!("warning: {warning}");
@@ -426,8 +432,14 @@ fn announce(
         clients.describe()
     );
     if simulated {
+        let simulation = Simulation::of_run(clients.time_scale());
+        let effect = match simulation.effect() {
+            effect if effect.is_empty() => String::new(),
+            effect => format!(" ({effect})"),
+        };
         eprintln!(
-            "*** SIMULATED: no AWS call is made; the latencies come from the emulator's profiles. ***"
+            "*** SIMULATED: no AWS call is made; the latencies come from the emulator's profiles at {}{effect}. ***",
+            simulation.scale_text()
         );
     }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use bedrock_bench::analysis::Simulation;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::{
     Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
@@ -112,7 +113,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         shard: args.shard,
     };
     let schedule = runner::schedule_of(&options);
-    print_plan(&schedule, &options, choice);
+    print_plan(&schedule, &options, choice, settings.emulator.time_scale);
     runner::check_budget(&schedule, &options)?;
     if args.dry_run {
         print_estimate(&schedule, &options, choice, settings.emulator.time_scale);
@@ -146,8 +147,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+        let simulation = simulated.then(|| Simulation::of_run(clients.time_scale()));
         let outcome = runner::run(clients, options).await;
-        report(outcome, simulated)
+        report(outcome, simulation.as_ref())
     })
 }
 
@@ -177,7 +179,7 @@ pub(super) fn load_configs_or_explain(
     Ok((configs.scenarios, configs.experiment))
 }
 
-fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
+fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, time_scale: f64) {
     if let Some((open, users)) = schedule
         .open
         .as_ref()
@@ -210,12 +212,38 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
             options.scenarios.len()
         );
     } else {
-        print_closed_plan(schedule, options);
+        print_closed_plan(
+            schedule,
+            options,
+            &scaled_sleep(options, choice, time_scale),
+        );
     }
     print_budgets(schedule, options, choice);
 }
 
-fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
+/// What the emulator's time scale makes of the sleep between invocations:
+/// ` (0.1 s on the emulator at time scale 0.05)`; empty at scale 1, for
+/// AWS, or without a sleep.
+fn scaled_sleep(options: &RunOptions, choice: TargetChoice, time_scale: f64) -> String {
+    let sleep = options.experiment.sleep_between_invocations;
+    if time_scale == 1.0 || sleep == 0.0 {
+        return String::new();
+    }
+    // Microseconds, as the timings: 0.3 x 0.1 is 0.03, not 0.030000000000000002.
+    let scaled = format!("{:.6}", sleep * time_scale);
+    let scaled = scaled.trim_end_matches('0').trim_end_matches('.');
+    match choice {
+        TargetChoice::Emulator => {
+            format!(" ({scaled} s on the emulator at time scale {time_scale})")
+        }
+        TargetChoice::Auto => {
+            format!(" ({scaled} s if the target is the emulator, at time scale {time_scale})")
+        }
+        TargetChoice::Aws => String::new(),
+    }
+}
+
+fn print_closed_plan(schedule: &Schedule, options: &RunOptions, scaled_sleep: &str) {
     let e = &options.experiment;
     let invocations = match options.shard {
         Some(_) => format!(
@@ -241,7 +269,7 @@ fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
         None => Default::default(),
     };
     eprintln!(
-        "plan: {shard}{} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations{all}",
+        "plan: {shard}{} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations{scaled_sleep}{all}",
         schedule.runs,
         options.scenarios.len(),
         schedule.planned_calls(),
@@ -329,17 +357,20 @@ fn print_estimate(
     }
 }
 
-fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Result<ExitCode> {
+fn report(
+    outcome: Result<RunSummary, RunError>,
+    simulation: Option<&Simulation>,
+) -> anyhow::Result<ExitCode> {
     let summary = match outcome {
         Ok(summary) => summary,
         Err(RunError::Report { error, summary }) => {
-            print_summary(&summary, simulated);
+            print_summary(&summary, simulation);
             let error = RunError::Report { error, summary };
             anyhow::bail!("{error}");
         }
         Err(other) => return Err(other.into()),
     };
-    print_summary(&summary, simulated);
+    print_summary(&summary, simulation);
     if let Some(cause) = summary.stop_cause {
         eprintln!(
             "interrupted by {}: {} calls were made and every one of them is in the files above (calls still in flight were cancelled and keep their partial timings).",
@@ -376,7 +407,7 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(summary: &RunSummary, simulated: bool) {
+fn print_summary(summary: &RunSummary, simulation: Option<&Simulation>) {
     for file in &summary.files {
         eprintln!("wrote {} ({} rows)", file.path.display(), file.rows);
     }
@@ -386,10 +417,12 @@ fn print_summary(summary: &RunSummary, simulated: bool) {
         summary.successes,
         summary.failures,
         summary.throttles,
-        if simulated {
-            "; numbers are SIMULATED by the built-in emulator"
-        } else {
-            ""
+        match simulation {
+            Some(simulation) => format!(
+                "; numbers are SIMULATED by the emulator at {}",
+                simulation.scale_text()
+            ),
+            None => String::new(),
         }
     );
     let unpriced = match summary.unpriced_attempts {
@@ -399,7 +432,7 @@ fn print_summary(summary: &RunSummary, simulated: bool) {
     eprintln!(
         "cost: ${} for these calls{unpriced}{}",
         summary.cost,
-        if simulated {
+        if simulation.is_some() {
             ", at Bedrock's prices for the usage the emulator reported (nothing was billed)"
         } else {
             ", at the price table's prices (see the AWS bill for what was charged)"

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use bedrock_bench::analysis::Simulation;
 use bedrock_bench::call::CallSpec;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::TargetChoice;
@@ -165,8 +166,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
                 .await
                 .context("preparing the target")?,
         );
-        let simulated = clients.target() == Target::Emulator;
-        if simulated {
+        let simulation = (clients.target() == Target::Emulator)
+            .then(|| Simulation::of_run(clients.time_scale()));
+        if simulation.is_some() {
             eprintln!("target: {}; every number is SIMULATED.", clients.describe());
         } else {
             eprintln!("target: {}.", clients.describe());
@@ -186,7 +188,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             }
         })
         .await;
-        report(&outcome, &dir, &slo_text, simulated, csv_error)
+        report(&outcome, &dir, &slo_text, simulation.as_ref(), csv_error)
     })
 }
 
@@ -309,7 +311,7 @@ fn report(
     outcome: &SweepOutcome,
     dir: &Path,
     slo: &str,
-    simulated: bool,
+    simulation: Option<&Simulation>,
     csv_error: Option<std::io::Error>,
 ) -> anyhow::Result<ExitCode> {
     let end = end_text(&outcome.end);
@@ -319,10 +321,12 @@ fn report(
         outcome.steps.len(),
         outcome.calls,
         outcome.cost,
-        if simulated {
-            " (SIMULATED: nothing was billed)"
-        } else {
-            ""
+        match simulation {
+            Some(simulation) => format!(
+                " (SIMULATED by the emulator at {}: nothing was billed)",
+                simulation.scale_text()
+            ),
+            None => String::new(),
         }
     );
     if let Some(error) = csv_error {
@@ -339,7 +343,7 @@ fn report(
             knee: &outcome.knee,
             slo,
             end: &end,
-            simulated,
+            simulation,
         };
         let files = page
             .write(dir)

@@ -33,6 +33,11 @@ pub const P50: RGBColor = RGBColor(20, 140, 60);
 /// The p90 marker.
 pub const P90: RGBColor = RGBColor(120, 60, 170);
 
+/// The strip of a chart's note (simulated numbers).
+pub const NOTE_FILL: RGBColor = RGBColor(255, 228, 181);
+/// The note's text.
+pub const NOTE_INK: RGBColor = RGBColor(120, 50, 0);
+
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(225, 225, 225);
 /// Secondary text (notes, hints).

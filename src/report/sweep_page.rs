@@ -10,9 +10,9 @@ use super::ReportError;
 use super::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
 use super::base64;
 use super::escape::escape;
-use super::page::simulated_text;
 use super::tables::{Cell, Row, table};
-use crate::plot::render;
+use crate::analysis::Simulation;
+use crate::plot::render_noted;
 use crate::plot::sweep::SweepChart;
 use crate::sweep::{Knee, LatencyMetric, SweepStep};
 
@@ -27,8 +27,9 @@ pub struct SweepPage<'a> {
     pub slo: &'a str,
     /// How the sweep ended, in words.
     pub end: &'a str,
-    /// The numbers come from the emulator.
-    pub simulated: bool,
+    /// The emulator and its time scale, when the numbers come from it
+    /// (said in a banner and on the chart).
+    pub simulation: Option<&'a Simulation>,
 }
 
 /// The files the page wrote.
@@ -52,9 +53,11 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 impl SweepPage<'_> {
     /// Draw the chart and write the page into `dir`.
     pub fn write(&self, dir: &Path) -> Result<SweepPageFiles, ReportError> {
-        let chart = render(
+        let note = self.simulation.map(Simulation::note);
+        let chart = render_noted(
             "sweep",
             &SweepChart::new(self.steps, self.knee, self.slo.to_string()),
+            note.as_deref(),
         )?;
         let files = SweepPageFiles {
             index: dir.join("index.html"),
@@ -81,11 +84,11 @@ impl SweepPage<'_> {
              <title>bedrock-bench sweep</title>\n<style>{STYLE}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>\n",
             escape(CONTENT_SECURITY_POLICY),
         );
-        if self.simulated {
+        if let Some(simulation) = self.simulation {
             let _ = writeln!(
                 out,
                 "<div class=\"banner\" id=\"simulated\">{}</div>",
-                escape(simulated_text())
+                escape(&simulation.sentence())
             );
         }
         let _ = write!(
