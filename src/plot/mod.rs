@@ -23,6 +23,7 @@ pub(crate) mod layout;
 pub(crate) mod legend;
 pub(crate) mod note;
 pub(crate) mod noted;
+pub mod palette;
 pub(crate) mod scale;
 pub(crate) mod style;
 pub mod sweep;
@@ -40,7 +41,7 @@ use crate::analysis::{Analysis, Axis};
 use boxplot::{BoxChart, BoxMetric};
 use cdf::Cdf;
 use comparison::ComparisonChart;
-use data::{GroupData, chart_data};
+use data::{GroupData, chart_data, variants};
 use histogram::Histograms;
 use note::Note;
 use timeline::TimelineChart;
@@ -268,6 +269,7 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
             reason: "no row has a start time (job_timestamp_iso or start_offset_s)".to_string(),
         }),
     }
+    let variants = variants(data);
     for (i, g) in data.iter().enumerate() {
         let name = format!(
             "hist_{:02}_{}",
@@ -290,7 +292,10 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
                 ],
             ))
         } else {
-            AnyFigure::Histograms(Histograms::new(g))
+            AnyFigure::Histograms(Histograms::new(
+                g,
+                variants.color(&g.stats.performance_config),
+            ))
         };
         jobs.push(Job {
             name,
