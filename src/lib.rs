@@ -18,6 +18,7 @@ pub mod discovery;
 pub mod export;
 pub mod files;
 pub mod fonts;
+pub mod hint;
 pub(crate) mod measurement;
 pub(crate) mod metrics;
 pub mod plot;

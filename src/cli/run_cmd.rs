@@ -1,6 +1,7 @@
 //! `bedrock-bench run`: the Python tool's experiment, one raw CSV per run.
 
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -8,9 +9,10 @@ use anyhow::Context;
 use bedrock_bench::analysis::Simulation;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::{
-    Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
+    Arrival, Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
     valid_max_cost,
 };
+use bedrock_bench::hint;
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
     ShardError, StopSignal, estimated_call_time, human_duration,
@@ -148,9 +150,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let simulation = simulated.then(|| Simulation::of_run(clients.time_scale()));
+        let out = options.out_dir.clone();
         let outcome = runner::run(clients, options).await;
-        report(outcome, simulation.as_ref())
+        report(outcome, &schedule, &out, simulation.as_ref())
     })
+}
+
+/// The `analyze` command for this run's files: each file written (they
+/// are comparable, and other files in the directory may not be), and
+/// `--out` where the run wrote them, so the summaries go beside them.
+fn analyze_hint(summary: &RunSummary, out: &Path) -> String {
+    let mut words: Vec<&OsStr> = vec!["bedrock-bench".as_ref(), "analyze".as_ref()];
+    words.extend(summary.files.iter().map(|f| f.path.as_os_str()));
+    words.push("--out".as_ref());
+    words.push(out.as_os_str());
+    hint::command(words)
 }
 
 fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
@@ -187,27 +201,27 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
     {
         let bound = open.bound();
         eprintln!(
-            "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: about {} calls from the built-in latency table (no retries); {} scenarios picked by weight",
+            "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: {} from the built-in latency table (no retries); {} scenarios picked by weight",
             schedule.runs,
-            schedule.experiment_planned_calls(),
+            planned_text(schedule, schedule.experiment_planned_calls()),
             options.scenarios.len()
         );
     } else if let Some(open) = &schedule.open {
         let share = match options.shard {
             Some(shard) => format!(
                 " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",
-                schedule.planned_calls(),
+                planned_count(schedule, schedule.planned_calls()),
                 shard.count(),
                 shard.rate_share(open.rate_per_s)
             ),
             None => String::new(),
         };
         eprintln!(
-            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
+            "plan: {} runs x open-loop {} arrivals at {} requests/s = {}{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
             schedule.runs,
             open.arrival,
             open.rate_per_s,
-            schedule.experiment_planned_calls(),
+            planned_text(schedule, schedule.experiment_planned_calls()),
             open.expected_duration_s(),
             options.scenarios.len()
         );
@@ -219,6 +233,33 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, t
         );
     }
     print_budgets(schedule, options, choice);
+}
+
+/// `calls` planned calls in words that are true of `schedule`: `10
+/// calls` for the closed loop (retries come on top) and constant
+/// arrivals, `about 10 calls` for random arrivals and a concurrent load
+/// (an expected count, or an estimate from the latency table), `at most
+/// 10 calls` when max_calls caps them.
+pub(super) fn planned_text(schedule: &Schedule, calls: u64) -> String {
+    format!("{} calls", planned_count(schedule, calls))
+}
+
+/// [`planned_text`] without the word `calls`: `10`, `about 10`, `at most
+/// 10`.
+fn planned_count(schedule: &Schedule, calls: u64) -> String {
+    let Some(open) = &schedule.open else {
+        return calls.to_string();
+    };
+    let capped = open
+        .max_calls
+        .is_some_and(|max| schedule.experiment_planned_calls() >= max);
+    if capped {
+        format!("at most {calls}")
+    } else if open.arrival == Arrival::Constant {
+        calls.to_string()
+    } else {
+        format!("about {calls}")
+    }
 }
 
 /// What the emulator's time scale makes of the sleep between invocations:
@@ -359,18 +400,20 @@ fn print_estimate(
 
 fn report(
     outcome: Result<RunSummary, RunError>,
+    schedule: &Schedule,
+    out: &Path,
     simulation: Option<&Simulation>,
 ) -> anyhow::Result<ExitCode> {
     let summary = match outcome {
         Ok(summary) => summary,
         Err(RunError::Report { error, summary }) => {
-            print_summary(&summary, simulation);
+            print_summary(&summary, out, simulation);
             let error = RunError::Report { error, summary };
             anyhow::bail!("{error}");
         }
         Err(other) => return Err(other.into()),
     };
-    print_summary(&summary, simulation);
+    print_summary(&summary, out, simulation);
     if let Some(cause) = summary.stop_cause {
         eprintln!(
             "interrupted by {}: {} calls were made and every one of them is in the files above (calls still in flight were cancelled and keep their partial timings).",
@@ -386,9 +429,16 @@ fn report(
             }
             _ => "the call budget was used up by retries",
         };
+        // Retries come on top of the planned calls, and an open loop's
+        // count is an estimate: the calls made are not "N of M".
+        let retries = match schedule.open {
+            None => " without retries",
+            Some(_) => "",
+        };
         eprintln!(
-            "stopped: {which} before the schedule finished ({} of {} planned calls made).",
-            summary.attempts, summary.planned_calls
+            "stopped: {which} before the schedule finished: {} calls made, retries included; the schedule planned {}{retries}.",
+            summary.attempts,
+            planned_text(schedule, summary.planned_calls)
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -407,7 +457,7 @@ fn report(
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(summary: &RunSummary, simulation: Option<&Simulation>) {
+fn print_summary(summary: &RunSummary, out: &Path, simulation: Option<&Simulation>) {
     for file in &summary.files {
         eprintln!("wrote {} ({} rows)", file.path.display(), file.rows);
     }
@@ -439,6 +489,6 @@ fn print_summary(summary: &RunSummary, simulation: Option<&Simulation>) {
         }
     );
     if !summary.files.is_empty() {
-        eprintln!("next: bedrock-bench analyze");
+        eprintln!("next: {}", analyze_hint(summary, out));
     }
 }

@@ -16,7 +16,14 @@ use super::palette::{Dash, LineStyle, SAFE};
 use super::scale::Scale;
 use super::style::{INK, TICK_SIZE, WIDTH, bold};
 use super::writer::{DrawError, Figure};
-use crate::sweep::{Knee, LatencyMetric, LevelKind, SweepStep};
+use crate::analysis::percentile_rule::is_shown;
+use crate::sweep::{Knee, LatencyMetric, LevelKind, Percentiles, SweepStep};
+
+/// The `p`-th percentile when its calls are enough to give it (see
+/// `analysis::percentile_rule`): a step with fewer has no point.
+fn shown(q: Option<Percentiles>, p: u8) -> Option<f64> {
+    q.filter(|q| is_shown(f64::from(p), q.count))?.get(p)
+}
 
 const PANEL: u32 = 300;
 const X_AXIS: u32 = 40;
@@ -90,16 +97,16 @@ impl<'a> SweepChart<'a> {
         let total = LatencyMetric::TotalFromScheduled;
         vec![
             self.line("TTFT p50", style(BLUE, Dash::Solid), |s| {
-                s.stats.latency(metric).map(|p| p.p50)
+                shown(s.stats.latency(metric), 50)
             }),
             self.line("TTFT p90", style(ORANGE, Dash::Solid), |s| {
-                s.stats.latency(metric).map(|p| p.p90)
+                shown(s.stats.latency(metric), 90)
             }),
             self.line("TTFT p99", style(VERMILLION, Dash::Solid), |s| {
-                s.stats.latency(metric).map(|p| p.p99)
+                shown(s.stats.latency(metric), 99)
             }),
             self.line("total p90", style(ORANGE, Dash::Dashed), |s| {
-                s.stats.latency(total).map(|p| p.p90)
+                shown(s.stats.latency(total), 90)
             }),
         ]
     }
@@ -167,7 +174,7 @@ impl Figure for SweepChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawError<DB>> {
         let subtitle = format!(
-            "x: {}; latencies from each call's scheduled instant; SLO: {}",
+            "x: {}; latencies from each call's scheduled instant (a p90 drawn from 10 calls, a p99 from 100); SLO: {}",
             self.knee.kind.axis(),
             self.slo
         );

@@ -12,9 +12,10 @@ use super::base64;
 use super::escape::escape;
 use super::tables::{Cell, Row, table};
 use crate::analysis::Simulation;
+use crate::analysis::percentile_rule::cell;
 use crate::plot::render_noted;
 use crate::plot::sweep::SweepChart;
-use crate::sweep::{Knee, LatencyMetric, SweepStep};
+use crate::sweep::{Knee, LatencyMetric, Percentiles, SweepStep};
 
 /// What the sweep's page shows besides its steps.
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +108,9 @@ impl SweepPage<'_> {
             "<section id=\"chart\">\n<h2>Against offered load</h2>\n\
              <figure><img src=\"data:image/png;base64,{chart_png_base64}\" alt=\"sweep chart\" style=\"max-width:100%\"></figure>\n</section>\n"
         );
-        out.push_str("<section id=\"steps\">\n<h2>Steps</h2>\n");
+        out.push_str(
+            "<section id=\"steps\">\n<h2>Steps</h2>\n<p class=\"hint\">A tail percentile of too few calls is not given: a p90 needs 10 successful calls, a p99 100 (<code>n&lt;100</code>); the step's raw CSV has every call.</p>\n",
+        );
         out.push_str(&self.table());
         out.push_str("</section>\n</main>\n</body>\n</html>\n");
         out
@@ -132,7 +135,14 @@ impl SweepPage<'_> {
             "SLO",
             "files",
         ];
-        let seconds = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.3}"));
+        // A tail percentile of too few calls shows the calls it needs
+        // (`n<100`), as every table of the project.
+        let seconds = |q: Option<Percentiles>, p: u8| {
+            q.and_then(|q| Some((q.count, q.get(p)?)))
+                .map_or_else(String::new, |(n, v)| {
+                    cell(f64::from(p), n, v, |v| format!("{v:.3}"))
+                })
+        };
         let rows: Vec<Row> = self
             .steps
             .iter()
@@ -158,10 +168,10 @@ impl SweepPage<'_> {
                     Cell::num(format!("{:.1}", s.throttle_pct())),
                     Cell::num(format!("{:.1}", s.error_pct())),
                     Cell::num(format!("{:.3}", s.goodput())),
-                    Cell::num(seconds(ttft.map(|p| p.p50))),
-                    Cell::num(seconds(ttft.map(|p| p.p90))),
-                    Cell::num(seconds(ttft.map(|p| p.p99))),
-                    Cell::num(seconds(total.map(|p| p.p90))),
+                    Cell::num(seconds(ttft, 50)),
+                    Cell::num(seconds(ttft, 90)),
+                    Cell::num(seconds(ttft, 99)),
+                    Cell::num(seconds(total, 90)),
                     Cell::text(verdict),
                     Cell::id(step.dir.display().to_string()),
                 ];
