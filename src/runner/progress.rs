@@ -149,10 +149,11 @@ impl ProgressSink {
         let errors = self.counts.errors();
         match (&self.scenario, self.counts.arrivals_s) {
             (Some(s), _) => format!(
-                "{}; all scenarios: {}/{} calls",
+                "{}; all: {}/{}; {}",
                 s.counts.errors(),
                 self.counts.done,
-                self.counts.total
+                self.counts.total,
+                s.name
             ),
             (None, Some(_)) => format!(
                 "{} calls done of about {}, {errors}",
@@ -210,18 +211,25 @@ impl ProgressSink {
             },
             started: Instant::now(),
         });
+        // The run's bar gives way to the scenario's line and bar.
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        self.say(&format!(
+            "{name}: {planned} calls planned (retries add to them); all scenarios: {}/{} calls done",
+            self.counts.done, self.counts.total
+        ));
+        self.last_line = Instant::now();
         if self.bars {
-            let bar = new_bar("{prefix} [{wide_bar}] {pos}/{len} calls, {msg}, ETA {eta}");
-            bar.set_prefix(name.to_string());
+            // The bar and the counts keep their width; the message (the
+            // errors, then the scenario, named on the line above) gives
+            // way on a narrow terminal.
+            let bar = ProgressBar::hidden();
+            bar.set_style(style("[{bar:20}] {pos}/{len} calls, ETA {eta}, {wide_msg}"));
             bar.set_length(planned);
             bar.set_message(self.message());
+            bar.set_draw_target(ProgressDrawTarget::stderr());
             self.bar = Some(bar);
-        } else {
-            self.say(&format!(
-                "{name}: {planned} calls planned (retries add to them); all scenarios: {}/{} calls done",
-                self.counts.done, self.counts.total
-            ));
-            self.last_line = Instant::now();
         }
     }
 
@@ -243,6 +251,7 @@ impl ProgressSink {
     }
 }
 
+/// The run's bar, drawn on stderr.
 fn new_bar(template: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     bar.set_style(style(template));
@@ -261,6 +270,7 @@ impl RunSink for ProgressSink {
                 self.counts.arrivals_s = *arrivals_s;
                 self.started = Instant::now();
                 if let Some(bar) = &self.bar {
+                    bar.set_message(self.message());
                     match arrivals_s {
                         Some(seconds) => {
                             bar.set_style(style("{elapsed_precise} [{wide_bar}] {msg}, ETA {eta}"));
@@ -268,7 +278,6 @@ impl RunSink for ProgressSink {
                         }
                         None => bar.set_length(*planned_calls),
                     }
-                    bar.set_message(self.message());
                 }
             }
             RunEvent::ScenarioStarted {
