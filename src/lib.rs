@@ -19,6 +19,7 @@ pub mod export;
 pub mod figures;
 pub mod files;
 pub mod fonts;
+pub mod hint;
 pub(crate) mod measurement;
 pub(crate) mod metrics;
 pub mod plot;

@@ -81,7 +81,24 @@ fn calibrate_joins_every_call_to_the_ground_truth() {
             (0.0..10.0).contains(&total),
             "concurrency {concurrency}: total-latency error p50 {total} ms, expected 0 to 10 ms"
         );
+        // A p99 of 8 calls is not given: an empty cell, and which.
+        for p99 in [
+            "ttft_error_p99_ms",
+            "request_path_p99_ms",
+            "total_error_p99_ms",
+            "queue_delay_p99_ms",
+        ] {
+            assert_eq!(&row[column(p99)], "", "{p99}");
+        }
+        assert_eq!(&row[column("thin_percentiles")], "p99 n<100");
+        assert!(!row[column("ttft_error_max_ms")].is_empty());
     }
+    // The table and the lines per level show the mark instead.
+    assert!(stdout.contains("n<100"), "{stdout}");
+    assert!(
+        stderr.contains("p99 n<100 (request path p99 n<100)"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -153,7 +153,9 @@ fn the_page_has_the_banner_the_tables_every_chart_and_escaped_data() {
     let html = std::fs::read_to_string(&files.index).expect("index.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("id=\"simulated\""), "emulator rows: banner");
-    assert!(html.contains("SIMULATED: these numbers come from the built-in emulator"));
+    assert!(html.contains(
+        "SIMULATED: these numbers come from an emulator (time scale not recorded), not from measurements on Amazon Bedrock"
+    ));
     for table in ["summary", "comparison", "counts", "errors"] {
         assert!(
             html.contains(&format!("<table id=\"{table}\">")),

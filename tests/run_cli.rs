@@ -165,7 +165,8 @@ fn an_open_loop_dry_run_prints_its_call_count_and_duration() {
     .expect("runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("= 8640000000000 calls"), "{stderr}");
+    // Poisson arrivals: an expected count, said so.
+    assert!(stderr.contains("= about 8640000000000 calls"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
 

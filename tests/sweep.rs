@@ -332,17 +332,43 @@ fn the_command_writes_the_csv_the_chart_and_the_page() {
     assert_eq!(&rows[0][column("offered_rate_per_s")], "2.000000");
     assert_eq!(&rows[1][column("calls")], "4");
     assert_eq!(&rows[1][column("slo_met")], "true");
-    assert!(!rows[1][column("ttft_sched_p90_s")].is_empty());
+    // Four calls: a median, but no tail percentile (the cells are empty
+    // and thin_percentiles says why), in the CSV, the lines and the page.
+    assert!(!rows[1][column("ttft_sched_p50_s")].is_empty());
+    for tail in ["ttft_sched_p90_s", "ttft_sched_p99_s", "dispatch_lag_p99_s"] {
+        assert_eq!(&rows[1][column(tail)], "", "{tail}");
+    }
+    assert_eq!(
+        &rows[1][column("thin_percentiles")],
+        "p90 n<10; p95 n<20; p99 n<100"
+    );
+    assert!(stderr.contains("TTFT p90 (from schedule) n<10"), "{stderr}");
     for name in ["index.html", "sweep.svg", "sweep.png"] {
         assert!(sweep.join(name).is_file(), "{name}");
     }
     let page = std::fs::read_to_string(sweep.join("index.html")).expect("page");
     assert!(page.contains("id=\"sweep-steps\"") && page.contains("ttft_p99&lt;=30s"));
+    // Simulated, at which scale: on the page and on the chart itself.
+    assert!(page.contains("time scale 0.01"), "the page names the scale");
+    let chart = std::fs::read_to_string(sweep.join("sweep.svg")).expect("sweep.svg");
+    assert!(
+        chart.contains("SIMULATED (emulator, time scale 0.01)"),
+        "the chart names the scale"
+    );
     // Each step's raw CSV is there for analyze.
     let step_csvs = std::fs::read_dir(sweep.join("step-02-4per_s/results"))
         .expect("step 2 results")
         .count();
     assert_eq!(step_csvs, 1);
+    assert!(page.contains(">n&lt;100<"), "the page marks a thin p99");
+    // The next command analyzes the knee's step, where it was written.
+    let step = sweep.join("step-02-4per_s");
+    let next = format!(
+        "next: bedrock-bench analyze {} --out {}",
+        step.join("results").display(),
+        step.display()
+    );
+    assert!(stderr.contains(&next), "{next}\n{stderr}");
 }
 
 #[test]

@@ -2,17 +2,51 @@
 //! and a bad value also names the line, the column, what was expected and
 //! what was found.
 
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
 use super::mix::MixReport;
+use crate::hint;
+
+/// The `run` that writes raw CSVs where `paths` look: `bedrock-bench run
+/// --out X` for one directory `X/results` (`run` writes into
+/// `<--out>/results/`; `--out .` for `results`), plain `bedrock-bench run`
+/// for its default `target-reports/results` and anything else.
+fn run_hint(paths: &[PathBuf]) -> String {
+    let out = match paths {
+        [path] if path.file_name().is_some_and(|name| name == "results") => {
+            path.parent().map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+        }
+        _ => None,
+    };
+    match out {
+        Some(out) if out != Path::new("target-reports") => {
+            let words: [&OsStr; 4] = [
+                "bedrock-bench".as_ref(),
+                "run".as_ref(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ];
+            hint::command(words)
+        }
+        _ => "bedrock-bench run".to_string(),
+    }
+}
 
 /// An error while finding or reading raw CSV files.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// A path given on the command line (or the default one) does not exist.
     #[error(
-        "{path}: no such file or directory (raw CSVs are written by `bedrock-bench run`)",
-        path = path.display()
+        "{path}: no such file or directory (raw CSVs are written by `{run}`)",
+        path = path.display(),
+        run = run_hint(std::slice::from_ref(path))
     )]
     NotFound {
         /// The path looked at.
@@ -20,8 +54,9 @@ pub enum ReadError {
     },
     /// The paths given hold no `*.csv` file at all.
     #[error(
-        "no raw CSV files found in {}; run `bedrock-bench run` first, or name the files or directories to analyze",
-        paths_list(paths)
+        "no raw CSV files found in {}; run `{}` first, or name the files or directories to analyze",
+        paths_list(paths),
+        run_hint(paths)
     )]
     NoInput {
         /// The paths looked at.
@@ -166,5 +201,19 @@ impl FieldError {
             expected,
             found,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_run_hint_writes_where_analyze_looked() {
+        let hint = |p: &str| run_hint(&[PathBuf::from(p)]);
+        assert_eq!(hint("target-reports/results"), "bedrock-bench run");
+        assert_eq!(hint("my out/results"), "bedrock-bench run --out 'my out'");
+        assert_eq!(hint("results"), "bedrock-bench run --out .");
+        assert_eq!(hint("somewhere/else"), "bedrock-bench run");
     }
 }

@@ -41,6 +41,7 @@ pub mod percentile_rule;
 mod read;
 mod seen;
 mod settings;
+mod simulation;
 mod summary;
 mod tail;
 mod variant;
@@ -65,6 +66,7 @@ pub use read::{ReadOptions, csv_files, read_files, read_paths, read_paths_with};
 pub use settings::{
     Distinct, ErrorSample, MAX_DISTINCT, MAX_ERROR_SAMPLES, MAX_MESSAGE_BYTES, RunSettings,
 };
+pub use simulation::Simulation;
 pub use summary::{SummaryRow, summary_rows};
 pub use variant::{Axis, CacheState, DEFAULT_TIER, Variant};
 pub use warnings::group_warnings;
@@ -107,6 +109,12 @@ impl Analysis {
     /// Whether any row was measured on the built-in emulator.
     pub fn is_simulated(&self) -> bool {
         self.dataset.has_emulator_rows()
+    }
+
+    /// The emulator and its time scale behind the numbers, when any row
+    /// was measured on it (see [`Simulation`]).
+    pub fn simulation(&self) -> Option<Simulation> {
+        Simulation::of(&self.dataset)
     }
 
     /// Whether files that do not compare were analyzed together.

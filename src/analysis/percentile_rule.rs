@@ -38,6 +38,28 @@ pub fn shown(p: f64, n: usize, value: f64) -> Option<f64> {
     is_shown(p, n).then_some(value)
 }
 
+/// The tail percentiles of `tails` that some count of `counts` is too
+/// small for, each with the count it needs: `p95 n<20; p99 n<100` (the
+/// CSVs' `thin_percentiles` cell); empty when every one is shown.
+pub fn thin_list(tails: &[f64], counts: &[usize]) -> String {
+    tails
+        .iter()
+        .filter(|&&p| counts.iter().any(|&n| !is_shown(p, n)))
+        .map(|&p| format!("p{p} {}", thin_mark(p)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// `value` written by `write` when the `p`-th percentile of `n` values is
+/// shown, else its thin mark (`n<100`): a table cell.
+pub fn cell(p: f64, n: usize, value: f64, write: impl Fn(f64) -> String) -> String {
+    if is_shown(p, n) {
+        write(value)
+    } else {
+        thin_mark(p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +74,12 @@ mod tests {
         assert!(!is_shown(99.0, 99) && is_shown(99.0, 100));
         assert_eq!(thin_mark(99.0), "n<100");
         assert_eq!(shown(95.0, 19, 1.0), None);
+        assert_eq!(
+            thin_list(&[90.0, 95.0, 99.0], &[18, 40]),
+            "p95 n<20; p99 n<100"
+        );
+        assert_eq!(thin_list(&[90.0], &[10]), "");
+        assert_eq!(cell(99.0, 18, 1.5, |v| format!("{v:.1}")), "n<100");
+        assert_eq!(cell(90.0, 18, 1.5, |v| format!("{v:.1}")), "1.5");
     }
 }

@@ -1,6 +1,7 @@
 //! Make one scenario's calls for criterion: the warm-up call and one call
 //! per sample, each through the runner's call loop (retries, budget, stop),
-//! every attempt written to the raw CSV as it ends.
+//! every attempt written to the raw CSV as it ends, then handed to the
+//! sinks (the progress display).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,14 +9,15 @@ use std::time::{Duration, Instant};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::events::BenchSinks;
 use crate::call::{CallRecord, CallSpec};
 use crate::client::Clients;
 use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
 use crate::runner::{
-    AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, Refusal, StopSignal, Verdict,
-    sleep_until_or_stop,
+    AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, Refusal, RunEvent, SinkError, StopSignal,
+    Verdict, sleep_until_or_stop,
 };
 use bedrock_catalog::prices::Cost;
 
@@ -85,6 +87,13 @@ pub enum CollectError {
         /// What asked for the stop.
         cause: &'static str,
     },
+    /// A sink (the progress display...) failed; every attempt made has
+    /// its row.
+    #[error("a sink of the calls' events failed: {source}")]
+    Sink {
+        /// Its error.
+        source: SinkError,
+    },
     /// A row could not be written.
     #[error(
         "cannot write the raw CSV {path}: {source} (this call has no row; the rows before it are whole)"
@@ -104,29 +113,37 @@ pub fn usable(record: &CallRecord) -> bool {
         && Otps::value(record).is_some()
 }
 
-/// Writes each attempt to the raw CSV; remembers the first write error.
+/// Writes each attempt to the raw CSV, then hands it to the sinks;
+/// remembers the first write error.
 struct CsvSink<'a> {
     writer: &'a mut RawCsvWriter,
     error: Option<std::io::Error>,
+    events: &'a mut BenchSinks,
 }
 
 impl AttemptSink for CsvSink<'_> {
     fn record(&mut self, record: &AttemptRecord) -> bool {
-        match self.writer.write(record) {
-            Ok(()) => true,
-            Err(error) => {
-                self.error = Some(error);
-                false
-            }
+        if let Err(error) = self.writer.write(record) {
+            self.error = Some(error);
+            return false;
         }
+        self.events
+            .send(&RunEvent::CallFinished(Box::new(record.clone())))
+    }
+
+    fn retrying(&mut self) {
+        // A sink's failure stops the next attempt (`record`).
+        self.events.send(&RunEvent::RetryScheduled);
     }
 }
 
-/// Make the calls; successful records in call order.
+/// Make the calls, handing every attempt to `events` after its row;
+/// successful records in call order.
 pub async fn collect(
     job: &Collection<'_>,
     budget: &CallBudget,
     writer: &mut RawCsvWriter,
+    events: &mut BenchSinks,
 ) -> Result<Vec<CallRecord>, CollectError> {
     let client = job.clients.client(&job.facts.region);
     let calls = CallLoop {
@@ -150,6 +167,7 @@ pub async fn collect(
     let mut sink = CsvSink {
         writer,
         error: None,
+        events,
     };
     for call in 1..=job.calls {
         if !sleep_until_or_stop(next_start, job.stop).await {
@@ -218,12 +236,13 @@ pub async fn collect(
                 });
             }
             CallEnd::Stopped => {
-                return Err(match sink.error.take() {
-                    Some(source) => CollectError::Write {
+                return Err(match (sink.error.take(), sink.events.take_error()) {
+                    (Some(source), _) => CollectError::Write {
                         path: sink.writer.path().display().to_string(),
                         source,
                     },
-                    None => stopped(),
+                    (None, Some(source)) => CollectError::Sink { source },
+                    (None, None) => stopped(),
                 });
             }
             CallEnd::BudgetSpent(Refusal::Calls) => {

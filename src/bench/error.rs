@@ -105,6 +105,22 @@ pub enum BenchError {
         /// Rows written.
         rows: u64,
     },
+    /// A sink of the calls' events failed, so no further call was made.
+    #[error(
+        "a sink of the calls' events failed, so cargo bench stopped after {calls} calls ({rows} rows written)"
+    )]
+    Sink {
+        /// Calls made.
+        calls: u64,
+        /// Rows written.
+        rows: u64,
+    },
+    /// A sink of the calls' events could not finish.
+    #[error("finishing a sink of the calls' events")]
+    FinishSink {
+        /// Its error.
+        source: crate::runner::SinkError,
+    },
     /// The raw CSV could not be synced to disk.
     #[error("finishing the raw CSV")]
     FinishCsv {

@@ -11,7 +11,9 @@
 
 mod args;
 mod collect;
+mod criteria;
 mod error;
+mod events;
 mod plan;
 mod quiet_stderr;
 mod replay;
@@ -21,9 +23,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use criterion::measurement::Measurement;
-use criterion::{BenchmarkId, Criterion, SamplingMode};
-
 pub use args::{ArgsError, BenchArgs, BenchMode};
 pub use collect::{CollectError, Collection, collect};
 pub use error::{BenchError, ErrorChain, MAX_COST_ENV, PRICES_ENV};
@@ -31,16 +30,22 @@ pub use plan::{BenchGroup, BenchMember, benchmark_id, groups};
 pub use quiet_stderr::QuietStderr;
 pub use replay::Replay;
 
-use crate::analysis::{AnalyzeOptions, analyze};
+use criteria::{Criteria, list};
+use events::BenchSinks;
+
+use crate::analysis::{AnalyzeOptions, Simulation, analyze};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_configs};
 use crate::export::RawCsvWriter;
+use crate::hint;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{RunFacts, ScenarioFacts};
 use crate::report::write_report;
-use crate::runner::{self, Backoff, CallBudget, CostPlan, StopSignal};
-use crate::terminal::{SIMULATED, overview};
+use crate::runner::{
+    self, Backoff, CallBudget, CostPlan, ProgressMode, ProgressSink, RunEvent, RunSink, StopSignal,
+};
+use crate::terminal::{overview, simulated_banner};
 use crate::timestamps::local_stamp;
 use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_emulator::ProfileSet;
@@ -178,10 +183,23 @@ fn selected(
         }))
 }
 
-/// Run the benchmarks with criterion's arguments `cli_args`.
+/// Run the benchmarks with criterion's arguments `cli_args`, showing
+/// their progress on stderr (a bar or lines per scenario).
 pub fn run(
     paths: &BenchSetup,
     cli_args: impl IntoIterator<Item = String>,
+) -> Result<ExitCode, BenchError> {
+    run_with_sinks(paths, cli_args, Vec::new())
+}
+
+/// [`run`], handing the calls' events to `sinks` too, after the progress
+/// display: the experiment's planned calls, each scenario's start (with
+/// its planned calls) and end, every attempt (after its row is written)
+/// and every retry. A sink that fails stops the benchmarks.
+pub fn run_with_sinks(
+    paths: &BenchSetup,
+    cli_args: impl IntoIterator<Item = String>,
+    sinks: Vec<Box<dyn RunSink>>,
 ) -> Result<ExitCode, BenchError> {
     // criterion's charts need a font; ours is built in.
     crate::fonts::register();
@@ -268,7 +286,13 @@ pub fn run(
         .map_err(|source| BenchError::Connect { source })?;
     let simulated = clients.target() == Target::Emulator;
     announce(
-        &scenarios, &wanted, &args, samples, planned, &clients, simulated,
+        &scenarios,
+        &wanted,
+        &args,
+        samples,
+        planned,
+        &clients,
+        experiment.max_retries,
     );
     let stop = match &paths.stop {
         Some(stop) => stop.clone(),
@@ -294,6 +318,16 @@ pub fn run(
         run: 1,
         started: Instant::now(),
     });
+    let mut events = BenchSinks::new(
+        std::iter::once(Box::new(ProgressSink::new(ProgressMode::Auto)) as Box<dyn RunSink>)
+            .chain(sinks)
+            .collect(),
+    );
+    events.send(&RunEvent::ExperimentStarted {
+        planned_calls: planned,
+        runs: 1,
+        arrivals_s: None,
+    });
     let mut records: Vec<Vec<CallRecord>> = vec![Vec::new(); scenarios.len()];
     let mut failures = Vec::new();
     let mut criteria = Criteria::new(samples, paths, &args);
@@ -318,17 +352,35 @@ pub fn run(
                 scenario_index: member.scenario,
                 calls: per_scenario,
                 warm_up: args.mode == BenchMode::Measure,
-                sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
+                // The emulator's time scale shrinks the pauses too.
+                sleep_between: Duration::from_secs_f64(
+                    experiment.sleep_between_invocations * clients.time_scale().unwrap_or(1.0),
+                ),
                 max_retries: experiment.max_retries,
                 backoff: Backoff::default(),
                 stop: &stop,
             };
-            match runtime.block_on(collect(&job, &budget, &mut writer)) {
+            let name = format!("{}/{}", group.id, member.label);
+            events.send(&RunEvent::ScenarioStarted {
+                name: name.clone(),
+                planned_calls: per_scenario as u64,
+            });
+            let made = runtime.block_on(collect(&job, &budget, &mut writer, &mut events));
+            // Before anything else is printed (criterion's analysis).
+            events.send(&RunEvent::ScenarioFinished);
+            match made {
                 Ok(made) => records[member.scenario] = made,
                 Err(CollectError::Stopped { .. }) => break 'groups,
                 Err(error @ CollectError::Overrun(_)) => {
-                    eprintln!("error: {}/{}: {error}", group.id, member.label);
+                    eprintln!("error: {name}: {error}");
                     break 'groups;
+                }
+                Err(error @ CollectError::Sink { .. }) => {
+                    eprintln!("error: {name}: {error}");
+                    return Err(BenchError::Sink {
+                        calls: budget.used(),
+                        rows: writer.rows(),
+                    });
                 }
                 Err(error @ CollectError::Write { .. }) => {
                     eprintln!("error: {}/{}: {error}", group.id, member.label);
@@ -348,9 +400,11 @@ pub fn run(
         }
         criteria.bench_group(group, &records, samples);
     }
+    let finished = events.finish();
     let raw = writer
         .finish()
         .map_err(|source| BenchError::FinishCsv { source })?;
+    finished.map_err(|source| BenchError::FinishSink { source })?;
     if let Some(overrun) = budget.overrun() {
         eprintln!(
             "\nerror: {}; {} calls were made and every one of them is in {}. The price table or the worst case understated a call: check the price file and the scenario's prompt and tools.",
@@ -362,11 +416,17 @@ pub fn run(
     }
     if let Some(cause) = stop.cause() {
         eprintln!(
-            "\ninterrupted by {}: {} calls were made and every one of them is in {} (a call in flight was cancelled and keeps its partial timings); the benchmark being measured was not handed to criterion. Summarize what was made with: bedrock-bench analyze {}",
+            "\ninterrupted by {}: {} calls were made and every one of them is in {} (a call in flight was cancelled and keeps its partial timings); the benchmark being measured was not handed to criterion. Summarize what was made with: {}",
             cause.name(),
             budget.used(),
             raw.display(),
-            raw.display()
+            hint::command([
+                "bedrock-bench".as_ref(),
+                "analyze".as_ref(),
+                raw.as_os_str(),
+                "--out".as_ref(),
+                paths.reports.as_os_str(),
+            ] as [&std::ffi::OsStr; 5])
         );
         return Ok(ExitCode::from(cause.exit_code()));
     }
@@ -376,7 +436,10 @@ pub fn run(
         summarize(&raw, &paths.reports)?;
     }
     if simulated {
-        println!("{SIMULATED}");
+        println!(
+            "{}",
+            simulated_banner(&Simulation::of_run(clients.time_scale()))
+        );
     }
     if !failures.is_empty() {
         eprintln!(
@@ -397,8 +460,8 @@ fn summarize(raw: &Path, reports: &Path) -> Result<(), BenchError> {
             path: raw.to_path_buf(),
             source: Box::new(source),
         })?;
-    if analysis.is_simulated() {
-        println!("\n{SIMULATED}");
+    if let Some(simulation) = analysis.simulation() {
+        println!("\n{}", simulated_banner(&simulation));
     }
     for warning in &analysis.warnings {
         eprintln!("warning: {warning}");
@@ -435,139 +498,34 @@ fn announce(
     samples: usize,
     planned: u64,
     clients: &Clients,
-    simulated: bool,
+    max_retries: u32,
 ) {
     let count = wanted.iter().filter(|w| **w).count();
+    // Each failed attempt may be retried: the planned count is of calls
+    // that succeed, not an upper bound.
+    let retries = match max_retries {
+        0 => String::new(),
+        n => format!(" (plus a retry of each failed attempt, at most {n} per call)"),
+    };
     let per_scenario = match args.mode {
         BenchMode::Test => "1 call (--test)".to_string(),
         _ => format!("{} calls ({samples} samples + 1 warm-up)", samples + 1),
     };
     eprintln!(
-        "bedrock-bench: {count} of {} scenarios x {per_scenario} = {planned} calls against {}",
+        "bedrock-bench: {count} of {} scenarios x {per_scenario} = {planned} calls{retries} against {}",
         scenarios.len(),
         clients.describe()
     );
-    if simulated {
+    if clients.target() == Target::Emulator {
+        let simulation = Simulation::of_run(clients.time_scale());
+        let effect = match simulation.effect() {
+            effect if effect.is_empty() => String::new(),
+            effect => format!(" ({effect})"),
+        };
         eprintln!(
-            "*** SIMULATED: no AWS call is made; the latencies come from the emulator's profiles. ***"
+            "*** SIMULATED: no AWS call is made; the latencies come from the emulator's profiles at {}{effect}. ***",
+            simulation.scale_text()
         );
-    }
-}
-
-/// The three criterion instances, one per measurement.
-struct Criteria {
-    ttft: Criterion<Ttft>,
-    total: Criterion<TotalLatency>,
-    otps: Criterion<Otps>,
-}
-
-fn configure<M: Measurement>(
-    criterion: Criterion<M>,
-    samples: usize,
-    setup: &BenchSetup,
-    args: &BenchArgs,
-) -> Criterion<M> {
-    let mut criterion = criterion
-        .sample_size(samples)
-        .warm_up_time(Duration::from_nanos(1))
-        .measurement_time(Duration::from_nanos(1))
-        .noise_threshold(NOISE_THRESHOLD)
-        .significance_level(SIGNIFICANCE_LEVEL)
-        .nresamples(BOOTSTRAP_RESAMPLES);
-    if let Some(dir) = &setup.criterion_dir {
-        criterion = criterion.output_directory(dir);
-    }
-    if setup.criterion_reads_process_args {
-        return criterion.configure_from_args();
-    }
-    if let Some(name) = &args.save_baseline {
-        criterion = criterion.save_baseline(name.clone());
-    }
-    if let Some((name, strict)) = &args.baseline {
-        criterion = criterion.retain_baseline(name.clone(), *strict);
-    }
-    if let Some(filter) = &args.filter {
-        criterion = criterion.with_filter(filter.clone());
-    }
-    criterion
-}
-
-impl Criteria {
-    fn new(samples: usize, setup: &BenchSetup, args: &BenchArgs) -> Self {
-        Criteria {
-            ttft: configure(
-                Criterion::default().with_measurement(Ttft),
-                samples,
-                setup,
-                args,
-            ),
-            total: configure(
-                Criterion::default().with_measurement(TotalLatency),
-                samples,
-                setup,
-                args,
-            ),
-            otps: configure(
-                Criterion::default().with_measurement(Otps),
-                samples,
-                setup,
-                args,
-            ),
-        }
-    }
-
-    fn bench_group(&mut self, group: &BenchGroup, records: &[Vec<CallRecord>], samples: usize) {
-        bench_metric(&mut self.ttft, group, records, samples);
-        bench_metric(&mut self.total, group, records, samples);
-        bench_metric(&mut self.otps, group, records, samples);
-    }
-
-    fn final_summary(&self) {
-        self.ttft.final_summary();
-    }
-}
-
-fn bench_metric<M: CallMetric>(
-    criterion: &mut Criterion<M>,
-    group: &BenchGroup,
-    records: &[Vec<CallRecord>],
-    samples: usize,
-) {
-    let measured: Vec<&BenchMember> = group
-        .members
-        .iter()
-        .filter(|m| !records[m.scenario].is_empty())
-        .collect();
-    if measured.is_empty() {
-        return;
-    }
-    let mut bench_group = criterion.benchmark_group(&group.id);
-    bench_group
-        .sample_size(samples)
-        .sampling_mode(SamplingMode::Flat)
-        .warm_up_time(Duration::from_nanos(1))
-        .measurement_time(Duration::from_nanos(1));
-    for member in measured {
-        let values: Vec<Duration> = records[member.scenario]
-            .iter()
-            .filter_map(M::value)
-            .collect();
-        let mut replay = Replay::new(benchmark_id(group, M::NAME, member), values);
-        bench_group.bench_function(BenchmarkId::new(M::NAME, &member.label), |b| {
-            replay.routine(b)
-        });
-    }
-    bench_group.finish();
-}
-
-/// `--list`: name every selected benchmark, the way criterion lists them.
-fn list(groups: &[BenchGroup], wanted: &[bool]) {
-    for group in groups {
-        for metric in [Ttft::NAME, TotalLatency::NAME, Otps::NAME] {
-            for member in group.members.iter().filter(|m| wanted[m.scenario]) {
-                println!("{}: benchmark", benchmark_id(group, metric, member));
-            }
-        }
     }
 }
 

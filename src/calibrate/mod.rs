@@ -178,13 +178,14 @@ pub fn calibrate(options: &CalibrateOptions) -> Result<Vec<LevelResult>, Calibra
             &emulator,
             &ground_truth,
         ))?;
+        let a = &result.accuracy;
         eprintln!(
-            "concurrency {:>5}: {} calls, TTFT error p50 {:.3} ms p99 {:.3} ms (request path p99 {:.3} ms), {:.0} events/s, {:.2} µs CPU/event",
+            "concurrency {:>5}: {} calls, TTFT error p50 {:.3} ms p99 {} (request path p99 {}), {:.0} events/s, {:.2} µs CPU/event",
             concurrency,
             result.calls,
-            ms(result.accuracy.ttft_error.map(|s| s.p50)),
-            ms(result.accuracy.ttft_error.map(|s| s.p99)),
-            ms(result.accuracy.request_path.map(|s| s.p99)),
+            ms(a.ttft_error.map(|s| s.p50)),
+            p99_ms(a.ttft_error),
+            p99_ms(a.request_path),
             result.events_per_second(),
             result.cpu_us_per_event()
         );
@@ -197,6 +198,17 @@ pub fn calibrate(options: &CalibrateOptions) -> Result<Vec<LevelResult>, Calibra
 
 fn ms(seconds: Option<f64>) -> f64 {
     seconds.map_or(f64::NAN, |s| s * 1e3)
+}
+
+/// `1.234 ms`, or `n<100` for a p99 of too few calls (see
+/// `analysis::percentile_rule`).
+fn p99_ms(summary: Option<crate::stats::Summary>) -> String {
+    match summary {
+        Some(s) => crate::analysis::percentile_rule::cell(99.0, s.count, s.p99, |v| {
+            format!("{:.3} ms", v * 1e3)
+        }),
+        None => "NaN ms".to_string(),
+    }
 }
 
 async fn level(

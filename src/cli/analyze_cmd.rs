@@ -16,7 +16,7 @@ use anyhow::Context;
 use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, ReadOptions, analyze};
 use bedrock_bench::config::load_price_file;
 use bedrock_bench::report::write_report;
-use bedrock_bench::terminal::{self, MIXED, SIMULATED};
+use bedrock_bench::terminal::{self, MIXED, simulated_banner};
 use bedrock_bench::timestamps::local_stamp;
 use bedrock_catalog::prices::PriceTable;
 use clap::Args;
@@ -92,9 +92,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     if mixed {
         println!("{MIXED}\n");
     }
-    let simulated = analysis.is_simulated();
-    if simulated {
-        println!("{SIMULATED}\n");
+    let simulated = analysis.simulation().map(|s| simulated_banner(&s));
+    if let Some(banner) = &simulated {
+        println!("{banner}\n");
     }
     for warning in &analysis.warnings {
         eprintln!("warning: {warning}");
@@ -137,8 +137,8 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
             args.out.display()
         )
     })?;
-    if simulated {
-        println!("\n{SIMULATED}");
+    if let Some(banner) = &simulated {
+        println!("\n{banner}");
     }
     if mixed {
         println!("\n{MIXED}");

@@ -9,6 +9,7 @@ use anyhow::Context;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::{TargetChoice, UnknownChoice};
 use bedrock_bench::discovery::{self, Filter, ModelRow, scenarios};
+use bedrock_bench::hint;
 use clap::Args;
 
 /// The region when neither `--region` nor the AWS configuration names
@@ -93,7 +94,7 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
             eprintln!("control plane: {}.", clients.describe_control_plane());
         }
         let client = clients.control_plane(&region);
-        check_exact_ids(&client, &region, &args.models).await?;
+        check_exact_ids(&client, &region, &args.models, args.target).await?;
         let filter = Filter {
             provider: args.provider.clone(),
             models: args.models.clone(),
@@ -103,10 +104,17 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
         print_rows(&rows, &region, simulated, args.json)?;
         if let Some(path) = &args.write_scenarios {
             let written = scenarios::write(path, &rows, args.force)?;
+            let mut words = vec![
+                "bedrock-bench".to_string(),
+                "run".to_string(),
+                "--scenarios".to_string(),
+                path.display().to_string(),
+            ];
+            words.extend(target_words(args.target));
             eprintln!(
-                "wrote {written} scenarios to {} (run them with `bedrock-bench run --scenarios {}`).",
+                "wrote {written} scenarios to {}\nnext: {}",
                 path.display(),
-                path.display()
+                hint::command(words)
             );
         }
         Ok(ExitCode::SUCCESS)
@@ -120,6 +128,7 @@ async fn check_exact_ids(
     client: &aws_sdk_bedrock::Client,
     region: &str,
     models: &[String],
+    target: Option<TargetChoice>,
 ) -> anyhow::Result<()> {
     let mut unknown = Vec::new();
     for id in models.iter().filter(|m| m.contains('.') && m.contains(':')) {
@@ -128,12 +137,28 @@ async fn check_exact_ids(
         }
     }
     if !unknown.is_empty() {
+        let mut words = vec![
+            "bedrock-bench".to_string(),
+            "models".to_string(),
+            "--region".to_string(),
+            region.to_string(),
+        ];
+        words.extend(target_words(target));
         anyhow::bail!(
-            "no foundation model {} in {region} (GetFoundationModel: ResourceNotFoundException); `bedrock-bench models --region {region}` lists them",
-            unknown.join(", ")
+            "no foundation model {} in {region} (GetFoundationModel: ResourceNotFoundException); `{}` lists them",
+            unknown.join(", "),
+            hint::command(words)
         );
     }
     Ok(())
+}
+
+/// `--target X` when the command was given one, so that a hint reaches
+/// the same target.
+fn target_words(target: Option<TargetChoice>) -> Vec<String> {
+    target
+        .map(|t| vec!["--target".to_string(), t.to_string()])
+        .unwrap_or_default()
 }
 
 fn print_rows(rows: &[ModelRow], region: &str, simulated: bool, json: bool) -> anyhow::Result<()> {

@@ -1,15 +1,18 @@
 //! `bedrock-bench run`: the Python tool's experiment, one raw CSV per run.
 
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use bedrock_bench::analysis::Simulation;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::{
-    Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
+    Arrival, Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
     valid_max_cost,
 };
+use bedrock_bench::hint;
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
     ShardError, StopSignal, estimated_call_time, human_duration,
@@ -112,7 +115,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         shard: args.shard,
     };
     let schedule = runner::schedule_of(&options);
-    print_plan(&schedule, &options, choice);
+    print_plan(&schedule, &options, choice, settings.emulator.time_scale);
     runner::check_budget(&schedule, &options)?;
     if args.dry_run {
         print_estimate(&schedule, &options, choice, settings.emulator.time_scale);
@@ -146,9 +149,22 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         }
         runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+        let simulation = simulated.then(|| Simulation::of_run(clients.time_scale()));
+        let out = options.out_dir.clone();
         let outcome = runner::run(clients, options).await;
-        report(outcome, simulated)
+        report(outcome, &schedule, &out, simulation.as_ref())
     })
+}
+
+/// The `analyze` command for this run's files: each file written (they
+/// are comparable, and other files in the directory may not be), and
+/// `--out` where the run wrote them, so the summaries go beside them.
+fn analyze_hint(summary: &RunSummary, out: &Path) -> String {
+    let mut words: Vec<&OsStr> = vec!["bedrock-bench".as_ref(), "analyze".as_ref()];
+    words.extend(summary.files.iter().map(|f| f.path.as_os_str()));
+    words.push("--out".as_ref());
+    words.push(out.as_os_str());
+    hint::command(words)
 }
 
 fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
@@ -177,7 +193,7 @@ pub(super) fn load_configs_or_explain(
     Ok((configs.scenarios, configs.experiment))
 }
 
-fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
+fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, time_scale: f64) {
     if let Some((open, users)) = schedule
         .open
         .as_ref()
@@ -185,37 +201,90 @@ fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
     {
         let bound = open.bound();
         eprintln!(
-            "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: about {} calls from the built-in latency table (no retries); {} scenarios picked by weight",
+            "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: {} from the built-in latency table (no retries); {} scenarios picked by weight",
             schedule.runs,
-            schedule.experiment_planned_calls(),
+            planned_text(schedule, schedule.experiment_planned_calls()),
             options.scenarios.len()
         );
     } else if let Some(open) = &schedule.open {
         let share = match options.shard {
             Some(shard) => format!(
                 " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",
-                schedule.planned_calls(),
+                planned_count(schedule, schedule.planned_calls()),
                 shard.count(),
                 shard.rate_share(open.rate_per_s)
             ),
             None => String::new(),
         };
         eprintln!(
-            "plan: {} runs x open-loop {} arrivals at {} requests/s = {} calls{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
+            "plan: {} runs x open-loop {} arrivals at {} requests/s = {}{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
             schedule.runs,
             open.arrival,
             open.rate_per_s,
-            schedule.experiment_planned_calls(),
+            planned_text(schedule, schedule.experiment_planned_calls()),
             open.expected_duration_s(),
             options.scenarios.len()
         );
     } else {
-        print_closed_plan(schedule, options);
+        print_closed_plan(
+            schedule,
+            options,
+            &scaled_sleep(options, choice, time_scale),
+        );
     }
     print_budgets(schedule, options, choice);
 }
 
-fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
+/// `calls` planned calls in words that are true of `schedule`: `10
+/// calls` for the closed loop (retries come on top) and constant
+/// arrivals, `about 10 calls` for random arrivals and a concurrent load
+/// (an expected count, or an estimate from the latency table), `at most
+/// 10 calls` when max_calls caps them.
+pub(super) fn planned_text(schedule: &Schedule, calls: u64) -> String {
+    format!("{} calls", planned_count(schedule, calls))
+}
+
+/// [`planned_text`] without the word `calls`: `10`, `about 10`, `at most
+/// 10`.
+fn planned_count(schedule: &Schedule, calls: u64) -> String {
+    let Some(open) = &schedule.open else {
+        return calls.to_string();
+    };
+    let capped = open
+        .max_calls
+        .is_some_and(|max| schedule.experiment_planned_calls() >= max);
+    if capped {
+        format!("at most {calls}")
+    } else if open.arrival == Arrival::Constant {
+        calls.to_string()
+    } else {
+        format!("about {calls}")
+    }
+}
+
+/// What the emulator's time scale makes of the sleep between invocations:
+/// ` (0.1 s on the emulator at time scale 0.05)`; empty at scale 1, for
+/// AWS, or without a sleep.
+fn scaled_sleep(options: &RunOptions, choice: TargetChoice, time_scale: f64) -> String {
+    let sleep = options.experiment.sleep_between_invocations;
+    if time_scale == 1.0 || sleep == 0.0 {
+        return String::new();
+    }
+    // Microseconds, as the timings: 0.3 x 0.1 is 0.03, not 0.030000000000000002.
+    let scaled = format!("{:.6}", sleep * time_scale);
+    let scaled = scaled.trim_end_matches('0').trim_end_matches('.');
+    match choice {
+        TargetChoice::Emulator => {
+            format!(" ({scaled} s on the emulator at time scale {time_scale})")
+        }
+        TargetChoice::Auto => {
+            format!(" ({scaled} s if the target is the emulator, at time scale {time_scale})")
+        }
+        TargetChoice::Aws => String::new(),
+    }
+}
+
+fn print_closed_plan(schedule: &Schedule, options: &RunOptions, scaled_sleep: &str) {
     let e = &options.experiment;
     let invocations = match options.shard {
         Some(_) => format!(
@@ -241,7 +310,7 @@ fn print_closed_plan(schedule: &Schedule, options: &RunOptions) {
         None => Default::default(),
     };
     eprintln!(
-        "plan: {shard}{} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations{all}",
+        "plan: {shard}{} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations{scaled_sleep}{all}",
         schedule.runs,
         options.scenarios.len(),
         schedule.planned_calls(),
@@ -332,17 +401,22 @@ fn print_estimate(
     }
 }
 
-fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Result<ExitCode> {
+fn report(
+    outcome: Result<RunSummary, RunError>,
+    schedule: &Schedule,
+    out: &Path,
+    simulation: Option<&Simulation>,
+) -> anyhow::Result<ExitCode> {
     let summary = match outcome {
         Ok(summary) => summary,
         Err(RunError::Report { error, summary }) => {
-            print_summary(&summary, simulated);
+            print_summary(&summary, out, simulation);
             let error = RunError::Report { error, summary };
             anyhow::bail!("{error}");
         }
         Err(other) => return Err(other.into()),
     };
-    print_summary(&summary, simulated);
+    print_summary(&summary, out, simulation);
     if let Some(overrun) = &summary.overrun {
         eprintln!(
             "error: {}; the run stopped at once ({} calls made, every one in the files above; calls in flight were cancelled). The price table or the worst case understated a call: check --prices and the scenario's prompt and tools.",
@@ -366,9 +440,16 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
             }
             Some(Refusal::Calls) | None => "the call budget was used up by retries",
         };
+        // Retries come on top of the planned calls, and an open loop's
+        // count is an estimate: the calls made are not "N of M".
+        let retries = match schedule.open {
+            None => " without retries",
+            Some(_) => "",
+        };
         eprintln!(
-            "stopped: {which} before the schedule finished ({} of {} planned calls made).",
-            summary.attempts, summary.planned_calls
+            "stopped: {which} before the schedule finished: {} calls made, retries included; the schedule planned {}{retries}.",
+            summary.attempts,
+            planned_text(schedule, summary.planned_calls)
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -387,7 +468,7 @@ fn report(outcome: Result<RunSummary, RunError>, simulated: bool) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(summary: &RunSummary, simulated: bool) {
+fn print_summary(summary: &RunSummary, out: &Path, simulation: Option<&Simulation>) {
     for file in &summary.files {
         eprintln!("wrote {} ({} rows)", file.path.display(), file.rows);
     }
@@ -397,10 +478,12 @@ fn print_summary(summary: &RunSummary, simulated: bool) {
         summary.successes,
         summary.failures,
         summary.throttles,
-        if simulated {
-            "; numbers are SIMULATED by the built-in emulator"
-        } else {
-            ""
+        match simulation {
+            Some(simulation) => format!(
+                "; numbers are SIMULATED by the emulator at {}",
+                simulation.scale_text()
+            ),
+            None => String::new(),
         }
     );
     let unpriced = match summary.unpriced_attempts {
@@ -410,13 +493,13 @@ fn print_summary(summary: &RunSummary, simulated: bool) {
     eprintln!(
         "cost: ${} for these calls{unpriced}{}",
         summary.cost,
-        if simulated {
+        if simulation.is_some() {
             ", at Bedrock's prices for the usage the emulator reported (nothing was billed)"
         } else {
             ", at the price table's prices (see the AWS bill for what was charged)"
         }
     );
     if !summary.files.is_empty() {
-        eprintln!("next: bedrock-bench analyze");
+        eprintln!("next: {}", analyze_hint(summary, out));
     }
 }

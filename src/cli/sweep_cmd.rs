@@ -8,10 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use bedrock_bench::analysis::Simulation;
+use bedrock_bench::analysis::percentile_rule::cell;
 use bedrock_bench::call::CallSpec;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
-use bedrock_bench::config::TargetChoice;
+use bedrock_bench::config::{Arrival, TargetChoice};
 use bedrock_bench::export::sweep_csv;
+use bedrock_bench::hint;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, CostPlan, ProgressMode, StopSignal, human_duration};
 use bedrock_bench::sweep::{
@@ -165,8 +168,9 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
                 .await
                 .context("preparing the target")?,
         );
-        let simulated = clients.target() == Target::Emulator;
-        if simulated {
+        let simulation = (clients.target() == Target::Emulator)
+            .then(|| Simulation::of_run(clients.time_scale()));
+        if simulation.is_some() {
             eprintln!("target: {}; every number is SIMULATED.", clients.describe());
         } else {
             eprintln!("target: {}.", clients.describe());
@@ -186,7 +190,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             }
         })
         .await;
-        report(&outcome, &dir, &slo_text, simulated, csv_error)
+        report(&outcome, &dir, &slo_text, simulation.as_ref(), csv_error)
     })
 }
 
@@ -223,8 +227,19 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
     }
     eprintln!("SLO: {}", options.slo);
     let most = sweep::max_sweep_calls(options);
+    // Only constant arrivals make a known count; random arrivals and a
+    // concurrency's calls vary around theirs.
+    let calls = match (options.kind, arrival) {
+        (LevelKind::Rate, Arrival::Constant) => format!("at most {most} calls"),
+        (LevelKind::Rate, _) => {
+            format!("about {most} calls (an expected count: random arrivals may make more)")
+        }
+        (LevelKind::Concurrency, _) => {
+            format!("about {most} calls (estimated from the built-in latency table)")
+        }
+    };
     eprintln!(
-        "at most {most} calls and about {} in all (every step run); no retries",
+        "{calls} and about {} in all if every step runs; no retries",
         human_duration(Duration::from_secs_f64(
             (options.step_duration_s + options.pause_s) * options.levels.max_steps() as f64
         ))
@@ -268,9 +283,13 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
 
 fn describe_step(kind: LevelKind, step: &SweepStep) -> String {
     let s = &step.stats;
+    // A p90 of fewer than 10 calls is not a p90: say how many it needs.
     let ttft = s
         .latency(sweep::LatencyMetric::TtftFromScheduled)
-        .map_or_else(|| "-".to_string(), |p| format!("{:.3}s", p.p90));
+        .map_or_else(
+            || "-".to_string(),
+            |p| cell(90.0, p.count, p.p90, |v| format!("{v:.3}s")),
+        );
     let verdict = if step.interrupted {
         "interrupted".to_string()
     } else if step.passed() {
@@ -299,7 +318,7 @@ fn end_text(end: &SweepEnd) -> String {
             planned,
             left,
         } => format!(
-            "the call budget ended the sweep: step {step} plans {planned} calls and {left} were left"
+            "the call budget ended the sweep: step {step} plans about {planned} calls and {left} were left"
         ),
         SweepEnd::DollarBudget { step, reason } => {
             format!("the dollar budget ended the sweep at step {step}: {reason}")
@@ -309,11 +328,23 @@ fn end_text(end: &SweepEnd) -> String {
     }
 }
 
+/// The step a `next:` hint analyzes: the knee's (the highest load that
+/// met the SLO), else the last one done.
+fn hint_step(outcome: &SweepOutcome) -> Option<&SweepStep> {
+    let knee = outcome.knee.highest_passing.map(|(level, _)| level);
+    outcome
+        .steps
+        .iter()
+        .rev()
+        .find(|s| !s.interrupted && Some(s.stats.level) == knee)
+        .or(outcome.steps.last())
+}
+
 fn report(
     outcome: &SweepOutcome,
     dir: &Path,
     slo: &str,
-    simulated: bool,
+    simulation: Option<&Simulation>,
     csv_error: Option<std::io::Error>,
 ) -> anyhow::Result<ExitCode> {
     let end = end_text(&outcome.end);
@@ -331,10 +362,12 @@ fn report(
         outcome.steps.len(),
         outcome.calls,
         outcome.cost,
-        if simulated {
-            " (SIMULATED: nothing was billed)"
-        } else {
-            ""
+        match simulation {
+            Some(simulation) => format!(
+                " (SIMULATED by the emulator at {}: nothing was billed)",
+                simulation.scale_text()
+            ),
+            None => String::new(),
         }
     );
     if let Some(error) = csv_error {
@@ -351,7 +384,7 @@ fn report(
             knee: &outcome.knee,
             slo,
             end: &end,
-            simulated,
+            simulation,
         };
         let files = page
             .write(dir)
@@ -362,10 +395,22 @@ fn report(
             files.svg.display(),
             files.png.display()
         );
-        eprintln!(
-            "each step's raw CSVs: {}/step-*/results/ (bedrock-bench analyze DIR on any of them)",
-            dir.display()
-        );
+        eprintln!("each step's raw CSVs: {}/step-*/results/", dir.display());
+        if let Some(step) = hint_step(outcome) {
+            let results = step.dir.join("results");
+            let words: [&std::ffi::OsStr; 5] = [
+                "bedrock-bench".as_ref(),
+                "analyze".as_ref(),
+                results.as_os_str(),
+                "--out".as_ref(),
+                step.dir.as_os_str(),
+            ];
+            eprintln!(
+                "next: {} (step {}'s calls; any step's directory works alike)",
+                hint::command(words),
+                step.index
+            );
+        }
     }
     if let Some(overrun) = &outcome.overrun {
         eprintln!(

@@ -4,18 +4,21 @@
 //! Columns: the step, the offered rate (or concurrency) and the achieved
 //! rate, what happened to
 //! the calls, goodput, whether the step met the SLO (and which objectives
-//! it failed), the 99th percentile of the dispatch lag, p50/p90/p95/p99 of
-//! each latency ([`crate::sweep::LatencyMetric`]) over the successes, the
-//! cost and the step's directory. Times in seconds, 6 decimals; empty
-//! when undefined.
+//! it failed), the 99th percentile of the dispatch lag, which tail
+//! percentiles had too few calls to be given (`thin_percentiles`, see
+//! [`crate::analysis::percentile_rule`]: their cells are empty),
+//! p50/p90/p95/p99 of each latency ([`crate::sweep::LatencyMetric`]) over
+//! the successes, the cost and the step's directory. Times in seconds, 6
+//! decimals; empty when undefined.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::sweep::{LatencyMetric, LevelKind, PERCENTILES, SweepStep};
+use crate::analysis::percentile_rule::{is_shown, thin_list};
+use crate::sweep::{LatencyMetric, LevelKind, PERCENTILES, StepStats, SweepStep};
 
 /// The columns before the latencies.
-pub const STEP_COLUMNS: [&str; 15] = [
+pub const STEP_COLUMNS: [&str; 16] = [
     "step",
     "offered_rate_per_s",
     "concurrency",
@@ -31,6 +34,7 @@ pub const STEP_COLUMNS: [&str; 15] = [
     "slo_met",
     "slo_failures",
     "dispatch_lag_p99_s",
+    "thin_percentiles",
 ];
 
 /// The columns after the latencies.
@@ -52,6 +56,25 @@ fn number(value: Option<f64>) -> String {
     value
         .filter(|v| v.is_finite())
         .map_or_else(String::new, |v| format!("{v:.6}"))
+}
+
+/// The tail percentiles of `stats` left empty for too few values: `p90
+/// n<10; p95 n<20; p99 n<100` (over every latency and the dispatch lag).
+pub fn thin_percentiles(stats: &StepStats) -> String {
+    let mut counts: Vec<usize> = stats
+        .latencies
+        .iter()
+        .filter_map(|(_, p)| p.map(|p| p.count))
+        .collect();
+    if stats.dispatch_lag_p99.is_some() {
+        counts.push(stats.dispatch_lags);
+    }
+    let tails: Vec<f64> = PERCENTILES
+        .iter()
+        .map(|&p| f64::from(p))
+        .filter(|&p| p > 50.0)
+        .collect();
+    thin_list(&tails, &counts)
 }
 
 /// Write `steps` (levels of `kind`) as CSV to `out`.
@@ -78,12 +101,20 @@ pub fn write<W: Write>(out: W, kind: LevelKind, steps: &[SweepStep]) -> csv::Res
             number(Some(s.goodput())),
             step.passed().to_string(),
             step.failures.join("; "),
-            number(s.dispatch_lag_p99),
+            number(
+                s.dispatch_lag_p99
+                    .filter(|_| is_shown(99.0, s.dispatch_lags)),
+            ),
+            thin_percentiles(s),
         ];
         for metric in LatencyMetric::ALL {
             let percentiles = s.latency(metric);
             for p in PERCENTILES {
-                row.push(number(percentiles.and_then(|q| q.get(p))));
+                row.push(number(
+                    percentiles
+                        .filter(|q| is_shown(f64::from(p), q.count))
+                        .and_then(|q| q.get(p)),
+                ));
             }
         }
         row.push(step.interrupted.to_string());

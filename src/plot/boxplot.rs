@@ -1,6 +1,6 @@
-//! Box plots by model: one row per model (and region), standard and
-//! optimized side by side in two colours. Used for TTFT, OTPS and the
-//! inter-chunk gaps.
+//! Box plots by model: one row per model (and region), its variants side
+//! by side, each variant in its own colour (the same on every chart; see
+//! `palette::Variants`). Used for TTFT, OTPS and the inter-chunk gaps.
 
 use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
@@ -9,11 +9,12 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor};
 
-use super::data::{BoxStats, GroupData};
+use super::data::{BoxStats, GroupData, variants};
 use super::frame::{TITLE_HEIGHT, axes, titled};
 use super::legend::{self, Entry, Swatch};
+use super::palette::variant_order;
 use super::scale::{Rows, Scale};
-use super::style::{TICK_SIZE, WIDTH, config_color, text, text_width};
+use super::style::{TICK_SIZE, WIDTH, text, text_width};
 use super::writer::{DrawError, Figure};
 
 /// Pixels per box.
@@ -26,8 +27,10 @@ const X_AREA: u32 = 56;
 /// One box (or a note where there is nothing to draw).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    /// Performance config (its colour).
+    /// The variant label (`standard`, `standard+priority`...).
     pub config: String,
+    /// The variant's colour.
+    pub color: RGBColor,
     /// The numbers; `None` draws `note` instead.
     pub stats: Option<BoxStats>,
     /// Why there is no box.
@@ -39,7 +42,7 @@ pub struct Member {
 pub struct Slot {
     /// Row label.
     pub label: String,
-    /// Standard first, then optimized, then others.
+    /// In variant order: standard, optimized, then the others by name.
     pub members: Vec<Member>,
 }
 
@@ -63,15 +66,6 @@ pub enum BoxMetric {
     Ttft,
     /// OTPS, tokens per second.
     Otps,
-}
-
-/// Sort key of a config inside a row: standard, optimized, the rest.
-fn config_rank(config: &str) -> u8 {
-    match config {
-        "standard" => 0,
-        "optimized" => 1,
-        _ => 2,
-    }
 }
 
 /// Group `data` into rows by (model, region), keeping the analysis order
@@ -110,7 +104,8 @@ pub fn slots<'a>(
     }
     out.into_iter()
         .map(|(_, _, mut slot)| {
-            slot.members.sort_by_key(|m| config_rank(&m.config));
+            slot.members
+                .sort_by(|a, b| variant_order(&a.config).cmp(&variant_order(&b.config)));
             slot
         })
         .collect()
@@ -119,6 +114,7 @@ pub fn slots<'a>(
 impl BoxChart {
     /// TTFT or OTPS boxes of every group.
     pub fn metric(data: &[GroupData<'_>], metric: BoxMetric) -> BoxChart {
+        let variants = variants(data);
         let slots = slots(data, |g| {
             let values = match metric {
                 BoxMetric::Ttft => &g.ttft,
@@ -126,6 +122,7 @@ impl BoxChart {
             };
             Member {
                 config: g.stats.performance_config.clone(),
+                color: variants.color(&g.stats.performance_config),
                 stats: BoxStats::of_sorted(values),
                 note: if g.has_no_success() {
                     g.no_success_note()
@@ -190,18 +187,14 @@ impl BoxChart {
         text
     }
 
-    fn legend(&self) -> Vec<Entry> {
-        let mut configs: Vec<&str> = self
-            .slots
-            .iter()
-            .flat_map(|s| &s.members)
-            .map(|m| m.config.as_str())
-            .collect();
-        configs.sort_by_key(|c| (config_rank(c), c.to_string()));
-        configs.dedup();
-        configs
+    /// One entry per variant drawn, in variant order, in its colour.
+    pub(crate) fn legend(&self) -> Vec<Entry> {
+        let mut members: Vec<&Member> = self.slots.iter().flat_map(|s| &s.members).collect();
+        members.sort_by(|a, b| variant_order(&a.config).cmp(&variant_order(&b.config)));
+        members.dedup_by(|a, b| a.config == b.config);
+        members
             .into_iter()
-            .map(|c| Entry::new(Swatch::Box(config_color(c)), c))
+            .map(|m| Entry::new(Swatch::Box(m.color), m.config.clone()))
             .collect()
     }
 
@@ -246,7 +239,7 @@ impl Figure for BoxChart {
             for (j, member) in slot.members.iter().enumerate() {
                 let y = row as f64 - 0.36 + band * (j as f64 + 0.5);
                 let half = band * 0.36;
-                let color = config_color(&member.config);
+                let color = member.color;
                 match member.stats {
                     Some(s) => draw_box(&mut chart, &scale, s, y, half, color)?,
                     None => {

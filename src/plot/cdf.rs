@@ -1,18 +1,21 @@
 //! TTFT cumulative distribution per group on a log time axis, to compare
-//! tails: one colour per model, solid for standard, dashed for optimized.
+//! tails: each group its own colour, and a line pattern per variant
+//! (solid: standard, dashed: optimized, then dotted, long dashes...), so
+//! that every line is told apart even when variants of one model overlap.
 
 use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingBackend};
-use plotters::series::{DashedLineSeries, LineSeries};
+use plotters::series::DashedLineSeries;
 use plotters::style::Color;
 
-use super::data::GroupData;
-use super::frame::{TITLE_HEIGHT, axes, titled};
+use super::data::{GroupData, variants};
+use super::frame::{TITLE_HEIGHT, axes, styled_line, titled};
 use super::layout::count;
 use super::legend::{self, Entry, Swatch};
+use super::palette::{LineStyle, color};
 use super::scale::Scale;
-use super::style::{MUTED, WIDTH, series_color};
+use super::style::{MUTED, WIDTH};
 use super::writer::{DrawError, Figure};
 use crate::stats::percentile;
 
@@ -37,43 +40,31 @@ impl<'a> Cdf<'a> {
         Cdf { data }
     }
 
-    fn model_colors(&self) -> Vec<plotters::style::RGBColor> {
-        let mut models: Vec<&str> = Vec::new();
+    /// Each group's line: its own colour, its variant's pattern.
+    pub fn styles(&self) -> Vec<LineStyle> {
+        let variants = variants(self.data);
         self.data
             .iter()
-            .map(|g| {
-                let model = g.stats.model.as_str();
-                let index = match models.iter().position(|m| *m == model) {
-                    Some(i) => i,
-                    None => {
-                        models.push(model);
-                        models.len() - 1
-                    }
-                };
-                series_color(index)
+            .enumerate()
+            .map(|(i, g)| LineStyle {
+                color: color(i),
+                dash: variants.dash(&g.stats.performance_config),
             })
             .collect()
     }
 
     fn legend(&self) -> Vec<Entry> {
-        let colors = self.model_colors();
         self.data
             .iter()
-            .zip(colors)
-            .map(|(g, color)| {
-                let swatch = if g.ttft.is_empty() {
-                    Swatch::Cross(color)
-                } else if g.stats.performance_config == "optimized" {
-                    Swatch::Dashed(color)
+            .zip(self.styles())
+            .map(|(g, style)| {
+                if g.ttft.is_empty() {
+                    let text = format!("{}: {}", g.title(), g.no_success_note());
+                    Entry::new(Swatch::Cross(style.color), text)
                 } else {
-                    Swatch::Line(color)
-                };
-                let text = if g.ttft.is_empty() {
-                    format!("{}: {}", g.title(), g.no_success_note())
-                } else {
-                    format!("{} (n={})", g.title(), count(g.ttft.len() as u64))
-                };
-                Entry::new(swatch, text)
+                    let text = format!("{} (n={})", g.title(), count(g.ttft.len() as u64));
+                    Entry::new(Swatch::Line(style), text)
+                }
             })
             .collect()
     }
@@ -112,7 +103,7 @@ impl Figure for Cdf<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawError<DB>> {
         let thinned = self.data.iter().any(|g| g.ttft.len() > CDF_EXACT_UP_TO);
         let mut subtitle =
-            "share of successful calls with a TTFT at most x; log time axis; dashed: optimized; grey lines at 90% and 99%"
+            "share of successful calls with a TTFT at most x; log time axis; a colour per group, a line pattern per variant (solid: standard, dashed: optimized); grey lines at 90% and 99%"
                 .to_string();
         if thinned {
             subtitle.push_str(&format!(
@@ -160,7 +151,7 @@ impl Figure for Cdf<'_> {
                 MUTED.mix(0.6).stroke_width(1),
             ))?;
         }
-        for (g, color) in self.data.iter().zip(self.model_colors()) {
+        for (g, style) in self.data.iter().zip(self.styles()) {
             if g.ttft.is_empty() {
                 continue;
             }
@@ -168,11 +159,7 @@ impl Figure for Cdf<'_> {
                 .into_iter()
                 .map(|(v, p)| (x.clamp(v), p))
                 .collect();
-            if g.stats.performance_config == "optimized" {
-                chart.draw_series(DashedLineSeries::new(points, 10, 6, color.stroke_width(2)))?;
-            } else {
-                chart.draw_series(LineSeries::new(points, color.stroke_width(2)))?;
-            }
+            styled_line(&mut chart, points, style, 2)?;
         }
         legend::draw(&legend_area, &self.legend())
     }

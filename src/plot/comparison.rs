@@ -16,12 +16,19 @@ use plotters::style::{Color, RGBColor};
 
 use super::frame::{TITLE_HEIGHT, axes, titled};
 use super::layout::distinct_labels;
+use super::legend::{self, Entry, Swatch};
+use super::palette::SAFE;
 use super::scale::{Rows, Scale};
-use super::style::{FAILED, INK, LABEL_SIZE, MUTED, P50, TICK_SIZE, WIDTH, bold, text, text_width};
+use super::style::{INK, LABEL_SIZE, MUTED, TICK_SIZE, WIDTH, bold, text, text_width};
 use super::writer::{DrawError, Figure};
 use crate::analysis::{Axis, COMPARED_METRICS, Comparison, Metric, RatioEstimate};
 
 const ROW: u32 = 62;
+/// A ratio better with the variant (blue and vermillion: told apart
+/// with any colour vision).
+const BETTER: RGBColor = SAFE[0];
+/// A ratio worse with the variant.
+const WORSE: RGBColor = SAFE[3];
 const X_AREA: u32 = 56;
 const CAPTION: u32 = 34;
 
@@ -85,6 +92,24 @@ impl<'a> ComparisonChart<'a> {
     fn panel_height(&self) -> u32 {
         CAPTION + self.comparisons.len() as u32 * ROW + X_AREA + 10
     }
+
+    /// What the colours of the points and bars mean.
+    fn legend() -> Vec<Entry> {
+        vec![
+            Entry::new(
+                Swatch::Dot(BETTER),
+                "better with the variant (the whole interval on that side of 1)",
+            ),
+            Entry::new(
+                Swatch::Dot(WORSE),
+                "worse with the variant (the whole interval on the other side)",
+            ),
+            Entry::new(
+                Swatch::Dot(MUTED),
+                "no clear difference (the interval holds 1, or there is none)",
+            ),
+        ]
+    }
 }
 
 /// Which ratio a panel shows, and which side of 1 is better.
@@ -134,7 +159,10 @@ impl Figure for ComparisonChart<'_> {
     fn size(&self) -> (u32, u32) {
         (
             WIDTH,
-            TITLE_HEIGHT + self.panel_rows() * self.panel_height() + 20,
+            TITLE_HEIGHT
+                + self.panel_rows() * self.panel_height()
+                + 20
+                + legend::height(&Self::legend(), WIDTH),
         )
     }
 
@@ -143,7 +171,7 @@ impl Figure for ComparisonChart<'_> {
         let body = titled(
             root,
             &title,
-            "point: ratio; bar: bootstrap 95% confidence interval; green: better with the variant, red: worse, grey: no clear difference; log scale",
+            "point: ratio; bar: bootstrap 95% confidence interval; colour: the verdict (see the legend); log scale",
         )?;
         let label_width = self
             .labels
@@ -164,7 +192,8 @@ impl Figure for ComparisonChart<'_> {
                 self.panel(&right, &side(i, metric, self.axis), 20, false)?;
             }
         }
-        Ok(())
+        let (_, legend_area) = rest.split_vertically(20);
+        legend::draw(&legend_area, &Self::legend())
     }
 }
 
@@ -280,8 +309,8 @@ fn draw_row<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Green when the whole interval is on the better side of 1, red when on
-/// the worse side, grey otherwise.
+/// [`BETTER`] when the whole interval is on the better side of 1,
+/// [`WORSE`] when on the worse side, grey otherwise.
 fn verdict_color(e: &RatioEstimate, lower_is_better: bool) -> RGBColor {
     let (Some(low), Some(high)) = (e.ci_low, e.ci_high) else {
         return MUTED;
@@ -297,9 +326,9 @@ fn verdict_color(e: &RatioEstimate, lower_is_better: bool) -> RGBColor {
         high < 1.0
     };
     if better {
-        P50
+        BETTER
     } else if worse {
-        FAILED
+        WORSE
     } else {
         MUTED
     }

@@ -9,6 +9,7 @@ use crate::analysis::{
 use crate::stats::percentile;
 
 use super::layout::distinct_labels;
+use super::palette::Variants;
 
 /// Timelines draw at most this many successful calls per group.
 pub const MAX_TIMELINE_SUCCESSES: usize = 4000;
@@ -219,6 +220,12 @@ pub fn no_success_note(c: &Counts) -> String {
         note.push_str(&format!(", {} only", plural(c.warmups, "warm-up")));
     }
     note
+}
+
+/// The variants of `data`'s groups: the colour and pattern of each on
+/// every chart of the analysis.
+pub fn variants(data: &[GroupData<'_>]) -> Variants {
+    Variants::new(data.iter().map(|g| g.stats.performance_config.as_str()))
 }
 
 /// The chart data of every group of `analysis`, in its order.

@@ -10,7 +10,10 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, TRANSPARENT};
 
+use plotters::series::{DashedLineSeries, LineSeries};
+
 use super::layout::truncate_middle;
+use super::palette::LineStyle;
 use super::style::{GRID, INK, LABEL_SIZE, MUTED, TICK_SIZE, TITLE_SIZE, bold, text, text_width};
 use super::writer::DrawError;
 
@@ -81,6 +84,27 @@ where
         .label_style(text(TICK_SIZE, INK))
         .axis_desc_style(text(LABEL_SIZE, INK))
         .draw()
+}
+
+/// Draw a line through `points` in `style`'s colour and pattern, `width`
+/// pixels wide.
+pub fn styled_line<DB, X, Y>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, Y>>,
+    points: Vec<(f64, f64)>,
+    style: LineStyle,
+    width: u32,
+) -> Result<(), DrawError<DB>>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+    Y: Ranged<ValueType = f64>,
+{
+    let stroke = style.color.stroke_width(width);
+    match style.dash.pattern() {
+        None => chart.draw_series(LineSeries::new(points, stroke))?,
+        Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, stroke))?,
+    };
+    Ok(())
 }
 
 /// A note in the middle of a drawing area (a panel without data).

@@ -2,7 +2,7 @@
 //! `contentBlockDelta` events) per model, as box plots in milliseconds.
 
 use super::boxplot::{BoxChart, Member, slots};
-use super::data::{BoxStats, GroupData};
+use super::data::{BoxStats, GroupData, variants};
 
 /// The gap box chart, or `None` when no file has `delta_offsets` (the
 /// Python tool's files do not).
@@ -20,8 +20,10 @@ pub fn gap_chart(data: &[GroupData<'_>]) -> Option<BoxChart> {
         p95: s.p95 * 1000.0,
         max: s.max * 1000.0,
     };
+    let variants = variants(data);
     let slots = slots(data, |g| Member {
         config: g.stats.performance_config.clone(),
+        color: variants.color(&g.stats.performance_config),
         stats: g.gaps.map(ms),
         note: if g.has_no_success() {
             g.no_success_note()

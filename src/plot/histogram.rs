@@ -7,15 +7,15 @@ use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
 use plotters::element::Rectangle;
 use plotters::prelude::{DrawingArea, DrawingBackend};
-use plotters::series::{DashedLineSeries, LineSeries};
 use plotters::style::{Color, RGBColor, WHITE};
 
 use super::data::GroupData;
-use super::frame::{axes, centred_note, titled};
+use super::frame::{axes, centred_note, styled_line, titled};
 use super::layout::{count, number};
 use super::legend::{self, Entry, Swatch};
+use super::palette::{Dash, LineStyle};
 use super::scale::Scale;
-use super::style::{MEAN, P50, P90, WIDTH, config_color};
+use super::style::{MEAN, P50, P90, WIDTH};
 use super::writer::{DrawError, Figure};
 use crate::analysis::Metric;
 use crate::stats::{Summary, percentile};
@@ -27,15 +27,30 @@ pub const MAX_BINS: usize = 40;
 #[derive(Debug, Clone)]
 pub struct Histograms<'a> {
     group: &'a GroupData<'a>,
+    color: RGBColor,
 }
 
 impl<'a> Histograms<'a> {
     /// The histograms of `group` (which must have successful calls; see
-    /// [`GroupData::has_no_success`]).
-    pub fn new(group: &'a GroupData<'a>) -> Histograms<'a> {
-        Histograms { group }
+    /// [`GroupData::has_no_success`]), bars in its variant's `color`.
+    pub fn new(group: &'a GroupData<'a>, color: RGBColor) -> Histograms<'a> {
+        Histograms { group, color }
     }
 }
+
+/// How the mean, the p50 and the p90 are marked.
+const MEAN_LINE: LineStyle = LineStyle {
+    color: MEAN,
+    dash: Dash::Solid,
+};
+const P50_LINE: LineStyle = LineStyle {
+    color: P50,
+    dash: Dash::Dashed,
+};
+const P90_LINE: LineStyle = LineStyle {
+    color: P90,
+    dash: Dash::Dashed,
+};
 
 /// Counts of values per bin over `[lo, hi]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +157,7 @@ impl Figure for Histograms<'_> {
         }
         let body = titled(root, &title, &subtitle)?;
         let (left, right) = body.split_horizontally(WIDTH / 2);
-        let color = config_color(&g.stats.performance_config);
+        let color = self.color;
         panel(
             &left,
             &Panel {
@@ -175,15 +190,15 @@ fn panel<DB: DrawingBackend>(
     let entries = match panel.summary {
         Some(s) => vec![
             Entry::new(
-                Swatch::Line(MEAN),
+                Swatch::Line(MEAN_LINE),
                 format!("mean {} {}", short(s.mean), panel.short_unit),
             ),
             Entry::new(
-                Swatch::Dashed(P50),
+                Swatch::Line(P50_LINE),
                 format!("p50 {} {}", short(s.p50), panel.short_unit),
             ),
             Entry::new(
-                Swatch::Dashed(P90),
+                Swatch::Line(P90_LINE),
                 if is_shown(90.0, s.count) {
                     format!("p90 {} {}", short(s.p90), panel.short_unit)
                 } else {
@@ -235,20 +250,19 @@ fn panel<DB: DrawingBackend>(
     }))?;
     if let Some(s) = panel.summary {
         let ymax = top * 1.12;
-        chart.draw_series(LineSeries::new(
-            [(x.clamp(s.mean), 0.0), (x.clamp(s.mean), ymax)],
-            MEAN.stroke_width(2),
-        ))?;
         // A p90 of too few values is not drawn (see
         // `analysis::percentile_rule`).
-        let p90 = is_shown(90.0, s.count).then_some((s.p90, P90));
-        for (v, color) in std::iter::once((s.p50, P50)).chain(p90) {
-            chart.draw_series(DashedLineSeries::new(
-                [(x.clamp(v), 0.0), (x.clamp(v), ymax)],
-                8,
-                5,
-                color.stroke_width(2),
-            ))?;
+        let p90 = is_shown(90.0, s.count).then_some((s.p90, P90_LINE));
+        for (v, style) in [(s.mean, MEAN_LINE), (s.p50, P50_LINE)]
+            .into_iter()
+            .chain(p90)
+        {
+            styled_line(
+                &mut chart,
+                vec![(x.clamp(v), 0.0), (x.clamp(v), ymax)],
+                style,
+                2,
+            )?;
         }
     }
     let mut entries = entries;

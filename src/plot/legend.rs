@@ -7,6 +7,7 @@ use plotters::prelude::{DrawingArea, DrawingBackend};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, RGBColor};
 
+use super::palette::{Dash, LineStyle};
 use super::style::{INK, LABEL_SIZE, text, text_width};
 use super::writer::DrawError;
 
@@ -19,10 +20,8 @@ const GAP: i32 = 22;
 /// How an entry is shown.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Swatch {
-    /// A solid line.
-    Line(RGBColor),
-    /// A dashed line.
-    Dashed(RGBColor),
+    /// A line in its colour and pattern.
+    Line(LineStyle),
     /// A filled box.
     Box(RGBColor),
     /// A dot.
@@ -115,17 +114,26 @@ fn swatch<DB: DrawingBackend>(
 ) -> Result<(), DrawError<DB>> {
     let mid = x + SWATCH / 2;
     match kind {
-        Swatch::Line(c) => area.draw(&PathElement::new(
-            vec![(x, y), (x + SWATCH, y)],
-            c.stroke_width(3),
-        )),
-        Swatch::Dashed(c) => {
-            for k in 0..3 {
-                let a = x + k * 11;
+        Swatch::Line(style) => {
+            let c = style.color;
+            let Some((dash, gap)) = style.dash.pattern() else {
+                return area.draw(&PathElement::new(
+                    vec![(x, y), (x + SWATCH, y)],
+                    c.stroke_width(3),
+                ));
+            };
+            // The pattern at the chart's scale, at least two dashes.
+            let (dash, gap) = match style.dash {
+                Dash::LongDash => (18, 4),
+                _ => (dash as i32, gap as i32),
+            };
+            let mut a = x;
+            while a < x + SWATCH {
                 area.draw(&PathElement::new(
-                    vec![(a, y), ((a + 6).min(x + SWATCH), y)],
+                    vec![(a, y), ((a + dash).min(x + SWATCH), y)],
                     c.stroke_width(3),
                 ))?;
+                a += dash + gap;
             }
             Ok(())
         }

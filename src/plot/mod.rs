@@ -22,6 +22,8 @@ pub(crate) mod histogram;
 pub(crate) mod layout;
 pub(crate) mod legend;
 pub(crate) mod note;
+pub(crate) mod noted;
+pub mod palette;
 pub(crate) mod scale;
 pub(crate) mod style;
 pub mod sweep;
@@ -31,6 +33,7 @@ pub(crate) mod writer;
 use std::path::{Path, PathBuf};
 
 pub use error::PlotError;
+pub use noted::{NOTE_HEIGHT, render_noted};
 pub use scale::Scale;
 pub use writer::{ChartFiles, Figure, Rendered, render};
 
@@ -38,7 +41,7 @@ use crate::analysis::{Analysis, Axis};
 use boxplot::{BoxChart, BoxMetric};
 use cdf::Cdf;
 use comparison::ComparisonChart;
-use data::{GroupData, chart_data};
+use data::{GroupData, chart_data, variants};
 use histogram::Histograms;
 use note::Note;
 use timeline::TimelineChart;
@@ -133,24 +136,27 @@ enum AnyFigure<'a> {
 }
 
 impl AnyFigure<'_> {
-    fn render(&self, name: &str) -> Result<Rendered, PlotError> {
+    fn render(&self, name: &str, note: Option<&str>) -> Result<Rendered, PlotError> {
         match self {
-            AnyFigure::Box(f) => render(name, f),
-            AnyFigure::Cdf(f) => render(name, f),
-            AnyFigure::Comparison(f) => render(name, f),
-            AnyFigure::Timeline(f) => render(name, f),
-            AnyFigure::Histograms(f) => render(name, f),
-            AnyFigure::Note(f) => render(name, f),
+            AnyFigure::Box(f) => render_noted(name, f, note),
+            AnyFigure::Cdf(f) => render_noted(name, f, note),
+            AnyFigure::Comparison(f) => render_noted(name, f, note),
+            AnyFigure::Timeline(f) => render_noted(name, f, note),
+            AnyFigure::Histograms(f) => render_noted(name, f, note),
+            AnyFigure::Note(f) => render_noted(name, f, note),
         }
     }
 }
 
 /// Draw every chart of `analysis` into `dir` (which should be new, see
-/// [`new_dir`]) as SVG and PNG.
+/// [`new_dir`]) as SVG and PNG. When any row comes from the emulator,
+/// every chart says so, with its time scale, in a strip across its top
+/// ([`crate::analysis::Simulation::note`]).
 pub fn draw_all(analysis: &Analysis, dir: &Path) -> Result<ChartSet, PlotError> {
     let data = chart_data(analysis);
     let (jobs, omitted) = jobs(analysis, &data);
-    let rendered = render_parallel(&jobs)?;
+    let note = analysis.simulation().map(|s| s.note());
+    let rendered = render_parallel(&jobs, note.as_deref())?;
     let mut charts = Vec::with_capacity(jobs.len());
     for (job, rendered) in jobs.into_iter().zip(rendered) {
         let files = writer::write_files(dir, &job.name, &rendered)?;
@@ -179,10 +185,10 @@ pub fn draw_all(analysis: &Analysis, dir: &Path) -> Result<ChartSet, PlotError> 
 }
 
 /// Render on every core: the charts are independent.
-fn render_parallel(jobs: &[Job<'_>]) -> Result<Vec<Rendered>, PlotError> {
+fn render_parallel(jobs: &[Job<'_>], note: Option<&str>) -> Result<Vec<Rendered>, PlotError> {
     use rayon::prelude::*;
     jobs.par_iter()
-        .map(|job| job.figure.render(&job.name))
+        .map(|job| job.figure.render(&job.name, note))
         .collect()
 }
 
@@ -263,6 +269,7 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
             reason: "no row has a start time (job_timestamp_iso or start_offset_s)".to_string(),
         }),
     }
+    let variants = variants(data);
     for (i, g) in data.iter().enumerate() {
         let name = format!(
             "hist_{:02}_{}",
@@ -285,7 +292,10 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
                 ],
             ))
         } else {
-            AnyFigure::Histograms(Histograms::new(g))
+            AnyFigure::Histograms(Histograms::new(
+                g,
+                variants.color(&g.stats.performance_config),
+            ))
         };
         jobs.push(Job {
             name,

@@ -1,4 +1,5 @@
-//! Colours, fonts and sizes shared by every chart.
+//! Colours, fonts and sizes shared by every chart (the colours of
+//! groups and series are in `palette`).
 
 use plotters::style::{FontFamily, FontStyle, IntoFont, RGBColor, TextStyle};
 
@@ -11,13 +12,6 @@ pub const TITLE_SIZE: f64 = 20.0;
 pub const LABEL_SIZE: f64 = 15.0;
 /// Size of tick labels and notes.
 pub const TICK_SIZE: f64 = 13.0;
-
-/// Standard performance config.
-pub const STANDARD: RGBColor = RGBColor(31, 119, 180);
-/// Latency-optimized performance config.
-pub const OPTIMIZED: RGBColor = RGBColor(230, 120, 20);
-/// Any other performance config.
-pub const OTHER_CONFIG: RGBColor = RGBColor(100, 100, 100);
 
 /// Successful calls on the timeline.
 pub const SUCCESS: RGBColor = RGBColor(31, 119, 180);
@@ -33,40 +27,17 @@ pub const P50: RGBColor = RGBColor(20, 140, 60);
 /// The p90 marker.
 pub const P90: RGBColor = RGBColor(120, 60, 170);
 
+/// The strip of a chart's note (simulated numbers).
+pub const NOTE_FILL: RGBColor = RGBColor(255, 228, 181);
+/// The note's text.
+pub const NOTE_INK: RGBColor = RGBColor(120, 50, 0);
+
 /// Grid lines.
 pub const GRID: RGBColor = RGBColor(225, 225, 225);
 /// Secondary text (notes, hints).
 pub const MUTED: RGBColor = RGBColor(90, 90, 90);
 /// Text and axes.
 pub const INK: RGBColor = RGBColor(20, 20, 20);
-
-/// Ten well separated colours (Tableau 10) for series of models.
-pub const PALETTE: [RGBColor; 10] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-    RGBColor(255, 127, 14),
-    RGBColor(23, 190, 207),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-    RGBColor(188, 189, 34),
-];
-
-/// The colour of series `index`.
-pub fn series_color(index: usize) -> RGBColor {
-    PALETTE[index % PALETTE.len()]
-}
-
-/// The colour of a performance config.
-pub fn config_color(config: &str) -> RGBColor {
-    match config {
-        "standard" => STANDARD,
-        "optimized" => OPTIMIZED,
-        _ => OTHER_CONFIG,
-    }
-}
 
 /// A text style of the embedded sans-serif font.
 pub fn text(size: f64, color: RGBColor) -> TextStyle<'static> {

@@ -8,15 +8,22 @@ use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
 use plotters::element::Circle;
 use plotters::prelude::{DrawingArea, DrawingBackend};
-use plotters::series::{DashedLineSeries, LineSeries};
-use plotters::style::{Color, RGBColor};
+use plotters::style::Color;
 
-use super::frame::{axes, centred_note, titled};
+use super::frame::{axes, centred_note, styled_line, titled};
 use super::legend::{self, Entry, Swatch};
+use super::palette::{Dash, LineStyle, SAFE};
 use super::scale::Scale;
-use super::style::{FAILED, INK, MUTED, P50, P90, STANDARD, THROTTLED, TICK_SIZE, WIDTH, bold};
+use super::style::{INK, TICK_SIZE, WIDTH, bold};
 use super::writer::{DrawError, Figure};
-use crate::sweep::{Knee, LatencyMetric, LevelKind, SweepStep};
+use crate::analysis::percentile_rule::is_shown;
+use crate::sweep::{Knee, LatencyMetric, LevelKind, Percentiles, SweepStep};
+
+/// The `p`-th percentile when its calls are enough to give it (see
+/// `analysis::percentile_rule`): a step with fewer has no point.
+fn shown(q: Option<Percentiles>, p: u8) -> Option<f64> {
+    q.filter(|q| is_shown(f64::from(p), q.count))?.get(p)
+}
 
 const PANEL: u32 = 300;
 const X_AXIS: u32 = 40;
@@ -32,10 +39,32 @@ pub struct SweepChart<'a> {
 /// One line: its points (offered rate, value) and how it is drawn.
 struct Line {
     points: Vec<(f64, f64)>,
-    color: RGBColor,
-    dashed: bool,
+    style: LineStyle,
     label: String,
 }
+
+/// A line of the `index`-th safe colour in pattern `dash`. Every line
+/// and mark of the chart has its own pair, as its legend has one entry
+/// for all three panels; a mark shares its colour with the line it
+/// belongs to (the knee with goodput, the throttling onset with the
+/// throttled share), dotted.
+const fn style(index: usize, dash: Dash) -> LineStyle {
+    LineStyle {
+        color: SAFE[index],
+        dash,
+    }
+}
+const BLUE: usize = 0;
+const ORANGE: usize = 1;
+const GREEN: usize = 2;
+const VERMILLION: usize = 3;
+const PURPLE: usize = 4;
+const SKY: usize = 5;
+const BLACK: usize = 6;
+/// The knee's mark.
+const KNEE: LineStyle = style(GREEN, Dash::Dotted);
+/// The throttling onset's mark.
+const ONSET: LineStyle = style(PURPLE, Dash::Dotted);
 
 impl<'a> SweepChart<'a> {
     /// The chart of `steps` (in the order of their offered rates; steps
@@ -49,8 +78,7 @@ impl<'a> SweepChart<'a> {
     fn line(
         &self,
         label: &str,
-        color: RGBColor,
-        dashed: bool,
+        style: LineStyle,
         value: impl Fn(&SweepStep) -> Option<f64>,
     ) -> Line {
         Line {
@@ -59,8 +87,7 @@ impl<'a> SweepChart<'a> {
                 .iter()
                 .filter_map(|s| value(s).map(|v| (s.stats.level, v)))
                 .collect(),
-            color,
-            dashed,
+            style,
             label: label.to_string(),
         }
     }
@@ -69,40 +96,44 @@ impl<'a> SweepChart<'a> {
         let metric = LatencyMetric::TtftFromScheduled;
         let total = LatencyMetric::TotalFromScheduled;
         vec![
-            self.line("TTFT p50", P50, false, |s| {
-                s.stats.latency(metric).map(|p| p.p50)
+            self.line("TTFT p50", style(BLUE, Dash::Solid), |s| {
+                shown(s.stats.latency(metric), 50)
             }),
-            self.line("TTFT p90", P90, false, |s| {
-                s.stats.latency(metric).map(|p| p.p90)
+            self.line("TTFT p90", style(ORANGE, Dash::Solid), |s| {
+                shown(s.stats.latency(metric), 90)
             }),
-            self.line("TTFT p99", FAILED, false, |s| {
-                s.stats.latency(metric).map(|p| p.p99)
+            self.line("TTFT p99", style(VERMILLION, Dash::Solid), |s| {
+                shown(s.stats.latency(metric), 99)
             }),
-            self.line("total p90", P90, true, |s| {
-                s.stats.latency(total).map(|p| p.p90)
+            self.line("total p90", style(ORANGE, Dash::Dashed), |s| {
+                shown(s.stats.latency(total), 90)
             }),
         ]
     }
 
     fn rate_lines(&self) -> Vec<Line> {
         vec![
-            self.line("offered", MUTED, true, |s| {
+            self.line("offered", style(BLACK, Dash::Dashed), |s| {
                 (self.knee.kind == LevelKind::Rate).then_some(s.stats.level)
             }),
-            self.line("achieved", INK, false, |s| Some(s.stats.achieved_rate())),
-            self.line("successful", STANDARD, false, |s| {
+            self.line("achieved", style(BLACK, Dash::Solid), |s| {
+                Some(s.stats.achieved_rate())
+            }),
+            self.line("successful", style(SKY, Dash::Solid), |s| {
                 Some(s.stats.success_rate())
             }),
-            self.line("good (goodput)", P50, false, |s| Some(s.stats.goodput())),
+            self.line("good (goodput)", style(GREEN, Dash::Solid), |s| {
+                Some(s.stats.goodput())
+            }),
         ]
     }
 
     fn failure_lines(&self) -> Vec<Line> {
         vec![
-            self.line("throttled %", THROTTLED, false, |s| {
+            self.line("throttled %", style(PURPLE, Dash::Solid), |s| {
                 Some(s.stats.throttle_pct())
             }),
-            self.line("other errors %", FAILED, false, |s| {
+            self.line("other errors %", style(VERMILLION, Dash::Dashed), |s| {
                 Some(s.stats.error_pct())
             }),
         ]
@@ -123,17 +154,10 @@ impl<'a> SweepChart<'a> {
             .into_iter()
             .chain(self.rate_lines())
             .chain(self.failure_lines())
-            .map(|l| {
-                let swatch = if l.dashed {
-                    Swatch::Dashed(l.color)
-                } else {
-                    Swatch::Line(l.color)
-                };
-                Entry::new(swatch, l.label)
-            })
+            .map(|l| Entry::new(Swatch::Line(l.style), l.label))
             .chain([
-                Entry::new(Swatch::Dashed(P50), "knee (highest rate meeting the SLO)"),
-                Entry::new(Swatch::Dashed(THROTTLED), "throttling began"),
+                Entry::new(Swatch::Line(KNEE), "knee (highest rate meeting the SLO)"),
+                Entry::new(Swatch::Line(ONSET), "throttling began"),
             ])
             .collect()
     }
@@ -150,7 +174,7 @@ impl Figure for SweepChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawError<DB>> {
         let subtitle = format!(
-            "x: {}; latencies from each call's scheduled instant; SLO: {}",
+            "x: {}; latencies from each call's scheduled instant (a p90 drawn from 10 calls, a p99 from 100); SLO: {}",
             self.knee.kind.axis(),
             self.slo
         );
@@ -215,37 +239,44 @@ impl SweepChart<'_> {
         for line in lines {
             let points: Vec<(f64, f64)> =
                 line.points.iter().map(|&(a, b)| (x.clamp(a), b)).collect();
-            if line.dashed {
-                chart.draw_series(DashedLineSeries::new(
-                    points.clone(),
-                    6,
-                    4,
-                    line.color.stroke_width(2),
-                ))?;
-            } else {
-                chart.draw_series(LineSeries::new(points.clone(), line.color.stroke_width(2)))?;
-            }
+            styled_line(&mut chart, points.clone(), line.style, 2)?;
             chart.draw_series(
                 points
                     .iter()
-                    .map(|p| Circle::new(*p, 3, line.color.filled())),
+                    .map(|p| Circle::new(*p, 3, line.style.color.filled())),
             )?;
         }
         let marks = [
-            (self.knee.highest_passing.map(|k| k.0), P50),
-            (self.knee.throttle_onset, THROTTLED),
+            (self.knee.highest_passing.map(|k| k.0), KNEE),
+            (self.knee.throttle_onset, ONSET),
         ];
-        for (rate, color) in marks {
+        for (rate, style) in marks {
             if let Some(rate) = rate {
                 let at = x.clamp(rate);
-                chart.draw_series(DashedLineSeries::new(
-                    [(at, 0.0), (at, y.hi())],
-                    5,
-                    5,
-                    color.stroke_width(1),
-                ))?;
+                styled_line(&mut chart, vec![(at, 0.0), (at, y.hi())], style, 2)?;
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_and_mark_has_its_own_colour_and_pattern() {
+        let knee = Knee {
+            kind: LevelKind::Rate,
+            ..Knee::default()
+        };
+        let chart = SweepChart::new(&[], &knee, String::new());
+        let legend = chart.legend();
+        assert_eq!(legend.len(), 12, "ten lines and two marks");
+        for (i, a) in legend.iter().enumerate() {
+            for b in &legend[..i] {
+                assert_ne!(a.swatch, b.swatch, "{} and {}", a.label, b.label);
+            }
+        }
     }
 }

@@ -13,12 +13,7 @@ use super::tables;
 use crate::analysis::Analysis;
 use crate::plot::data::no_success_note;
 use crate::plot::{Chart, ChartSet, Omitted, Section};
-use crate::terminal::{SIMULATED, cost_note};
-
-/// The banner's text when any row comes from the emulator.
-pub fn simulated_text() -> &'static str {
-    SIMULATED.trim_matches(|c: char| c == '!' || c.is_whitespace())
-}
+use crate::terminal::cost_note;
 
 /// Everything the page shows.
 #[derive(Debug, Clone)]
@@ -56,11 +51,11 @@ impl Page<'_> {
         self.head(&mut out);
         out.push_str("<body>\n");
         out.push_str(&mixed::banner(self.analysis));
-        if self.analysis.is_simulated() {
+        if let Some(simulation) = self.analysis.simulation() {
             let _ = writeln!(
                 out,
                 "<div class=\"banner\" id=\"simulated\">{}</div>",
-                escape(simulated_text())
+                escape(&simulation.sentence())
             );
         }
         out.push_str("<main>\n");

@@ -101,6 +101,25 @@ pub fn rows(analysis: &Analysis) -> Vec<(&'static str, String)> {
             escape(&targets.join(", "))
         },
     ));
+    out.push((
+        "time scale",
+        match analysis.simulation() {
+            Some(simulation) => {
+                let effect = simulation.effect();
+                let effect = if effect.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {effect}")
+                };
+                escape(&format!(
+                    "{}{effect} (SIMULATED by the emulator)",
+                    simulation.scale_text()
+                ))
+            }
+            None if targets.is_empty() => "not recorded".to_string(),
+            None => "none: measured on Amazon Bedrock".to_string(),
+        },
+    ));
     let models: std::collections::BTreeSet<&str> =
         analysis.groups.iter().map(|g| g.model.as_str()).collect();
     let regions: std::collections::BTreeSet<&str> =

@@ -10,11 +10,12 @@ use super::ReportError;
 use super::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
 use super::base64;
 use super::escape::escape;
-use super::page::simulated_text;
 use super::tables::{Cell, Row, table};
-use crate::plot::render;
+use crate::analysis::Simulation;
+use crate::analysis::percentile_rule::cell;
+use crate::plot::render_noted;
 use crate::plot::sweep::SweepChart;
-use crate::sweep::{Knee, LatencyMetric, SweepStep};
+use crate::sweep::{Knee, LatencyMetric, Percentiles, SweepStep};
 
 /// What the sweep's page shows besides its steps.
 #[derive(Debug, Clone, Copy)]
@@ -27,8 +28,9 @@ pub struct SweepPage<'a> {
     pub slo: &'a str,
     /// How the sweep ended, in words.
     pub end: &'a str,
-    /// The numbers come from the emulator.
-    pub simulated: bool,
+    /// The emulator and its time scale, when the numbers come from it
+    /// (said in a banner and on the chart).
+    pub simulation: Option<&'a Simulation>,
 }
 
 /// The files the page wrote.
@@ -52,9 +54,11 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 impl SweepPage<'_> {
     /// Draw the chart and write the page into `dir`.
     pub fn write(&self, dir: &Path) -> Result<SweepPageFiles, ReportError> {
-        let chart = render(
+        let note = self.simulation.map(Simulation::note);
+        let chart = render_noted(
             "sweep",
             &SweepChart::new(self.steps, self.knee, self.slo.to_string()),
+            note.as_deref(),
         )?;
         let files = SweepPageFiles {
             index: dir.join("index.html"),
@@ -81,11 +85,11 @@ impl SweepPage<'_> {
              <title>bedrock-bench sweep</title>\n<style>{STYLE}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>\n",
             escape(CONTENT_SECURITY_POLICY),
         );
-        if self.simulated {
+        if let Some(simulation) = self.simulation {
             let _ = writeln!(
                 out,
                 "<div class=\"banner\" id=\"simulated\">{}</div>",
-                escape(simulated_text())
+                escape(&simulation.sentence())
             );
         }
         let _ = write!(
@@ -104,7 +108,9 @@ impl SweepPage<'_> {
             "<section id=\"chart\">\n<h2>Against offered load</h2>\n\
              <figure><img src=\"data:image/png;base64,{chart_png_base64}\" alt=\"sweep chart\" style=\"max-width:100%\"></figure>\n</section>\n"
         );
-        out.push_str("<section id=\"steps\">\n<h2>Steps</h2>\n");
+        out.push_str(
+            "<section id=\"steps\">\n<h2>Steps</h2>\n<p class=\"hint\">A tail percentile of too few calls is not given: a p90 needs 10 successful calls, a p99 100 (<code>n&lt;100</code>); the step's raw CSV has every call.</p>\n",
+        );
         out.push_str(&self.table());
         out.push_str("</section>\n</main>\n</body>\n</html>\n");
         out
@@ -129,7 +135,14 @@ impl SweepPage<'_> {
             "SLO",
             "files",
         ];
-        let seconds = |v: Option<f64>| v.map_or_else(String::new, |v| format!("{v:.3}"));
+        // A tail percentile of too few calls shows the calls it needs
+        // (`n<100`), as every table of the project.
+        let seconds = |q: Option<Percentiles>, p: u8| {
+            q.and_then(|q| Some((q.count, q.get(p)?)))
+                .map_or_else(String::new, |(n, v)| {
+                    cell(f64::from(p), n, v, |v| format!("{v:.3}"))
+                })
+        };
         let rows: Vec<Row> = self
             .steps
             .iter()
@@ -155,10 +168,10 @@ impl SweepPage<'_> {
                     Cell::num(format!("{:.1}", s.throttle_pct())),
                     Cell::num(format!("{:.1}", s.error_pct())),
                     Cell::num(format!("{:.3}", s.goodput())),
-                    Cell::num(seconds(ttft.map(|p| p.p50))),
-                    Cell::num(seconds(ttft.map(|p| p.p90))),
-                    Cell::num(seconds(ttft.map(|p| p.p99))),
-                    Cell::num(seconds(total.map(|p| p.p90))),
+                    Cell::num(seconds(ttft, 50)),
+                    Cell::num(seconds(ttft, 90)),
+                    Cell::num(seconds(ttft, 99)),
+                    Cell::num(seconds(total, 90)),
                     Cell::text(verdict),
                     Cell::id(step.dir.display().to_string()),
                 ];

@@ -486,7 +486,9 @@ pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummar
         clients,
         invocations: experiment.invocations_per_scenario,
         warmups: experiment.warmup_invocations,
-        sleep_between: Duration::from_secs_f64(experiment.sleep_between_invocations),
+        sleep_between: Duration::from_secs_f64(
+            experiment.sleep_between_invocations * time_scale.unwrap_or(1.0),
+        ),
         max_retries: experiment.max_retries,
         backoff: options.backoff,
         budget: CallBudget::new(max_calls).with_max_cost(max_cost),

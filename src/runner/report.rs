@@ -30,6 +30,18 @@ pub enum RunEvent {
         /// `YYYYmmdd_HHMMSS`.
         run_id: String,
     },
+    /// A scenario's calls begin: a front end that makes one scenario's
+    /// calls at a time (`cargo bench`) says so, for a progress per
+    /// scenario.
+    ScenarioStarted {
+        /// The scenario, as the front end names it (`model/variant`).
+        name: String,
+        /// Its calls planned (no retries; each retry is announced by
+        /// [`RunEvent::RetryScheduled`]).
+        planned_calls: u64,
+    },
+    /// The scenario started last has made its calls (or was cut short).
+    ScenarioFinished,
     /// A call attempt ended.
     CallFinished(Box<AttemptRecord>),
     /// A retry was scheduled (the planned total grows by one).

@@ -81,6 +81,9 @@ impl RunSink for SampleSink {
 /// p50, p90, p95 and p99 of one latency over a step's successes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Percentiles {
+    /// The values they are of: whether a tail percentile is presented
+    /// follows `analysis::percentile_rule`.
+    pub count: usize,
     /// Median, seconds.
     pub p50: f64,
     /// 90th percentile, seconds.
@@ -95,6 +98,7 @@ impl Percentiles {
     fn of(mut values: Vec<f64>) -> Option<Percentiles> {
         values.sort_by(f64::total_cmp);
         Some(Percentiles {
+            count: values.len(),
             p50: percentile(&values, 50.0)?,
             p90: percentile(&values, 90.0)?,
             p95: percentile(&values, 95.0)?,
@@ -137,6 +141,8 @@ pub struct StepStats {
     pub latencies: Vec<(LatencyMetric, Option<Percentiles>)>,
     /// The 99th percentile of the dispatch lag, seconds.
     pub dispatch_lag_p99: Option<f64>,
+    /// The calls with a dispatch lag (the p99's values).
+    pub dispatch_lags: usize,
 }
 
 impl StepStats {
@@ -170,6 +176,7 @@ impl StepStats {
                 })
                 .collect(),
             dispatch_lag_p99: percentile(&lags, 99.0),
+            dispatch_lags: lags.len(),
         }
     }
 

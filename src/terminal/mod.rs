@@ -7,7 +7,7 @@ pub(crate) mod table;
 
 use std::fmt::Write as _;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Simulation};
 use crate::export::cost_text::usd_or_empty;
 use crate::export::summary_csv;
 
@@ -15,8 +15,11 @@ use crate::export::summary_csv;
 /// together (`--mixed`).
 pub const MIXED: &str = "!!! MIXED DATA: files of different targets, time scales or experiment settings are analyzed together (--mixed); every number below mixes them !!!";
 
-/// Printed before and after the tables when any row came from the emulator.
-pub const SIMULATED: &str = "!!! SIMULATED: these numbers come from the built-in emulator, not from measurements on Amazon Bedrock !!!";
+/// Printed before and after the tables when any row came from the
+/// emulator: what simulated them and at which time scale.
+pub fn simulated_banner(simulation: &Simulation) -> String {
+    format!("!!! {} !!!", simulation.sentence())
+}
 
 /// The terminal report of an analysis: counts, the summary table (the
 /// Python tool's columns), the comparisons along each variant axis and

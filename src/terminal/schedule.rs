@@ -3,6 +3,7 @@
 //! held back, and TTFT and total latency from the scheduled instant
 //! beside the same from the call's start.
 
+use crate::analysis::percentile_rule::cell;
 use crate::analysis::{GroupStats, Metric};
 
 /// The columns of the schedule table.
@@ -24,11 +25,12 @@ fn ms(seconds: f64) -> String {
     format!("{:.3}", seconds * 1000.0)
 }
 
+/// A p90, or the calls it needs (`n<10`; see `analysis::percentile_rule`).
 fn p90(group: &GroupStats, metric: Metric) -> String {
-    group
-        .metric(metric)
-        .filter(|s| s.count >= 10)
-        .map_or_else(|| "n<10".to_string(), |s| format!("{:.3}", s.p90))
+    group.metric(metric).map_or_else(
+        || cell(90.0, 0, f64::NAN, |_| String::new()),
+        |s| cell(90.0, s.count, s.p90, |v| format!("{v:.3}")),
+    )
 }
 
 /// One row per open-loop group (none for closed-loop data).
@@ -47,7 +49,7 @@ pub fn rows(groups: &[GroupStats]) -> Vec<Vec<String>> {
                 g.performance_config.clone(),
                 s.calls.to_string(),
                 ms(s.dispatch_lag_p50),
-                ms(s.dispatch_lag_p99),
+                cell(99.0, s.calls as usize, s.dispatch_lag_p99, ms),
                 ms(s.dispatch_lag_max),
                 held,
                 p90(g, Metric::Ttft),
