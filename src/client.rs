@@ -24,7 +24,7 @@ use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
 use crate::call::redact;
-use crate::config::{ConnectionMode, TargetChoice, UnknownChoice};
+use crate::config::{ConnectionMode, MAX_TIME_SCALE, TargetChoice, UnknownChoice};
 use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
 
 /// Environment variable that picks the target (`aws`, `emulator`, `auto`).
@@ -183,19 +183,28 @@ pub fn profiles_from_env() -> Result<ProfileSet, ClientError> {
     }
 }
 
-/// The emulator time scale from `BEDROCK_BENCH_TIME_SCALE`, default 1.
+/// The emulator time scale from `BEDROCK_BENCH_TIME_SCALE`, default 1;
+/// from 0 to [`MAX_TIME_SCALE`].
 pub fn time_scale_from_env() -> Result<f64, ClientError> {
     match std::env::var(TIME_SCALE_ENV) {
-        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<f64>() {
-            Ok(scale) if scale.is_finite() && scale >= 0.0 => Ok(scale),
-            _ => Err(ClientError::Env {
-                name: TIME_SCALE_ENV,
-                value,
-                expected: "a number of at least 0 (1 = real time, 0.1 = ten times faster)".into(),
-            }),
-        },
+        Ok(value) if !value.trim().is_empty() => parse_time_scale(&value).ok_or(ClientError::Env {
+            name: TIME_SCALE_ENV,
+            value,
+            expected: format!(
+                "a number from 0 to {MAX_TIME_SCALE} (1 = real time, 0.1 = ten times faster, 0 = no waiting)"
+            ),
+        }),
         _ => Ok(1.0),
     }
+}
+
+/// A time scale's text as a number from 0 to [`MAX_TIME_SCALE`], if it is
+/// one.
+fn parse_time_scale(text: &str) -> Option<f64> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|scale| (0.0..=MAX_TIME_SCALE).contains(scale))
 }
 
 enum Backend {
@@ -593,7 +602,17 @@ async fn probe_credentials(sdk: &SdkConfig) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::profile_names;
+    use super::{parse_time_scale, profile_names};
+
+    #[test]
+    fn time_scales_have_a_floor_and_a_ceiling() {
+        assert_eq!(parse_time_scale("0"), Some(0.0));
+        assert_eq!(parse_time_scale(" 0.25 "), Some(0.25));
+        assert_eq!(parse_time_scale("100"), Some(100.0));
+        for bad in ["-0.5", "100.5", "1e20", "inf", "NaN", "fast"] {
+            assert_eq!(parse_time_scale(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn profile_names_follow_the_shared_file_formats() {

@@ -22,7 +22,7 @@ pub struct CalibrateArgs {
     /// Output tokens per call, one per event (1 to 100000).
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     tokens: u32,
-    /// Decode rate of the emulator's fixed profile, tokens per second (above 0, at most 1000000).
+    /// Decode rate of the emulator's fixed profile, tokens per second (1 to 1000000).
     #[arg(long, default_value_t = 100.0, value_parser = rate)]
     tokens_per_s: f64,
     /// Time to first token of the fixed profile, seconds (0 to 3600).
@@ -57,9 +57,9 @@ fn claim_directory(parent: &std::path::Path, stamp: &str) -> anyhow::Result<Path
 
 fn rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(value) if value.is_finite() && value > 0.0 && value <= 1e6 => Ok(value),
+        Ok(value) if (1.0..=1e6).contains(&value) => Ok(value),
         _ => Err(format!(
-            "expected a rate above 0 and at most 1000000, found {text:?}"
+            "expected a rate from 1 to 1000000 tokens per second, found {text:?}"
         )),
     }
 }

@@ -7,8 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::{
-    Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
-    valid_max_cost,
+    Experiment, Scenario, TargetChoice, UnknownChoice, limits, load_configs, load_price_file,
 };
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
@@ -36,13 +35,15 @@ pub struct RunArgs {
     /// Seed of the shuffles; the same seed gives the same order.
     #[arg(long)]
     seed: Option<u64>,
-    /// Refuse to make more calls than this (retries included).
-    #[arg(long, value_name = "N")]
+    /// Refuse to make more calls than this (retries included); 1 to
+    /// 1000000000000.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_max_calls)]
     max_calls: Option<u64>,
     /// Refuse runs whose worst case (every call at maxTokens) costs more
     /// than this many US dollars, and start no call that could take the
-    /// spending past it. Overrides max_cost_usd in the experiment file.
-    #[arg(long, value_name = "USD", value_parser = parse_max_cost)]
+    /// spending past it. Overrides max_cost_usd in the experiment file;
+    /// 0.000001 to 1000000.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
     max_cost: Option<f64>,
     /// Prices that replace or extend the built-in table (JSONL; see the
     /// README, "Prices").
@@ -69,11 +70,11 @@ fn parse_shard(value: &str) -> Result<Shard, String> {
 }
 
 pub(super) fn parse_max_cost(value: &str) -> Result<f64, String> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|usd| valid_max_cost(*usd))
-        .ok_or_else(|| "expected a positive number of US dollars, at most 1000000".to_string())
+    limits::parse_max_cost(value)
+}
+
+pub(super) fn parse_max_calls(value: &str) -> Result<u64, String> {
+    limits::parse_max_calls(value)
 }
 
 pub(super) fn parse_target(value: &str) -> Result<TargetChoice, String> {

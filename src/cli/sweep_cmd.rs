@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::Context;
 use bedrock_bench::call::CallSpec;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
-use bedrock_bench::config::TargetChoice;
+use bedrock_bench::config::{TargetChoice, limits};
 use bedrock_bench::export::sweep_csv;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, CostPlan, ProgressMode, StopSignal, human_duration};
@@ -19,7 +19,9 @@ use bedrock_bench::sweep::{
 };
 use clap::Args;
 
-use super::run_cmd::{load_configs_or_explain, load_prices, parse_max_cost, parse_target};
+use super::run_cmd::{
+    load_configs_or_explain, load_prices, parse_max_calls, parse_max_cost, parse_target,
+};
 
 /// Options of `bedrock-bench sweep`.
 #[derive(Debug, Args)]
@@ -53,12 +55,12 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 0.1)]
     resolution: f64,
     /// Seconds each step offers its rate (default: the experiment's
-    /// duration_s, else 60).
-    #[arg(long, value_name = "SECONDS")]
+    /// duration_s, else 60); 0.001 to 3600.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, value_parser = parse_step_duration)]
     step_duration: Option<f64>,
     /// Seconds between two steps, so that a quota a throttled step drained
-    /// refills before the next step is measured.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// refills before the next step is measured; 0 to 3600.
+    #[arg(long, value_name = "SECONDS", default_value = "10", allow_negative_numbers = true, value_parser = parse_pause)]
     pause: f64,
     /// An objective each step must meet, repeatable: ttft_p90<=2s,
     /// total_sched_p99<=20s, throttle<=1%, error<=1% (default throttle<=0%
@@ -75,12 +77,13 @@ pub struct SweepArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// The most calls of the whole sweep: a step that does not fit in
-    /// what is left is not started.
-    #[arg(long, value_name = "N")]
+    /// what is left is not started; 1 to 1000000000000.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_max_calls)]
     max_calls: Option<u64>,
     /// The most US dollars of the whole sweep (worst cases reserved, as
-    /// `run --max-cost`). Overrides max_cost_usd in the experiment file.
-    #[arg(long, value_name = "USD", value_parser = parse_max_cost)]
+    /// `run --max-cost`). Overrides max_cost_usd in the experiment file;
+    /// 0.000001 to 1000000.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
     max_cost: Option<f64>,
     /// Prices that replace or extend the built-in table.
     #[arg(long, value_name = "FILE")]
@@ -90,8 +93,17 @@ pub struct SweepArgs {
     dry_run: bool,
 }
 
-/// The most accepted step duration, seconds (one hour).
-const MAX_STEP_DURATION_S: f64 = 3600.0;
+/// A step's duration when neither --step-duration nor the experiment's
+/// duration_s gives one, seconds.
+const DEFAULT_STEP_DURATION_S: f64 = 60.0;
+
+fn parse_step_duration(value: &str) -> Result<f64, String> {
+    limits::parse_seconds(value, limits::MIN_SECONDS, limits::MAX_STEP_SECONDS)
+}
+
+fn parse_pause(value: &str) -> Result<f64, String> {
+    limits::parse_seconds(value, 0.0, limits::MAX_STEP_SECONDS)
+}
 
 /// Plan, run the steps, write the sweep's files, report the knee.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
@@ -102,24 +114,17 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         (None, None) => anyhow::bail!("give --rates or --concurrencies"),
     };
     let levels = Levels::parse_kind(kind, text, args.factor, args.resolution)?;
-    let step_duration_s = args
-        .step_duration
-        .or(experiment.load.duration_s)
-        .unwrap_or(60.0);
-    if !(step_duration_s.is_finite()
-        && step_duration_s > 0.0
-        && step_duration_s <= MAX_STEP_DURATION_S)
-    {
-        anyhow::bail!(
-            "--step-duration {step_duration_s}: expected a number of seconds above 0, at most {MAX_STEP_DURATION_S}"
-        );
-    }
-    if !(args.pause.is_finite() && (0.0..=MAX_STEP_DURATION_S).contains(&args.pause)) {
-        anyhow::bail!(
-            "--pause {}: expected a number of seconds from 0 to {MAX_STEP_DURATION_S}",
-            args.pause
-        );
-    }
+    let step_duration_s = match (args.step_duration, experiment.load.duration_s) {
+        (Some(seconds), _) => seconds,
+        (None, Some(seconds)) if seconds > limits::MAX_STEP_SECONDS => anyhow::bail!(
+            "the step duration comes from duration_s = {seconds} in {}, and a step lasts at most {} s: give --step-duration (0.001 to {})",
+            experiment.source,
+            limits::MAX_STEP_SECONDS,
+            limits::MAX_STEP_SECONDS
+        ),
+        (None, Some(seconds)) => seconds,
+        (None, None) => DEFAULT_STEP_DURATION_S,
+    };
     let seed = args.seed.unwrap_or_else(rand::random);
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
@@ -209,8 +214,8 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
             LevelKind::Rate => format!("{arrival} arrivals"),
             LevelKind::Concurrency => "a fixed concurrency".to_string(),
         },
-        human_duration(Duration::from_secs_f64(options.step_duration_s)),
-        human_duration(Duration::from_secs_f64(options.pause_s)),
+        human_duration(seconds(options.step_duration_s)),
+        human_duration(seconds(options.pause_s)),
         rates.join(", "),
         options.levels.max_steps()
     );
@@ -225,7 +230,7 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
     let most = sweep::max_sweep_calls(options);
     eprintln!(
         "at most {most} calls and about {} in all (every step run); no retries",
-        human_duration(Duration::from_secs_f64(
+        human_duration(seconds(
             (options.step_duration_s + options.pause_s) * options.levels.max_steps() as f64
         ))
     );
@@ -261,6 +266,11 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         "seed: {} (--seed {} repeats these arrivals); target: {choice}",
         options.seed, options.seed
     );
+}
+
+/// `seconds` as a duration, [`Duration::MAX`] when it is too long for one.
+fn seconds(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
 }
 
 fn describe_step(kind: LevelKind, step: &SweepStep) -> String {

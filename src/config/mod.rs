@@ -24,6 +24,7 @@ mod experiment;
 mod fields;
 mod json_line;
 mod latency_optimized;
+pub mod limits;
 mod load;
 mod price_file;
 mod prompt;
@@ -36,14 +37,14 @@ mod variant;
 use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
-pub use experiment::{
-    ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_COST_USD, MAX_INVOCATIONS_PER_SCENARIO,
-    MAX_PARALLEL_INVOCATIONS, MAX_RETRIES, MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K,
-    MAX_WARMUP_INVOCATIONS, TargetChoice, valid_max_cost,
+pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
+pub use limits::{
+    MAX_BURSTINESS, MAX_CALLS, MAX_CONCURRENCY, MAX_COST_USD, MAX_DURATION_S,
+    MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RATE_PER_S, MAX_RETRIES,
+    MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TIME_SCALE, MAX_TOP_K, MAX_WARMUP_INVOCATIONS,
+    MIN_BURSTINESS, MIN_COST_USD, MIN_RATE_PER_S, MIN_SECONDS, valid_max_cost,
 };
-pub use load::{
-    Arrival, Load, MAX_BURSTINESS, MAX_CONCURRENCY, MAX_DURATION_S, MAX_RATE_PER_S, parse_rate,
-};
+pub use load::{Arrival, Load, parse_rate};
 pub use price_file::{PRICE_FILE_KEYS, load_price_file, parse_price_file};
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};

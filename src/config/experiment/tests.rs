@@ -120,14 +120,26 @@ fn negative_and_zero_counts() {
             );
         }
     }
-    for value in ["-1", "0", "1000001", "\"5\""] {
+    for value in ["-1", "0", "1e-300", "0.0000009", "1000001", "\"5\""] {
         assert!(
             field_error("max_cost_usd", value).starts_with(
-                "experiment_config.jsonl:1: field `max_cost_usd`: expected a positive number of US dollars, at most 1000000, found"
+                "experiment_config.jsonl:1: field `max_cost_usd`: expected a number of US dollars from 0.000001 to 1000000, found"
             ),
             "{value}"
         );
     }
+    assert_eq!(
+        experiment(r#"{"max_cost_usd": 0.000001}"#).max_cost_usd,
+        Some(0.000001)
+    );
+    assert_eq!(
+        field_error("max_calls", "1000000000001"),
+        "experiment_config.jsonl:1: field `max_calls`: expected a positive integer no larger than 1000000000000, found 1000000000001"
+    );
+    assert_eq!(
+        experiment(r#"{"max_calls": 1000000000000}"#).max_calls,
+        Some(1_000_000_000_000)
+    );
     for key in ["max_retries", "warmup_invocations"] {
         assert_eq!(
             field_error(key, "-2"),
@@ -180,17 +192,21 @@ fn seconds_must_be_in_range() {
     assert_eq!(
         field_error("sleep_between_invocations", "-1"),
         "experiment_config.jsonl:1: field `sleep_between_invocations`: \
-         expected a non-negative number of seconds, at most 86400, found -1"
+         expected a number of seconds from 0 to 86400, found -1"
     );
+    for value in ["0", "1e-300", "0.0009", "100000"] {
+        assert_eq!(
+            field_error("call_timeout_s", value),
+            format!(
+                "experiment_config.jsonl:1: field `call_timeout_s`: \
+                 expected a number of seconds from 0.001 to 86400, found {value}"
+            )
+        );
+    }
+    let edges = experiment(r#"{"call_timeout_s": 0.001, "sleep_between_invocations": 86400}"#);
     assert_eq!(
-        field_error("call_timeout_s", "0"),
-        "experiment_config.jsonl:1: field `call_timeout_s`: \
-         expected a positive number of seconds, at most 86400, found 0"
-    );
-    assert_eq!(
-        field_error("call_timeout_s", "100000"),
-        "experiment_config.jsonl:1: field `call_timeout_s`: \
-         expected a positive number of seconds, at most 86400, found 100000"
+        (edges.call_timeout_s, edges.sleep_between_invocations),
+        (0.001, 86400.0)
     );
 }
 
@@ -440,6 +456,28 @@ fn open_loop_errors_name_the_fields() {
     assert!(e.contains("field `burstiness`"), "{e}");
     let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 86401}"#);
     assert!(e.contains("field `duration_s`"), "{e}");
+    for tiny in ["1e-300", "0.0009"] {
+        let e = one(&format!(
+            r#"{{"arrival": "gamma", "rate": "1/s", "duration_s": {tiny}}}"#
+        ));
+        assert!(
+            e.contains("field `duration_s`") && e.contains("0.001"),
+            "{e}"
+        );
+        let e = one(&format!(
+            r#"{{"arrival": "gamma", "rate": "1/s", "duration_s": 1, "burstiness": {tiny}}}"#
+        ));
+        assert!(
+            e.contains("field `burstiness`") && e.contains("0.001"),
+            "{e}"
+        );
+    }
+    let e = one(r#"{"arrival": "poisson", "rate": "1e-300/s", "duration_s": 1}"#);
+    assert!(e.contains("field `rate`") && e.contains("0.001/s"), "{e}");
+    let edges = experiment(
+        r#"{"arrival": "gamma", "rate": "0.06/min", "duration_s": 0.001, "burstiness": 1000}"#,
+    );
+    assert_eq!(edges.load.rate_per_s, Some(0.001));
     let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 1, "max_concurrency": 0}"#);
     assert!(e.contains("field `max_concurrency`"), "{e}");
     let e = one(r#"{"arrival": "open"}"#);
