@@ -24,7 +24,8 @@ use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
 use crate::call::redact;
-use crate::config::{ConnectionMode, MAX_TIME_SCALE, TargetChoice, UnknownChoice};
+use crate::config::side_file::{self, MAX_SIDE_FILE_BYTES};
+use crate::config::{self, ConnectionMode, MAX_TIME_SCALE, TargetChoice, UnknownChoice};
 use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
 
 /// Environment variable that picks the target (`aws`, `emulator`, `auto`).
@@ -75,6 +76,17 @@ pub enum ClientError {
         searched: String,
         /// The profiles that are defined, in words.
         known: String,
+    },
+    /// An AWS shared config or credentials file cannot be read as one (a
+    /// FIFO, a device, a file larger than [`MAX_SIDE_FILE_BYTES`]...).
+    #[error(
+        "the AWS shared file {path} cannot be used: {reason}. Point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file, or remove it."
+    )]
+    SharedFile {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// The emulator did not start.
     #[error(transparent)]
@@ -167,20 +179,43 @@ pub fn choose_target(
 }
 
 /// The emulator's profiles: the built-in table with the overrides of the
-/// file named by `BEDROCK_BENCH_EMULATOR_PROFILES`, if set.
+/// file named by `BEDROCK_BENCH_EMULATOR_PROFILES`, if set. The file is
+/// read as strictly as the config files: a regular file of at most
+/// [`MAX_SIDE_FILE_BYTES`], UTF-8, each key once, no control character.
 pub fn profiles_from_env() -> Result<ProfileSet, ClientError> {
     match std::env::var(EMULATOR_PROFILES_ENV) {
         Ok(path) if !path.trim().is_empty() => {
-            ProfileSet::from_override_file(std::path::Path::new(path.trim())).map_err(|error| {
-                ClientError::Env {
-                    name: EMULATOR_PROFILES_ENV,
-                    value: path,
-                    expected: error.to_string(),
-                }
-            })
+            let error = |expected: String| ClientError::Env {
+                name: EMULATOR_PROFILES_ENV,
+                value: path.clone(),
+                expected,
+            };
+            let text = read_profile_file(std::path::Path::new(path.trim())).map_err(error)?;
+            let mut profiles = ProfileSet::builtin();
+            profiles
+                .apply_overrides(&text, path.trim())
+                .map_err(|e| error(e.to_string()))?;
+            Ok(profiles)
         }
         _ => Ok(ProfileSet::builtin()),
     }
+}
+
+/// The text of an emulator profile file, or what is wrong with it.
+fn read_profile_file(path: &std::path::Path) -> Result<String, String> {
+    let shown = path.display();
+    let bytes = side_file::read_regular_file(path, MAX_SIDE_FILE_BYTES).map_err(|error| {
+        format!(
+            "a readable regular file of at most {}: {shown}: {error}",
+            side_file::Bytes(MAX_SIDE_FILE_BYTES)
+        )
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|error| format!("a UTF-8 file: {shown}: {}", error.utf8_error()))?;
+    if let Some(problem) = config::strict_json_problem(&text) {
+        return Err(format!("{problem} in {shown}"));
+    }
+    Ok(text)
 }
 
 /// The emulator time scale from `BEDROCK_BENCH_TIME_SCALE`, default 1;
@@ -497,8 +532,18 @@ fn check_named_profile() -> Result<(), ClientError> {
     let files = profile_files();
     let mut defined = Vec::new();
     for (path, is_config) in &files {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            defined.extend(profile_names(&text, *is_config));
+        match side_file::read_regular_file(path, MAX_SIDE_FILE_BYTES) {
+            Ok(bytes) => {
+                defined.extend(profile_names(&String::from_utf8_lossy(&bytes), *is_config))
+            }
+            Err(side_file::SideFileError::Io(error))
+                if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                return Err(ClientError::SharedFile {
+                    path: path.display().to_string(),
+                    reason: error.to_string(),
+                });
+            }
         }
     }
     if defined.contains(&profile) {

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::side_file::{Bytes, MAX_CONFIG_FILE_BYTES, SideFileError};
+
 /// Where a scenario, an experiment, an error or a warning comes from.
 ///
 /// `file` is the path as the caller gave it (display form); `line` is
@@ -104,13 +106,17 @@ impl ConfigError {
         }
     }
 
-    /// The error for a config file that cannot be read: line 0, no field,
-    /// expected `a readable file`, found the OS error text.
-    pub fn io(file: impl Into<String>, error: &std::io::Error) -> Self {
+    /// The error for a config file that cannot be read (missing, not a
+    /// regular file, longer than [`MAX_CONFIG_FILE_BYTES`]): line 0 (the
+    /// file as a whole), no field, the reason found.
+    pub fn unreadable(file: impl Into<String>, error: &SideFileError) -> Self {
         Self::new(
             SourceLocation::new(file, 0),
             None,
-            "a readable file",
+            format!(
+                "a readable regular file of at most {}",
+                Bytes(MAX_CONFIG_FILE_BYTES)
+            ),
             error.to_string(),
         )
     }
@@ -209,14 +215,14 @@ mod tests {
     }
 
     #[test]
-    fn io_error_is_a_config_error_on_line_zero() {
+    fn an_unreadable_file_is_a_config_error_on_line_zero() {
         let os = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        let error = ConfigError::io("missing.jsonl", &os);
+        let error = ConfigError::unreadable("missing.jsonl", &SideFileError::Io(os));
         assert_eq!(error.location, SourceLocation::new("missing.jsonl", 0));
         assert_eq!(error.field, None);
         assert_eq!(
             error.to_string(),
-            "missing.jsonl:0: expected a readable file, found no such file"
+            "missing.jsonl:0: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file"
         );
     }
 

@@ -30,6 +30,7 @@ mod price_file;
 mod prompt;
 mod prompt_cache;
 mod scenario;
+pub mod side_file;
 mod tool_config;
 mod unknown_choice;
 mod variant;
@@ -38,6 +39,7 @@ use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
+pub use json_line::strict_json_problem;
 pub use limits::{
     MAX_BURSTINESS, MAX_CALLS, MAX_CONCURRENCY, MAX_COST_USD, MAX_DURATION_S,
     MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RATE_PER_S, MAX_RETRIES,
@@ -247,9 +249,11 @@ fn parse_experiment_bytes(
     })
 }
 
-/// The file's bytes, or the I/O error as a [`ConfigError`].
-fn read(path: &Path, source_name: &str) -> Result<Vec<u8>, ConfigErrors> {
-    std::fs::read(path).map_err(|error| ConfigError::io(source_name, &error).into())
+/// The file's bytes: a regular file of at most
+/// [`side_file::MAX_CONFIG_FILE_BYTES`], or why not as a [`ConfigError`].
+pub(crate) fn read(path: &Path, source_name: &str) -> Result<Vec<u8>, ConfigErrors> {
+    side_file::read_regular_file(path, side_file::MAX_CONFIG_FILE_BYTES)
+        .map_err(|error| ConfigError::unreadable(source_name, &error).into())
 }
 
 /// The non-blank lines of `bytes` with their 1-based numbers (blank lines

@@ -47,12 +47,13 @@ pub const PRICE_FILE_KEYS: &[&str] = &[
     "cache_write",
 ];
 
-/// Reads a price file's entries. Errors name `path` as given.
+/// Reads a price file's entries (a regular file, at most
+/// [`super::side_file::MAX_CONFIG_FILE_BYTES`]). Errors name `path` as
+/// given.
 pub fn load_price_file(path: impl AsRef<Path>) -> Result<Vec<PriceEntry>, ConfigErrors> {
     let path = path.as_ref();
     let source_name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|error| ConfigErrors::from(ConfigError::io(&source_name, &error)))?;
+    let bytes = super::read(path, &source_name)?;
     parse_price_file_bytes(&bytes, &source_name)
 }
 

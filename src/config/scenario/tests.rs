@@ -327,8 +327,9 @@ fn missing_prompt_file_is_an_error_on_its_line() {
     assert_eq!(found.len(), 1);
     assert!(
         found[0].starts_with(
-            "scenarios_config.jsonl:2: field `prompt_file`: expected a readable UTF-8 text file, \
-             found \"nope.txt\" (/nonexistent-dir-for-tests/nope.txt): "
+            "scenarios_config.jsonl:2: field `prompt_file`: expected a readable regular UTF-8 \
+             text file of at most 16 MiB (16777216 bytes), found \"nope.txt\" \
+             (/nonexistent-dir-for-tests/nope.txt): "
         ),
         "{found:?}"
     );
