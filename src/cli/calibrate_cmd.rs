@@ -36,7 +36,7 @@ pub struct CalibrateArgs {
     emulator_threads: usize,
     /// Use this model's built-in emulator profile (TTFT spread, rate, jitter,
     /// chunking) instead of the fixed one, e.g. us.amazon.nova-pro-v1:0.
-    #[arg(long, value_name = "MODEL_ID")]
+    #[arg(long, value_name = "MODEL_ID", value_parser = model_id)]
     model: Option<String>,
     /// Measure this standalone `bedrock-emulator` program (another build of
     /// the emulator, to compare builds against the same client) instead of
@@ -68,6 +68,14 @@ fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && (0.0..=3600.0).contains(&value) => Ok(value),
         _ => Err(format!("expected seconds from 0 to 3600, found {text:?}")),
+    }
+}
+
+fn model_id(text: &str) -> Result<String, String> {
+    if bedrock_catalog::is_model_id(text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("expected {}", bedrock_catalog::MODEL_ID_SHAPE))
     }
 }
 

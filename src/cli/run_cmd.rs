@@ -8,6 +8,7 @@ use anyhow::Context;
 use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
 use bedrock_bench::config::{
     Experiment, Scenario, TargetChoice, UnknownChoice, limits, load_configs, load_price_file,
+    unmatched_price_warnings,
 };
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
@@ -97,7 +98,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
 
-    let prices = load_prices(args.prices.as_deref())?;
+    let prices = load_prices(args.prices.as_deref(), &scenarios)?;
     let options = RunOptions {
         scenarios,
         experiment,
@@ -156,14 +157,23 @@ fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
     load_configs_or_explain(&args.scenarios, &args.experiment)
 }
 
-/// The built-in prices, overridden by the price file at `path` if any.
-pub(super) fn load_prices(path: Option<&std::path::Path>) -> anyhow::Result<Arc<PriceTable>> {
-    Ok(match path {
-        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
-            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
-        )?)),
-        None => Arc::default(),
-    })
+/// The built-in prices, overridden by the price file at `path` if any;
+/// an entry that matches no model (of the catalog or of `scenarios`) is
+/// a warning.
+pub(super) fn load_prices(
+    path: Option<&std::path::Path>,
+    scenarios: &[Scenario],
+) -> anyhow::Result<Arc<PriceTable>> {
+    let Some(path) = path else {
+        return Ok(Arc::default());
+    };
+    let entries = load_price_file(path)
+        .map_err(|e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"))?;
+    let models: Vec<&str> = scenarios.iter().map(|s| s.model_id.as_str()).collect();
+    for warning in unmatched_price_warnings(&entries, &models) {
+        eprintln!("{warning}");
+    }
+    Ok(Arc::new(PriceTable::with_overrides(entries)))
 }
 
 /// The scenarios and experiment files, their warnings printed; an error

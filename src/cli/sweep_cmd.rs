@@ -128,7 +128,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let seed = args.seed.unwrap_or_else(rand::random);
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
-    let prices = load_prices(args.prices.as_deref())?;
+    let prices = load_prices(args.prices.as_deref(), &scenarios)?;
     let slo = Slo::with_defaults(args.slo.clone());
     let max_cost_usd = args.max_cost.or(experiment.max_cost_usd);
     let max_calls = args.max_calls.or(experiment.max_calls);

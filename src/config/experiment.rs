@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::error::{ConfigError, SourceLocation};
 use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_error};
+use super::identifiers;
 use super::limits::{
     MAX_CALLS, MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RETRIES,
     MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K, MAX_WARMUP_INVOCATIONS, MIN_SECONDS,
@@ -234,9 +235,11 @@ impl Experiment {
         let load = load::parse(&mut fields, max_calls_set);
         let experiment = Self {
             source: location,
-            experiment_name: fields
-                .non_empty_string("experiment_name")
-                .unwrap_or(defaults.experiment_name),
+            experiment_name: {
+                let name = fields.non_empty_string("experiment_name");
+                identifiers::label(&mut fields, "experiment_name", name)
+                    .unwrap_or(defaults.experiment_name)
+            },
             sleep_between_invocations: fields
                 .number(
                     "sleep_between_invocations",

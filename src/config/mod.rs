@@ -22,6 +22,7 @@ mod cross_checks;
 mod error;
 mod experiment;
 mod fields;
+mod identifiers;
 mod json_line;
 mod latency_optimized;
 pub mod limits;
@@ -39,6 +40,7 @@ use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
+pub use identifiers::{FORMULA_STARTS, starts_formula};
 pub use json_line::strict_json_problem;
 pub use limits::{
     MAX_BURSTINESS, MAX_CALLS, MAX_CONCURRENCY, MAX_COST_USD, MAX_DURATION_S,
@@ -47,7 +49,9 @@ pub use limits::{
     MIN_BURSTINESS, MIN_COST_USD, MIN_RATE_PER_S, MIN_SECONDS, valid_max_cost,
 };
 pub use load::{Arrival, Load, parse_rate};
-pub use price_file::{PRICE_FILE_KEYS, load_price_file, parse_price_file};
+pub use price_file::{
+    PRICE_FILE_KEYS, load_price_file, parse_price_file, unmatched_price_warnings,
+};
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{

@@ -143,7 +143,7 @@ fn a_byte_that_is_not_utf8_is_reported_at_its_line() {
     let dir = TempDir::new("binary");
     let path = dir.write(
         "scenarios.jsonl",
-        b"{\"text_prompt\": \"a\", \"model_id\": \"m\", \"region\": \"r\"}\n\n{\"text_prompt\": \"\xff\"}\n",
+        b"{\"text_prompt\": \"a\", \"model_id\": \"m\", \"region\": \"us-east-2\"}\n\n{\"text_prompt\": \"\xff\"}\n",
     );
     let errors = load_scenarios(&path)
         .err()
@@ -162,8 +162,8 @@ fn prompt_files_are_relative_to_the_scenarios_file() {
     let absolute = dir.write("elsewhere/abs.txt", "Absolute prompt.");
     let scenarios = format!(
         "{}\n{}\n",
-        r#"{"prompt_file": "prompts/user.txt", "system_prompt_file": "prompts/system.txt", "model_id": "m", "region": "r"}"#,
-        serde_json::json!({"prompt_file": absolute, "model_id": "m", "region": "r"}),
+        r#"{"prompt_file": "prompts/user.txt", "system_prompt_file": "prompts/system.txt", "model_id": "m", "region": "us-east-2"}"#,
+        serde_json::json!({"prompt_file": absolute, "model_id": "m", "region": "us-east-2"}),
     );
     let path = dir.write("conf/scenarios.jsonl", scenarios);
     let loaded = load_scenarios(&path).unwrap_or_else(|errors| panic!("{errors}"));
@@ -185,10 +185,10 @@ fn unusable_prompt_files_are_errors_naming_the_field() {
     dir.write("latin1.txt", b"caf\xe9\n");
     dir.write("empty.txt", "\n\n");
     let scenarios = [
-        r#"{"prompt_file": "missing.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"prompt_file": "latin1.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"prompt_file": "empty.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"text_prompt": "x", "system_prompt_file": "missing.txt", "model_id": "m", "region": "r"}"#,
+        r#"{"prompt_file": "missing.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"prompt_file": "latin1.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"prompt_file": "empty.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "system_prompt_file": "missing.txt", "model_id": "m", "region": "us-east-2"}"#,
     ]
     .join("\n");
     let path = dir.write("scenarios.jsonl", scenarios);
@@ -248,11 +248,11 @@ fn side_files_that_are_not_regular_or_too_large_are_refused_at_once() {
     mkfifo(&dir.0.join("pipe.txt"));
     dir.write("big.txt", vec![b'a'; 16 * 1024 * 1024 + 1]);
     let scenarios = [
-        r#"{"prompt_file": "pipe.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"prompt_file": "/dev/zero", "model_id": "m", "region": "r"}"#,
-        r#"{"text_prompt": "x", "system_prompt_file": "big.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"text_prompt": "x", "tool_config": "pipe.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"text_prompt": "x", "tool_config": "/dev/zero", "model_id": "m", "region": "r"}"#,
+        r#"{"prompt_file": "pipe.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"prompt_file": "/dev/zero", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "system_prompt_file": "big.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "tool_config": "pipe.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "tool_config": "/dev/zero", "model_id": "m", "region": "us-east-2"}"#,
     ]
     .join("\n");
     let path = dir.write("scenarios.jsonl", scenarios);

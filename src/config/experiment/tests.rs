@@ -211,6 +211,18 @@ fn seconds_must_be_in_range() {
 }
 
 #[test]
+fn an_experiment_name_that_would_start_a_spreadsheet_formula_is_refused() {
+    assert_eq!(
+        field_error("experiment_name", r#""=cmd|' /C calc'!A0""#),
+        "experiment_config.jsonl:1: field `experiment_name`: expected a label that does not start with `=`, `+`, `-` or `@` (a spreadsheet would run the CSV cell as a formula), found \"=cmd|' /C calc'!A0\""
+    );
+    assert_eq!(
+        experiment(r#"{"experiment_name": "nova = fast"}"#).experiment_name,
+        "nova = fast"
+    );
+}
+
+#[test]
 fn string_fields_given_other_types() {
     assert_eq!(
         field_error("experiment_name", "7"),

@@ -130,7 +130,8 @@ fn non_object_line_is_an_error() {
 
 #[test]
 fn string_field_given_a_number() {
-    let text = r#"{"text_prompt": "Hi", "model_id": 42, "region": "r", "task_type": false}"#;
+    let text =
+        r#"{"text_prompt": "Hi", "model_id": 42, "region": "us-east-2", "task_type": false}"#;
     assert_eq!(
         errors(text),
         [
@@ -267,7 +268,7 @@ fn missing_required_fields() {
 #[test]
 fn missing_required_field_points_at_its_misspelling() {
     assert_eq!(
-        errors(r#"{"text_prompt": "Hi", "modelId": "m", "region": "r"}"#),
+        errors(r#"{"text_prompt": "Hi", "modelId": "m", "region": "us-east-2"}"#),
         [
             "scenarios_config.jsonl:1: field `modelId`: expected a known key \
           (did you mean `model_id`?), found an unknown key",
@@ -280,14 +281,14 @@ fn missing_required_field_points_at_its_misspelling() {
 #[test]
 fn no_prompt_source() {
     assert_eq!(
-        errors(r#"{"model_id": "m", "region": "r"}"#),
+        errors(r#"{"model_id": "m", "region": "us-east-2"}"#),
         [
             "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file` or \
           `synthetic_input_tokens`, found none of them"
         ]
     );
     assert_eq!(
-        errors(r#"{"text_promt": "Hi", "model_id": "m", "region": "r"}"#),
+        errors(r#"{"text_promt": "Hi", "model_id": "m", "region": "us-east-2"}"#),
         [
             "scenarios_config.jsonl:1: field `text_promt`: expected a known key \
           (did you mean `text_prompt`?), found an unknown key",
@@ -311,7 +312,7 @@ fn two_prompt_sources() {
 #[test]
 fn empty_text_prompt() {
     assert_eq!(
-        errors(r#"{"text_prompt": "", "model_id": "m", "region": "r"}"#),
+        errors(r#"{"text_prompt": "", "model_id": "m", "region": "us-east-2"}"#),
         ["scenarios_config.jsonl:1: field `text_prompt`: expected a non-empty string, found \"\""]
     );
 }
@@ -321,7 +322,7 @@ fn missing_prompt_file_is_an_error_on_its_line() {
     let text = format!(
         "{}\n{}",
         line(""),
-        r#"{"prompt_file": "nope.txt", "model_id": "m", "region": "r"}"#
+        r#"{"prompt_file": "nope.txt", "model_id": "m", "region": "us-east-2"}"#
     );
     let found = errors(&text);
     assert_eq!(found.len(), 1);
@@ -337,7 +338,8 @@ fn missing_prompt_file_is_an_error_on_its_line() {
 
 #[test]
 fn synthetic_prompt_has_the_requested_length() {
-    let scenario = scenario(r#"{"synthetic_input_tokens": 1000, "model_id": "m", "region": "r"}"#);
+    let scenario =
+        scenario(r#"{"synthetic_input_tokens": 1000, "model_id": "m", "region": "us-east-2"}"#);
     assert_eq!(
         bedrock_catalog::tokens::estimate_tokens(&scenario.prompt.user_text),
         1000
@@ -452,7 +454,7 @@ fn repeated_keys_and_control_characters_are_errors() {
 fn a_line_that_is_not_utf8_is_reported_at_its_line() {
     let mut bytes = line("").into_bytes();
     bytes.extend_from_slice(
-        b"\n{\"text_prompt\": \"caf\xE9\", \"model_id\": \"m\", \"region\": \"r\"}\n",
+        b"\n{\"text_prompt\": \"caf\xE9\", \"model_id\": \"m\", \"region\": \"us-east-2\"}\n",
     );
     let errors: Vec<String> =
         match super::super::parse_scenarios_bytes(&bytes, FILE, Path::new("/nonexistent")) {
@@ -512,4 +514,75 @@ fn weight_defaults_to_one_and_is_a_positive_integer() {
             .to_string();
         assert!(errors.contains("field `weight`"), "{errors}");
     }
+}
+
+#[test]
+fn model_ids_and_regions_must_have_their_shape() {
+    let line_with = |model: &str, region: &str| {
+        serde_json::json!({"text_prompt": "Hi", "model_id": model, "region": region}).to_string()
+    };
+    let found = errors(&line_with(
+        "=HYPERLINK(\"http://x\",\"click\")",
+        "us-east-2",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with(
+            "scenarios_config.jsonl:1: field `model_id`: expected a Bedrock model id or inference profile id"
+        ) && found[0].ends_with("found \"=HYPERLINK(\\\"http://x\\\",\\\"click\\\")\""),
+        "{found:?}"
+    );
+    for region in ["../../etc", "üñí", "us-east-2a", "r"] {
+        let found = errors(&line_with("us.amazon.nova-pro-v1:0", region));
+        assert_eq!(
+            found,
+            [format!(
+                "scenarios_config.jsonl:1: field `region`: expected an AWS region name: lowercase, such as us-east-1, eu-central-2 or us-gov-west-1, found {}",
+                serde_json::to_string(region).expect("json")
+            )]
+        );
+    }
+    let found = errors(&line_with("us.amazon.nova-pro-v1:0", "US-EAST-2"));
+    assert!(
+        found[0].contains("(did you mean \"us-east-2\"?), found \"US-EAST-2\""),
+        "{found:?}"
+    );
+    for (model, region) in [
+        ("us.amazon.nova-pro-v1:0", "us-gov-west-1"),
+        (
+            "arn:aws:bedrock:us-east-2:123456789012:inference-profile/us.amazon.nova-pro-v1:0",
+            "eu-central-2",
+        ),
+    ] {
+        let loaded = scenario(&line_with(model, region));
+        assert_eq!(
+            (loaded.model_id.as_str(), loaded.region.as_str()),
+            (model, region)
+        );
+    }
+}
+
+#[test]
+fn labels_that_would_start_a_spreadsheet_formula_are_refused() {
+    for (key, value) in [
+        ("scenario_name", "=1+1"),
+        ("scenario_name", " @SUM(A1)"),
+        ("task_type", "+cmd"),
+        ("task_type", "-2"),
+    ] {
+        let found = errors(&line(&format!(r#""{key}": "{value}""#)));
+        assert_eq!(
+            found,
+            [format!(
+                "scenarios_config.jsonl:1: field `{key}`: expected a label that does not start with `=`, `+`, `-` or `@` (a spreadsheet would run the CSV cell as a formula), found \"{value}\""
+            )]
+        );
+    }
+    let fine = scenario(&line(
+        r#""scenario_name": "a=b", "task_type": "Q&A - short""#,
+    ));
+    assert_eq!(
+        (fine.name.as_str(), fine.task_type.as_str()),
+        ("a=b", "Q&A - short")
+    );
 }
