@@ -228,3 +228,43 @@ fn models_write_scenarios_force_leaves_a_fifo_alone() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_aws_shared_file_that_is_a_fifo_is_refused_before_the_sdk_reads_it() {
+    let dir = temp_dir("aws-files");
+    let fifo = dir.join("aws-config");
+    mkfifo(&fifo);
+    let scenarios = dir.join("scenarios.jsonl");
+    std::fs::write(&scenarios, format!(r#"{{"text_prompt": "x", {NOVA}}}"#)).expect("scenarios");
+    let experiment = dir.join("experiment.jsonl");
+    std::fs::write(&experiment, "{}").expect("experiment");
+    let mut command = Command::new(BIN);
+    isolated(&mut command, &dir)
+        .args(["run", "--dry-run", "--scenarios"])
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .env("AWS_CONFIG_FILE", &fifo);
+    let output = output_within_limit(&mut command);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the AWS shared file {} cannot be used: a FIFO (named pipe), not a regular file",
+            fifo.display()
+        )),
+        "{stderr}"
+    );
+    // /dev/null, a common way to switch the file off, is fine.
+    let mut command = Command::new(BIN);
+    isolated(&mut command, &dir)
+        .args(["run", "--dry-run", "--scenarios"])
+        .arg(&scenarios)
+        .arg("--experiment")
+        .arg(&experiment)
+        .env("AWS_CONFIG_FILE", "/dev/null");
+    let output = output_within_limit(&mut command);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}

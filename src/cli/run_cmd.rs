@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
+use bedrock_bench::client::{
+    Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
+};
 use bedrock_bench::config::{
     Experiment, Scenario, TargetChoice, UnknownChoice, limits, load_configs, load_price_file,
     unmatched_price_warnings,
@@ -116,31 +118,32 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let schedule = runner::schedule_of(&options);
     print_plan(&schedule, &options, choice);
     runner::check_budget(&schedule, &options)?;
-    if args.dry_run {
-        print_estimate(&schedule, &options, choice, settings.emulator.time_scale);
-        print!("{}", schedule.describe(&options.scenarios));
-        eprintln!("dry run: no call was made.");
-        return Ok(ExitCode::SUCCESS);
-    }
-
+    let dry_run = args.dry_run;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
         let time_scale = settings.emulator.time_scale;
-        let clients = Arc::new(
-            Clients::connect(settings)
-                .await
-                .context("preparing the target")?,
-        );
+        // The dry run resolves the target and the credentials as the run
+        // does (an undefined AWS_PROFILE fails both alike); it calls no
+        // model and starts no emulator.
+        let resolved = resolve_target(&settings)
+            .await
+            .context("preparing the target")?;
+        print_estimate(&schedule, &options, resolved.choice(), time_scale);
+        if dry_run {
+            eprintln!(
+                "target: {} (resolved as the run would)",
+                resolved.describe(&settings)
+            );
+            print!("{}", schedule.describe(&options.scenarios));
+            eprintln!("dry run: no call was made.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        let clients =
+            Arc::new(Clients::from_resolved(resolved, settings).context("preparing the target")?);
         let simulated = clients.target() == Target::Emulator;
-        let resolved = if simulated {
-            TargetChoice::Emulator
-        } else {
-            TargetChoice::Aws
-        };
-        print_estimate(&schedule, &options, resolved, time_scale);
         if simulated {
             eprintln!("target: {}; every number is SIMULATED.", clients.describe());
         } else {
@@ -308,9 +311,9 @@ fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice
     }
 }
 
-/// The estimated duration against `target`: real latencies for AWS, the
-/// emulator's latencies times its time scale for the emulator, both for
-/// `auto` when the scale is not 1 (the target is not resolved yet).
+/// The estimated duration against the resolved `target`: real latencies
+/// for AWS, the emulator's latencies times its time scale for the
+/// emulator.
 fn print_estimate(
     schedule: &Schedule,
     options: &RunOptions,
@@ -329,11 +332,6 @@ fn print_estimate(
     match target {
         TargetChoice::Emulator if time_scale != 1.0 => eprintln!(
             "estimated duration: about {} on the emulator at time scale {time_scale} ({source})",
-            estimate(time_scale)
-        ),
-        TargetChoice::Auto if time_scale != 1.0 => eprintln!(
-            "estimated duration: about {} against Bedrock, {} on the emulator at time scale {time_scale} ({source})",
-            estimate(1.0),
             estimate(time_scale)
         ),
         _ => eprintln!("estimated duration: about {} ({source})", estimate(1.0)),

@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use bedrock_bench::call::CallSpec;
-use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
+use bedrock_bench::client::{
+    Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
+};
 use bedrock_bench::config::{TargetChoice, limits};
 use bedrock_bench::export::sweep_csv;
 use bedrock_bench::report::sweep_page::SweepPage;
@@ -153,23 +155,29 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         stop: StopSignal::new(),
     };
     print_plan(&options, choice);
-    if args.dry_run {
-        eprintln!("dry run: no call was made.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating the sweep's directory {}", dir.display()))?;
-
+    let dry_run = args.dry_run;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let clients = Arc::new(
-            Clients::connect(settings)
-                .await
-                .context("preparing the target")?,
-        );
+        // The dry run resolves the target and the credentials as the
+        // sweep does; it calls no model and starts no emulator.
+        let resolved = resolve_target(&settings)
+            .await
+            .context("preparing the target")?;
+        if dry_run {
+            eprintln!(
+                "target: {} (resolved as the sweep would)",
+                resolved.describe(&settings)
+            );
+            eprintln!("dry run: no call was made.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the sweep's directory {}", dir.display()))?;
+        let clients =
+            Arc::new(Clients::from_resolved(resolved, settings).context("preparing the target")?);
         let simulated = clients.target() == Target::Emulator;
         if simulated {
             eprintln!("target: {}; every number is SIMULATED.", clients.describe());

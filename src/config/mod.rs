@@ -18,6 +18,7 @@
 //! their own line). Warnings ([`ConfigWarning`]) are findings that do not
 //! stop the load.
 
+mod catalog_checks;
 mod cross_checks;
 mod error;
 mod experiment;

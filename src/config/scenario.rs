@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::catalog_checks;
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, unknown_key_error};
 use super::identifiers;
@@ -145,6 +146,15 @@ impl Scenario {
             &mut variant_warnings,
         );
 
+        if let (Some(model_id), Some(region)) = (&model_id, &region) {
+            catalog_checks::check(
+                &mut fields,
+                model_id,
+                region,
+                expected_output_tokens.unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+                &mut variant_warnings,
+            );
+        }
         let mut errors = unknown;
         errors.extend(fields.finish());
         match (model_id, region, prompt) {
