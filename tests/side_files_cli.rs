@@ -117,8 +117,7 @@ fn a_fifo_or_a_device_as_a_side_file_is_refused_without_waiting() {
     let (status, stderr) = dry_run(&dir, &[&plain], &["--prices", &fifo_text], &[]);
     assert_eq!(status, 1, "{stderr}");
     assert!(
-        stderr.contains(&fifo_text)
-            && stderr.contains("expected a readable regular file of at most 64 MiB (67108864 bytes), found a FIFO (named pipe), not a regular file"),
+        stderr.contains(&format!("{fifo_text}: expected a readable regular file of at most 64 MiB (67108864 bytes), found a FIFO (named pipe), not a regular file")),
         "{stderr}"
     );
     let (status, stderr) = dry_run(

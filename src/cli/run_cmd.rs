@@ -9,8 +9,8 @@ use bedrock_bench::client::{
     Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
 };
 use bedrock_bench::config::{
-    Experiment, Scenario, TargetChoice, UnknownChoice, limits, load_configs, load_price_file,
-    unmatched_price_warnings,
+    Experiment, ExperimentUse, Scenario, TargetChoice, UnknownChoice, limits, load_configs_for,
+    load_price_file, unmatched_price_warnings,
 };
 use bedrock_bench::runner::{
     self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
@@ -157,7 +157,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    load_configs_or_explain(&args.scenarios, &args.experiment)
+    load_configs_or_explain(&args.scenarios, &args.experiment, ExperimentUse::Run)
 }
 
 /// The built-in prices, overridden by the price file at `path` if any;
@@ -179,13 +179,14 @@ pub(super) fn load_prices(
     Ok(Arc::new(PriceTable::with_overrides(entries)))
 }
 
-/// The scenarios and experiment files, their warnings printed; an error
-/// lists every problem.
+/// The scenarios and experiment files (the experiment read for `use_`),
+/// their warnings printed; an error lists every problem.
 pub(super) fn load_configs_or_explain(
     scenarios: &std::path::Path,
     experiment: &std::path::Path,
+    use_: ExperimentUse,
 ) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let configs = load_configs(scenarios, experiment)
+    let configs = load_configs_for(scenarios, experiment, use_)
         .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
     configs.warnings.iter().for_each(|w| eprintln!("{w}"));
     Ok((configs.scenarios, configs.experiment))

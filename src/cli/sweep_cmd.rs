@@ -12,7 +12,7 @@ use bedrock_bench::call::CallSpec;
 use bedrock_bench::client::{
     Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
 };
-use bedrock_bench::config::{TargetChoice, limits};
+use bedrock_bench::config::{ExperimentUse, TargetChoice, limits};
 use bedrock_bench::export::sweep_csv;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, CostPlan, ProgressMode, StopSignal, human_duration};
@@ -25,8 +25,11 @@ use super::run_cmd::{
     load_configs_or_explain, load_prices, parse_max_calls, parse_max_cost, parse_target,
 };
 
-/// Options of `bedrock-bench sweep`.
+/// Options of `bedrock-bench sweep`: exactly one of --rates and
+/// --concurrencies (the group `mode`; clap names both when neither is
+/// given).
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).multiple(false)))]
 pub struct SweepArgs {
     /// Scenarios, one JSON object per line (picked by their `weight`).
     #[arg(long, value_name = "FILE", default_value = "scenarios_config.jsonl")]
@@ -38,16 +41,11 @@ pub struct SweepArgs {
     /// The offered rates: a list (1/s,2/s,5/s), tried in order up to the
     /// first failure, or a range (1/s..100/s) climbed by --factor, then
     /// bisected down to --resolution.
-    #[arg(
-        long,
-        value_name = "RATES",
-        required_unless_present = "concurrencies",
-        conflicts_with = "concurrencies"
-    )]
+    #[arg(long, value_name = "RATES", group = "mode")]
     rates: Option<String>,
     /// Calls kept in flight instead of rates (the `concurrent` load): a
     /// list (1,2,4,8) or a range (1..64), as --rates.
-    #[arg(long, value_name = "CONCURRENCIES")]
+    #[arg(long, value_name = "CONCURRENCIES", group = "mode")]
     concurrencies: Option<String>,
     /// A range's growth between steps.
     #[arg(long, default_value_t = 2.0)]
@@ -109,7 +107,10 @@ fn parse_pause(value: &str) -> Result<f64, String> {
 
 /// Plan, run the steps, write the sweep's files, report the knee.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
-    let (scenarios, experiment) = load_configs_or_explain(&args.scenarios, &args.experiment)?;
+    // The steps set their own rate (or concurrency) and duration: the
+    // experiment need not give them.
+    let (scenarios, experiment) =
+        load_configs_or_explain(&args.scenarios, &args.experiment, ExperimentUse::Sweep)?;
     let (kind, text) = match (&args.rates, &args.concurrencies) {
         (Some(rates), _) => (LevelKind::Rate, rates),
         (None, Some(concurrencies)) => (LevelKind::Concurrency, concurrencies),

@@ -7,7 +7,9 @@
 
 use std::fmt;
 
-use super::side_file::{Bytes, MAX_CONFIG_FILE_BYTES, SideFileError};
+use std::path::Path;
+
+use super::side_file::{Bytes, MAX_CONFIG_FILE_BYTES, SideFileError, describe_error};
 
 /// Where a scenario, an experiment, an error or a warning comes from.
 ///
@@ -32,9 +34,13 @@ impl SourceLocation {
 }
 
 impl fmt::Display for SourceLocation {
-    /// `file:line`.
+    /// `file:line`, or `file` alone for the whole file (line 0).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
     }
 }
 
@@ -109,7 +115,9 @@ impl ConfigError {
     /// The error for a config file that cannot be read (missing, not a
     /// regular file, longer than [`MAX_CONFIG_FILE_BYTES`]): line 0 (the
     /// file as a whole), no field, the reason found.
-    pub fn unreadable(file: impl Into<String>, error: &SideFileError) -> Self {
+    /// A missing file is `no such file`, with the file next to it that its
+    /// name most likely misspells.
+    pub fn unreadable(file: impl Into<String>, path: &Path, error: &SideFileError) -> Self {
         Self::new(
             SourceLocation::new(file, 0),
             None,
@@ -117,7 +125,7 @@ impl ConfigError {
                 "a readable regular file of at most {}",
                 Bytes(MAX_CONFIG_FILE_BYTES)
             ),
-            error.to_string(),
+            describe_error(path, error),
         )
     }
 }
@@ -217,12 +225,13 @@ mod tests {
     #[test]
     fn an_unreadable_file_is_a_config_error_on_line_zero() {
         let os = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        let error = ConfigError::unreadable("missing.jsonl", &SideFileError::Io(os));
+        let path = Path::new("/nonexistent-dir-for-tests/missing.jsonl");
+        let error = ConfigError::unreadable("missing.jsonl", path, &SideFileError::Io(os));
         assert_eq!(error.location, SourceLocation::new("missing.jsonl", 0));
         assert_eq!(error.field, None);
         assert_eq!(
             error.to_string(),
-            "missing.jsonl:0: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file"
+            "missing.jsonl: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file"
         );
     }
 

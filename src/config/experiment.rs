@@ -23,7 +23,7 @@ use super::limits::{
     MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K, MAX_WARMUP_INVOCATIONS, MIN_SECONDS,
     valid_max_cost,
 };
-use super::load::{self, Load};
+use super::load::{self, ExperimentUse, Load};
 use super::unknown_choice::UnknownChoice;
 
 /// Every key an experiment line may have.
@@ -215,11 +215,12 @@ impl Default for Experiment {
 }
 
 impl Experiment {
-    /// Builds the experiment from the JSON object of its line. Unknown keys
-    /// and every invalid field are errors.
+    /// Builds the experiment from the JSON object of its line, read for
+    /// `use_`. Unknown keys and every invalid field are errors.
     pub(crate) fn from_object(
         map: &Map<String, Value>,
         location: SourceLocation,
+        use_: ExperimentUse,
     ) -> Result<Self, Vec<ConfigError>> {
         let mut fields = Fields::new(map, location.clone(), EXPERIMENT_KEYS);
         let unknown: Vec<ConfigError> = fields
@@ -232,7 +233,7 @@ impl Experiment {
         let targets = TargetChoice::ALL.map(|value| (value.as_str(), value));
         let connections = ConnectionMode::ALL.map(|value| (value.as_str(), value));
         let max_calls_set = fields.is_present("max_calls");
-        let load = load::parse(&mut fields, max_calls_set);
+        let load = load::parse(&mut fields, max_calls_set, use_);
         let experiment = Self {
             source: location,
             experiment_name: {

@@ -128,9 +128,24 @@ const CLOSED_LOOP_KEYS: [&str; 5] = [
     "max_retries",
 ];
 
+/// What an experiment is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ExperimentUse {
+    /// `run` and `cargo bench`: the load as written. An open loop needs
+    /// its `rate`, `concurrent` its `concurrency`, and both a bound
+    /// (`duration_s` and/or `max_calls`).
+    #[default]
+    Run,
+    /// `sweep`: every step sets its own rate (`--rates`) or concurrency
+    /// (`--concurrencies`) and duration (`--step-duration`), so the
+    /// experiment needs none of them (those it gives are still checked).
+    Sweep,
+}
+
 /// Parse the load keys of an experiment line, with their cross-checks
-/// (`max_calls_set`: whether the line bounds the calls).
-pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
+/// (`max_calls_set`: whether the line bounds the calls; `use_`: what the
+/// experiment is read for).
+pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool, use_: ExperimentUse) -> Load {
     let arrivals = Arrival::ALL.map(|value| (value.as_str(), value));
     let arrival_given = fields.is_present("arrival");
     let chosen = fields.choice("arrival", &arrivals);
@@ -161,8 +176,8 @@ pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
         // An invalid `arrival` is its own error; nothing to check it against.
         None => {}
         Some(Arrival::Closed) => closed_checks(fields, "closed"),
-        Some(Arrival::Concurrent) => concurrent_checks(fields, max_calls_set),
-        Some(open) => open_checks(fields, open, max_calls_set),
+        Some(Arrival::Concurrent) => concurrent_checks(fields, max_calls_set, use_),
+        Some(open) => open_checks(fields, open, max_calls_set, use_),
     }
     load
 }
@@ -187,15 +202,17 @@ fn closed_checks(fields: &mut Fields<'_>, arrival: &str) {
     }
 }
 
-fn concurrent_checks(fields: &mut Fields<'_>, max_calls_set: bool) {
-    if !fields.is_present("concurrency") {
-        fields.error(
-            Some("concurrency"),
-            "the number of calls to keep in flight, such as 16, with arrival \"concurrent\" (the field is required)",
-            "nothing",
-        );
+fn concurrent_checks(fields: &mut Fields<'_>, max_calls_set: bool, use_: ExperimentUse) {
+    if use_ == ExperimentUse::Run {
+        if !fields.is_present("concurrency") {
+            fields.error(
+                Some("concurrency"),
+                "the number of calls to keep in flight, such as 16, with arrival \"concurrent\" (the field is required)",
+                "nothing",
+            );
+        }
+        bound_check(fields, "concurrent", max_calls_set);
     }
-    bound_check(fields, "concurrent", max_calls_set);
     for key in ["rate", "burstiness", "max_concurrency"] {
         if fields.is_present(key) {
             fields.error(
@@ -236,18 +253,25 @@ fn closed_loop_keys_check(fields: &mut Fields<'_>, name: &str) {
     }
 }
 
-fn open_checks(fields: &mut Fields<'_>, arrival: Arrival, max_calls_set: bool) {
+fn open_checks(
+    fields: &mut Fields<'_>,
+    arrival: Arrival,
+    max_calls_set: bool,
+    use_: ExperimentUse,
+) {
     let name = arrival.as_str();
-    if !fields.is_present("rate") {
-        fields.error(
-            Some("rate"),
-            format!(
-                "a rate such as \"20/s\" or \"1200/min\" with arrival \"{name}\" (the field is required for an open loop)"
-            ),
-            "nothing",
-        );
+    if use_ == ExperimentUse::Run {
+        if !fields.is_present("rate") {
+            fields.error(
+                Some("rate"),
+                format!(
+                    "a rate such as \"20/s\" or \"1200/min\" with arrival \"{name}\" (the field is required for an open loop)"
+                ),
+                "nothing",
+            );
+        }
+        bound_check(fields, name, max_calls_set);
     }
-    bound_check(fields, name, max_calls_set);
     if fields.is_present("concurrency") {
         fields.error(
             Some("concurrency"),

@@ -148,7 +148,8 @@ fn read_text_file(
     let bytes = match side_file::read_regular_file(&path, MAX_SIDE_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(error) => {
-            fields.error(Some(key), expected, format!("{shown}: {error}"));
+            let found = format!("{shown}: {}", side_file::describe_error(&path, &error));
+            fields.error(Some(key), expected, found);
             return None;
         }
     };

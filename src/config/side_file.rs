@@ -101,6 +101,61 @@ pub fn not_regular(path: &Path) -> Option<&'static str> {
     (!metadata.is_file()).then(|| kind_of(&metadata.file_type()))
 }
 
+/// The most directory entries [`close_match`] looks at.
+const MAX_ENTRIES_LOOKED_AT: usize = 10_000;
+
+/// The file next to a missing `path` that it most likely misspells
+/// (`scenario_config.jsonl` for `scenarios_config.jsonl`): the name in
+/// its directory with the fewest edits from it, at most 3 and at most a
+/// quarter of its length (or the same name but for case), as a path
+/// spelled like `path`.
+pub fn close_match(path: &Path) -> Option<String> {
+    let wanted = path.file_name()?.to_str()?;
+    let parent = path.parent().unwrap_or(Path::new(""));
+    let directory = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let mut best: Option<(usize, String)> = None;
+    for entry in std::fs::read_dir(directory)
+        .ok()?
+        .take(MAX_ENTRIES_LOOKED_AT)
+        .flatten()
+    {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        if name == wanted {
+            continue;
+        }
+        let edits = if name.eq_ignore_ascii_case(wanted) {
+            0
+        } else {
+            strsim::levenshtein(&name, wanted)
+        };
+        let close = edits <= 3 && edits * 4 <= wanted.chars().count();
+        if close && best.as_ref().is_none_or(|(fewest, _)| edits < *fewest) {
+            best = Some((edits, name));
+        }
+    }
+    best.map(|(_, name)| parent.join(name).display().to_string())
+}
+
+/// `no such file`, with the close match when there is one; the error's
+/// own text for any other error.
+pub fn describe_error(path: &Path, error: &SideFileError) -> String {
+    match error {
+        SideFileError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            match close_match(path) {
+                Some(close) => format!("no such file (did you mean {close}?)"),
+                None => "no such file".to_owned(),
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
 /// Open `path` for reading; on Unix without blocking on a FIFO (nor
 /// making a terminal the controlling one).
 fn open_without_waiting(path: &Path) -> std::io::Result<File> {
@@ -186,6 +241,34 @@ mod tests {
         assert_eq!(error.to_string(), "a FIFO (named pipe), not a regular file");
         assert_eq!(not_regular(&fifo), Some("a FIFO (named pipe)"));
         assert_eq!(not_regular(&dir.join("missing")), None);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_missing_file_names_its_close_match() {
+        let dir = temp_dir("close");
+        for name in ["scenarios_config.jsonl", "experiment_config.jsonl"] {
+            std::fs::write(dir.join(name), "{}").expect("write");
+        }
+        let missing = dir.join("scenario_config.jsonl");
+        assert_eq!(
+            close_match(&missing),
+            Some(dir.join("scenarios_config.jsonl").display().to_string())
+        );
+        let error = read_regular_file(&missing, 10).expect_err("missing");
+        assert_eq!(
+            describe_error(&missing, &error),
+            format!(
+                "no such file (did you mean {}?)",
+                dir.join("scenarios_config.jsonl").display()
+            )
+        );
+        assert!(close_match(&dir.join("EXPERIMENT_CONFIG.JSONL")).is_some());
+        assert_eq!(close_match(&dir.join("prices.jsonl")), None);
+        assert_eq!(
+            describe_error(&dir.join("prices.jsonl"), &error),
+            "no such file"
+        );
         let _ = std::fs::remove_dir_all(dir);
     }
 

@@ -129,13 +129,40 @@ fn missing_file_is_a_config_error_on_line_zero() {
             error.expected,
             "a readable regular file of at most 64 MiB (67108864 bytes)"
         );
-        assert!(
-            error.to_string().starts_with(&format!(
-                "{shown}:0: expected a readable regular file of at most 64 MiB (67108864 bytes), found "
-            )),
-            "{error}"
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{shown}: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file"
+            )
         );
     }
+}
+
+#[test]
+fn a_missing_file_names_the_file_it_most_likely_misspells() {
+    let dir = TempDir::new("close-match");
+    let existing = dir.write("scenarios_config.jsonl", "{}");
+    dir.write("experiment_config.jsonl", "{}");
+    let missing = dir.0.join("scenario_config.jsonl");
+    let error = load_scenarios(&missing).expect_err("missing").to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file (did you mean {}?)",
+            missing.display(),
+            existing.display()
+        )
+    );
+    let text = r#"{"prompt_file": "promt.txt", "model_id": "m", "region": "us-east-2"}"#;
+    dir.write("prompt.txt", "Hi");
+    let errors = parse_scenarios(text, "s.jsonl", &dir.0).expect_err("missing prompt");
+    assert!(
+        errors.to_string().ends_with(&format!(
+            ": no such file (did you mean {}?)",
+            dir.0.join("prompt.txt").display()
+        )),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -123,7 +123,7 @@ fn read_file(path: &Path, shown: &str) -> Result<Value, Vec<ToolError>> {
                 "a regular JSON file of at most {}",
                 side_file::Bytes(MAX_SIDE_FILE_BYTES)
             ),
-            format!("{shown}: {e}"),
+            format!("{shown}: {}", side_file::describe_error(path, &e)),
         )
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {

@@ -288,7 +288,7 @@ fn empty_file_is_an_error() {
     for text in ["", " \n\n"] {
         assert_eq!(
             errors(text),
-            ["experiment_config.jsonl:0: expected an experiment \
+            ["experiment_config.jsonl: expected an experiment \
               (a JSON object on the first non-blank line), found an empty file"]
         );
     }
@@ -425,6 +425,29 @@ fn open_loop_settings_load() {
     let e = experiment(r#"{"arrival": "constant", "rate": "5/s", "max_calls": 10}"#);
     assert_eq!(e.load.arrival, Arrival::Constant);
     assert_eq!(e.max_calls, Some(10));
+}
+
+#[test]
+fn a_sweep_needs_no_rate_concurrency_or_bound_from_the_experiment() {
+    use crate::config::{Arrival, ExperimentUse, parse_experiment_for};
+    let sweep = |text: &str| parse_experiment_for(text, FILE, ExperimentUse::Sweep);
+    for text in [
+        r#"{"arrival": "poisson"}"#,
+        r#"{"arrival": "gamma", "burstiness": 3}"#,
+        r#"{"arrival": "concurrent"}"#,
+    ] {
+        let loaded = sweep(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(loaded.value.load.arrival != Arrival::Closed);
+        assert!(parse(text).is_err(), "run still needs them: {text}");
+    }
+    // What it gives is checked all the same.
+    let errors = sweep(r#"{"arrival": "poisson", "rate": "0/s", "sleep_between_invocations": 1}"#)
+        .expect_err("bad rate, closed-loop key")
+        .to_string();
+    assert!(
+        errors.contains("field `rate`") && errors.contains("field `sleep_between_invocations`"),
+        "{errors}"
+    );
 }
 
 #[test]

@@ -359,7 +359,7 @@ fn empty_file_is_an_error() {
     for text in ["", "\n", "  \n\t\n\r\n"] {
         assert_eq!(
             errors(text),
-            ["scenarios_config.jsonl:0: expected at least one scenario, found none"]
+            ["scenarios_config.jsonl: expected at least one scenario, found none"]
         );
     }
 }
