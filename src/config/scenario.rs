@@ -209,4 +209,6 @@ fn performance_config(fields: &mut Fields<'_>) -> Option<PerformanceConfig> {
 }
 
 #[cfg(test)]
+mod catalog_tests;
+#[cfg(test)]
 mod tests;
