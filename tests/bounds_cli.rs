@@ -189,19 +189,19 @@ fn a_sweeps_durations_are_refused_by_the_flags_name() {
     for (flags, expected) in [
         (
             ["--step-duration", "1e-300"],
-            "'--step-duration <SECONDS>': 1e-300 is out of range; expected a number of seconds from 0.001 to 3600",
+            "'--step-duration <SECONDS>': --step-duration 1e-300: expected a number of seconds from 0.001 to 3600",
         ),
         (
             ["--step-duration", "-2"],
-            "'--step-duration <SECONDS>': -2 is out of range",
+            "'--step-duration <SECONDS>': --step-duration -2: expected",
         ),
         (
             ["--pause", "-1"],
-            "'--pause <SECONDS>': -1 is out of range; expected a number of seconds from 0 to 3600",
+            "'--pause <SECONDS>': --pause -1: expected a number of seconds from 0 to 3600",
         ),
         (
             ["--pause", "1e300"],
-            "'--pause <SECONDS>': 1e300 is out of range",
+            "'--pause <SECONDS>': --pause 1e300: expected",
         ),
     ] {
         let args: Vec<&str> = sweep.iter().chain(&flags).copied().collect();

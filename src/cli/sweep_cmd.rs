@@ -98,11 +98,16 @@ pub struct SweepArgs {
 const DEFAULT_STEP_DURATION_S: f64 = 60.0;
 
 fn parse_step_duration(value: &str) -> Result<f64, String> {
-    limits::parse_seconds(value, limits::MIN_SECONDS, limits::MAX_STEP_SECONDS)
+    limits::parse_seconds(
+        "--step-duration",
+        value,
+        limits::MIN_SECONDS,
+        limits::MAX_STEP_SECONDS,
+    )
 }
 
 fn parse_pause(value: &str) -> Result<f64, String> {
-    limits::parse_seconds(value, 0.0, limits::MAX_STEP_SECONDS)
+    limits::parse_seconds("--pause", value, 0.0, limits::MAX_STEP_SECONDS)
 }
 
 /// Plan, run the steps, write the sweep's files, report the knee.

@@ -117,19 +117,15 @@ pub fn parse_max_calls(text: &str) -> Result<u64, String> {
     }
 }
 
-/// A number of seconds of a flag's `text` from `min` to `max` (both
-/// included), or what is wrong with it in words.
-pub fn parse_seconds(text: &str, min: f64, max: f64) -> Result<f64, String> {
-    let expected = if min > 0.0 {
-        format!("expected a number of seconds from {min} to {max}")
-    } else {
-        format!("expected a number of seconds from 0 to {max}")
-    };
+/// A number of seconds of `flag`'s `text` from `min` to `max` (both
+/// included), or what is wrong with it in words, naming the flag and the
+/// value (`--pause -1: expected a number of seconds from 0 to 3600`).
+pub fn parse_seconds(flag: &str, text: &str, min: f64, max: f64) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(seconds) if (min..=max).contains(&seconds) => Ok(seconds),
-        Ok(seconds) if seconds.is_nan() => Err(format!("not a number; {expected}")),
-        Ok(_) => Err(format!("{text} is out of range; {expected}")),
-        Err(_) => Err(format!("{text:?} is not a number; {expected}")),
+        _ => Err(format!(
+            "{flag} {text}: expected a number of seconds from {min} to {max}"
+        )),
     }
 }
 
@@ -166,11 +162,14 @@ mod tests {
 
     #[test]
     fn seconds_have_a_floor_and_a_ceiling() {
-        assert_eq!(parse_seconds("0.001", MIN_SECONDS, 10.0), Ok(0.001));
-        assert_eq!(parse_seconds("0", 0.0, 10.0), Ok(0.0));
+        assert_eq!(parse_seconds("--s", "0.001", MIN_SECONDS, 10.0), Ok(0.001));
+        assert_eq!(parse_seconds("--s", "0", 0.0, 10.0), Ok(0.0));
         for bad in ["1e-300", "0", "-1", "11", "1e300", "NaN", "inf", "x"] {
-            let error = parse_seconds(bad, MIN_SECONDS, 10.0).expect_err(bad);
-            assert!(error.contains("from 0.001 to 10"), "{bad}: {error}");
+            let error = parse_seconds("--s", bad, MIN_SECONDS, 10.0).expect_err(bad);
+            assert_eq!(
+                error,
+                format!("--s {bad}: expected a number of seconds from 0.001 to 10")
+            );
         }
     }
 
