@@ -366,3 +366,38 @@ fn the_aws_target_follows_aws_endpoint_url_bedrock_to_an_emulator() {
     ));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_region_that_is_not_a_region_name_is_refused_by_the_flag_or_its_source() {
+    let dir = temp_dir("region");
+    let out = bench(
+        &dir,
+        &["models", "--target", "emulator", "--region", "US-EAST-2"],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'US-EAST-2' for '--region <R>': expected an AWS region name: lowercase, such as us-east-1, eu-central-2 or us-gov-west-1 (did you mean us-east-2?)"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "no table: {}", text(&out.stdout));
+    for bad in ["../../etc", "üñí"] {
+        let out = bench(&dir, &["models", "--target", "emulator", "--region", bad]);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    }
+    let mut command = Command::new(BIN);
+    let out = isolated(&mut command, &dir)
+        .args(["models", "--target", "emulator"])
+        .env("AWS_REGION", "us_east_2")
+        .env_remove("AWS_DEFAULT_REGION")
+        .output()
+        .expect("runs");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the region \"us_east_2\" from AWS_REGION is not an AWS region name")
+            && stderr.contains("give --region"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

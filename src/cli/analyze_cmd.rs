@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, ReadOptions, analyze};
-use bedrock_bench::config::load_price_file;
+use bedrock_bench::config::{load_price_file, unmatched_price_warnings};
 use bedrock_bench::report::write_report;
 use bedrock_bench::terminal::{self, MIXED, simulated_banner};
 use bedrock_bench::timestamps::local_stamp;
@@ -66,10 +66,14 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         vec![PathBuf::from(DEFAULT_RESULTS)]
     };
     let prices = match &args.prices {
-        Some(path) => Some(Arc::new(PriceTable::with_overrides(
-            load_price_file(path)
-                .map_err(|e| anyhow::anyhow!("the price file has errors:\n{e}"))?,
-        ))),
+        Some(path) => {
+            let entries = load_price_file(path)
+                .map_err(|e| anyhow::anyhow!("the price file has errors:\n{e}"))?;
+            for warning in unmatched_price_warnings(&entries, &[]) {
+                eprintln!("{warning}");
+            }
+            Some(Arc::new(PriceTable::with_overrides(entries)))
+        }
         None => None,
     };
     let options = AnalyzeOptions {

@@ -24,7 +24,7 @@ pub struct CalibrateArgs {
     /// Output tokens per call, one per event (1 to 100000).
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     tokens: u32,
-    /// Decode rate of the emulator's fixed profile, tokens per second (above 0, at most 1000000).
+    /// Decode rate of the emulator's fixed profile, tokens per second (1 to 1000000).
     #[arg(long, default_value_t = 100.0, value_parser = rate)]
     tokens_per_s: f64,
     /// Time to first token of the fixed profile, seconds (0 to 3600).
@@ -38,7 +38,7 @@ pub struct CalibrateArgs {
     emulator_threads: usize,
     /// Use this model's built-in emulator profile (TTFT spread, rate, jitter,
     /// chunking) instead of the fixed one, e.g. us.amazon.nova-pro-v1:0.
-    #[arg(long, value_name = "MODEL_ID")]
+    #[arg(long, value_name = "MODEL_ID", value_parser = model_id)]
     model: Option<String>,
     /// Measure this standalone `bedrock-emulator` program (another build of
     /// the emulator, to compare builds against the same client) instead of
@@ -64,9 +64,9 @@ fn claim_directory(parent: &std::path::Path, stamp: &str) -> anyhow::Result<Path
 
 fn rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
-        Ok(value) if value.is_finite() && value > 0.0 && value <= 1e6 => Ok(value),
+        Ok(value) if (1.0..=1e6).contains(&value) => Ok(value),
         _ => Err(format!(
-            "expected a rate above 0 and at most 1000000, found {text:?}"
+            "expected a rate from 1 to 1000000 tokens per second, found {text:?}"
         )),
     }
 }
@@ -75,6 +75,14 @@ fn seconds(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(value) if value.is_finite() && (0.0..=3600.0).contains(&value) => Ok(value),
         _ => Err(format!("expected seconds from 0 to 3600, found {text:?}")),
+    }
+}
+
+fn model_id(text: &str) -> Result<String, String> {
+    if bedrock_catalog::is_model_id(text) {
+        Ok(text.to_string())
+    } else {
+        Err(format!("expected {}", bedrock_catalog::MODEL_ID_SHAPE))
     }
 }
 

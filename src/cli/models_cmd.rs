@@ -10,6 +10,7 @@ use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, 
 use bedrock_bench::config::{TargetChoice, UnknownChoice};
 use bedrock_bench::discovery::{self, Filter, ModelRow, scenarios};
 use bedrock_bench::hint;
+use bedrock_catalog::{REGION_SHAPE, is_region_name, region_suggestion};
 use clap::Args;
 
 /// The region when neither `--region` nor the AWS configuration names
@@ -19,9 +20,9 @@ const DEFAULT_REGION: &str = "us-east-2";
 /// Options of `bedrock-bench models`.
 #[derive(Debug, Args)]
 pub struct ModelsArgs {
-    /// Region to list (default: the AWS configuration's region, else
-    /// us-east-2).
-    #[arg(long, value_name = "R")]
+    /// Region to list, such as us-east-2 (default: the AWS configuration's
+    /// region, else us-east-2).
+    #[arg(long, value_name = "R", value_parser = parse_region)]
     region: Option<String>,
     /// Only this provider's models, such as Anthropic, Amazon, Meta
     /// (case-insensitive).
@@ -74,17 +75,10 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
         .await
         .context("preparing the target")?;
         let simulated = clients.target() == Target::Emulator;
-        let region = args
-            .region
-            .clone()
-            .or_else(|| clients.configured_region())
-            .or_else(|| {
-                ["AWS_REGION", "AWS_DEFAULT_REGION"]
-                    .iter()
-                    .filter_map(|name| std::env::var(name).ok())
-                    .find(|region| !region.trim().is_empty())
-            })
-            .unwrap_or_else(|| DEFAULT_REGION.to_string());
+        let region = match args.region.clone() {
+            Some(region) => region,
+            None => configured_region(&clients)?,
+        };
         if simulated {
             eprintln!(
                 "control plane: {}; these are the EMULATOR's models (its catalog), not necessarily those of Amazon Bedrock in {region}.",
@@ -119,6 +113,49 @@ pub fn run(args: ModelsArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// `--region`: a region name (`US-EAST-2` gets a did-you-mean).
+fn parse_region(value: &str) -> Result<String, String> {
+    if is_region_name(value) {
+        return Ok(value.to_string());
+    }
+    Err(match region_suggestion(value) {
+        Some(suggestion) => format!("expected {REGION_SHAPE} (did you mean {suggestion}?)"),
+        None => format!("expected {REGION_SHAPE}"),
+    })
+}
+
+/// The region of the AWS configuration (the profile's `region`,
+/// `AWS_REGION`, `AWS_DEFAULT_REGION`), else [`DEFAULT_REGION`]; one that
+/// is not a region name is an error naming where it came from.
+fn configured_region(clients: &Clients) -> anyhow::Result<String> {
+    let from_env = || {
+        ["AWS_REGION", "AWS_DEFAULT_REGION"]
+            .into_iter()
+            .find_map(|name| {
+                std::env::var(name)
+                    .ok()
+                    .filter(|region| !region.trim().is_empty())
+                    .map(|region| (region, name))
+            })
+    };
+    let found = clients
+        .configured_region()
+        .map(|region| {
+            (
+                region,
+                "the AWS configuration (AWS_REGION or the profile's region)",
+            )
+        })
+        .or_else(from_env);
+    match found {
+        None => Ok(DEFAULT_REGION.to_string()),
+        Some((region, _)) if is_region_name(&region) => Ok(region),
+        Some((region, source)) => anyhow::bail!(
+            "the region {region:?} from {source} is not {REGION_SHAPE}; fix it, or give --region"
+        ),
+    }
 }
 
 /// Every `--model` value that is a full model id (`provider.name:version`)

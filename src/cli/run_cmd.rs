@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use bedrock_bench::analysis::Simulation;
-use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
+use bedrock_bench::client::{
+    Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
+};
 use bedrock_bench::config::{
-    Arrival, Experiment, Scenario, TargetChoice, UnknownChoice, load_configs, load_price_file,
-    valid_max_cost,
+    Arrival, Experiment, ExperimentUse, Scenario, TargetChoice, UnknownChoice, limits,
+    load_configs_for, load_price_file, unmatched_price_warnings,
 };
 use bedrock_bench::hint;
 use bedrock_bench::runner::{
@@ -39,13 +41,15 @@ pub struct RunArgs {
     /// Seed of the shuffles; the same seed gives the same order.
     #[arg(long)]
     seed: Option<u64>,
-    /// Refuse to make more calls than this (retries included).
-    #[arg(long, value_name = "N")]
+    /// Refuse to make more calls than this (retries included); 1 to
+    /// 1000000000000.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_max_calls)]
     max_calls: Option<u64>,
     /// Refuse runs whose worst case (every call at maxTokens) costs more
     /// than this many US dollars, and start no call that could take the
-    /// spending past it. Overrides max_cost_usd in the experiment file.
-    #[arg(long, value_name = "USD", value_parser = parse_max_cost)]
+    /// spending past it. Overrides max_cost_usd in the experiment file;
+    /// 0.000001 to 1000000.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
     max_cost: Option<f64>,
     /// Prices that replace or extend the built-in table (JSONL; see the
     /// README, "Prices").
@@ -72,11 +76,11 @@ fn parse_shard(value: &str) -> Result<Shard, String> {
 }
 
 pub(super) fn parse_max_cost(value: &str) -> Result<f64, String> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|usd| valid_max_cost(*usd))
-        .ok_or_else(|| "expected a positive number of US dollars, at most 1000000".to_string())
+    limits::parse_max_cost(value)
+}
+
+pub(super) fn parse_max_calls(value: &str) -> Result<u64, String> {
+    limits::parse_max_calls(value)
 }
 
 pub(super) fn parse_target(value: &str) -> Result<TargetChoice, String> {
@@ -99,7 +103,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
 
-    let prices = load_prices(args.prices.as_deref())?;
+    let prices = load_prices(args.prices.as_deref(), &scenarios)?;
     let options = RunOptions {
         scenarios,
         experiment,
@@ -117,31 +121,32 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let schedule = runner::schedule_of(&options);
     print_plan(&schedule, &options, choice, settings.emulator.time_scale);
     runner::check_budget(&schedule, &options)?;
-    if args.dry_run {
-        print_estimate(&schedule, &options, choice, settings.emulator.time_scale);
-        print!("{}", schedule.describe(&options.scenarios));
-        eprintln!("dry run: no call was made.");
-        return Ok(ExitCode::SUCCESS);
-    }
-
+    let dry_run = args.dry_run;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
         let time_scale = settings.emulator.time_scale;
-        let clients = Arc::new(
-            Clients::connect(settings)
-                .await
-                .context("preparing the target")?,
-        );
+        // The dry run resolves the target and the credentials as the run
+        // does (an undefined AWS_PROFILE fails both alike); it calls no
+        // model and starts no emulator.
+        let resolved = resolve_target(&settings)
+            .await
+            .context("preparing the target")?;
+        print_estimate(&schedule, &options, resolved.choice(), time_scale);
+        if dry_run {
+            eprintln!(
+                "target: {} (resolved as the run would)",
+                resolved.describe(&settings)
+            );
+            print!("{}", schedule.describe(&options.scenarios));
+            eprintln!("dry run: no call was made.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        let clients =
+            Arc::new(Clients::from_resolved(resolved, settings).context("preparing the target")?);
         let simulated = clients.target() == Target::Emulator;
-        let resolved = if simulated {
-            TargetChoice::Emulator
-        } else {
-            TargetChoice::Aws
-        };
-        print_estimate(&schedule, &options, resolved, time_scale);
         if simulated {
             eprintln!("target: {}; every number is SIMULATED.", clients.describe());
         } else {
@@ -168,26 +173,36 @@ fn analyze_hint(summary: &RunSummary, out: &Path) -> String {
 }
 
 fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    load_configs_or_explain(&args.scenarios, &args.experiment)
+    load_configs_or_explain(&args.scenarios, &args.experiment, ExperimentUse::Run)
 }
 
-/// The built-in prices, overridden by the price file at `path` if any.
-pub(super) fn load_prices(path: Option<&std::path::Path>) -> anyhow::Result<Arc<PriceTable>> {
-    Ok(match path {
-        Some(path) => Arc::new(PriceTable::with_overrides(load_price_file(path).map_err(
-            |e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"),
-        )?)),
-        None => Arc::default(),
-    })
+/// The built-in prices, overridden by the price file at `path` if any;
+/// an entry that matches no model (of the catalog or of `scenarios`) is
+/// a warning.
+pub(super) fn load_prices(
+    path: Option<&std::path::Path>,
+    scenarios: &[Scenario],
+) -> anyhow::Result<Arc<PriceTable>> {
+    let Some(path) = path else {
+        return Ok(Arc::default());
+    };
+    let entries = load_price_file(path)
+        .map_err(|e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"))?;
+    let models: Vec<&str> = scenarios.iter().map(|s| s.model_id.as_str()).collect();
+    for warning in unmatched_price_warnings(&entries, &models) {
+        eprintln!("{warning}");
+    }
+    Ok(Arc::new(PriceTable::with_overrides(entries)))
 }
 
-/// The scenarios and experiment files, their warnings printed; an error
-/// lists every problem.
+/// The scenarios and experiment files (the experiment read for `use_`),
+/// their warnings printed; an error lists every problem.
 pub(super) fn load_configs_or_explain(
     scenarios: &std::path::Path,
     experiment: &std::path::Path,
+    use_: ExperimentUse,
 ) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let configs = load_configs(scenarios, experiment)
+    let configs = load_configs_for(scenarios, experiment, use_)
         .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
     configs.warnings.iter().for_each(|w| eprintln!("{w}"));
     Ok((configs.scenarios, configs.experiment))
@@ -369,9 +384,9 @@ fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice
     }
 }
 
-/// The estimated duration against `target`: real latencies for AWS, the
-/// emulator's latencies times its time scale for the emulator, both for
-/// `auto` when the scale is not 1 (the target is not resolved yet).
+/// The estimated duration against the resolved `target`: real latencies
+/// for AWS, the emulator's latencies times its time scale for the
+/// emulator.
 fn print_estimate(
     schedule: &Schedule,
     options: &RunOptions,
@@ -390,11 +405,6 @@ fn print_estimate(
     match target {
         TargetChoice::Emulator if time_scale != 1.0 => eprintln!(
             "estimated duration: about {} on the emulator at time scale {time_scale} ({source})",
-            estimate(time_scale)
-        ),
-        TargetChoice::Auto if time_scale != 1.0 => eprintln!(
-            "estimated duration: about {} against Bedrock, {} on the emulator at time scale {time_scale} ({source})",
-            estimate(1.0),
             estimate(time_scale)
         ),
         _ => eprintln!("estimated duration: about {} ({source})", estimate(1.0)),

@@ -11,8 +11,10 @@ use anyhow::Context;
 use bedrock_bench::analysis::Simulation;
 use bedrock_bench::analysis::percentile_rule::cell;
 use bedrock_bench::call::CallSpec;
-use bedrock_bench::client::{Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target};
-use bedrock_bench::config::{Arrival, TargetChoice};
+use bedrock_bench::client::{
+    Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
+};
+use bedrock_bench::config::{Arrival, ExperimentUse, TargetChoice, limits};
 use bedrock_bench::export::sweep_csv;
 use bedrock_bench::hint;
 use bedrock_bench::report::sweep_page::SweepPage;
@@ -22,10 +24,15 @@ use bedrock_bench::sweep::{
 };
 use clap::Args;
 
-use super::run_cmd::{load_configs_or_explain, load_prices, parse_max_cost, parse_target};
+use super::run_cmd::{
+    load_configs_or_explain, load_prices, parse_max_calls, parse_max_cost, parse_target,
+};
 
-/// Options of `bedrock-bench sweep`.
+/// Options of `bedrock-bench sweep`: exactly one of --rates and
+/// --concurrencies (the group `mode`; clap names both when neither is
+/// given).
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).multiple(false)))]
 pub struct SweepArgs {
     /// Scenarios, one JSON object per line (picked by their `weight`).
     #[arg(long, value_name = "FILE", default_value = "scenarios_config.jsonl")]
@@ -37,16 +44,11 @@ pub struct SweepArgs {
     /// The offered rates: a list (1/s,2/s,5/s), tried in order up to the
     /// first failure, or a range (1/s..100/s) climbed by --factor, then
     /// bisected down to --resolution.
-    #[arg(
-        long,
-        value_name = "RATES",
-        required_unless_present = "concurrencies",
-        conflicts_with = "concurrencies"
-    )]
+    #[arg(long, value_name = "RATES", group = "mode")]
     rates: Option<String>,
     /// Calls kept in flight instead of rates (the `concurrent` load): a
     /// list (1,2,4,8) or a range (1..64), as --rates.
-    #[arg(long, value_name = "CONCURRENCIES")]
+    #[arg(long, value_name = "CONCURRENCIES", group = "mode")]
     concurrencies: Option<String>,
     /// A range's growth between steps.
     #[arg(long, default_value_t = 2.0)]
@@ -56,12 +58,12 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 0.1)]
     resolution: f64,
     /// Seconds each step offers its rate (default: the experiment's
-    /// duration_s, else 60).
-    #[arg(long, value_name = "SECONDS")]
+    /// duration_s, else 60); 0.001 to 3600.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true, value_parser = parse_step_duration)]
     step_duration: Option<f64>,
     /// Seconds between two steps, so that a quota a throttled step drained
-    /// refills before the next step is measured.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    /// refills before the next step is measured; 0 to 3600.
+    #[arg(long, value_name = "SECONDS", default_value = "10", allow_negative_numbers = true, value_parser = parse_pause)]
     pause: f64,
     /// An objective each step must meet, repeatable: ttft_p90<=2s,
     /// total_sched_p99<=20s, throttle<=1%, error<=1% (default throttle<=0%
@@ -78,12 +80,13 @@ pub struct SweepArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// The most calls of the whole sweep: a step that does not fit in
-    /// what is left is not started.
-    #[arg(long, value_name = "N")]
+    /// what is left is not started; 1 to 1000000000000.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_max_calls)]
     max_calls: Option<u64>,
     /// The most US dollars of the whole sweep (worst cases reserved, as
-    /// `run --max-cost`). Overrides max_cost_usd in the experiment file.
-    #[arg(long, value_name = "USD", value_parser = parse_max_cost)]
+    /// `run --max-cost`). Overrides max_cost_usd in the experiment file;
+    /// 0.000001 to 1000000.
+    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
     max_cost: Option<f64>,
     /// Prices that replace or extend the built-in table.
     #[arg(long, value_name = "FILE")]
@@ -93,40 +96,50 @@ pub struct SweepArgs {
     dry_run: bool,
 }
 
-/// The most accepted step duration, seconds (one hour).
-const MAX_STEP_DURATION_S: f64 = 3600.0;
+/// A step's duration when neither --step-duration nor the experiment's
+/// duration_s gives one, seconds.
+const DEFAULT_STEP_DURATION_S: f64 = 60.0;
+
+fn parse_step_duration(value: &str) -> Result<f64, String> {
+    limits::parse_seconds(
+        "--step-duration",
+        value,
+        limits::MIN_SECONDS,
+        limits::MAX_STEP_SECONDS,
+    )
+}
+
+fn parse_pause(value: &str) -> Result<f64, String> {
+    limits::parse_seconds("--pause", value, 0.0, limits::MAX_STEP_SECONDS)
+}
 
 /// Plan, run the steps, write the sweep's files, report the knee.
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
-    let (scenarios, experiment) = load_configs_or_explain(&args.scenarios, &args.experiment)?;
+    // The steps set their own rate (or concurrency) and duration: the
+    // experiment need not give them.
+    let (scenarios, experiment) =
+        load_configs_or_explain(&args.scenarios, &args.experiment, ExperimentUse::Sweep)?;
     let (kind, text) = match (&args.rates, &args.concurrencies) {
         (Some(rates), _) => (LevelKind::Rate, rates),
         (None, Some(concurrencies)) => (LevelKind::Concurrency, concurrencies),
         (None, None) => anyhow::bail!("give --rates or --concurrencies"),
     };
     let levels = Levels::parse_kind(kind, text, args.factor, args.resolution)?;
-    let step_duration_s = args
-        .step_duration
-        .or(experiment.load.duration_s)
-        .unwrap_or(60.0);
-    if !(step_duration_s.is_finite()
-        && step_duration_s > 0.0
-        && step_duration_s <= MAX_STEP_DURATION_S)
-    {
-        anyhow::bail!(
-            "--step-duration {step_duration_s}: expected a number of seconds above 0, at most {MAX_STEP_DURATION_S}"
-        );
-    }
-    if !(args.pause.is_finite() && (0.0..=MAX_STEP_DURATION_S).contains(&args.pause)) {
-        anyhow::bail!(
-            "--pause {}: expected a number of seconds from 0 to {MAX_STEP_DURATION_S}",
-            args.pause
-        );
-    }
+    let step_duration_s = match (args.step_duration, experiment.load.duration_s) {
+        (Some(seconds), _) => seconds,
+        (None, Some(seconds)) if seconds > limits::MAX_STEP_SECONDS => anyhow::bail!(
+            "the step duration comes from duration_s = {seconds} in {}, and a step lasts at most {} s: give --step-duration (0.001 to {})",
+            experiment.source,
+            limits::MAX_STEP_SECONDS,
+            limits::MAX_STEP_SECONDS
+        ),
+        (None, Some(seconds)) => seconds,
+        (None, None) => DEFAULT_STEP_DURATION_S,
+    };
     let seed = args.seed.unwrap_or_else(rand::random);
     let choice = choose_target(args.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
-    let prices = load_prices(args.prices.as_deref())?;
+    let prices = load_prices(args.prices.as_deref(), &scenarios)?;
     let slo = Slo::with_defaults(args.slo.clone());
     let max_cost_usd = args.max_cost.or(experiment.max_cost_usd);
     let max_calls = args.max_calls.or(experiment.max_calls);
@@ -151,23 +164,29 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         stop: StopSignal::new(),
     };
     print_plan(&options, choice);
-    if args.dry_run {
-        eprintln!("dry run: no call was made.");
-        return Ok(ExitCode::SUCCESS);
-    }
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("creating the sweep's directory {}", dir.display()))?;
-
+    let dry_run = args.dry_run;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let clients = Arc::new(
-            Clients::connect(settings)
-                .await
-                .context("preparing the target")?,
-        );
+        // The dry run resolves the target and the credentials as the
+        // sweep does; it calls no model and starts no emulator.
+        let resolved = resolve_target(&settings)
+            .await
+            .context("preparing the target")?;
+        if dry_run {
+            eprintln!(
+                "target: {} (resolved as the sweep would)",
+                resolved.describe(&settings)
+            );
+            eprintln!("dry run: no call was made.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the sweep's directory {}", dir.display()))?;
+        let clients =
+            Arc::new(Clients::from_resolved(resolved, settings).context("preparing the target")?);
         let simulation = (clients.target() == Target::Emulator)
             .then(|| Simulation::of_run(clients.time_scale()));
         if simulation.is_some() {
@@ -213,8 +232,8 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
             LevelKind::Rate => format!("{arrival} arrivals"),
             LevelKind::Concurrency => "a fixed concurrency".to_string(),
         },
-        human_duration(Duration::from_secs_f64(options.step_duration_s)),
-        human_duration(Duration::from_secs_f64(options.pause_s)),
+        human_duration(seconds(options.step_duration_s)),
+        human_duration(seconds(options.pause_s)),
         rates.join(", "),
         options.levels.max_steps()
     );
@@ -240,7 +259,7 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
     };
     eprintln!(
         "{calls} and about {} in all if every step runs; no retries",
-        human_duration(Duration::from_secs_f64(
+        human_duration(seconds(
             (options.step_duration_s + options.pause_s) * options.levels.max_steps() as f64
         ))
     );
@@ -279,6 +298,11 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         "seed: {} (--seed {} repeats these arrivals); target: {choice}",
         options.seed, options.seed
     );
+}
+
+/// `seconds` as a duration, [`Duration::MAX`] when it is too long for one.
+fn seconds(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
 }
 
 fn describe_step(kind: LevelKind, step: &SweepStep) -> String {

@@ -7,6 +7,10 @@
 
 use std::fmt;
 
+use std::path::Path;
+
+use super::side_file::{Bytes, MAX_CONFIG_FILE_BYTES, SideFileError, describe_error};
+
 /// Where a scenario, an experiment, an error or a warning comes from.
 ///
 /// `file` is the path as the caller gave it (display form); `line` is
@@ -30,9 +34,13 @@ impl SourceLocation {
 }
 
 impl fmt::Display for SourceLocation {
-    /// `file:line`.
+    /// `file:line`, or `file` alone for the whole file (line 0).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        if self.line == 0 {
+            write!(f, "{}", self.file)
+        } else {
+            write!(f, "{}:{}", self.file, self.line)
+        }
     }
 }
 
@@ -104,14 +112,20 @@ impl ConfigError {
         }
     }
 
-    /// The error for a config file that cannot be read: line 0, no field,
-    /// expected `a readable file`, found the OS error text.
-    pub fn io(file: impl Into<String>, error: &std::io::Error) -> Self {
+    /// The error for a config file that cannot be read (missing, not a
+    /// regular file, longer than [`MAX_CONFIG_FILE_BYTES`]): line 0 (the
+    /// file as a whole), no field, the reason found.
+    /// A missing file is `no such file`, with the file next to it that its
+    /// name most likely misspells.
+    pub fn unreadable(file: impl Into<String>, path: &Path, error: &SideFileError) -> Self {
         Self::new(
             SourceLocation::new(file, 0),
             None,
-            "a readable file",
-            error.to_string(),
+            format!(
+                "a readable regular file of at most {}",
+                Bytes(MAX_CONFIG_FILE_BYTES)
+            ),
+            describe_error(path, error),
         )
     }
 }
@@ -209,14 +223,15 @@ mod tests {
     }
 
     #[test]
-    fn io_error_is_a_config_error_on_line_zero() {
+    fn an_unreadable_file_is_a_config_error_on_line_zero() {
         let os = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        let error = ConfigError::io("missing.jsonl", &os);
+        let path = Path::new("/nonexistent-dir-for-tests/missing.jsonl");
+        let error = ConfigError::unreadable("missing.jsonl", path, &SideFileError::Io(os));
         assert_eq!(error.location, SourceLocation::new("missing.jsonl", 0));
         assert_eq!(error.field, None);
         assert_eq!(
             error.to_string(),
-            "missing.jsonl:0: expected a readable file, found no such file"
+            "missing.jsonl: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file"
         );
     }
 

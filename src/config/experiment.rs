@@ -17,7 +17,13 @@ use serde_json::{Map, Value};
 
 use super::error::{ConfigError, SourceLocation};
 use super::fields::{Fields, describe_found, did_you_mean, quote, unknown_key_error};
-use super::load::{self, Load};
+use super::identifiers;
+use super::limits::{
+    MAX_CALLS, MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RETRIES,
+    MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K, MAX_WARMUP_INVOCATIONS, MIN_SECONDS,
+    valid_max_cost,
+};
+use super::load::{self, ExperimentUse, Load};
 use super::unknown_choice::UnknownChoice;
 
 /// Every key an experiment line may have.
@@ -45,34 +51,6 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
     "max_concurrency",
     "concurrency",
 ];
-
-/// The largest accepted `sleep_between_invocations` and `call_timeout_s`
-/// (one day): larger values are surely mistakes, and would overflow a
-/// `Duration` further on.
-pub const MAX_SECONDS: f64 = 86_400.0;
-
-/// The largest accepted `max_cost_usd` (and `--max-cost`), in US dollars.
-pub const MAX_COST_USD: f64 = 1_000_000.0;
-
-/// Whether `usd` is a valid dollar budget: positive, at most
-/// [`MAX_COST_USD`].
-pub fn valid_max_cost(usd: f64) -> bool {
-    usd > 0.0 && usd <= MAX_COST_USD
-}
-
-/// The largest accepted `invocations_per_scenario`.
-pub const MAX_INVOCATIONS_PER_SCENARIO: u32 = 1_000_000;
-/// The largest accepted `num_parallel_invocations` (workers; each may hold
-/// a connection open).
-pub const MAX_PARALLEL_INVOCATIONS: u32 = 10_000;
-/// The largest accepted `num_runs_per_experiment`.
-pub const MAX_RUNS_PER_EXPERIMENT: u32 = 10_000;
-/// The largest accepted `warmup_invocations`.
-pub const MAX_WARMUP_INVOCATIONS: u32 = 1_000;
-/// The largest accepted `max_retries`.
-pub const MAX_RETRIES: u32 = 100;
-/// The largest accepted `top_k`.
-pub const MAX_TOP_K: u32 = 1_000_000;
 
 /// Where calls go: real Bedrock, the built-in emulator, or AWS when
 /// credentials are available and the emulator otherwise.
@@ -187,13 +165,14 @@ pub struct Experiment {
     pub target: Option<TargetChoice>,
     /// Retries of a failed call (default 3; 0 allowed).
     pub max_retries: u32,
-    /// Refuse runs that would make more calls than this (>= 1).
+    /// Refuse runs that would make more calls than this (1 to
+    /// [`MAX_CALLS`]).
     pub max_calls: Option<u64>,
     /// Refuse runs whose worst case costs more than this many US dollars,
-    /// and start no call that could take the spending past it (> 0, at
-    /// most [`MAX_COST_USD`]).
+    /// and start no call that could take the spending past it (from
+    /// [`super::limits::MIN_COST_USD`] to [`super::limits::MAX_COST_USD`]).
     pub max_cost_usd: Option<f64>,
-    /// Per-call timeout in seconds (default 60, > 0, at most
+    /// Per-call timeout in seconds (default 60, from [`MIN_SECONDS`] to
     /// [`MAX_SECONDS`]).
     pub call_timeout_s: f64,
     /// Warm (reused client per region, default) or cold connections.
@@ -236,11 +215,12 @@ impl Default for Experiment {
 }
 
 impl Experiment {
-    /// Builds the experiment from the JSON object of its line. Unknown keys
-    /// and every invalid field are errors.
+    /// Builds the experiment from the JSON object of its line, read for
+    /// `use_`. Unknown keys and every invalid field are errors.
     pub(crate) fn from_object(
         map: &Map<String, Value>,
         location: SourceLocation,
+        use_: ExperimentUse,
     ) -> Result<Self, Vec<ConfigError>> {
         let mut fields = Fields::new(map, location.clone(), EXPERIMENT_KEYS);
         let unknown: Vec<ConfigError> = fields
@@ -253,16 +233,18 @@ impl Experiment {
         let targets = TargetChoice::ALL.map(|value| (value.as_str(), value));
         let connections = ConnectionMode::ALL.map(|value| (value.as_str(), value));
         let max_calls_set = fields.is_present("max_calls");
-        let load = load::parse(&mut fields, max_calls_set);
+        let load = load::parse(&mut fields, max_calls_set, use_);
         let experiment = Self {
             source: location,
-            experiment_name: fields
-                .non_empty_string("experiment_name")
-                .unwrap_or(defaults.experiment_name),
+            experiment_name: {
+                let name = fields.non_empty_string("experiment_name");
+                identifiers::label(&mut fields, "experiment_name", name)
+                    .unwrap_or(defaults.experiment_name)
+            },
             sleep_between_invocations: fields
                 .number(
                     "sleep_between_invocations",
-                    "a non-negative number of seconds, at most 86400",
+                    "a number of seconds from 0 to 86400",
                     |seconds| (0.0..=MAX_SECONDS).contains(&seconds),
                 )
                 .unwrap_or(defaults.sleep_between_invocations),
@@ -282,17 +264,17 @@ impl Experiment {
             max_retries: fields
                 .non_negative_u32("max_retries", MAX_RETRIES)
                 .unwrap_or(defaults.max_retries),
-            max_calls: fields.integer("max_calls", 1, u64::MAX, "a positive integer"),
+            max_calls: fields.integer("max_calls", 1, MAX_CALLS, "a positive integer"),
             max_cost_usd: fields.number(
                 "max_cost_usd",
-                "a positive number of US dollars, at most 1000000",
+                "a number of US dollars from 0.000001 to 1000000",
                 valid_max_cost,
             ),
             call_timeout_s: fields
                 .number(
                     "call_timeout_s",
-                    "a positive number of seconds, at most 86400",
-                    |seconds| seconds > 0.0 && seconds <= MAX_SECONDS,
+                    "a number of seconds from 0.001 to 86400",
+                    |seconds| (MIN_SECONDS..=MAX_SECONDS).contains(&seconds),
                 )
                 .unwrap_or(defaults.call_timeout_s),
             connection: fields

@@ -145,6 +145,56 @@ pub(crate) fn forbidden_control(text: &str, allow_line_breaks: bool) -> Option<(
         .find(|&(_, c)| c.is_control() && !(allow_line_breaks && matches!(c, '\t' | '\n' | '\r')))
 }
 
+/// What makes `text` (one JSON document, such as an emulator profile
+/// file) less strict than a config line, in words: malformed JSON, a key
+/// given twice, a control character (tabs and line breaks in strings
+/// are allowed); `None` when there is nothing.
+pub fn strict_json_problem(text: &str) -> Option<String> {
+    let parsed = match parse(text.strip_prefix('\u{feff}').unwrap_or(text)) {
+        Ok(parsed) => parsed,
+        Err(error) => return Some(format!("expected JSON, found malformed JSON ({error})")),
+    };
+    if let Some(path) = parsed.duplicates.first() {
+        return Some(format!(
+            "expected each key once (JSON keeps only the last of repeated keys, silently), found `{path}` more than once"
+        ));
+    }
+    nested_control(&parsed.value, "").map(|(path, c)| {
+        format!(
+            "expected text without control characters, found {} at `{path}`",
+            code_point(c)
+        )
+    })
+}
+
+/// The first control character in `value`: in any key (never allowed),
+/// or in any string (tabs and line breaks allowed, as in prompt text),
+/// at any depth. Returns the dotted path of the key or string below
+/// `path` (`tools.0.toolSpec.description`) and the character.
+pub(crate) fn nested_control(value: &Value, path: &str) -> Option<(String, char)> {
+    let child = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(text) => forbidden_control(text, true).map(|(_, c)| (path.to_owned(), c)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, item)| nested_control(item, &child(&index.to_string()))),
+        Value::Object(map) => map.iter().find_map(|(key, item)| {
+            if let Some((_, c)) = forbidden_control(key, false) {
+                return Some((child(&key.escape_debug().to_string()), c));
+            }
+            nested_control(item, &child(key))
+        }),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
+}
+
 /// `U+001B` for a character.
 pub(crate) fn code_point(c: char) -> String {
     format!("U+{:04X}", u32::from(c))
@@ -187,5 +237,37 @@ mod tests {
         assert_eq!(forbidden_control("\u{0}", true), Some((0, '\u{0}')));
         assert_eq!(forbidden_control("\u{85}", true), Some((0, '\u{85}')));
         assert_eq!(code_point('\u{1b}'), "U+001B");
+    }
+
+    #[test]
+    fn a_strict_document_has_no_repeated_key_nor_control_character() {
+        assert_eq!(strict_json_problem("{\"all\": {\"a\": 1}}"), None);
+        let repeated = strict_json_problem("{\"all\": {\"a\": 1, \"a\": 2}}").expect("repeated");
+        assert!(
+            repeated.contains("found `all.a` more than once"),
+            "{repeated}"
+        );
+        let escape = strict_json_problem("{\"all\": \"\\u001b\"}").expect("ESC");
+        assert!(escape.contains("U+001B at `all`"), "{escape}");
+        assert!(strict_json_problem("{").is_some());
+    }
+
+    #[test]
+    fn nested_control_characters_are_found_with_their_path() {
+        let value = serde_json::json!({"tools": [{"toolSpec": {"name": "a",
+            "description": "multi\nline\tok"}}, {"toolSpec": {"description": "x\u{1b}[31m"}}]});
+        assert_eq!(
+            nested_control(&value, "tool_config"),
+            Some((
+                "tool_config.tools.1.toolSpec.description".to_owned(),
+                '\u{1b}'
+            ))
+        );
+        let key = serde_json::json!({"a": {"b\nc": 1}});
+        assert_eq!(nested_control(&key, ""), Some(("a.b\\nc".to_owned(), '\n')));
+        assert_eq!(
+            nested_control(&serde_json::json!({"a": ["x\r\n"]}), ""),
+            None
+        );
     }
 }

@@ -21,15 +21,10 @@ use std::fmt;
 use serde_json::Value;
 
 use super::fields::{Fields, describe_found, quote};
-
-/// The largest accepted `rate`, in requests per second.
-pub const MAX_RATE_PER_S: f64 = 10_000.0;
-/// The largest accepted `duration_s` (one day).
-pub const MAX_DURATION_S: f64 = 86_400.0;
-/// The largest accepted `max_concurrency`.
-pub const MAX_CONCURRENCY: u32 = 100_000;
-/// The largest accepted `burstiness`.
-pub const MAX_BURSTINESS: f64 = 1_000.0;
+use super::limits::{
+    MAX_BURSTINESS, MAX_CONCURRENCY, MAX_DURATION_S, MAX_RATE_PER_S, MIN_BURSTINESS,
+    MIN_RATE_PER_S, MIN_SECONDS,
+};
 
 /// How calls arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -100,13 +95,13 @@ pub struct Load {
     /// How calls arrive (default closed).
     pub arrival: Arrival,
     /// Requests per second (open loop only; `rate` divided by 60 when
-    /// given per minute), > 0, at most [`MAX_RATE_PER_S`].
+    /// given per minute), from [`MIN_RATE_PER_S`] to [`MAX_RATE_PER_S`].
     pub rate_per_s: Option<f64>,
     /// The gamma distribution's burstiness (the inverse of its shape;
-    /// `gamma` only, > 0, at most [`MAX_BURSTINESS`], default 1).
+    /// `gamma` only, from [`MIN_BURSTINESS`] to [`MAX_BURSTINESS`], default 1).
     pub burstiness: Option<f64>,
-    /// Seconds during which calls arrive (open loop only, > 0, at most
-    /// [`MAX_DURATION_S`]).
+    /// Seconds during which calls arrive (open loop only, from
+    /// [`MIN_SECONDS`] to [`MAX_DURATION_S`]).
     pub duration_s: Option<f64>,
     /// The most open-loop calls in flight at once (>= 1, at most
     /// [`MAX_CONCURRENCY`]); an arrival over the cap waits for a slot,
@@ -133,9 +128,24 @@ const CLOSED_LOOP_KEYS: [&str; 5] = [
     "max_retries",
 ];
 
+/// What an experiment is read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ExperimentUse {
+    /// `run` and `cargo bench`: the load as written. An open loop needs
+    /// its `rate`, `concurrent` its `concurrency`, and both a bound
+    /// (`duration_s` and/or `max_calls`).
+    #[default]
+    Run,
+    /// `sweep`: every step sets its own rate (`--rates`) or concurrency
+    /// (`--concurrencies`) and duration (`--step-duration`), so the
+    /// experiment needs none of them (those it gives are still checked).
+    Sweep,
+}
+
 /// Parse the load keys of an experiment line, with their cross-checks
-/// (`max_calls_set`: whether the line bounds the calls).
-pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
+/// (`max_calls_set`: whether the line bounds the calls; `use_`: what the
+/// experiment is read for).
+pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool, use_: ExperimentUse) -> Load {
     let arrivals = Arrival::ALL.map(|value| (value.as_str(), value));
     let arrival_given = fields.is_present("arrival");
     let chosen = fields.choice("arrival", &arrivals);
@@ -143,13 +153,13 @@ pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
     let rate_per_s = rate(fields);
     let burstiness = fields.number(
         "burstiness",
-        "a positive number, at most 1000 (1 is Poisson)",
-        |b| b > 0.0 && b <= MAX_BURSTINESS,
+        "a number from 0.001 to 1000 (1 is Poisson)",
+        |b| (MIN_BURSTINESS..=MAX_BURSTINESS).contains(&b),
     );
     let duration_s = fields.number(
         "duration_s",
-        "a positive number of seconds, at most 86400",
-        |s| s > 0.0 && s <= MAX_DURATION_S,
+        "a number of seconds from 0.001 to 86400",
+        |s| (MIN_SECONDS..=MAX_DURATION_S).contains(&s),
     );
     let max_concurrency = fields.positive_u32("max_concurrency", MAX_CONCURRENCY);
     let concurrency = fields.positive_u32("concurrency", MAX_CONCURRENCY);
@@ -166,8 +176,8 @@ pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool) -> Load {
         // An invalid `arrival` is its own error; nothing to check it against.
         None => {}
         Some(Arrival::Closed) => closed_checks(fields, "closed"),
-        Some(Arrival::Concurrent) => concurrent_checks(fields, max_calls_set),
-        Some(open) => open_checks(fields, open, max_calls_set),
+        Some(Arrival::Concurrent) => concurrent_checks(fields, max_calls_set, use_),
+        Some(open) => open_checks(fields, open, max_calls_set, use_),
     }
     load
 }
@@ -192,15 +202,17 @@ fn closed_checks(fields: &mut Fields<'_>, arrival: &str) {
     }
 }
 
-fn concurrent_checks(fields: &mut Fields<'_>, max_calls_set: bool) {
-    if !fields.is_present("concurrency") {
-        fields.error(
-            Some("concurrency"),
-            "the number of calls to keep in flight, such as 16, with arrival \"concurrent\" (the field is required)",
-            "nothing",
-        );
+fn concurrent_checks(fields: &mut Fields<'_>, max_calls_set: bool, use_: ExperimentUse) {
+    if use_ == ExperimentUse::Run {
+        if !fields.is_present("concurrency") {
+            fields.error(
+                Some("concurrency"),
+                "the number of calls to keep in flight, such as 16, with arrival \"concurrent\" (the field is required)",
+                "nothing",
+            );
+        }
+        bound_check(fields, "concurrent", max_calls_set);
     }
-    bound_check(fields, "concurrent", max_calls_set);
     for key in ["rate", "burstiness", "max_concurrency"] {
         if fields.is_present(key) {
             fields.error(
@@ -241,18 +253,25 @@ fn closed_loop_keys_check(fields: &mut Fields<'_>, name: &str) {
     }
 }
 
-fn open_checks(fields: &mut Fields<'_>, arrival: Arrival, max_calls_set: bool) {
+fn open_checks(
+    fields: &mut Fields<'_>,
+    arrival: Arrival,
+    max_calls_set: bool,
+    use_: ExperimentUse,
+) {
     let name = arrival.as_str();
-    if !fields.is_present("rate") {
-        fields.error(
-            Some("rate"),
-            format!(
-                "a rate such as \"20/s\" or \"1200/min\" with arrival \"{name}\" (the field is required for an open loop)"
-            ),
-            "nothing",
-        );
+    if use_ == ExperimentUse::Run {
+        if !fields.is_present("rate") {
+            fields.error(
+                Some("rate"),
+                format!(
+                    "a rate such as \"20/s\" or \"1200/min\" with arrival \"{name}\" (the field is required for an open loop)"
+                ),
+                "nothing",
+            );
+        }
+        bound_check(fields, name, max_calls_set);
     }
-    bound_check(fields, name, max_calls_set);
     if fields.is_present("concurrency") {
         fields.error(
             Some("concurrency"),
@@ -275,7 +294,7 @@ fn open_checks(fields: &mut Fields<'_>, arrival: Arrival, max_calls_set: bool) {
 /// `rate`: `"<positive number>/s"` or `"<positive number>/min"`, as
 /// requests per second.
 fn rate(fields: &mut Fields<'_>) -> Option<f64> {
-    let expected = "a rate such as \"20/s\" or \"1200/min\" (a positive number of requests per second or per minute, at most 10000/s)";
+    let expected = "a rate such as \"20/s\" or \"1200/min\" (requests per second or per minute, from 0.001/s = 0.06/min to 10000/s)";
     let text = match fields.value("rate")? {
         Value::String(text) => text,
         other => {
@@ -292,7 +311,8 @@ fn rate(fields: &mut Fields<'_>) -> Option<f64> {
     }
 }
 
-/// Requests per second of a rate text (`20/s`, `1200/min`), if valid.
+/// Requests per second of a rate text (`20/s`, `1200/min`), if valid:
+/// from [`MIN_RATE_PER_S`] to [`MAX_RATE_PER_S`].
 pub fn parse_rate(text: &str) -> Option<f64> {
     let (number, unit) = text.trim().split_once('/')?;
     let divisor = match unit.trim() {
@@ -302,7 +322,9 @@ pub fn parse_rate(text: &str) -> Option<f64> {
     };
     let number: f64 = number.trim().parse().ok()?;
     let per_s = number / divisor;
-    (number.is_finite() && per_s > 0.0 && per_s <= MAX_RATE_PER_S).then_some(per_s)
+    (MIN_RATE_PER_S..=MAX_RATE_PER_S)
+        .contains(&per_s)
+        .then_some(per_s)
 }
 
 #[cfg(test)]
@@ -314,8 +336,21 @@ mod tests {
         assert_eq!(parse_rate("20/s"), Some(20.0));
         assert_eq!(parse_rate("1200/min"), Some(20.0));
         assert_eq!(parse_rate("0.5/s"), Some(0.5));
+        assert_eq!(parse_rate("0.001/s"), Some(0.001));
+        assert_eq!(parse_rate("0.06/min"), Some(0.001));
         for bad in [
-            "20", "0/s", "-1/s", "20/h", "inf/s", "NaN/s", "10001/s", "/s",
+            "20",
+            "0/s",
+            "-1/s",
+            "20/h",
+            "inf/s",
+            "NaN/s",
+            "10001/s",
+            "/s",
+            "1e-300/s",
+            "0.0009/s",
+            "0.05/min",
+            "1e300/min",
         ] {
             assert_eq!(parse_rate(bad), None, "{bad}");
         }

@@ -11,24 +11,29 @@
 //! and every bad field of a file is reported at once, as [`ConfigErrors`]
 //! whose lines read like
 //! ``scenarios_config.jsonl:3: field `performance_config`: expected "standard" or "optimized", found "fast"``.
-//! A file that cannot be read is a [`ConfigError`] too (line 0). Unknown
+//! A file that cannot be read is a [`ConfigError`] too (line 0, shown as
+//! the file alone; a missing file names its close match). Unknown
 //! keys are errors too, with a did-you-mean when a known key is close (a
 //! misspelled `max_calls` must never remove a budget); so are keys given
 //! twice, control characters in strings, and bytes that are not UTF-8 (at
 //! their own line). Warnings ([`ConfigWarning`]) are findings that do not
 //! stop the load.
 
+mod catalog_checks;
 mod cross_checks;
 mod error;
 mod experiment;
 mod fields;
+mod identifiers;
 mod json_line;
 mod latency_optimized;
+pub mod limits;
 mod load;
 mod price_file;
 mod prompt;
 mod prompt_cache;
 mod scenario;
+pub mod side_file;
 mod tool_config;
 mod unknown_choice;
 mod variant;
@@ -36,15 +41,19 @@ mod variant;
 use std::path::Path;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
-pub use experiment::{
-    ConnectionMode, EXPERIMENT_KEYS, Experiment, MAX_COST_USD, MAX_INVOCATIONS_PER_SCENARIO,
-    MAX_PARALLEL_INVOCATIONS, MAX_RETRIES, MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K,
-    MAX_WARMUP_INVOCATIONS, TargetChoice, valid_max_cost,
+pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
+pub use identifiers::{FORMULA_STARTS, starts_formula};
+pub use json_line::strict_json_problem;
+pub use limits::{
+    MAX_BURSTINESS, MAX_CALLS, MAX_CONCURRENCY, MAX_COST_USD, MAX_DURATION_S,
+    MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RATE_PER_S, MAX_RETRIES,
+    MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TIME_SCALE, MAX_TOP_K, MAX_WARMUP_INVOCATIONS,
+    MIN_BURSTINESS, MIN_COST_USD, MIN_RATE_PER_S, MIN_SECONDS, valid_max_cost,
 };
-pub use load::{
-    Arrival, Load, MAX_BURSTINESS, MAX_CONCURRENCY, MAX_DURATION_S, MAX_RATE_PER_S, parse_rate,
+pub use load::{Arrival, ExperimentUse, Load, parse_rate};
+pub use price_file::{
+    PRICE_FILE_KEYS, load_price_file, parse_price_file, unmatched_price_warnings,
 };
-pub use price_file::{PRICE_FILE_KEYS, load_price_file, parse_price_file};
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{
@@ -76,7 +85,20 @@ pub fn load_configs(
     scenarios: impl AsRef<Path>,
     experiment: impl AsRef<Path>,
 ) -> Result<Configs, ConfigErrors> {
-    let loaded = (load_scenarios(scenarios), load_experiment(experiment));
+    load_configs_for(scenarios, experiment, ExperimentUse::Run)
+}
+
+/// [`load_configs`] with the experiment read for `use_` (`sweep` gives
+/// the steps their own rate, concurrency and duration).
+pub fn load_configs_for(
+    scenarios: impl AsRef<Path>,
+    experiment: impl AsRef<Path>,
+    use_: ExperimentUse,
+) -> Result<Configs, ConfigErrors> {
+    let loaded = (
+        load_scenarios(scenarios),
+        load_experiment_for(experiment, use_),
+    );
     let (scenarios, experiment) = match loaded {
         (Ok(scenarios), Ok(experiment)) => (scenarios, experiment),
         (scenarios, experiment) => {
@@ -134,10 +156,18 @@ pub fn load_scenarios(path: impl AsRef<Path>) -> Result<Loaded<Vec<Scenario>>, C
 /// Reads and validates an experiment file. Errors and warnings name `path`
 /// as given.
 pub fn load_experiment(path: impl AsRef<Path>) -> Result<Loaded<Experiment>, ConfigErrors> {
+    load_experiment_for(path, ExperimentUse::Run)
+}
+
+/// [`load_experiment`] read for `use_`.
+pub fn load_experiment_for(
+    path: impl AsRef<Path>,
+    use_: ExperimentUse,
+) -> Result<Loaded<Experiment>, ConfigErrors> {
     let path = path.as_ref();
     let source_name = path.display().to_string();
     let bytes = read(path, &source_name)?;
-    parse_experiment_bytes(&bytes, &source_name)
+    parse_experiment_bytes(&bytes, &source_name, use_)
 }
 
 /// Parses the text of a scenarios file called `source_name` (used in
@@ -209,14 +239,24 @@ fn parse_scenarios_bytes(
 /// further non-blank line gets a warning that it is ignored. A file without
 /// any is an error.
 pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experiment>, ConfigErrors> {
-    parse_experiment_bytes(text.as_bytes(), source_name)
+    parse_experiment_bytes(text.as_bytes(), source_name, ExperimentUse::Run)
 }
 
-/// [`parse_experiment`] of a file's bytes: a line that is not UTF-8 is an
-/// error at that line.
+/// [`parse_experiment`] read for `use_`.
+pub fn parse_experiment_for(
+    text: &str,
+    source_name: &str,
+    use_: ExperimentUse,
+) -> Result<Loaded<Experiment>, ConfigErrors> {
+    parse_experiment_bytes(text.as_bytes(), source_name, use_)
+}
+
+/// [`parse_experiment_for`] of a file's bytes: a line that is not UTF-8
+/// is an error at that line.
 fn parse_experiment_bytes(
     bytes: &[u8],
     source_name: &str,
+    use_: ExperimentUse,
 ) -> Result<Loaded<Experiment>, ConfigErrors> {
     let mut lines = non_blank_lines(bytes);
     let Some((line, content)) = lines.next() else {
@@ -231,7 +271,7 @@ fn parse_experiment_bytes(
     let location = SourceLocation::new(source_name, line);
     let content = utf8_line(content, &location).map_err(ConfigErrors)?;
     let map = fields::parse_object(content, &location).map_err(ConfigErrors)?;
-    let experiment = Experiment::from_object(&map, location).map_err(ConfigErrors)?;
+    let experiment = Experiment::from_object(&map, location, use_).map_err(ConfigErrors)?;
     let mut warnings = Vec::new();
     for (line, _) in lines {
         warnings.push(ConfigWarning {
@@ -246,9 +286,11 @@ fn parse_experiment_bytes(
     })
 }
 
-/// The file's bytes, or the I/O error as a [`ConfigError`].
-fn read(path: &Path, source_name: &str) -> Result<Vec<u8>, ConfigErrors> {
-    std::fs::read(path).map_err(|error| ConfigError::io(source_name, &error).into())
+/// The file's bytes: a regular file of at most
+/// [`side_file::MAX_CONFIG_FILE_BYTES`], or why not as a [`ConfigError`].
+pub(crate) fn read(path: &Path, source_name: &str) -> Result<Vec<u8>, ConfigErrors> {
+    side_file::read_regular_file(path, side_file::MAX_CONFIG_FILE_BYTES)
+        .map_err(|error| ConfigError::unreadable(source_name, path, &error).into())
 }
 
 /// The non-blank lines of `bytes` with their 1-based numbers (blank lines

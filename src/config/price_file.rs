@@ -30,7 +30,7 @@
 use std::path::Path;
 
 use bedrock_catalog::prices::{PerMillion, Price, PriceEntry, RegionGroup};
-use bedrock_catalog::{PerformanceConfig, ServiceTier, base_model_id};
+use bedrock_catalog::{MODEL_ID_SHAPE, PerformanceConfig, ServiceTier, base_model_id, is_model_id};
 use serde_json::{Map, Value};
 
 use super::error::{ConfigError, ConfigErrors, SourceLocation};
@@ -49,12 +49,13 @@ pub const PRICE_FILE_KEYS: &[&str] = &[
     "cache_write_1h",
 ];
 
-/// Reads a price file's entries. Errors name `path` as given.
+/// Reads a price file's entries (a regular file, at most
+/// [`super::side_file::MAX_CONFIG_FILE_BYTES`]). Errors name `path` as
+/// given.
 pub fn load_price_file(path: impl AsRef<Path>) -> Result<Vec<PriceEntry>, ConfigErrors> {
     let path = path.as_ref();
     let source_name = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|error| ConfigErrors::from(ConfigError::io(&source_name, &error)))?;
+    let bytes = super::read(path, &source_name)?;
     parse_price_file_bytes(&bytes, &source_name)
 }
 
@@ -98,6 +99,34 @@ fn parse_price_file_bytes(
     }
 }
 
+/// A warning for each entry whose model matches no model it could price:
+/// neither a model of the built-in catalog nor one of `models` (the base
+/// ids of the models the command calls; empty when it does not know
+/// them, as `analyze`). Each reads `file:line: warning: ...`, with a
+/// did-you-mean when a known model is close.
+pub fn unmatched_price_warnings(entries: &[PriceEntry], models: &[&str]) -> Vec<String> {
+    let mut known: Vec<&str> = bedrock_catalog::MODELS.iter().map(|m| m.id).collect();
+    known.extend(models.iter().map(|m| base_model_id(m)));
+    entries
+        .iter()
+        .filter(|entry| !known.contains(&entry.model.as_str()))
+        .map(|entry| {
+            let hint = fields::did_you_mean(&entry.model, &known)
+                .map(|close| format!(" (did you mean `{close}`?)"))
+                .unwrap_or_default();
+            let scope = if models.is_empty() {
+                "no model of the built-in catalog; it prices only calls of exactly that model"
+            } else {
+                "no model of the built-in catalog and no scenario's model, so it prices nothing here"
+            };
+            format!(
+                "{}: warning: field `model`: `{}` matches {scope}{hint}",
+                entry.source, entry.model
+            )
+        })
+        .collect()
+}
+
 fn same_selection(a: &PriceEntry, b: &PriceEntry) -> bool {
     a.model == b.model
         && a.region_group == b.region_group
@@ -116,14 +145,16 @@ fn entry_from_object(
         .map(|(key, suggestion)| unknown_key_error(location, key, suggestion, PRICE_FILE_KEYS))
         .collect();
     let model = fields.required_string("model");
-    if let Some(model) = &model
-        && base_model_id(model) != model
-    {
-        fields.error(
+    match &model {
+        Some(model) if !is_model_id(model) => {
+            fields.error(Some("model"), MODEL_ID_SHAPE, format!("{model:?}"))
+        }
+        Some(model) if base_model_id(model) != model => fields.error(
             Some("model"),
             "a base model id (give a geography as region_group)",
             format!("{model:?}"),
-        );
+        ),
+        _ => {}
     }
     let region_group = parsed(&mut fields, "region_group", |text| {
         text.parse::<RegionGroup>().map_err(|e| e.expected)
@@ -238,6 +269,22 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_that_matches_no_model_is_a_warning_naming_its_line() {
+        let text = "{\"model\": \"amazon.nova-pro-v1:0\", \"input\": 1, \"output\": 2}\n{\"model\": \"amazon.nova-pr-v1:0\", \"input\": 1, \"output\": 2}\n{\"model\": \"acme.new-model-v1:0\", \"input\": 1, \"output\": 2}\n";
+        let entries = parse_price_file(text, "p.jsonl").expect("valid");
+        let warnings = unmatched_price_warnings(&entries, &["us.acme.new-model-v1:0"]);
+        assert_eq!(
+            warnings,
+            [
+                "p.jsonl:2: warning: field `model`: `amazon.nova-pr-v1:0` matches no model of the built-in catalog and no scenario's model, so it prices nothing here (did you mean `amazon.nova-pro-v1:0`?)"
+            ]
+        );
+        let analyze = unmatched_price_warnings(&entries, &[]);
+        assert_eq!(analyze.len(), 2, "{analyze:?}");
+        assert!(analyze[1].starts_with("p.jsonl:3: warning: field `model`: `acme.new-model-v1:0` matches no model of the built-in catalog; it prices only calls"), "{analyze:?}");
+    }
+
+    #[test]
     fn every_mistake_names_its_line_and_field() {
         let cases = [
             (
@@ -275,6 +322,10 @@ mod tests {
             (
                 r#"{"model": "amazon.nova\u0007-pro", "input": 1, "output": 2}"#,
                 "p:1: field `model`",
+            ),
+            (
+                r#"{"model": "=HYPERLINK(\"x\")", "input": 1, "output": 2}"#,
+                "p:1: field `model`: expected a Bedrock model id",
             ),
         ];
         for (line, expected) in cases {

@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use super::fields::{Fields, quote};
+use super::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// The largest accepted `synthetic_input_tokens`: generating the prompt
 /// takes memory (about 8 bytes per token), so absurd values are refused at
@@ -125,8 +126,9 @@ fn resolve_system(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Option<Str
 }
 
 /// Reads the text file named by `key`: `None` when the key is absent, or
-/// invalid / unreadable / not UTF-8 / empty (errors recorded). Returns the
-/// text without trailing newlines, and the path read.
+/// invalid / unreadable / not a regular file / longer than
+/// [`MAX_SIDE_FILE_BYTES`] / not UTF-8 / empty (errors recorded). Returns
+/// the text without trailing newlines, and the path read.
 fn read_text_file(
     fields: &mut Fields<'_>,
     key: &str,
@@ -139,11 +141,15 @@ fn read_text_file(
     } else {
         format!("{} ({})", quote(&name), path.display())
     };
-    let expected = "a readable UTF-8 text file";
-    let bytes = match std::fs::read(&path) {
+    let expected = format!(
+        "a readable regular UTF-8 text file of at most {}",
+        side_file::Bytes(MAX_SIDE_FILE_BYTES)
+    );
+    let bytes = match side_file::read_regular_file(&path, MAX_SIDE_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(error) => {
-            fields.error(Some(key), expected, format!("{shown}: {error}"));
+            let found = format!("{shown}: {}", side_file::describe_error(&path, &error));
+            fields.error(Some(key), expected, found);
             return None;
         }
     };
@@ -305,8 +311,9 @@ mod tests {
         let (prompt, errors) = resolve_json(json!({"prompt_file": "missing.txt"}));
         assert_eq!(prompt, None);
         assert_eq!(errors.len(), 1);
-        let expected_start = "p.jsonl:2: field `prompt_file`: expected a readable UTF-8 text file, \
-                              found \"missing.txt\" (/nonexistent-dir-for-tests/missing.txt): ";
+        let expected_start = "p.jsonl:2: field `prompt_file`: expected a readable regular UTF-8 text \
+                              file of at most 16 MiB (16777216 bytes), found \"missing.txt\" \
+                              (/nonexistent-dir-for-tests/missing.txt): ";
         assert!(errors[0].starts_with(expected_start), "{}", errors[0]);
     }
 

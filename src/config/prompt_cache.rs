@@ -1,6 +1,6 @@
 //! `prompt_cache`: where a scenario's requests put a `cachePoint`, with
 //! which time to live, and an optional shared prefix of synthetic tokens
-//! long enough for caching to engage (DESIGN section 9).
+//! long enough for caching to engage.
 //!
 //! ```json
 //! "prompt_cache": {"at": "system", "ttl": "5m", "shared_prefix_tokens": 2048}

@@ -12,8 +12,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::catalog_checks;
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, unknown_key_error};
+use super::identifiers;
 use super::latency_optimized;
 use super::prompt::{self, Prompt};
 use super::variant::{self, Variant};
@@ -62,9 +64,11 @@ pub struct Scenario {
     /// `scenario_name` if given, else `<model_id>/<variant label>@<region>`
     /// (see [`Scenario::variant_label`]).
     pub name: String,
-    /// The model or inference profile id, e.g. `us.amazon.nova-pro-v1:0`.
+    /// The model or inference profile id, e.g. `us.amazon.nova-pro-v1:0`
+    /// (Bedrock's shape: [`bedrock_catalog::is_model_id`]).
     pub model_id: String,
-    /// The AWS region, e.g. `us-east-2`.
+    /// The AWS region, e.g. `us-east-2` (a region name's shape:
+    /// [`bedrock_catalog::is_region_name`]).
     pub region: String,
     /// The configured performance setting; `None` means it is not sent.
     pub performance_config: Option<PerformanceConfig>,
@@ -119,13 +123,15 @@ impl Scenario {
             .map(|(key, suggestion)| unknown_key_error(&location, key, suggestion, SCENARIO_KEYS))
             .collect();
 
-        let model_id = fields.required_string("model_id");
-        let region = fields.required_string("region");
+        let model_id = identifiers::model_id(&mut fields, "model_id");
+        let region = identifiers::region(&mut fields, "region");
         let performance_config = performance_config(&mut fields);
         let expected_output_tokens =
             fields.positive_u32("expected_output_tokens", MAX_EXPECTED_OUTPUT_TOKENS);
         let task_type = fields.string("task_type");
+        let task_type = identifiers::label(&mut fields, "task_type", task_type);
         let scenario_name = fields.non_empty_string("scenario_name");
+        let scenario_name = identifiers::label(&mut fields, "scenario_name", scenario_name);
         let weight = fields.positive_u32("weight", MAX_WEIGHT);
         let prompt = prompt::resolve(&mut fields, base_dir);
         let mut variant_warnings = Vec::new();
@@ -140,6 +146,15 @@ impl Scenario {
             &mut variant_warnings,
         );
 
+        if let (Some(model_id), Some(region)) = (&model_id, &region) {
+            catalog_checks::check(
+                &mut fields,
+                model_id,
+                region,
+                expected_output_tokens.unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+                &mut variant_warnings,
+            );
+        }
         let mut errors = unknown;
         errors.extend(fields.finish());
         match (model_id, region, prompt) {
@@ -193,5 +208,7 @@ fn performance_config(fields: &mut Fields<'_>) -> Option<PerformanceConfig> {
     }
 }
 
+#[cfg(test)]
+mod catalog_tests;
 #[cfg(test)]
 mod tests;

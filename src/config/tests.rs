@@ -125,14 +125,44 @@ fn missing_file_is_a_config_error_on_line_zero() {
         let error = &errors.errors()[0];
         assert_eq!(error.location, SourceLocation::new(shown.clone(), 0));
         assert_eq!(error.field, None);
-        assert_eq!(error.expected, "a readable file");
-        assert!(
-            error
-                .to_string()
-                .starts_with(&format!("{shown}:0: expected a readable file, found ")),
-            "{error}"
+        assert_eq!(
+            error.expected,
+            "a readable regular file of at most 64 MiB (67108864 bytes)"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{shown}: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file"
+            )
         );
     }
+}
+
+#[test]
+fn a_missing_file_names_the_file_it_most_likely_misspells() {
+    let dir = TempDir::new("close-match");
+    let existing = dir.write("scenarios_config.jsonl", "{}");
+    dir.write("experiment_config.jsonl", "{}");
+    let missing = dir.0.join("scenario_config.jsonl");
+    let error = load_scenarios(&missing).expect_err("missing").to_string();
+    assert_eq!(
+        error,
+        format!(
+            "{}: expected a readable regular file of at most 64 MiB (67108864 bytes), found no such file (did you mean {}?)",
+            missing.display(),
+            existing.display()
+        )
+    );
+    let text = r#"{"prompt_file": "promt.txt", "model_id": "m", "region": "us-east-2"}"#;
+    dir.write("prompt.txt", "Hi");
+    let errors = parse_scenarios(text, "s.jsonl", &dir.0).expect_err("missing prompt");
+    assert!(
+        errors.to_string().ends_with(&format!(
+            ": no such file (did you mean {}?)",
+            dir.0.join("prompt.txt").display()
+        )),
+        "{errors}"
+    );
 }
 
 #[test]
@@ -140,7 +170,7 @@ fn a_byte_that_is_not_utf8_is_reported_at_its_line() {
     let dir = TempDir::new("binary");
     let path = dir.write(
         "scenarios.jsonl",
-        b"{\"text_prompt\": \"a\", \"model_id\": \"m\", \"region\": \"r\"}\n\n{\"text_prompt\": \"\xff\"}\n",
+        b"{\"text_prompt\": \"a\", \"model_id\": \"m\", \"region\": \"us-east-2\"}\n\n{\"text_prompt\": \"\xff\"}\n",
     );
     let errors = load_scenarios(&path)
         .err()
@@ -159,8 +189,8 @@ fn prompt_files_are_relative_to_the_scenarios_file() {
     let absolute = dir.write("elsewhere/abs.txt", "Absolute prompt.");
     let scenarios = format!(
         "{}\n{}\n",
-        r#"{"prompt_file": "prompts/user.txt", "system_prompt_file": "prompts/system.txt", "model_id": "m", "region": "r"}"#,
-        serde_json::json!({"prompt_file": absolute, "model_id": "m", "region": "r"}),
+        r#"{"prompt_file": "prompts/user.txt", "system_prompt_file": "prompts/system.txt", "model_id": "m", "region": "us-east-2"}"#,
+        serde_json::json!({"prompt_file": absolute, "model_id": "m", "region": "us-east-2"}),
     );
     let path = dir.write("conf/scenarios.jsonl", scenarios);
     let loaded = load_scenarios(&path).unwrap_or_else(|errors| panic!("{errors}"));
@@ -182,10 +212,10 @@ fn unusable_prompt_files_are_errors_naming_the_field() {
     dir.write("latin1.txt", b"caf\xe9\n");
     dir.write("empty.txt", "\n\n");
     let scenarios = [
-        r#"{"prompt_file": "missing.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"prompt_file": "latin1.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"prompt_file": "empty.txt", "model_id": "m", "region": "r"}"#,
-        r#"{"text_prompt": "x", "system_prompt_file": "missing.txt", "model_id": "m", "region": "r"}"#,
+        r#"{"prompt_file": "missing.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"prompt_file": "latin1.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"prompt_file": "empty.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "system_prompt_file": "missing.txt", "model_id": "m", "region": "us-east-2"}"#,
     ]
     .join("\n");
     let path = dir.write("scenarios.jsonl", scenarios);
@@ -211,8 +241,8 @@ fn unusable_prompt_files_are_errors_naming_the_field() {
     let missing = dir.0.join("missing.txt");
     assert!(
         text[0].starts_with(&format!(
-            "{shown}:1: field `prompt_file`: expected a readable UTF-8 text file, \
-             found \"missing.txt\" ({}): ",
+            "{shown}:1: field `prompt_file`: expected a readable regular UTF-8 text file \
+             of at most 16 MiB (16777216 bytes), found \"missing.txt\" ({}): ",
             missing.display()
         )),
         "{}",
@@ -227,6 +257,87 @@ fn unusable_prompt_files_are_errors_naming_the_field() {
         text[2].contains("expected a file with a non-empty prompt, found \"empty.txt\""),
         "{}",
         text[2]
+    );
+}
+
+/// A FIFO at `path`, made by mkfifo(1).
+fn mkfifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn side_files_that_are_not_regular_or_too_large_are_refused_at_once() {
+    let dir = TempDir::new("side-files");
+    mkfifo(&dir.0.join("pipe.txt"));
+    dir.write("big.txt", vec![b'a'; 16 * 1024 * 1024 + 1]);
+    let scenarios = [
+        r#"{"prompt_file": "pipe.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"prompt_file": "/dev/zero", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "system_prompt_file": "big.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "tool_config": "pipe.txt", "model_id": "m", "region": "us-east-2"}"#,
+        r#"{"text_prompt": "x", "tool_config": "/dev/zero", "model_id": "m", "region": "us-east-2"}"#,
+    ]
+    .join("\n");
+    let path = dir.write("scenarios.jsonl", scenarios);
+    let errors = load_scenarios(&path)
+        .err()
+        .unwrap_or_else(|| panic!("must not load"));
+    let text: Vec<String> = errors.errors().iter().map(ToString::to_string).collect();
+    assert_eq!(text.len(), 5, "{text:#?}");
+    let fifo = dir.0.join("pipe.txt");
+    assert!(
+        text[0].ends_with(&format!(
+            "field `prompt_file`: expected a readable regular UTF-8 text file of at most 16 MiB (16777216 bytes), found \"pipe.txt\" ({}): a FIFO (named pipe), not a regular file",
+            fifo.display()
+        )),
+        "{}",
+        text[0]
+    );
+    assert!(
+        text[1].ends_with("found \"/dev/zero\": a character device, not a regular file"),
+        "{}",
+        text[1]
+    );
+    assert!(
+        text[2].contains("field `system_prompt_file`")
+            && text[2].ends_with(": 16777217 bytes, more than the cap of 16 MiB (16777216 bytes)"),
+        "{}",
+        text[2]
+    );
+    assert!(
+        text[3].contains("field `tool_config`: expected a regular JSON file of at most 16 MiB")
+            && text[3].ends_with("a FIFO (named pipe), not a regular file"),
+        "{}",
+        text[3]
+    );
+    assert!(
+        text[4].ends_with("a character device, not a regular file"),
+        "{}",
+        text[4]
+    );
+    // The config files themselves, and the price file, are read the same way.
+    let error = load_scenarios(&fifo).expect_err("a FIFO").to_string();
+    assert!(
+        error.ends_with("a FIFO (named pipe), not a regular file"),
+        "{error}"
+    );
+    let error = load_experiment("/dev/zero")
+        .expect_err("a device")
+        .to_string();
+    assert!(
+        error.ends_with("found a character device, not a regular file"),
+        "{error}"
+    );
+    let error = crate::config::load_price_file(&fifo)
+        .expect_err("a FIFO")
+        .to_string();
+    assert!(
+        error.ends_with("a FIFO (named pipe), not a regular file"),
+        "{error}"
     );
 }
 

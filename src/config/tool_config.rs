@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::fields::{describe_found, did_you_mean, quote};
+use super::fields::{describe_found, did_you_mean, quote, shown_key};
+use super::json_line;
+use super::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// A tool name as Bedrock accepts it: 1 to 64 of `[a-zA-Z0-9_-]`.
 fn valid_tool_name(name: &str) -> bool {
@@ -86,27 +88,18 @@ impl ToolSettings {
 pub(crate) type ToolError = (String, String, String);
 
 /// Parse `tool_config`: an object, or the name of a JSON file holding one
-/// (relative to `base_dir`).
+/// (relative to `base_dir`). The file is read as strictly as the
+/// scenarios file: a regular file of at most
+/// [`MAX_SIDE_FILE_BYTES`], UTF-8, each key once, no control character
+/// (but tabs and line breaks in strings), at any depth; so is the inline
+/// object.
 pub(crate) fn parse(value: &Value, base_dir: &Path) -> Result<ToolSettings, Vec<ToolError>> {
     match value {
         Value::String(name) => {
             let path = base_dir.join(name);
             let shown = format!("{} ({})", quote(name), path.display());
-            let text = std::fs::read_to_string(&path).map_err(|error| {
-                vec![(
-                    "tool_config".to_owned(),
-                    "a readable JSON file".to_owned(),
-                    format!("{shown}: {error}"),
-                )]
-            })?;
-            let value: Value = serde_json::from_str(&text).map_err(|error| {
-                vec![(
-                    "tool_config".to_owned(),
-                    "a file holding one JSON object".to_owned(),
-                    format!("{shown}: {error}"),
-                )]
-            })?;
-            let mut settings = parse_object(&value).map_err(|errors| {
+            let value = read_file(&path, &shown)?;
+            let mut settings = checked(&value).map_err(|errors| {
                 errors
                     .into_iter()
                     .map(|(field, expected, found)| {
@@ -117,8 +110,63 @@ pub(crate) fn parse(value: &Value, base_dir: &Path) -> Result<ToolSettings, Vec<
             settings.file = Some(path);
             Ok(settings)
         }
-        other => parse_object(other),
+        other => checked(other),
     }
+}
+
+/// The JSON value of a tool config file, read strictly.
+fn read_file(path: &Path, shown: &str) -> Result<Value, Vec<ToolError>> {
+    let error = |expected: String, found: String| vec![("tool_config".to_owned(), expected, found)];
+    let bytes = side_file::read_regular_file(path, MAX_SIDE_FILE_BYTES).map_err(|e| {
+        error(
+            format!(
+                "a regular JSON file of at most {}",
+                side_file::Bytes(MAX_SIDE_FILE_BYTES)
+            ),
+            format!("{shown}: {}", side_file::describe_error(path, &e)),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(
+            "a UTF-8 JSON file".to_owned(),
+            format!("{shown}: not UTF-8 ({})", e.utf8_error()),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let parsed = json_line::parse(text).map_err(|e| {
+        error(
+            "a file holding one JSON object".to_owned(),
+            format!("{shown}: {e}"),
+        )
+    })?;
+    if !parsed.duplicates.is_empty() {
+        return Err(parsed
+            .duplicates
+            .iter()
+            .map(|path| {
+                (
+                    format!("tool_config.{}", shown_key(path)),
+                    "each key once (JSON keeps only the last of repeated keys, silently)"
+                        .to_owned(),
+                    format!("the key more than once in {shown}"),
+                )
+            })
+            .collect());
+    }
+    Ok(parsed.value)
+}
+
+/// [`parse_object`] after refusing control characters anywhere in `value`.
+fn checked(value: &Value) -> Result<ToolSettings, Vec<ToolError>> {
+    if let Some((at, c)) = json_line::nested_control(value, "tool_config") {
+        return Err(vec![(
+            at,
+            "text without control characters (tabs and line breaks are allowed in strings)"
+                .to_owned(),
+            json_line::code_point(c),
+        )]);
+    }
+    parse_object(value)
 }
 
 fn parse_object(value: &Value) -> Result<ToolSettings, Vec<ToolError>> {
@@ -320,6 +368,42 @@ mod tests {
         assert_eq!(from_file.file, Some(dir.join("tools.json")));
         let missing = parse(&json!("nope.json"), &dir).expect_err("missing file");
         assert!(missing[0].2.contains("nope.json"), "{missing:?}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_tool_file_is_read_as_strictly_as_the_scenarios_file() {
+        let dir = std::env::temp_dir().join(format!("bb-tools-strict-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let tools = weather().to_string();
+        let repeated = tools.replacen(
+            "\"tools\":",
+            "\"toolChoice\": {\"auto\": {}}, \"tools\":",
+            1,
+        );
+        std::fs::write(dir.join("repeated.json"), &repeated).expect("write");
+        let errors = parse(&json!("repeated.json"), &dir).expect_err("a repeated key");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "tool_config.toolChoice");
+        assert!(errors[0].1.starts_with("each key once"), "{errors:?}");
+        assert!(errors[0].2.contains("repeated.json"), "{errors:?}");
+        let escaped = tools.replace("Weather of a city", "Weather\\u001b[31m");
+        std::fs::write(dir.join("escape.json"), escaped).expect("write");
+        let errors = parse(&json!("escape.json"), &dir).expect_err("an ESC");
+        assert_eq!(
+            errors[0].0, "tool_config.tools.0.toolSpec.description",
+            "{errors:?}"
+        );
+        assert!(
+            errors[0].2.starts_with("U+001B in") && errors[0].2.contains("escape.json"),
+            "{errors:?}"
+        );
+        let mut inline = weather();
+        inline["tools"][0]["toolSpec"]["description"] = json!("a\u{7}b");
+        let errors = parse(&inline, &dir).expect_err("a BEL inline");
+        assert_eq!(errors[0].0, "tool_config.tools.0.toolSpec.description");
+        inline["tools"][0]["toolSpec"]["description"] = json!("two\nlines\tok");
+        assert!(parse(&inline, &dir).is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }
 

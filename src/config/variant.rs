@@ -1,5 +1,5 @@
-//! The variant axes of a scenario beyond `performance_config` (DESIGN
-//! section 9): `service_tier`, `prompt_cache`, `reasoning_budget_tokens`,
+//! The variant axes of a scenario beyond `performance_config`:
+//! `service_tier`, `prompt_cache`, `reasoning_budget_tokens`,
 //! `tool_config`, and `additional_model_request_fields` passed through as
 //! raw JSON. Each is validated against the model catalog where the catalog
 //! knows the model; what the catalog cannot know is a warning, never a
@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use super::error::ConfigWarning;
 use super::fields::{Fields, describe_found};
+use super::json_line;
 use super::prompt_cache::{self, CachePlacement, PromptCache};
 use super::tool_config::{self, ToolSettings};
 
@@ -110,7 +111,19 @@ pub(crate) fn parse(
         .and_then(|value| report(fields, tool_config::parse(value, base_dir)));
     let additional_fields = match fields.value("additional_model_request_fields") {
         None => None,
-        Some(Value::Object(map)) => Some(map.clone()),
+        Some(value @ Value::Object(map)) => {
+            match json_line::nested_control(value, "additional_model_request_fields") {
+                None => Some(map.clone()),
+                Some((at, c)) => {
+                    fields.error(
+                        Some(&at),
+                        "text without control characters (tabs and line breaks are allowed in strings)",
+                        json_line::code_point(c),
+                    );
+                    None
+                }
+            }
+        }
         Some(other) => {
             let found = describe_found(other);
             fields.error(

@@ -28,6 +28,13 @@ pub enum WriteError {
     /// No row can be called in the region (or none was chosen).
     #[error("no chosen model can be called in the region, so no scenario was written")]
     Empty,
+    /// `--force` names something that is not a regular file (a FIFO, a
+    /// device): it is left alone.
+    #[error("{path} is not a regular file; it was left as it is")]
+    NotRegular {
+        /// The file.
+        path: String,
+    },
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -76,22 +83,37 @@ pub fn write(path: &Path, rows: &[ModelRow], force: bool) -> Result<usize, Write
         return Err(WriteError::Empty);
     }
     let shown = path.display().to_string();
+    if force && crate::config::side_file::not_regular(path).is_some() {
+        return Err(WriteError::NotRegular { path: shown });
+    }
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
     if force {
-        options.create(true).truncate(true);
+        // Truncated below, once the handle is known to be a regular file.
+        options.create(true).truncate(false);
     } else {
         options.create_new(true);
     }
+    #[cfg(unix)]
+    {
+        // Opening a FIFO must not wait for a reader.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let io = |source| WriteError::Io {
+        path: shown.clone(),
+        source,
+    };
     let mut file = options.open(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::AlreadyExists => WriteError::Exists {
             path: shown.clone(),
         },
-        _ => WriteError::Io {
-            path: shown.clone(),
-            source,
-        },
+        _ => io(source),
     })?;
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(WriteError::NotRegular { path: shown });
+    }
+    file.set_len(0).map_err(io)?;
     let mut text = lines.join("\n");
     text.push('\n');
     file.write_all(text.as_bytes())

@@ -137,6 +137,30 @@ pub fn invocation_id(model: &ModelInfo, region: &str) -> Option<String> {
     geographies.first().map(|geo| profile_id(geo, model))
 }
 
+/// The inference profile ids to call `model` with in `region` when
+/// Bedrock serves it only through inference profiles (a call by its base
+/// id is refused: "on-demand throughput isn't supported"): the profiles
+/// of the region's own geography and `global` where the model has them,
+/// else every profile the model has; `None` when the model is invoked on
+/// demand by its base id.
+pub fn required_profiles(model: &ModelInfo, region: &str) -> Option<Vec<String>> {
+    if on_demand(model) {
+        return None;
+    }
+    let offered = profile_geographies(model, region);
+    let geographies: &[&str] = if offered.is_empty() {
+        model.geographies
+    } else {
+        &offered
+    };
+    Some(
+        geographies
+            .iter()
+            .map(|geo| profile_id(geo, model))
+            .collect(),
+    )
+}
+
 /// Whether latency-optimized inference is offered for `model` in
 /// `region` (its `optimized_regions`, the Python tool's table).
 pub fn optimized_in(model: &ModelInfo, region: &str) -> bool {
@@ -179,6 +203,26 @@ mod tests {
             profile_destinations("us", "us-east-2"),
             ["us-east-2", "us-east-1", "us-west-2"]
         );
+    }
+
+    #[test]
+    fn profile_only_models_name_the_profiles_to_call_them_with() {
+        let sonnet4 = model("anthropic.claude-sonnet-4-20250514-v1:0").expect("known");
+        assert_eq!(
+            required_profiles(sonnet4, "us-east-2"),
+            Some(vec![
+                "us.anthropic.claude-sonnet-4-20250514-v1:0".to_string(),
+                "global.anthropic.claude-sonnet-4-20250514-v1:0".to_string()
+            ])
+        );
+        let premier = model("amazon.nova-premier-v1:0").expect("known");
+        assert_eq!(
+            required_profiles(premier, "eu-west-1"),
+            Some(vec!["us.amazon.nova-premier-v1:0".to_string()]),
+            "no profile in the region: every profile the model has"
+        );
+        let nova = model("amazon.nova-pro-v1:0").expect("known");
+        assert_eq!(required_profiles(nova, "us-east-2"), None);
     }
 
     #[test]

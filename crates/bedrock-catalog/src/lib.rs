@@ -3,6 +3,8 @@
 //!
 //! - [`base_model_id`]: the base model id of a model id, an inference
 //!   profile id (`us.`, `eu.`, `apac.`, `global.`...) or an ARN;
+//!   [`is_model_id`] and [`is_region_name`]: the shapes of model ids and
+//!   region names;
 //! - [`ModelInfo`] and [`model`]: the known models, their family, where
 //!   latency-optimized inference is offered, their largest output, service
 //!   tiers ([`ServiceTier`]), reasoning ([`Reasoning`]), prompt caching
@@ -31,13 +33,18 @@ mod models;
 mod performance;
 pub mod prices;
 mod reasoning;
+pub mod region;
 mod tier;
 pub mod tokens;
 
 pub use cache_ttl::CacheTtl;
 pub use family::Family;
-pub use model_id::{GEO_PREFIXES, base_model_id};
+pub use model_id::{
+    GEO_PREFIXES, MAX_ARN_CHARS, MAX_MODEL_ID_CHARS, MODEL_ID_SHAPE, base_model_id, is_model_id,
+    is_profile_id,
+};
 pub use models::{MODELS, ModelInfo, model};
 pub use performance::{PerformanceConfig, UnknownValue};
 pub use reasoning::Reasoning;
+pub use region::{REGION_SHAPE, is_region_name, region_suggestion};
 pub use tier::ServiceTier;

@@ -120,14 +120,26 @@ fn negative_and_zero_counts() {
             );
         }
     }
-    for value in ["-1", "0", "1000001", "\"5\""] {
+    for value in ["-1", "0", "1e-300", "0.0000009", "1000001", "\"5\""] {
         assert!(
             field_error("max_cost_usd", value).starts_with(
-                "experiment_config.jsonl:1: field `max_cost_usd`: expected a positive number of US dollars, at most 1000000, found"
+                "experiment_config.jsonl:1: field `max_cost_usd`: expected a number of US dollars from 0.000001 to 1000000, found"
             ),
             "{value}"
         );
     }
+    assert_eq!(
+        experiment(r#"{"max_cost_usd": 0.000001}"#).max_cost_usd,
+        Some(0.000001)
+    );
+    assert_eq!(
+        field_error("max_calls", "1000000000001"),
+        "experiment_config.jsonl:1: field `max_calls`: expected a positive integer no larger than 1000000000000, found 1000000000001"
+    );
+    assert_eq!(
+        experiment(r#"{"max_calls": 1000000000000}"#).max_calls,
+        Some(1_000_000_000_000)
+    );
     for key in ["max_retries", "warmup_invocations"] {
         assert_eq!(
             field_error(key, "-2"),
@@ -180,17 +192,33 @@ fn seconds_must_be_in_range() {
     assert_eq!(
         field_error("sleep_between_invocations", "-1"),
         "experiment_config.jsonl:1: field `sleep_between_invocations`: \
-         expected a non-negative number of seconds, at most 86400, found -1"
+         expected a number of seconds from 0 to 86400, found -1"
+    );
+    for value in ["0", "1e-300", "0.0009", "100000"] {
+        assert_eq!(
+            field_error("call_timeout_s", value),
+            format!(
+                "experiment_config.jsonl:1: field `call_timeout_s`: \
+                 expected a number of seconds from 0.001 to 86400, found {value}"
+            )
+        );
+    }
+    let edges = experiment(r#"{"call_timeout_s": 0.001, "sleep_between_invocations": 86400}"#);
+    assert_eq!(
+        (edges.call_timeout_s, edges.sleep_between_invocations),
+        (0.001, 86400.0)
+    );
+}
+
+#[test]
+fn an_experiment_name_that_would_start_a_spreadsheet_formula_is_refused() {
+    assert_eq!(
+        field_error("experiment_name", r#""=cmd|' /C calc'!A0""#),
+        "experiment_config.jsonl:1: field `experiment_name`: expected a label that does not start with `=`, `+`, `-` or `@` (a spreadsheet would run the CSV cell as a formula), found \"=cmd|' /C calc'!A0\""
     );
     assert_eq!(
-        field_error("call_timeout_s", "0"),
-        "experiment_config.jsonl:1: field `call_timeout_s`: \
-         expected a positive number of seconds, at most 86400, found 0"
-    );
-    assert_eq!(
-        field_error("call_timeout_s", "100000"),
-        "experiment_config.jsonl:1: field `call_timeout_s`: \
-         expected a positive number of seconds, at most 86400, found 100000"
+        experiment(r#"{"experiment_name": "nova = fast"}"#).experiment_name,
+        "nova = fast"
     );
 }
 
@@ -260,7 +288,7 @@ fn empty_file_is_an_error() {
     for text in ["", " \n\n"] {
         assert_eq!(
             errors(text),
-            ["experiment_config.jsonl:0: expected an experiment \
+            ["experiment_config.jsonl: expected an experiment \
               (a JSON object on the first non-blank line), found an empty file"]
         );
     }
@@ -400,6 +428,29 @@ fn open_loop_settings_load() {
 }
 
 #[test]
+fn a_sweep_needs_no_rate_concurrency_or_bound_from_the_experiment() {
+    use crate::config::{Arrival, ExperimentUse, parse_experiment_for};
+    let sweep = |text: &str| parse_experiment_for(text, FILE, ExperimentUse::Sweep);
+    for text in [
+        r#"{"arrival": "poisson"}"#,
+        r#"{"arrival": "gamma", "burstiness": 3}"#,
+        r#"{"arrival": "concurrent"}"#,
+    ] {
+        let loaded = sweep(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(loaded.value.load.arrival != Arrival::Closed);
+        assert!(parse(text).is_err(), "run still needs them: {text}");
+    }
+    // What it gives is checked all the same.
+    let errors = sweep(r#"{"arrival": "poisson", "rate": "0/s", "sleep_between_invocations": 1}"#)
+        .expect_err("bad rate, closed-loop key")
+        .to_string();
+    assert!(
+        errors.contains("field `rate`") && errors.contains("field `sleep_between_invocations`"),
+        "{errors}"
+    );
+}
+
+#[test]
 fn open_loop_errors_name_the_fields() {
     let one = |text: &str| {
         let found = errors(text);
@@ -440,6 +491,28 @@ fn open_loop_errors_name_the_fields() {
     assert!(e.contains("field `burstiness`"), "{e}");
     let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 86401}"#);
     assert!(e.contains("field `duration_s`"), "{e}");
+    for tiny in ["1e-300", "0.0009"] {
+        let e = one(&format!(
+            r#"{{"arrival": "gamma", "rate": "1/s", "duration_s": {tiny}}}"#
+        ));
+        assert!(
+            e.contains("field `duration_s`") && e.contains("0.001"),
+            "{e}"
+        );
+        let e = one(&format!(
+            r#"{{"arrival": "gamma", "rate": "1/s", "duration_s": 1, "burstiness": {tiny}}}"#
+        ));
+        assert!(
+            e.contains("field `burstiness`") && e.contains("0.001"),
+            "{e}"
+        );
+    }
+    let e = one(r#"{"arrival": "poisson", "rate": "1e-300/s", "duration_s": 1}"#);
+    assert!(e.contains("field `rate`") && e.contains("0.001/s"), "{e}");
+    let edges = experiment(
+        r#"{"arrival": "gamma", "rate": "0.06/min", "duration_s": 0.001, "burstiness": 1000}"#,
+    );
+    assert_eq!(edges.load.rate_per_s, Some(0.001));
     let e = one(r#"{"arrival": "constant", "rate": "1/s", "duration_s": 1, "max_concurrency": 0}"#);
     assert!(e.contains("field `max_concurrency`"), "{e}");
     let e = one(r#"{"arrival": "open"}"#);

@@ -5,27 +5,27 @@ use std::path::Path;
 use super::*;
 use crate::config::{ConfigErrors, Loaded, PromptSource, parse_scenarios};
 
-const FILE: &str = "scenarios_config.jsonl";
+pub(super) const FILE: &str = "scenarios_config.jsonl";
 
 /// A valid line, with `extra` JSON members spliced in (may be empty).
-fn line(extra: &str) -> String {
+pub(super) fn line(extra: &str) -> String {
     let separator = if extra.is_empty() { "" } else { ", " };
     format!(r#"{{"text_prompt": "Hi", "model_id": "m", "region": "us-east-2"{separator}{extra}}}"#)
 }
 
-fn parse(text: &str) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
+pub(super) fn parse(text: &str) -> Result<Loaded<Vec<Scenario>>, ConfigErrors> {
     parse_scenarios(text, FILE, Path::new("/nonexistent-dir-for-tests"))
 }
 
 /// The one scenario of `text`, which must load.
-fn scenario(text: &str) -> Scenario {
+pub(super) fn scenario(text: &str) -> Scenario {
     let loaded = parse(text).unwrap_or_else(|errors| panic!("should load:\n{errors}"));
     assert_eq!(loaded.value.len(), 1);
     loaded.value[0].clone()
 }
 
 /// The errors of `text`, which must not load, one string each.
-fn errors(text: &str) -> Vec<String> {
+pub(super) fn errors(text: &str) -> Vec<String> {
     match parse(text) {
         Ok(loaded) => panic!("should not load: {loaded:?}"),
         Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
@@ -33,7 +33,7 @@ fn errors(text: &str) -> Vec<String> {
 }
 
 /// The warnings of `text`, which must load.
-fn warnings(text: &str) -> Vec<String> {
+pub(super) fn warnings(text: &str) -> Vec<String> {
     let loaded = parse(text).unwrap_or_else(|errors| panic!("should load:\n{errors}"));
     loaded.warnings.iter().map(ToString::to_string).collect()
 }
@@ -130,7 +130,8 @@ fn non_object_line_is_an_error() {
 
 #[test]
 fn string_field_given_a_number() {
-    let text = r#"{"text_prompt": "Hi", "model_id": 42, "region": "r", "task_type": false}"#;
+    let text =
+        r#"{"text_prompt": "Hi", "model_id": 42, "region": "us-east-2", "task_type": false}"#;
     assert_eq!(
         errors(text),
         [
@@ -267,7 +268,7 @@ fn missing_required_fields() {
 #[test]
 fn missing_required_field_points_at_its_misspelling() {
     assert_eq!(
-        errors(r#"{"text_prompt": "Hi", "modelId": "m", "region": "r"}"#),
+        errors(r#"{"text_prompt": "Hi", "modelId": "m", "region": "us-east-2"}"#),
         [
             "scenarios_config.jsonl:1: field `modelId`: expected a known key \
           (did you mean `model_id`?), found an unknown key",
@@ -280,14 +281,14 @@ fn missing_required_field_points_at_its_misspelling() {
 #[test]
 fn no_prompt_source() {
     assert_eq!(
-        errors(r#"{"model_id": "m", "region": "r"}"#),
+        errors(r#"{"model_id": "m", "region": "us-east-2"}"#),
         [
             "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file` or \
           `synthetic_input_tokens`, found none of them"
         ]
     );
     assert_eq!(
-        errors(r#"{"text_promt": "Hi", "model_id": "m", "region": "r"}"#),
+        errors(r#"{"text_promt": "Hi", "model_id": "m", "region": "us-east-2"}"#),
         [
             "scenarios_config.jsonl:1: field `text_promt`: expected a known key \
           (did you mean `text_prompt`?), found an unknown key",
@@ -311,7 +312,7 @@ fn two_prompt_sources() {
 #[test]
 fn empty_text_prompt() {
     assert_eq!(
-        errors(r#"{"text_prompt": "", "model_id": "m", "region": "r"}"#),
+        errors(r#"{"text_prompt": "", "model_id": "m", "region": "us-east-2"}"#),
         ["scenarios_config.jsonl:1: field `text_prompt`: expected a non-empty string, found \"\""]
     );
 }
@@ -321,14 +322,15 @@ fn missing_prompt_file_is_an_error_on_its_line() {
     let text = format!(
         "{}\n{}",
         line(""),
-        r#"{"prompt_file": "nope.txt", "model_id": "m", "region": "r"}"#
+        r#"{"prompt_file": "nope.txt", "model_id": "m", "region": "us-east-2"}"#
     );
     let found = errors(&text);
     assert_eq!(found.len(), 1);
     assert!(
         found[0].starts_with(
-            "scenarios_config.jsonl:2: field `prompt_file`: expected a readable UTF-8 text file, \
-             found \"nope.txt\" (/nonexistent-dir-for-tests/nope.txt): "
+            "scenarios_config.jsonl:2: field `prompt_file`: expected a readable regular UTF-8 \
+             text file of at most 16 MiB (16777216 bytes), found \"nope.txt\" \
+             (/nonexistent-dir-for-tests/nope.txt): "
         ),
         "{found:?}"
     );
@@ -336,7 +338,8 @@ fn missing_prompt_file_is_an_error_on_its_line() {
 
 #[test]
 fn synthetic_prompt_has_the_requested_length() {
-    let scenario = scenario(r#"{"synthetic_input_tokens": 1000, "model_id": "m", "region": "r"}"#);
+    let scenario =
+        scenario(r#"{"synthetic_input_tokens": 1000, "model_id": "m", "region": "us-east-2"}"#);
     assert_eq!(
         bedrock_catalog::tokens::estimate_tokens(&scenario.prompt.user_text),
         1000
@@ -356,7 +359,7 @@ fn empty_file_is_an_error() {
     for text in ["", "\n", "  \n\t\n\r\n"] {
         assert_eq!(
             errors(text),
-            ["scenarios_config.jsonl:0: expected at least one scenario, found none"]
+            ["scenarios_config.jsonl: expected at least one scenario, found none"]
         );
     }
 }
@@ -451,7 +454,7 @@ fn repeated_keys_and_control_characters_are_errors() {
 fn a_line_that_is_not_utf8_is_reported_at_its_line() {
     let mut bytes = line("").into_bytes();
     bytes.extend_from_slice(
-        b"\n{\"text_prompt\": \"caf\xE9\", \"model_id\": \"m\", \"region\": \"r\"}\n",
+        b"\n{\"text_prompt\": \"caf\xE9\", \"model_id\": \"m\", \"region\": \"us-east-2\"}\n",
     );
     let errors: Vec<String> =
         match super::super::parse_scenarios_bytes(&bytes, FILE, Path::new("/nonexistent")) {

@@ -12,20 +12,21 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+
+mod aws_files;
+mod env;
+mod resolve;
 
 use aws_config::BehaviorVersion;
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::config::{Region, StalledStreamProtectionConfig};
 use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
-use crate::call::redact;
 use crate::config::{ConnectionMode, TargetChoice, UnknownChoice};
-use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError, ProfileSet};
+use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError};
 
 /// Environment variable that picks the target (`aws`, `emulator`, `auto`).
 pub const TARGET_ENV: &str = "BEDROCK_BENCH_TARGET";
@@ -33,11 +34,10 @@ pub const TARGET_ENV: &str = "BEDROCK_BENCH_TARGET";
 pub const TIME_SCALE_ENV: &str = "BEDROCK_BENCH_TIME_SCALE";
 /// Environment variable naming a profile override file for the emulator.
 pub const EMULATOR_PROFILES_ENV: &str = "BEDROCK_BENCH_EMULATOR_PROFILES";
-/// How long `auto` waits for the credential chain before choosing the
-/// emulator.
-const CREDENTIAL_PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub use crate::record::Target;
+pub use env::{profiles_from_env, time_scale_from_env};
+pub use resolve::{ResolvedTarget, resolve_target};
 
 /// Why no client could be made.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,17 @@ pub enum ClientError {
         searched: String,
         /// The profiles that are defined, in words.
         known: String,
+    },
+    /// An AWS shared config or credentials file cannot be read as one (a
+    /// FIFO, a device, a file larger than [`MAX_SIDE_FILE_BYTES`]...).
+    #[error(
+        "the AWS shared file {path} cannot be used: {reason}. Point AWS_CONFIG_FILE or AWS_SHARED_CREDENTIALS_FILE at a regular file, or remove it."
+    )]
+    SharedFile {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// The emulator did not start.
     #[error(transparent)]
@@ -166,38 +177,6 @@ pub fn choose_target(
     Ok(file.unwrap_or(TargetChoice::Auto))
 }
 
-/// The emulator's profiles: the built-in table with the overrides of the
-/// file named by `BEDROCK_BENCH_EMULATOR_PROFILES`, if set.
-pub fn profiles_from_env() -> Result<ProfileSet, ClientError> {
-    match std::env::var(EMULATOR_PROFILES_ENV) {
-        Ok(path) if !path.trim().is_empty() => {
-            ProfileSet::from_override_file(std::path::Path::new(path.trim())).map_err(|error| {
-                ClientError::Env {
-                    name: EMULATOR_PROFILES_ENV,
-                    value: path,
-                    expected: error.to_string(),
-                }
-            })
-        }
-        _ => Ok(ProfileSet::builtin()),
-    }
-}
-
-/// The emulator time scale from `BEDROCK_BENCH_TIME_SCALE`, default 1.
-pub fn time_scale_from_env() -> Result<f64, ClientError> {
-    match std::env::var(TIME_SCALE_ENV) {
-        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<f64>() {
-            Ok(scale) if scale.is_finite() && scale >= 0.0 => Ok(scale),
-            _ => Err(ClientError::Env {
-                name: TIME_SCALE_ENV,
-                value,
-                expected: "a number of at least 0 (1 = real time, 0.1 = ten times faster)".into(),
-            }),
-        },
-        _ => Ok(1.0),
-    }
-}
-
 enum Backend {
     Aws(Box<SdkConfig>),
     /// An emulator in this process (`Some`) or elsewhere (`None`).
@@ -226,40 +205,23 @@ impl std::fmt::Debug for Clients {
 }
 
 impl Clients {
-    /// Resolve the target and prepare clients. `auto` probes the default
-    /// credential chain and falls back to the emulator with a notice on
-    /// stderr.
+    /// Resolve the target ([`resolve_target`]) and prepare clients. `auto`
+    /// probes the default credential chain and falls back to the emulator
+    /// with a notice on stderr.
     pub async fn connect(settings: TargetSettings) -> Result<Clients, ClientError> {
-        match settings.choice {
-            TargetChoice::Emulator => Self::emulator(settings),
-            TargetChoice::Aws => {
-                check_named_profile()?;
-                let sdk = load_aws_config().await;
-                probe_credentials(&sdk)
-                    .await
-                    .map_err(|reason| ClientError::NoCredentials {
-                        reason,
-                        emulator_hint: settings.emulator_hint,
-                    })?;
-                Ok(Self::aws(sdk, &settings))
-            }
-            TargetChoice::Auto => {
-                check_named_profile()?;
-                let sdk = load_aws_config().await;
-                match probe_credentials(&sdk).await {
-                    Ok(()) => Ok(Self::aws(sdk, &settings)),
-                    Err(reason) => {
-                        eprintln!(
-                            "\n*** bedrock-bench: no AWS credentials resolved ({reason}).\n\
-                             *** Benchmarking the BUILT-IN EMULATOR: every number is SIMULATED, not Amazon Bedrock.\n\
-                             *** Configure credentials (profile, SSO or environment) to measure Bedrock,\n\
-                             *** or choose the emulator explicitly to silence this notice: {}\n",
-                            settings.emulator_hint
-                        );
-                        Self::emulator(settings)
-                    }
-                }
-            }
+        let resolved = resolve_target(&settings).await?;
+        Self::from_resolved(resolved, settings)
+    }
+
+    /// Clients for a target already resolved by [`resolve_target`]:
+    /// starts the built-in emulator when it is the target.
+    pub fn from_resolved(
+        resolved: ResolvedTarget,
+        settings: TargetSettings,
+    ) -> Result<Clients, ClientError> {
+        match resolved {
+            ResolvedTarget::Aws(sdk) => Ok(Self::aws(*sdk, &settings)),
+            ResolvedTarget::Emulator => Self::emulator(settings),
         }
     }
 
@@ -332,24 +294,8 @@ impl Clients {
                 emulator: None,
                 endpoint,
             } => format!("the emulator at {endpoint}"),
-            Backend::Aws(sdk) => match self.endpoint_override(sdk) {
-                Some(url) => format!(
-                    "the endpoint {url} with AWS credentials (an endpoint override: check it is the one you meant)"
-                ),
-                None => "Amazon Bedrock (calls cost money)".to_string(),
-            },
+            Backend::Aws(sdk) => describe_aws(self.endpoint_url.as_deref(), sdk),
         }
-    }
-
-    fn endpoint_override(&self, sdk: &SdkConfig) -> Option<String> {
-        self.endpoint_url
-            .clone()
-            .or_else(|| {
-                std::env::var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
-                    .ok()
-                    .filter(|url| !url.trim().is_empty())
-            })
-            .or_else(|| sdk.endpoint_url().map(str::to_string))
     }
 
     /// The time scale of the in-process emulator when it is the target
@@ -463,6 +409,26 @@ impl Clients {
     }
 }
 
+/// What calls to AWS reach, in words: Amazon Bedrock, or the endpoint
+/// that replaces its regional endpoint (`endpoint_url`,
+/// `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or `AWS_ENDPOINT_URL`).
+fn describe_aws(endpoint_url: Option<&str>, sdk: &SdkConfig) -> String {
+    let url = endpoint_url
+        .map(str::to_string)
+        .or_else(|| {
+            std::env::var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+        })
+        .or_else(|| sdk.endpoint_url().map(str::to_string));
+    match url {
+        Some(url) => format!(
+            "the endpoint {url} with AWS credentials (an endpoint override: check it is the one you meant)"
+        ),
+        None => "Amazon Bedrock (calls cost money)".to_string(),
+    }
+}
+
 /// Credentials for the emulator, which requires an Authorization header
 /// but never checks the signature.
 pub fn static_test_credentials() -> Credentials {
@@ -473,133 +439,4 @@ pub fn static_test_credentials() -> Credentials {
         None,
         "bedrock-bench-emulator",
     )
-}
-
-/// Refuse an `AWS_PROFILE` that names a profile no AWS config file defines
-/// (the SDK would move on to other providers and report a confusing
-/// instance-metadata error, and `auto` would silently choose the emulator).
-fn check_named_profile() -> Result<(), ClientError> {
-    let Some(profile) = std::env::var("AWS_PROFILE")
-        .ok()
-        .filter(|p| !p.trim().is_empty())
-    else {
-        return Ok(());
-    };
-    let files = profile_files();
-    let mut defined = Vec::new();
-    for (path, is_config) in &files {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            defined.extend(profile_names(&text, *is_config));
-        }
-    }
-    if defined.contains(&profile) {
-        return Ok(());
-    }
-    defined.sort();
-    defined.dedup();
-    Err(ClientError::NoSuchProfile {
-        profile,
-        searched: files
-            .iter()
-            .map(|(path, _)| path.display().to_string())
-            .collect::<Vec<_>>()
-            .join(" or "),
-        known: if defined.is_empty() {
-            "no profile is defined there".to_string()
-        } else {
-            format!("defined: {}", defined.join(", "))
-        },
-    })
-}
-
-/// The shared config and credentials files, as the SDK finds them
-/// (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/`),
-/// each with whether it is the config file.
-fn profile_files() -> Vec<(std::path::PathBuf, bool)> {
-    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
-    let file = |variable: &str, default: &str| {
-        std::env::var_os(variable)
-            .filter(|v| !v.is_empty())
-            .map(std::path::PathBuf::from)
-            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(default)))
-    };
-    [
-        (file("AWS_CONFIG_FILE", "config"), true),
-        (file("AWS_SHARED_CREDENTIALS_FILE", "credentials"), false),
-    ]
-    .into_iter()
-    .filter_map(|(path, is_config)| path.map(|p| (p, is_config)))
-    .collect()
-}
-
-/// The profile names an AWS shared file defines: `[profile NAME]` (and
-/// `[default]`) in the config file, `[NAME]` in the credentials file.
-fn profile_names(text: &str, is_config: bool) -> Vec<String> {
-    text.lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            let inner = line.strip_prefix('[')?.split(']').next()?.trim();
-            let name = if is_config {
-                match inner.strip_prefix("profile") {
-                    Some(rest) if rest.starts_with(char::is_whitespace) => rest.trim(),
-                    _ if inner == "default" => inner,
-                    _ => return None,
-                }
-            } else {
-                inner
-            };
-            (!name.is_empty()).then(|| name.to_string())
-        })
-        .collect()
-}
-
-async fn load_aws_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::disabled())
-        .load()
-        .await
-}
-
-/// Whether the default chain yields credentials (or a Bedrock bearer
-/// token), within a bounded time. The error says why not.
-async fn probe_credentials(sdk: &SdkConfig) -> Result<(), String> {
-    redact::register_environment_secrets();
-    if std::env::var("AWS_BEARER_TOKEN_BEDROCK").is_ok_and(|t| !t.is_empty()) {
-        return Ok(());
-    }
-    let Some(provider) = sdk.credentials_provider() else {
-        return Err("no credentials provider is configured".into());
-    };
-    match tokio::time::timeout(CREDENTIAL_PROBE_TIMEOUT, provider.provide_credentials()).await {
-        Ok(Ok(credentials)) => {
-            // Never echoed back into a row or a report (see call::redact).
-            redact::register_secret(credentials.access_key_id());
-            redact::register_secret(credentials.secret_access_key());
-            if let Some(token) = credentials.session_token() {
-                redact::register_secret(token);
-            }
-            Ok(())
-        }
-        Ok(Err(error)) => Err(match std::error::Error::source(&error) {
-            Some(cause) => format!("{error}: {cause}"),
-            None => error.to_string(),
-        }),
-        Err(_) => Err(format!(
-            "the credential chain did not answer within {} s",
-            CREDENTIAL_PROBE_TIMEOUT.as_secs()
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::profile_names;
-
-    #[test]
-    fn profile_names_follow_the_shared_file_formats() {
-        let config = "[default]\nregion = us-east-2\n[profile dev]\n[profile  spaced ]\n[sso-session corp]\n[profileless]\n";
-        assert_eq!(profile_names(config, true), ["default", "dev", "spaced"]);
-        let credentials = "[default]\naws_access_key_id = x\n[ci] # comment\n";
-        assert_eq!(profile_names(credentials, false), ["default", "ci"]);
-    }
 }
