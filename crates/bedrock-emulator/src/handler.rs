@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::{HeaderValue, Request, Response};
 use hyper::body::Incoming;
 
 use super::api_error::ApiError;
@@ -22,7 +22,7 @@ use super::prompt_cache::CacheUse;
 use super::quota::InFlightSlot;
 use super::rate_quota::{Claim, Exceeded};
 use super::request::{ConverseRequest, Operation, authorize, parse_body, route};
-use super::request_body::read_body;
+use super::request_body::{BodyError, read_body};
 use super::state::Shared;
 use super::stats::{is_stats_request, stats_response};
 use bedrock_catalog::{ModelInfo, PerformanceConfig, Reasoning, ServiceTier};
@@ -269,7 +269,25 @@ async fn prepare(
         record.operation = operation.as_str().to_string();
     }
     // The body is read before any answer, error or not (see request_body).
-    let body = read_body(&parts.headers, body, shared.max_body_bytes).await;
+    let body = match read_body(
+        &parts.headers,
+        parts.version,
+        body,
+        &shared.bodies,
+        received,
+    )
+    .await
+    {
+        Err(BodyError {
+            error,
+            incomplete: Some(fault),
+        }) => {
+            // The request never arrived whole: nothing else can be said of it.
+            record.faults.push(fault.as_str().into());
+            return Err(immediate(error));
+        }
+        read => read.map_err(|e| e.error),
+    };
     let (model_id, operation) = routed.map_err(immediate)?;
     authorize(&parts.headers).map_err(immediate)?;
     let body = body.map_err(immediate)?;
@@ -282,7 +300,9 @@ async fn prepare(
             )));
         }
     };
-    let converse = parse_body(model_id, &body).map_err(immediate)?;
+    let converse = parse_body(model_id, &body.bytes).map_err(immediate)?;
+    // Its bytes leave the body buffer now.
+    drop(body);
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
     record.requested_tier = converse.service_tier.map(|t| t.as_str().to_string());
     let info = bedrock_catalog::model(&converse.model_id);
@@ -466,7 +486,7 @@ fn error_response(error: &ApiError, request_id: &str) -> Response<ResponseBody> 
         headers.insert("x-amzn-ErrorType", value);
     }
     insert_request_id(headers, request_id);
-    if error.status == StatusCode::PAYLOAD_TOO_LARGE {
+    if error.closes_connection {
         headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
     }
     response
