@@ -3,7 +3,7 @@
 //! (Converse) or Bedrock's error shape, with its ground truth.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
@@ -56,6 +56,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         output_tokens: 0,
         deltas_written: 0,
         received_s: shared.seconds_since_start(received),
+        body_complete_s: None,
         headers_written_s: None,
         first_delta_written_s: None,
         last_frame_written_s: None,
@@ -77,9 +78,13 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         armed: true,
     };
     match prepare(&shared, request, received, &mut rng, &mut pending).await {
-        Ok(Answer::Converse { plan, slot }) => {
+        Ok(Answer::Converse {
+            plan,
+            slot,
+            started,
+        }) => {
             let response =
-                answer_converse(&shared, *plan, received, &mut pending, &request_id).await;
+                answer_converse(&shared, *plan, started, &mut pending, &request_id).await;
             drop(slot);
             response
         }
@@ -93,9 +98,9 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
             insert_request_id(headers, &request_id);
             response
         }
-        Err((error, delay)) => {
-            if let Some(delay) = delay {
-                shared.timer.sleep_until(received + delay).await;
+        Err((error, answer_at)) => {
+            if let Some(answer_at) = answer_at {
+                shared.timer.sleep_until(answer_at).await;
             }
             let mut record = pending.hand_over();
             record.http_status = error.status.as_u16();
@@ -142,9 +147,9 @@ impl Drop for PendingRecord {
     }
 }
 
-/// An error and, for the faults drawn from a profile, how long after the
-/// request's arrival it is answered.
-type Refusal = (ApiError, Option<Duration>);
+/// An error and, for the faults drawn from a profile, when it is answered
+/// (the profile's `response_headers_s` after the request was complete).
+type Refusal = (ApiError, Option<Instant>);
 
 /// What an admitted request gets.
 enum Answer {
@@ -156,15 +161,18 @@ enum Answer {
         plan: Box<StreamPlan>,
         /// The quota slot, held until the answer is sent.
         slot: InFlightSlot,
+        /// The plan's clock zero: the request's body was complete.
+        started: Instant,
     },
 }
 
 /// Answer a Converse request: wait for the plan's end (or its exception),
-/// then send the whole answer (or the error) and push the record.
+/// counted from `started`, then send the whole answer (or the error) and
+/// push the record.
 async fn answer_converse(
     shared: &Arc<Shared>,
     plan: StreamPlan,
-    received: Instant,
+    started: Instant,
     pending: &mut PendingRecord,
     request_id: &str,
 ) -> Response<ResponseBody> {
@@ -183,7 +191,7 @@ async fn answer_converse(
         ),
         None => (plan.end_at_s, None),
     };
-    let deadline = shared.deadline(received, at_s);
+    let deadline = shared.deadline(started, at_s);
     shared.timer.sleep_until(deadline).await;
     let now = Instant::now();
     let mut record = pending.hand_over();
@@ -288,6 +296,10 @@ async fn prepare(
         }
         read => read.map_err(|e| e.error),
     };
+    // The request is whole: the model's clock starts now, as Bedrock's does
+    // (a slow upload is the client's time, not the model's).
+    let started = Instant::now();
+    record.body_complete_s = body.is_ok().then(|| shared.seconds_since_start(started));
     let (model_id, operation) = routed.map_err(immediate)?;
     authorize(&parts.headers).map_err(immediate)?;
     let body = body.map_err(immediate)?;
@@ -318,7 +330,7 @@ async fn prepare(
         }
         _ => &model.standard,
     };
-    let fault_delay = Some(shared.scaled(requested_profile.response_headers_s));
+    let fault_delay = Some(shared.deadline(started, requested_profile.response_headers_s));
     match requested_profile.faults.draw_before_stream(rng) {
         Some(Fault::ThrottleBeforeStream) => {
             record
@@ -424,13 +436,14 @@ async fn prepare(
         return Ok(Answer::Converse {
             plan: Box::new(plan),
             slot,
+            started,
         });
     }
-    let headers_at = shared.deadline(received, plan.headers_at_s);
+    let headers_at = shared.deadline(started, plan.headers_at_s);
     // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
         plan,
-        received,
+        started,
         Arc::clone(shared),
         pending.hand_over(),
         slot,
