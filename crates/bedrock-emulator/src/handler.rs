@@ -403,7 +403,15 @@ async fn prepare(
         })?;
 
     let cache = use_cache(shared, &converse, info, model.input_token_overhead);
-    let plan = plan(model, &converse, cache, reasoning_ask(&converse, info), rng);
+    let max_output = u32::try_from(max_output).unwrap_or(u32::MAX);
+    let plan = plan(
+        model,
+        &converse,
+        cache,
+        reasoning_ask(&converse, info),
+        max_output,
+        rng,
+    );
     if admission.reserved_tokens > 0 {
         // The quota is charged with the tokens the answer really has.
         let used = prompt_tokens + u64::from(plan.output_tokens);

@@ -63,6 +63,7 @@ mod server;
 mod state;
 pub(crate) mod stats;
 pub(crate) mod tier_profile;
+mod timeline;
 mod tracked;
 
 use std::net::{Ipv4Addr, SocketAddr};
