@@ -10,8 +10,10 @@
 //! (Nova Pro, Claude 3.5 Haiku, Llama 3.1 70B and 405B, as on Bedrock):
 //! the table below gives latencies, never availability.
 
+use super::builtin_quotas;
 use super::faults::FaultRates;
 use super::profile::{LatencyProfile, ModelProfile};
+use super::provenance::{ProfileSources, Source};
 use super::reasoning_profile::ReasoningProfile;
 use super::tier_profile::TierProfiles;
 
@@ -54,10 +56,12 @@ fn model(
         input_token_overhead: overhead,
         max_in_flight: None,
         quota: crate::rate_quota::RateQuota::default(),
+        optimized_quota: None,
         standard,
         optimized,
         tiers: TierProfiles::default(),
         reasoning: ReasoningProfile::default(),
+        sources: ProfileSources::default(),
     }
 }
 
@@ -73,13 +77,16 @@ const TERSE: (u32, u32) = (220, 450);
 const REASONING: (u32, u32) = (1400, 3000);
 
 /// The generic profile used for unknown model ids when the emulator is told
-/// to accept any model.
+/// to accept any model (and the start of models a profile file adds): no
+/// rate quota, since the model's is not known.
 pub fn generic() -> ModelProfile {
-    model(
+    let mut generic = model(
         OTHER,
         latency(0.6, 0.9, 60.0, 2, CHATTY),
         Some(latency(0.4, 0.6, 90.0, 2, CHATTY)),
-    )
+    );
+    generic.sources.quota = Source::estimated("none: the model's quota is not known");
+    generic
 }
 
 /// Every built-in model, keyed by base model id (no geography prefix):
@@ -98,6 +105,11 @@ pub fn models() -> Vec<(&'static str, ModelProfile)> {
                 (true, Some(optimized)) => Some(optimized),
                 (true, None) => Some(profile.standard.clone()),
             };
+            if let Some((quota, optimized_quota, source)) = builtin_quotas::quotas_of(info.id) {
+                profile.quota = quota;
+                profile.optimized_quota = optimized_quota.filter(|_| info.offers_optimized());
+                profile.sources.quota = source;
+            }
             (info.id, profile)
         })
         .collect()

@@ -49,6 +49,10 @@ pub struct EmulatorArgs {
     /// JSON file overriding the built-in latency profiles (see emulator-profiles.example.json).
     #[arg(long, value_name = "FILE")]
     profiles: Option<PathBuf>,
+    /// Serve without the built-in rate quotas (Bedrock's default tokens per
+    /// minute per model); a --profiles file may still set some.
+    #[arg(long)]
+    no_quotas: bool,
     /// Write one JSON line of ground truth per request to FILE.
     #[arg(long, value_name = "FILE")]
     ground_truth: Option<PathBuf>,
@@ -100,10 +104,15 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
 /// truth was lost.
 pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
     let io = |what| move |source| ServeError::Io { what, source };
-    let profiles = match &args.profiles {
-        Some(path) => ProfileSet::from_override_file(path).map_err(ServeError::Profiles)?,
-        None => ProfileSet::builtin(),
-    };
+    let mut profiles = ProfileSet::builtin();
+    if args.no_quotas {
+        profiles.remove_rate_quotas("--no-quotas");
+    }
+    if let Some(path) = &args.profiles {
+        profiles
+            .apply_override_file(path)
+            .map_err(ServeError::Profiles)?;
+    }
     if !args.addr.ip().is_loopback() {
         eprintln!(
             "warning: the emulator listens on {}, which other machines may reach; it accepts any credentials.",
@@ -139,11 +148,16 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
     drop(stdout);
     let limits = emulator.connection_limits();
     eprintln!(
-        "{name}: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}; \
+        "{name}: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}, {}; \
          header timeout {:?}, idle timeout {:?}, body timeout {:?}, at most {} connections \
          and {} MiB of request bodies); Ctrl-C or SIGTERM stops it.",
         emulator.base_url(),
         args.time_scale,
+        if args.no_quotas {
+            "no built-in rate quotas"
+        } else {
+            "Bedrock's default rate quotas"
+        },
         limits.header_read_timeout,
         limits.idle_timeout,
         args.body_timeout,

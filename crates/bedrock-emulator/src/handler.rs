@@ -384,15 +384,10 @@ async fn prepare(
         flex: tier == ServiceTier::Flex,
         flex_share: model.tiers.flex_share,
     };
+    let (quota, bucket) = model.quota_for(base_id, converse.latency);
     let admission = shared
         .rate_quotas
-        .try_admit(
-            base_id,
-            &model.quota,
-            claim,
-            Instant::now(),
-            shared.minute_s(),
-        )
+        .try_admit(&bucket, quota, claim, Instant::now(), shared.minute_s())
         .map_err(|exceeded| {
             let fault = match exceeded {
                 Exceeded::Requests => Fault::RequestsPerMinute,
@@ -417,7 +412,7 @@ async fn prepare(
         let used = prompt_tokens + u64::from(plan.output_tokens);
         shared
             .rate_quotas
-            .give_back(base_id, admission.reserved_tokens.saturating_sub(used));
+            .give_back(&bucket, admission.reserved_tokens.saturating_sub(used));
     }
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());

@@ -8,8 +8,9 @@
 //! per-model latency profiles (and `/converse` with one JSON answer at the
 //! same planned time), validates requests like Bedrock, models service
 //! tiers, prompt caching, reasoning and tool use, injects faults on
-//! request, enforces per-model concurrency quotas, and records a ground
-//! truth of when it actually wrote each response. On the same port it
+//! request, enforces per-model quotas (Bedrock's default tokens per
+//! minute, and streams in flight when set), and records a ground truth of
+//! when it actually wrote each response. On the same port it
 //! answers the read-only control-plane calls `ListFoundationModels`,
 //! `GetFoundationModel` and `ListInferenceProfiles` (`aws-sdk-bedrock`)
 //! from the catalog, so that model discovery works offline too.
@@ -30,6 +31,7 @@ mod activity;
 mod api_error;
 mod body;
 pub(crate) mod builtin;
+mod builtin_quotas;
 pub mod cli;
 mod connection;
 mod connections;
@@ -50,6 +52,7 @@ pub(crate) mod profile;
 mod profile_error;
 pub(crate) mod profile_set;
 mod prompt_cache;
+mod provenance;
 mod quota;
 mod rate_quota;
 pub(crate) mod reasoning_profile;
@@ -87,6 +90,7 @@ pub use profile::{LatencyProfile, ModelProfile};
 pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
 pub use prompt_cache::DEFAULT_CACHE_ENTRIES;
+pub use provenance::{ProfileSources, Source};
 pub use rate_quota::{DEFAULT_BURST_S, RateQuota};
 pub use reasoning_profile::ReasoningProfile;
 pub use request_bodies::{

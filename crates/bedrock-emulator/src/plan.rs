@@ -421,10 +421,12 @@ mod tests {
             input_token_overhead: 0,
             max_in_flight: None,
             quota: crate::rate_quota::RateQuota::default(),
+            optimized_quota: None,
             standard,
             optimized,
             tiers: Default::default(),
             reasoning: Default::default(),
+            sources: Default::default(),
         }
     }
 
@@ -434,10 +436,12 @@ mod tests {
             input_token_overhead: 5,
             max_in_flight: None,
             quota: crate::rate_quota::RateQuota::default(),
+            optimized_quota: None,
             standard: fixed(0.5, 100.0, 2, 1000),
             optimized: None,
             tiers: Default::default(),
             reasoning: Default::default(),
+            sources: Default::default(),
         };
         let mut rng = StdRng::seed_from_u64(7);
         let p = plan(&model, &request(Some(9), None), &mut rng);
