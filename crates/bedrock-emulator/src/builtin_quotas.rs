@@ -24,7 +24,7 @@ default tokens per minute for cross-region inference in the US, table of 2025-06
 enum Basis {
     /// The table lists it.
     Published,
-    /// Not listed: taken from the model named.
+    /// Not listed: an estimate, the value of the (listed) model named.
     As(&'static str),
 }
 
@@ -186,25 +186,25 @@ const QUOTAS: &[(&str, u64, Option<u64>, Basis)] = &[
         "mistral.pixtral-large-2502-v1:0",
         600_000,
         None,
-        Basis::As("Llama 3.1 70B (another open-weight model AWS serves)"),
+        Basis::As("Llama 3.1 70B, another open-weight model"),
     ),
     (
         "mistral.mistral-large-2407-v1:0",
         600_000,
         None,
-        Basis::As("Llama 3.1 70B (another open-weight model AWS serves)"),
+        Basis::As("Llama 3.1 70B, another open-weight model"),
     ),
     (
         "deepseek.r1-v1:0",
         600_000,
         None,
-        Basis::As("Llama 3.1 70B (another open-weight model AWS serves)"),
+        Basis::As("Llama 3.1 70B, another open-weight model"),
     ),
     (
         "deepseek.v3-v1:0",
         600_000,
         None,
-        Basis::As("Llama 3.1 70B (another open-weight model AWS serves)"),
+        Basis::As("Llama 3.1 70B, another open-weight model"),
     ),
 ];
 
@@ -219,9 +219,7 @@ pub fn quotas_of(model_id: &str) -> Option<(RateQuota, Option<RateQuota>, Source
     };
     let source = match basis {
         Basis::Published => Source::published(QUOTA_TABLE),
-        Basis::As(model) => Source::estimated(&format!(
-            "not in the published table; as {model} ({QUOTA_TABLE})"
-        )),
+        Basis::As(model) => Source::estimated(&format!("as {model}")),
     };
     Some((
         tokens_per_minute(*tokens),

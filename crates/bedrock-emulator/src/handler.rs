@@ -18,6 +18,7 @@ use super::ground_truth::GroundTruthRecord;
 use super::model_rules;
 use super::plan::{ReasoningAsk, StreamPlan, plan};
 use super::profile_set::base_model_id;
+use super::profiles_route::{is_profiles_request, profiles_response};
 use super::prompt_cache::CacheUse;
 use super::quota::InFlightSlot;
 use super::rate_quota::{Claim, Exceeded};
@@ -39,6 +40,9 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
     let received = Instant::now();
     if is_stats_request(request.method(), request.uri().path()) {
         return stats_response(&shared, request.uri().query());
+    }
+    if is_profiles_request(request.method(), request.uri().path()) {
+        return profiles_response(&shared);
     }
     if let Some(routed) = control_plane::route(request.method(), request.uri().path()) {
         return answer_control_plane(&shared, routed, &request);

@@ -51,6 +51,7 @@ pub(crate) mod plan;
 pub(crate) mod profile;
 mod profile_error;
 pub(crate) mod profile_set;
+mod profiles_route;
 mod prompt_cache;
 mod provenance;
 mod quota;

@@ -221,6 +221,19 @@ fn merge_model(
                     target.insert("optimized".into(), optimized);
                 }
             }
+            // A source is stated whole: it replaces the one it names.
+            ("sources", Value::Object(parts)) => {
+                let sources = target
+                    .entry("sources")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(sources) = sources {
+                    for (part, source) in parts {
+                        sources.insert(part.clone(), source.clone());
+                    }
+                } else {
+                    *sources = patch_value.clone();
+                }
+            }
             _ => {
                 let slot = target.entry(key.clone()).or_insert(Value::Null);
                 merge_value(slot, patch_value);

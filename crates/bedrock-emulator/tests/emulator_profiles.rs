@@ -118,6 +118,27 @@ fn the_example_file_uses_every_override_feature() {
     assert_eq!(new.standard.tokens_per_chunk, 3);
     assert!(new.optimized.is_none());
     assert!(set.lookup("example.my-fine-tune-v1:0").is_some());
+    // It states where its latencies come from; Nova Pro's changed parts
+    // name the file.
+    assert!(
+        matches!(
+            &new.sources.latency,
+            bedrock_emulator::Source::Measured {
+                calls_per_configuration: 50,
+                ..
+            }
+        ),
+        "{:?}",
+        new.sources.latency
+    );
+    assert!(
+        pro.sources
+            .latency
+            .describe()
+            .contains("emulator-profiles.example.json"),
+        "{:?}",
+        pro.sources.latency
+    );
 }
 
 /// A built-in model's quota.
