@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http::{HeaderValue, Request, Response};
 use hyper::body::Incoming;
 
+use super::admission;
 use super::api_error::ApiError;
 use super::body::{EventStream, ResponseBody};
 use super::control_plane::{self, ControlOperation};
@@ -19,21 +20,13 @@ use super::model_rules;
 use super::plan::{ReasoningAsk, StreamPlan, plan};
 use super::profile_set::base_model_id;
 use super::profiles_route::{is_profiles_request, profiles_response};
-use super::prompt_cache::CacheUse;
 use super::quota::InFlightSlot;
-use super::rate_quota::{Claim, Exceeded};
+use super::rate_quota::Exceeded;
 use super::request::{ConverseRequest, Operation, authorize, parse_body, route};
 use super::request_body::{BodyError, read_body};
 use super::state::Shared;
 use super::stats::{is_stats_request, stats_response};
 use bedrock_catalog::{ModelInfo, PerformanceConfig, Reasoning, ServiceTier};
-
-/// The smallest cacheable prefix of models the catalog does not know.
-pub const UNKNOWN_MODEL_MIN_CACHE_TOKENS: u32 = 1024;
-
-/// The output tokens a request without `maxTokens` reserves from a
-/// tokens-per-minute quota when its model is not in the catalog.
-const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 4096;
 
 /// Answer one request: an event stream, or Bedrock's error shape.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
@@ -240,31 +233,6 @@ fn reasoning_ask(request: &ConverseRequest, info: Option<&ModelInfo>) -> Option<
     }
 }
 
-/// Read and write the request's cache prefixes.
-fn use_cache(
-    shared: &Shared,
-    request: &ConverseRequest,
-    info: Option<&ModelInfo>,
-    overhead: u32,
-) -> CacheUse {
-    let min_tokens = match info {
-        Some(info) => info.min_cache_tokens,
-        None => Some(UNKNOWN_MODEL_MIN_CACHE_TOKENS),
-    };
-    match min_tokens {
-        Some(min_tokens) if !request.cache_checkpoints.is_empty() => {
-            shared.prompt_cache.use_prefixes(
-                base_model_id(&request.model_id),
-                &request.cache_checkpoints,
-                overhead,
-                min_tokens,
-                Instant::now(),
-            )
-        }
-        _ => CacheUse::default(),
-    }
-}
-
 async fn prepare(
     shared: &Arc<Shared>,
     request: Request<Incoming>,
@@ -371,28 +339,8 @@ async fn prepare(
         ));
     };
 
-    let base_id = base_model_id(&converse.model_id);
-    let prompt_tokens = u64::from(
-        converse
-            .text_tokens
-            .saturating_add(model.input_token_overhead),
-    );
-    let max_output = u64::from(
-        converse
-            .max_tokens
-            .or(info.map(|i| i.max_output_tokens))
-            .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
-    );
-    let claim = Claim {
-        tokens: prompt_tokens + max_output,
-        flex: tier == ServiceTier::Flex,
-        flex_share: model.tiers.flex_share,
-    };
-    let (quota, bucket) = model.quota_for(base_id, converse.latency);
-    let admission = shared
-        .rate_quotas
-        .try_admit(&bucket, quota, claim, Instant::now(), shared.minute_s())
-        .map_err(|exceeded| {
+    let reservation =
+        admission::admit(shared, model, &converse, info, tier).map_err(|exceeded| {
             let fault = match exceeded {
                 Exceeded::Requests => Fault::RequestsPerMinute,
                 Exceeded::Tokens => Fault::TokensPerMinute,
@@ -400,24 +348,16 @@ async fn prepare(
             record.faults.push(fault.as_str().into());
             (ApiError::throttling(exceeded.message()), None)
         })?;
-
-    let cache = use_cache(shared, &converse, info, model.input_token_overhead);
-    let max_output = u32::try_from(max_output).unwrap_or(u32::MAX);
+    let cache = admission::use_cache(shared, &converse, info, model.input_token_overhead);
     let plan = plan(
         model,
         &converse,
         cache,
         reasoning_ask(&converse, info),
-        max_output,
+        admission::max_output(&converse, info),
         rng,
     );
-    if admission.reserved_tokens > 0 {
-        // The quota is charged with the tokens the answer really has.
-        let used = prompt_tokens + u64::from(plan.output_tokens);
-        shared
-            .rate_quotas
-            .give_back(&bucket, admission.reserved_tokens.saturating_sub(used));
-    }
+    admission::settle(shared, &reservation, model, &converse, &plan);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
     let served_tier = if plan.faults.contains(&Fault::ServedAsDefault) {

@@ -28,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod activity;
+mod admission;
 mod api_error;
 mod body;
 pub(crate) mod builtin;
