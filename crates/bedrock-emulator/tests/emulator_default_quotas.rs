@@ -110,7 +110,7 @@ async fn a_rising_load_is_throttled_near_the_default_quota() {
     let quota_rate = tokens_per_minute as f64 / cost as f64 / (60.0 * TIME_SCALE);
 
     let mut steps = Vec::new();
-    for factor in [0.5, 0.8, 1.3, 1.7, 2.5] {
+    for factor in [0.5, 0.75, 1.5, 2.0, 3.0] {
         // A quiet spell refills the bucket (10 s of model time: 0.1 s).
         tokio::time::sleep(Duration::from_millis(300)).await;
         let (served, throttled) = step(&client, &prompt, factor * quota_rate).await;
@@ -119,12 +119,17 @@ async fn a_rising_load_is_throttled_near_the_default_quota() {
     let report = format!("quota {quota_rate:.1} calls/s; (factor, served, throttled): {steps:?}");
     eprintln!("{report}");
     for &(factor, served, throttled) in &steps {
-        if factor <= 0.8 {
+        // The bucket holds about 3 calls: a client stalled on a loaded
+        // machine that then sends 4 at once at 0.75 x the quota may see one
+        // refused; at half the quota it would take a stall of 0.2 s.
+        if factor <= 0.5 {
             assert_eq!(throttled, 0, "throttled below the quota: {report}");
+        } else if factor < 1.0 {
+            assert!(throttled <= 1, "throttled below the quota: {report}");
         } else {
             assert!(throttled > 0, "not throttled above the quota: {report}");
         }
-        if factor >= 2.5 {
+        if factor >= 3.0 {
             // The bucket's burst (10 s of quota) lets a few more through.
             let served_rate = served as f64 / STEP.as_secs_f64();
             assert!(
