@@ -60,10 +60,12 @@ fn zero_delay_emulator() -> Arc<Emulator> {
         input_token_overhead: 0,
         max_in_flight: None,
         quota: Default::default(),
+        optimized_quota: None,
         standard: profile,
         optimized: None,
         tiers: Default::default(),
         reasoning: Default::default(),
+        sources: Default::default(),
     };
     let config = EmulatorConfig {
         time_scale: 0.0,

@@ -49,8 +49,9 @@ async fn instants_are_ordered_and_match_the_ground_truth() {
     );
 
     let truth = ground_truth_for(&emulator, record.request_id.as_deref().expect("request id"));
-    let server_ttft = truth.first_delta_written_s.expect("first delta") - truth.received_s;
-    let server_total = truth.last_frame_written_s.expect("last frame") - truth.received_s;
+    // The server's clock starts when the request is whole (its body read).
+    let server_ttft = truth.first_delta_written_s.expect("first delta") - truth.plan_start_s();
+    let server_total = truth.last_frame_written_s.expect("last frame") - truth.plan_start_s();
     let ttft = record.ttft().expect("ttft");
     let total = record.total_latency().expect("total");
     // The client's clock starts before the server's and stops after it.

@@ -14,14 +14,17 @@ pub struct Accuracy {
     pub joined: usize,
     /// Successful client rows without a server record (should be none).
     pub unmatched: usize,
-    /// Client TTFT minus (server first delta written - server received).
+    /// Client TTFT minus (server first delta written - the instant the
+    /// server had the whole request, its plan's clock zero).
     pub ttft_error: Option<Summary>,
-    /// Client total latency minus (server last frame written - received).
+    /// Client total latency minus (server last frame written - the same
+    /// instant).
     pub total_error: Option<Summary>,
     /// Client queue delay (call start beyond its schedule).
     pub queue_delay: Option<Summary>,
-    /// Request path: the server received the request this long after the
-    /// client's t0 (wall clocks of both processes, microsecond precision).
+    /// Request path: the server had the whole request (its body read) this
+    /// long after the client's t0 (wall clocks of both processes,
+    /// microsecond precision).
     pub request_path: Option<Summary>,
     /// Events received: deltas plus the four other events of a text answer.
     pub events: u64,
@@ -94,15 +97,18 @@ pub fn accuracy(
             continue;
         };
         result.joined += 1;
+        // The emulator's clock for a call starts when its request is whole,
+        // as the model's does: the upload is on the request path.
+        let start = server.plan_start_s();
         if let Some(t0) = row.t0_unix_s {
-            let received = epoch_unix_us as f64 / 1e6 + server.received_s;
-            request_path.push(received - t0);
+            let whole = epoch_unix_us as f64 / 1e6 + start;
+            request_path.push(whole - t0);
         }
         if let (Some(client), Some(first)) = (row.ttft, server.first_delta_written_s) {
-            ttft.push(client - (first - server.received_s));
+            ttft.push(client - (first - start));
         }
         if let (Some(client), Some(last)) = (row.total, server.last_frame_written_s) {
-            total.push(client - (last - server.received_s));
+            total.push(client - (last - start));
         }
     }
     result.ttft_error = Summary::of(&ttft);
@@ -116,6 +122,7 @@ pub fn accuracy(
 mod tests {
     use super::*;
 
+    /// A record whose body was complete 0.05 s after its headers.
     fn truth(id: &str, received: f64, first: f64, last: f64) -> GroundTruthRecord {
         GroundTruthRecord {
             request_id: id.into(),
@@ -128,7 +135,8 @@ mod tests {
             input_tokens: 1,
             output_tokens: 3,
             deltas_written: 3,
-            received_s: received,
+            received_s: received - 0.05,
+            body_complete_s: Some(received),
             headers_written_s: Some(received),
             first_delta_written_s: Some(first),
             last_frame_written_s: Some(last),
@@ -210,5 +218,24 @@ mod tests {
         assert!((ttft.max - 0.0004).abs() < 1e-9 && (ttft.min - 0.0002).abs() < 1e-9);
         let total = result.total_error.expect("total errors");
         assert!((total.max - 0.0008).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_server_clock_starts_at_the_body_older_records_at_the_headers() {
+        let mut older = truth("a", 10.0, 10.2, 10.5);
+        older.received_s = 10.0;
+        older.body_complete_s = None;
+        let result = accuracy(&[row("a", 0.2004, 0.5006)], &[older], 0);
+        let ttft = result.ttft_error.expect("ttft errors");
+        assert!((ttft.max - 0.0004).abs() < 1e-9, "{ttft:?}");
+        // With the body complete 0.05 s after the headers, the upload is
+        // the client's side of the error, not the server's TTFT.
+        let result = accuracy(
+            &[row("a", 0.2504, 0.5506)],
+            &[truth("a", 10.0, 10.2, 10.5)],
+            0,
+        );
+        let ttft = result.ttft_error.expect("ttft errors");
+        assert!((ttft.max - 0.0504).abs() < 1e-9, "{ttft:?}");
     }
 }

@@ -114,7 +114,8 @@ impl LevelResult {
 
 /// The emulator profile: every model answers with exactly `ttft_s`, then
 /// one token per delta at `tokens_per_s`, never stopping before `tokens`.
-/// With a built-in `model`, only that model's natural length is raised.
+/// With a built-in `model`, only that model's natural length is raised
+/// (and its rate quotas removed).
 fn profile_json(options: &CalibrateOptions) -> String {
     if let Some(model) = &options.model {
         let long = options.tokens.saturating_mul(2);
@@ -122,7 +123,11 @@ fn profile_json(options: &CalibrateOptions) -> String {
             "natural_output_tokens_p50": long,
             "natural_output_tokens_p90": long,
         });
-        return serde_json::json!({ "models": { model: { "standard": length } } }).to_string();
+        // No rate quota: calibration measures the harness, not throttling.
+        return serde_json::json!({ "models": { model: {
+            "standard": length, "quota": null, "optimized_quota": null
+        } } })
+        .to_string();
     }
     serde_json::json!({
         "generic": {

@@ -15,6 +15,10 @@ pub struct ApiError {
     pub error_type: &'static str,
     /// Human-readable message.
     pub message: String,
+    /// Whether an HTTP/1.1 connection is closed after this answer (the
+    /// rest of the request body was not read; HTTP/2 closes the stream
+    /// only).
+    pub closes_connection: bool,
 }
 
 impl ApiError {
@@ -66,13 +70,32 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "ResourceNotFoundException", message)
     }
 
-    /// 413 ValidationException for a body over the emulator's limit.
+    /// 413 ValidationException for a body over the emulator's limit; the
+    /// connection closes after it.
     pub fn too_large(message: impl Into<String>) -> Self {
         Self::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "ValidationException",
             message,
         )
+        .closing()
+    }
+
+    /// 408 RequestTimeoutException for a body not complete within the
+    /// emulator's body read timeout; the connection closes after it.
+    pub fn request_timeout(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "RequestTimeoutException",
+            message,
+        )
+        .closing()
+    }
+
+    /// The same error, closing an HTTP/1.1 connection after it.
+    pub fn closing(mut self) -> Self {
+        self.closes_connection = true;
+        self
     }
 
     fn new(status: StatusCode, error_type: &'static str, message: impl Into<String>) -> Self {
@@ -80,6 +103,7 @@ impl ApiError {
             status,
             error_type,
             message: message.into(),
+            closes_connection: false,
         }
     }
 

@@ -82,7 +82,7 @@ impl Body for ResponseBody {
 #[derive(Debug)]
 pub struct EventStream {
     plan: StreamPlan,
-    received: Instant,
+    started: Instant,
     step: Step,
     rng: StdRng,
     sleep: PreciseSleep,
@@ -107,13 +107,14 @@ fn exception_of(fault: Fault) -> (&'static str, &'static str) {
 }
 
 impl EventStream {
-    /// The stream of `plan`, each frame due at `received + offset *
-    /// time_scale`. `record` is this request's ground truth so far; it is
-    /// completed as frames are written and pushed when the last one is (or
-    /// when the stream is dropped early).
+    /// The stream of `plan`, each frame due at `started + offset *
+    /// time_scale` (`started`: the request's body was complete). `record`
+    /// is this request's ground truth so far; it is completed as frames
+    /// are written and pushed when the last one is (or when the stream is
+    /// dropped early).
     pub fn new(
         plan: StreamPlan,
-        received: Instant,
+        started: Instant,
         shared: Arc<Shared>,
         record: GroundTruthRecord,
         slot: InFlightSlot,
@@ -126,10 +127,10 @@ impl EventStream {
         };
         let mut stream = EventStream {
             plan,
-            received,
+            started,
             step,
             rng: StdRng::seed_from_u64(rng.random()),
-            sleep: shared.timer.sleep_until(received),
+            sleep: shared.timer.sleep_until(started),
             shared,
             record: Some(record),
             max_lateness: Duration::ZERO,
@@ -150,7 +151,7 @@ impl EventStream {
             Step::BlockStop | Step::MessageStop | Step::Metadata => self.plan.end_at_s,
             Step::Done => return None,
         };
-        Some(self.shared.deadline(self.received, offset_s))
+        Some(self.shared.deadline(self.started, offset_s))
     }
 
     /// The step after `step`.

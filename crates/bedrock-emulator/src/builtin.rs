@@ -2,18 +2,53 @@
 //!
 //! The six profiles measured by the Python tool (`seed_summary.csv`: Nova
 //! Pro, Claude 3.5 Haiku and Llama 3.1 70B, each standard and optimized in
-//! us-east-2) are taken from that file: TTFT median and p90 as measured,
-//! decode rate `50 / (total_time_mean - TTFT_mean)`. Every other model of
-//! the catalog ([`bedrock_catalog::MODELS`]) gets plausible values (marked
-//! `estimate` below) so that any of them can be benchmarked offline.
+//! us-east-2, 5 calls per configuration) are taken from that file: TTFT
+//! median and p90 as measured, decode rate `50 / (total_time_mean -
+//! TTFT_mean)`. Every other model of the catalog
+//! ([`bedrock_catalog::MODELS`]) gets plausible values (marked `estimate`
+//! below) so that any of them can be benchmarked offline. Each profile says
+//! which in its `sources` (and the crate's README lists them).
 //! Which models have an `optimized` profile is the catalog's decision
 //! (Nova Pro, Claude 3.5 Haiku, Llama 3.1 70B and 405B, as on Bedrock):
 //! the table below gives latencies, never availability.
 
+use super::builtin_quotas;
 use super::faults::FaultRates;
 use super::profile::{LatencyProfile, ModelProfile};
+use super::provenance::{ProfileSources, Source};
 use super::reasoning_profile::ReasoningProfile;
 use super::tier_profile::TierProfiles;
+
+/// The Python tool's sample, by its file in this repository.
+pub const SEED_SAMPLE: &str = "the Python tool's sample (tests/fixtures/seed/seed_summary.csv), \
+us-east-2, undated: TTFT median and p90, decode rate 50 / (total_time_mean - TTFT_mean); the \
+answer lengths, jitter, chunking and prefill cost are estimates";
+
+/// Calls per configuration in the Python tool's sample.
+pub const SEED_CALLS_PER_CONFIGURATION: u32 = 5;
+
+/// The models whose latencies come from the Python tool's sample
+/// (standard and optimized both).
+const MEASURED: [&str; 3] = [
+    "amazon.nova-pro-v1:0",
+    "anthropic.claude-3-5-haiku-20241022-v1:0",
+    "meta.llama3-1-70b-instruct-v1:0",
+];
+
+/// What an estimated latency is based on.
+const LATENCY_ESTIMATE: &str = "no public sample";
+
+/// Where the latencies of the built-in model `id` come from.
+fn latency_source(id: &str) -> Source {
+    if MEASURED.contains(&id) {
+        Source::Measured {
+            by: SEED_SAMPLE.to_string(),
+            calls_per_configuration: SEED_CALLS_PER_CONFIGURATION,
+        }
+    } else {
+        Source::estimated(LATENCY_ESTIMATE)
+    }
+}
 
 /// Decode rate from a seed summary row: 50 output tokens over the time
 /// after the first token.
@@ -54,10 +89,12 @@ fn model(
         input_token_overhead: overhead,
         max_in_flight: None,
         quota: crate::rate_quota::RateQuota::default(),
+        optimized_quota: None,
         standard,
         optimized,
         tiers: TierProfiles::default(),
         reasoning: ReasoningProfile::default(),
+        sources: ProfileSources::default(),
     }
 }
 
@@ -73,13 +110,17 @@ const TERSE: (u32, u32) = (220, 450);
 const REASONING: (u32, u32) = (1400, 3000);
 
 /// The generic profile used for unknown model ids when the emulator is told
-/// to accept any model.
+/// to accept any model (and the start of models a profile file adds): no
+/// rate quota, since the model's is not known.
 pub fn generic() -> ModelProfile {
-    model(
+    let mut generic = model(
         OTHER,
         latency(0.6, 0.9, 60.0, 2, CHATTY),
         Some(latency(0.4, 0.6, 90.0, 2, CHATTY)),
-    )
+    );
+    generic.sources.latency = Source::estimated(LATENCY_ESTIMATE);
+    generic.sources.quota = Source::estimated("none: the model's quota is not known");
+    generic
 }
 
 /// Every built-in model, keyed by base model id (no geography prefix):
@@ -98,6 +139,12 @@ pub fn models() -> Vec<(&'static str, ModelProfile)> {
                 (true, Some(optimized)) => Some(optimized),
                 (true, None) => Some(profile.standard.clone()),
             };
+            profile.sources.latency = latency_source(info.id);
+            if let Some((quota, optimized_quota, source)) = builtin_quotas::quotas_of(info.id) {
+                profile.quota = quota;
+                profile.optimized_quota = optimized_quota.filter(|_| info.offers_optimized());
+                profile.sources.quota = source;
+            }
             (info.id, profile)
         })
         .collect()
@@ -288,6 +335,28 @@ mod tests {
                 "meta.llama3-1-70b-instruct-v1:0",
             ]
         );
+    }
+
+    #[test]
+    fn the_measured_profiles_say_so_and_the_others_are_estimates() {
+        for (id, profile) in models() {
+            match &profile.sources.latency {
+                Source::Measured {
+                    calls_per_configuration,
+                    by,
+                } => {
+                    assert!(MEASURED.contains(&id), "{id}");
+                    assert_eq!(*calls_per_configuration, 5);
+                    assert!(by.contains("seed_summary.csv"), "{by}");
+                }
+                Source::Estimated { .. } => assert!(!MEASURED.contains(&id), "{id}"),
+                other => panic!("{id}: {other:?}"),
+            }
+            assert!(
+                matches!(profile.sources.tiers, Source::Estimated { .. }),
+                "{id}"
+            );
+        }
     }
 
     #[test]

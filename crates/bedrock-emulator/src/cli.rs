@@ -49,6 +49,10 @@ pub struct EmulatorArgs {
     /// JSON file overriding the built-in latency profiles (see emulator-profiles.example.json).
     #[arg(long, value_name = "FILE")]
     profiles: Option<PathBuf>,
+    /// Serve without the built-in rate quotas (Bedrock's default tokens per
+    /// minute per model); a --profiles file may still set some.
+    #[arg(long)]
+    no_quotas: bool,
     /// Write one JSON line of ground truth per request to FILE.
     #[arg(long, value_name = "FILE")]
     ground_truth: Option<PathBuf>,
@@ -72,6 +76,16 @@ pub struct EmulatorArgs {
     /// reserved, 8 to 8192].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     max_connections: Option<u32>,
+    /// Answer 408 RequestTimeoutException to a request whose body is not
+    /// complete SECS after its headers were read (an HTTP/1.1 connection is
+    /// then closed). Not scaled by --time-scale.
+    #[arg(long, value_name = "SECS", default_value = "60", value_parser = positive_seconds)]
+    body_timeout: Duration,
+    /// Hold at most MIB mebibytes of request bodies at once, over all
+    /// connections; a body that would pass it is refused with 503
+    /// ServiceUnavailableException.
+    #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    max_buffered_body_mib: u32,
 }
 
 /// A number of seconds over 0, such as `30` or `0.5`.
@@ -90,10 +104,15 @@ fn positive_seconds(text: &str) -> Result<Duration, String> {
 /// truth was lost.
 pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
     let io = |what| move |source| ServeError::Io { what, source };
-    let profiles = match &args.profiles {
-        Some(path) => ProfileSet::from_override_file(path).map_err(ServeError::Profiles)?,
-        None => ProfileSet::builtin(),
-    };
+    let mut profiles = ProfileSet::builtin();
+    if args.no_quotas {
+        profiles.remove_rate_quotas("--no-quotas");
+    }
+    if let Some(path) = &args.profiles {
+        profiles
+            .apply_override_file(path)
+            .map_err(ServeError::Profiles)?;
+    }
     if !args.addr.ip().is_loopback() {
         eprintln!(
             "warning: the emulator listens on {}, which other machines may reach; it accepts any credentials.",
@@ -114,6 +133,8 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
         max_connections: args
             .max_connections
             .map_or_else(default_max_connections, |n| n as usize),
+        body_read_timeout: args.body_timeout,
+        max_buffered_body_bytes: (args.max_buffered_body_mib as usize).saturating_mul(1024 * 1024),
         ..EmulatorConfig::default()
     };
     // Handlers first: a SIGTERM sent as soon as the URL is read must stop
@@ -127,22 +148,32 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
     drop(stdout);
     let limits = emulator.connection_limits();
     eprintln!(
-        "{name}: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}; \
-         header timeout {:?}, idle timeout {:?}, at most {} connections); Ctrl-C or SIGTERM stops it.",
+        "{name}: serving POST /model/{{modelId}}/converse-stream at {} (time scale {}, {}; \
+         header timeout {:?}, idle timeout {:?}, body timeout {:?}, at most {} connections \
+         and {} MiB of request bodies); Ctrl-C or SIGTERM stops it.",
         emulator.base_url(),
         args.time_scale,
+        if args.no_quotas {
+            "no built-in rate quotas"
+        } else {
+            "Bedrock's default rate quotas"
+        },
         limits.header_read_timeout,
         limits.idle_timeout,
+        args.body_timeout,
         limits.max_connections,
+        args.max_buffered_body_mib,
     );
 
     stop.wait().map_err(io("waiting for Ctrl-C or SIGTERM"))?;
     let lateness = emulator.lateness();
     let connections = emulator.connection_stats();
+    let bodies = emulator.body_stats();
     let lost = emulator.shutdown();
     eprintln!(
         "{name}: stopped after {} frames (lateness p50 {:?}, p99 {:?}, max {:?}); \
-         {} connections ({} closed idle, {} for the header timeout, {} to make room, {} waited at the limit){}",
+         {} connections ({} closed idle, {} for the header timeout, {} to make room, {} waited at the limit); \
+         {} request bodies timed out, {} refused for the body buffer (at most {} bytes held){}",
         lateness.frames,
         lateness.p50,
         lateness.p99,
@@ -152,6 +183,9 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
         connections.closed_header_timeout,
         connections.closed_for_room,
         connections.deferred_at_limit,
+        bodies.timed_out,
+        bodies.refused_buffer_full,
+        bodies.peak_buffered_bytes,
         args.ground_truth
             .as_ref()
             .map(|p| format!("; ground truth in {}", p.display()))

@@ -23,7 +23,10 @@ pub fn converse_body(plan: &StreamPlan, latency_ms: u64) -> Vec<u8> {
         content.push(json!({ "reasoningContent": { "reasoningText": text } }));
     }
     if let Some(tool) = &plan.tool_use {
-        let input: Value = serde_json::from_str(&tool.input_json).unwrap_or(Value::Null);
+        // A call cut by maxTokens streamed part of its input, which is no
+        // JSON document: its input is then an empty object.
+        let input: Value = serde_json::from_str(&tool.input_json)
+            .unwrap_or_else(|_| Value::Object(Default::default()));
         content.push(json!({
             "toolUse": { "toolUseId": tool.tool_use_id, "name": tool.name, "input": input }
         }));

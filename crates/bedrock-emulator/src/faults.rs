@@ -77,6 +77,12 @@ pub enum Fault {
     ServedAsStandard,
     /// Requested the `priority` tier, served `default`.
     ServedAsDefault,
+    /// 408 RequestTimeoutException: the request body was not complete
+    /// within the body read timeout.
+    BodyReadTimeout,
+    /// 503 ServiceUnavailableException: the request body would have passed
+    /// the limit on request-body bytes held at once.
+    BodyBufferFull,
 }
 
 impl Fault {
@@ -93,6 +99,8 @@ impl Fault {
             Fault::Stall => "stall",
             Fault::ServedAsStandard => "served_as_standard",
             Fault::ServedAsDefault => "served_as_default",
+            Fault::BodyReadTimeout => "body_read_timeout",
+            Fault::BodyBufferFull => "body_buffer_full",
         }
     }
 }

@@ -42,6 +42,13 @@ pub struct GroundTruthRecord {
     pub deltas_written: u32,
     /// The request's headers were read.
     pub received_s: f64,
+    /// The request's body was read in full: the plan's clock starts here
+    /// (every `planned_*` time and every frame's lateness count from it).
+    /// `null` when the body never was (a body timeout or refusal, a body
+    /// over the size limit, a client gone) and in records written before
+    /// this field existed, whose plans counted from `received_s`.
+    #[serde(default)]
+    pub body_complete_s: Option<f64>,
     /// The response head was handed to the connection.
     pub headers_written_s: Option<f64>,
     /// The first `contentBlockDelta` frame was handed to the connection.
@@ -51,13 +58,13 @@ pub struct GroundTruthRecord {
     /// The largest lateness of any frame (actual minus scheduled write).
     pub max_frame_lateness_s: Option<f64>,
     /// When the plan put the first `contentBlockDelta`, in seconds after
-    /// `received_s` (time scale applied); `null` for errors before the
+    /// `body_complete_s` (time scale applied); `null` for errors before the
     /// stream. Repeatable for a given seed and request order.
     #[serde(default)]
     pub planned_ttft_s: Option<f64>,
     /// When the plan put the last frame (metadata, or the exception), in
-    /// seconds after `received_s` (time scale applied); `null` for errors
-    /// before the stream.
+    /// seconds after `body_complete_s` (time scale applied); `null` for
+    /// errors before the stream.
     #[serde(default)]
     pub planned_total_s: Option<f64>,
     /// `converse-stream` or `converse` (records written before this field
@@ -90,6 +97,18 @@ pub struct GroundTruthRecord {
     /// Tool-use content blocks in the answer (0 or 1).
     #[serde(default)]
     pub tool_use_blocks: u32,
+}
+
+impl GroundTruthRecord {
+    /// When the plan's clock started, seconds since the emulator started:
+    /// `body_complete_s`, or `received_s` for a record without it (an older
+    /// file, whose plans counted from the headers, or a request whose body
+    /// never completed). The emulator's own time to first token is
+    /// `first_delta_written_s - plan_start_s()`; every join of client
+    /// timings to the ground truth uses this instant.
+    pub fn plan_start_s(&self) -> f64 {
+        self.body_complete_s.unwrap_or(self.received_s)
+    }
 }
 
 fn converse_stream() -> String {

@@ -3,12 +3,13 @@
 //! (Converse) or Bedrock's error shape, with its ground truth.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
-use http::{HeaderValue, Request, Response, StatusCode};
+use http::{HeaderValue, Request, Response};
 use hyper::body::Incoming;
 
+use super::admission;
 use super::api_error::ApiError;
 use super::body::{EventStream, ResponseBody};
 use super::control_plane::{self, ControlOperation};
@@ -18,27 +19,23 @@ use super::ground_truth::GroundTruthRecord;
 use super::model_rules;
 use super::plan::{ReasoningAsk, StreamPlan, plan};
 use super::profile_set::base_model_id;
-use super::prompt_cache::CacheUse;
+use super::profiles_route::{is_profiles_request, profiles_response};
 use super::quota::InFlightSlot;
-use super::rate_quota::{Claim, Exceeded};
+use super::rate_quota::Exceeded;
 use super::request::{ConverseRequest, Operation, authorize, parse_body, route};
-use super::request_body::read_body;
+use super::request_body::{BodyError, read_body};
 use super::state::Shared;
 use super::stats::{is_stats_request, stats_response};
 use bedrock_catalog::{ModelInfo, PerformanceConfig, Reasoning, ServiceTier};
-
-/// The smallest cacheable prefix of models the catalog does not know.
-pub const UNKNOWN_MODEL_MIN_CACHE_TOKENS: u32 = 1024;
-
-/// The output tokens a request without `maxTokens` reserves from a
-/// tokens-per-minute quota when its model is not in the catalog.
-const DEFAULT_MAX_OUTPUT_TOKENS: u32 = 4096;
 
 /// Answer one request: an event stream, or Bedrock's error shape.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
     let received = Instant::now();
     if is_stats_request(request.method(), request.uri().path()) {
         return stats_response(&shared, request.uri().query());
+    }
+    if is_profiles_request(request.method(), request.uri().path()) {
+        return profiles_response(&shared);
     }
     if let Some(routed) = control_plane::route(request.method(), request.uri().path()) {
         return answer_control_plane(&shared, routed, &request);
@@ -56,6 +53,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         output_tokens: 0,
         deltas_written: 0,
         received_s: shared.seconds_since_start(received),
+        body_complete_s: None,
         headers_written_s: None,
         first_delta_written_s: None,
         last_frame_written_s: None,
@@ -77,9 +75,13 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         armed: true,
     };
     match prepare(&shared, request, received, &mut rng, &mut pending).await {
-        Ok(Answer::Converse { plan, slot }) => {
+        Ok(Answer::Converse {
+            plan,
+            slot,
+            started,
+        }) => {
             let response =
-                answer_converse(&shared, *plan, received, &mut pending, &request_id).await;
+                answer_converse(&shared, *plan, started, &mut pending, &request_id).await;
             drop(slot);
             response
         }
@@ -93,9 +95,9 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
             insert_request_id(headers, &request_id);
             response
         }
-        Err((error, delay)) => {
-            if let Some(delay) = delay {
-                shared.timer.sleep_until(received + delay).await;
+        Err((error, answer_at)) => {
+            if let Some(answer_at) = answer_at {
+                shared.timer.sleep_until(answer_at).await;
             }
             let mut record = pending.hand_over();
             record.http_status = error.status.as_u16();
@@ -142,9 +144,9 @@ impl Drop for PendingRecord {
     }
 }
 
-/// An error and, for the faults drawn from a profile, how long after the
-/// request's arrival it is answered.
-type Refusal = (ApiError, Option<Duration>);
+/// An error and, for the faults drawn from a profile, when it is answered
+/// (the profile's `response_headers_s` after the request was complete).
+type Refusal = (ApiError, Option<Instant>);
 
 /// What an admitted request gets.
 enum Answer {
@@ -156,15 +158,18 @@ enum Answer {
         plan: Box<StreamPlan>,
         /// The quota slot, held until the answer is sent.
         slot: InFlightSlot,
+        /// The plan's clock zero: the request's body was complete.
+        started: Instant,
     },
 }
 
 /// Answer a Converse request: wait for the plan's end (or its exception),
-/// then send the whole answer (or the error) and push the record.
+/// counted from `started`, then send the whole answer (or the error) and
+/// push the record.
 async fn answer_converse(
     shared: &Arc<Shared>,
     plan: StreamPlan,
-    received: Instant,
+    started: Instant,
     pending: &mut PendingRecord,
     request_id: &str,
 ) -> Response<ResponseBody> {
@@ -183,7 +188,7 @@ async fn answer_converse(
         ),
         None => (plan.end_at_s, None),
     };
-    let deadline = shared.deadline(received, at_s);
+    let deadline = shared.deadline(started, at_s);
     shared.timer.sleep_until(deadline).await;
     let now = Instant::now();
     let mut record = pending.hand_over();
@@ -228,31 +233,6 @@ fn reasoning_ask(request: &ConverseRequest, info: Option<&ModelInfo>) -> Option<
     }
 }
 
-/// Read and write the request's cache prefixes.
-fn use_cache(
-    shared: &Shared,
-    request: &ConverseRequest,
-    info: Option<&ModelInfo>,
-    overhead: u32,
-) -> CacheUse {
-    let min_tokens = match info {
-        Some(info) => info.min_cache_tokens,
-        None => Some(UNKNOWN_MODEL_MIN_CACHE_TOKENS),
-    };
-    match min_tokens {
-        Some(min_tokens) if !request.cache_checkpoints.is_empty() => {
-            shared.prompt_cache.use_prefixes(
-                base_model_id(&request.model_id),
-                &request.cache_checkpoints,
-                overhead,
-                min_tokens,
-                Instant::now(),
-            )
-        }
-        _ => CacheUse::default(),
-    }
-}
-
 async fn prepare(
     shared: &Arc<Shared>,
     request: Request<Incoming>,
@@ -269,7 +249,29 @@ async fn prepare(
         record.operation = operation.as_str().to_string();
     }
     // The body is read before any answer, error or not (see request_body).
-    let body = read_body(&parts.headers, body, shared.max_body_bytes).await;
+    let body = match read_body(
+        &parts.headers,
+        parts.version,
+        body,
+        &shared.bodies,
+        received,
+    )
+    .await
+    {
+        Err(BodyError {
+            error,
+            incomplete: Some(fault),
+        }) => {
+            // The request never arrived whole: nothing else can be said of it.
+            record.faults.push(fault.as_str().into());
+            return Err(immediate(error));
+        }
+        read => read.map_err(|e| e.error),
+    };
+    // The request is whole: the model's clock starts now, as Bedrock's does
+    // (a slow upload is the client's time, not the model's).
+    let started = Instant::now();
+    record.body_complete_s = body.is_ok().then(|| shared.seconds_since_start(started));
     let (model_id, operation) = routed.map_err(immediate)?;
     authorize(&parts.headers).map_err(immediate)?;
     let body = body.map_err(immediate)?;
@@ -282,7 +284,9 @@ async fn prepare(
             )));
         }
     };
-    let converse = parse_body(model_id, &body).map_err(immediate)?;
+    let converse = parse_body(model_id, &body.bytes).map_err(immediate)?;
+    // Its bytes leave the body buffer now.
+    drop(body);
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
     record.requested_tier = converse.service_tier.map(|t| t.as_str().to_string());
     let info = bedrock_catalog::model(&converse.model_id);
@@ -298,7 +302,7 @@ async fn prepare(
         }
         _ => &model.standard,
     };
-    let fault_delay = Some(shared.scaled(requested_profile.response_headers_s));
+    let fault_delay = Some(shared.deadline(started, requested_profile.response_headers_s));
     match requested_profile.faults.draw_before_stream(rng) {
         Some(Fault::ThrottleBeforeStream) => {
             record
@@ -335,33 +339,8 @@ async fn prepare(
         ));
     };
 
-    let base_id = base_model_id(&converse.model_id);
-    let prompt_tokens = u64::from(
-        converse
-            .text_tokens
-            .saturating_add(model.input_token_overhead),
-    );
-    let max_output = u64::from(
-        converse
-            .max_tokens
-            .or(info.map(|i| i.max_output_tokens))
-            .unwrap_or(DEFAULT_MAX_OUTPUT_TOKENS),
-    );
-    let claim = Claim {
-        tokens: prompt_tokens + max_output,
-        flex: tier == ServiceTier::Flex,
-        flex_share: model.tiers.flex_share,
-    };
-    let admission = shared
-        .rate_quotas
-        .try_admit(
-            base_id,
-            &model.quota,
-            claim,
-            Instant::now(),
-            shared.minute_s(),
-        )
-        .map_err(|exceeded| {
+    let reservation =
+        admission::admit(shared, model, &converse, info, tier).map_err(|exceeded| {
             let fault = match exceeded {
                 Exceeded::Requests => Fault::RequestsPerMinute,
                 Exceeded::Tokens => Fault::TokensPerMinute,
@@ -369,16 +348,16 @@ async fn prepare(
             record.faults.push(fault.as_str().into());
             (ApiError::throttling(exceeded.message()), None)
         })?;
-
-    let cache = use_cache(shared, &converse, info, model.input_token_overhead);
-    let plan = plan(model, &converse, cache, reasoning_ask(&converse, info), rng);
-    if admission.reserved_tokens > 0 {
-        // The quota is charged with the tokens the answer really has.
-        let used = prompt_tokens + u64::from(plan.output_tokens);
-        shared
-            .rate_quotas
-            .give_back(base_id, admission.reserved_tokens.saturating_sub(used));
-    }
+    let cache = admission::use_cache(shared, &converse, info, model.input_token_overhead);
+    let plan = plan(
+        model,
+        &converse,
+        cache,
+        reasoning_ask(&converse, info),
+        admission::max_output(&converse, info),
+        rng,
+    );
+    admission::settle(shared, &reservation, model, &converse, &plan);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());
     let served_tier = if plan.faults.contains(&Fault::ServedAsDefault) {
@@ -404,13 +383,14 @@ async fn prepare(
         return Ok(Answer::Converse {
             plan: Box::new(plan),
             slot,
+            started,
         });
     }
-    let headers_at = shared.deadline(received, plan.headers_at_s);
+    let headers_at = shared.deadline(started, plan.headers_at_s);
     // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
         plan,
-        received,
+        started,
         Arc::clone(shared),
         pending.hand_over(),
         slot,
@@ -466,7 +446,7 @@ fn error_response(error: &ApiError, request_id: &str) -> Response<ResponseBody> 
         headers.insert("x-amzn-ErrorType", value);
     }
     insert_request_id(headers, request_id);
-    if error.status == StatusCode::PAYLOAD_TOO_LARGE {
+    if error.closes_connection {
         headers.insert(http::header::CONNECTION, HeaderValue::from_static("close"));
     }
     response

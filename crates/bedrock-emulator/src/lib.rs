@@ -8,8 +8,9 @@
 //! per-model latency profiles (and `/converse` with one JSON answer at the
 //! same planned time), validates requests like Bedrock, models service
 //! tiers, prompt caching, reasoning and tool use, injects faults on
-//! request, enforces per-model concurrency quotas, and records a ground
-//! truth of when it actually wrote each response. On the same port it
+//! request, enforces per-model quotas (Bedrock's default tokens per
+//! minute, and streams in flight when set), and records a ground truth of
+//! when it actually wrote each response. On the same port it
 //! answers the read-only control-plane calls `ListFoundationModels`,
 //! `GetFoundationModel` and `ListInferenceProfiles` (`aws-sdk-bedrock`)
 //! from the catalog, so that model discovery works offline too.
@@ -27,9 +28,11 @@
 #![warn(missing_docs)]
 
 mod activity;
+mod admission;
 mod api_error;
 mod body;
 pub(crate) mod builtin;
+mod builtin_quotas;
 pub mod cli;
 mod connection;
 mod connections;
@@ -49,11 +52,14 @@ pub(crate) mod plan;
 pub(crate) mod profile;
 mod profile_error;
 pub(crate) mod profile_set;
+mod profiles_route;
 mod prompt_cache;
+mod provenance;
 mod quota;
 mod rate_quota;
 pub(crate) mod reasoning_profile;
 pub(crate) mod request;
+mod request_bodies;
 mod request_body;
 mod request_content;
 mod request_options;
@@ -62,6 +68,7 @@ mod server;
 mod state;
 pub(crate) mod stats;
 pub(crate) mod tier_profile;
+mod timeline;
 mod tracked;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -85,8 +92,13 @@ pub use profile::{LatencyProfile, ModelProfile};
 pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
 pub use prompt_cache::DEFAULT_CACHE_ENTRIES;
+pub use provenance::{ProfileSources, Source};
 pub use rate_quota::{DEFAULT_BURST_S, RateQuota};
 pub use reasoning_profile::ReasoningProfile;
+pub use request_bodies::{
+    BodyLimits, BodyLimitsError, BodyStats, DEFAULT_BODY_READ_TIMEOUT,
+    DEFAULT_MAX_BUFFERED_BODY_BYTES,
+};
 pub use tier_profile::{TierAdjust, TierProfiles};
 
 use ground_truth::GroundTruthLog;
@@ -113,6 +125,17 @@ pub struct EmulatorConfig {
     pub keep_ground_truth: bool,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// A request body must be complete within this time of its request
+    /// head, or the request is answered 408 RequestTimeoutException (and
+    /// an HTTP/1.1 connection closed). Default
+    /// [`DEFAULT_BODY_READ_TIMEOUT`] (60 s); not scaled by the time scale;
+    /// must be over 0.
+    pub body_read_timeout: Duration,
+    /// The bytes of request bodies held at once, over all connections; a
+    /// body whose next bytes would pass it is refused with 503
+    /// ServiceUnavailableException and its bytes released. Default
+    /// [`DEFAULT_MAX_BUFFERED_BODY_BYTES`] (256 MiB); at least 1.
+    pub max_buffered_body_bytes: usize,
     /// Worker threads of the emulator's own runtime.
     pub worker_threads: usize,
     /// How long in-flight streams may run on after shutdown starts.
@@ -147,6 +170,8 @@ impl Default for EmulatorConfig {
             ground_truth_file: None,
             keep_ground_truth: true,
             max_body_bytes: 20 * 1024 * 1024,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+            max_buffered_body_bytes: DEFAULT_MAX_BUFFERED_BODY_BYTES,
             worker_threads: 2,
             shutdown_grace: Duration::from_secs(5),
             header_read_timeout: limits::DEFAULT_HEADER_READ_TIMEOUT,
@@ -183,6 +208,9 @@ pub enum EmulatorError {
     /// A connection limit is unusable.
     #[error("invalid emulator setting: {0}")]
     Limits(LimitsError),
+    /// A request-body limit is unusable.
+    #[error("invalid emulator setting: {0}")]
+    BodyLimits(BodyLimitsError),
     /// The runtime thread could not start.
     #[error("cannot start the emulator's runtime: {0}")]
     Runtime(std::io::Error),
@@ -212,6 +240,12 @@ impl Emulator {
             max_connections: config.max_connections,
         };
         limits.validate().map_err(EmulatorError::Limits)?;
+        let body_limits = BodyLimits {
+            max_body_bytes: config.max_body_bytes,
+            read_timeout: config.body_read_timeout,
+            max_buffered_bytes: config.max_buffered_body_bytes,
+        };
+        body_limits.validate().map_err(EmulatorError::BodyLimits)?;
         let listener =
             std::net::TcpListener::bind(config.addr).map_err(|source| EmulatorError::Bind {
                 addr: config.addr,
@@ -234,7 +268,7 @@ impl Emulator {
         let shared = Arc::new(Shared::new(
             config.time_scale,
             config.accept_any_model,
-            config.max_body_bytes,
+            request_bodies::RequestBodies::new(body_limits),
             config.profiles,
             log,
             config.seed,
@@ -320,6 +354,17 @@ impl Emulator {
     /// The connection limits in force.
     pub fn connection_limits(&self) -> ConnectionLimits {
         *self.shared.connections.limits()
+    }
+
+    /// Request-body counts so far: bytes held now and at most, bodies
+    /// that timed out or did not fit the buffer.
+    pub fn body_stats(&self) -> BodyStats {
+        self.shared.bodies.stats()
+    }
+
+    /// The request-body limits in force.
+    pub fn body_limits(&self) -> BodyLimits {
+        *self.shared.bodies.limits()
     }
 
     /// Streams in flight now for a model (matched on its base id).

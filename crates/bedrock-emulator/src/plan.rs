@@ -3,7 +3,6 @@
 //! model time since the request arrived (the time scale is applied later).
 
 use rand::{Rng, RngExt};
-use rand_distr::StandardNormal;
 
 use super::faults::Fault;
 use super::payload::chunk_text;
@@ -11,6 +10,7 @@ use super::profile::{LatencyProfile, ModelProfile};
 use super::prompt_cache::CacheUse;
 use super::request::ConverseRequest;
 use super::request_tools::tool_input;
+use super::timeline::{Timeline, standard_normal};
 use bedrock_catalog::tokens::estimate_tokens;
 use bedrock_catalog::{PerformanceConfig, ServiceTier};
 
@@ -59,7 +59,8 @@ pub struct PlannedToolUse {
     pub tool_use_id: String,
     /// The tool's name.
     pub name: String,
-    /// The whole input, as JSON text.
+    /// The input as streamed, JSON text: the whole input, or its first
+    /// part when `maxTokens` cut the call short (then not valid JSON).
     pub input_json: String,
 }
 
@@ -132,10 +133,6 @@ impl StreamPlan {
     pub fn first_delta_s(&self) -> Option<f64> {
         self.chunks.first().map(|c| c.at_s)
     }
-}
-
-fn standard_normal(rng: &mut impl Rng) -> f64 {
-    rng.sample(StandardNormal)
 }
 
 /// Pick the served profile: `optimized` when asked and offered, unless the
@@ -213,62 +210,19 @@ pub fn stop_at_sequence(tokens: u32, stop_sequences: &[String]) -> Option<u32> {
     Some(words)
 }
 
-/// Lays chunks out in time.
-struct Timeline<'a, R: Rng> {
-    chunks: Vec<PlannedChunk>,
-    at: f64,
-    per_token: f64,
-    sigma_j: f64,
-    rng: &'a mut R,
-}
-
-impl<R: Rng> Timeline<'_, R> {
-    /// Log-normal factor with mean 1 (exactly 1 when the jitter is zero).
-    fn jitter(&mut self) -> f64 {
-        let sigma = self.sigma_j;
-        (sigma * standard_normal(self.rng) - sigma * sigma / 2.0).exp()
-    }
-
-    /// Add a chunk `tokens` token-times after the previous one (the first
-    /// chunk goes at the current time, the TTFT).
-    fn push(&mut self, tokens: u32, block: u32, kind: ChunkKind) {
-        if !self.chunks.is_empty() {
-            self.at += f64::from(tokens.max(1)) * self.per_token * self.jitter();
-        }
-        self.chunks.push(PlannedChunk {
-            at_s: self.at,
-            tokens,
-            block,
-            kind,
-        });
-    }
-
-    /// Chunks of at most `per_chunk` tokens for `total` tokens.
-    fn push_run(
-        &mut self,
-        total: u32,
-        per_chunk: u32,
-        block: u32,
-        kind: impl Fn(u32) -> ChunkKind,
-    ) {
-        let mut sent = 0;
-        while sent < total {
-            let tokens = (total - sent).min(per_chunk);
-            self.push(tokens, block, kind(sent));
-            sent += tokens;
-        }
-    }
-}
-
 /// Draw the plan for a validated request. `requested` optimized must only
 /// reach here for a model that offers it (the server checks). `cache` is
 /// what the prompt cache did; `reasoning` says whether and how the model
-/// reasons first.
+/// reasons first; `max_output` is the request's `maxTokens`, or the
+/// model's largest output when it has none: everything generated
+/// (reasoning, text, tool input) stays within it, and an answer cut by it
+/// stops with `max_tokens`.
 pub fn plan<R: Rng>(
     model: &ModelProfile,
     request: &ConverseRequest,
     cache: CacheUse,
     reasoning: Option<ReasoningAsk>,
+    max_output: u32,
     rng: &mut R,
 ) -> StreamPlan {
     let mut faults = Vec::new();
@@ -299,18 +253,17 @@ pub fn plan<R: Rng>(
     };
     let per_chunk = profile.tokens_per_chunk;
 
-    // Reasoning first, in block 0.
+    // Reasoning first, in block 0, leaving at least one token of the
+    // output for the answer when it can.
     let mut signature = None;
-    let mut answer_cap = request.max_tokens;
+    let mut answer_cap = max_output;
     if let Some(ask) = reasoning {
         let (mu_r, sigma_r) = model.reasoning.lognormal();
         let drawn = (mu_r + sigma_r * standard_normal(timeline.rng))
             .exp()
             .round()
             .clamp(1.0, 1.0e6) as u32;
-        let cap = request
-            .max_tokens
-            .map_or(u32::MAX, |m| m.saturating_sub(1).max(1));
+        let cap = max_output.saturating_sub(1).max(1).min(max_output);
         let tokens = drawn.min(ask.budget.unwrap_or(u32::MAX)).min(cap);
         timeline.push_run(tokens, per_chunk, 0, |sent| ChunkKind::Reasoning {
             first_token: sent,
@@ -319,45 +272,40 @@ pub fn plan<R: Rng>(
             signature = Some(random_id(timeline.rng, 88));
             timeline.push(0, 0, ChunkKind::Signature);
         }
-        answer_cap = request.max_tokens.map(|m| m.saturating_sub(tokens));
+        answer_cap = max_output.saturating_sub(tokens);
     }
     let answer_block = u32::from(reasoning.is_some());
     let reasoning_chunks = timeline.chunks.len();
 
     let mut tool_use = None;
-    let stop_reason = if let Some(tool) = &request.tool_call {
-        let input_json = tool_input(&tool.schema).to_string();
-        let tokens = estimate_tokens(&input_json).max(1);
-        let pieces = tokens.div_ceil(per_chunk).max(1) as usize;
-        let chars: Vec<usize> = input_json
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(input_json.len()))
-            .collect();
-        let n_chars = chars.len() - 1;
-        let mut sent = 0u32;
-        for piece in 0..pieces {
-            let from = chars[n_chars * piece / pieces];
-            let to = chars[n_chars * (piece + 1) / pieces];
-            let share = (tokens - sent).min(per_chunk);
-            timeline.push(share, answer_block, ChunkKind::ToolInput { from, to });
-            sent += share;
-        }
+    let tool_call = request.tool_call.as_ref().filter(|_| answer_cap > 0);
+    let stop_reason = if let Some(tool) = tool_call {
+        // The whole input, or as much of it as maxTokens leaves (then not
+        // a whole JSON document, and the answer stops with max_tokens).
+        let whole = tool_input(&tool.schema).to_string();
+        let tokens = estimate_tokens(&whole).max(1);
+        let sent = tokens.min(answer_cap);
+        let input_json = timeline.push_tool_input(&whole, tokens, sent, per_chunk, answer_block);
         tool_use = Some(PlannedToolUse {
             tool_use_id: format!("tooluse_{}", random_id(timeline.rng, 22)),
             name: tool.name.clone(),
             input_json,
         });
-        "tool_use"
+        if sent < tokens {
+            "max_tokens"
+        } else {
+            "tool_use"
+        }
     } else {
         let (mu_n, sigma_n) = profile.natural_length_lognormal();
         let natural = (mu_n + sigma_n * standard_normal(timeline.rng))
             .exp()
             .round()
             .clamp(1.0, 1.0e6) as u32;
-        let (mut tokens, mut stop) = match answer_cap {
-            Some(cap) if cap < natural => (cap, "max_tokens"),
-            _ => (natural, "end_turn"),
+        let (mut tokens, mut stop) = if answer_cap < natural {
+            (answer_cap, "max_tokens")
+        } else {
+            (natural, "end_turn")
         };
         if let Some(words) = stop_at_sequence(tokens, &request.stop_sequences) {
             (tokens, stop) = (words, "stop_sequence");
@@ -464,7 +412,8 @@ mod tests {
     }
 
     fn plan<R: Rng>(model: &ModelProfile, request: &ConverseRequest, rng: &mut R) -> StreamPlan {
-        super::plan(model, request, CacheUse::default(), None, rng)
+        let max_output = request.max_tokens.unwrap_or(u32::MAX);
+        super::plan(model, request, CacheUse::default(), None, max_output, rng)
     }
 
     fn model_of(standard: LatencyProfile, optimized: Option<LatencyProfile>) -> ModelProfile {
@@ -472,10 +421,12 @@ mod tests {
             input_token_overhead: 0,
             max_in_flight: None,
             quota: crate::rate_quota::RateQuota::default(),
+            optimized_quota: None,
             standard,
             optimized,
             tiers: Default::default(),
             reasoning: Default::default(),
+            sources: Default::default(),
         }
     }
 
@@ -485,10 +436,12 @@ mod tests {
             input_token_overhead: 5,
             max_in_flight: None,
             quota: crate::rate_quota::RateQuota::default(),
+            optimized_quota: None,
             standard: fixed(0.5, 100.0, 2, 1000),
             optimized: None,
             tiers: Default::default(),
             reasoning: Default::default(),
+            sources: Default::default(),
         };
         let mut rng = StdRng::seed_from_u64(7);
         let p = plan(&model, &request(Some(9), None), &mut rng);

@@ -94,10 +94,12 @@ pub enum ProfileError {
         p90: u32,
     },
     /// A rate quota value is out of range.
-    #[error("{model}: quota: {problem}")]
+    #[error("{model}: {field}: {problem}")]
     Quota {
         /// The model.
         model: String,
+        /// `quota` or `optimized_quota`.
+        field: &'static str,
         /// What is wrong.
         problem: &'static str,
     },

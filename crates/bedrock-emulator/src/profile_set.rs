@@ -29,6 +29,8 @@ use serde_json::{Map, Value};
 use super::builtin;
 use super::override_error::OverrideError;
 use super::profile::ModelProfile;
+use super::provenance::Source;
+use super::rate_quota::RateQuota;
 
 pub use bedrock_catalog::base_model_id;
 
@@ -96,13 +98,34 @@ impl ProfileSet {
 
     /// Read a JSON override file and apply it to the built-in table.
     pub fn from_override_file(path: &Path) -> Result<Self, OverrideError> {
+        let mut set = Self::builtin();
+        set.apply_override_file(path)?;
+        Ok(set)
+    }
+
+    /// Read a JSON override file and apply it to this set (see
+    /// [`ProfileSet::apply_overrides`]).
+    pub fn apply_override_file(&mut self, path: &Path) -> Result<(), OverrideError> {
         let text = std::fs::read_to_string(path).map_err(|error| OverrideError::Read {
             path: path.to_path_buf(),
             error,
         })?;
-        let mut set = Self::builtin();
-        set.apply_overrides(&text, &path.display().to_string())?;
-        Ok(set)
+        self.apply_overrides(&text, &path.display().to_string())
+    }
+
+    /// Remove every model's rate quotas (requests and tokens per minute,
+    /// latency-optimized ones included), the generic profile's too: the
+    /// `--no-quotas` option. `max_in_flight` is kept.
+    pub fn remove_rate_quotas(&mut self, by: &str) {
+        for model in self
+            .models
+            .values_mut()
+            .chain(std::iter::once(&mut self.generic))
+        {
+            model.quota = RateQuota::default();
+            model.optimized_quota = None;
+            model.sources.quota = Source::overridden(by);
+        }
     }
 
     /// Apply an override document (see the module documentation); `source`
@@ -198,18 +221,32 @@ fn merge_model(
                     target.insert("optimized".into(), optimized);
                 }
             }
+            // A source is stated whole: it replaces the one it names.
+            ("sources", Value::Object(parts)) => {
+                let sources = target
+                    .entry("sources")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(sources) = sources {
+                    for (part, source) in parts {
+                        sources.insert(part.clone(), source.clone());
+                    }
+                } else {
+                    *sources = patch_value.clone();
+                }
+            }
             _ => {
                 let slot = target.entry(key.clone()).or_insert(Value::Null);
                 merge_value(slot, patch_value);
             }
         }
     }
-    let merged: ModelProfile =
+    let mut merged: ModelProfile =
         serde_json::from_value(value).map_err(|error| OverrideError::Fields {
             origin: source.to_string(),
             model: model.to_string(),
             error,
         })?;
+    mark_overridden(&mut merged, patch, source);
     merged
         .validate(model)
         .map_err(|error| OverrideError::Invalid {
@@ -217,6 +254,31 @@ fn merge_model(
             error,
         })?;
     Ok(merged)
+}
+
+/// Mark the parts of `merged` that `patch` changed as coming from the
+/// profile file `file`, unless the patch states their source itself.
+fn mark_overridden(merged: &mut ModelProfile, patch: &Map<String, Value>, file: &str) {
+    let stated = patch.get("sources").and_then(Value::as_object);
+    let touches = |keys: &[&str]| keys.iter().any(|k| patch.contains_key(*k));
+    let parts = [
+        (
+            "latency",
+            touches(&["standard", "optimized", "reasoning", "input_token_overhead"]),
+            &mut merged.sources.latency,
+        ),
+        ("tiers", touches(&["tiers"]), &mut merged.sources.tiers),
+        (
+            "quota",
+            touches(&["quota", "optimized_quota", "max_in_flight"]),
+            &mut merged.sources.quota,
+        ),
+    ];
+    for (part, changed, source) in parts {
+        if changed && !stated.is_some_and(|s| s.contains_key(part)) {
+            *source = Source::overridden(&format!("profile file {file}"));
+        }
+    }
 }
 
 /// Deep merge: objects merge key by key, anything else replaces.

@@ -170,6 +170,33 @@ impl PromptCache {
         }
     }
 
+    /// The tokens [`PromptCache::use_prefixes`] would read now, without
+    /// reading or writing anything (a request's quota is claimed before it
+    /// uses the cache, and cache reads do not count toward it).
+    pub fn peek_read_tokens(
+        &self,
+        model: &str,
+        checkpoints: &[CacheCheckpoint],
+        overhead: u32,
+        min_tokens: u32,
+        now: Instant,
+    ) -> u32 {
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        checkpoints
+            .iter()
+            .map(|c| (c.hash, c.tokens.saturating_add(overhead)))
+            .filter(|(hash, tokens)| {
+                *tokens >= min_tokens
+                    && inner
+                        .entries
+                        .get(&(model.to_string(), *hash))
+                        .is_some_and(|entry| entry.expires > now)
+            })
+            .map(|(_, tokens)| tokens)
+            .max()
+            .unwrap_or(0)
+    }
+
     #[cfg(test)]
     /// Prefixes held now (expired ones included until looked up).
     pub fn len(&self) -> usize {
@@ -192,6 +219,20 @@ mod tests {
             hash,
             ttl: CacheTtl::FiveMinutes,
         }
+    }
+
+    #[test]
+    fn a_peek_reads_nothing_and_writes_nothing() {
+        let cache = PromptCache::default();
+        let now = Instant::now();
+        let points = [point(2000, 1)];
+        assert_eq!(cache.peek_read_tokens("m", &points, 0, 1024, now), 0);
+        assert_eq!(cache.len(), 0, "a peek writes nothing");
+        cache.use_prefixes("m", &points, 0, 1024, now);
+        assert_eq!(cache.peek_read_tokens("m", &points, 0, 1024, now), 2000);
+        assert_eq!(cache.peek_read_tokens("other", &points, 0, 1024, now), 0);
+        let later = now + Duration::from_secs(301);
+        assert_eq!(cache.peek_read_tokens("m", &points, 0, 1024, later), 0);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 //! in-flight limit of [`crate::quota`].
 //!
 //! Each quota is a token bucket per model (by base id, so geography
-//! prefixes and ARNs share it) holding `burst_s` seconds of the quota and
-//! refilled continuously at `per_minute / 60` per second of model time (a
-//! minute lasts `60 x time_scale` real seconds; at time scale 0, where
-//! nothing waits, the quota counts real minutes). A request is admitted
+//! prefixes and ARNs share it; a model's latency-optimized calls have a
+//! bucket of their own when it has an `optimized_quota`) holding `burst_s`
+//! seconds of the quota and refilled continuously at `per_minute / 60` per
+//! second of model time: a minute lasts `60 x time_scale` real seconds, so
+//! at time scale 0.1 a quota admits ten times its calls per real minute,
+//! and at time scale 0, where a minute of model time takes no real time,
+//! no quota is ever reached. A request is admitted
 //! when both buckets hold its cost: 1 request, and for tokens the prompt's
 //! tokens plus its `maxTokens` (the model's largest output when unset), as
 //! Bedrock reserves them when a request starts. Once the answer is planned
@@ -141,20 +144,23 @@ pub struct Claim {
 }
 
 impl RateQuotas {
-    /// Admit `claim` for `model` under `quota` at `now`, `minute_s` real
-    /// seconds being one minute of quota, or say which quota is full.
+    /// Admit `claim` to `bucket` (a model's, see
+    /// [`crate::ModelProfile::quota_for`]) under `quota` at `now`,
+    /// `minute_s` real seconds being one minute of quota (0: every claim is
+    /// admitted), or say which quota is full.
     pub fn try_admit(
         &self,
-        model: &str,
+        bucket: &str,
         quota: &RateQuota,
         claim: Claim,
         now: Instant,
         minute_s: f64,
     ) -> Result<Admission, Exceeded> {
-        if !quota.is_limited() {
+        if !quota.is_limited() || minute_s <= 0.0 {
+            // Unlimited, or a time scale of 0: a minute of model time takes
+            // no real time, and any rate is below the quota.
             return Ok(Admission { reserved_tokens: 0 });
         }
-        let minute_s = if minute_s > 0.0 { minute_s } else { 60.0 };
         let burst = quota.burst_s / 60.0;
         // A flex request must leave this much in the bucket.
         let floor = |capacity: f64| {
@@ -165,7 +171,7 @@ impl RateQuotas {
             }
         };
         let mut all = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        let buckets = all.entry(model.to_string()).or_default();
+        let buckets = all.entry(bucket.to_string()).or_default();
         let mut requests = None;
         if let Some(per_minute) = quota.requests_per_minute {
             let per_minute = f64::from(per_minute);
@@ -204,14 +210,14 @@ impl RateQuotas {
         Ok(Admission { reserved_tokens })
     }
 
-    /// Give back `tokens` of a reservation for `model` (the part of
+    /// Give back `tokens` of a reservation from `bucket` (the part of
     /// `maxTokens` the answer did not use).
-    pub fn give_back(&self, model: &str, tokens: u64) {
+    pub fn give_back(&self, bucket: &str, tokens: u64) {
         if tokens == 0 {
             return;
         }
         let mut all = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(bucket) = all.get_mut(model).and_then(|b| b.tokens.as_mut()) {
+        if let Some(bucket) = all.get_mut(bucket).and_then(|b| b.tokens.as_mut()) {
             // The refill at the next admission caps the level.
             bucket.level += tokens as f64;
         }
@@ -325,6 +331,22 @@ mod tests {
         );
         assert!(quotas.try_admit("m", &quota, claim(1), now, 60.0).is_ok());
         assert!(quotas.try_admit("m", &quota, claim(1), now, 60.0).is_err());
+    }
+
+    #[test]
+    fn at_time_scale_zero_no_quota_is_reached() {
+        let quotas = RateQuotas::default();
+        let quota = RateQuota {
+            requests_per_minute: Some(1),
+            tokens_per_minute: Some(1),
+            burst_s: 1.0,
+        };
+        let now = Instant::now();
+        assert!((0..100).all(|_| {
+            quotas
+                .try_admit("m", &quota, claim(1000), now, 0.0)
+                .is_ok_and(|a| a.reserved_tokens == 0)
+        }));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::profile_set::ProfileSet;
 use super::prompt_cache::PromptCache;
 use super::quota::InFlight;
 use super::rate_quota::RateQuotas;
+use super::request_bodies::RequestBodies;
 use precise_timer::PreciseTimer;
 
 /// The longest delay the emulator schedules. Extreme but valid profile
@@ -34,8 +35,9 @@ pub struct Shared {
     pub time_scale: f64,
     /// Serve unknown model ids with the generic profile.
     pub accept_any_model: bool,
-    /// Largest request body accepted, bytes.
-    pub max_body_bytes: usize,
+    /// Request bodies being read: their limits, the buffer they share,
+    /// and their counts.
+    pub bodies: Arc<RequestBodies>,
     /// The latency profiles.
     pub profiles: ProfileSet,
     /// Streams in flight per model.
@@ -62,7 +64,7 @@ impl Shared {
     pub fn new(
         time_scale: f64,
         accept_any_model: bool,
-        max_body_bytes: usize,
+        bodies: RequestBodies,
         profiles: ProfileSet,
         ground_truth: GroundTruthLog,
         seed: Option<u64>,
@@ -77,7 +79,7 @@ impl Shared {
             epoch_wall: std::time::SystemTime::now(),
             time_scale,
             accept_any_model,
-            max_body_bytes,
+            bodies: Arc::new(bodies),
             profiles,
             in_flight: Arc::new(InFlight::default()),
             rate_quotas: RateQuotas::default(),

@@ -19,12 +19,14 @@ pub fn is_stats_request(method: &Method, path: &str) -> bool {
 
 /// The stats as JSON: frames written and their lateness (actual minus
 /// scheduled write time) in microseconds, connection counts and limits,
-/// and ground-truth records lost.
+/// request-body counts and limits, and ground-truth records lost.
 pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<ResponseBody> {
     let lateness = shared.lateness.summary();
     let connections = shared.connections.stats();
     let limits = shared.connections.limits();
     let ground_truth = shared.ground_truth.errors();
+    let bodies = shared.bodies.stats();
+    let body_limits = shared.bodies.limits();
     let body = serde_json::json!({
         "uptime_s": shared.seconds_since_start(std::time::Instant::now()),
         "epoch_unix_us": shared
@@ -44,6 +46,13 @@ pub fn stats_response(shared: &Shared, query: Option<&str>) -> Response<Response
         "max_connections": limits.max_connections,
         "header_read_timeout_s": limits.header_read_timeout.as_secs_f64(),
         "idle_timeout_s": limits.idle_timeout.as_secs_f64(),
+        "request_bodies_timed_out": bodies.timed_out,
+        "request_bodies_refused_buffer_full": bodies.refused_buffer_full,
+        "request_body_bytes_buffered": bodies.buffered_bytes,
+        "request_body_bytes_buffered_peak": bodies.peak_buffered_bytes,
+        "max_buffered_body_bytes": body_limits.max_buffered_bytes,
+        "max_body_bytes": body_limits.max_body_bytes,
+        "body_read_timeout_s": body_limits.read_timeout.as_secs_f64(),
         "ground_truth_write_errors": ground_truth.write_errors,
         "ground_truth_records_lost": ground_truth.records_lost,
         "lateness_us": {

@@ -132,3 +132,64 @@ async fn ttls_minimums_and_models_without_caching() {
         error_message(&refused)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cache_reads_do_not_count_toward_the_tokens_quota() {
+    // 60,000 tokens per minute, a bucket of 5 s: 5,000 tokens, refilled at
+    // 1,000 tokens per second. A 4,000-token prefix is written once (it
+    // counts), then read 20 times in a row: reads claim only the question
+    // and the answer, so none is throttled; 20 writes of it would be.
+    let emulator = start_emulator(
+        fast_profiles(
+            r#"{"models": {"anthropic.claude-sonnet-4-20250514-v1:0": {"quota": {"tokens_per_minute": 60000, "burst_s": 5}}}}"#,
+        ),
+        1.0,
+    );
+    let client = client_for(&emulator);
+    let write = ask(&client, SONNET_4, 4000, None).await;
+    assert!(write.error.is_none(), "{:?}", write.error);
+    assert_eq!(
+        write.usage.expect("usage").cache_write_input_tokens(),
+        Some(4000)
+    );
+    for _ in 0..20 {
+        let read = ask(&client, SONNET_4, 4000, None).await;
+        assert!(read.error.is_none(), "{:?}", read.error);
+        assert_eq!(
+            read.usage.expect("usage").cache_read_input_tokens(),
+            Some(4000)
+        );
+    }
+    // A prefix that is not cached claims its whole prompt: two writes in a
+    // row do not fit the bucket.
+    let first = client
+        .converse_stream()
+        .model_id(SONNET_4)
+        .system(SystemContentBlock::Text(synthetic_prompt(4500)))
+        .system(cache_point(None))
+        .messages(user("What do the notes say?"))
+        .inference_config(max_tokens(10))
+        .send()
+        .await;
+    let second = client
+        .converse_stream()
+        .model_id(SONNET_4)
+        .system(SystemContentBlock::Text(synthetic_prompt(4600)))
+        .system(cache_point(None))
+        .messages(user("What do the notes say?"))
+        .inference_config(max_tokens(10))
+        .send()
+        .await;
+    assert!(
+        first.is_err() || second.is_err(),
+        "two uncached 4,500-token prompts fit a 5,000-token bucket"
+    );
+    assert!(
+        emulator
+            .ground_truth()
+            .iter()
+            .filter(|t| t.faults == ["tokens_per_minute"])
+            .count()
+            >= 1
+    );
+}

@@ -74,7 +74,7 @@ async fn a_converse_answer_arrives_whole_after_the_planned_time() {
     assert_eq!(truth.outcome, "complete");
     assert_eq!(truth.output_tokens, 9);
     assert_eq!(truth.deltas_written, 0);
-    let written = truth.headers_written_s.expect("written") - truth.received_s;
+    let written = truth.headers_written_s.expect("written") - truth.plan_start_s();
     assert!(
         written >= truth.planned_total_s.expect("planned") - 1e-3,
         "{truth:?}"

@@ -69,6 +69,30 @@ fn the_example_file_uses_every_override_feature() {
     );
     assert_eq!(pro.standard.tokens_per_s, builtin_pro.standard.tokens_per_s);
 
+    // Rate quotas: an account's own value, a latency-optimized quota,
+    // and `null`, which removes one.
+    assert_eq!(
+        (pro.quota.tokens_per_minute, pro.quota.burst_s),
+        (Some(400_000), 5.0)
+    );
+    let llama_70b = set
+        .lookup("us.meta.llama3-1-70b-instruct-v1:0")
+        .expect("70b");
+    assert_eq!(
+        llama_70b.optimized_quota.and_then(|q| q.tokens_per_minute),
+        Some(80_000)
+    );
+    assert_eq!(
+        llama_70b.quota,
+        builtin_quota_of(&builtin, "us.meta.llama3-1-70b-instruct-v1:0")
+    );
+    assert!(
+        !set.lookup("us.anthropic.claude-3-haiku-20240307-v1:0")
+            .expect("haiku")
+            .quota
+            .is_limited()
+    );
+
     // `"optimized": null` removes it.
     let llama = set
         .lookup("us.meta.llama3-1-405b-instruct-v1:0")
@@ -94,6 +118,32 @@ fn the_example_file_uses_every_override_feature() {
     assert_eq!(new.standard.tokens_per_chunk, 3);
     assert!(new.optimized.is_none());
     assert!(set.lookup("example.my-fine-tune-v1:0").is_some());
+    // It states where its latencies come from; Nova Pro's changed parts
+    // name the file.
+    assert!(
+        matches!(
+            &new.sources.latency,
+            bedrock_emulator::Source::Measured {
+                calls_per_configuration: 50,
+                ..
+            }
+        ),
+        "{:?}",
+        new.sources.latency
+    );
+    assert!(
+        pro.sources
+            .latency
+            .describe()
+            .contains("emulator-profiles.example.json"),
+        "{:?}",
+        pro.sources.latency
+    );
+}
+
+/// A built-in model's quota.
+fn builtin_quota_of(builtin: &ProfileSet, id: &str) -> bedrock_emulator::RateQuota {
+    builtin.lookup(id).expect("built in").quota
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

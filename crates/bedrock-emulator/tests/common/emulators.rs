@@ -46,10 +46,12 @@ pub fn fixed_model(standard: LatencyProfile, optimized: LatencyProfile) -> Model
         input_token_overhead: 0,
         max_in_flight: None,
         quota: Default::default(),
+        optimized_quota: None,
         standard,
         optimized: Some(optimized),
         tiers: Default::default(),
         reasoning: Default::default(),
+        sources: Default::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod emulators;
 pub mod features;
 pub mod frames;
+pub mod raw_h2;
 pub mod raw_http;
 pub mod sdk;
 
