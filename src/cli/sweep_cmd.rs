@@ -175,6 +175,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         let resolved = resolve_target(&settings)
             .await
             .context("preparing the target")?;
+        if resolved.target() == Target::Emulator {
+            let emulator = &settings.emulator;
+            for line in sweep::quota_lines(&options, &emulator.profiles, emulator.time_scale) {
+                eprintln!("{line}");
+            }
+        }
         if dry_run {
             eprintln!(
                 "target: {} (resolved as the sweep would)",

@@ -22,6 +22,7 @@
 
 mod knee;
 mod levels;
+mod quota_note;
 mod slo;
 mod step;
 
@@ -31,6 +32,7 @@ use std::time::{Duration, Instant};
 
 pub use knee::Knee;
 pub use levels::{LevelKind, LevelSearch, Levels, LevelsError, MAX_STEPS, MIN_RESOLUTION};
+pub use quota_note::{QuotaOnset, quota_lines, quota_onsets};
 pub use slo::{LatencyMetric, Objective, PERCENTILES, Slo, SloParseError};
 pub use step::{Percentiles, Sample, SampleSink, StepStats};
 
