@@ -60,7 +60,7 @@ pub fn quota_onsets(
             Some(entry) => entry.3 += per_call,
             None => buckets.push((
                 bucket,
-                u64::from(tokens_per_minute),
+                tokens_per_minute,
                 model.sources.quota.describe(),
                 per_call,
             )),
