@@ -134,7 +134,9 @@ fn fill(caps: &Captures<'_>, files: &BTreeMap<String, FiguresFile>) -> Result<St
                 .figures
                 .get(key)
                 .ok_or_else(|| format!("`{file_name}` has no figure `{key}`"))?;
-            if kind == "fig" && !figure.unit.is_empty() {
+            if kind == "fig" && (figure.unit.starts_with('%') || figure.unit.starts_with('/')) {
+                format!("{}{}", figure.shown, figure.unit)
+            } else if kind == "fig" && !figure.unit.is_empty() {
                 format!("{} {}", figure.shown, figure.unit)
             } else {
                 figure.shown.clone()
