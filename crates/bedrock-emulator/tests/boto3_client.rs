@@ -58,19 +58,21 @@ fn run_script(url: &str) -> HashMap<String, Value> {
 /// Run `script` against `url` (within [`SCRIPT_TIMEOUT`]) and return its
 /// results by scenario name.
 fn run(script: &str, url: &str) -> HashMap<String, Value> {
-    let mut child = Command::new("python3")
-        .arg(script)
-        .arg(url)
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_DEFAULT_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
-        .env_remove("AWS_BEARER_TOKEN_BEDROCK")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 starts");
+    let mut guard = ChildGuard::spawn(
+        Command::new("python3")
+            .arg(script)
+            .arg(url)
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_DEFAULT_PROFILE")
+            .env_remove("AWS_ENDPOINT_URL")
+            .env_remove("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+            .env_remove("AWS_BEARER_TOKEN_BEDROCK")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .expect("python3 starts");
+    let child = guard.child();
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("waits on python3") {

@@ -23,17 +23,6 @@ fn scratch_file(name: &str) -> PathBuf {
 }
 
 /// Kills the child if the test fails before it stops it.
-struct Guard(Child);
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
 fn wait_with_timeout(child: &mut Child, timeout: Duration) -> ExitStatus {
     let started = Instant::now();
     loop {
@@ -77,19 +66,19 @@ async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
         }}"#,
     )
     .expect("writes the profile file");
-    let child = Command::new(BINARY)
-        .args(["--seed", "7", "--threads", "1"])
-        .arg("--profiles")
-        .arg(&profiles)
-        .arg("--ground-truth")
-        .arg(&ground_truth)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut guard = Guard(child);
-    let url = first_line(&mut guard.0);
+    let mut guard = ChildGuard::spawn(
+        Command::new(BINARY)
+            .args(["--seed", "7", "--threads", "1"])
+            .arg("--profiles")
+            .arg(&profiles)
+            .arg("--ground-truth")
+            .arg(&ground_truth)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .expect("the binary starts");
+    let url = first_line(guard.child());
     let url = url.trim_end().to_string();
     let port: u16 = url
         .strip_prefix("http://127.0.0.1:")
@@ -116,7 +105,7 @@ async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
         async move { converse(&client, &Ask::new(NOVA_MICRO, 50)).await }
     });
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let pid = libc::pid_t::try_from(guard.0.id()).expect("pid fits");
+    let pid = libc::pid_t::try_from(guard.id()).expect("pid fits");
     // SAFETY: sending a signal to the child this test started and still owns.
     let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
     assert_eq!(sent, 0, "kill(SIGTERM) failed");
@@ -125,9 +114,9 @@ async fn the_subcommand_serves_and_stops_cleanly_on_sigterm() {
     assert_eq!(streamed.usage.map(|u| u.1), Some(20), "finished in grace");
     ids.push(streamed.request_id.expect("id"));
 
-    let status = wait_with_timeout(&mut guard.0, Duration::from_secs(15));
+    let status = wait_with_timeout(guard.child(), Duration::from_secs(15));
     let mut stderr = String::new();
-    if let Some(mut pipe) = guard.0.stderr.take() {
+    if let Some(mut pipe) = guard.child().stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
     }
     assert!(
@@ -178,20 +167,20 @@ fn bad_options_are_refused_before_serving() {
 #[test]
 fn a_signal_right_after_the_url_still_stops_cleanly() {
     for signal in [libc::SIGTERM, libc::SIGINT] {
-        let child = Command::new(BINARY)
-            .args(["--time-scale", "0"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts");
-        let mut guard = Guard(child);
-        let url = first_line(&mut guard.0);
+        let mut guard = ChildGuard::spawn(
+            Command::new(BINARY)
+                .args(["--time-scale", "0"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null()),
+        )
+        .expect("the binary starts");
+        let url = first_line(guard.child());
         assert!(url.starts_with("http://127.0.0.1:"), "{url:?}");
-        let pid = libc::pid_t::try_from(guard.0.id()).expect("pid fits");
+        let pid = libc::pid_t::try_from(guard.id()).expect("pid fits");
         // SAFETY: sending a signal to the child this test started and still owns.
         assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
-        let status = wait_with_timeout(&mut guard.0, Duration::from_secs(10));
+        let status = wait_with_timeout(guard.child(), Duration::from_secs(10));
         assert!(status.success(), "signal {signal}: exit status {status:?}");
     }
 }
@@ -267,13 +256,13 @@ async fn lost_ground_truth_is_reported_at_once_in_stats_and_in_the_exit_status()
             Ok(())
         });
     }
-    let mut guard = Guard(command.spawn().expect("the binary starts"));
-    let url = first_line(&mut guard.0).trim_end().to_string();
+    let mut guard = ChildGuard::spawn(&mut command).expect("the binary starts");
+    let url = first_line(guard.child()).trim_end().to_string();
     let addr: std::net::SocketAddr = url
         .strip_prefix("http://")
         .and_then(|a| a.parse().ok())
         .unwrap_or_else(|| panic!("first line {url:?} is not http://ADDR"));
-    let lines = stderr_lines(&mut guard.0);
+    let lines = stderr_lines(guard.child());
     let mut seen = Vec::new();
     let banner = wait_for_line(&lines, "serving", Duration::from_secs(10), &mut seen)
         .expect("the start notice");
@@ -324,10 +313,10 @@ async fn lost_ground_truth_is_reported_at_once_in_stats_and_in_the_exit_status()
     assert_eq!(stats["idle_timeout_s"], 2.5, "{stats}");
     assert_eq!(stats["max_connections"], 16, "{stats}");
 
-    let pid = libc::pid_t::try_from(guard.0.id()).expect("pid fits");
+    let pid = libc::pid_t::try_from(guard.id()).expect("pid fits");
     // SAFETY: sending a signal to the child this test started and still owns.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let status = wait_with_timeout(&mut guard.0, Duration::from_secs(15));
+    let status = wait_with_timeout(guard.child(), Duration::from_secs(15));
     let summary = wait_for_line(
         &lines,
         " ground-truth record",

@@ -38,12 +38,14 @@ const SCRIPT_TIMEOUT: Duration = Duration::from_secs(90);
 /// Run `command` to its end within `limit`, killing it past that.
 /// `Err` says why it did not run or did not finish.
 fn run_bounded(command: &mut Command, limit: Duration) -> Result<Output, String> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start: {e}"))?;
+    let mut guard = ChildGuard::spawn(
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .map_err(|e| format!("could not start: {e}"))?;
+    let child = guard.child();
     // Read both pipes on threads so that a chatty child never blocks.
     let mut stdout = child.stdout.take().expect("stdout piped");
     let mut stderr = child.stderr.take().expect("stderr piped");
