@@ -15,6 +15,7 @@ pub mod call;
 pub mod client;
 pub mod config;
 pub mod discovery;
+pub mod docs;
 pub mod export;
 pub mod figures;
 pub mod files;

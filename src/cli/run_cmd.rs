@@ -51,8 +51,8 @@ pub struct RunArgs {
     /// 0.000001 to 1000000.
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
     max_cost: Option<f64>,
-    /// Prices that replace or extend the built-in table (JSONL; see the
-    /// README, "Prices").
+    /// Prices that replace or extend the built-in table (JSONL; see
+    /// docs/reference/prices.md).
     #[arg(long, value_name = "FILE")]
     prices: Option<PathBuf>,
     /// Print the schedule, the call count and the worst-case cost, make no
