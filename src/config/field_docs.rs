@@ -535,7 +535,10 @@ mod tests {
         let loaded = [
             (
                 "sleep_between_invocations",
-                experiment.sleep_between_invocations.to_string(),
+                experiment
+                    .sleep_between_invocations
+                    .as_secs_f64()
+                    .to_string(),
             ),
             (
                 "invocations_per_scenario",
@@ -551,7 +554,10 @@ mod tests {
             ),
             ("experiment_name", experiment.experiment_name.clone()),
             ("max_retries", experiment.max_retries.to_string()),
-            ("call_timeout_s", experiment.call_timeout_s.to_string()),
+            (
+                "call_timeout_s",
+                experiment.call_timeout.as_secs_f64().to_string(),
+            ),
             ("connection", experiment.connection.to_string()),
             (
                 "warmup_invocations",
