@@ -65,7 +65,7 @@ fn kind_text(kind: &ValueKind) -> String {
             format!("one of {}", quoted.join(", "))
         }
         ValueKind::Integer { min, max } => format!("integer, {} to {}", whole(*min), whole(*max)),
-        ValueKind::Number { min, max, unit } if unit.is_empty() => {
+        ValueKind::Number { min, max, unit: "" } => {
             format!("number, {} to {}", number(*min), number(*max))
         }
         ValueKind::Number { min, max, unit } => {
