@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod axes;
 pub mod bench;
 pub mod calibrate;
 pub mod call;

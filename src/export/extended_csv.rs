@@ -125,12 +125,15 @@ pub fn record(stats: &GroupStats) -> Vec<String> {
         stats.region.clone(),
         stats.performance_config.clone(),
         v.performance_config.clone(),
-        v.service_tier.clone(),
-        v.cache.as_str().to_string(),
+        v.reported_tier().to_string(),
+        v.cache
+            .map(|state| state.as_str())
+            .unwrap_or_default()
+            .to_string(),
         v.reasoning_budget_tokens
             .map(|b| b.to_string())
             .unwrap_or_default(),
-        v.tools.clone(),
+        v.tools.clone().unwrap_or_default(),
         stats.targets.join(";"),
     ];
     fields.extend(
