@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-#[path = "../crates/bedrock-emulator/tests/common/child_guard.rs"]
+#[path = "../crates/bedrock-emulator/tests/it/common/child_guard.rs"]
 mod child_guard;
 
 use child_guard::ChildGuard;

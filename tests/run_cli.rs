@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "../crates/bedrock-emulator/tests/common/child_guard.rs"]
+#[path = "../crates/bedrock-emulator/tests/it/common/child_guard.rs"]
 mod child_guard;
 mod isolation;
 

@@ -2,7 +2,7 @@
 //! tier's latency, the priority fallback fault, flex throttled first, and
 //! tier settings in profile files.
 
-mod common;
+use crate::common;
 
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::types::{ServiceTier, ServiceTierType};

@@ -3,7 +3,7 @@
 //! recorded in the ground truth; admitted again at the quota's rate; the
 //! tokens reserved by `maxTokens`; bad quota values named.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! tokens streamed) stay within it, and an answer it cut stops with
 //! `max_tokens`; without `maxTokens` the model's largest output bounds it.
 
-mod common;
+use crate::common;
 
 use std::sync::OnceLock;
 

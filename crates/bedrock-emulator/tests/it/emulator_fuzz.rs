@@ -7,7 +7,7 @@
 //! Each run draws new cases; a failure prints the smallest failing request.
 //! `PROPTEST_CASES=20000` fuzzes longer, `PROPTEST_RNG_SEED=N` repeats a run.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

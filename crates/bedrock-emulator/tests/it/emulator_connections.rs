@@ -4,7 +4,7 @@
 //! a stream in flight is never cut, new clients wait for it instead), with
 //! the counts in `GET /_emulator/stats`.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! sent as raw HTTP/1.1: each gets Bedrock's error shape, a request id, and
 //! the connection stays usable.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! deltas in block 0, a signature, then the text in block 1), the budget
 //! as a cap, and a model that always reasons.
 
-mod common;
+use crate::common;
 
 use common::features::*;
 use common::*;

@@ -3,7 +3,7 @@
 //! delta late in the ground truth, which records both instants (headers
 //! read, body complete).
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -6,7 +6,7 @@
 //! across a stop, and an answer that closes an HTTP/1.1 connection carries
 //! no connection header on HTTP/2.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -1,7 +1,7 @@
 //! The real SDK client against the emulator: the answer's events, every
 //! error as its modelled type, model ids, and the per-model quota.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

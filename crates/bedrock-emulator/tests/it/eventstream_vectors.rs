@@ -1,7 +1,7 @@
 //! The emulator's event-stream encoder against the public test vectors,
 //! and a real response body taken apart frame by frame.
 
-mod common;
+use crate::common;
 
 use bedrock_emulator::eventstream::{encode_message, event_frame, exception_frame};
 use common::frames::{check_frame_crcs, crc32, header, payload_json, split_frames};

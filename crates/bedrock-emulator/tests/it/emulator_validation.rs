@@ -2,7 +2,7 @@
 //! model's largest output, tiers offered, thinking budgets, tool choice,
 //! stop sequences and media tokens.
 
-mod common;
+use crate::common;
 
 use aws_sdk_bedrockruntime::primitives::Blob;
 use aws_sdk_bedrockruntime::types::{

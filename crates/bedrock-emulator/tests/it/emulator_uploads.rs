@@ -6,7 +6,7 @@
 //! buffer limit (a body that would is refused with 503 and its bytes
 //! released). Both are counted in `GET /_emulator/stats`.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! that leaves early, or an emulator that stops while requests are pending
 //! or streaming.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! in-flight streams end, and the ground-truth file has one line per request;
 //! when ground truth cannot be written, it says so at once and exits 1.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! pieces that form JSON matching the schema, stopReason `tool_use`, and
 //! the `auto` rule.
 
-mod common;
+use crate::common;
 
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::types::{

@@ -5,8 +5,8 @@
 //! the test is skipped and says so on the terminal; with
 //! `BEDROCK_BENCH_REQUIRE_EXTERNAL=1` (as in CI) it fails instead.
 
-mod common;
-mod external;
+use crate::common;
+use crate::external;
 
 use std::collections::HashMap;
 use std::io::Read;

@@ -2,7 +2,7 @@
 //! the time scale, repeatable plans for a fixed seed, and the ground-truth
 //! file.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! time, with the same content, usage, tiers and validation as the
 //! stream, and its ground truth.
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

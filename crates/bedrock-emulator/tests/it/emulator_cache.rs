@@ -3,7 +3,7 @@
 //! 1-hour TTL, prefixes under the model's minimum, and models without
 //! caching.
 
-mod common;
+use crate::common;
 
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::types::{

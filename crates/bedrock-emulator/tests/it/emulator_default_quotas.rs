@@ -4,7 +4,7 @@
 //! admitted come at about the quota's rate. `--no-quotas` (or a profile
 //! file) removes them.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

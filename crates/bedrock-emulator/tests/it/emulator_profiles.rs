@@ -2,7 +2,7 @@
 //! effect, bad files are refused with their name, and extreme but valid
 //! values do not break the emulator.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
