@@ -1,5 +1,5 @@
 //! The record of one call: raw monotonic instants, what the service
-//! reported, and the derived metrics of DESIGN section 4 as methods.
+//! reported, and the derived metrics (defined in the crate's `metrics` module) as methods.
 
 use std::time::{Duration, Instant, SystemTime};
 
