@@ -5,7 +5,7 @@
 //! point that never hit) is counted and warned, and tail percentiles of
 //! too few values are not presented.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use analyze_support::{FixtureRow, TempDir, ours, write_ours};
 use bedrock_bench::analysis::{AnalyzeOptions, Axis, CacheState, Metric, analyze};

@@ -1,6 +1,6 @@
 //! `bedrock-bench analyze` end to end, on a temporary directory.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use std::process::{Command, Output};
 

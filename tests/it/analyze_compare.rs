@@ -1,7 +1,7 @@
 //! Standard vs optimized: the ratio of medians with its bootstrap
 //! interval, repeatability, and fallback warnings.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use analyze_support::{TempDir, ours, write_ours};
 use bedrock_bench::analysis::{AnalyzeOptions, BootstrapOptions, analyze};

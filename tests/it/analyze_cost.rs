@@ -5,7 +5,7 @@
 //! tokens with the built-in table, and every row re-priced with a price
 //! file when one is given.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use std::sync::Arc;
 

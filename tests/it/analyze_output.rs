@@ -1,7 +1,7 @@
 //! The three files: names, no overwriting, and the extended summary's
 //! columns and numbers.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use analyze_support::{TempDir, ours, python_header, python_row, write_ours};
 use bedrock_bench::analysis::{AnalyzeOptions, Metric, analyze};

@@ -1,7 +1,7 @@
 //! Every class of read error names the file, and a bad value also the
 //! line, the column, what was expected and what was found.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use analyze_support::{TempDir, python_header, python_row};
 use bedrock_bench::analysis::{ReadError, ReadOptions, read_paths, read_paths_with};

@@ -1,7 +1,7 @@
 //! The summary in the Python tool's format: header, numbers computed by
 //! hand, merging files, the Python tool's own raw files, failures.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use analyze_support::{TempDir, ours, python_header, python_row, write_ours};
 use bedrock_bench::analysis::{

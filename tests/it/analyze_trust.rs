@@ -3,7 +3,7 @@
 //! seen twice counts once; every row of the Python tool's files is a call
 //! of its own; files that do not compare are never mixed silently.
 
-mod analyze_support;
+use crate::analyze_support;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! are summarized apart, and each group's name says its variant (the
 //! Python tool's summary shows it in `performance_config`).
 
-mod analyze_support;
+use crate::analyze_support;
 
 use analyze_support::{FixtureRow, TempDir, ours, write_ours};
 use bedrock_bench::analysis::{AnalyzeOptions, analyze};

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use bedrock_bench::bench::{self, BenchSetup};
 use bedrock_bench::config::TargetChoice;
+use bedrock_bench::runner::StopSignal;
 use bedrock_emulator::ProfileSet;
 use serde_json::Value;
 
@@ -46,7 +47,10 @@ fn setup(dir: &Path, ttft_optimized_s: f64) -> BenchSetup {
         // below the 5% noise threshold.
         time_scale: Some(0.5),
         criterion_reads_process_args: false,
-        stop: None,
+        // The test's own stop: with none, the harness would watch SIGINT,
+        // SIGTERM and SIGHUP for the rest of the test binary, whose other
+        // tests run in the same process (Ctrl-C must still end them).
+        stop: Some(StopSignal::new()),
     }
 }
 

@@ -5,7 +5,7 @@
 //! charged more than the budget; and a call charged more than it reserved
 //! ends the run at once, naming the excess.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,13 +45,11 @@ fn options(
 /// it: its `cost_usd`; for a row without one, nothing when the service
 /// refused it before any stream (no chunk, no tokens, an error status),
 /// else its whole worst case (a timeout or a broken stream may be billed
-/// for what was generated). Also the rows whose output passed their
-/// scenario's `maxTokens` (`max_tokens` by scenario name), which no row may.
-fn billed(
-    out: &Path,
-    worst: impl Fn(&str) -> Cost,
-    max_tokens: impl Fn(&str) -> u64,
-) -> (Cost, usize, Vec<String>) {
+/// for what was generated: `worst` by the row's scenario name and the
+/// `maxTokens` it sent, since two scenarios of one model share a name).
+/// Also the rows whose output passed the `maxTokens` they sent, which no
+/// row may.
+fn billed(out: &Path, worst: impl Fn(&str, u64) -> Cost) -> (Cost, usize, Vec<String>) {
     let mut total = Cost::ZERO;
     let mut rows = 0;
     let mut past_max = Vec::new();
@@ -64,23 +62,24 @@ fn billed(
         let mut reader = csv::Reader::from_path(&path).expect("opens");
         let header = reader.headers().expect("header").clone();
         let column = |name: &str| header.iter().position(|h| h == name).expect(name);
-        let (cost, chunks, status, scenario, output) = (
+        let (cost, chunks, status, scenario, output, sent_max) = (
             column("cost_usd"),
             column("chunk_count"),
             column("api_call_status"),
             column("scenario"),
             column("model_output_tokens"),
+            column("configured_output_tokens_for_request"),
         );
         for record in reader.records() {
             let record = record.expect("row");
             rows += 1;
+            let max_tokens: u64 = record[sent_max].parse().expect("maxTokens sent");
             if let Ok(tokens) = record[output].parse::<u64>()
-                && tokens > max_tokens(&record[scenario])
+                && tokens > max_tokens
             {
                 past_max.push(format!(
-                    "{}: {tokens} output tokens > maxTokens {}",
+                    "{}: {tokens} output tokens > maxTokens {max_tokens}",
                     &record[scenario],
-                    max_tokens(&record[scenario])
                 ));
             }
             total = total
@@ -88,12 +87,12 @@ fn billed(
                     "" if record[chunks] == *"0" && record[status] != *"Success" => {
                         let status = &record[status];
                         if status.contains("Timeout") || status.contains("Cancelled") {
-                            worst(&record[scenario])
+                            worst(&record[scenario], max_tokens)
                         } else {
                             Cost::ZERO
                         }
                     }
-                    "" => worst(&record[scenario]),
+                    "" => worst(&record[scenario], max_tokens),
                     cell => cell.parse::<Cost>().expect("a cost"),
                 };
         }
@@ -259,25 +258,23 @@ fn check(case: &Case, index: usize) -> Result<(), TestCaseError> {
     let span = with_retries.picodollars() - planned.picodollars();
     let budget =
         Cost::from_picodollars(planned.picodollars() + (span as f64 * case.budget_at) as u64);
-    let worst = |name: &str| {
-        let index = scenarios
+    // The largest worst case among the scenarios a row may come from (one
+    // model's scenarios share a name; the row says the maxTokens it sent).
+    let worst = |name: &str, max_tokens: u64| {
+        scenarios
             .iter()
-            .position(|s| s.name == name)
-            .expect("a scenario");
-        plan.attempts[index].1.expect("priced")
+            .zip(&plan.attempts)
+            .filter(|(s, _)| s.name == name && u64::from(s.expected_output_tokens) == max_tokens)
+            .map(|(_, attempt)| attempt.1.expect("priced"))
+            .max()
+            .expect("a scenario")
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let outcome = runtime.block_on(
         (options(scenarios.clone(), experiment, out.clone(), budget)).run(Arc::clone(&clients)),
     );
     let summary: RunSummary = outcome.map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let max_tokens = |name: &str| {
-        scenarios
-            .iter()
-            .find(|s| s.name == name)
-            .map_or(0, |s| u64::from(s.expected_output_tokens))
-    };
-    let (charged, rows, past_max) = billed(&out, worst, max_tokens);
+    let (charged, rows, past_max) = billed(&out, worst);
     let _ = std::fs::remove_dir_all(&out);
     prop_assert!(
         past_max.is_empty(),

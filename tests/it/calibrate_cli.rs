@@ -4,8 +4,7 @@
 
 use std::process::Command;
 
-#[path = "../crates/bedrock-emulator/tests/it/common/child_guard.rs"]
-mod child_guard;
+use crate::child_guard;
 
 use child_guard::ChildGuard;
 

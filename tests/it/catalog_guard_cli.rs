@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod isolation;
+use crate::isolation;
 
 use isolation::isolated;
 

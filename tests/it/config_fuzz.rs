@@ -20,7 +20,7 @@ use bedrock_bench::plan::{Limit, PlanInput, Schedule, Shard, estimated_call_time
 use bedrock_catalog::prices::Cost;
 use proptest::prelude::*;
 
-mod isolation;
+use crate::isolation;
 
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 

@@ -11,7 +11,7 @@ use bedrock_bench::plan::PROMPT_TEMPLATE_TOKENS;
 use bedrock_catalog::prices::Cost;
 use bedrock_catalog::tokens::max_tokens;
 
-mod isolation;
+use crate::isolation;
 
 use isolation::isolated;
 

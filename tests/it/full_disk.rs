@@ -7,9 +7,10 @@
 //! included when that is a file (as when a test log is redirected), so
 //! each limited part runs in a child process: this test binary again,
 //! running one `child_*` test with `BB_FULL_DISK_CHILD` set and its
-//! output piped.
+//! output piped. The limit is thus never set in the test binary's own
+//! process, which runs every other test beside these.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,19 +19,29 @@ use std::time::Duration;
 use bedrock_bench::config::{Experiment, parse_scenarios};
 use bedrock_bench::export::RawCsvWriter;
 
-#[path = "fixture/mod.rs"]
-mod fixture;
+use crate::fixture;
 use bedrock_bench::runner::{Backoff, RunError};
 use common::*;
 
 /// Set in the child process, naming its work directory.
 const CHILD_ENV: &str = "BB_FULL_DISK_CHILD";
 
-/// Run the test `name` of this binary in a child process with
-/// [`CHILD_ENV`] = `dir`; panics with its output unless it passes.
+/// The full name of this module's test `name` as the test binary knows it
+/// (`full_disk::child_run`: the module path without the binary's name).
+fn test_name(name: &str) -> String {
+    let module = module_path!()
+        .split_once("::")
+        .map_or(module_path!(), |(_, module)| module);
+    format!("{module}::{name}")
+}
+
+/// Run this module's test `name` in a child process (this test binary,
+/// filtered to that one test) with [`CHILD_ENV`] = `dir`; panics with its
+/// output unless it passes.
 fn run_child(name: &str, dir: &Path) {
+    let name = test_name(name);
     let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
-        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .args(["--exact", &name, "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, dir)
         .output()
         .expect("the child runs");

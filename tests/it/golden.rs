@@ -4,7 +4,7 @@
 //! comparison must equal the committed files in `tests/golden/` byte for
 //! byte. A change to any output format shows here first.
 //!
-//! `BEDROCK_BENCH_BLESS=1 cargo test --release --test golden` rewrites the
+//! `BEDROCK_BENCH_BLESS=1 cargo test --release --test it golden::` rewrites the
 //! expectations (then review the diff before committing it).
 
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-mod isolation;
+use crate::isolation;
 
 use isolation::isolated;
 

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use bedrock_catalog::MODELS;
 use serde_json::Value;
 
-mod isolation;
+use crate::isolation;
 
 use isolation::isolated;
 

@@ -3,7 +3,7 @@
 //! gaps have their mean, the concurrency cap's wait is recorded, and a
 //! closed-loop run leaves the new columns empty.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

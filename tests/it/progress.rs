@@ -6,8 +6,8 @@
 //! what was planned; and the `next:` line after a run is a command that
 //! works as printed.
 
-mod common;
-mod isolation;
+use crate::common;
+use crate::isolation;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use bedrock_bench::bench::{self, BenchSetup};
 use bedrock_bench::config::{Arrival, Experiment, Load, TargetChoice, parse_scenarios};
-use bedrock_bench::runner::{Backoff, ProgressSink, RunEvent, RunSink, SinkError};
+use bedrock_bench::runner::{Backoff, ProgressSink, RunEvent, RunSink, SinkError, StopSignal};
 use common::*;
 use isolation::isolated;
 
@@ -130,7 +130,10 @@ fn cargo_bench_shows_each_scenarios_calls_done_of_planned() {
         emulator_profiles: None,
         time_scale: Some(0.05),
         criterion_reads_process_args: false,
-        stop: None,
+        // The test's own stop: with none, the harness would watch SIGINT,
+        // SIGTERM and SIGHUP for the rest of the test binary, whose other
+        // tests run in the same process (Ctrl-C must still end them).
+        stop: Some(StopSignal::new()),
     };
     let recorder = Recorder::default();
     let lines = Shared::default();

@@ -9,11 +9,9 @@
 //! are skipped and say so on the terminal; with
 //! `BEDROCK_BENCH_REQUIRE_EXTERNAL=1` (as in CI) they fail instead.
 
-#[path = "../crates/bedrock-emulator/tests/it/common/child_guard.rs"]
-mod child_guard;
-#[path = "../crates/bedrock-emulator/tests/it/external/mod.rs"]
-mod external;
-mod report_support;
+use crate::child_guard;
+use crate::external;
+use crate::report_support;
 
 use child_guard::ChildGuard;
 

@@ -2,7 +2,7 @@
 //! failed, a single call, zero latencies, a header without rows, many
 //! groups with long model ids.
 
-mod report_support;
+use crate::report_support;
 
 use std::path::Path;
 

@@ -5,7 +5,7 @@
 //! success gets its note, the page holds the banner, the tables, every
 //! chart and only escaped data, and nothing is overwritten.
 
-mod report_support;
+use crate::report_support;
 
 use std::path::Path;
 

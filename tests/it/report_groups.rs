@@ -5,7 +5,7 @@
 //! colour (and pattern), and the series drawn in the chart must be in
 //! that colour and pattern. A variant has one colour on every chart.
 
-mod report_support;
+use crate::report_support;
 
 use std::collections::{HashMap, HashSet};
 

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-mod isolation;
-mod report_support;
+use crate::isolation;
+use crate::report_support;
 
 use bedrock_bench::analysis::{AnalyzeOptions, analyze};
 use bedrock_bench::plot::NOTE_HEIGHT;

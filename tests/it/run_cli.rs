@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "../crates/bedrock-emulator/tests/it/common/child_guard.rs"]
-mod child_guard;
-mod isolation;
+use crate::child_guard;
+use crate::isolation;
 
 use child_guard::ChildGuard;
 use isolation::isolated;

@@ -1,7 +1,7 @@
 //! The runner against the emulator: call counts, seeded order, the worker
 //! bound, one row per attempt, the budget, and stopping.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

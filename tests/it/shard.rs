@@ -5,8 +5,8 @@
 //! are split so that their parts add up to the experiment's, and the
 //! command line refuses bad values and a missing seed.
 
-mod common;
-mod isolation;
+use crate::common;
+use crate::isolation;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 //! whole sweep; the command writes sweep.csv, the chart and the page, and
 //! `--dry-run` makes no call.
 
-mod common;
-mod isolation;
+use crate::common;
+use crate::isolation;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! The timed call through the real SDK against the emulator: instants,
 //! ground truth, usage, served config, and every failure mode.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

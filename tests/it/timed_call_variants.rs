@@ -3,7 +3,7 @@
 //! the service, and what comes back (served tier, cache tokens, reasoning
 //! and tool-use deltas) lands in the record and its raw CSV columns.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;

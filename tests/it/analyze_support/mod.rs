@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub(crate) use crate::fixture;
 use bedrock_bench::record::Column;
-#[path = "../fixture/mod.rs"]
-pub mod fixture;
 
 pub use fixture::FixtureRow;
 

@@ -3,9 +3,9 @@
 //! harness's clients for them.
 #![allow(dead_code)]
 
-#[path = "../../crates/bedrock-emulator/tests/it/common/emulators.rs"]
+#[path = "../../../crates/bedrock-emulator/tests/it/common/emulators.rs"]
 mod emulators;
-#[path = "../../crates/bedrock-emulator/tests/it/common/features.rs"]
+#[path = "../../../crates/bedrock-emulator/tests/it/common/features.rs"]
 pub mod features;
 pub mod job;
 

@@ -7,9 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+pub(crate) use crate::fixture;
 use bedrock_bench::analysis::{Analysis, AnalyzeOptions, analyze};
-#[path = "../fixture/mod.rs"]
-pub mod fixture;
 
 pub use fixture::FixtureRow;
 
