@@ -24,6 +24,7 @@ fn start() -> Emulator {
 fn control_client(emulator: &Emulator, region: &str) -> aws_sdk_bedrock::Client {
     let config = aws_sdk_bedrock::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .http_client(crate::common::http_client())
         .endpoint_url(emulator.base_url())
         .region(Region::new(region.to_string()))
         .credentials_provider(Credentials::new(

@@ -340,12 +340,15 @@ async fn the_quota_throttles_exactly_the_streams_beyond_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documented_client_configuration_works() {
-    // The snippet of the README's Emulator section, as written there.
+    // The snippet of the README's Emulator section, as written there, but
+    // for the HTTP client: a user's SDK with its default features has one;
+    // this workspace builds the SDK without it (see `http_client`).
     use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
 
     let emulator = start_emulator(profiles("{}"), 1.0);
     let config = aws_sdk_bedrockruntime::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .http_client(http_client())
         .endpoint_url(emulator.base_url())
         .region(Region::new("us-east-2"))
         .credentials_provider(Credentials::new(

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::config::{
-    BehaviorVersion, Credentials, Region, StalledStreamProtectionConfig,
+    BehaviorVersion, Credentials, Region, SharedHttpClient, StalledStreamProtectionConfig,
 };
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use aws_smithy_types::retry::RetryConfig;
 use bedrock_emulator::{
     Emulator, EmulatorConfig, FaultRates, GroundTruthRecord, LatencyProfile, ModelProfile,
@@ -72,12 +73,23 @@ pub fn start_emulator(profiles: ProfileSet, time_scale: f64) -> Arc<Emulator> {
     Arc::new(Emulator::start(config).expect("emulator binds 127.0.0.1:0"))
 }
 
+/// The HTTP client of the SDK clients here: the workspace builds the SDK
+/// without its default client (whose TLS is aws-lc, a C build), so each
+/// client is handed one, rustls on ring as the harness's (a user's SDK with
+/// its default features brings its own).
+pub fn http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
 /// An SDK client for the server at `endpoint`, as a user would make one:
 /// static test credentials, any region, SDK retries and stalled-stream
 /// protection off (so that every answer is seen as it is).
 pub fn sdk_client(endpoint: &str) -> Client {
     let config = aws_sdk_bedrockruntime::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .http_client(http_client())
         .endpoint_url(endpoint)
         .region(Region::new("us-east-2"))
         .credentials_provider(Credentials::new(
