@@ -28,7 +28,7 @@ use bedrock_bench::analysis::{AnalyzeOptions, analyze};
 use bedrock_bench::export::RawCsvWriter;
 use bedrock_bench::figures::{Figure, FiguresFile, bench_invocation};
 
-#[path = "../tests/fixture/mod.rs"]
+#[path = "../tests/it/fixture/mod.rs"]
 mod fixture;
 
 use fixture::FixtureRow;

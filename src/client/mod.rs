@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 mod aws_files;
 mod env;
+mod https;
 mod resolve;
 
 use aws_config::BehaviorVersion;
@@ -22,7 +23,6 @@ use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::config::{Region, StalledStreamProtectionConfig};
-use aws_smithy_http_client::tls;
 use aws_smithy_types::retry::RetryConfig;
 
 use crate::config::{ConnectionMode, TargetChoice, UnknownChoice};
@@ -37,6 +37,7 @@ pub const EMULATOR_PROFILES_ENV: &str = "BEDROCK_BENCH_EMULATOR_PROFILES";
 
 pub use crate::record::Target;
 pub use env::{profiles_from_env, time_scale_from_env};
+pub use https::https_client;
 pub use resolve::{ResolvedTarget, resolve_target};
 
 /// Why no client could be made.
@@ -324,6 +325,7 @@ impl Clients {
             Backend::Aws(sdk) => aws_sdk_bedrock::config::Builder::from(sdk.as_ref()),
             Backend::Emulator { endpoint, .. } => aws_sdk_bedrock::config::Builder::new()
                 .behavior_version(aws_sdk_bedrock::config::BehaviorVersion::latest())
+                .http_client(https_client())
                 .credentials_provider(static_test_credentials())
                 .endpoint_url(endpoint.clone()),
         };
@@ -386,6 +388,7 @@ impl Clients {
             Backend::Aws(sdk) => aws_sdk_bedrockruntime::config::Builder::from(sdk.as_ref()),
             Backend::Emulator { endpoint, .. } => aws_sdk_bedrockruntime::config::Builder::new()
                 .behavior_version(BehaviorVersion::latest())
+                .http_client(https_client())
                 .credentials_provider(static_test_credentials())
                 .endpoint_url(endpoint.clone()),
         };
@@ -397,13 +400,7 @@ impl Clients {
             builder = builder.endpoint_url(url.clone());
         }
         if fresh_http_client {
-            builder = builder.http_client(
-                aws_smithy_http_client::Builder::new()
-                    .tls_provider(tls::Provider::Rustls(
-                        tls::rustls_provider::CryptoMode::AwsLc,
-                    ))
-                    .build_https(),
-            );
+            builder = builder.http_client(https_client());
         }
         Client::from_conf(builder.build())
     }

@@ -92,6 +92,7 @@ pub async fn resolve_target(settings: &TargetSettings) -> Result<ResolvedTarget,
 
 async fn load_aws_config() -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(super::https_client())
         .retry_config(RetryConfig::disabled())
         .load()
         .await

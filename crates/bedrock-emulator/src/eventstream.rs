@@ -2,7 +2,7 @@
 //!
 //! Frames are encoded with `aws-smithy-eventstream`'s public encoder, the
 //! same code the AWS SDK uses to read them, and the encoding is checked
-//! against the public test vectors in `tests/eventstream_vectors.rs`.
+//! against the public test vectors in `tests/it/eventstream_vectors.rs`.
 //! Layout: `[total_len u32][headers_len u32][prelude CRC32][headers][payload][message CRC32]`.
 
 use aws_smithy_eventstream::frame::write_message_to;

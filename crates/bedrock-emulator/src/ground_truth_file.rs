@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn a_file_keeps_only_complete_lines() {
         // What a write that fails half-way leaves behind (a partial line)
-        // is made by hand here; tests/emulator_process.rs makes real writes
+        // is made by hand here; tests/it/emulator_process.rs makes real writes
         // fail with a file size limit.
         let path = std::env::temp_dir().join(format!(
             "bb-gt-repair-{}-{:?}.jsonl",

@@ -1,0 +1,26 @@
+//! Shared helpers for the harness's integration tests: the emulator
+//! crate's test emulators (one definition, included from there) and the
+//! harness's clients for them.
+#![allow(dead_code)]
+
+#[path = "../../../crates/bedrock-emulator/tests/it/common/emulators.rs"]
+mod emulators;
+#[path = "../../../crates/bedrock-emulator/tests/it/common/features.rs"]
+pub mod features;
+pub mod job;
+
+use std::sync::Arc;
+
+use bedrock_bench::client::Clients;
+use bedrock_bench::config::ConnectionMode;
+use bedrock_emulator::Emulator;
+
+#[allow(unused_imports)]
+pub use emulators::*;
+#[allow(unused_imports)]
+pub use job::Job;
+
+/// The harness's warm clients for an in-process emulator.
+pub fn clients(emulator: &Arc<Emulator>) -> Clients {
+    Clients::for_emulator(Arc::clone(emulator), ConnectionMode::Warm)
+}
