@@ -37,10 +37,9 @@ use crate::analysis::{AnalyzeOptions, Simulation, analyze};
 use crate::call::{CallRecord, CallSpec};
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_configs};
-use crate::export::RawCsvWriter;
 use crate::hint;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
-use crate::record::{RunFacts, ScenarioFacts};
+use crate::record::{RawCsvWriter, RunFacts, ScenarioFacts};
 use crate::report::write_report;
 use crate::runner::{
     self, Backoff, CallBudget, CostPlan, ProgressMode, ProgressSink, RunEvent, RunSink, StopSignal,

@@ -1,10 +1,11 @@
 //! Output files, one format per file.
 
 mod analysis_files;
-pub(crate) mod raw_csv;
 
 pub use analysis_files::OutputFiles;
-pub use raw_csv::RawCsvWriter;
+/// The raw CSV writer lives with the record it writes; named here too, as
+/// every file format is.
+pub use crate::record::RawCsvWriter;
 pub mod comparison_csv;
 pub mod cost_text;
 pub mod extended_csv;
