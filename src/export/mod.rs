@@ -2,10 +2,10 @@
 
 mod analysis_files;
 
-pub use analysis_files::OutputFiles;
 /// The raw CSV writer lives with the record it writes; named here too, as
 /// every file format is.
 pub use crate::record::RawCsvWriter;
+pub use analysis_files::OutputFiles;
 pub mod comparison_csv;
 pub mod cost_text;
 pub mod extended_csv;

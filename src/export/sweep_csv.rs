@@ -7,7 +7,7 @@
 //! it failed), the 99th percentile of the dispatch lag, which tail
 //! percentiles had too few calls to be given (`thin_percentiles`, see
 //! [`crate::analysis::percentile_rule`]: their cells are empty),
-//! p50/p90/p95/p99 of each latency ([`crate::sweep::LatencyMetric`]) over
+//! p50/p90/p95/p99 of each latency ([`crate::sweep::result::LatencyMetric`]) over
 //! the successes, the cost and the step's directory. Times in seconds, 6
 //! decimals; empty when undefined.
 
@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::analysis::percentile_rule::{is_shown, thin_list};
-use crate::sweep::{LatencyMetric, LevelKind, PERCENTILES, StepStats, SweepStep};
+use crate::sweep::result::{LatencyMetric, LevelKind, PERCENTILES, StepStats, SweepStep};
 
 /// The columns before the latencies.
 pub const STEP_COLUMNS: [&str; 16] = [

@@ -15,7 +15,7 @@ use crate::analysis::Simulation;
 use crate::analysis::percentile_rule::cell;
 use crate::plot::render_noted;
 use crate::plot::sweep::SweepChart;
-use crate::sweep::{Knee, LatencyMetric, Percentiles, SweepStep};
+use crate::sweep::result::{Knee, LatencyMetric, LevelKind, Percentiles, SweepStep};
 
 /// What the sweep's page shows besides its steps.
 #[derive(Debug, Clone, Copy)]
@@ -120,8 +120,8 @@ impl SweepPage<'_> {
         let header = [
             "step",
             match self.knee.kind {
-                crate::sweep::LevelKind::Rate => "offered/s",
-                crate::sweep::LevelKind::Concurrency => "concurrency",
+                LevelKind::Rate => "offered/s",
+                LevelKind::Concurrency => "concurrency",
             },
             "achieved/s",
             "calls",
@@ -160,8 +160,8 @@ impl SweepPage<'_> {
                 let cells = vec![
                     Cell::num(step.index.to_string()),
                     Cell::num(match self.knee.kind {
-                        crate::sweep::LevelKind::Rate => format!("{:.3}", s.level),
-                        crate::sweep::LevelKind::Concurrency => format!("{:.0}", s.level),
+                        LevelKind::Rate => format!("{:.3}", s.level),
+                        LevelKind::Concurrency => format!("{:.0}", s.level),
                     }),
                     Cell::num(format!("{:.3}", s.achieved_rate())),
                     Cell::num(s.calls.to_string()),

@@ -48,6 +48,7 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
+pub use crate::record::RunFile;
 pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals, RunShare};
 pub use backoff::Backoff;
 pub use budget::{CallBudget, Overrun, Refusal};
@@ -61,7 +62,6 @@ pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
-pub use crate::record::RunFile;
 pub use run_files::RunFiles;
 pub use schedule::{Schedule, estimated_call_time, human_duration};
 pub use shard::{MAX_SHARDS, Shard, ShardError};

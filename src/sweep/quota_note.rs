@@ -8,7 +8,7 @@ use bedrock_catalog::tokens::estimate_tokens;
 use bedrock_emulator::ProfileSet;
 
 use super::SweepOptions;
-use super::levels::LevelKind;
+use super::result::LevelKind;
 
 /// Where one quota is expected to throttle the sweep's mix of calls.
 #[derive(Debug, Clone, PartialEq)]
