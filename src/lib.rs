@@ -28,5 +28,7 @@ pub mod report;
 pub mod runner;
 pub(crate) mod stats;
 pub mod sweep;
+pub mod table;
+pub mod tables;
 pub mod terminal;
 pub mod timestamps;

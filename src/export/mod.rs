@@ -1,4 +1,5 @@
-//! Output files, one format per file.
+//! Output files, one format per file: the analysis's CSVs and the sweep's
+//! are tables ([`crate::tables`]) written by [`table_csv`].
 
 mod analysis_files;
 
@@ -7,7 +8,7 @@ mod analysis_files;
 pub use crate::record::RawCsvWriter;
 pub use analysis_files::OutputFiles;
 pub mod comparison_csv;
-pub mod cost_text;
 pub mod extended_csv;
 pub mod summary_csv;
 pub mod sweep_csv;
+pub mod table_csv;

@@ -11,11 +11,11 @@ pub mod assets;
 pub(crate) mod base64;
 pub(crate) mod criterion;
 pub(crate) mod escape;
+pub(crate) mod html_table;
 pub(crate) mod mixed;
 pub(crate) mod page;
 pub(crate) mod settings;
 pub mod sweep_page;
-pub(crate) mod tables;
 
 use std::fs::OpenOptions;
 use std::io::Write;

@@ -98,7 +98,7 @@ pub fn quota_lines(options: &SweepOptions, profiles: &ProfileSet, time_scale: f6
             format!(
                 "emulator quota: {} {} tokens/min ({}): throttling expected from about {:.1} requests/s offered",
                 onset.bucket,
-                crate::figures::format_number(onset.tokens_per_minute as f64, 0),
+                crate::table::format::count(onset.tokens_per_minute),
                 onset.source,
                 onset.onset_per_s
             )
