@@ -23,6 +23,7 @@ pub mod hint;
 pub(crate) mod measurement;
 pub(crate) mod metrics;
 pub mod plot;
+pub mod publish;
 pub mod record;
 pub mod report;
 pub mod runner;

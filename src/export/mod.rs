@@ -6,7 +6,7 @@ mod analysis_files;
 /// The raw CSV writer lives with the record it writes; named here too, as
 /// every file format is.
 pub use crate::record::RawCsvWriter;
-pub use analysis_files::OutputFiles;
+pub use analysis_files::{CSV_FILES, CsvOutcome, OutputFiles, write_csvs};
 pub mod comparison_csv;
 pub mod extended_csv;
 pub mod summary_csv;
