@@ -37,9 +37,8 @@ use bedrock_bench::calibrate::{
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{Arrival, ConnectionMode, Experiment, Load, Scenario, parse_scenarios};
 use bedrock_bench::figures::{Figure, FiguresFile, bench_invocation};
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, RunOptions, RunSummary, Schedule, StopSignal,
-};
+use bedrock_bench::plan::{PlanInput, Schedule};
+use bedrock_bench::runner::{self, ProgressMode, RunControls, RunSummary};
 
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 
@@ -78,7 +77,7 @@ fn profiles(dir: &Path, name: &str, ttft: f64, tokens_per_s: f64, tokens: u32) -
 
 fn experiment(arrival: Arrival, rate: f64, seconds: f64) -> Experiment {
     Experiment {
-        call_timeout_s: 60.0,
+        call_timeout: Duration::from_secs_f64(60.0),
         load: Load {
             arrival,
             rate_per_s: Some(rate),
@@ -104,27 +103,15 @@ fn scenarios(tokens: u32) -> Vec<Scenario> {
 
 fn run(url: &str, experiment: Experiment, out: &Path, tokens: u32) -> RunSummary {
     let scenarios = scenarios(tokens);
-    let options = RunOptions {
-        scenarios,
-        experiment,
-        out_dir: out.to_path_buf(),
-        seed: SEED,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff::default(),
-        progress: ProgressMode::Plain,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
-    };
+    let plan = PlanInput::new(scenarios, experiment).seed(SEED).build();
+    let controls = RunControls::new(out).progress(ProgressMode::Plain);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
         let clients = Arc::new(Clients::for_endpoint(url, ConnectionMode::Warm));
-        runner::run(clients, options).await.expect("run")
+        runner::run(clients, &plan, controls).await.expect("run")
     })
 }
 

@@ -22,6 +22,7 @@ pub mod fonts;
 pub mod hint;
 pub(crate) mod measurement;
 pub(crate) mod metrics;
+pub mod plan;
 pub mod plot;
 pub mod publish;
 pub mod record;

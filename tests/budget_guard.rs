@@ -12,10 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bedrock_bench::config::{Experiment, Scenario, parse_scenarios};
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, RunOptions, RunSummary, StopCause, StopSignal,
-};
-use bedrock_catalog::prices::{Cost, PriceTable};
+use bedrock_bench::plan::Limit;
+use bedrock_bench::runner::{Backoff, RunSummary, StopCause};
+use bedrock_catalog::prices::Cost;
 use bedrock_emulator::{FaultRates, ProfileSet};
 use common::*;
 use proptest::prelude::*;
@@ -32,24 +31,14 @@ fn options(
     experiment: Experiment,
     out_dir: PathBuf,
     max_cost: Cost,
-) -> RunOptions {
-    RunOptions {
-        scenarios,
-        experiment,
-        out_dir,
-        seed: 3,
-        max_calls: None,
-        max_cost_usd: Some(max_cost.usd()),
-        prices: Arc::new(PriceTable::default()),
-        backoff: Backoff {
-            base: Duration::from_millis(1),
-            cap: Duration::from_millis(5),
-        },
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
-    }
+) -> Job {
+    let mut job = Job::new(scenarios, experiment, out_dir).seed(3);
+    job.input.max_cost = Some(Limit::new(max_cost, "--max-cost"));
+    job.controls = job.controls.backoff(Backoff {
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(5),
+    });
+    job
 }
 
 /// What each row may have been billed, as the budget promises to bound
@@ -249,8 +238,8 @@ fn check(case: &Case, index: usize) -> Result<(), TestCaseError> {
         num_runs_per_experiment: 1,
         invocations_per_scenario: case.invocations,
         num_parallel_invocations: case.parallel,
-        sleep_between_invocations: 0.0,
-        call_timeout_s: case.timeout_s,
+        sleep_between_invocations: Duration::ZERO,
+        call_timeout: Duration::from_secs_f64(case.timeout_s),
         max_retries: case.retries,
         ..Experiment::default()
     };
@@ -263,7 +252,7 @@ fn check(case: &Case, index: usize) -> Result<(), TestCaseError> {
         out.clone(),
         Cost::ZERO,
     );
-    let plan = runner::cost_plan(&probe);
+    let plan = probe.input.build().costs;
     let (Some(planned), Some(with_retries)) = (plan.planned, plan.with_retries) else {
         return Err(TestCaseError::fail("every model is priced"));
     };
@@ -278,10 +267,9 @@ fn check(case: &Case, index: usize) -> Result<(), TestCaseError> {
         plan.attempts[index].1.expect("priced")
     };
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let outcome = runtime.block_on(runner::run(
-        Arc::clone(&clients),
-        options(scenarios.clone(), experiment, out.clone(), budget),
-    ));
+    let outcome = runtime.block_on(
+        (options(scenarios.clone(), experiment, out.clone(), budget)).run(Arc::clone(&clients)),
+    );
     let summary: RunSummary = outcome.map_err(|e| TestCaseError::fail(e.to_string()))?;
     let max_tokens = |name: &str| {
         scenarios
@@ -351,7 +339,7 @@ fn a_call_charged_more_than_it_reserved_ends_the_run_and_names_the_excess() {
     let experiment = Experiment {
         invocations_per_scenario: 20,
         num_parallel_invocations: 1,
-        sleep_between_invocations: 0.0,
+        sleep_between_invocations: Duration::ZERO,
         ..Experiment::default()
     };
     let out = temp_dir("overrun");
@@ -361,13 +349,10 @@ fn a_call_charged_more_than_it_reserved_ends_the_run_and_names_the_excess() {
         out.clone(),
         Cost::ZERO,
     );
-    let planned = runner::cost_plan(&probe).planned.expect("priced");
+    let planned = probe.input.build().costs.planned.expect("priced");
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let summary = runtime
-        .block_on(runner::run(
-            clients,
-            options(scenarios, experiment, out.clone(), planned),
-        ))
+        .block_on((options(scenarios, experiment, out.clone(), planned)).run(clients))
         .expect("the run records");
     let overrun = summary
         .overrun

@@ -8,18 +8,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bedrock_bench::bench::{BenchMode, calls_per_scenario, sample_size};
+use bedrock_bench::config::TargetChoice;
 use bedrock_bench::config::{
     EXPERIMENT_KEYS, MAX_TIME_SCALE, SCENARIO_KEYS, Scenario, load_experiment, load_scenarios,
     parse_experiment, parse_scenarios,
 };
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, RunOptions, Schedule, Shard, StopSignal, estimated_call_time,
-    human_duration,
-};
+use bedrock_bench::plan::{Limit, PlanInput, Schedule, Shard, estimated_call_time, human_duration};
+use bedrock_catalog::prices::Cost;
 use proptest::prelude::*;
 
 mod isolation;
@@ -142,7 +140,7 @@ fn plan(experiment: &bedrock_bench::config::Experiment, scenarios: usize, seed: 
     let planned = schedule.planned_calls();
     assert!(schedule.max_calls_with_retries(experiment.max_retries) >= planned);
     assert!(schedule.active_workers() >= 1);
-    let times = vec![Duration::from_secs_f64(experiment.call_timeout_s); scenarios];
+    let times = vec![experiment.call_timeout; scenarios];
     let _ = schedule.estimate(&times);
     let listing = schedule.describe(&[]);
     assert!(listing.lines().count() <= 11, "the listing is bounded");
@@ -166,35 +164,28 @@ fn dry_run(
     seed: u64,
 ) {
     let (max_calls, max_cost_usd, shard) = flags;
-    let options = RunOptions {
-        scenarios,
-        experiment: experiment.clone(),
-        out_dir: PathBuf::from("/nonexistent-dir"),
-        seed,
-        max_calls,
-        max_cost_usd,
-        prices: Arc::default(),
-        backoff: Backoff::default(),
-        progress: ProgressMode::Plain,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard,
-    };
-    let schedule = runner::schedule_of(&options);
-    let _ = runner::check_budget(&schedule, &options);
-    let _ = runner::effective_max_calls(&options);
-    let _ = runner::effective_max_cost(&options);
-    let _ = runner::own_max_calls(&schedule, &options);
-    let _ = runner::own_max_cost(&options);
-    let _ = runner::cost_plan(&options).describe();
+    let plan = PlanInput::new(scenarios, experiment.clone())
+        .seed(seed)
+        .shard(shard)
+        .max_calls(max_calls.map(|max| Limit::new(max, "--max-calls")))
+        .max_cost(
+            max_cost_usd
+                .and_then(|usd| Cost::from_usd(usd).ok())
+                .map(|max| Limit::new(max, "--max-cost")),
+        )
+        .build();
+    let _ = plan.check();
     for scale in [0.0, 1.0, MAX_TIME_SCALE] {
-        let times: Vec<Duration> = options
+        let _ = plan.describe(TargetChoice::Auto, scale);
+        let times: Vec<Duration> = plan
             .scenarios
             .iter()
             .map(|s| estimated_call_time(s, scale))
             .collect();
-        let _ = human_duration(schedule.estimate(&times));
+        let _ = human_duration(plan.schedule.estimate(&times));
     }
+    let schedule = &plan.schedule;
+    let options = &plan;
     let listing = schedule.describe(&options.scenarios);
     assert!(listing.lines().count() < 200, "the listing is bounded");
 }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use bedrock_bench::runner::PROMPT_TEMPLATE_TOKENS;
+use bedrock_bench::plan::PROMPT_TEMPLATE_TOKENS;
 use bedrock_catalog::prices::Cost;
 use bedrock_catalog::tokens::max_tokens;
 
@@ -385,7 +385,7 @@ fn a_dollar_budget_refusal_exits_as_the_call_budget_and_config_errors_do() {
 fn a_mix_of_scenarios_is_planned_at_the_dearest_worst_case() {
     use bedrock_bench::call::CallSpec;
     use bedrock_bench::config::{Experiment, parse_scenarios};
-    use bedrock_bench::runner::{CostPlan, attempt_worst_case};
+    use bedrock_bench::plan::{CostPlan, attempt_worst_case};
     use bedrock_catalog::prices::PriceTable;
     let scenarios = parse_scenarios(
         r#"{"text_prompt": "Explain.", "expected_output_tokens": 100, "model_id": "us.amazon.nova-micro-v1:0", "region": "us-east-1"}

@@ -20,7 +20,7 @@ use bedrock_bench::export::RawCsvWriter;
 
 #[path = "fixture/mod.rs"]
 mod fixture;
-use bedrock_bench::runner::{self, Backoff, ProgressMode, RunError, RunOptions, StopSignal};
+use bedrock_bench::runner::{Backoff, RunError};
 use common::*;
 
 /// Set in the child process, naming its work directory.
@@ -177,31 +177,20 @@ fn child_run() {
     )
     .expect("scenarios")
     .value;
-    let options = RunOptions {
-        scenarios,
-        experiment: Experiment {
-            invocations_per_scenario: 1000,
-            call_timeout_s: 10.0,
-            ..Experiment::default()
-        },
-        out_dir: dir,
-        seed: 1,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff {
-            base: Duration::from_millis(1),
-            cap: Duration::from_millis(1),
-        },
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
+    let experiment = Experiment {
+        invocations_per_scenario: 1000,
+        call_timeout: Duration::from_secs_f64(10.0),
+        ..Experiment::default()
     };
+    let mut options = Job::new(scenarios, experiment, dir).seed(1);
+    options.controls = options.controls.backoff(Backoff {
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(1),
+    });
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     // About ten rows fit after the header.
     let limit = FileSizeLimit::set(6_000);
-    let outcome = runtime.block_on(runner::run(Arc::new(clients(&emulator)), options));
+    let outcome = runtime.block_on(options.run(Arc::new(clients(&emulator))));
     drop(limit);
     let Err(error @ RunError::Report { .. }) = outcome else {
         panic!("the run must stop on the write error: {outcome:?}");

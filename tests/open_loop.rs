@@ -14,7 +14,7 @@ use bedrock_bench::client::Clients;
 use bedrock_bench::config::{
     Arrival, ConnectionMode, Experiment, Load, Scenario, parse_experiment, parse_scenarios,
 };
-use bedrock_bench::runner::{self, Backoff, ProgressMode, RunOptions, RunSummary, StopSignal};
+use bedrock_bench::runner::RunSummary;
 use bedrock_emulator::Emulator;
 use common::*;
 
@@ -31,7 +31,7 @@ fn scenarios() -> Vec<Scenario> {
 
 fn open(arrival: Arrival, rate: f64, duration: Option<f64>, max_calls: Option<u64>) -> Experiment {
     Experiment {
-        call_timeout_s: 10.0,
+        call_timeout: Duration::from_secs_f64(10.0),
         max_calls,
         load: Load {
             arrival,
@@ -51,24 +51,8 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn options(experiment: Experiment, out_dir: PathBuf) -> RunOptions {
-    RunOptions {
-        scenarios: scenarios(),
-        experiment,
-        out_dir,
-        seed: 11,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff {
-            base: Duration::from_millis(5),
-            cap: Duration::from_millis(20),
-        },
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
-    }
+fn options(experiment: Experiment, out_dir: PathBuf) -> Job {
+    Job::new(scenarios(), experiment, out_dir).seed(11)
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -124,12 +108,10 @@ fn p99(mut values: Vec<f64>) -> f64 {
 async fn a_constant_rate_run_achieves_its_rate_on_schedule() {
     let emulator = emulator(0.01);
     let out = temp_dir("constant");
-    let summary = runner::run(
-        clients(&emulator),
-        options(open(Arrival::Constant, 20.0, Some(2.0), None), out.clone()),
-    )
-    .await
-    .expect("run completes");
+    let summary = (options(open(Arrival::Constant, 20.0, Some(2.0), None), out.clone()))
+        .run(clients(&emulator))
+        .await
+        .expect("run completes");
     assert_eq!(summary.planned_calls, 40);
     assert_eq!((summary.attempts, summary.successes), (40, 40));
     let mut rows = rows_of(&summary);
@@ -229,12 +211,10 @@ async fn a_constant_rate_run_achieves_its_rate_on_schedule() {
 async fn poisson_gaps_have_their_mean_and_weights_pick_the_mix() {
     let emulator = emulator(0.005);
     let out = temp_dir("poisson");
-    let summary = runner::run(
-        clients(&emulator),
-        options(open(Arrival::Poisson, 200.0, None, Some(400)), out.clone()),
-    )
-    .await
-    .expect("run completes");
+    let summary = (options(open(Arrival::Poisson, 200.0, None, Some(400)), out.clone()))
+        .run(clients(&emulator))
+        .await
+        .expect("run completes");
     assert_eq!(summary.planned_calls, 400);
     let mut rows = rows_of(&summary);
     assert_eq!(rows.len(), 400);
@@ -256,7 +236,8 @@ async fn calls_over_the_cap_wait_and_their_wait_is_recorded() {
     let out = temp_dir("cap");
     let mut e = open(Arrival::Constant, 50.0, Some(0.2), None);
     e.load.max_concurrency = Some(1);
-    let summary = runner::run(clients(&emulator), options(e, out.clone()))
+    let summary = (options(e, out.clone()))
+        .run(clients(&emulator))
         .await
         .expect("run completes");
     let rows = rows_of(&summary);
@@ -301,7 +282,8 @@ async fn a_closed_loop_run_leaves_the_schedule_columns_empty() {
     )
     .expect("loads")
     .value;
-    let summary = runner::run(clients(&emulator), options(e, out.clone()))
+    let summary = (options(e, out.clone()))
+        .run(clients(&emulator))
         .await
         .expect("run completes");
     let rows = rows_of(&summary);
@@ -330,7 +312,8 @@ async fn gamma_arrivals_are_burstier_than_poisson_at_the_same_rate() {
     let mut e = open(Arrival::Gamma, 100.0, Some(3.0), None);
     e.load.burstiness = Some(4.0);
     let out = temp_dir("gamma");
-    let summary = runner::run(clients(&emulator), options(e, out.clone()))
+    let summary = (options(e, out.clone()))
+        .run(clients(&emulator))
         .await
         .expect("run completes");
     let mut offsets: Vec<f64> = rows_of(&summary)
@@ -355,15 +338,13 @@ async fn a_stop_ends_the_arrivals_and_every_call_made_has_its_row() {
     let emulator = emulator(0.02);
     let out = temp_dir("stop");
     let opts = options(open(Arrival::Constant, 50.0, Some(30.0), None), out.clone());
-    let stop = opts.stop.clone();
+    let stop = opts.controls.stop.clone();
     let started = std::time::Instant::now();
     let stopper = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(500)).await;
         stop.request_stop();
     });
-    let summary = runner::run(clients(&emulator), opts)
-        .await
-        .expect("run completes");
+    let summary = opts.run(clients(&emulator)).await.expect("run completes");
     stopper.await.expect("stopper");
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -401,7 +382,8 @@ async fn a_fixed_concurrency_keeps_that_many_calls_in_flight() {
     )
     .expect("loads")
     .value;
-    let summary = runner::run(clients(&emulator), options(e, out.clone()))
+    let summary = (options(e, out.clone()))
+        .run(clients(&emulator))
         .await
         .expect("run completes");
     let rows = rows_of(&summary);

@@ -17,9 +17,7 @@ use std::time::Duration;
 
 use bedrock_bench::bench::{self, BenchSetup};
 use bedrock_bench::config::{Arrival, Experiment, Load, TargetChoice, parse_scenarios};
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, ProgressSink, RunEvent, RunOptions, RunSink, SinkError, StopSignal,
-};
+use bedrock_bench::runner::{Backoff, ProgressSink, RunEvent, RunSink, SinkError};
 use common::*;
 use isolation::isolated;
 
@@ -213,26 +211,19 @@ fn cargo_bench_shows_each_scenarios_calls_done_of_planned() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn run_options(experiment: Experiment, out: PathBuf, sink: ProgressSink) -> RunOptions {
-    RunOptions {
-        scenarios: parse_scenarios(TWO_SCENARIOS, "scenarios.jsonl", Path::new("."))
-            .expect("scenarios")
-            .value,
-        experiment,
-        out_dir: out,
-        seed: 7,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff {
+fn run_options(experiment: Experiment, out: PathBuf, sink: ProgressSink) -> Job {
+    let scenarios = parse_scenarios(TWO_SCENARIOS, "scenarios.jsonl", Path::new("."))
+        .expect("scenarios")
+        .value;
+    let mut job = Job::new(scenarios, experiment, out).seed(7);
+    job.controls = job
+        .controls
+        .backoff(Backoff {
             base: Duration::from_millis(2),
             cap: Duration::from_millis(5),
-        },
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: vec![Box::new(sink)],
-        shard: None,
-    }
+        })
+        .sink(Box::new(sink));
+    job
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,17 +239,15 @@ async fn a_runs_total_grows_with_its_retries_and_an_open_loop_says_about() {
         invocations_per_scenario: 10,
         num_parallel_invocations: 2,
         max_retries: 20,
-        call_timeout_s: 10.0,
+        call_timeout: Duration::from_secs_f64(10.0),
         ..Experiment::default()
     };
-    let summary = runner::run(
-        Arc::clone(&clients),
-        run_options(
-            experiment,
-            dir.join("closed"),
-            ProgressSink::plain_to(lines.clone()),
-        ),
-    )
+    let summary = (run_options(
+        experiment,
+        dir.join("closed"),
+        ProgressSink::plain_to(lines.clone()),
+    ))
+    .run(Arc::clone(&clients))
     .await
     .expect("the run");
     assert_eq!(summary.planned_calls, 20);
@@ -280,17 +269,15 @@ async fn a_runs_total_grows_with_its_retries_and_an_open_loop_says_about() {
             duration_s: Some(0.5),
             ..Load::default()
         },
-        call_timeout_s: 10.0,
+        call_timeout: Duration::from_secs_f64(10.0),
         ..Experiment::default()
     };
-    runner::run(
-        clients,
-        run_options(
-            experiment,
-            dir.join("open"),
-            ProgressSink::plain_to(lines.clone()),
-        ),
-    )
+    (run_options(
+        experiment,
+        dir.join("open"),
+        ProgressSink::plain_to(lines.clone()),
+    ))
+    .run(clients)
     .await
     .expect("the open loop");
     let text = lines.text();

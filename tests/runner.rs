@@ -9,9 +9,8 @@ use std::time::Duration;
 
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{ConnectionMode, Experiment, Scenario, parse_scenarios};
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, StopSignal,
-};
+use bedrock_bench::plan::{Limit, PlanError};
+use bedrock_bench::runner::{RunError, RunSummary};
 use bedrock_emulator::{Emulator, GroundTruthRecord};
 use common::*;
 
@@ -35,8 +34,8 @@ fn experiment(runs: u32, invocations: u32, workers: u32) -> Experiment {
         num_runs_per_experiment: runs,
         invocations_per_scenario: invocations,
         num_parallel_invocations: workers,
-        sleep_between_invocations: 0.0,
-        call_timeout_s: 10.0,
+        sleep_between_invocations: Duration::ZERO,
+        call_timeout: Duration::from_secs_f64(10.0),
         ..Experiment::default()
     }
 }
@@ -47,24 +46,8 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn options(experiment: Experiment, out_dir: PathBuf, seed: u64) -> RunOptions {
-    RunOptions {
-        scenarios: scenarios(),
-        experiment,
-        out_dir,
-        seed,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff {
-            base: Duration::from_millis(5),
-            cap: Duration::from_millis(20),
-        },
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
-    }
+fn options(experiment: Experiment, out_dir: PathBuf, seed: u64) -> Job {
+    Job::new(scenarios(), experiment, out_dir).seed(seed)
 }
 
 /// The columns these tests read, by name from the raw CSV's header.
@@ -139,12 +122,10 @@ fn peak_concurrency(truth: &[GroundTruthRecord]) -> usize {
 async fn the_schedule_makes_exactly_the_planned_calls_one_file_per_run() {
     let emulator = quick_emulator(0.01);
     let out = temp_dir("count");
-    let summary = runner::run(
-        emulator_clients(&emulator),
-        options(experiment(2, 3, 2), out.clone(), 1),
-    )
-    .await
-    .expect("run completes");
+    let summary = options(experiment(2, 3, 2), out.clone(), 1)
+        .run(emulator_clients(&emulator))
+        .await
+        .expect("run completes");
     assert_eq!(summary.planned_calls, 2 * 6 * 3);
     assert_eq!(
         (summary.attempts, summary.successes, summary.failures),
@@ -190,7 +171,8 @@ async fn warm_ups_come_first_get_rows_and_stay_out_of_the_statistics() {
     let out = temp_dir("warmup");
     let mut e = experiment(1, 3, 2);
     e.warmup_invocations = 2;
-    let summary = runner::run(emulator_clients(&emulator), options(e, out.clone(), 3))
+    let summary = options(e, out.clone(), 3)
+        .run(emulator_clients(&emulator))
         .await
         .expect("run completes");
     assert_eq!(summary.planned_calls, 6 * (2 + 3));
@@ -248,7 +230,8 @@ async fn a_seed_fixes_the_order_and_other_seeds_change_it() {
         let clients = emulator_clients(&emulator);
         async move {
             let out = temp_dir(name);
-            let summary = runner::run(clients, options(experiment(2, 1, 1), out.clone(), seed))
+            let summary = options(experiment(2, 1, 1), out.clone(), seed)
+                .run(clients)
                 .await
                 .expect("run completes");
             let order: Vec<Vec<String>> = rows_of(&summary)
@@ -273,12 +256,10 @@ async fn a_seed_fixes_the_order_and_other_seeds_change_it() {
 async fn the_worker_bound_holds_at_the_emulator() {
     let emulator = quick_emulator(0.03);
     let out = temp_dir("workers");
-    let summary = runner::run(
-        emulator_clients(&emulator),
-        options(experiment(1, 3, 3), out.clone(), 5),
-    )
-    .await
-    .expect("run completes");
+    let summary = options(experiment(1, 3, 3), out.clone(), 5)
+        .run(emulator_clients(&emulator))
+        .await
+        .expect("run completes");
     assert_eq!(summary.attempts, 18);
     let peak = peak_concurrency(&emulator.ground_truth());
     assert_eq!(
@@ -298,7 +279,8 @@ async fn throttled_attempts_each_get_a_row_and_are_retried() {
     let out = temp_dir("throttle");
     let mut e = experiment(1, 4, 2);
     e.max_retries = 20;
-    let summary = runner::run(emulator_clients(&emulator), options(e, out.clone(), 3))
+    let summary = options(e, out.clone(), 3)
+        .run(emulator_clients(&emulator))
         .await
         .expect("run completes");
     let rows = rows_of(&summary).concat();
@@ -346,18 +328,19 @@ async fn the_budget_refuses_a_run_before_any_call_and_caps_retries() {
     let emulator = quick_emulator(0.001);
     let out = temp_dir("budget");
     let mut too_small = options(experiment(1, 2, 1), out.clone(), 1);
-    too_small.max_calls = Some(11);
-    let error = runner::run(emulator_clients(&emulator), too_small)
+    too_small.input.max_calls = Some(Limit::new(11, "--max-calls"));
+    let error = too_small
+        .run(emulator_clients(&emulator))
         .await
         .unwrap_err();
     assert!(
         matches!(
             error,
-            RunError::OverBudget {
+            RunError::Plan(PlanError::OverBudget {
                 planned: 12,
                 max: 11,
                 ..
-            }
+            })
         ),
         "{error}"
     );
@@ -371,7 +354,8 @@ async fn the_budget_refuses_a_run_before_any_call_and_caps_retries() {
     let mut e = experiment(1, 2, 1);
     e.max_retries = 3;
     e.max_calls = Some(15);
-    let summary = runner::run(emulator_clients(&throttling), options(e, out.clone(), 1))
+    let summary = options(e, out.clone(), 1)
+        .run(emulator_clients(&throttling))
         .await
         .expect("run ends");
     assert!(summary.budget_exhausted);
@@ -389,9 +373,9 @@ async fn a_stop_lets_calls_in_flight_finish_and_a_cancel_records_them() {
     let emulator = quick_emulator(0.2);
     let out = temp_dir("stop");
     let options = options(experiment(1, 5, 2), out.clone(), 9);
-    let stop = options.stop.clone();
+    let stop = options.controls.stop.clone();
     let clients = emulator_clients(&emulator);
-    let task = tokio::spawn(runner::run(clients, options));
+    let task = tokio::spawn(options.run(clients));
     tokio::time::sleep(Duration::from_millis(500)).await;
     stop.request_stop();
     let summary = task.await.expect("joins").expect("run ends");
@@ -410,8 +394,8 @@ async fn a_stop_lets_calls_in_flight_finish_and_a_cancel_records_them() {
 
     let out2 = temp_dir("cancel");
     let options = self::options(experiment(1, 5, 2), out2.clone(), 9);
-    let stop = options.stop.clone();
-    let task = tokio::spawn(runner::run(emulator_clients(&emulator), options));
+    let stop = options.controls.stop.clone();
+    let task = tokio::spawn(options.run(emulator_clients(&emulator)));
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.request_stop();
     stop.cancel_in_flight();

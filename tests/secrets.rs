@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{ConnectionMode, Experiment, parse_scenarios};
-use bedrock_bench::runner::{self, Backoff, ProgressMode, RunOptions, StopSignal};
+use bedrock_bench::plan::PlanInput;
+use bedrock_bench::runner::{self, RunControls};
 
 /// Answer every request with a 400 ValidationException whose message is
 /// the request head, verbatim (what a careless proxy does).
@@ -69,29 +70,17 @@ fn echoed_credentials_are_redacted_in_the_raw_csv() {
     )
     .expect("scenarios")
     .value;
-    let options = RunOptions {
-        scenarios,
-        experiment: Experiment {
-            invocations_per_scenario: 2,
-            max_retries: 0,
-            call_timeout_s: 10.0,
-            ..Experiment::default()
-        },
-        out_dir: dir.clone(),
-        seed: 1,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff::default(),
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
+    let experiment = Experiment {
+        invocations_per_scenario: 2,
+        max_retries: 0,
+        call_timeout: Duration::from_secs_f64(10.0),
+        ..Experiment::default()
     };
+    let plan = PlanInput::new(scenarios, experiment).seed(1).build();
     let clients = Arc::new(Clients::for_endpoint(&url, ConnectionMode::Warm));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let summary = runtime
-        .block_on(runner::run(clients, options))
+        .block_on(runner::run(clients, &plan, RunControls::new(dir.clone())))
         .expect("the run completes");
     stop.store(true, Ordering::Relaxed);
     assert_eq!(summary.failures, 2, "both calls failed with the echo");

@@ -18,9 +18,8 @@ use bedrock_bench::client::Clients;
 use bedrock_bench::config::{
     Arrival, ConnectionMode, Experiment, Load, Scenario, parse_experiment, parse_scenarios,
 };
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, RunError, RunOptions, RunSummary, Shard, StopSignal,
-};
+use bedrock_bench::plan::{Limit, PlanError, Shard};
+use bedrock_bench::runner::RunSummary;
 use bedrock_catalog::prices::Cost;
 use bedrock_emulator::Emulator;
 use common::*;
@@ -42,7 +41,7 @@ fn scenarios() -> Vec<Scenario> {
 
 fn open(arrival: Arrival, rate: f64, duration: Option<f64>, max_calls: Option<u64>) -> Experiment {
     Experiment {
-        call_timeout_s: 10.0,
+        call_timeout: Duration::from_secs_f64(10.0),
         max_calls,
         load: Load {
             arrival,
@@ -67,24 +66,10 @@ fn shard(index: u32) -> Shard {
     Shard::new(index, SHARDS).expect("shard")
 }
 
-fn options(experiment: Experiment, out_dir: PathBuf, shard: Option<Shard>) -> RunOptions {
-    RunOptions {
-        scenarios: scenarios(),
-        experiment,
-        out_dir,
-        seed: 11,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff {
-            base: Duration::from_millis(5),
-            cap: Duration::from_millis(20),
-        },
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard,
-    }
+fn options(experiment: Experiment, out_dir: PathBuf, shard: Option<Shard>) -> Job {
+    let mut job = Job::new(scenarios(), experiment, out_dir).seed(11);
+    job.input.shard = shard;
+    job
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -131,20 +116,16 @@ async fn whole_and_shards(
     experiment: &Experiment,
     out: &Path,
 ) -> (RunSummary, Vec<RunSummary>) {
-    let whole = runner::run(
-        clients(emulator),
-        options(experiment.clone(), out.join("whole"), None),
-    )
-    .await
-    .expect("the whole experiment runs");
+    let whole = (options(experiment.clone(), out.join("whole"), None))
+        .run(clients(emulator))
+        .await
+        .expect("the whole experiment runs");
     let mut shards = Vec::new();
     for index in 0..SHARDS {
-        let summary = runner::run(
-            clients(emulator),
-            options(experiment.clone(), out.join("shards"), Some(shard(index))),
-        )
-        .await
-        .expect("the shard runs");
+        let summary = (options(experiment.clone(), out.join("shards"), Some(shard(index))))
+            .run(clients(emulator))
+            .await
+            .expect("the shard runs");
         for file in &summary.files {
             let name = file.path.file_name().expect("name").to_string_lossy();
             let suffix = format!("_shard-{index}-of-{SHARDS}.csv");
@@ -322,21 +303,24 @@ fn the_shards_budget_parts_add_up_to_the_experiments() {
     )
     .expect("loads")
     .value;
-    let whole = options(e.clone(), PathBuf::from("unused"), None);
-    let schedule = runner::schedule_of(&whole);
-    assert_eq!(runner::own_max_calls(&schedule, &whole), Some(100));
+    let plan = |e: &Experiment, shard: Option<Shard>| {
+        options(e.clone(), PathBuf::from("unused"), shard)
+            .input
+            .build()
+    };
+    let whole = plan(&e, None);
+    assert_eq!(whole.own_max_calls, Some(100));
     let (mut calls, mut dollars) = (0, Cost::ZERO);
     for index in 0..SHARDS {
-        let o = options(e.clone(), PathBuf::from("unused"), Some(shard(index)));
-        let schedule = runner::schedule_of(&o);
-        runner::check_budget(&schedule, &o).expect("the shards' plans fit");
-        let own = runner::own_max_calls(&schedule, &o).expect("a part");
+        let o = plan(&e, Some(shard(index)));
+        o.check().expect("the shards' plans fit");
+        let own = o.own_max_calls.expect("a part");
         // Its planned calls (4 or 3 invocations and 1 warm-up, for 2
         // scenarios in 2 runs: 52 in all) and a third of the 48 left.
-        assert_eq!(own, schedule.planned_calls() + 16);
+        assert_eq!(own, o.schedule.planned_calls() + 16);
         calls += own;
-        let cost = runner::own_max_cost(&o).expect("a part");
-        assert!(cost >= runner::cost_plan(&o).planned.expect("priced"));
+        let cost = o.own_max_cost.expect("a part");
+        assert!(cost >= o.costs.planned.expect("priced"));
         dollars = dollars + cost;
     }
     assert_eq!(calls, 100);
@@ -345,12 +329,12 @@ fn the_shards_budget_parts_add_up_to_the_experiments() {
     // Each shard's own warm-ups count: 2 x 2 x (10 + 3) = 52 > 50, though
     // the unsharded 44 calls would fit.
     let mut tight = options(e.clone(), PathBuf::from("unused"), Some(shard(1)));
-    tight.max_calls = Some(50);
-    let error =
-        runner::check_budget(&runner::schedule_of(&tight), &tight).expect_err("over the budget");
+    tight.input.max_calls = Some(Limit::new(50, "--max-calls"));
+    let tight = tight.input.build();
+    let error = tight.check().expect_err("over the budget");
     assert!(matches!(
         error,
-        RunError::ShardsOverBudget { planned: 52, .. }
+        PlanError::ShardsOverBudget { planned: 52, .. }
     ));
     assert!(
         error.to_string().starts_with("the 3 shards together would make 52 calls (each shard makes its own warm-ups), more than the maximum of 50"),
@@ -359,8 +343,8 @@ fn the_shards_budget_parts_add_up_to_the_experiments() {
     // Two invocations cannot feed three shards: every shard refuses.
     let mut e2 = e;
     e2.invocations_per_scenario = 2;
-    let o = options(e2, PathBuf::from("unused"), Some(shard(0)));
-    let error = runner::check_budget(&runner::schedule_of(&o), &o).expect_err("empty shard");
+    let o = plan(&e2, Some(shard(0)));
+    let error = o.check().expect_err("empty shard");
     assert_eq!(
         error.to_string(),
         "the experiment cannot be split into 3 shards: invocations_per_scenario is 2 and each shard makes one invocation in 3 of every scenario, so shard 2/3 would make no call; use at most 2 shards"

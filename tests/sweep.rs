@@ -10,9 +10,11 @@ mod isolation;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{Arrival, ConnectionMode, Experiment, Load, Scenario, parse_scenarios};
+use bedrock_bench::plan::Limit;
 use bedrock_bench::runner::{ProgressMode, StopSignal};
 use bedrock_bench::sweep::{LevelKind, Levels, Slo, SweepEnd, SweepOptions, run_sweep};
 use common::features::fast_profiles;
@@ -38,7 +40,7 @@ fn temp_dir(name: &str) -> PathBuf {
 
 fn experiment(arrival: Arrival) -> Experiment {
     Experiment {
-        call_timeout_s: 10.0,
+        call_timeout: Duration::from_secs_f64(10.0),
         load: Load {
             arrival,
             rate_per_s: Some(1.0),
@@ -71,7 +73,7 @@ fn options(levels: &str, resolution: f64, step_s: f64, slo: Slo, out: PathBuf) -
         out_dir: out,
         seed: 5,
         max_calls: None,
-        max_cost_usd: None,
+        max_cost: None,
         prices: Default::default(),
         progress: ProgressMode::Off,
         stop: StopSignal::new(),
@@ -242,7 +244,7 @@ async fn the_call_budget_covers_the_whole_sweep() {
         Slo::with_defaults(Vec::new()),
         temp_dir("budget"),
     );
-    options.max_calls = Some(20);
+    options.max_calls = Some(Limit::new(20, "--max-calls"));
     let outcome = run_sweep(clients, options, |_| {}).await;
     assert_eq!(
         outcome.end,
@@ -500,9 +502,9 @@ async fn the_dollar_budget_covers_the_whole_sweep() {
     // less than their worst case, but not step 3 (20).
     let spec =
         bedrock_bench::call::CallSpec::from_scenario(&options.scenarios[0], &options.experiment);
-    let one = bedrock_bench::runner::attempt_worst_case(&spec, &options.prices)
-        .expect("a built-in price");
-    options.max_cost_usd = Some(one.saturating_mul(19).usd());
+    let one =
+        bedrock_bench::plan::attempt_worst_case(&spec, &options.prices).expect("a built-in price");
+    options.max_cost = Some(Limit::new(one.saturating_mul(19), "--max-cost"));
     let outcome = run_sweep(clients, options, |_| {}).await;
     assert!(
         matches!(outcome.end, SweepEnd::DollarBudget { step: 3, .. }),
@@ -533,15 +535,15 @@ async fn timed_out_calls_are_carried_at_their_worst_case_into_the_next_steps_bud
         Slo::with_defaults(vec![errors_allowed]),
         temp_dir("timeouts"),
     );
-    options.experiment.call_timeout_s = 0.1;
+    options.experiment.call_timeout = Duration::from_millis(100);
     let spec =
         bedrock_bench::call::CallSpec::from_scenario(&options.scenarios[0], &options.experiment);
-    let one = bedrock_bench::runner::attempt_worst_case(&spec, &options.prices)
-        .expect("a built-in price");
+    let one =
+        bedrock_bench::plan::attempt_worst_case(&spec, &options.prices).expect("a built-in price");
     // Room for step 1 (2 calls) and step 2 (4) at their worst case, not
     // for step 3 (8) after them.
     let budget = one.saturating_mul(9);
-    options.max_cost_usd = Some(budget.usd());
+    options.max_cost = Some(Limit::new(budget, "--max-cost"));
     let outcome = run_sweep(clients, options, |_| {}).await;
     assert_eq!(
         outcome.cost,

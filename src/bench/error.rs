@@ -55,12 +55,17 @@ pub enum BenchError {
     /// The selected benchmarks' worst case passes the dollar budget, or a
     /// price is unknown under one.
     #[error(transparent)]
-    Cost(#[from] crate::runner::CostError),
-    /// `BEDROCK_BENCH_MAX_COST` is not a positive number of dollars.
-    #[error("{MAX_COST_ENV}={value:?}: expected a positive number of US dollars, at most 1000000")]
+    Cost(#[from] crate::plan::CostError),
+    /// The plan cannot be carried out (split into shards).
+    #[error(transparent)]
+    Plan(crate::plan::PlanError),
+    /// `BEDROCK_BENCH_MAX_COST` is not a dollar budget.
+    #[error("{MAX_COST_ENV}={value:?}: {reason}")]
     MaxCostEnv {
         /// The value.
         value: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// The price file (`BEDROCK_BENCH_PRICES`) has errors.
     #[error("the price file {PRICES_ENV} names has errors; nothing was called:\n{0}")]

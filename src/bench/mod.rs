@@ -21,7 +21,7 @@ mod replay;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 pub use args::{ArgsError, BenchArgs, BenchMode};
 pub use collect::{CollectError, Collection, collect};
@@ -34,15 +34,16 @@ use criteria::{Criteria, list};
 use events::BenchSinks;
 
 use crate::analysis::{AnalyzeOptions, Simulation, analyze};
-use crate::call::{CallRecord, CallSpec};
+use crate::call::CallRecord;
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_configs};
 use crate::hint;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
-use crate::record::{RawCsvWriter, RunFacts, ScenarioFacts};
+use crate::plan::{Limit, Plan, PlanError, PlanInput};
 use crate::publish::analysis::{Destination, publish};
+use crate::record::{RawCsvWriter, RunFacts, ScenarioFacts};
 use crate::runner::{
-    self, Backoff, CallBudget, CostPlan, ProgressMode, ProgressSink, RunEvent, RunSink, StopSignal,
+    self, Backoff, CallBudget, ProgressMode, ProgressSink, RunEvent, RunSink, StopSignal,
 };
 use crate::terminal::simulated_banner;
 use crate::timestamps::local_stamp;
@@ -219,48 +220,36 @@ pub fn run_with_sinks(
         }
     }
     let per_scenario = calls_per_scenario(samples, args.mode);
-    let planned = (wanted.iter().filter(|w| **w).count() * per_scenario) as u64;
-    if let Some(max) = experiment.max_calls
-        && planned > max
-    {
-        return Err(BenchError::OverBudget {
-            planned,
-            per_scenario,
-            max,
-            file: experiment.source.file.clone(),
-        });
-    }
     let prices = prices_from_env()?;
-    let specs: Vec<CallSpec> = scenarios
-        .iter()
-        .map(|s| CallSpec::from_scenario(s, &experiment))
-        .collect();
-    let cost_plan = CostPlan::new(
-        scenarios
-            .iter()
-            .zip(&specs)
-            .zip(&wanted)
-            .filter(|(_, wanted)| **wanted)
-            .map(|((s, spec), _)| (s.name.as_str(), spec)),
-        &prices,
-        per_scenario as u64,
-        experiment.max_retries,
+    let plan = bench_plan(
+        &scenarios,
+        &wanted,
+        &experiment,
+        per_scenario,
+        Arc::clone(&prices),
+        max_cost_from_env()?,
     );
-    let max_cost = max_cost(&experiment)?;
-    cost_plan.check(max_cost.clone())?;
+    let planned = plan.schedule.planned_calls();
+    match plan.check() {
+        Ok(()) => {}
+        Err(PlanError::OverBudget { planned, max, .. }) => {
+            return Err(BenchError::OverBudget {
+                planned: *planned,
+                per_scenario,
+                max: *max,
+                file: experiment.source.file.clone(),
+            });
+        }
+        Err(PlanError::OverCostBudget(error)) => return Err(BenchError::Cost(error.clone())),
+        Err(other) => return Err(BenchError::Plan(other.clone())),
+    }
     if args.mode != BenchMode::List {
-        eprintln!("{}", cost_plan.describe());
-        let selected: Vec<Scenario> = scenarios
-            .iter()
-            .zip(&wanted)
-            .filter(|(_, wanted)| **wanted)
-            .map(|(s, _)| s.clone())
-            .collect();
-        for warning in runner::us_priced_elsewhere(&selected, &prices) {
+        eprintln!("{}", plan.costs.describe());
+        for warning in crate::plan::us_priced_elsewhere(&plan.scenarios, &prices) {
             eprintln!("{warning}");
         }
-        if let Some((max, source)) = &max_cost {
-            eprintln!("dollar budget: at most ${max} ({source})");
+        if let Some(limit) = &plan.max_cost {
+            eprintln!("dollar budget: at most ${} ({})", limit.value, limit.source);
         }
     }
     if args.mode == BenchMode::List {
@@ -311,7 +300,13 @@ pub fn run_with_sinks(
             dir: results.clone(),
             source,
         })?;
-    let budget = CallBudget::new(experiment.max_calls).with_max_cost(max_cost.map(|(max, _)| max));
+    let budget = CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost);
+    // Where each scenario's request is in the plan (which holds the
+    // selected scenarios only).
+    let mut plan_index = vec![0; scenarios.len()];
+    for (index, original) in (0..scenarios.len()).filter(|i| wanted[*i]).enumerate() {
+        plan_index[original] = index;
+    }
     let run = Arc::new(RunFacts {
         run_id: run_id.clone(),
         run: 1,
@@ -333,11 +328,12 @@ pub fn run_with_sinks(
     'groups: for group in &groups {
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
-            let spec = &specs[member.scenario];
+            let planned_index = plan_index[member.scenario];
+            let spec = &plan.specs[planned_index];
             let facts = ScenarioFacts::new(
                 scenario,
                 spec,
-                &experiment,
+                &plan.experiment,
                 clients.target(),
                 clients.time_scale(),
             )
@@ -345,16 +341,14 @@ pub fn run_with_sinks(
             let job = Collection {
                 clients: &clients,
                 spec,
-                worst_cost: runner::attempt_worst_case(spec, &prices),
+                worst_cost: plan.worst_costs[planned_index],
                 facts: Arc::new(facts),
                 run: Arc::clone(&run),
                 scenario_index: member.scenario,
                 calls: per_scenario,
                 warm_up: args.mode == BenchMode::Measure,
                 // The emulator's time scale shrinks the pauses too.
-                sleep_between: Duration::from_secs_f64(
-                    experiment.sleep_between_invocations * clients.time_scale().unwrap_or(1.0),
-                ),
+                sleep_between: experiment.sleep_between_at(clients.time_scale()),
                 max_retries: experiment.max_retries,
                 backoff: Backoff::default(),
                 stop: &stop,
@@ -522,26 +516,46 @@ fn announce(
     }
 }
 
-/// The dollar budget: `BEDROCK_BENCH_MAX_COST`, else the experiment
-/// file's `max_cost_usd`; with where it came from.
-fn max_cost(experiment: &Experiment) -> Result<Option<(Cost, String)>, BenchError> {
-    if let Ok(value) = std::env::var(MAX_COST_ENV) {
-        let usd = value
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|usd| crate::config::valid_max_cost(*usd))
-            .ok_or_else(|| BenchError::MaxCostEnv {
-                value: value.clone(),
-            })?;
-        let max = Cost::from_usd(usd).map_err(|_| BenchError::MaxCostEnv { value })?;
-        return Ok(Some((max, MAX_COST_ENV.to_string())));
-    }
-    Ok(experiment.max_cost_usd.and_then(|usd| {
-        Cost::from_usd(usd)
-            .ok()
-            .map(|max| (max, format!("max_cost_usd in {}", experiment.source.file)))
-    }))
+/// The dollar budget of `BEDROCK_BENCH_MAX_COST`, if set (over the
+/// experiment file's `max_cost_usd`), read as strictly as `--max-cost`.
+fn max_cost_from_env() -> Result<Option<Limit<Cost>>, BenchError> {
+    let Ok(value) = std::env::var(MAX_COST_ENV) else {
+        return Ok(None);
+    };
+    crate::config::limits::parse_max_cost(&value)
+        .map(|max| Some(Limit::new(max, MAX_COST_ENV)))
+        .map_err(|reason| BenchError::MaxCostEnv { value, reason })
+}
+
+/// The plan of the selected benchmarks (`wanted`): each scenario's
+/// `per_scenario` calls (its warm-up call included) one after another,
+/// with the experiment's retries and budgets.
+fn bench_plan(
+    scenarios: &[Scenario],
+    wanted: &[bool],
+    experiment: &Experiment,
+    per_scenario: usize,
+    prices: Arc<PriceTable>,
+    max_cost: Option<Limit<Cost>>,
+) -> Plan {
+    let selected: Vec<Scenario> = scenarios
+        .iter()
+        .zip(wanted)
+        .filter(|(_, wanted)| **wanted)
+        .map(|(s, _)| s.clone())
+        .collect();
+    let sequential = Experiment {
+        invocations_per_scenario: u32::try_from(per_scenario).unwrap_or(u32::MAX),
+        warmup_invocations: 0,
+        num_runs_per_experiment: 1,
+        num_parallel_invocations: 1,
+        load: crate::config::Load::default(),
+        ..experiment.clone()
+    };
+    PlanInput::new(selected, sequential)
+        .prices(prices)
+        .max_cost(max_cost)
+        .build()
 }
 
 /// The prices: the built-in table, overridden by the price file named by

@@ -26,10 +26,9 @@ pub use resources::{cpu_time, raise_open_file_limit, resident_bytes};
 
 use crate::client::Clients;
 use crate::config::{ConnectionMode, Experiment, parse_scenarios};
+use crate::plan::PlanInput;
 use crate::record::AttemptRecord;
-use crate::runner::{
-    self, Backoff, ProgressMode, RunEvent, RunOptions, RunSink, SinkError, StopSignal,
-};
+use crate::runner::{self, RunControls, RunEvent, RunSink, SinkError};
 use bedrock_emulator::GroundTruthRecord;
 
 /// The model id every calibration call uses (served by the emulator's
@@ -242,27 +241,17 @@ async fn level(
         invocations_per_scenario: u32::try_from(invocations).unwrap_or(u32::MAX),
         num_parallel_invocations: concurrency,
         num_runs_per_experiment: 1,
-        sleep_between_invocations: 0.0,
+        sleep_between_invocations: Duration::ZERO,
         max_retries: 0,
-        call_timeout_s: 600.0,
+        call_timeout: Duration::from_secs(600),
         ..Experiment::default()
     };
     let out = options.out_dir.join(format!("c{concurrency}"));
     let timings = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let run_options = RunOptions {
-        scenarios,
-        experiment,
-        out_dir: out,
-        seed: u64::from(concurrency),
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff::default(),
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: vec![Box::new(TimingSink(Arc::clone(&timings)))],
-        shard: None,
-    };
+    let plan = PlanInput::new(scenarios, experiment)
+        .seed(u64::from(concurrency))
+        .build();
+    let controls = RunControls::new(out).sink(Box::new(TimingSink(Arc::clone(&timings))));
 
     warm_up(options, concurrency, clients).await?;
     let before = emulator
@@ -271,7 +260,7 @@ async fn level(
     let sampler = MemorySampler::start();
     let cpu_before = cpu_time();
     let started = Instant::now();
-    let summary = runner::run(Arc::clone(clients), run_options)
+    let summary = runner::run(Arc::clone(clients), &plan, controls)
         .await
         .map_err(CalibrateError::Run)?;
     let wall = started.elapsed();
@@ -341,27 +330,17 @@ async fn warm_up(
         num_parallel_invocations: concurrency,
         invocations_per_scenario: 1,
         max_retries: 0,
-        call_timeout_s: 600.0,
+        call_timeout: Duration::from_secs(600),
         ..Experiment::default()
     };
-    let warm = RunOptions {
-        scenarios,
-        experiment,
-        out_dir: options
+    let plan = PlanInput::new(scenarios, experiment).build();
+    let controls = RunControls::new(
+        options
             .out_dir
             .join(format!("c{concurrency}"))
             .join("warm-up"),
-        seed: 0,
-        max_calls: None,
-        max_cost_usd: None,
-        prices: Default::default(),
-        backoff: Backoff::default(),
-        progress: ProgressMode::Off,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: None,
-    };
-    let summary = runner::run(Arc::clone(clients), warm)
+    );
+    let summary = runner::run(Arc::clone(clients), &plan, controls)
         .await
         .map_err(CalibrateError::WarmUp)?;
     if summary.failures > 0 {

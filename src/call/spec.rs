@@ -74,7 +74,7 @@ impl CallSpec {
             temperature: experiment.temperature,
             top_p: experiment.top_p,
             top_k: experiment.top_k,
-            timeout: Duration::from_secs_f64(experiment.call_timeout_s),
+            timeout: experiment.call_timeout,
             variant: scenario.variant.clone(),
         }
     }

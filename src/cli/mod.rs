@@ -5,6 +5,7 @@ mod calibrate_cmd;
 mod emulator_cmd;
 mod figures_cmd;
 mod models_cmd;
+mod plan_args;
 mod run_cmd;
 mod sweep_cmd;
 

@@ -1,7 +1,7 @@
 //! `bedrock-bench run`: the Python tool's experiment, one raw CSV per run.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -10,55 +10,23 @@ use bedrock_bench::analysis::Simulation;
 use bedrock_bench::client::{
     Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
 };
-use bedrock_bench::config::{
-    Arrival, Experiment, ExperimentUse, Scenario, TargetChoice, UnknownChoice, limits,
-    load_configs_for, load_price_file, unmatched_price_warnings,
-};
+use bedrock_bench::config::{ExperimentUse, TargetChoice};
 use bedrock_bench::hint;
-use bedrock_bench::runner::{
-    self, Backoff, ProgressMode, Refusal, RunError, RunOptions, RunSummary, Schedule, Shard,
-    ShardError, StopSignal, estimated_call_time, human_duration,
+use bedrock_bench::plan::{
+    Plan, PlanInput, Shard, ShardError, estimated_call_time, human_duration,
 };
-use bedrock_catalog::prices::PriceTable;
+use bedrock_bench::runner::{
+    self, ProgressMode, Refusal, RunControls, RunError, RunSummary, StopSignal,
+};
 use clap::Args;
+
+use super::plan_args::PlanArgs;
 
 /// Options of `bedrock-bench run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenarios, one JSON object per line (the Python tool's format).
-    #[arg(long, value_name = "FILE", default_value = "scenarios_config.jsonl")]
-    scenarios: PathBuf,
-    /// Experiment settings, first line of the file.
-    #[arg(long, value_name = "FILE", default_value = "experiment_config.jsonl")]
-    experiment: PathBuf,
-    /// Where calls go: aws, emulator or auto (AWS when credentials resolve).
-    /// Overrides BEDROCK_BENCH_TARGET and the experiment file.
-    #[arg(long, value_parser = parse_target)]
-    target: Option<TargetChoice>,
-    /// Report root; raw CSVs go to DIR/results/.
-    #[arg(long, value_name = "DIR", default_value = "target-reports")]
-    out: PathBuf,
-    /// Seed of the shuffles; the same seed gives the same order.
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Refuse to make more calls than this (retries included); 1 to
-    /// 1000000000000.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_max_calls)]
-    max_calls: Option<u64>,
-    /// Refuse runs whose worst case (every call at maxTokens) costs more
-    /// than this many US dollars, and start no call that could take the
-    /// spending past it. Overrides max_cost_usd in the experiment file;
-    /// 0.000001 to 1000000.
-    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
-    max_cost: Option<f64>,
-    /// Prices that replace or extend the built-in table (JSONL; see the
-    /// README, "Prices").
-    #[arg(long, value_name = "FILE")]
-    prices: Option<PathBuf>,
-    /// Print the schedule, the call count and the worst-case cost, make no
-    /// call.
-    #[arg(long)]
-    dry_run: bool,
+    #[command(flatten)]
+    plan: PlanArgs,
     /// Make only shard I of N of the experiment (I from 0, as Kubernetes'
     /// JOB_COMPLETION_INDEX), one process per machine: the N shards
     /// together make every call once. Needs the same --seed and files on
@@ -75,53 +43,33 @@ fn parse_shard(value: &str) -> Result<Shard, String> {
     value.parse().map_err(|error: ShardError| error.to_string())
 }
 
-pub(super) fn parse_max_cost(value: &str) -> Result<f64, String> {
-    limits::parse_max_cost(value)
-}
-
-pub(super) fn parse_max_calls(value: &str) -> Result<u64, String> {
-    limits::parse_max_calls(value)
-}
-
-pub(super) fn parse_target(value: &str) -> Result<TargetChoice, String> {
-    value
-        .parse()
-        .map_err(|error: UnknownChoice| error.to_string())
-}
-
 /// Load, plan, confirm the budget, run, report.
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    if let (Some(shard), None) = (args.shard, args.seed) {
+    let flags = &args.plan;
+    if let (Some(shard), None) = (args.shard, flags.seed) {
         eprintln!(
             "error: --shard {shard} needs --seed: every shard must draw the same schedule from the same seed, so pass the same --seed N to all {} shards (for example --seed 42)",
             shard.count()
         );
         return Ok(ExitCode::from(USAGE));
     }
-    let (scenarios, experiment) = load(&args)?;
-    let seed = args.seed.unwrap_or_else(rand::random);
-    let choice = choose_target(args.target, experiment.target)?;
+    let (scenarios, experiment) = flags.load(ExperimentUse::Run)?;
+    let choice = choose_target(flags.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
-
-    let prices = load_prices(args.prices.as_deref(), &scenarios)?;
-    let options = RunOptions {
-        scenarios,
-        experiment,
-        out_dir: args.out.clone(),
-        seed,
-        max_calls: args.max_calls,
-        max_cost_usd: args.max_cost,
-        prices,
-        backoff: Backoff::default(),
-        progress: ProgressMode::Auto,
-        stop: StopSignal::new(),
-        extra_sinks: Vec::new(),
-        shard: args.shard,
-    };
-    let schedule = runner::schedule_of(&options);
-    print_plan(&schedule, &options, choice, settings.emulator.time_scale);
-    runner::check_budget(&schedule, &options)?;
-    let dry_run = args.dry_run;
+    let prices = flags.prices(&scenarios)?;
+    let plan = PlanInput::new(scenarios, experiment)
+        .seed(flags.seed())
+        .shard(args.shard)
+        .prices(prices)
+        .max_calls(flags.max_calls_limit())
+        .max_cost(flags.max_cost_limit())
+        .build();
+    for line in plan.describe(choice, settings.emulator.time_scale) {
+        eprintln!("{line}");
+    }
+    plan.check().map_err(|error| anyhow::anyhow!("{error}"))?;
+    let dry_run = flags.dry_run;
+    let out = flags.out.clone();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -134,13 +82,13 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         let resolved = resolve_target(&settings)
             .await
             .context("preparing the target")?;
-        print_estimate(&schedule, &options, resolved.choice(), time_scale);
+        print_estimate(&plan, resolved.choice(), time_scale);
         if dry_run {
             eprintln!(
                 "target: {} (resolved as the run would)",
                 resolved.describe(&settings)
             );
-            print!("{}", schedule.describe(&options.scenarios));
+            print!("{}", plan.schedule.describe(&plan.scenarios));
             eprintln!("dry run: no call was made.");
             return Ok(ExitCode::SUCCESS);
         }
@@ -152,12 +100,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         } else {
             eprintln!("target: {}.", clients.describe());
         }
-        runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
+        let stop = StopSignal::new();
+        runner::watch_stop_signals(stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let simulation = simulated.then(|| Simulation::of_run(clients.time_scale()));
-        let out = options.out_dir.clone();
-        let outcome = runner::run(clients, options).await;
-        report(outcome, &schedule, &out, simulation.as_ref())
+        let controls = RunControls::new(out.clone())
+            .progress(ProgressMode::Auto)
+            .stop(stop);
+        let outcome = runner::run(clients, &plan, controls).await;
+        report(outcome, &plan, &out, simulation.as_ref())
     })
 }
 
@@ -172,234 +123,17 @@ fn analyze_hint(summary: &RunSummary, out: &Path) -> String {
     hint::command(words)
 }
 
-fn load(args: &RunArgs) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    load_configs_or_explain(&args.scenarios, &args.experiment, ExperimentUse::Run)
-}
-
-/// The built-in prices, overridden by the price file at `path` if any;
-/// an entry that matches no model (of the catalog or of `scenarios`) is
-/// a warning.
-pub(super) fn load_prices(
-    path: Option<&std::path::Path>,
-    scenarios: &[Scenario],
-) -> anyhow::Result<Arc<PriceTable>> {
-    let Some(path) = path else {
-        return Ok(Arc::default());
-    };
-    let entries = load_price_file(path)
-        .map_err(|e| anyhow::anyhow!("the price file has errors; nothing was called:\n{e}"))?;
-    let models: Vec<&str> = scenarios.iter().map(|s| s.model_id.as_str()).collect();
-    for warning in unmatched_price_warnings(&entries, &models) {
-        eprintln!("{warning}");
-    }
-    Ok(Arc::new(PriceTable::with_overrides(entries)))
-}
-
-/// The scenarios and experiment files (the experiment read for `use_`),
-/// their warnings printed; an error lists every problem.
-pub(super) fn load_configs_or_explain(
-    scenarios: &std::path::Path,
-    experiment: &std::path::Path,
-    use_: ExperimentUse,
-) -> anyhow::Result<(Vec<Scenario>, Experiment)> {
-    let configs = load_configs_for(scenarios, experiment, use_)
-        .map_err(|e| anyhow::anyhow!("the configuration has errors; nothing was called:\n{e}"))?;
-    configs.warnings.iter().for_each(|w| eprintln!("{w}"));
-    Ok((configs.scenarios, configs.experiment))
-}
-
-fn print_plan(schedule: &Schedule, options: &RunOptions, choice: TargetChoice, time_scale: f64) {
-    if let Some((open, users)) = schedule
-        .open
-        .as_ref()
-        .and_then(|open| Some((open, open.concurrency?)))
-    {
-        let bound = open.bound();
-        eprintln!(
-            "plan: {} runs x {users} concurrent calls (each user starts its next call when its last one ends) {bound}: {} from the built-in latency table (no retries); {} scenarios picked by weight",
-            schedule.runs,
-            planned_text(schedule, schedule.experiment_planned_calls()),
-            options.scenarios.len()
-        );
-    } else if let Some(open) = &schedule.open {
-        let share = match options.shard {
-            Some(shard) => format!(
-                " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",
-                planned_count(schedule, schedule.planned_calls()),
-                shard.count(),
-                shard.rate_share(open.rate_per_s)
-            ),
-            None => String::new(),
-        };
-        eprintln!(
-            "plan: {} runs x open-loop {} arrivals at {} requests/s = {}{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
-            schedule.runs,
-            open.arrival,
-            open.rate_per_s,
-            planned_text(schedule, schedule.experiment_planned_calls()),
-            open.expected_duration_s(),
-            options.scenarios.len()
-        );
-    } else {
-        print_closed_plan(
-            schedule,
-            options,
-            &scaled_sleep(options, choice, time_scale),
-        );
-    }
-    print_budgets(schedule, options, choice);
-}
-
-/// `calls` planned calls in words that are true of `schedule`: `10
-/// calls` for the closed loop (retries come on top) and constant
-/// arrivals, `about 10 calls` for random arrivals and a concurrent load
-/// (an expected count, or an estimate from the latency table), `at most
-/// 10 calls` when max_calls caps them.
-pub(super) fn planned_text(schedule: &Schedule, calls: u64) -> String {
-    format!("{} calls", planned_count(schedule, calls))
-}
-
-/// [`planned_text`] without the word `calls`: `10`, `about 10`, `at most
-/// 10`.
-fn planned_count(schedule: &Schedule, calls: u64) -> String {
-    let Some(open) = &schedule.open else {
-        return calls.to_string();
-    };
-    let capped = open
-        .max_calls
-        .is_some_and(|max| schedule.experiment_planned_calls() >= max);
-    if capped {
-        format!("at most {calls}")
-    } else if open.arrival == Arrival::Constant {
-        calls.to_string()
-    } else {
-        format!("about {calls}")
-    }
-}
-
-/// What the emulator's time scale makes of the sleep between invocations:
-/// ` (0.1 s on the emulator at time scale 0.05)`; empty at scale 1, for
-/// AWS, or without a sleep.
-fn scaled_sleep(options: &RunOptions, choice: TargetChoice, time_scale: f64) -> String {
-    let sleep = options.experiment.sleep_between_invocations;
-    if time_scale == 1.0 || sleep == 0.0 {
-        return String::new();
-    }
-    // Microseconds, as the timings: 0.3 x 0.1 is 0.03, not 0.030000000000000002.
-    let scaled = format!("{:.6}", sleep * time_scale);
-    let scaled = scaled.trim_end_matches('0').trim_end_matches('.');
-    match choice {
-        TargetChoice::Emulator => {
-            format!(" ({scaled} s on the emulator at time scale {time_scale})")
-        }
-        TargetChoice::Auto => {
-            format!(" ({scaled} s if the target is the emulator, at time scale {time_scale})")
-        }
-        TargetChoice::Aws => String::new(),
-    }
-}
-
-fn print_closed_plan(schedule: &Schedule, options: &RunOptions, scaled_sleep: &str) {
-    let e = &options.experiment;
-    let invocations = match options.shard {
-        Some(_) => format!(
-            "{} of {} invocations",
-            schedule.own_invocations(),
-            e.invocations_per_scenario
-        ),
-        None => format!("{} invocations", e.invocations_per_scenario),
-    };
-    let per_scenario = match e.warmup_invocations {
-        0 => invocations,
-        n => format!("({invocations} + {n} warm-up)"),
-    };
-    let (shard, all) = match options.shard {
-        Some(shard) => (
-            format!("shard {shard}: "),
-            format!(
-                "; the {} shards: {} calls in all",
-                shard.count(),
-                schedule.experiment_planned_calls()
-            ),
-        ),
-        None => Default::default(),
-    };
-    eprintln!(
-        "plan: {shard}{} runs x {} scenarios x {per_scenario} = {} calls (at most {} with max_retries = {}), {} parallel workers, {} s between invocations{scaled_sleep}{all}",
-        schedule.runs,
-        options.scenarios.len(),
-        schedule.planned_calls(),
-        schedule.max_calls_with_retries(e.max_retries),
-        e.max_retries,
-        schedule.active_workers(),
-        e.sleep_between_invocations
-    );
-}
-
-fn print_budgets(schedule: &Schedule, options: &RunOptions, choice: TargetChoice) {
-    // A shard's parts exist when the plan fits (else it is refused next).
-    let shard = options
-        .shard
-        .filter(|_| runner::check_budget(schedule, options).is_ok());
-    if let Some((max, source)) = runner::effective_max_calls(options) {
-        match (shard, runner::own_max_calls(schedule, options)) {
-            (Some(shard), Some(own)) => eprintln!(
-                "call budget: at most {own} calls for shard {shard}, retries included: its part of the whole experiment's {max} ({source}); the parts of the {} shards add up to {max}",
-                shard.count()
-            ),
-            _ => eprintln!("call budget: at most {max} calls ({source}), retries included"),
-        }
-    }
-    let costs = runner::cost_plan(options).describe();
-    match options.shard {
-        Some(shard) => eprintln!("shard {shard}'s {costs}"),
-        None => eprintln!("{costs}"),
-    }
-    for warning in runner::us_priced_elsewhere(&options.scenarios, &options.prices) {
-        eprintln!("{warning}");
-    }
-    if let Some((max, source)) = runner::effective_max_cost(options) {
-        match (shard, runner::own_max_cost(options)) {
-            (Some(shard), Some(own)) => eprintln!(
-                "dollar budget: at most ${own} for shard {shard}: the worst case of its planned calls and 1/{} of what the worst case of every shard's planned calls leaves of the whole experiment's ${max} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
-                shard.count()
-            ),
-            _ => eprintln!(
-                "dollar budget: at most ${} ({source}); no call starts once the dollars spent and the worst case of the calls in flight could pass it",
-                max
-            ),
-        }
-    }
-    match options.shard {
-        Some(shard) => eprintln!(
-            "seed: {} (every one of the {} shards must run with --seed {}); target: {choice}",
-            options.seed,
-            shard.count(),
-            options.seed
-        ),
-        None => eprintln!(
-            "seed: {} (--seed {} repeats this order); target: {choice}",
-            options.seed, options.seed
-        ),
-    }
-}
-
 /// The estimated duration against the resolved `target`: real latencies
 /// for AWS, the emulator's latencies times its time scale for the
 /// emulator.
-fn print_estimate(
-    schedule: &Schedule,
-    options: &RunOptions,
-    target: TargetChoice,
-    time_scale: f64,
-) {
+fn print_estimate(plan: &Plan, target: TargetChoice, time_scale: f64) {
     let estimate = |scale: f64| {
-        let call_times: Vec<_> = options
+        let call_times: Vec<_> = plan
             .scenarios
             .iter()
             .map(|s| estimated_call_time(s, scale))
             .collect();
-        human_duration(schedule.estimate(&call_times))
+        human_duration(plan.schedule.estimate(&call_times))
     };
     let source = "from the built-in latency table; real latencies vary";
     match target {
@@ -413,7 +147,7 @@ fn print_estimate(
 
 fn report(
     outcome: Result<RunSummary, RunError>,
-    schedule: &Schedule,
+    plan: &Plan,
     out: &Path,
     simulation: Option<&Simulation>,
 ) -> anyhow::Result<ExitCode> {
@@ -452,14 +186,14 @@ fn report(
         };
         // Retries come on top of the planned calls, and an open loop's
         // count is an estimate: the calls made are not "N of M".
-        let retries = match schedule.open {
+        let retries = match plan.schedule.open {
             None => " without retries",
             Some(_) => "",
         };
         eprintln!(
             "stopped: {which} before the schedule finished: {} calls made, retries included; the schedule planned {}{retries}.",
             summary.attempts,
-            planned_text(schedule, summary.planned_calls)
+            plan.planned_text(summary.planned_calls)
         );
         return Ok(ExitCode::FAILURE);
     }

@@ -2,7 +2,7 @@
 //! step until the SLO fails, then report the knee, goodput and where
 //! throttling began.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,17 +16,16 @@ use bedrock_bench::client::{
 };
 use bedrock_bench::config::{Arrival, ExperimentUse, TargetChoice, limits};
 use bedrock_bench::hint;
+use bedrock_bench::plan::{CostPlan, Limit, human_duration, us_priced_elsewhere};
 use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::SweepPage;
-use bedrock_bench::runner::{self, CostPlan, ProgressMode, StopSignal, human_duration};
+use bedrock_bench::runner::{self, ProgressMode, StopSignal};
 use bedrock_bench::sweep::{
     self, LevelKind, Levels, Objective, Slo, SweepEnd, SweepOptions, SweepOutcome, SweepStep,
 };
 use clap::Args;
 
-use super::run_cmd::{
-    load_configs_or_explain, load_prices, parse_max_calls, parse_max_cost, parse_target,
-};
+use super::plan_args::PlanArgs;
 
 /// Options of `bedrock-bench sweep`: exactly one of --rates and
 /// --concurrencies (the group `mode`; clap names both when neither is
@@ -34,13 +33,8 @@ use super::run_cmd::{
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("mode").required(true).multiple(false)))]
 pub struct SweepArgs {
-    /// Scenarios, one JSON object per line (picked by their `weight`).
-    #[arg(long, value_name = "FILE", default_value = "scenarios_config.jsonl")]
-    scenarios: PathBuf,
-    /// Experiment settings; its open-loop `arrival` (poisson when it is a
-    /// closed loop), `burstiness` and `max_concurrency` apply to every step.
-    #[arg(long, value_name = "FILE", default_value = "experiment_config.jsonl")]
-    experiment: PathBuf,
+    #[command(flatten)]
+    plan: PlanArgs,
     /// The offered rates: a list (1/s,2/s,5/s), tried in order up to the
     /// first failure, or a range (1/s..100/s) climbed by --factor, then
     /// bisected down to --resolution.
@@ -70,30 +64,6 @@ pub struct SweepArgs {
     /// and error<=1%).
     #[arg(long, value_name = "OBJECTIVE")]
     slo: Vec<Objective>,
-    /// Where calls go: aws, emulator or auto (AWS when credentials resolve).
-    #[arg(long, value_parser = parse_target)]
-    target: Option<TargetChoice>,
-    /// Report root; the sweep writes DIR/sweeps/<timestamp>/.
-    #[arg(long, value_name = "DIR", default_value = "target-reports")]
-    out: PathBuf,
-    /// Seed of the arrivals (step N uses seed + N - 1).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// The most calls of the whole sweep: a step that does not fit in
-    /// what is left is not started; 1 to 1000000000000.
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_max_calls)]
-    max_calls: Option<u64>,
-    /// The most US dollars of the whole sweep (worst cases reserved, as
-    /// `run --max-cost`). Overrides max_cost_usd in the experiment file;
-    /// 0.000001 to 1000000.
-    #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = parse_max_cost)]
-    max_cost: Option<f64>,
-    /// Prices that replace or extend the built-in table.
-    #[arg(long, value_name = "FILE")]
-    prices: Option<PathBuf>,
-    /// Print the steps, the most calls and the worst-case cost; make no call.
-    #[arg(long)]
-    dry_run: bool,
 }
 
 /// A step's duration when neither --step-duration nor the experiment's
@@ -117,8 +87,8 @@ fn parse_pause(value: &str) -> Result<f64, String> {
 pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     // The steps set their own rate (or concurrency) and duration: the
     // experiment need not give them.
-    let (scenarios, experiment) =
-        load_configs_or_explain(&args.scenarios, &args.experiment, ExperimentUse::Sweep)?;
+    let flags = &args.plan;
+    let (scenarios, experiment) = flags.load(ExperimentUse::Sweep)?;
     let (kind, text) = match (&args.rates, &args.concurrencies) {
         (Some(rates), _) => (LevelKind::Rate, rates),
         (None, Some(concurrencies)) => (LevelKind::Concurrency, concurrencies),
@@ -136,14 +106,23 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         (None, Some(seconds)) => seconds,
         (None, None) => DEFAULT_STEP_DURATION_S,
     };
-    let seed = args.seed.unwrap_or_else(rand::random);
-    let choice = choose_target(args.target, experiment.target)?;
+    let seed = flags.seed();
+    let choice = choose_target(flags.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
-    let prices = load_prices(args.prices.as_deref(), &scenarios)?;
+    let prices = flags.prices(&scenarios)?;
     let slo = Slo::with_defaults(args.slo.clone());
-    let max_cost_usd = args.max_cost.or(experiment.max_cost_usd);
-    let max_calls = args.max_calls.or(experiment.max_calls);
-    let dir = args
+    let file = experiment.source.file.clone();
+    let max_cost = flags.max_cost_limit().or_else(|| {
+        experiment
+            .max_cost_usd
+            .map(|max| Limit::new(max, format!("max_cost_usd in {file}")))
+    });
+    let max_calls = flags.max_calls_limit().or_else(|| {
+        experiment
+            .max_calls
+            .map(|max| Limit::new(max, format!("max_calls in {file}")))
+    });
+    let dir = flags
         .out
         .join("sweeps")
         .join(chrono::Local::now().format("%Y%m%d_%H%M%S").to_string());
@@ -158,13 +137,13 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         out_dir: dir.clone(),
         seed,
         max_calls,
-        max_cost_usd,
+        max_cost,
         prices,
         progress: ProgressMode::Auto,
         stop: StopSignal::new(),
     };
     print_plan(&options, choice);
-    let dry_run = args.dry_run;
+    let dry_run = flags.dry_run;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -282,19 +261,21 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         ),
         None => eprintln!("worst case: unknown (a scenario's price is unknown)"),
     }
-    for warning in runner::us_priced_elsewhere(&options.scenarios, &options.prices) {
+    for warning in us_priced_elsewhere(&options.scenarios, &options.prices) {
         eprintln!("{warning}");
     }
-    if let Some(max) = options.max_calls {
+    if let Some(limit) = &options.max_calls {
         eprintln!(
-            "call budget: at most {max} calls for the whole sweep; a step that does not fit is not started"
+            "call budget: at most {} calls for the whole sweep ({}); a step that does not fit is not started",
+            limit.value, limit.source
         );
     }
-    if let Some(max) = options.max_cost_usd {
+    if let Some(limit) = &options.max_cost {
         eprintln!(
-            "dollar budget: at most ${max} for the whole sweep; each step gets what the steps before it left"
+            "dollar budget: at most ${} for the whole sweep ({}); each step gets what the steps before it left",
+            limit.value, limit.source
         );
-        if worst.is_none_or(|w| w.usd() > max) {
+        if worst.is_none_or(|w| w > limit.value) {
             eprintln!(
                 "warning: the sweep's worst case may pass the dollar budget, so the sweep may end before it finds the knee; raise --max-cost or narrow --rates"
             );

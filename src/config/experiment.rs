@@ -12,7 +12,9 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
+use bedrock_catalog::prices::Cost;
 use serde_json::{Map, Value};
 
 use super::error::{ConfigError, SourceLocation};
@@ -144,9 +146,9 @@ pub struct Experiment {
     pub source: SourceLocation,
     /// A label for the results (default `bedrock-bench`).
     pub experiment_name: String,
-    /// Seconds each worker sleeps between calls (default 0, at most
-    /// [`MAX_SECONDS`]).
-    pub sleep_between_invocations: f64,
+    /// How long each worker sleeps between calls (default none, at most
+    /// [`MAX_SECONDS`] seconds).
+    pub sleep_between_invocations: Duration,
     /// Calls per scenario per run (default 10, >= 1).
     pub invocations_per_scenario: u32,
     /// Parallel workers (default 1, >= 1).
@@ -171,10 +173,10 @@ pub struct Experiment {
     /// Refuse runs whose worst case costs more than this many US dollars,
     /// and start no call that could take the spending past it (from
     /// [`super::limits::MIN_COST_USD`] to [`super::limits::MAX_COST_USD`]).
-    pub max_cost_usd: Option<f64>,
-    /// Per-call timeout in seconds (default 60, from [`MIN_SECONDS`] to
-    /// [`MAX_SECONDS`]).
-    pub call_timeout_s: f64,
+    pub max_cost_usd: Option<Cost>,
+    /// Per-call timeout (`call_timeout_s`; default 60 s, from
+    /// [`MIN_SECONDS`] to [`MAX_SECONDS`] seconds).
+    pub call_timeout: Duration,
     /// Warm (reused client per region, default) or cold connections.
     pub connection: ConnectionMode,
     /// An endpoint to call instead of the region's (starts with `http://`
@@ -194,7 +196,7 @@ impl Default for Experiment {
         Self {
             source: SourceLocation::new("<defaults>", 0),
             experiment_name: "bedrock-bench".to_owned(),
-            sleep_between_invocations: 0.0,
+            sleep_between_invocations: Duration::ZERO,
             invocations_per_scenario: 10,
             num_parallel_invocations: 1,
             num_runs_per_experiment: 1,
@@ -205,7 +207,7 @@ impl Default for Experiment {
             max_retries: 3,
             max_calls: None,
             max_cost_usd: None,
-            call_timeout_s: 60.0,
+            call_timeout: Duration::from_secs(60),
             connection: ConnectionMode::Warm,
             endpoint_url: None,
             warmup_invocations: 0,
@@ -215,6 +217,16 @@ impl Default for Experiment {
 }
 
 impl Experiment {
+    /// The pause between two calls of a scenario against a target whose
+    /// time runs `time_scale` times real time (the built-in emulator's;
+    /// `None`: real time): the pause shrinks with the latencies.
+    pub fn sleep_between_at(&self, time_scale: Option<f64>) -> Duration {
+        // The time scale is at most 100 and the pause at most a day: the
+        // product is a finite, non-negative number of seconds.
+        self.sleep_between_invocations
+            .mul_f64(time_scale.unwrap_or(1.0).clamp(0.0, 1e6))
+    }
+
     /// Builds the experiment from the JSON object of its line, read for
     /// `use_`. Unknown keys and every invalid field are errors.
     pub(crate) fn from_object(
@@ -247,6 +259,7 @@ impl Experiment {
                     "a number of seconds from 0 to 86400",
                     |seconds| (0.0..=MAX_SECONDS).contains(&seconds),
                 )
+                .map(Duration::from_secs_f64)
                 .unwrap_or(defaults.sleep_between_invocations),
             invocations_per_scenario: fields
                 .positive_u32("invocations_per_scenario", MAX_INVOCATIONS_PER_SCENARIO)
@@ -265,18 +278,21 @@ impl Experiment {
                 .non_negative_u32("max_retries", MAX_RETRIES)
                 .unwrap_or(defaults.max_retries),
             max_calls: fields.integer("max_calls", 1, MAX_CALLS, "a positive integer"),
-            max_cost_usd: fields.number(
-                "max_cost_usd",
-                "a number of US dollars from 0.000001 to 1000000",
-                valid_max_cost,
-            ),
-            call_timeout_s: fields
+            max_cost_usd: fields
+                .number(
+                    "max_cost_usd",
+                    "a number of US dollars from 0.000001 to 1000000",
+                    valid_max_cost,
+                )
+                .and_then(|usd| Cost::from_usd(usd).ok()),
+            call_timeout: fields
                 .number(
                     "call_timeout_s",
                     "a number of seconds from 0.001 to 86400",
                     |seconds| (MIN_SECONDS..=MAX_SECONDS).contains(&seconds),
                 )
-                .unwrap_or(defaults.call_timeout_s),
+                .map(Duration::from_secs_f64)
+                .unwrap_or(defaults.call_timeout),
             connection: fields
                 .choice("connection", &connections)
                 .unwrap_or(defaults.connection),

@@ -10,6 +10,8 @@
 //! read, with its `file:line` and field, or with the flag's or the
 //! variable's name. README.md's config section lists the same ranges.
 
+use bedrock_catalog::prices::Cost;
+
 /// The shortest positive duration accepted, in seconds (1 ms), for
 /// `call_timeout_s`, `duration_s` and `sweep --step-duration`: below it a
 /// duration is a typo, and its inverse (a rate, a count) could overflow.
@@ -85,12 +87,12 @@ pub fn valid_max_cost(usd: f64) -> bool {
 
 /// The dollar budget of a flag or an environment variable's `text`, or
 /// what is wrong with it in words (a negative budget is named as such).
-pub fn parse_max_cost(text: &str) -> Result<f64, String> {
+pub fn parse_max_cost(text: &str) -> Result<Cost, String> {
     let expected = format!(
         "expected an amount of US dollars from {MIN_COST_USD} to {MAX_COST_USD:.0}, such as 5 or 0.25"
     );
     match text.trim().parse::<f64>() {
-        Ok(usd) if valid_max_cost(usd) => Ok(usd),
+        Ok(usd) if valid_max_cost(usd) => Cost::from_usd(usd).map_err(|e| e.to_string()),
         Ok(usd) if usd < 0.0 => Err(format!(
             "a negative budget ({text}): a dollar budget is the most a run may spend; {expected}"
         )),
@@ -135,9 +137,18 @@ mod tests {
 
     #[test]
     fn dollar_budgets_have_a_floor_and_a_ceiling() {
-        assert_eq!(parse_max_cost("5"), Ok(5.0));
-        assert_eq!(parse_max_cost("0.000001"), Ok(MIN_COST_USD));
-        assert_eq!(parse_max_cost("1000000"), Ok(MAX_COST_USD));
+        assert_eq!(
+            parse_max_cost("5"),
+            Cost::from_usd(5.0).map_err(|e| e.to_string())
+        );
+        assert_eq!(
+            parse_max_cost("0.000001"),
+            Ok(Cost::from_picodollars(1_000_000))
+        );
+        assert_eq!(
+            parse_max_cost("1000000"),
+            Cost::from_usd(MAX_COST_USD).map_err(|e| e.to_string())
+        );
         let negative = parse_max_cost("-1").expect_err("negative");
         assert!(negative.starts_with("a negative budget (-1)"), "{negative}");
         for bad in ["0", "1e-300", "1000000.5", "inf", "NaN", "five", ""] {

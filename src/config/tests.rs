@@ -97,7 +97,10 @@ fn seed_experiment_loads_unchanged() {
         SourceLocation::new(path.display().to_string(), 1)
     );
     assert_eq!(experiment.experiment_name, "testing-1");
-    assert_eq!(experiment.sleep_between_invocations, 30.0);
+    assert_eq!(
+        experiment.sleep_between_invocations,
+        std::time::Duration::from_secs(30)
+    );
     assert_eq!(experiment.invocations_per_scenario, 10);
     assert_eq!(experiment.num_parallel_invocations, 4);
     assert_eq!(experiment.num_runs_per_experiment, 5);
@@ -109,7 +112,7 @@ fn seed_experiment_loads_unchanged() {
     assert_eq!(experiment.target, None);
     assert_eq!(experiment.max_retries, defaults.max_retries);
     assert_eq!(experiment.max_calls, None);
-    assert_eq!(experiment.call_timeout_s, defaults.call_timeout_s);
+    assert_eq!(experiment.call_timeout, defaults.call_timeout);
     assert_eq!(experiment.connection, ConnectionMode::Warm);
     assert_eq!(experiment.endpoint_url, None);
 }

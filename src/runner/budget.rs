@@ -204,7 +204,7 @@ impl CallBudget {
 
     /// Dollars charged so far (with or without a dollar budget): each
     /// ended attempt's cost, or its whole worst case when it may have been
-    /// billed without a known cost (see `runner::charged`).
+    /// billed without a known cost (see `plan::charged`).
     pub fn spent(&self) -> Cost {
         self.lock().charged
     }

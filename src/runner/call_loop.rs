@@ -12,9 +12,9 @@ use rand::rngs::StdRng;
 
 use super::backoff::Backoff;
 use super::budget::{CallBudget, Refusal};
-use super::cost::charged;
 use super::stop::{StopCause, StopSignal};
 use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
+use crate::plan::charged;
 use crate::record::AttemptRecord;
 use bedrock_catalog::prices::Cost;
 

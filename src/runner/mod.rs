@@ -17,23 +17,21 @@
 //! scenario picked by weight, dispatched at its scheduled instant by one
 //! task (`open_loop.rs`), without retries.
 //!
-//! With a shard (`--shard I/N`, `shard.rs`), the process makes its share
-//! of that experiment: the shards together make every call of it once,
-//! within its budgets.
+//! With a shard (`--shard I/N`), the process makes its share of that
+//! experiment: the shards together make every call of it once, within its
+//! budgets. What is made, when, and within which budgets is the
+//! [`Plan`](crate::plan::Plan), built before the run; the runner executes
+//! it.
 
-mod arrivals;
 mod backoff;
 mod budget;
 mod call_loop;
-mod cost;
 mod open_loop;
 mod outcome;
 mod progress;
 mod record_error;
 mod report;
 mod run_files;
-mod schedule;
-mod shard;
 mod signals;
 mod stop;
 mod users;
@@ -49,50 +47,29 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
 pub use crate::record::RunFile;
-pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals, RunShare};
 pub use backoff::Backoff;
 pub use budget::{CallBudget, Overrun, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
-pub use cost::{
-    CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, attempt_worst_case, charged, us_priced_elsewhere,
-    worst_case_input_tokens,
-};
 pub use open_loop::precise_sleep_until;
 pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
 pub use run_files::RunFiles;
-pub use schedule::{Schedule, estimated_call_time, human_duration};
-pub use shard::{MAX_SHARDS, Shard, ShardError};
 pub use signals::{STOP_GRACE, watch_stop_signals};
 pub use stop::{StopCause, StopSignal};
 
-use crate::call::CallSpec;
 use crate::client::Clients;
-use crate::config::{Experiment, Scenario};
+use crate::plan::{Plan, PlanError, Shard};
 use crate::record::{RunFacts, ScenarioFacts};
-use bedrock_catalog::prices::{Cost, PriceTable};
+use bedrock_catalog::prices::Cost;
 use worker::{RunSlot, Shared, Tally};
 
-/// Everything a run needs besides the clients.
-pub struct RunOptions {
-    /// The scenarios, in file order.
-    pub scenarios: Vec<Scenario>,
-    /// The experiment settings.
-    pub experiment: Experiment,
+/// How a run is carried out, besides its plan: where its files go, the
+/// progress display, stop requests, more sinks, the retry backoff.
+pub struct RunControls {
     /// Report root: raw CSVs go to `<out_dir>/results/`.
     pub out_dir: PathBuf,
-    /// Seed of the shuffles (and of the retry jitter).
-    pub seed: u64,
-    /// Most calls the run may make (retries included); `None` = the
-    /// experiment file's `max_calls`, if any.
-    pub max_calls: Option<u64>,
-    /// Most US dollars the run may spend (worst cases reserved); `None` =
-    /// the experiment file's `max_cost_usd`, if any.
-    pub max_cost_usd: Option<f64>,
-    /// The prices of the calls (built-in, or overridden by a price file).
-    pub prices: Arc<PriceTable>,
     /// Waits between retries.
     pub backoff: Backoff,
     /// Progress display.
@@ -101,21 +78,52 @@ pub struct RunOptions {
     pub stop: StopSignal,
     /// More sinks for the run's events.
     pub extra_sinks: Vec<Box<dyn RunSink>>,
-    /// Make only this shard's share of the experiment (`--shard I/N`);
-    /// `None`: all of it. Every shard must be given the same `seed` and
-    /// files. `max_calls` and `max_cost_usd` stay the whole experiment's.
-    pub shard: Option<Shard>,
 }
 
-impl std::fmt::Debug for RunOptions {
+impl RunControls {
+    /// Files under `out_dir`, the default backoff, no progress display, a
+    /// stop signal of its own, no other sink.
+    pub fn new(out_dir: impl Into<PathBuf>) -> RunControls {
+        RunControls {
+            out_dir: out_dir.into(),
+            backoff: Backoff::default(),
+            progress: ProgressMode::Off,
+            stop: StopSignal::new(),
+            extra_sinks: Vec::new(),
+        }
+    }
+
+    /// With this progress display.
+    pub fn progress(mut self, progress: ProgressMode) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    /// With this stop signal (shared with a signal handler, a sweep...).
+    pub fn stop(mut self, stop: StopSignal) -> Self {
+        self.stop = stop;
+        self
+    }
+
+    /// With this backoff between retries.
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// With one more sink for the run's events.
+    pub fn sink(mut self, sink: Box<dyn RunSink>) -> Self {
+        self.extra_sinks.push(sink);
+        self
+    }
+}
+
+impl std::fmt::Debug for RunControls {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RunOptions")
-            .field("scenarios", &self.scenarios.len())
+        f.debug_struct("RunControls")
             .field("out_dir", &self.out_dir)
-            .field("seed", &self.seed)
-            .field("max_calls", &self.max_calls)
-            .field("max_cost_usd", &self.max_cost_usd)
-            .field("shard", &self.shard)
+            .field("progress", &self.progress)
+            .field("extra_sinks", &self.extra_sinks.len())
             .finish_non_exhaustive()
     }
 }
@@ -172,53 +180,9 @@ impl RunSummary {
 /// Why a run did not start or could not record.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// The plan exceeds the call budget.
-    #[error(
-        "the run would make {planned} calls, more than the maximum of {max} (set by {source_of_max}); raise the maximum or lower num_runs_per_experiment, invocations_per_scenario, warmup_invocations or the number of scenarios"
-    )]
-    OverBudget {
-        /// Calls planned.
-        planned: u64,
-        /// The maximum.
-        max: u64,
-        /// `--max-calls` or the experiment file.
-        source_of_max: String,
-    },
-    /// The shards' plans together exceed the call budget.
-    #[error(
-        "the {shards} shards together would make {planned} calls (each shard makes its own warm-ups), more than the maximum of {max} for the whole experiment (set by {source_of_max}); raise the maximum, use fewer shards, or lower num_runs_per_experiment, invocations_per_scenario, warmup_invocations or the number of scenarios"
-    )]
-    ShardsOverBudget {
-        /// Calls planned by all the shards.
-        planned: u64,
-        /// The maximum.
-        max: u64,
-        /// `--max-calls` or the experiment file.
-        source_of_max: String,
-        /// The number of shards.
-        shards: u32,
-    },
-    /// Some shards would have nothing to do.
-    #[error(
-        "the experiment cannot be split into {shards} shards: {why}, so {} would make no call; use at most {most} shards",
-        idle_shards(*.most, *.shards)
-    )]
-    EmptyShards {
-        /// The number of shards.
-        shards: u32,
-        /// The most shards that each have a call.
-        most: u64,
-        /// Why: the count that is too small.
-        why: String,
-    },
-    /// `--shard` with the `concurrent` load, which is not split.
-    #[error(
-        "arrival \"concurrent\" cannot be split into shards yet: run one process per machine with its own `concurrency`, or use an open loop (\"constant\", \"poisson\", \"gamma\") with --shard"
-    )]
-    ShardedConcurrency,
-    /// The plan cannot keep the dollar budget (or a price is unknown).
+    /// The plan does not fit its budgets (or cannot be split as asked).
     #[error(transparent)]
-    OverCostBudget(#[from] CostError),
+    Plan(#[from] PlanError),
     /// A sink (the raw CSV...) failed; the run stopped. Files already
     /// written keep every row they got, and only whole rows.
     #[error("recording failed, so the run stopped: {error}{}", unwritten_note(.summary))]
@@ -233,16 +197,6 @@ pub enum RunError {
     Io(#[from] std::io::Error),
 }
 
-/// `shard 3/4`, `shards 2/4 to 3/4`: the shards from `first` on.
-fn idle_shards(first: u64, shards: u32) -> String {
-    let last = u64::from(shards) - 1;
-    if first >= last {
-        format!("shard {last}/{shards}")
-    } else {
-        format!("shards {first}/{shards} to {last}/{shards}")
-    }
-}
-
 /// `; N calls have no row (M rows were written)` when rows were lost.
 fn unwritten_note(summary: &RunSummary) -> String {
     if summary.unwritten_rows == 0 {
@@ -255,257 +209,61 @@ fn unwritten_note(summary: &RunSummary) -> String {
     )
 }
 
-/// The effective call maximum and where it came from.
-pub fn effective_max_calls(options: &RunOptions) -> Option<(u64, String)> {
-    match (options.max_calls, options.experiment.max_calls) {
-        (Some(max), _) => Some((max, "--max-calls".into())),
-        (None, Some(max)) => Some((
-            max,
-            format!("max_calls in {}", options.experiment.source.file),
-        )),
-        (None, None) => None,
-    }
-}
-
-/// The effective dollar maximum and where it came from.
-pub fn effective_max_cost(options: &RunOptions) -> Option<(Cost, String)> {
-    let (usd, source) = match (options.max_cost_usd, options.experiment.max_cost_usd) {
-        (Some(max), _) => (max, "--max-cost".to_string()),
-        (None, Some(max)) => (
-            max,
-            format!("max_cost_usd in {}", options.experiment.source.file),
-        ),
-        (None, None) => return None,
-    };
-    // Validated when read; were it invalid, a zero budget would refuse
-    // every call rather than allow any.
-    Some((Cost::from_usd(usd).unwrap_or(Cost::ZERO), source))
-}
-
-/// The requests of the scenarios under the experiment.
-fn specs(options: &RunOptions) -> Vec<CallSpec> {
-    options
-        .scenarios
-        .iter()
-        .map(|s| CallSpec::from_scenario(s, &options.experiment))
-        .collect()
-}
-
-/// The schedule of `options`: this process's share of it with a shard.
-pub fn schedule_of(options: &RunOptions) -> Schedule {
-    Schedule::for_scenarios(&options.scenarios, &options.experiment, options.seed)
-        .sharded(options.shard)
-}
-
-/// The worst case of this process's calls (a shard's share), at
-/// `options.prices`.
-///
-/// In the open loop (and the concurrent load) any call may call any
-/// scenario, so every planned call is counted at the dearest scenario's
-/// worst case, without retries.
-pub fn cost_plan(options: &RunOptions) -> CostPlan {
-    plan_costs(options, false)
-}
-
-/// The worst case of the whole experiment's calls: every shard's
-/// together (each with its own warm-ups); [`cost_plan`] without a shard.
-pub fn experiment_cost_plan(options: &RunOptions) -> CostPlan {
-    plan_costs(options, true)
-}
-
-fn plan_costs(options: &RunOptions, every_shard: bool) -> CostPlan {
-    let e = &options.experiment;
-    let schedule = schedule_of(options);
-    let specs = specs(options);
-    let scenarios = options
-        .scenarios
-        .iter()
-        .map(|s| s.name.as_str())
-        .zip(&specs);
-    if schedule.open.is_some() {
-        let calls = if every_shard {
-            schedule.experiment_planned_calls()
-        } else {
-            schedule.planned_calls()
-        };
-        return CostPlan::for_mix(scenarios, &options.prices, calls);
-    }
-    let per_run = if every_shard {
-        let shards = options.shard.map_or(1, Shard::count);
-        u64::from(e.invocations_per_scenario) + u64::from(e.warmup_invocations) * u64::from(shards)
-    } else {
-        u64::from(schedule.calls_per_scenario())
-    };
-    let calls = u64::from(e.num_runs_per_experiment) * per_run;
-    CostPlan::new(scenarios, &options.prices, calls, e.max_retries)
-}
-
-/// The call maximum this process keeps: the experiment's
-/// ([`effective_max_calls`]) or, with a shard, its part of it
-/// ([`Schedule::call_budget`]: the parts of all the shards add up to the
-/// experiment's maximum). `None` without a maximum.
-pub fn own_max_calls(schedule: &Schedule, options: &RunOptions) -> Option<u64> {
-    let (max, _) = effective_max_calls(options)?;
-    // A plan over the maximum is refused by check_budget; were it run,
-    // a zero budget would refuse every call rather than allow any.
-    Some(schedule.call_budget(max).unwrap_or(0))
-}
-
-/// The dollar maximum this process keeps: the experiment's
-/// ([`effective_max_cost`]) or, with a shard, its part of it: the worst
-/// case of its planned calls plus its share of what the worst case of
-/// every shard's planned calls leaves of the maximum (see
-/// [`Shard::budget`]); the parts of all the shards add up to the
-/// experiment's maximum. `None` without a maximum.
-pub fn own_max_cost(options: &RunOptions) -> Option<Cost> {
-    let (max, _) = effective_max_cost(options)?;
-    let Some(shard) = options.shard else {
-        return Some(max);
-    };
-    let own = cost_plan(options).planned;
-    let all = experiment_cost_plan(options).planned;
-    // Unknown prices and plans over the maximum are refused by
-    // check_budget; were they run, a zero budget would refuse every call.
-    let part = own.zip(all).and_then(|(own, all)| {
-        shard.budget(max.picodollars(), own.picodollars(), all.picodollars())
-    });
-    Some(Cost::from_picodollars(part.unwrap_or(0)))
-}
-
-/// Refuse a schedule whose planned calls exceed the call maximum, or whose
-/// worst case exceeds the dollar maximum (or cannot be priced under one);
-/// with a shard, every shard's planned calls together, and a split that
-/// leaves a shard without a call. Every shard of an experiment comes to
-/// the same verdict.
-pub fn check_budget(schedule: &Schedule, options: &RunOptions) -> Result<(), RunError> {
-    if let Some(shard) = options.shard {
-        check_shards(schedule, shard)?;
-    }
-    if let Some((max, source)) = effective_max_cost(options) {
-        let source = match options.shard {
-            Some(shard) => format!(
-                "{source}, the budget of the {} shards together",
-                shard.count()
-            ),
-            None => source,
-        };
-        experiment_cost_plan(options).check(Some((max, source)))?;
-    }
-    if let Some((max, source_of_max)) = effective_max_calls(options) {
-        let planned = schedule.experiment_planned_calls();
-        if planned > max {
-            return Err(match options.shard {
-                Some(shard) => RunError::ShardsOverBudget {
-                    planned,
-                    max,
-                    source_of_max,
-                    shards: shard.count(),
-                },
-                None => RunError::OverBudget {
-                    planned,
-                    max,
-                    source_of_max,
-                },
-            });
-        }
-    }
-    Ok(())
-}
-
-/// Refuse a split in which the last shard (the one with the fewest calls)
-/// would make none.
-fn check_shards(schedule: &Schedule, shard: Shard) -> Result<(), RunError> {
-    let shards = shard.count();
-    if schedule
-        .open
-        .as_ref()
-        .is_some_and(|plan| plan.concurrency.is_some())
-    {
-        return Err(RunError::ShardedConcurrency);
-    }
-    let (items, why) = if schedule.open.is_some() {
-        let calls = schedule.experiment_planned_calls();
-        (
-            calls,
-            format!("the experiment plans {calls} calls (arrivals)"),
-        )
-    } else {
-        let invocations = u64::from(schedule.invocations_per_scenario);
-        (
-            invocations,
-            format!(
-                "invocations_per_scenario is {invocations} and each shard makes one invocation in {shards} of every scenario"
-            ),
-        )
-    };
-    if items < u64::from(shards) {
-        return Err(RunError::EmptyShards {
-            shards,
-            most: items,
-            why,
-        });
-    }
-    Ok(())
-}
-
-/// Run the experiment's schedule against `clients`. Checks the budget
-/// first; writes one raw CSV per run under `<out_dir>/results/`.
-pub async fn run(clients: Arc<Clients>, options: RunOptions) -> Result<RunSummary, RunError> {
-    let schedule = schedule_of(&options);
-    check_budget(&schedule, &options)?;
-    let max_calls = own_max_calls(&schedule, &options);
-    let max_cost = own_max_cost(&options);
-    let shard = options.shard;
-
-    let specs = specs(&options);
+/// Execute `plan` against `clients`: refused before any call when the
+/// plan does not fit its budgets; one raw CSV per run under
+/// `<out_dir>/results/`.
+pub async fn run(
+    clients: Arc<Clients>,
+    plan: &Plan,
+    controls: RunControls,
+) -> Result<RunSummary, RunError> {
+    plan.check()
+        .map_err(|error| RunError::Plan(error.clone()))?;
+    let schedule = &plan.schedule;
+    let shard = plan.shard;
+    let options = controls;
     let mut sinks: Vec<Box<dyn RunSink>> = vec![Box::new(ProgressSink::new(options.progress))];
     sinks.extend(options.extra_sinks);
     let reporter = Reporter::start(sinks)?;
 
     let target = clients.target();
     let time_scale = clients.time_scale();
-    let experiment = &options.experiment;
-    let facts = options
+    let experiment = &plan.experiment;
+    let facts = plan
         .scenarios
         .iter()
-        .zip(&specs)
+        .zip(&plan.specs)
         .map(|(s, spec)| {
             Arc::new(
                 ScenarioFacts::new(s, spec, experiment, target, time_scale)
-                    .with_prices(Arc::clone(&options.prices)),
+                    .with_prices(Arc::clone(&plan.prices)),
             )
         })
         .collect();
-    let worst_costs = specs
-        .iter()
-        .map(|spec| attempt_worst_case(spec, &options.prices))
-        .collect();
     let shared = Arc::new(Shared {
         facts,
-        specs,
-        worst_costs,
+        specs: plan.specs.clone(),
+        worst_costs: plan.worst_costs.clone(),
         clients,
         invocations: experiment.invocations_per_scenario,
         warmups: experiment.warmup_invocations,
-        sleep_between: Duration::from_secs_f64(
-            experiment.sleep_between_invocations * time_scale.unwrap_or(1.0),
-        ),
+        sleep_between: experiment.sleep_between_at(time_scale),
         max_retries: experiment.max_retries,
         backoff: options.backoff,
-        budget: CallBudget::new(max_calls).with_max_cost(max_cost),
+        budget: CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost),
         stop: options.stop.clone(),
         report: reporter.sender(),
         files: RunFiles::new(options.out_dir.join("results"))
             .with_suffix(shard.map(Shard::file_suffix).unwrap_or_default()),
         tally: Tally::default(),
-        outcomes: options
+        outcomes: plan
             .scenarios
             .iter()
             .map(|s| Mutex::new(ScenarioOutcome::new(s.name.clone(), s.source.clone())))
             .collect(),
-        seed: options.seed,
+        seed: plan.seed,
         shard,
-        scenarios: options.scenarios,
+        scenarios: plan.scenarios.clone(),
     });
 
     shared.report.send(RunEvent::ExperimentStarted {

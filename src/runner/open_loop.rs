@@ -29,11 +29,11 @@ use rand::rngs::StdRng;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::arrivals::{ArrivalAt, ArrivalPlan};
 use super::call_loop::{CallEnd, CallLoop, Verdict};
 use super::stop::StopSignal;
 use super::worker::{RunSlot, Shared, WorkerSink};
 use crate::call::CallRecord;
+use crate::plan::{ArrivalAt, ArrivalPlan};
 use crate::record::{AttemptRecord, OpenLoopTimes, Phase};
 
 /// How long before an arrival's instant the timer wakes the dispatcher,

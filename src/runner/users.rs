@@ -19,9 +19,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::task::JoinSet;
 
-use super::arrivals::{ArrivalPlan, ScenarioPick};
 use super::open_loop::call_once;
 use super::worker::{RunSlot, Shared};
+use crate::plan::{ArrivalPlan, ScenarioPick};
 use crate::record::OpenLoopTimes;
 
 /// Run `users` users over `plan` for run `run_index` (from 0) and wait

@@ -15,11 +15,11 @@ use super::call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_s
 use super::outcome::ScenarioOutcome;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
-use super::shard::{self, Shard};
 use super::stop::StopSignal;
 use crate::call::{CallRecord, CallSpec};
 use crate::client::Clients;
 use crate::config::Scenario;
+use crate::plan::shard::{self, Shard};
 use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
 
 /// Counters of a whole experiment.

@@ -43,9 +43,8 @@ pub use step::{Sample, SampleSink};
 
 use crate::client::Clients;
 use crate::config::{Arrival, Experiment, Scenario};
-use crate::runner::{
-    self, Backoff, ProgressMode, RunError, RunOptions, Schedule, StopCause, StopSignal,
-};
+use crate::plan::{Limit, PlanError, PlanInput, Schedule};
+use crate::runner::{self, ProgressMode, RunControls, RunError, StopCause, StopSignal};
 use bedrock_catalog::prices::{Cost, PriceTable};
 
 /// Everything a sweep needs besides the clients.
@@ -70,10 +69,10 @@ pub struct SweepOptions {
     pub out_dir: PathBuf,
     /// Seed of step 1's arrivals (step `N` uses seed + N - 1).
     pub seed: u64,
-    /// The most calls of the whole sweep.
-    pub max_calls: Option<u64>,
-    /// The most US dollars of the whole sweep.
-    pub max_cost_usd: Option<f64>,
+    /// The most calls of the whole sweep, and where it was set.
+    pub max_calls: Option<Limit<u64>>,
+    /// The most US dollars of the whole sweep, and where it was set.
+    pub max_cost: Option<Limit<Cost>>,
     /// The prices of the calls.
     pub prices: Arc<PriceTable>,
     /// Progress display of each step.
@@ -220,9 +219,7 @@ pub async fn run_sweep(
     // (a timed-out call at its worst case), as `run` charges it.
     let mut charged = Cost::ZERO;
     let mut overrun = None;
-    let max_cost = options
-        .max_cost_usd
-        .and_then(|usd| Cost::from_usd(usd).ok());
+    let max_cost = options.max_cost.as_ref().map(|limit| limit.value);
     let end = loop {
         if let Some(cause) = options.stop.cause().filter(|_| options.stop.is_stopping()) {
             break SweepEnd::Stopped(cause);
@@ -237,50 +234,65 @@ pub async fn run_sweep(
                 continue;
             }
         }
-        let planned = step_calls(&options, rate);
-        let calls_left = options.max_calls.map(|max| max.saturating_sub(calls));
-        if let Some(left) = calls_left
-            && planned > left
-        {
-            break SweepEnd::CallBudget {
-                step: index,
-                planned,
-                left,
-            };
+        let calls_left = options
+            .max_calls
+            .as_ref()
+            .map(|limit| limit.value.saturating_sub(calls));
+        // The step's plan, within what the steps before it left.
+        let plan = PlanInput::new(
+            options.scenarios.clone(),
+            step_experiment(
+                &options.experiment,
+                options.kind,
+                rate,
+                options.step_duration_s,
+            ),
+        )
+        .seed(options.seed.wrapping_add(index as u64 - 1))
+        .prices(Arc::clone(&options.prices))
+        .max_calls(options.max_calls.as_ref().map(|limit| {
+            Limit::new(
+                limit.value.saturating_sub(calls),
+                format!("{}, what the earlier steps left", limit.source),
+            )
+        }))
+        .max_cost(options.max_cost.as_ref().map(|limit| {
+            Limit::new(
+                limit.value.saturating_sub(charged),
+                format!("{}, what the earlier steps left", limit.source),
+            )
+        }))
+        .build();
+        let planned = plan.schedule.planned_calls();
+        match plan.check() {
+            Ok(()) => {}
+            Err(PlanError::OverBudget { .. } | PlanError::ShardsOverBudget { .. }) => {
+                break SweepEnd::CallBudget {
+                    step: index,
+                    planned,
+                    left: calls_left.unwrap_or(0),
+                };
+            }
+            Err(error) => {
+                break SweepEnd::DollarBudget {
+                    step: index,
+                    reason: error.to_string(),
+                };
+            }
         }
         let dir = options.out_dir.join(format!(
             "step-{index:02}-{}",
             level_label(options.kind, rate)
         ));
         let sink = SampleSink::default();
-        let run_options = RunOptions {
-            scenarios: options.scenarios.clone(),
-            experiment: step_experiment(
-                &options.experiment,
-                options.kind,
-                rate,
-                options.step_duration_s,
-            ),
-            out_dir: dir.clone(),
-            seed: options.seed.wrapping_add(index as u64 - 1),
-            max_calls: calls_left,
-            max_cost_usd: max_cost.map(|max| max.saturating_sub(charged).usd()),
-            prices: Arc::clone(&options.prices),
-            backoff: Backoff::default(),
-            progress: options.progress,
-            stop: options.stop.clone(),
-            extra_sinks: vec![Box::new(sink.clone())],
-            shard: None,
-        };
-        let (summary, record_error) = match runner::run(Arc::clone(&clients), run_options).await {
+        let controls = RunControls::new(dir.clone())
+            .progress(options.progress)
+            .stop(options.stop.clone())
+            .sink(Box::new(sink.clone()));
+        let (summary, record_error) = match runner::run(Arc::clone(&clients), &plan, controls).await
+        {
             Ok(summary) => (summary, None),
             Err(RunError::Report { error, summary }) => (*summary, Some(error.to_string())),
-            Err(RunError::OverCostBudget(error)) => {
-                break SweepEnd::DollarBudget {
-                    step: index,
-                    reason: error.to_string(),
-                };
-            }
             Err(other) => break SweepEnd::RecordFailed(other.to_string()),
         };
         calls = calls.saturating_add(summary.attempts);
@@ -381,7 +393,7 @@ mod tests {
             out_dir: PathBuf::from("unused"),
             seed: 1,
             max_calls: None,
-            max_cost_usd: None,
+            max_cost: None,
             prices: Arc::default(),
             progress: ProgressMode::Off,
             stop: StopSignal::new(),

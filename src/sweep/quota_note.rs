@@ -152,7 +152,7 @@ mod tests {
             out_dir: "unused".into(),
             seed: 1,
             max_calls: None,
-            max_cost_usd: None,
+            max_cost: None,
             prices: Arc::default(),
             progress: ProgressMode::Off,
             stop: StopSignal::new(),

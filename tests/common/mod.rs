@@ -7,6 +7,7 @@
 mod emulators;
 #[path = "../../crates/bedrock-emulator/tests/common/features.rs"]
 pub mod features;
+pub mod job;
 
 use std::sync::Arc;
 
@@ -16,6 +17,8 @@ use bedrock_emulator::Emulator;
 
 #[allow(unused_imports)]
 pub use emulators::*;
+#[allow(unused_imports)]
+pub use job::Job;
 
 /// The harness's warm clients for an in-process emulator.
 pub fn clients(emulator: &Arc<Emulator>) -> Clients {

@@ -14,7 +14,8 @@
 
 use super::builtin_quotas;
 use super::faults::FaultRates;
-use super::profile::{LatencyProfile, ModelProfile};
+use super::latency_profile::LatencyProfile;
+use super::profile::ModelProfile;
 use super::provenance::{ProfileSources, Source};
 use super::reasoning_profile::ReasoningProfile;
 use super::tier_profile::TierProfiles;

@@ -3,8 +3,10 @@
 
 use serde_json::{Value, json};
 
-use super::payload::{chunk_text, reasoning_text, summary_fields};
-use super::plan::{ChunkKind, StreamPlan};
+use super::payload::summary_fields;
+use super::plan::StreamPlan;
+use super::timeline::ChunkKind;
+use super::words::{chunk_text, reasoning_text};
 
 /// The whole `Converse` answer of `plan`: `output.message`, `stopReason`,
 /// `usage`, `metrics.latencyMs` and, when asked, `performanceConfig` and

@@ -43,6 +43,7 @@ pub(crate) mod faults;
 pub(crate) mod ground_truth;
 mod ground_truth_file;
 mod handler;
+mod latency_profile;
 pub(crate) mod lateness;
 pub(crate) mod limits;
 mod model_rules;
@@ -70,6 +71,7 @@ pub(crate) mod stats;
 pub(crate) mod tier_profile;
 mod timeline;
 mod tracked;
+mod words;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -82,13 +84,14 @@ use tokio::sync::watch;
 pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
+pub use latency_profile::LatencyProfile;
 pub use lateness::LatenessSummary;
 pub use limits::{
     ConnectionLimits, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, LimitsError,
     default_max_connections,
 };
 pub use override_error::OverrideError;
-pub use profile::{LatencyProfile, ModelProfile};
+pub use profile::ModelProfile;
 pub use profile_error::{FaultRatesError, ProfileError};
 pub use profile_set::ProfileSet;
 pub use prompt_cache::DEFAULT_CACHE_ENTRIES;

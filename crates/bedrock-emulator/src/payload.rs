@@ -11,92 +11,16 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::eventstream::event_frame;
-use super::plan::{ChunkKind, StreamPlan};
+use super::plan::StreamPlan;
+use super::timeline::ChunkKind;
+use super::words::{chunk_text, reasoning_text};
 
 const PADDING_ALPHABET: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
-const WORDS: [&str; 32] = [
-    "Machine",
-    "learning",
-    "is",
-    "a",
-    "way",
-    "for",
-    "computers",
-    "to",
-    "learn",
-    "patterns",
-    "from",
-    "examples",
-    "instead",
-    "of",
-    "following",
-    "rules",
-    "written",
-    "by",
-    "people.",
-    "A",
-    "model",
-    "sees",
-    "many",
-    "cases,",
-    "adjusts",
-    "itself",
-    "after",
-    "each",
-    "mistake,",
-    "and",
-    "improves.",
-    "Then",
-];
-
-const REASONING_WORDS: [&str; 16] = [
-    "Let",
-    "me",
-    "think",
-    "about",
-    "what",
-    "the",
-    "user",
-    "asks.",
-    "First,",
-    "consider",
-    "the",
-    "simplest",
-    "explanation",
-    "and",
-    "check",
-    "it.",
-];
 
 /// A padding value of random length (1 to 40 characters).
 fn padding(rng: &mut impl Rng) -> &'static str {
     let len = rng.random_range(1..=40);
     &PADDING_ALPHABET[..len.min(PADDING_ALPHABET.len())]
-}
-
-/// The text of `tokens` output tokens starting at token number `first`.
-pub fn chunk_text(first: u32, tokens: u32) -> String {
-    let mut text = String::with_capacity(tokens as usize * 9);
-    for i in first..first + tokens {
-        if i > 0 {
-            text.push(' ');
-        }
-        text.push_str(WORDS[i as usize % WORDS.len()]);
-    }
-    text
-}
-
-/// The reasoning text of `tokens` tokens starting at token `first`.
-pub fn reasoning_text(first: u32, tokens: u32) -> String {
-    let mut text = String::with_capacity(tokens as usize * 8);
-    for i in first..first + tokens {
-        if i > 0 {
-            text.push(' ');
-        }
-        text.push_str(REASONING_WORDS[i as usize % REASONING_WORDS.len()]);
-    }
-    text
 }
 
 /// The `delta` member of a `contentBlockDelta` event (exactly one member),
@@ -336,7 +260,7 @@ mod tests {
             cache: Default::default(),
             reports_cache: false,
             headers_at_s: 0.0,
-            chunks: vec![crate::plan::PlannedChunk {
+            chunks: vec![crate::timeline::PlannedChunk {
                 at_s: 0.1,
                 tokens: 3,
                 block: 0,

@@ -5,52 +5,15 @@
 use rand::{Rng, RngExt};
 
 use super::faults::Fault;
-use super::payload::chunk_text;
-use super::profile::{LatencyProfile, ModelProfile};
+use super::latency_profile::LatencyProfile;
+use super::profile::ModelProfile;
 use super::prompt_cache::CacheUse;
 use super::request::ConverseRequest;
 use super::request_tools::tool_input;
-use super::timeline::{Timeline, standard_normal};
+use super::timeline::{ChunkKind, PlannedChunk, Timeline, standard_normal};
+use super::words::chunk_text;
 use bedrock_catalog::tokens::estimate_tokens;
 use bedrock_catalog::{PerformanceConfig, ServiceTier};
-
-/// What one `contentBlockDelta` carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChunkKind {
-    /// Answer text: `tokens` words from word number `first_token`.
-    Text {
-        /// The first word's number in the answer.
-        first_token: u32,
-    },
-    /// Reasoning text (`reasoningContent.text`), numbered likewise.
-    Reasoning {
-        /// The first word's number in the reasoning.
-        first_token: u32,
-    },
-    /// The reasoning block's `reasoningContent.signature`.
-    Signature,
-    /// A piece of the tool input JSON (`toolUse.input`): bytes
-    /// `from..to` of [`PlannedToolUse::input_json`].
-    ToolInput {
-        /// Start byte.
-        from: usize,
-        /// End byte.
-        to: usize,
-    },
-}
-
-/// One `contentBlockDelta`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PlannedChunk {
-    /// Offset from the request's arrival, seconds.
-    pub at_s: f64,
-    /// Output tokens it carries.
-    pub tokens: u32,
-    /// Its `contentBlockIndex`.
-    pub block: u32,
-    /// What it carries.
-    pub kind: ChunkKind,
-}
 
 /// The tool call of an answer.
 #[derive(Debug, Clone, PartialEq)]

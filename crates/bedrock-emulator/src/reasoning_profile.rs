@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::profile::lognormal_from_p50_p90;
+use super::latency_profile::lognormal_from_p50_p90;
 use crate::profile_error::ProfileError;
 
 /// The reasoning length of one model.

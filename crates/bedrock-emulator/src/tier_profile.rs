@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::profile::LatencyProfile;
+use super::latency_profile::LatencyProfile;
 use crate::profile_error::ProfileError;
 use bedrock_catalog::ServiceTier;
 

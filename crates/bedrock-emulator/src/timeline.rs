@@ -4,7 +4,43 @@
 use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
-use super::plan::{ChunkKind, PlannedChunk};
+/// What one `contentBlockDelta` carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChunkKind {
+    /// Answer text: `tokens` words from word number `first_token`.
+    Text {
+        /// The first word's number in the answer.
+        first_token: u32,
+    },
+    /// Reasoning text (`reasoningContent.text`), numbered likewise.
+    Reasoning {
+        /// The first word's number in the reasoning.
+        first_token: u32,
+    },
+    /// The reasoning block's `reasoningContent.signature`.
+    Signature,
+    /// A piece of the tool input JSON (`toolUse.input`): bytes
+    /// `from..to` of the planned tool call's input JSON.
+    ToolInput {
+        /// Start byte.
+        from: usize,
+        /// End byte.
+        to: usize,
+    },
+}
+
+/// One `contentBlockDelta`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlannedChunk {
+    /// Offset from the request's arrival, seconds.
+    pub at_s: f64,
+    /// Output tokens it carries.
+    pub tokens: u32,
+    /// Its `contentBlockIndex`.
+    pub block: u32,
+    /// What it carries.
+    pub kind: ChunkKind,
+}
 
 /// A standard normal draw.
 pub fn standard_normal(rng: &mut impl Rng) -> f64 {

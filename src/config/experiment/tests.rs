@@ -34,7 +34,7 @@ fn default_values() {
     let defaults = Experiment::default();
     assert_eq!(defaults.source, SourceLocation::new("<defaults>", 0));
     assert_eq!(defaults.experiment_name, "bedrock-bench");
-    assert_eq!(defaults.sleep_between_invocations, 0.0);
+    assert_eq!(defaults.sleep_between_invocations, Duration::ZERO);
     assert_eq!(defaults.invocations_per_scenario, 10);
     assert_eq!(defaults.num_parallel_invocations, 1);
     assert_eq!(defaults.num_runs_per_experiment, 1);
@@ -44,7 +44,7 @@ fn default_values() {
     assert_eq!(defaults.target, None);
     assert_eq!(defaults.max_retries, 3);
     assert_eq!(defaults.max_calls, None);
-    assert_eq!(defaults.call_timeout_s, 60.0);
+    assert_eq!(defaults.call_timeout, Duration::from_secs(60));
     assert_eq!(defaults.connection, ConnectionMode::Warm);
     assert_eq!(defaults.endpoint_url, None);
     assert_eq!(defaults.warmup_invocations, 0);
@@ -82,7 +82,7 @@ fn every_field_given() {
         Experiment {
             source: SourceLocation::new(FILE, 1),
             experiment_name: "x".to_owned(),
-            sleep_between_invocations: 0.5,
+            sleep_between_invocations: Duration::from_millis(500),
             invocations_per_scenario: 3,
             num_parallel_invocations: 2,
             num_runs_per_experiment: 4,
@@ -92,8 +92,8 @@ fn every_field_given() {
             target: Some(TargetChoice::Emulator),
             max_retries: 0,
             max_calls: Some(10_000),
-            max_cost_usd: Some(2.5),
-            call_timeout_s: 5.0,
+            max_cost_usd: Some(Cost::from_usd(2.5).expect("dollars")),
+            call_timeout: Duration::from_secs_f64(5.0),
             connection: ConnectionMode::Cold,
             endpoint_url: Some("http://127.0.0.1:4010".to_owned()),
             warmup_invocations: 2,
@@ -130,7 +130,7 @@ fn negative_and_zero_counts() {
     }
     assert_eq!(
         experiment(r#"{"max_cost_usd": 0.000001}"#).max_cost_usd,
-        Some(0.000001)
+        Some(Cost::from_picodollars(1_000_000))
     );
     assert_eq!(
         field_error("max_calls", "1000000000001"),
@@ -205,8 +205,8 @@ fn seconds_must_be_in_range() {
     }
     let edges = experiment(r#"{"call_timeout_s": 0.001, "sleep_between_invocations": 86400}"#);
     assert_eq!(
-        (edges.call_timeout_s, edges.sleep_between_invocations),
-        (0.001, 86400.0)
+        (edges.call_timeout, edges.sleep_between_invocations),
+        (Duration::from_millis(1), Duration::from_secs(86400))
     );
 }
 

@@ -14,8 +14,13 @@ import os
 import sys
 
 import boto3
+from botocore import UNSIGNED
 from botocore.config import Config
-from botocore.exceptions import ClientError, EventStreamError
+from botocore.exceptions import (
+    ClientError,
+    EventStreamError,
+    InvalidEndpointConfigurationError,
+)
 
 PROMPT = "Explain the concept of machine learning in simple terms."
 NOVA_PRO_ARN = (
@@ -23,12 +28,12 @@ NOVA_PRO_ARN = (
 )
 
 
-def make_client(url, **credentials):
+def make_client(url, config=None, **credentials):
     return boto3.client(
         "bedrock-runtime",
         region_name="us-east-2",
         endpoint_url=url,
-        config=Config(retries={"max_attempts": 1}),
+        config=config or Config(retries={"max_attempts": 1}),
         **credentials,
     )
 
@@ -137,7 +142,23 @@ def main():
         seen["scheme"] = value.split(" ")[0]
 
     bearer.meta.events.register("before-send.bedrock-runtime.ConverseStream", record_scheme)
-    result = converse_stream(bearer, "us.amazon.nova-pro-v1:0", 10)
+    try:
+        result = converse_stream(bearer, "us.amazon.nova-pro-v1:0", 10)
+        result["bearer_via"] = "botocore"
+    except InvalidEndpointConfigurationError:
+        # botocore 1.44 and later refuse a bearer token over plain HTTP, and
+        # the emulator listens on plain HTTP (loopback only). Send the header
+        # botocore would send over HTTPS, on an unsigned request.
+        bearer = make_client(url, config=Config(retries={"max_attempts": 1},
+                                                signature_version=UNSIGNED))
+
+        def add_bearer(request, **_):
+            request.headers["Authorization"] = "Bearer " + os.environ["AWS_BEARER_TOKEN_BEDROCK"]
+            record_scheme(request)
+
+        bearer.meta.events.register("before-send.bedrock-runtime.ConverseStream", add_bearer)
+        result = converse_stream(bearer, "us.amazon.nova-pro-v1:0", 10)
+        result["bearer_via"] = "header (botocore refuses bearer over http)"
     result["scenario"] = "bearer"
     result["auth_scheme"] = seen.get("scheme")
     print(json.dumps(result), flush=True)

@@ -42,8 +42,8 @@ pub struct Schedule {
     pub warmup_invocations: u32,
     /// Workers (`num_parallel_invocations`).
     pub workers: u32,
-    /// Seconds between two calls of one scenario.
-    pub sleep_between_invocations: f64,
+    /// The pause between two calls of one scenario.
+    pub sleep_between_invocations: Duration,
     /// The open-loop arrivals of each run; `None` for the closed loop
     /// (everything above but `seed`, `runs` and `scenarios` is then
     /// unused).
@@ -209,7 +209,7 @@ impl Schedule {
             return Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX);
         }
         let calls = f64::from(self.calls_per_scenario());
-        let sleeps = self.sleep_between_invocations * (calls - 1.0).max(0.0);
+        let sleeps = self.sleep_between_invocations.as_secs_f64() * (calls - 1.0).max(0.0);
         let simulated = self.runs.min(SIMULATED_RUNS);
         let mut seconds = 0.0;
         for run in 0..simulated {
@@ -255,7 +255,7 @@ impl Schedule {
                 self.runs,
                 self.active_workers(),
                 self.own_invocations(),
-                self.sleep_between_invocations
+                self.sleep_between_invocations.as_secs_f64()
             );
             for (position, s) in self.order(run).into_iter().enumerate() {
                 if let Some(scenario) = scenarios.get(s) {
@@ -460,7 +460,7 @@ mod tests {
             num_runs_per_experiment: runs,
             invocations_per_scenario: invocations,
             num_parallel_invocations: workers,
-            sleep_between_invocations: sleep,
+            sleep_between_invocations: Duration::from_secs_f64(sleep),
             ..Experiment::default()
         }
     }

@@ -166,13 +166,13 @@ impl ArrivalPlan {
 /// Scenarios picked by weight: scenario i with probability weight_i /
 /// the sum of the weights.
 #[derive(Debug, Clone)]
-pub(super) struct ScenarioPick {
+pub struct ScenarioPick {
     cumulative: Vec<u64>,
 }
 
 impl ScenarioPick {
     /// The pick over `weights`, in file order.
-    pub(super) fn new(weights: &[u32]) -> Self {
+    pub fn new(weights: &[u32]) -> Self {
         let mut total = 0u64;
         let cumulative = weights
             .iter()
@@ -185,7 +185,7 @@ impl ScenarioPick {
     }
 
     /// One scenario's index, drawn from `rng` (0 when every weight is 0).
-    pub(super) fn pick(&self, rng: &mut StdRng) -> usize {
+    pub fn pick(&self, rng: &mut StdRng) -> usize {
         let total = self.cumulative.last().copied().unwrap_or(0);
         if total == 0 {
             return 0;
