@@ -406,17 +406,17 @@ fn report(
             );
         }
     }
+    if let Some(overrun) = &outcome.overrun {
+        eprintln!(
+            "error: {}; the sweep stopped at once. The price table or the worst case understated a call: check --prices and the scenario's prompt and tools.",
+            overrun.describe()
+        );
+    }
     if !published.errors.is_empty() {
         anyhow::bail!(
             "{} (each step's raw CSVs are in its directory under {})",
             published.errors,
             dir.display()
-        );
-    }
-    if let Some(overrun) = &outcome.overrun {
-        eprintln!(
-            "error: {}; the sweep stopped at once. The price table or the worst case understated a call: check --prices and the scenario's prompt and tools.",
-            overrun.describe()
         );
     }
     Ok(match &outcome.end {

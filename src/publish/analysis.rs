@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use super::{PublishError, PublishErrors};
 use crate::analysis::Analysis;
 use crate::export::write_csvs;
-use crate::report::{ReportFiles, write_report_with};
+use crate::report::{ReportFiles, csv_links, stamp_of_summary, write_report_with};
 use crate::terminal::{MIXED, cost_note, overview, simulated_banner};
 
 /// Where an analysis is published.
@@ -68,7 +68,7 @@ pub fn publish(
     match write_csvs(analysis, to.out, to.stamp) {
         Ok(outcomes) => {
             // The report takes the CSVs' stamp, suffix included.
-            if let Some(taken) = outcomes.first().and_then(|o| stamp_of(&o.path)) {
+            if let Some(taken) = outcomes.first().and_then(|o| stamp_of_summary(&o.path)) {
                 stamp = taken;
             }
             for outcome in outcomes {
@@ -88,13 +88,7 @@ pub fn publish(
         }),
     }
 
-    let linked: Vec<(String, String)> = csvs
-        .iter()
-        .filter_map(|(label, path)| {
-            let name = path.file_name()?.to_str()?;
-            Some((label.to_string(), format!("results-analysis/{name}")))
-        })
-        .collect();
+    let linked = csv_links(csvs.iter().map(|(label, path)| (*label, path.as_path())));
     let report = match write_report_with(analysis, to.out, &stamp, &linked) {
         Ok(report) => Some(report),
         Err(source) => {
@@ -115,16 +109,6 @@ pub fn publish(
         report,
         errors: PublishErrors(errors),
     }
-}
-
-/// The stamp of an analysis file's name (`analysis_summary_<ts>.csv`,
-/// `<ts>` possibly with a `_2` suffix).
-fn stamp_of(path: &Path) -> Option<String> {
-    let name = path.file_stem()?.to_str()?;
-    let (stem, _) = crate::export::CSV_FILES[0];
-    name.strip_prefix(stem)?
-        .strip_prefix('_')
-        .map(str::to_string)
 }
 
 /// The loud lines printed first and last: files of different settings
