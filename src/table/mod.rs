@@ -336,6 +336,36 @@ mod tests {
     }
 
     #[test]
+    fn the_terminal_and_the_page_show_the_same_text_the_csv_the_same_fields() {
+        let table = table();
+        let text = crate::terminal::table::render(&table);
+        let html = crate::report::html_table::html(&table);
+        let rows: Vec<&Row> = table.rows.iter().collect();
+        for row in &table.rows {
+            for column in table.people_columns(&rows) {
+                let shown = table.human(row, column);
+                assert!(text.contains(&format!(" {shown} ")), "{shown:?} in {text}");
+                let escaped = shown.replace('>', "&gt;");
+                assert!(
+                    html.contains(&format!(">{escaped}</td>")),
+                    "{shown:?} in {html}"
+                );
+            }
+        }
+        assert!(
+            !text.contains("| n ") && !html.contains("<th>n</th>"),
+            "CSV only"
+        );
+        let mut csv = Vec::new();
+        crate::export::table_csv::write(&mut csv, &table).expect("in memory");
+        let csv = String::from_utf8(csv).expect("UTF-8");
+        assert_eq!(
+            csv,
+            "name,axis,p50_baseline,p50_variant,n\na,x,0.500000,,3\nb,y,1.000000,2.000000,\n"
+        );
+    }
+
+    #[test]
     fn sections_follow_their_titles_then_the_values_not_listed() {
         let mut table = table();
         table.sections = Some(Sections {
