@@ -9,12 +9,14 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod axes;
 pub mod bench;
 pub mod calibrate;
 pub mod call;
 pub mod client;
 pub mod config;
 pub mod discovery;
+pub mod docs;
 pub mod export;
 pub mod figures;
 pub mod files;

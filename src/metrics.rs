@@ -1,4 +1,4 @@
-//! Every derived metric of a call, defined once (DESIGN section 4), for
+//! Every derived metric of a call, defined once, for
 //! the timed call's record, the raw CSV, `analyze`, the charts and
 //! criterion alike. Inputs are seconds after t0 and token counts; a metric
 //! that is undefined for its inputs (no tokens, no time, a missing value)
@@ -49,7 +49,10 @@ pub fn tpot(output_tokens: Option<f64>, ttft_s: Option<f64>, total_s: Option<f64
 /// order).
 #[cfg_attr(
     not(test),
-    expect(dead_code, reason = "the DESIGN formula, tested here; no caller yet")
+    expect(
+        dead_code,
+        reason = "the documented formula, tested here; no caller yet"
+    )
 )]
 pub fn gaps(offsets: &[f64]) -> impl Iterator<Item = f64> + '_ {
     offsets.windows(2).map(|w| (w[1] - w[0]).max(0.0))

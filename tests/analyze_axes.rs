@@ -132,8 +132,9 @@ fn every_pair_one_axis_apart_is_compared_with_its_baseline() {
         .find(|g| g.performance_config == "standard+think2048")
         .expect("think group");
     assert_eq!(think.variant.reasoning_budget_tokens, Some(2048));
-    assert_eq!(think.variant.service_tier, "default");
-    assert_eq!(think.variant.cache, CacheState::NotCached);
+    assert_eq!(think.variant.service_tier, None);
+    assert_eq!(think.variant.reported_tier(), "default");
+    assert_eq!(think.variant.cache, None);
     let read = analysis
         .groups
         .iter()
@@ -267,7 +268,7 @@ fn a_cache_point_that_never_hit_is_counted_and_warned() {
         .iter()
         .find(|g| g.performance_config == "standard+cache:none")
         .expect("the calls that neither read nor wrote");
-    assert_eq!(never.variant.cache, CacheState::Unused);
+    assert_eq!(never.variant.cache, Some(CacheState::Unused));
     assert_eq!(never.counts.cache_unused, 4);
     let write = analysis
         .groups

@@ -62,9 +62,10 @@ fn calibrate_joins_every_call_to_the_ground_truth() {
         assert_eq!(&row[column("events")], "192");
         // The harness's own timing: on this 2-core machine, loaded by the
         // other tests, one stream's TTFT error is about half a millisecond
-        // at the median and under 3 ms at worst (the README's figures come
-        // from `calibrate --figures`). The client's TTFT is a little longer
-        // than the server's, never shorter. A regression of the harness's
+        // at the median and under 3 ms at worst (the figures of
+        // docs/explanation/accuracy.md come from `calibrate --figures`).
+        // The client's TTFT is a little longer than the server's, never
+        // shorter. A regression of the harness's
         // timing by a few milliseconds fails here.
         let ms = |name: &str| -> f64 { row[column(name)].parse().expect("a number") };
         let (p50, max) = (ms("ttft_error_p50_ms"), ms("ttft_error_max_ms"));

@@ -1,6 +1,7 @@
 //! Every figure that README.md and docs/ quote from a results file in
-//! docs/figures/ is what that file says: `bedrock-bench figures --check`
-//! in-process. (After re-measuring, `bedrock-bench figures` rewrites them.)
+//! docs/figures/ is what that file says: the figures part of
+//! `bedrock-bench docs --check`, in-process. (After re-measuring,
+//! `bedrock-bench docs` rewrites them.)
 
 use std::path::Path;
 
@@ -21,6 +22,6 @@ fn the_documents_quote_their_results_files_exactly() {
         .collect();
     assert!(
         stale.is_empty(),
-        "these documents quote figures that differ from docs/figures/ (run `cargo run --release -- figures`): {stale:?}"
+        "these documents quote figures that differ from docs/figures/ (run `cargo run --release -- docs`): {stale:?}"
     );
 }

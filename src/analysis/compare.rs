@@ -2,7 +2,7 @@
 //! pair of groups that differ in exactly one axis, one side holding the
 //! axis's baseline value (standard, the default tier, a cache write, no
 //! reasoning, no tools) and the other a compared value (optimized, a tier
-//! sent, a cache read, a budget, tools); see [`Variant`]. For each of
+//! sent, a cache read, a budget, tools); see [`VariantKey`]. For each of
 //! [`COMPARED_METRICS`], the ratio variant / baseline of the medians, with
 //! a percentile-bootstrap confidence interval.
 //!
@@ -28,7 +28,7 @@ use rand_distr::{Beta, Distribution};
 use super::dataset::{Dataset, Group};
 use super::extended::{CostStats, GroupStats};
 use super::metrics::{Metric, metric_values};
-use super::variant::{Axis, CacheState, Variant};
+use crate::axes::{Axis, CacheState, VariantKey};
 use crate::stats::percentile;
 
 /// How to bootstrap.
@@ -226,8 +226,8 @@ fn comparison(
         Axis::ServiceTier => Some(base.counts.tier_downgrades + var.counts.tier_downgrades),
         Axis::Cache => {
             // The calls of the same variant whose cache point never hit.
-            let unused = Variant {
-                cache: CacheState::Unused,
+            let unused = VariantKey {
+                cache: Some(CacheState::Unused),
                 ..base.variant.clone()
             };
             Some(

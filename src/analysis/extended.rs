@@ -5,7 +5,7 @@ use bedrock_catalog::prices::Cost;
 
 use super::dataset::{Dataset, Group};
 use super::metrics::{Metric, all_metric_values, summarize};
-use super::variant::Variant;
+use crate::axes::VariantKey;
 use crate::stats::Summary;
 
 /// What happened to the attempts of one group. Nothing is left out:
@@ -109,10 +109,10 @@ pub struct GroupStats {
     /// Region.
     pub region: String,
     /// The variant label (the group key's third part): the performance
-    /// config, then the other axes (see [`Variant::parse`]).
+    /// config, then the other axes (see [`VariantKey::parse_label`]).
     pub performance_config: String,
     /// The variant, axis by axis (parsed from `performance_config`).
-    pub variant: Variant,
+    pub variant: VariantKey,
     /// Distinct non-empty `target` values (`aws`, `emulator`), sorted.
     pub targets: Vec<String>,
     /// What happened to the attempts.
@@ -208,13 +208,27 @@ pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
         model: group.model.to_string(),
         region: group.region.to_string(),
         performance_config: group.performance_config.to_string(),
-        variant: Variant::parse(group.performance_config),
+        variant: variant_of(group.performance_config),
         targets: targets(dataset, group),
         counts: counts(dataset, group),
         cost: cost_stats(dataset, group),
         metrics,
         schedule: schedule_stats(dataset, group),
     }
+}
+
+/// The typed variant of a group's label. Every label is checked as its
+/// rows are read (`parse.rs` writes it in the parser's format, refusing a
+/// value the parser would not read back); a label from elsewhere keeps
+/// its text as its performance config.
+fn variant_of(label: &str) -> VariantKey {
+    VariantKey::parse_label(label).unwrap_or_else(|_| VariantKey {
+        performance_config: label.to_string(),
+        service_tier: None,
+        cache: None,
+        reasoning_budget_tokens: None,
+        tools: None,
+    })
 }
 
 fn targets(dataset: &Dataset, group: &Group<'_>) -> Vec<String> {

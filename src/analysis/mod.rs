@@ -44,11 +44,11 @@ mod settings;
 mod simulation;
 mod summary;
 mod tail;
-mod variant;
 mod warnings;
 
 use std::path::Path;
 
+pub use crate::axes::{Axis, CacheState, DEFAULT_TIER, VariantKey};
 pub use crate::stats::Summary;
 pub use compare::{
     BootstrapOptions, COMPARED_METRICS, Comparison, RatioEstimate, compare, p50_ratio,
@@ -68,7 +68,6 @@ pub use settings::{
 };
 pub use simulation::Simulation;
 pub use summary::{SummaryRow, summary_rows};
-pub use variant::{Axis, CacheState, DEFAULT_TIER, Variant};
 pub use warnings::group_warnings;
 
 /// Options of [`analyze`].

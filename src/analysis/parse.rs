@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
-use bedrock_catalog::{PerformanceConfig, ServiceTier};
+use bedrock_catalog::ServiceTier;
+use bedrock_catalog::prices::{Cost, PriceTable};
 use csv::ByteRecord;
 
 use super::dataset::{
@@ -20,6 +20,7 @@ use super::fields::{
 };
 use super::hash::{FxBuild, hash_bytes};
 use super::settings::{WATCHED, Watched};
+use crate::axes::{Axis, BilledTokens, CacheState, CallPricing, ServedOrSent};
 use crate::record::Column;
 
 /// Where each column the analysis reads sits in a file's header.
@@ -221,34 +222,41 @@ impl Repricing<'_> {
             Some(raw) => whole(raw, column, expected).map(|n| n.unwrap_or(0)),
             None => Ok(0),
         };
-        let cache_write = cache(self.cache_write, "cache_write_input_tokens")?;
-        // The row's cache setting (`system/1h`...) says the TTL of its only
-        // cache point: a one-hour point writes at the one-hour price.
-        let one_hour = self
-            .prompt_cache
-            .is_some_and(|label| label.split(|b| *b == b'/').any(|part| part == b"1h"));
-        let usage = TokenUsage {
+        let tokens = BilledTokens {
             input: self.input as u64,
             output: self.output as u64,
             cache_read: cache(self.cache_read, "cache_read_input_tokens")?,
-            cache_write,
-            cache_write_1h: if one_hour { cache_write } else { 0 },
+            cache_write: cache(self.cache_write, "cache_write_input_tokens")?,
         };
         fn text(raw: Option<&[u8]>) -> Option<&str> {
             raw.and_then(|raw| std::str::from_utf8(raw).ok())
         }
-        let tier = [self.tier_served, self.tier_sent]
-            .into_iter()
-            .find_map(|raw| text(raw)?.parse::<ServiceTier>().ok());
-        let performance = self
-            .performance
-            .into_iter()
-            .find_map(|raw| text(raw)?.parse::<PerformanceConfig>().ok());
+        fn typed<T: std::str::FromStr>(raw: Option<&[u8]>) -> Option<T> {
+            text(raw)?.parse().ok()
+        }
         let Some(model) = text(Some(self.model)) else {
             return Ok(NO_COST);
         };
-        let key = PriceKey::of(model, tier, performance);
-        Ok(prices.cost(&key, &usage).map_or(NO_COST, Cost::picodollars))
+        let [served, sent, row] = self.performance;
+        let pricing = CallPricing {
+            model,
+            tier: ServedOrSent {
+                served: typed(self.tier_served),
+                sent: typed(self.tier_sent),
+            },
+            performance: ServedOrSent {
+                served: typed(served),
+                sent: typed(sent).or_else(|| typed(row)),
+            },
+            // The row's cache setting (`system/1h`...) says the TTL of its
+            // only cache point.
+            one_hour_cache: self
+                .prompt_cache
+                .is_some_and(|label| label.split(|b| *b == b'/').any(|part| part == b"1h")),
+        };
+        Ok(pricing
+            .cost(prices, tokens)
+            .map_or(NO_COST, Cost::picodollars))
     }
 }
 
@@ -299,17 +307,20 @@ pub(crate) struct Part {
 
 const STANDARD: &[u8] = b"standard";
 
-/// The label of a row's variant: its performance config, then each other
-/// axis that is set (`standard+priority`, `optimized+cache:read`,
+/// The label of a row's variant, in [`VariantKey::label`]'s format: its
+/// performance config, then each other axis that is set, after its
+/// [`Axis::label_prefix`] (`standard+priority`, `optimized+cache:read`,
 /// `standard+think2048+tools:any`), so that statistics never merge two
-/// variants. `cache:` is followed by what the call did: `read` (cache
-/// tokens read), `write` (written, none read) or `none`. Empty axes leave
-/// the performance config alone, as in every file written before them.
+/// variants. The cache part is what the call did: `read` (cache tokens
+/// read), `write` (written, none read) or `none`. Empty axes leave the
+/// performance config alone, as in every file written before them. Each
+/// value is checked as the label parser reads it back: a service tier, a
+/// whole budget, a tools label.
 fn variant_label<'a>(
     label: &'a mut Vec<u8>,
     config: &'a [u8],
     fields: [Option<&[u8]>; 6],
-) -> &'a [u8] {
+) -> Result<&'a [u8], FieldError> {
     fn set(value: Option<&[u8]>) -> Option<&[u8]> {
         value.filter(|value| !value.is_empty())
     }
@@ -317,38 +328,63 @@ fn variant_label<'a>(
         set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
     }
     let [tier, cache, read, write, budget, tools] = fields;
-    let cache_state: Option<&[u8]> = if positive(read) {
-        Some(b"read")
+    let cache_state = if positive(read) {
+        Some(CacheState::Read)
     } else if positive(write) {
-        Some(b"write")
+        Some(CacheState::Write)
     } else if set(cache).is_some() {
-        Some(b"none")
+        Some(CacheState::Unused)
     } else {
         None
     };
     if set(tier).is_none() && cache_state.is_none() && set(budget).is_none() && set(tools).is_none()
     {
-        return config;
+        return Ok(config);
     }
     label.clear();
     label.extend_from_slice(config);
     if let Some(tier) = set(tier) {
-        label.push(b'+');
+        if std::str::from_utf8(tier)
+            .ok()
+            .and_then(|text| text.parse::<ServiceTier>().ok())
+            .is_none()
+        {
+            return Err(FieldError::new(
+                "service_tier",
+                "a service tier: priority, default, flex or reserved (or empty)",
+                tier,
+            ));
+        }
+        label.extend_from_slice(Axis::ServiceTier.label_prefix().as_bytes());
         label.extend_from_slice(tier);
     }
     if let Some(state) = cache_state {
-        label.extend_from_slice(b"+cache:");
-        label.extend_from_slice(state);
+        label.extend_from_slice(Axis::Cache.label_prefix().as_bytes());
+        label.extend_from_slice(state.as_str().as_bytes());
     }
     if let Some(budget) = set(budget) {
-        label.extend_from_slice(b"+think");
+        if !budget.iter().all(u8::is_ascii_digit) || budget.len() > 19 {
+            return Err(FieldError::new(
+                "reasoning_budget_tokens",
+                "a whole number of tokens (or empty)",
+                budget,
+            ));
+        }
+        label.extend_from_slice(Axis::Reasoning.label_prefix().as_bytes());
         label.extend_from_slice(budget);
     }
     if let Some(tools) = set(tools) {
-        label.push(b'+');
+        if !(tools == b"tools" || tools.starts_with(b"tools:")) || tools.contains(&b'+') {
+            return Err(FieldError::new(
+                "tools",
+                "`tools` or `tools:<choice>` without `+` (or empty)",
+                tools,
+            ));
+        }
+        label.extend_from_slice(Axis::Tools.label_prefix().as_bytes());
         label.extend_from_slice(tools);
     }
-    label
+    Ok(label)
 }
 
 /// The flags of what was asked and not served: a service tier sent and
@@ -499,7 +535,7 @@ impl Part {
                 .picodollars(),
             (None, None) => NO_COST,
         };
-        let variant = variant_label(&mut self.label, config, variant_fields);
+        let variant = variant_label(&mut self.label, config, variant_fields)?;
         let key = [
             self.strings.intern(model, "model")?,
             self.strings.intern(region, "region")?,
@@ -607,4 +643,60 @@ pub(crate) fn epoch_seconds(raw: &[u8]) -> f64 {
         .ok()
         .and_then(crate::timestamps::epoch_seconds)
         .unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::axes::VariantKey;
+
+    /// `variant_label` from raw fields: tier, prompt_cache, cache read,
+    /// cache write, budget, tools.
+    fn label(config: &str, fields: [&str; 6]) -> Result<String, FieldError> {
+        let mut buffer = Vec::new();
+        let fields = fields.map(|f| Some(f.as_bytes()));
+        variant_label(&mut buffer, config.as_bytes(), fields)
+            .map(|bytes| String::from_utf8(bytes.to_vec()).expect("UTF-8"))
+    }
+
+    #[test]
+    fn the_reader_writes_labels_in_the_one_format_the_parser_reads() {
+        let cases = [
+            ("standard", ["", "", "", "", "", ""]),
+            ("optimized", ["priority", "", "", "", "", ""]),
+            ("standard", ["", "system", "0", "0", "", ""]),
+            (
+                "standard",
+                ["flex", "system/1h", "120", "0", "2048", "tools:any"],
+            ),
+            ("standard", ["", "messages", "0", "300", "", "tools"]),
+        ];
+        for (config, fields) in cases {
+            let written = label(config, fields).expect("a valid row");
+            let parsed = VariantKey::parse_label(&written).expect(&written);
+            assert_eq!(parsed.label(), written);
+            assert_eq!(parsed.performance_config, config);
+        }
+        assert_eq!(
+            label(
+                "standard",
+                ["flex", "system/1h", "120", "0", "2048", "tools:any"]
+            )
+            .unwrap(),
+            "standard+flex+cache:read+think2048+tools:any"
+        );
+    }
+
+    #[test]
+    fn a_value_the_parser_would_not_read_back_is_a_field_error() {
+        let tier = label("standard", ["premium", "", "", "", "", ""]).unwrap_err();
+        assert_eq!(
+            (tier.column, tier.found.as_str()),
+            ("service_tier", "premium")
+        );
+        let budget = label("standard", ["", "", "", "", "lots", ""]).unwrap_err();
+        assert_eq!(budget.column, "reasoning_budget_tokens");
+        let tools = label("standard", ["", "", "", "", "", "weather"]).unwrap_err();
+        assert_eq!(tools.column, "tools");
+    }
 }

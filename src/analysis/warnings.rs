@@ -24,11 +24,11 @@ pub fn group_warnings(groups: &[GroupStats]) -> Vec<String> {
                 "{} of {} successful requests sent with service tier {} were served at another tier (served_service_tier) for {} in {} ({}): their latencies are that tier's, not {}'s; check the tier's availability and quotas for this model and region, and look at served_service_tier in the raw CSV before comparing tiers",
                 c.tier_downgrades,
                 c.successes,
-                g.variant.service_tier,
+                g.variant.reported_tier(),
                 g.model,
                 g.region,
                 g.performance_config,
-                g.variant.service_tier
+                g.variant.reported_tier()
             ));
         }
         if c.cache_unused > 0 {

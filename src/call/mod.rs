@@ -21,7 +21,8 @@ use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::types::ContentBlockDelta;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
 
-pub use record::{CacheState, CallRecord, DeltaKind, DeltaKinds, Usage};
+pub use crate::axes::CacheState;
+pub use record::{CallRecord, DeltaKind, DeltaKinds, Usage};
 pub use spec::{CallSpec, RequestParts, takes_top_k, top_k_fields};
 pub use status::{CallStatus, classify_send_error, classify_stream_error};
 

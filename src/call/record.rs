@@ -1,9 +1,10 @@
 //! The record of one call: raw monotonic instants, what the service
-//! reported, and the derived metrics of DESIGN section 4 as methods.
+//! reported, and the derived metrics (defined in the crate's `metrics` module) as methods.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use super::status::CallStatus;
+use crate::axes::CacheState;
 use crate::metrics;
 
 /// `metadata.usage`.
@@ -19,41 +20,6 @@ pub struct Usage {
     pub cache_read_input_tokens: Option<u32>,
     /// `cacheWriteInputTokens`, when reported.
     pub cache_write_input_tokens: Option<u32>,
-}
-
-/// What a call did with the prompt cache, from its usage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CacheState {
-    /// No cache tokens read or written.
-    None,
-    /// The prefix was written to the cache (and nothing read).
-    Write,
-    /// Cached tokens were read.
-    Read,
-}
-
-impl CacheState {
-    /// `none`, `write` or `read`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CacheState::None => "none",
-            CacheState::Write => "write",
-            CacheState::Read => "read",
-        }
-    }
-
-    /// The state of a call whose usage reported `read` and `write` cache
-    /// tokens: a read wins (a call that reads a prefix and writes a longer
-    /// one is served from the cache first).
-    pub fn of(read: Option<u32>, write: Option<u32>) -> CacheState {
-        if read.unwrap_or(0) > 0 {
-            CacheState::Read
-        } else if write.unwrap_or(0) > 0 {
-            CacheState::Write
-        } else {
-            CacheState::None
-        }
-    }
 }
 
 /// The kind of a `contentBlockDelta`.
@@ -229,8 +195,12 @@ impl CallRecord {
 
     /// What the call did with the prompt cache (`None` without usage).
     pub fn cache_state(&self) -> Option<CacheState> {
-        self.usage
-            .map(|u| CacheState::of(u.cache_read_input_tokens, u.cache_write_input_tokens))
+        self.usage.map(|u| {
+            CacheState::of(
+                u.cache_read_input_tokens.map(u64::from),
+                u.cache_write_input_tokens.map(u64::from),
+            )
+        })
     }
 
     /// `usage.outputTokens`.

@@ -30,8 +30,9 @@ pub struct CalibrateArgs {
     /// Time to first token of the fixed profile, seconds (0 to 3600).
     #[arg(long, default_value_t = 0.1, value_parser = seconds)]
     ttft: f64,
-    /// Worker threads of the client runtime, 1 to 256 (the runner's default: one per core).
-    #[arg(long, default_value_t = default_threads(), value_parser = threads)]
+    /// Worker threads of the client runtime, 1 to 256 [default: one per
+    /// core, as the runner]
+    #[arg(long, default_value_t = default_threads(), hide_default_value = true, value_parser = threads)]
     client_threads: usize,
     /// Worker threads of the emulator process, 1 to 256.
     #[arg(long, default_value_t = 2, value_parser = threads)]

@@ -2,8 +2,8 @@
 
 mod analyze_cmd;
 mod calibrate_cmd;
+mod docs_cmd;
 mod emulator_cmd;
-mod figures_cmd;
 mod models_cmd;
 mod plan_args;
 mod run_cmd;
@@ -11,7 +11,7 @@ mod sweep_cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// How fast do Amazon Bedrock models really stream? Benchmarks
 /// ConverseStream (TTFT, total latency, OTPS) per model and performance
@@ -37,8 +37,9 @@ enum Command {
     Emulator(emulator_cmd::EmulatorArgs),
     /// Measure the harness itself against the emulator's ground truth.
     Calibrate(calibrate_cmd::CalibrateArgs),
-    /// For contributors: rewrite the measured figures quoted in README.md and docs/ from the results files in docs/figures/.
-    Figures(figures_cmd::FiguresArgs),
+    /// For contributors: regenerate docs/reference/ (commands, config fields, raw CSV columns) from the code, and the figures the documents quote from docs/figures/.
+    #[command(visible_alias = "figures")]
+    Docs(docs_cmd::DocsArgs),
 }
 
 /// Run the chosen subcommand; the exit code says how it went.
@@ -50,6 +51,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Models(args) => models_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Calibrate(args) => calibrate_cmd::run(args),
-        Command::Figures(args) => figures_cmd::run(args),
+        Command::Docs(args) => docs_cmd::run(args, Cli::command()),
     }
 }

@@ -45,8 +45,8 @@ pub struct PlanArgs {
     /// file; 0.000001 to 1000000.
     #[arg(long, value_name = "USD", allow_negative_numbers = true, value_parser = limits::parse_max_cost)]
     pub max_cost: Option<Cost>,
-    /// Prices that replace or extend the built-in table (JSONL; see the
-    /// README, "Prices").
+    /// Prices that replace or extend the built-in table (JSONL; see
+    /// docs/reference/prices.md).
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
     /// Print the plan (the schedule or the steps, the calls and the worst

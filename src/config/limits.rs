@@ -8,7 +8,8 @@
 //! can overflow a `u64` (every product of counts is far below it, and the
 //! planners saturate). A value outside its range is refused where it is
 //! read, with its `file:line` and field, or with the flag's or the
-//! variable's name. README.md's config section lists the same ranges.
+//! variable's name. The config-field reference (docs/reference/config-fields.md,
+//! generated from `field_docs`) quotes these constants.
 
 use bedrock_catalog::prices::Cost;
 

@@ -23,6 +23,7 @@ mod catalog_checks;
 mod cross_checks;
 mod error;
 mod experiment;
+pub mod field_docs;
 mod fields;
 mod identifiers;
 mod json_line;

@@ -15,6 +15,7 @@ use super::fields::{Fields, describe_found};
 use super::json_line;
 use super::prompt_cache::{self, CachePlacement, PromptCache};
 use super::tool_config::{self, ToolSettings};
+use crate::axes::Axis;
 
 /// The smallest thinking budget Anthropic models accept, for models the
 /// catalog does not list.
@@ -48,9 +49,12 @@ impl Variant {
     pub fn label_suffix(&self) -> String {
         let mut label = String::new();
         if let Some(tier) = self.service_tier {
-            label.push('+');
+            label.push_str(Axis::ServiceTier.label_prefix());
             label.push_str(tier.as_str());
         }
+        // The cache setting sent (not what the calls did, which `analyze`
+        // labels `+cache:read`/`write`/`none`): `+cache`, `+cachewrite`
+        // for a fresh prefix per call, then the TTL when one is sent.
         if let Some(cache) = &self.prompt_cache {
             label.push_str(if cache.fresh { "+cachewrite" } else { "+cache" });
             if let Some(ttl) = cache.ttl {
@@ -58,10 +62,11 @@ impl Variant {
             }
         }
         if let Some(budget) = self.reasoning_budget_tokens {
-            label.push_str(&format!("+think{budget}"));
+            label.push_str(Axis::Reasoning.label_prefix());
+            label.push_str(&budget.to_string());
         }
         if let Some(tools) = &self.tools {
-            label.push('+');
+            label.push_str(Axis::Tools.label_prefix());
             label.push_str(&tools.label());
         }
         if self.additional_fields.is_some() {

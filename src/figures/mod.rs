@@ -2,13 +2,14 @@
 //! (`calibrate --figures`, the benches' `--figures`) writes a results file
 //! ([`FiguresFile`]: the command, its date, the machine, the commit, and
 //! the figures); the prose and tables that quote them are generated from
-//! those files ([`render`]) by `bedrock-bench figures`, and a test fails
-//! when the committed documents differ from what the files generate.
+//! those files ([`render`]) by `bedrock-bench docs` (`figures` is its old
+//! name), and a test fails when the committed documents differ from what
+//! the files generate.
 //!
 //! ```text
 //! cargo bench --bench open_loop -- --figures docs/figures/open_loop.json
 //!   -> docs/figures/open_loop.json          (machine-written, committed)
-//! bedrock-bench figures                       (rewrites the marked places)
+//! bedrock-bench docs                          (rewrites the marked places)
 //!   -> README.md, docs/*.md                   <!-- fig:open_loop:poisson.lag_p99_ms -->0.99<!-- /fig -->
 //! ```
 

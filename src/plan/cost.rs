@@ -39,7 +39,7 @@ const MAX_NUMBER_BYTES: u64 = 24;
 /// instructions. An estimate of what is typical would undercount some
 /// texts (a description of 40,000 newlines is nothing to a word count and
 /// 80,000 tokens to a model); this bound cannot, so the dollar budget's
-/// reservation is a promise. See the README ("Cost").
+/// reservation is a promise. See docs/explanation/cost.md.
 pub fn worst_case_input_tokens(spec: &CallSpec) -> u64 {
     let mut tokens = PROMPT_TEMPLATE_TOKENS
         .saturating_add(max_tokens(&spec.user_text))

@@ -272,6 +272,188 @@ impl Column {
         }
     }
 
+    /// What the column's values count, for the column reference: `s`
+    /// (seconds), `ms`, `tokens`, `tokens/s`, `USD`, `count`, or empty for
+    /// a label or an id.
+    pub fn unit(self) -> &'static str {
+        use Column::*;
+        match self {
+            TimeToFirstByte | TimeToLastByte | TimeToResponse | Tpot | InterChunkGapP50
+            | InterChunkGapP90 | InterChunkGapMax | StartOffsetS | QueueDelayS
+            | TimeToFirstText | ReasoningTime | DeltaOffsets | ScheduledS | DispatchLagS
+            | QueuedS | TtftFromScheduled | TotalFromScheduled => "s",
+            ServerLatencyMs => "ms",
+            ConfiguredOutputTokensForRequest
+            | ModelInputTokens
+            | ModelOutputTokens
+            | CacheReadInputTokens
+            | CacheWriteInputTokens
+            | ReasoningBudgetTokens => "tokens",
+            Otps | GenerationOtps => "tokens/s",
+            CostUsd => "USD",
+            RunCount | Attempt | ChunkCount | ReasoningChunks | ToolUseChunks => "count",
+            TimeScale => "factor",
+            JobTimestampIso
+            | Model
+            | Region
+            | InvocationId
+            | ApiCallStatus
+            | FullErrorMessage
+            | Temperature
+            | TopP
+            | TopK
+            | ExperimentName
+            | TaskType
+            | PerformanceConfig
+            | Timestamp
+            | Target
+            | Scenario
+            | RequestId
+            | PerformanceConfigSent
+            | ServedPerformanceConfig
+            | StopReason
+            | Worker
+            | Phase
+            | ServiceTier
+            | ServedServiceTier
+            | PromptCache
+            | Tools
+            | FirstDeltaKind => "",
+        }
+    }
+
+    /// What the column holds, for the column reference (Markdown, no
+    /// links): where the value comes from and when it is empty.
+    pub fn description(self) -> &'static str {
+        match self {
+            Column::TimeToFirstByte => {
+                "TTFT: the receipt of the first `contentBlockDelta`, after t0 (empty when no delta arrived)"
+            }
+            Column::TimeToLastByte => {
+                "total latency: the end of the stream (after the `metadata` event), or of the failed call, after t0"
+            }
+            Column::JobTimestampIso => "wall-clock start of the call, UTC, microseconds",
+            Column::ConfiguredOutputTokensForRequest => "`maxTokens` sent",
+            Column::ModelInputTokens => {
+                "`metadata.usage.inputTokens` (empty when the call failed); excludes the tokens read from or written to the prompt cache"
+            }
+            Column::ModelOutputTokens => {
+                "`metadata.usage.outputTokens` (empty when the call failed)"
+            }
+            Column::Model => "the model or inference profile id, as configured",
+            Column::Region => "the region, as configured",
+            Column::InvocationId => {
+                "the logical call, shared by its retries: `r<run>-s<scenario line>-i<n>`, warm-ups `r<run>-s<scenario line>-w<n>`, open-loop arrivals `r<run>-s<scenario line>-o<arrival number>` (`bench-s<n>-i<n>` / `-warmup` for `cargo bench`); with `run --shard`, the whole experiment's numbers, so ids never repeat across shards"
+            }
+            Column::ApiCallStatus => {
+                "`Success`, `Timeout`, `Cancelled`, or the error's type: `ThrottlingException`, `ValidationException`, `ModelStreamErrorException` (during the stream), `DispatchFailure` (no connection), `IncompleteStream` (ended without metadata)..."
+            }
+            Column::FullErrorMessage => {
+                "the error's message (empty on success), with anything credential-like replaced by `[REDACTED]`"
+            }
+            Column::Temperature => "`temperature` sent (empty: not sent)",
+            Column::TopP => "`topP` sent (empty: not sent)",
+            Column::TopK => "top-k sent (empty: not sent)",
+            Column::ExperimentName => "`experiment_name`, as configured",
+            Column::TaskType => "`task_type`, as configured",
+            Column::PerformanceConfig => {
+                "the scenario's performance config, `standard` when absent"
+            }
+            Column::Timestamp => "the run's id (as in the file name)",
+            Column::RunCount => "the run number, from 1",
+            Column::Target => "`aws` or `emulator`",
+            Column::TimeScale => {
+                "the built-in emulator's time scale (1 = real time); empty for AWS (and for an emulator elsewhere, whose scale is unknown). Files of different scales are not comparable"
+            }
+            Column::Scenario => "the scenario's name",
+            Column::Attempt => "attempt number of this invocation, from 1",
+            Column::RequestId => "`x-amzn-RequestId`",
+            Column::TimeToResponse => {
+                "`send()` returned (the response head is in, the event stream open), after t0"
+            }
+            Column::PerformanceConfigSent => {
+                "what was sent as `performanceConfig.latency` (empty: nothing)"
+            }
+            Column::ServedPerformanceConfig => {
+                "what `metadata.performanceConfig.latency` said was served: tells a silent fallback from optimized to standard"
+            }
+            Column::ServerLatencyMs => "`metadata.metrics.latencyMs`, as the service reports it",
+            Column::StopReason => "`messageStop.stopReason` (`end_turn`, `max_tokens`...)",
+            Column::Otps => {
+                "output tokens / total latency: the Python tool's formula, kept for comparability"
+            }
+            Column::GenerationOtps => {
+                "(output tokens - 1) / (total latency - TTFT): the model's decode speed"
+            }
+            Column::Tpot => {
+                "(total latency - TTFT) / (output tokens - 1): time per output token after the first"
+            }
+            Column::ChunkCount => {
+                "`contentBlockDelta` events received (the number of offsets in `delta_offsets`)"
+            }
+            Column::InterChunkGapP50 => {
+                "median gap between two consecutive deltas of the call (a chunk may carry several tokens)"
+            }
+            Column::InterChunkGapP90 => "90th percentile gap between deltas of the call",
+            Column::InterChunkGapMax => "largest gap between deltas of the call",
+            Column::Worker => "the worker that made the call (empty in the open loop)",
+            Column::StartOffsetS => "t0, after the run started",
+            Column::QueueDelayS => {
+                "how long the call started after its schedule (the worker being free, plus the sleep); in the open loop, the same as `dispatch_lag_s`"
+            }
+            Column::Phase => {
+                "`run` or `warmup` for `run`, `warmup` / `sample` for `cargo bench` (warm-ups are left out of statistics)"
+            }
+            Column::ServiceTier => "`serviceTier.type` sent (empty: nothing)",
+            Column::ServedServiceTier => {
+                "what `metadata.serviceTier.type` said was served: tells a tier downgrade from a real slowdown"
+            }
+            Column::PromptCache => {
+                "the cache point sent: `system`, `messages`, `tools`, with `/5m` or `/1h` when a TTL was sent and `/fresh` for a prefix of its own per call (empty: none)"
+            }
+            Column::CacheReadInputTokens => {
+                "`metadata.usage.cacheReadInputTokens`: tokens served from the prompt cache (empty when not reported)"
+            }
+            Column::CacheWriteInputTokens => {
+                "`metadata.usage.cacheWriteInputTokens`: tokens written to the prompt cache (empty when not reported)"
+            }
+            Column::ReasoningBudgetTokens => "the reasoning budget sent (empty: none)",
+            Column::Tools => {
+                "the tools sent: `tools` (the model decides), `tools:any`, `tools:<name>` (empty: none)"
+            }
+            Column::FirstDeltaKind => {
+                "the kind of the first delta: `text`, `reasoning`, `tool_use`, `citation` or `other`"
+            }
+            Column::TimeToFirstText => {
+                "the receipt of the first `text` delta, after t0: what a chat user sees (empty when none arrived). Later than TTFT for a model that reasons first or answers with a tool call"
+            }
+            Column::ReasoningTime => "first `reasoningContent` delta to first `text` delta",
+            Column::ReasoningChunks => "`reasoningContent` deltas received",
+            Column::ToolUseChunks => "`toolUse` deltas received",
+            Column::DeltaOffsets => {
+                "every delta's receipt, after t0, space-separated: the raw instants"
+            }
+            Column::CostUsd => {
+                "the attempt's cost in US dollars, exact (no rounding): `model_input_tokens`, `model_output_tokens`, `cache_read_input_tokens` and `cache_write_input_tokens`, each times its price per million tokens for the model, the region group of its id, the tier and performance config served; empty when the call reported no usage or a price it needs is unknown (never 0 for unknown). Files written before this column still load"
+            }
+            Column::ScheduledS => {
+                "open loop: the instant the arrival process planned for the call, after the run started (empty in the closed loop, as the four below)"
+            }
+            Column::DispatchLagS => {
+                "open loop: t0 minus the scheduled instant: the timer's and runtime's lag plus any wait for a slot under `max_concurrency`"
+            }
+            Column::QueuedS => {
+                "open loop: how long `max_concurrency` held the call back (0 when it was not held)"
+            }
+            Column::TtftFromScheduled => {
+                "open loop: TTFT measured from the scheduled instant (`dispatch_lag_s` + `time_to_first_byte`): what a user arriving at that instant waited"
+            }
+            Column::TotalFromScheduled => {
+                "open loop: total latency measured from the scheduled instant (`dispatch_lag_s` + `time_to_last_byte`)"
+            }
+        }
+    }
+
     /// The column named `name`, if any. The older notebook's
     /// `inference_profile` is [`Column::PerformanceConfig`].
     pub fn from_name(name: &str) -> Option<Column> {
@@ -311,5 +493,18 @@ mod tests {
             Some(Column::PerformanceConfig)
         );
         assert_eq!(Column::from_name("nope"), None);
+    }
+
+    #[test]
+    fn every_column_is_described_in_one_line() {
+        for column in Column::all() {
+            let text = column.description();
+            assert!(!text.is_empty(), "{}", column.name());
+            assert!(
+                !text.contains('\n') && !text.contains("]("),
+                "{}: one line, no link",
+                column.name()
+            );
+        }
     }
 }

@@ -22,9 +22,10 @@ mod run_file;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::axes::{BilledTokens, CallPricing, ServedOrSent};
 use crate::call::{CallRecord, CallSpec, takes_top_k};
 use crate::config::{Experiment, PerformanceConfig, Scenario};
-use bedrock_catalog::prices::{Cost, PriceKey, PriceTable, TokenUsage};
+use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_catalog::{CacheTtl, ServiceTier};
 
 pub use columns::Column;
@@ -238,34 +239,33 @@ impl AttemptRecord {
     pub fn cost(&self) -> Option<Cost> {
         let usage = self.call.usage?;
         let facts = &self.scenario;
-        let tier = self
-            .call
-            .served_service_tier
-            .as_deref()
-            .and_then(|tier| tier.parse().ok())
-            .or(facts.service_tier);
-        let performance = self
-            .call
-            .served_performance
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .or(facts.performance_sent);
-        let key = PriceKey::of(&facts.model, tier, performance);
-        let cache_write = u64::from(usage.cache_write_input_tokens.unwrap_or(0));
-        let tokens = TokenUsage {
+        let pricing = CallPricing {
+            model: &facts.model,
+            tier: ServedOrSent {
+                served: self
+                    .call
+                    .served_service_tier
+                    .as_deref()
+                    .and_then(|tier| tier.parse().ok()),
+                sent: facts.service_tier,
+            },
+            performance: ServedOrSent {
+                served: self
+                    .call
+                    .served_performance
+                    .as_deref()
+                    .and_then(|p| p.parse().ok()),
+                sent: facts.performance_sent,
+            },
+            one_hour_cache: facts.cache_ttl == Some(CacheTtl::OneHour),
+        };
+        let tokens = BilledTokens {
             input: u64::from(usage.input_tokens),
             output: u64::from(usage.output_tokens),
             cache_read: u64::from(usage.cache_read_input_tokens.unwrap_or(0)),
-            cache_write,
-            // The request's only cache point had this TTL: every write is
-            // at its price.
-            cache_write_1h: if facts.cache_ttl == Some(CacheTtl::OneHour) {
-                cache_write
-            } else {
-                0
-            },
+            cache_write: u64::from(usage.cache_write_input_tokens.unwrap_or(0)),
         };
-        facts.prices.cost(&key, &tokens)
+        pricing.cost(&facts.prices, tokens)
     }
 
     /// Open loop: the scheduled instant, seconds after the run started.

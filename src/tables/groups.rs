@@ -208,14 +208,14 @@ fn row(stats: &GroupStats) -> Row {
         Cell::text(&stats.region),
         Cell::text(&stats.performance_config),
         Cell::text(&v.performance_config),
-        Cell::text(&v.service_tier),
-        Cell::text(v.cache.as_str()),
+        Cell::text(v.reported_tier()),
+        Cell::text(v.cache.map(|state| state.as_str()).unwrap_or_default()),
         Cell::text(
             v.reasoning_budget_tokens
                 .map(|b| b.to_string())
                 .unwrap_or_default(),
         ),
-        Cell::text(&v.tools),
+        Cell::text(v.tools.as_deref().unwrap_or_default()),
         Cell::text(stats.targets.join(";")),
     ];
     cells.extend(COUNTS.map(|((_, count), _)| Cell::Count(count(&stats.counts))));

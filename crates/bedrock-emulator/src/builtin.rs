@@ -7,7 +7,7 @@
 //! TTFT_mean)`. Every other model of the catalog
 //! ([`bedrock_catalog::MODELS`]) gets plausible values (marked `estimate`
 //! below) so that any of them can be benchmarked offline. Each profile says
-//! which in its `sources` (and the crate's README lists them).
+//! which in its `sources` (and docs/emulator/latency.md lists them).
 //! Which models have an `optimized` profile is the catalog's decision
 //! (Nova Pro, Claude 3.5 Haiku, Llama 3.1 70B and 405B, as on Bedrock):
 //! the table below gives latencies, never availability.

@@ -4,7 +4,7 @@
 //! the models that Bedrock serves latency-optimized, one for `optimized`.
 //! The built-in table (see [`super::builtin`]) covers every inference
 //! profile in the Python tool's list; a JSON file can override any field
-//! (see `emulator-profiles.example.json` and the crate's README).
+//! (see `emulator-profiles.example.json` and docs/emulator/profiles.md).
 
 use serde::{Deserialize, Serialize};
 
@@ -28,8 +28,8 @@ pub struct ModelProfile {
     pub max_in_flight: Option<u32>,
     /// Requests and tokens per minute (see [`RateQuota`]) of every call
     /// of the model (latency-optimized ones too, unless `optimized_quota`
-    /// is set). The built-in models carry Bedrock's default quota (see the
-    /// crate's README); `null` in a profile file, or absent, is unlimited.
+    /// is set). The built-in models carry Bedrock's default quota (see
+    /// docs/emulator/quotas.md); `null` in a profile file, or absent, is unlimited.
     #[serde(default, deserialize_with = "unlimited_if_null")]
     pub quota: RateQuota,
     /// The quota of latency-optimized calls, when they have one of their

@@ -340,7 +340,7 @@ async fn the_quota_throttles_exactly_the_streams_beyond_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documented_client_configuration_works() {
-    // The snippet of the README's Emulator section, as written there.
+    // The Rust snippet of docs/emulator/clients.md, as written there.
     use aws_sdk_bedrockruntime::config::{BehaviorVersion, Credentials, Region};
 
     let emulator = start_emulator(profiles("{}"), 1.0);

@@ -35,7 +35,7 @@ use crate::tier::ServiceTier;
 
 /// The date of the built-in prices (year and month): AWS's public Bedrock
 /// on-demand pricing as the table's authors knew it then. Not re-checked
-/// since; see the module documentation of `prices` and the README.
+/// since; see the module documentation of `prices` and docs/reference/prices.md.
 pub const PRICES_AS_OF: &str = "2025-11";
 
 /// One model's published prices, in micro-dollars per million tokens.

@@ -1,0 +1,188 @@
+//! The variant axes, declared once: for each axis, the scenario field that
+//! sets it, the raw CSV columns that record what was sent and served, its
+//! part of a group's label and its baseline; and the cost rule that reads
+//! the axes that set a call's price ([`CallPricing`]). Config, the record, `analyze`, the extended
+//! summary and the comparisons read these declarations; a new axis is a
+//! new [`Axis`] variant, its [`AxisSpec`] here, a field of
+//! [`VariantKey`], and the parser of its scenario field: the compiler
+//! points at every `match` that must learn it.
+//!
+//! A leaf: it imports only the catalog's typed values.
+
+mod key;
+mod price;
+
+pub use key::{CacheState, DEFAULT_TIER, LabelError, VariantKey};
+pub use price::{BilledTokens, CallPricing, ServedOrSent};
+
+use std::fmt;
+
+/// A variant axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Axis {
+    /// `performanceConfig.latency`: standard (baseline) vs optimized.
+    PerformanceConfig,
+    /// `serviceTier.type`: default (baseline: none sent) vs priority,
+    /// flex, reserved.
+    ServiceTier,
+    /// The prompt cache: a write (baseline) vs a read.
+    Cache,
+    /// The reasoning budget: none (baseline) vs a budget.
+    Reasoning,
+    /// Tools: none (baseline) vs tools sent.
+    Tools,
+}
+
+/// What the project knows about one axis, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AxisSpec {
+    /// The name of the extended summary's column and of the comparison
+    /// CSV's `axis` value.
+    pub name: &'static str,
+    /// A title for tables and charts: the baseline vs the compared value.
+    pub title: &'static str,
+    /// The scenario field that sets the axis.
+    pub scenario_field: &'static str,
+    /// The raw CSV columns that record it: what was sent, then what was
+    /// served or observed.
+    pub raw_columns: &'static [&'static str],
+    /// What comes before the axis's value in a group's label (nothing for
+    /// the performance config, which starts every label).
+    pub label_prefix: &'static str,
+    /// The baseline value, as shown in tables.
+    pub baseline: &'static str,
+}
+
+const PERFORMANCE_CONFIG: AxisSpec = AxisSpec {
+    name: "performance_config",
+    title: "Standard vs optimized",
+    scenario_field: "performance_config",
+    raw_columns: &["performance_config", "served_performance_config"],
+    label_prefix: "",
+    baseline: "standard",
+};
+
+const SERVICE_TIER: AxisSpec = AxisSpec {
+    name: "service_tier",
+    title: "Default tier vs another service tier",
+    scenario_field: "service_tier",
+    raw_columns: &["service_tier", "served_service_tier"],
+    label_prefix: "+",
+    baseline: key::DEFAULT_TIER,
+};
+
+const CACHE: AxisSpec = AxisSpec {
+    name: "cache",
+    title: "Cache write vs cache read",
+    scenario_field: "prompt_cache",
+    raw_columns: &[
+        "prompt_cache",
+        "cache_read_input_tokens",
+        "cache_write_input_tokens",
+    ],
+    label_prefix: "+cache:",
+    baseline: "write",
+};
+
+const REASONING: AxisSpec = AxisSpec {
+    name: "reasoning_budget_tokens",
+    title: "No reasoning vs a reasoning budget",
+    scenario_field: "reasoning_budget_tokens",
+    raw_columns: &["reasoning_budget_tokens"],
+    label_prefix: "+think",
+    baseline: "none",
+};
+
+const TOOLS: AxisSpec = AxisSpec {
+    name: "tools",
+    title: "No tools vs tools",
+    scenario_field: "tool_config",
+    raw_columns: &["tools"],
+    label_prefix: "+",
+    baseline: "none",
+};
+
+impl Axis {
+    /// Every axis, in the order labels write them and comparisons are
+    /// listed.
+    pub const ALL: [Axis; 5] = [
+        Axis::PerformanceConfig,
+        Axis::ServiceTier,
+        Axis::Cache,
+        Axis::Reasoning,
+        Axis::Tools,
+    ];
+
+    /// The axis's declaration.
+    pub const fn spec(self) -> &'static AxisSpec {
+        match self {
+            Axis::PerformanceConfig => &PERFORMANCE_CONFIG,
+            Axis::ServiceTier => &SERVICE_TIER,
+            Axis::Cache => &CACHE,
+            Axis::Reasoning => &REASONING,
+            Axis::Tools => &TOOLS,
+        }
+    }
+
+    /// The name in the comparison CSV's `axis` column (the extended
+    /// summary's column of that axis).
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// A title for tables and charts.
+    pub fn title(self) -> &'static str {
+        self.spec().title
+    }
+
+    /// The label prefix of the axis.
+    pub fn label_prefix(self) -> &'static str {
+        self.spec().label_prefix
+    }
+}
+
+impl fmt::Display for Axis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Column;
+
+    #[test]
+    fn every_raw_column_an_axis_names_is_a_column_of_the_raw_csv() {
+        for axis in Axis::ALL {
+            for name in axis.spec().raw_columns {
+                assert!(
+                    Column::PYTHON
+                        .iter()
+                        .chain(&Column::EXTENDED)
+                        .any(|column| column.name() == *name),
+                    "{axis}: `{name}` is not a raw CSV column"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_scenario_field_an_axis_names_is_accepted_by_the_config() {
+        for axis in Axis::ALL {
+            let field = axis.spec().scenario_field;
+            assert!(
+                crate::config::SCENARIO_KEYS.contains(&field),
+                "{axis}: `{field}` is not a scenario field"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_distinct() {
+        let mut names: Vec<&str> = Axis::ALL.iter().map(|axis| axis.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Axis::ALL.len());
+    }
+}

@@ -1,0 +1,501 @@
+//! What every accepted key of the config files means: one declarative
+//! table per file ([`SCENARIO_FIELDS`], [`EXPERIMENT_FIELDS`],
+//! [`PRICE_FILE_FIELDS`]), beside the lists of accepted keys the loaders
+//! check ([`super::SCENARIO_KEYS`], [`super::EXPERIMENT_KEYS`],
+//! [`super::PRICE_FILE_KEYS`]). The ranges are the loaders' own constants
+//! ([`super::limits`]), so the reference cannot drift from them; a unit
+//! test fails when a table's keys differ from the accepted keys, or a
+//! documented default from the loader's.
+//!
+//! `bedrock-bench docs` writes the config reference
+//! (`docs/reference/config-fields.md`) from these tables. A meaning is
+//! Markdown; its links are relative to `docs/reference/`.
+
+use super::limits::{
+    MAX_BURSTINESS, MAX_CALLS, MAX_CONCURRENCY, MAX_COST_USD, MAX_DURATION_S,
+    MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RATE_PER_S, MAX_RETRIES,
+    MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K, MAX_WARMUP_INVOCATIONS, MIN_BURSTINESS,
+    MIN_COST_USD, MIN_RATE_PER_S, MIN_SECONDS,
+};
+use super::prompt::MAX_SYNTHETIC_INPUT_TOKENS;
+use super::scenario::{MAX_EXPECTED_OUTPUT_TOKENS, MAX_WEIGHT};
+use super::variant::MAX_REASONING_BUDGET_TOKENS;
+
+/// The values a key takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ValueKind {
+    /// Any string (control characters aside).
+    Text,
+    /// One of these strings, spelled exactly.
+    Choice(&'static [&'static str]),
+    /// A whole number from `min` to `max`.
+    Integer {
+        /// The smallest accepted value.
+        min: u64,
+        /// The largest accepted value.
+        max: u64,
+    },
+    /// A number from `min` to `max`, in `unit` (empty: a plain number).
+    Number {
+        /// The smallest accepted value.
+        min: f64,
+        /// The largest accepted value.
+        max: f64,
+        /// What the number counts (`seconds`, `US dollars`), or empty.
+        unit: &'static str,
+    },
+    /// A rate string, requests per second (`"20/s"`) or per minute
+    /// (`"1200/min"`), from `min_per_s` to `max_per_s` per second.
+    Rate {
+        /// The lowest accepted rate, per second.
+        min_per_s: f64,
+        /// The highest accepted rate, per second.
+        max_per_s: f64,
+    },
+    /// A value whose shape the meaning describes (an object, or a string
+    /// or object).
+    Described(&'static str),
+}
+
+/// What it means when a key is absent (or `null`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Absent {
+    /// The key must be given.
+    Required,
+    /// The loader uses this value (as JSON would spell it).
+    Default(&'static str),
+    /// Said in words: nothing is sent, no limit...
+    Means(&'static str),
+}
+
+/// One accepted key of a config file, documented.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FieldDoc {
+    /// The key, as spelled in the file.
+    pub key: &'static str,
+    /// The values it takes.
+    pub kind: ValueKind,
+    /// What its absence means.
+    pub absent: Absent,
+    /// What it does (Markdown).
+    pub meaning: &'static str,
+}
+
+/// Shorthand for a table row.
+const fn field(
+    key: &'static str,
+    kind: ValueKind,
+    absent: Absent,
+    meaning: &'static str,
+) -> FieldDoc {
+    FieldDoc {
+        key,
+        kind,
+        absent,
+        meaning,
+    }
+}
+
+const PERFORMANCE_CONFIGS: &[&str] = &["standard", "optimized"];
+const SERVICE_TIERS: &[&str] = &["priority", "default", "flex", "reserved"];
+
+/// Every key of a `scenarios_config.jsonl` line, in the order of
+/// [`super::SCENARIO_KEYS`].
+pub const SCENARIO_FIELDS: &[FieldDoc] = &[
+    field(
+        "text_prompt",
+        ValueKind::Text,
+        Absent::Means("none"),
+        "The user message. Exactly one of `text_prompt`, `prompt_file` and `synthetic_input_tokens` is required.",
+    ),
+    field(
+        "expected_output_tokens",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_EXPECTED_OUTPUT_TOKENS as u64,
+        },
+        Absent::Default("100"),
+        "Sent as `inferenceConfig.maxTokens`. Above the model's largest `maxTokens` (the built-in catalog's) it is a warning.",
+    ),
+    field(
+        "task_type",
+        ValueKind::Text,
+        Absent::Default("Text-Generation"),
+        "A label, copied to every row. It must not start with `=`, `+`, `-` or `@` (a spreadsheet would run the cell as a formula).",
+    ),
+    field(
+        "model_id",
+        ValueKind::Described(
+            "a model id, inference profile id or ARN: letters, digits, `.`, `-`, `_` and `:`, starting with a letter or a digit, at most 256 characters; or `arn:aws:bedrock:REGION:ACCOUNT:TYPE/ID`",
+        ),
+        Absent::Required,
+        "Model or inference profile id, such as `us.amazon.nova-pro-v1:0` (see [Using real AWS](../guide/aws.md#model-ids)), or an ARN. Checked against the built-in catalog whatever the target: a model Bedrock serves only through inference profiles, given by its base id, is an error naming the profile ids to use (`call it as us.anthropic.claude-sonnet-4-20250514-v1:0 or global.anthropic.claude-sonnet-4-20250514-v1:0`); a model the catalog does not know and a profile it does not list for the model or the region are warnings.",
+    ),
+    field(
+        "region",
+        ValueKind::Described(
+            "a region name, lowercase: `us-east-1`, `eu-central-2`, `us-gov-west-1` (`US-EAST-2` gets a did-you-mean)",
+        ),
+        Absent::Required,
+        "AWS region to call, such as `us-east-2`.",
+    ),
+    field(
+        "performance_config",
+        ValueKind::Choice(PERFORMANCE_CONFIGS),
+        Absent::Means("not sent; reports show `standard` (what Bedrock serves)"),
+        "Sent as `performanceConfig.latency`. Asking for `optimized` where the built-in catalog does not list it for the model and region is a warning (Bedrock answers a ValidationException).",
+    ),
+    field(
+        "inference_profile",
+        ValueKind::Choice(PERFORMANCE_CONFIGS),
+        Absent::Means("see `performance_config`"),
+        "The older notebook's name for `performance_config`, accepted as an alias.",
+    ),
+    field(
+        "scenario_name",
+        ValueKind::Text,
+        Absent::Means("`<model_id>/<variant>@<region>`"),
+        "A name for the rows and progress output. The variant is the performance config followed by every other axis that is set: `standard`, `optimized`, `standard+priority`, `standard+cache1h+think2048`, `standard+tools:any`. It must not start with `=`, `+`, `-` or `@`.",
+    ),
+    field(
+        "prompt_file",
+        ValueKind::Described("a path"),
+        Absent::Means("none"),
+        "A UTF-8 file holding the user message, relative to the scenarios file unless absolute; a regular file of at most 16 MiB.",
+    ),
+    field(
+        "system_prompt",
+        ValueKind::Text,
+        Absent::Means("no system prompt"),
+        "An optional system prompt, inline.",
+    ),
+    field(
+        "system_prompt_file",
+        ValueKind::Described("a path"),
+        Absent::Means("no system prompt"),
+        "An optional system prompt from a file (as `prompt_file`); not with `system_prompt`.",
+    ),
+    field(
+        "synthetic_input_tokens",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_SYNTHETIC_INPUT_TOKENS as u64,
+        },
+        Absent::Means("none"),
+        "A generated filler prompt of this many tokens (by the emulator's estimate: real tokenizers differ, and the real count is in `model_input_tokens`).",
+    ),
+    field(
+        "service_tier",
+        ValueKind::Choice(SERVICE_TIERS),
+        Absent::Means("not sent; Bedrock serves `default`"),
+        "Sent as `serviceTier.type`. A tier the built-in catalog does not list for the model is a warning (the catalog may be older than the service).",
+    ),
+    field(
+        "prompt_cache",
+        ValueKind::Described(
+            "an object: `{\"at\": \"system\" | \"messages\" | \"tools\", \"ttl\": \"5m\" | \"1h\", \"shared_prefix_tokens\": N, \"fresh\": false}`",
+        ),
+        Absent::Means("no cache point"),
+        "A `cachePoint` after the system blocks (the default), after the shared prefix in the user message, or after the tool definitions, with that time to live (absent: none sent, Bedrock's default is 5m). `shared_prefix_tokens` puts a deterministic filler text of N tokens before the cache point, the same text for every call, so that the first call writes the cache and later ones read it. `\"fresh\": true` gives every call a prefix of its own (a unique marker before the shared text), so that every call writes: a scenario of cache writes to compare with one of reads (named `+cachewrite`). A prefix below the model's minimum cacheable length, or a model the catalog lists without caching, is a warning.",
+    ),
+    field(
+        "reasoning_budget_tokens",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_REASONING_BUDGET_TOKENS as u64,
+        },
+        Absent::Means("no reasoning asked"),
+        "Extended thinking with this budget, sent in the model family's field (Anthropic: `additionalModelRequestFields.thinking = {\"type\": \"enabled\", \"budget_tokens\": N}`). An error for a model that does not reason or always reasons without a budget (DeepSeek-R1), below the model's minimum (1,024), not below `expected_output_tokens`, with `temperature` or `top_k` in the experiment, or with a forced tool choice: Bedrock refuses all of these.",
+    ),
+    field(
+        "tool_config",
+        ValueKind::Described("an object, or the name of a JSON file holding it"),
+        Absent::Means("no tools"),
+        "`{\"tools\": [{\"toolSpec\": {\"name\", \"description\", \"inputSchema\": {\"json\": {...}}}}], \"toolChoice\": {\"auto\": {}} | {\"any\": {}} | {\"tool\": {\"name\": ...}}}`, the Converse API's `toolConfig`, inline or as the name of a JSON file holding it (relative to the scenarios file). Every member is checked; a `toolChoice` naming no listed tool is an error.",
+    ),
+    field(
+        "additional_model_request_fields",
+        ValueKind::Described("an object"),
+        Absent::Means("nothing more is sent"),
+        "A JSON object sent as `additionalModelRequestFields` unchanged, for model fields this file has no name for. It may not set what other settings write (`thinking` with `reasoning_budget_tokens`, the family's top-k field with the experiment's `top_k`): one of the two would be lost.",
+    ),
+    field(
+        "weight",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_WEIGHT as u64,
+        },
+        Absent::Default("1"),
+        "The scenario's share of an open-loop or concurrent mix (see [Open loop](../guide/run.md#open-loop)): each arrival picks it with probability weight / sum of weights. Unused by the closed loop.",
+    ),
+];
+
+/// Every key of the `experiment_config.jsonl` line, in the order of
+/// [`super::EXPERIMENT_KEYS`].
+pub const EXPERIMENT_FIELDS: &[FieldDoc] = &[
+    field(
+        "sleep_between_invocations",
+        ValueKind::Number {
+            min: 0.0,
+            max: MAX_SECONDS,
+            unit: "seconds",
+        },
+        Absent::Default("0"),
+        "Closed loop only: seconds between two calls of a scenario (times the time scale on the built-in emulator).",
+    ),
+    field(
+        "invocations_per_scenario",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_INVOCATIONS_PER_SCENARIO as u64,
+        },
+        Absent::Default("10"),
+        "Closed loop only: calls per scenario per run (and `cargo bench`'s sample size, at least 10).",
+    ),
+    field(
+        "num_parallel_invocations",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_PARALLEL_INVOCATIONS as u64,
+        },
+        Absent::Default("1"),
+        "Closed loop only: workers of `run` (no more than the scenarios are ever busy).",
+    ),
+    field(
+        "num_runs_per_experiment",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_RUNS_PER_EXPERIMENT as u64,
+        },
+        Absent::Default("1"),
+        "Runs of `run`, each with a new shuffle and its own raw CSV.",
+    ),
+    field(
+        "temperature",
+        ValueKind::Number {
+            min: 0.0,
+            max: 1.0,
+            unit: "",
+        },
+        Absent::Means("not sent"),
+        "`inferenceConfig.temperature`. Unlike the Python tool (which always sent 0), the value in the file is what is sent.",
+    ),
+    field(
+        "top_p",
+        ValueKind::Number {
+            min: 0.0,
+            max: 1.0,
+            unit: "",
+        },
+        Absent::Means("not sent"),
+        "`inferenceConfig.topP`.",
+    ),
+    field(
+        "top_k",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_TOP_K as u64,
+        },
+        Absent::Means("not sent"),
+        "Sent in `additionalModelRequestFields` to the families that take it: Anthropic (`top_k`) and Amazon Nova (`inferenceConfig.topK`); other families (Meta Llama...) have no top-k and get nothing, with a warning.",
+    ),
+    field(
+        "experiment_name",
+        ValueKind::Text,
+        Absent::Default("bedrock-bench"),
+        "Copied to every row. It must not start with `=`, `+`, `-` or `@`.",
+    ),
+    field(
+        "target",
+        ValueKind::Choice(&["aws", "emulator", "auto"]),
+        Absent::Means("`auto`"),
+        "Where calls go (see [Target](config-files.md#target)); `--target` and `BEDROCK_BENCH_TARGET` win over it.",
+    ),
+    field(
+        "max_retries",
+        ValueKind::Integer {
+            min: 0,
+            max: MAX_RETRIES as u64,
+        },
+        Absent::Default("3"),
+        "Closed loop only: retries of a throttled or transiently failed call.",
+    ),
+    field(
+        "max_calls",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_CALLS,
+        },
+        Absent::Means("no call budget"),
+        "The most calls a `run`, `sweep` or `cargo bench` may make, retries and warm-ups included; a bigger plan is refused before the first call. In an open loop it also ends the arrivals. With `run --shard`, the whole experiment's: each shard keeps a part (see [Several machines](../guide/several-machines.md)).",
+    ),
+    field(
+        "max_cost_usd",
+        ValueKind::Number {
+            min: MIN_COST_USD,
+            max: MAX_COST_USD,
+            unit: "US dollars",
+        },
+        Absent::Means("no dollar budget"),
+        "The most US dollars a `run`, `sweep` or `cargo bench` may spend (`--max-cost` and `BEDROCK_BENCH_MAX_COST` override it); a plan whose worst case costs more, or a scenario without a known price, is refused before the first call. See [Cost and budgets](../explanation/cost.md). With `run --shard`, the whole experiment's: each shard keeps a part.",
+    ),
+    field(
+        "call_timeout_s",
+        ValueKind::Number {
+            min: MIN_SECONDS,
+            max: MAX_SECONDS,
+            unit: "seconds",
+        },
+        Absent::Default("60"),
+        "Per-call deadline from t0; a call past it ends as `Timeout`, keeping the timings it reached.",
+    ),
+    field(
+        "connection",
+        ValueKind::Choice(&["warm", "cold"]),
+        Absent::Default("warm"),
+        "`warm`: one SDK client per region, reused, so calls ride open connections. `cold`: a new HTTP client per call, so every call pays a new TCP and TLS handshake in its TTFT.",
+    ),
+    field(
+        "endpoint_url",
+        ValueKind::Described("a URL starting with `http://` or `https://`"),
+        Absent::Means("Bedrock's regional endpoint"),
+        "Send calls to this URL instead of Bedrock's regional endpoint (the `aws` target), for example a VPC endpoint.",
+    ),
+    field(
+        "warmup_invocations",
+        ValueKind::Integer {
+            min: 0,
+            max: MAX_WARMUP_INVOCATIONS as u64,
+        },
+        Absent::Default("0"),
+        "`run`'s closed loop only: calls made before each scenario's invocations, written to the raw CSV with `phase = warmup` and left out of the statistics. The Python tool had none, so the first call of each worker also pays the TCP and TLS handshakes; set 1 to keep them out of the numbers (each costs a call). `cargo bench` always makes one.",
+    ),
+    field(
+        "arrival",
+        ValueKind::Choice(&["closed", "constant", "poisson", "gamma", "concurrent"]),
+        Absent::Default("closed"),
+        "`closed`: the Python tool's schedule (workers each waiting for their call). `constant`, `poisson` or `gamma`: an [open loop](../guide/run.md#open-loop), calls arrive at `rate` whatever the calls in flight. `concurrent`: a [fixed number of calls in flight](../guide/run.md#fixed-concurrency).",
+    ),
+    field(
+        "rate",
+        ValueKind::Rate {
+            min_per_s: MIN_RATE_PER_S,
+            max_per_s: MAX_RATE_PER_S,
+        },
+        Absent::Means("none"),
+        "Open loop only, and required there: the arrivals' mean rate.",
+    ),
+    field(
+        "burstiness",
+        ValueKind::Number {
+            min: MIN_BURSTINESS,
+            max: MAX_BURSTINESS,
+            unit: "",
+        },
+        Absent::Default("1"),
+        "`gamma` only: the inverse of the gamma shape of the gaps between arrivals (1 is Poisson, 4 is bursty, below 1 is smoother).",
+    ),
+    field(
+        "duration_s",
+        ValueKind::Number {
+            min: MIN_SECONDS,
+            max: MAX_DURATION_S,
+            unit: "seconds",
+        },
+        Absent::Means("none"),
+        "Open loop and `concurrent` only: arrivals end at this many seconds after the run's start (an arrival at or after it is not made). An open loop needs `duration_s` and/or `max_calls`.",
+    ),
+    field(
+        "max_concurrency",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_CONCURRENCY as u64,
+        },
+        Absent::Means("no cap"),
+        "Open loop only: the most calls in flight at once; an arrival over the cap waits for a slot (see [Open loop](../guide/run.md#open-loop)).",
+    ),
+    field(
+        "concurrency",
+        ValueKind::Integer {
+            min: 1,
+            max: MAX_CONCURRENCY as u64,
+        },
+        Absent::Means("none"),
+        "`concurrent` only, and required there: the calls kept in flight. `duration_s` and/or `max_calls` bound it, as an open loop.",
+    ),
+];
+
+/// Every key of a price file line, in the order of
+/// [`super::PRICE_FILE_KEYS`].
+pub const PRICE_FILE_FIELDS: &[FieldDoc] = &[
+    field(
+        "model",
+        ValueKind::Described("a base model id (no `us.`/`global.` prefix: that is `region_group`)"),
+        Absent::Required,
+        "The model the line prices.",
+    ),
+    field(
+        "region_group",
+        ValueKind::Choice(&[
+            "in-region",
+            "us",
+            "eu",
+            "apac",
+            "global",
+            "us-gov",
+            "ca",
+            "jp",
+            "au",
+        ]),
+        Absent::Means("every one"),
+        "The calls the line applies to: in-region calls (a base id), or those through a geography's or the global inference profile.",
+    ),
+    field(
+        "service_tier",
+        ValueKind::Choice(SERVICE_TIERS),
+        Absent::Means("every one"),
+        "The tier served that the line applies to.",
+    ),
+    field(
+        "performance_config",
+        ValueKind::Choice(PERFORMANCE_CONFIGS),
+        Absent::Means("both"),
+        "The performance config served that the line applies to.",
+    ),
+    field(
+        "input",
+        ValueKind::Described(PRICE),
+        Absent::Required,
+        "Input tokens.",
+    ),
+    field(
+        "output",
+        ValueKind::Described(PRICE),
+        Absent::Required,
+        "Output tokens.",
+    ),
+    field(
+        "cache_read",
+        ValueKind::Described(PRICE),
+        Absent::Means("unknown (never 0)"),
+        "Tokens read from the prompt cache.",
+    ),
+    field(
+        "cache_write",
+        ValueKind::Described(PRICE),
+        Absent::Means("unknown (never 0)"),
+        "Tokens written to the prompt cache with the five-minute time to live.",
+    ),
+    field(
+        "cache_write_1h",
+        ValueKind::Described(PRICE),
+        Absent::Means("unknown (never 0)"),
+        "Tokens written to the prompt cache with the one-hour time to live.",
+    ),
+];
+
+/// How a price is given.
+const PRICE: &str = "US dollars per million tokens, 0 to 1,000,000, at most six decimals";
+
+#[cfg(test)]
+mod tests;
