@@ -12,9 +12,8 @@ use rand::rngs::StdRng;
 use super::events::BenchSinks;
 use crate::call::{CallRecord, CallSpec};
 use crate::client::Clients;
-use crate::export::RawCsvWriter;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
-use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
+use crate::record::{AttemptRecord, Phase, RawCsvWriter, RunFacts, ScenarioFacts};
 use crate::runner::{
     AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, Refusal, RunEvent, SinkError, StopSignal,
     Verdict, sleep_until_or_stop,

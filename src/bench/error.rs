@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use crate::analysis::ReadError;
 use crate::client::ClientError;
 use crate::config::ConfigErrors;
-use crate::report::ReportError;
 
 use super::args::ArgsError;
 
@@ -140,21 +139,14 @@ pub enum BenchError {
         /// Why (boxed: a read error is large).
         source: Box<ReadError>,
     },
-    /// The summary CSVs could not be written.
-    #[error("writing the summaries under {}", dir.display())]
-    WriteSummaries {
-        /// Their directory.
-        dir: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The charts or the report page could not be written.
-    #[error("writing the charts and the report under {}", dir.display())]
-    WriteReport {
+    /// Some of the analysis's outputs (CSVs, charts, report page) could
+    /// not be written; the others were.
+    #[error("publishing the analysis under {}", dir.display())]
+    Publish {
         /// The report root.
         dir: PathBuf,
-        /// Why.
-        source: ReportError,
+        /// Each output that failed, with why.
+        source: crate::publish::PublishErrors,
     },
 }
 

@@ -37,16 +37,15 @@ use crate::analysis::{AnalyzeOptions, Simulation, analyze};
 use crate::call::CallRecord;
 use crate::client::{BENCH_EMULATOR_HINT, Clients, Target, TargetSettings, choose_target};
 use crate::config::{Experiment, Scenario, TargetChoice, load_configs};
-use crate::export::RawCsvWriter;
 use crate::hint;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::plan::{Limit, Plan, PlanError, PlanInput};
-use crate::record::{RunFacts, ScenarioFacts};
-use crate::report::write_report;
+use crate::publish::analysis::{Destination, publish};
+use crate::record::{RawCsvWriter, RunFacts, ScenarioFacts};
 use crate::runner::{
     self, Backoff, CallBudget, ProgressMode, ProgressSink, RunEvent, RunSink, StopSignal,
 };
-use crate::terminal::{overview, simulated_banner};
+use crate::terminal::simulated_banner;
 use crate::timestamps::local_stamp;
 use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_emulator::ProfileSet;
@@ -426,10 +425,12 @@ pub fn run_with_sinks(
     }
     criteria.final_summary();
     println!("\nraw CSV: {} ({} calls)", raw.display(), budget.used());
-    if args.mode == BenchMode::Measure {
+    let summarized = args.mode == BenchMode::Measure;
+    if summarized {
         summarize(&raw, &paths.reports)?;
     }
-    if simulated {
+    // The summary ends with the banner itself.
+    if simulated && !summarized {
         println!(
             "{}",
             simulated_banner(&Simulation::of_run(clients.time_scale()))
@@ -447,42 +448,34 @@ pub fn run_with_sinks(
 }
 
 /// The same summary files, tables, charts and report page as
-/// `bedrock-bench analyze`, for the raw CSV this run wrote.
+/// `bedrock-bench analyze`, for the raw CSV this run wrote (published by
+/// [`crate::publish::analysis`] in its order).
 fn summarize(raw: &Path, reports: &Path) -> Result<(), BenchError> {
     let analysis =
         analyze(&[raw], &AnalyzeOptions::default()).map_err(|source| BenchError::Analyze {
             path: raw.to_path_buf(),
             source: Box::new(source),
         })?;
-    if let Some(simulation) = analysis.simulation() {
-        println!("\n{}", simulated_banner(&simulation));
-    }
-    for warning in &analysis.warnings {
-        eprintln!("warning: {warning}");
-    }
-    print!("\n{}", overview(&analysis));
-    let files = analysis
-        .write_files(reports, &local_stamp())
-        .map_err(|source| BenchError::WriteSummaries {
-            dir: reports.join("results-analysis"),
-            source,
-        })?;
-    for path in [&files.summary, &files.extended, &files.comparison] {
-        println!("wrote {}", path.display());
-    }
-    let report =
-        write_report(&analysis, reports, &files).map_err(|source| BenchError::WriteReport {
-            dir: reports.to_path_buf(),
-            source,
-        })?;
-    println!(
-        "wrote {} ({} charts as SVG and PNG)",
-        report.plots.display(),
-        report.charts.charts.len()
+    println!();
+    let destination = Destination {
+        out: reports,
+        stamp: &local_stamp(),
+        price_file: None,
+    };
+    let published = publish(
+        &analysis,
+        destination,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
     );
-    println!("wrote {}", report.copy.display());
-    println!("report: {}", report.index.display());
-    Ok(())
+    if published.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BenchError::Publish {
+            dir: reports.to_path_buf(),
+            source: published.errors,
+        })
+    }
 }
 
 fn announce(

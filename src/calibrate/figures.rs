@@ -2,26 +2,10 @@
 //! that the accuracy figures the documents quote come from this command.
 
 use super::LevelResult;
-use super::report::{CSV_COLUMNS, csv_record};
+use super::report::{CSV_COLUMNS, csv_record, levels};
 use crate::analysis::percentile_rule;
 use crate::figures::{Figure, FiguresFile, Table};
-
-/// The unit of a CSV column, from its name.
-fn unit(column: &str) -> &'static str {
-    if column.ends_with("_ms") {
-        "ms"
-    } else if column.ends_with("_us_per_event") {
-        "µs"
-    } else if column == "events_per_s" {
-        "events/s"
-    } else if column.ends_with("_mib") {
-        "MiB"
-    } else if column.ends_with("_s") {
-        "s"
-    } else {
-        ""
-    }
-}
+use crate::table::format::grouped;
 
 /// `value` unless it is a tail percentile of too few calls (the project's
 /// rule: a p99 needs 100 values), then the rule's thin mark.
@@ -38,20 +22,18 @@ fn tail(p: f64, n: u64, value: &str) -> String {
 /// few calls is left out), and the table the documents show (`levels`).
 pub fn figures(results: &[LevelResult], command: &str) -> FiguresFile {
     let mut file = FiguresFile::new(command);
+    let units: Vec<&str> = levels(&[]).columns.iter().map(|c| c.unit).collect();
     let mut rows = Vec::new();
     for result in results {
         let record = csv_record(result);
         let n = result.calls;
-        for (column, cell) in CSV_COLUMNS.iter().zip(&record) {
+        for ((column, cell), unit) in CSV_COLUMNS.iter().zip(&record).zip(&units) {
             if column.ends_with("_p99_ms") && !percentile_rule::is_shown(99.0, n as usize) {
                 continue;
             }
             if let Ok(value) = cell.parse::<f64>() {
-                let mut figure = Figure::new(value, unit(column), 0);
-                figure.shown = crate::figures::format_number(
-                    value,
-                    cell.split_once('.').map_or(0, |(_, f)| f.len()),
-                );
+                let mut figure = Figure::new(value, unit, 0);
+                figure.shown = grouped(value, cell.split_once('.').map_or(0, |(_, f)| f.len()));
                 file.figure(format!("c{}.{column}", result.concurrency), figure);
             }
         }
@@ -77,7 +59,7 @@ pub fn figures(results: &[LevelResult], command: &str) -> FiguresFile {
             p50_p99("request_path"),
             p50_p99("total_error"),
             p50_p99("queue_delay"),
-            crate::figures::format_number(result.events_per_second(), 0),
+            grouped(result.events_per_second(), 0),
             format!("{:.1} µs", result.cpu_us_per_event()),
             format!("{:.0} MiB", result.peak_rss as f64 / (1024.0 * 1024.0)),
             format!("{:.1} ms", result.emulator.lateness_p99_us as f64 / 1e3),

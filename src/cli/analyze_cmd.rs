@@ -1,6 +1,7 @@
 //! `bedrock-bench analyze`: raw CSVs in; the Python tool's summary, the
-//! extended summary and the standard-vs-optimized comparison out, and
-//! the same on the terminal; then the charts and the HTML report.
+//! extended summary and the comparisons out, and the same on the
+//! terminal; then the charts and the HTML report (all published by
+//! [`bedrock_bench::publish::analysis`], as `cargo bench` publishes).
 //!
 //! Files that do not compare (another target, time scale or experiment
 //! settings) are never mixed silently: from the default directory only the
@@ -12,11 +13,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
 use bedrock_bench::analysis::{AnalyzeOptions, MixPolicy, ReadError, ReadOptions, analyze};
 use bedrock_bench::config::{load_price_file, unmatched_price_warnings};
-use bedrock_bench::report::write_report;
-use bedrock_bench::terminal::{self, MIXED, simulated_banner};
+use bedrock_bench::publish::analysis::{Destination, publish};
 use bedrock_bench::timestamps::local_stamp;
 use bedrock_catalog::prices::PriceTable;
 use clap::Args;
@@ -92,60 +91,19 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
         }
         Err(error) => return Err(error.into()),
     };
-    let mixed = analysis.is_mixed();
-    if mixed {
-        println!("{MIXED}\n");
-    }
-    let simulated = analysis.simulation().map(|s| simulated_banner(&s));
-    if let Some(banner) = &simulated {
-        println!("{banner}\n");
-    }
-    for warning in &analysis.warnings {
-        eprintln!("warning: {warning}");
-    }
-    print!("{}", terminal::overview(&analysis));
-    println!(
-        "{}\n",
-        terminal::cost_note(&analysis, args.prices.as_deref())
+    let destination = Destination {
+        out: &args.out,
+        stamp: &local_stamp(),
+        price_file: args.prices.as_deref(),
+    };
+    let published = publish(
+        &analysis,
+        destination,
+        &mut std::io::stdout().lock(),
+        &mut std::io::stderr().lock(),
     );
-    let files = analysis
-        .write_files(&args.out, &local_stamp())
-        .with_context(|| {
-            format!(
-                "writing the analysis files under {}",
-                args.out.join("results-analysis").display()
-            )
-        })?;
-    // The charts and the page, announced before the summary files (whose
-    // list ends the output, as scripts read it).
-    let report = write_report(&analysis, &args.out, &files);
-    if let Ok(report) = &report {
-        println!(
-            "Charts: {} ({} charts, SVG and PNG)",
-            report.plots.display(),
-            report.charts.charts.len()
-        );
-        println!(
-            "Report: {} (kept as {})",
-            report.index.display(),
-            report.copy.display()
-        );
-    }
-    println!("Wrote:");
-    for path in [&files.summary, &files.extended, &files.comparison] {
-        println!("  {}", path.display());
-    }
-    report.with_context(|| {
-        format!(
-            "writing the charts and the report under {}",
-            args.out.display()
-        )
-    })?;
-    if let Some(banner) = &simulated {
-        println!("\n{banner}");
-    }
-    if mixed {
-        println!("\n{MIXED}");
+    if !published.errors.is_empty() {
+        return Err(published.errors.into());
     }
     Ok(ExitCode::SUCCESS)
 }

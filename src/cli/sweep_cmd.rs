@@ -15,9 +15,9 @@ use bedrock_bench::client::{
     Clients, RUN_EMULATOR_HINT, Target, TargetSettings, choose_target, resolve_target,
 };
 use bedrock_bench::config::{Arrival, ExperimentUse, TargetChoice, limits};
-use bedrock_bench::export::sweep_csv;
 use bedrock_bench::hint;
 use bedrock_bench::plan::{CostPlan, Limit, human_duration, us_priced_elsewhere};
+use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, ProgressMode, StopSignal};
 use bedrock_bench::sweep::{
@@ -182,19 +182,19 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let slo_text = options.slo.to_string();
-        let csv_path = dir.join("sweep.csv");
         let kind = options.kind;
-        let mut csv_error = None;
         let outcome = sweep::run_sweep(clients, options, |steps| {
             if let Some(step) = steps.last() {
                 eprintln!("{}", describe_step(kind, step));
             }
-            if let Err(error) = sweep_csv::write_file(&csv_path, kind, steps) {
-                csv_error.get_or_insert(error);
+            // Each step's row is on disk before the next step starts; a
+            // failure is reported, and tried again, when the sweep ends.
+            if let Err(error) = publish::sweep::steps_so_far(&dir, kind, steps) {
+                eprintln!("warning: {}", publish::chain(&error));
             }
         })
         .await;
-        report(&outcome, &dir, &slo_text, simulation.as_ref(), csv_error)
+        report(&outcome, &dir, &slo_text, simulation.as_ref())
     })
 }
 
@@ -356,9 +356,16 @@ fn report(
     dir: &Path,
     slo: &str,
     simulation: Option<&Simulation>,
-    csv_error: Option<std::io::Error>,
 ) -> anyhow::Result<ExitCode> {
     let end = end_text(&outcome.end);
+    let page = SweepPage {
+        steps: &outcome.steps,
+        knee: &outcome.knee,
+        slo,
+        end: &end,
+        simulation,
+    };
+    let published = publish::sweep::publish(&page, dir, &mut std::io::stderr().lock());
     eprint!("{}", outcome.knee.describe());
     let charged = if outcome.charged > outcome.cost {
         format!(
@@ -381,31 +388,7 @@ fn report(
             None => String::new(),
         }
     );
-    if let Some(error) = csv_error {
-        anyhow::bail!(
-            "writing {}: {error} (each step's raw CSVs are in its directory under {})",
-            dir.join("sweep.csv").display(),
-            dir.display()
-        );
-    }
     if !outcome.steps.is_empty() {
-        eprintln!("wrote {}", dir.join("sweep.csv").display());
-        let page = SweepPage {
-            steps: &outcome.steps,
-            knee: &outcome.knee,
-            slo,
-            end: &end,
-            simulation,
-        };
-        let files = page
-            .write(dir)
-            .with_context(|| format!("writing the sweep's page in {}", dir.display()))?;
-        eprintln!(
-            "wrote {} (chart: {}, {})",
-            files.index.display(),
-            files.svg.display(),
-            files.png.display()
-        );
         eprintln!("each step's raw CSVs: {}/step-*/results/", dir.display());
         if let Some(step) = hint_step(outcome) {
             let results = step.dir.join("results");
@@ -427,6 +410,13 @@ fn report(
         eprintln!(
             "error: {}; the sweep stopped at once. The price table or the worst case understated a call: check --prices and the scenario's prompt and tools.",
             overrun.describe()
+        );
+    }
+    if !published.errors.is_empty() {
+        anyhow::bail!(
+            "{} (each step's raw CSVs are in its directory under {})",
+            published.errors,
+            dir.display()
         );
     }
     Ok(match &outcome.end {

@@ -17,6 +17,7 @@ use aws_sdk_bedrock::types::{FoundationModelSummary, InferenceType, ModelModalit
 use bedrock_catalog::{ServiceTier, availability};
 use serde::Serialize;
 
+use crate::table::{Cell, Column as TableColumn, Kind, Row, Table};
 use crate::terminal::table;
 
 /// Why the models could not be listed.
@@ -188,11 +189,18 @@ pub const COLUMNS: &[Column] = &[
 /// The rows as a terminal table, with a line under it naming the columns
 /// that come from the catalog.
 pub fn render_table(rows: &[ModelRow]) -> String {
-    let header: Vec<&str> = COLUMNS.iter().map(|c| c.header).collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| COLUMNS.iter().map(|c| (c.cell)(row)).collect())
-        .collect();
+    let mut table = Table::new(
+        "models",
+        COLUMNS
+            .iter()
+            .map(|c| TableColumn::new(c.header, Kind::Text))
+            .collect(),
+    );
+    for row in rows {
+        table.push(Row::new(
+            COLUMNS.iter().map(|c| Cell::Text((c.cell)(row))).collect(),
+        ));
+    }
     let from_catalog: Vec<&str> = COLUMNS
         .iter()
         .filter(|c| c.source == Source::Catalog)
@@ -200,7 +208,7 @@ pub fn render_table(rows: &[ModelRow]) -> String {
         .collect();
     format!(
         "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them; prices as of {}, default tier, standard, per million tokens: check AWS's pricing page), the rest from the control plane.\n",
-        table::render(&header, &cells),
+        table::render(&table),
         rows.len(),
         from_catalog.join("`, `"),
         bedrock_catalog::prices::PRICES_AS_OF

@@ -1,7 +1,7 @@
 //! The Markdown the generated references are made of: tables whose cells
 //! may hold any text, and numbers as the documents show them.
 
-use crate::figures::format_number;
+use crate::table::format::{count, grouped};
 
 /// A GitHub-flavoured Markdown table: `header`, then `rows`, each cell's
 /// `|` escaped and line breaks turned into spaces. Ends with a newline.
@@ -22,14 +22,14 @@ fn cell(text: &str) -> String {
 
 /// A whole number with thousands separators (`1,000,000`).
 pub fn whole(value: u64) -> String {
-    format_number(value as f64, 0)
+    count(value)
 }
 
 /// A number as a reader would write it: whole numbers with thousands
 /// separators, others in their shortest form (`0.000001`).
 pub fn number(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
-        format_number(value, 0)
+        grouped(value, 0)
     } else {
         value.to_string()
     }

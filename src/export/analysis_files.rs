@@ -1,12 +1,14 @@
 //! Writing the analysis files under `<dir>/results-analysis/`, never
-//! overwriting anything.
+//! overwriting anything: the summary, the extended summary and the
+//! comparison, each a table ([`crate::tables`]) written whole as CSV.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use super::{comparison_csv, extended_csv, summary_csv};
 use crate::analysis::Analysis;
+use crate::table::Table;
+use crate::tables;
 
 /// The files one analysis wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,44 +21,86 @@ pub struct OutputFiles {
     pub comparison: PathBuf,
 }
 
+/// The analysis's CSVs, in the order they are written: each file's stem
+/// and a label for people.
+pub const CSV_FILES: [(&str, &str); 3] = [
+    ("analysis_summary", "summary CSV"),
+    ("analysis_extended", "extended summary CSV"),
+    ("analysis_comparison", "comparison CSV"),
+];
+
+/// The table each of [`CSV_FILES`] holds.
+fn csv_tables(analysis: &Analysis) -> [Table; 3] {
+    [
+        tables::summary::summary(&analysis.summary, &analysis.groups),
+        tables::groups::groups(&analysis.groups),
+        tables::comparisons::comparisons(&analysis.comparisons),
+    ]
+}
+
+/// One CSV of an analysis, written or not.
+#[derive(Debug)]
+pub struct CsvOutcome {
+    /// Its label ([`CSV_FILES`]).
+    pub label: &'static str,
+    /// The file (created new, so that nothing is overwritten).
+    pub path: PathBuf,
+    /// Whether it was written whole and synced.
+    pub written: std::io::Result<()>,
+}
+
+/// Create the analysis's CSVs in `dir/results-analysis/`, all with one
+/// name stamp (`timestamp`, or the first `_2`, `_3`... free for all of
+/// them), then write each whole, in [`CSV_FILES`]' order: a file that
+/// fails does not keep the others from being written. Fails only when
+/// the files cannot be created.
+pub fn write_csvs(
+    analysis: &Analysis,
+    dir: &Path,
+    timestamp: &str,
+) -> std::io::Result<Vec<CsvOutcome>> {
+    let out_dir = dir.join("results-analysis");
+    let stems = CSV_FILES.map(|(stem, _)| stem);
+    let files = crate::files::create_new_files(&out_dir, &stems, timestamp, "csv")?;
+    Ok(files
+        .into_iter()
+        .zip(csv_tables(analysis))
+        .zip(CSV_FILES)
+        .map(|(((path, file), table), (_, label))| CsvOutcome {
+            label,
+            path,
+            written: finish(file, &table),
+        })
+        .collect())
+}
+
 impl Analysis {
     /// Write the summary, the extended summary and the comparison into
     /// `dir/results-analysis/`, stamped `timestamp` (see
-    /// [`crate::timestamps::local_stamp`]).
+    /// [`crate::timestamps::local_stamp`]); the first error, after every
+    /// file was tried. `publish` writes the same files and reports each
+    /// failure.
     pub fn write_files(&self, dir: &Path, timestamp: &str) -> std::io::Result<OutputFiles> {
-        let out_dir = dir.join("results-analysis");
-        let stems = [
-            "analysis_summary",
-            "analysis_extended",
-            "analysis_comparison",
-        ];
-        let mut files =
-            crate::files::create_new_files(&out_dir, &stems, timestamp, "csv")?.into_iter();
-        let mut next = || {
-            files
-                .next()
-                .ok_or_else(|| std::io::Error::other("output file missing"))
-        };
-        let (summary, file) = next()?;
-        finish(file, |w| summary_csv::write(w, &self.summary))?;
-        let (extended, file) = next()?;
-        finish(file, |w| extended_csv::write(w, &self.groups))?;
-        let (comparison, file) = next()?;
-        finish(file, |w| comparison_csv::write(w, &self.comparisons))?;
-        Ok(OutputFiles {
-            summary,
-            extended,
-            comparison,
-        })
+        let mut paths = Vec::new();
+        for outcome in write_csvs(self, dir, timestamp)? {
+            outcome.written?;
+            paths.push(outcome.path);
+        }
+        match <[PathBuf; 3]>::try_from(paths) {
+            Ok([summary, extended, comparison]) => Ok(OutputFiles {
+                summary,
+                extended,
+                comparison,
+            }),
+            Err(_) => Err(std::io::Error::other("an analysis file is missing")),
+        }
     }
 }
 
-fn finish(
-    file: File,
-    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
-) -> std::io::Result<()> {
+/// Write `table` as CSV into `file`, flushed and synced.
+fn finish(file: File, table: &Table) -> std::io::Result<()> {
     let mut writer = BufWriter::new(file);
-    write(&mut writer)?;
+    super::table_csv::write(&mut writer, table)?;
     writer.flush()?;
     writer.get_ref().sync_all()
 }

@@ -1,12 +1,14 @@
-//! Output files, one format per file.
+//! Output files, one format per file: the analysis's CSVs and the sweep's
+//! are tables ([`crate::tables`]) written by [`table_csv`].
 
 mod analysis_files;
-pub(crate) mod raw_csv;
 
-pub use analysis_files::OutputFiles;
-pub use raw_csv::RawCsvWriter;
+/// The raw CSV writer lives with the record it writes; named here too, as
+/// every file format is.
+pub use crate::record::RawCsvWriter;
+pub use analysis_files::{CSV_FILES, CsvOutcome, OutputFiles, write_csvs};
 pub mod comparison_csv;
-pub mod cost_text;
 pub mod extended_csv;
 pub mod summary_csv;
 pub mod sweep_csv;
+pub mod table_csv;

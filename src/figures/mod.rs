@@ -45,7 +45,7 @@ impl Figure {
         Figure {
             value,
             unit: unit.to_string(),
-            shown: format_number(value, decimals),
+            shown: crate::table::format::grouped(value, decimals),
         }
     }
 }
@@ -203,46 +203,9 @@ fn quoted(arg: String) -> String {
     }
 }
 
-/// `value` with `decimals` decimals; whole numbers of four digits or more
-/// with comma separators (`80,298`).
-pub fn format_number(value: f64, decimals: usize) -> String {
-    if !value.is_finite() {
-        return value.to_string();
-    }
-    let text = format!("{value:.decimals$}");
-    let (whole, fraction) = match text.split_once('.') {
-        Some((w, f)) => (w.to_string(), Some(f.to_string())),
-        None => (text.clone(), None),
-    };
-    let (sign, digits) = match whole.strip_prefix('-') {
-        Some(d) => ("-", d.to_string()),
-        None => ("", whole),
-    };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && digits.len() >= 4 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_shown_with_their_decimals_and_separators() {
-        assert_eq!(format_number(80298.0, 0), "80,298");
-        assert_eq!(format_number(1.0456, 3), "1.046");
-        assert_eq!(format_number(999.0, 0), "999");
-        assert_eq!(format_number(-1234.5, 1), "-1,234.5");
-        assert_eq!(format_number(1_000_000.0, 0), "1,000,000");
-    }
 
     #[test]
     fn a_file_round_trips() {

@@ -11,13 +11,13 @@ use plotters::style::Color;
 
 use super::data::{GroupData, variants};
 use super::frame::{TITLE_HEIGHT, axes, styled_line, titled};
-use super::layout::count;
 use super::legend::{self, Entry, Swatch};
 use super::palette::{LineStyle, color};
 use super::scale::Scale;
 use super::style::{MUTED, WIDTH};
 use super::writer::{DrawError, Figure};
 use crate::stats::percentile;
+use crate::table::format::count;
 
 /// Groups with more values than this are drawn from [`CDF_QUANTILES`]
 /// quantiles instead of every value.

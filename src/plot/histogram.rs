@@ -11,7 +11,6 @@ use plotters::style::{Color, RGBColor, WHITE};
 
 use super::data::GroupData;
 use super::frame::{axes, centred_note, styled_line, titled};
-use super::layout::{count, number};
 use super::legend::{self, Entry, Swatch};
 use super::palette::{Dash, LineStyle};
 use super::scale::Scale;
@@ -19,6 +18,7 @@ use super::style::{MEAN, P50, P90, WIDTH};
 use super::writer::{DrawError, Figure};
 use crate::analysis::Metric;
 use crate::stats::{Summary, percentile};
+use crate::table::format::{count, short, three_significant};
 
 /// At most this many bins.
 pub const MAX_BINS: usize = 40;
@@ -191,16 +191,16 @@ fn panel<DB: DrawingBackend>(
         Some(s) => vec![
             Entry::new(
                 Swatch::Line(MEAN_LINE),
-                format!("mean {} {}", short(s.mean), panel.short_unit),
+                format!("mean {} {}", three_significant(s.mean), panel.short_unit),
             ),
             Entry::new(
                 Swatch::Line(P50_LINE),
-                format!("p50 {} {}", short(s.p50), panel.short_unit),
+                format!("p50 {} {}", three_significant(s.p50), panel.short_unit),
             ),
             Entry::new(
                 Swatch::Line(P90_LINE),
                 if is_shown(90.0, s.count) {
-                    format!("p90 {} {}", short(s.p90), panel.short_unit)
+                    format!("p90 {} {}", three_significant(s.p90), panel.short_unit)
                 } else {
                     format!("p90 not shown: {}", thin_mark(90.0))
                 },
@@ -272,21 +272,11 @@ fn panel<DB: DrawingBackend>(
             format!(
                 "{} above the axis (max {})",
                 count(bins.above),
-                number(bins.max)
+                short(bins.max)
             ),
         ));
     }
     legend::draw(&legend_area, &entries)
-}
-
-/// Three significant digits: `0.405`, `67.8`, `1250`.
-fn short(value: f64) -> String {
-    if !value.is_finite() || value == 0.0 {
-        return number(value);
-    }
-    let magnitude = value.abs().log10().floor() as i32;
-    let decimals = (2 - magnitude).clamp(0, 9) as usize;
-    format!("{value:.decimals$}")
 }
 
 #[cfg(test)]
@@ -304,13 +294,6 @@ mod tests {
             bins.counts.iter().sum::<u64>() + bins.above,
             values.len() as u64
         );
-    }
-
-    #[test]
-    fn legend_values_have_three_significant_digits() {
-        assert_eq!(short(0.40493), "0.405");
-        assert_eq!(short(67.846), "67.8");
-        assert_eq!(short(1250.4), "1250");
     }
 
     #[test]

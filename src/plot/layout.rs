@@ -1,5 +1,5 @@
-//! Labels that fit: short model names, truncation, number formatting and
-//! file-name slugs.
+//! Labels that fit: short model names, truncation and file-name slugs
+//! (numbers are written by [`crate::table::format`]).
 
 use bedrock_catalog::base_model_id;
 
@@ -150,39 +150,6 @@ fn all_distinct(ids: &[&str], labels: &[String]) -> bool {
     true
 }
 
-/// A number with about four significant digits and no trailing zeros:
-/// `0.3`, `12.5`, `1250`, `0.0042`.
-pub fn number(value: f64) -> String {
-    if !value.is_finite() {
-        return "-".to_string();
-    }
-    if value == 0.0 {
-        return "0".to_string();
-    }
-    let magnitude = value.abs().log10().floor() as i32;
-    let decimals = (3 - magnitude).clamp(0, 9) as usize;
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        text
-    };
-    if text == "-0" { "0".to_string() } else { text }
-}
-
-/// A whole number with thousands separators: `1,000,000`.
-pub fn count(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// A file-name-safe slug: ASCII letters and digits kept (lowercased),
 /// everything else collapsed to `-`, at most 60 characters.
 pub fn slug(text: &str) -> String {
@@ -263,18 +230,6 @@ mod tests {
         assert_eq!(unique.len(), 12);
         let labels = distinct_labels(&["us.amazon.nova-pro-v1:0", "us.amazon.nova-pro-v1:0"]);
         assert_eq!(labels[0], "nova-pro-v1:0");
-    }
-
-    #[test]
-    fn numbers_are_short_and_exact_enough() {
-        assert_eq!(number(0.30000000000000004), "0.3");
-        assert_eq!(number(12.5), "12.5");
-        assert_eq!(number(1250.0), "1250");
-        assert_eq!(number(0.004_2), "0.0042");
-        assert_eq!(number(0.0), "0");
-        assert_eq!(number(f64::NAN), "-");
-        assert_eq!(count(1_000_000), "1,000,000");
-        assert_eq!(count(999), "999");
     }
 
     #[test]

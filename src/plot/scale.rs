@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 
-use super::layout::number;
+use crate::table::format::short;
 
 /// Above this ratio between the largest and the smallest value,
 /// [`Scale::auto`] goes logarithmic.
@@ -208,7 +208,7 @@ impl Ranged for Scale {
 
 impl ValueFormatter<f64> for Scale {
     fn format_ext(&self, value: &f64) -> String {
-        number(*value)
+        short(*value)
     }
 }
 
@@ -270,7 +270,7 @@ mod tests {
             [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
         );
         let t = Scale::linear(0.0, 0.9).ticks(10);
-        assert!(t.iter().all(|v| number(*v).len() <= 3), "{t:?}");
+        assert!(t.iter().all(|v| short(*v).len() <= 3), "{t:?}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::scale::Scale;
 use super::style::{INK, TICK_SIZE, WIDTH, bold};
 use super::writer::{DrawError, Figure};
 use crate::analysis::percentile_rule::is_shown;
-use crate::sweep::{Knee, LatencyMetric, LevelKind, Percentiles, SweepStep};
+use crate::sweep::result::{Knee, LatencyMetric, LevelKind, Percentiles, SweepStep};
 
 /// The `p`-th percentile when its calls are enough to give it (see
 /// `analysis::percentile_rule`): a step with fewer has no point.

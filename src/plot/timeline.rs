@@ -11,11 +11,12 @@ use plotters::style::Color;
 
 use super::data::{GroupData, MAX_TIMELINE_SUCCESSES, Outcome, TimeAxis, Timeline};
 use super::frame::{TITLE_HEIGHT, axes, centred_note, fit, titled};
-use super::layout::{count, time_unit};
+use super::layout::time_unit;
 use super::legend::{self, Entry, Swatch};
 use super::scale::Scale;
 use super::style::{FAILED, INK, SUCCESS, THROTTLED, TICK_SIZE, WIDTH, bold};
 use super::writer::{DrawError, Figure};
+use crate::table::format::count;
 
 /// Height of a panel; the last one also holds the x-axis description.
 const PANEL: u32 = 175;

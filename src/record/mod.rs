@@ -11,10 +11,13 @@
 //!
 //! Instants stay raw; every duration and rate is derived by a method (the
 //! formulas are in the crate's `metrics` module). The CSV row exists only
-//! inside the raw CSV writer; [`Column`] is the one definition of its
-//! columns, for the writer and for `analyze`.
+//! inside the raw CSV writer ([`RawCsvWriter`], here beside the record it
+//! writes); [`Column`] is the one definition of its columns, for the
+//! writer and for `analyze`.
 
 pub(crate) mod columns;
+mod raw_csv;
+mod run_file;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -26,6 +29,8 @@ use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_catalog::{CacheTtl, ServiceTier};
 
 pub use columns::Column;
+pub use raw_csv::RawCsvWriter;
+pub use run_file::RunFile;
 
 /// Where the calls went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -11,18 +11,18 @@ pub mod assets;
 pub(crate) mod base64;
 pub(crate) mod criterion;
 pub(crate) mod escape;
+pub(crate) mod html_table;
 pub(crate) mod mixed;
 pub(crate) mod page;
 pub(crate) mod settings;
 pub mod sweep_page;
-pub(crate) mod tables;
 
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Analysis;
-use crate::export::OutputFiles;
+use crate::export::{CSV_FILES, OutputFiles};
 use crate::plot::{self, ChartSet, PlotError};
 
 /// The report could not be written.
@@ -57,8 +57,27 @@ pub struct ReportFiles {
 /// The timestamp of an analysis from its summary file's name
 /// (`analysis_summary_<ts>.csv`, `<ts>` possibly with a `_2` suffix).
 pub fn stamp_of(files: &OutputFiles) -> Option<String> {
-    let name = files.summary.file_stem()?.to_str()?;
-    name.strip_prefix("analysis_summary_").map(str::to_string)
+    stamp_of_summary(&files.summary)
+}
+
+/// The timestamp in the name of a summary file (`analysis_summary_<ts>.csv`).
+pub fn stamp_of_summary(summary: &Path) -> Option<String> {
+    let name = summary.file_stem()?.to_str()?;
+    let (stem, _) = CSV_FILES[0];
+    name.strip_prefix(stem)?
+        .strip_prefix('_')
+        .map(str::to_string)
+}
+
+/// The page's links to an analysis's CSVs (each with its label, as in
+/// [`CSV_FILES`]): the label and the path relative to the report root.
+pub fn csv_links<'a>(csvs: impl IntoIterator<Item = (&'a str, &'a Path)>) -> Vec<(String, String)> {
+    csvs.into_iter()
+        .filter_map(|(label, path)| {
+            let name = path.file_name()?.to_str()?;
+            Some((label.to_string(), format!("results-analysis/{name}")))
+        })
+        .collect()
 }
 
 /// Draw the charts and write the page for `analysis` under `out`, next to
@@ -70,17 +89,13 @@ pub fn write_report(
     files: &OutputFiles,
 ) -> Result<ReportFiles, ReportError> {
     let stamp = stamp_of(files).unwrap_or_else(crate::timestamps::local_stamp);
-    let linked: Vec<(String, String)> = [
-        ("summary CSV", &files.summary),
-        ("extended summary CSV", &files.extended),
-        ("comparison CSV", &files.comparison),
-    ]
-    .into_iter()
-    .filter_map(|(label, path)| {
-        let name = path.file_name()?.to_str()?;
-        Some((label.to_string(), format!("results-analysis/{name}")))
-    })
-    .collect();
+    let paths = [&files.summary, &files.extended, &files.comparison];
+    let linked = csv_links(
+        CSV_FILES
+            .iter()
+            .zip(paths)
+            .map(|((_, label), path)| (*label, path.as_path())),
+    );
     write_report_with(analysis, out, &stamp, &linked)
 }
 

@@ -7,12 +7,13 @@ use super::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
 use super::base64;
 use super::criterion::CriterionReports;
 use super::escape::{escape, href};
+use super::html_table;
 use super::mixed;
 use super::settings;
-use super::tables;
 use crate::analysis::Analysis;
 use crate::plot::data::no_success_note;
 use crate::plot::{Chart, ChartSet, Omitted, Section};
+use crate::tables;
 use crate::terminal::cost_note;
 
 /// Everything the page shows.
@@ -163,10 +164,10 @@ impl Page<'_> {
              A p90 of fewer than 10 values shows <code>n&lt;10</code> (the summary CSV keeps the number). \
              Highlighted rows: no successful call.</p>\n",
         );
-        out.push_str(&tables::summary(
+        out.push_str(&html_table::html(&tables::summary::summary(
             &self.analysis.summary,
             &self.analysis.groups,
-        ));
+        )));
         out.push_str("</section>\n");
     }
 
@@ -191,7 +192,9 @@ impl Page<'_> {
                  Time ratios below 1: the variant is faster; generation-OTPS ratio above 1: the variant decodes faster. \
                  Mismatches: calls not served what they asked on that axis (fallbacks, tier downgrades, cache points that never hit).</p>\n",
             );
-            out.push_str(&tables::comparison(&self.analysis.comparisons));
+            out.push_str(&html_table::html(&tables::comparisons::comparisons(
+                &self.analysis.comparisons,
+            )));
         }
         self.figures(out, &[Section::Comparison]);
         out.push_str("</section>\n");
@@ -202,39 +205,20 @@ impl Page<'_> {
             "<section id=\"failures\">\n<h2>Attempts and failures per group</h2>\n\
              <p class=\"hint\">Every attempt counts, retries included. Highlighted rows: no successful call.</p>\n",
         );
-        out.push_str(&tables::counts(&self.analysis.groups));
-        let schedule = crate::terminal::schedule::rows(&self.analysis.groups);
-        if !schedule.is_empty() {
+        out.push_str(&html_table::html(&tables::groups::groups(
+            &self.analysis.groups,
+        )));
+        let schedule = tables::schedule::schedule(&self.analysis.groups);
+        if !schedule.rows.is_empty() {
             out.push_str(
                 "<h3 id=\"schedule\">Open-loop schedule</h3>\n<p class=\"hint\">Dispatch lag: how late calls started after their scheduled instant (ms). Held by cap: calls <code>max_concurrency</code> made wait. Latencies in seconds; from the schedule they include that wait.</p>\n",
             );
-            let rows: Vec<tables::Row> = schedule
-                .into_iter()
-                .map(|row| {
-                    let cells = row
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| {
-                            if i < 3 {
-                                tables::Cell::key(text)
-                            } else {
-                                tables::Cell::num(text)
-                            }
-                        })
-                        .collect();
-                    (cells, "")
-                })
-                .collect();
-            out.push_str(&tables::table(
-                "schedule-table",
-                &crate::terminal::schedule::HEADER,
-                &rows,
-            ));
+            out.push_str(&html_table::html(&schedule));
         }
         let merged = settings::merged(self.analysis);
         if !merged.errors.is_empty() {
             out.push_str("<h3>Error messages</h3>\n");
-            out.push_str(&tables::errors(&merged.errors));
+            out.push_str(&html_table::html(&tables::errors::errors(&merged.errors)));
             if merged.other_errors > 0 {
                 let _ = writeln!(
                     out,

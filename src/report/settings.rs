@@ -3,7 +3,7 @@
 
 use super::escape::escape;
 use crate::analysis::{Analysis, RunSettings, SourceFormat};
-use crate::plot::layout::{count, number};
+use crate::table::format::{count, short};
 use crate::terminal::calls;
 
 /// Files listed by name at most.
@@ -21,13 +21,13 @@ pub fn merged(analysis: &Analysis) -> RunSettings {
 /// A duration in words: `42 s`, `12.5 min`, `3.2 h`, `2.1 days`.
 pub fn duration(seconds: f64) -> String {
     if seconds < 120.0 {
-        format!("{} s", number(seconds))
+        format!("{} s", short(seconds))
     } else if seconds < 2.0 * 3600.0 {
-        format!("{} min", number(seconds / 60.0))
+        format!("{} min", short(seconds / 60.0))
     } else if seconds < 2.0 * 86400.0 {
-        format!("{} h", number(seconds / 3600.0))
+        format!("{} h", short(seconds / 3600.0))
     } else {
-        format!("{} days", number(seconds / 86400.0))
+        format!("{} days", short(seconds / 86400.0))
     }
 }
 

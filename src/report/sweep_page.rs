@@ -10,12 +10,11 @@ use super::ReportError;
 use super::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
 use super::base64;
 use super::escape::escape;
-use super::tables::{Cell, Row, table};
+use super::html_table;
 use crate::analysis::Simulation;
-use crate::analysis::percentile_rule::cell;
 use crate::plot::render_noted;
 use crate::plot::sweep::SweepChart;
-use crate::sweep::{Knee, LatencyMetric, Percentiles, SweepStep};
+use crate::sweep::result::{Knee, SweepStep};
 
 /// What the sweep's page shows besides its steps.
 #[derive(Debug, Clone, Copy)]
@@ -117,68 +116,6 @@ impl SweepPage<'_> {
     }
 
     fn table(&self) -> String {
-        let header = [
-            "step",
-            match self.knee.kind {
-                crate::sweep::LevelKind::Rate => "offered/s",
-                crate::sweep::LevelKind::Concurrency => "concurrency",
-            },
-            "achieved/s",
-            "calls",
-            "throttled %",
-            "errors %",
-            "goodput/s",
-            "TTFT p50 (sched)",
-            "TTFT p90 (sched)",
-            "TTFT p99 (sched)",
-            "total p90 (sched)",
-            "SLO",
-            "files",
-        ];
-        // A tail percentile of too few calls shows the calls it needs
-        // (`n<100`), as every table of the project.
-        let seconds = |q: Option<Percentiles>, p: u8| {
-            q.and_then(|q| Some((q.count, q.get(p)?)))
-                .map_or_else(String::new, |(n, v)| {
-                    cell(f64::from(p), n, v, |v| format!("{v:.3}"))
-                })
-        };
-        let rows: Vec<Row> = self
-            .steps
-            .iter()
-            .map(|step| {
-                let s = &step.stats;
-                let ttft = s.latency(LatencyMetric::TtftFromScheduled);
-                let total = s.latency(LatencyMetric::TotalFromScheduled);
-                let verdict = if step.interrupted {
-                    "interrupted".to_string()
-                } else if step.passed() {
-                    "met".to_string()
-                } else {
-                    format!("failed: {}", step.failures.join("; "))
-                };
-                let cells = vec![
-                    Cell::num(step.index.to_string()),
-                    Cell::num(match self.knee.kind {
-                        crate::sweep::LevelKind::Rate => format!("{:.3}", s.level),
-                        crate::sweep::LevelKind::Concurrency => format!("{:.0}", s.level),
-                    }),
-                    Cell::num(format!("{:.3}", s.achieved_rate())),
-                    Cell::num(s.calls.to_string()),
-                    Cell::num(format!("{:.1}", s.throttle_pct())),
-                    Cell::num(format!("{:.1}", s.error_pct())),
-                    Cell::num(format!("{:.3}", s.goodput())),
-                    Cell::num(seconds(ttft, 50)),
-                    Cell::num(seconds(ttft, 90)),
-                    Cell::num(seconds(ttft, 99)),
-                    Cell::num(seconds(total, 90)),
-                    Cell::text(verdict),
-                    Cell::id(step.dir.display().to_string()),
-                ];
-                let class = if step.passed() { "" } else { "nosuccess" };
-                (cells, class)
-            })
-            .collect();
-        table("sweep-steps", &header, &rows)
+        html_table::html(&crate::tables::sweep::steps(self.knee.kind, self.steps))
     }
 }

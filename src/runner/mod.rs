@@ -46,6 +46,7 @@ use std::time::{Duration, Instant};
 
 use tokio::task::JoinSet;
 
+pub use crate::record::RunFile;
 pub use backoff::Backoff;
 pub use budget::{CallBudget, Overrun, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
@@ -54,7 +55,7 @@ pub use outcome::ScenarioOutcome;
 pub use progress::{ProgressMode, ProgressSink};
 pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
-pub use run_files::{RunFile, RunFiles};
+pub use run_files::RunFiles;
 pub use signals::{STOP_GRACE, watch_stop_signals};
 pub use stop::{StopCause, StopSignal};
 

@@ -13,17 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use super::record_error::RecordError;
-use crate::export::RawCsvWriter;
-use crate::record::AttemptRecord;
-
-/// A raw CSV written by a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunFile {
-    /// The file.
-    pub path: PathBuf,
-    /// Rows written to it.
-    pub rows: u64,
-}
+use crate::record::{AttemptRecord, RawCsvWriter, RunFile};
 
 /// The current run's file and the files written so far.
 #[derive(Debug)]

@@ -15,43 +15,8 @@ use std::collections::VecDeque;
 
 use thiserror::Error;
 
+use super::result::LevelKind;
 use crate::config::parse_rate;
-
-/// What a sweep's levels are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LevelKind {
-    /// Open-loop arrivals at a rate, requests per second.
-    #[default]
-    Rate,
-    /// A fixed number of calls in flight (`arrival` `concurrent`).
-    Concurrency,
-}
-
-impl LevelKind {
-    /// `level` in words.
-    pub fn describe(self, level: f64) -> String {
-        match self {
-            LevelKind::Rate => format!("{level:.3} requests/s"),
-            LevelKind::Concurrency => format!("{level:.0} concurrent calls"),
-        }
-    }
-
-    /// The x axis of the sweep's chart.
-    pub fn axis(self) -> &'static str {
-        match self {
-            LevelKind::Rate => "offered rate (requests/s)",
-            LevelKind::Concurrency => "calls in flight (concurrency)",
-        }
-    }
-
-    /// The option that sets the levels.
-    pub fn option(self) -> &'static str {
-        match self {
-            LevelKind::Rate => "--rates",
-            LevelKind::Concurrency => "--concurrencies",
-        }
-    }
-}
 
 /// The offered loads of a sweep.
 #[derive(Debug, Clone, PartialEq)]

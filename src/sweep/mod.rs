@@ -11,6 +11,10 @@
 //!   -> Knee (knee.rs)          the highest rate that met the SLO, where throttling began
 //! ```
 //!
+//! What the sweep found (its steps, their statistics, the knee) is in
+//! [`result`], which depends on nothing of the engine or the runner: the
+//! sweep's CSV, chart and page read only that.
+//!
 //! Each step runs the experiment's open-loop arrival (`poisson` when the
 //! experiment is a closed loop) at the step's rate for the step's
 //! duration, one run, no retries. The call budget and the dollar budget
@@ -23,6 +27,7 @@
 mod knee;
 mod levels;
 mod quota_note;
+pub mod result;
 mod slo;
 mod step;
 
@@ -30,16 +35,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use knee::Knee;
-pub use levels::{LevelKind, LevelSearch, Levels, LevelsError, MAX_STEPS, MIN_RESOLUTION};
+pub use levels::{LevelSearch, Levels, LevelsError, MAX_STEPS, MIN_RESOLUTION};
 pub use quota_note::{QuotaOnset, quota_lines, quota_onsets};
-pub use slo::{LatencyMetric, Objective, PERCENTILES, Slo, SloParseError};
-pub use step::{Percentiles, Sample, SampleSink, StepStats};
+pub use result::{Knee, LatencyMetric, LevelKind, PERCENTILES, Percentiles, StepStats, SweepStep};
+pub use slo::{Objective, Slo, SloParseError};
+pub use step::{Sample, SampleSink};
 
 use crate::client::Clients;
 use crate::config::{Arrival, Experiment, Scenario};
 use crate::plan::{Limit, PlanError, PlanInput, Schedule};
-use crate::runner::{self, ProgressMode, RunControls, RunError, RunFile, StopCause, StopSignal};
+use crate::runner::{self, ProgressMode, RunControls, RunError, StopCause, StopSignal};
 use bedrock_catalog::prices::{Cost, PriceTable};
 
 /// Everything a sweep needs besides the clients.
@@ -74,38 +79,6 @@ pub struct SweepOptions {
     pub progress: ProgressMode,
     /// Stop requests (Ctrl-C).
     pub stop: StopSignal,
-}
-
-/// One step done.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SweepStep {
-    /// From 1.
-    pub index: usize,
-    /// What its calls did.
-    pub stats: StepStats,
-    /// The objectives it failed, with what was measured (empty: it met the
-    /// SLO).
-    pub failures: Vec<String>,
-    /// Its raw CSVs.
-    pub files: Vec<RunFile>,
-    /// The step's directory.
-    pub dir: PathBuf,
-    /// What the step's calls cost, where known.
-    pub cost: Cost,
-    /// What the step's calls were charged against the dollar budget (a
-    /// call that may have been billed without a known cost, such as a
-    /// timeout, at its worst case); at least `cost`.
-    pub charged: Cost,
-    /// A stop request cut it short (its statistics cover less than its
-    /// duration, and the search ended with it).
-    pub interrupted: bool,
-}
-
-impl SweepStep {
-    /// Whether the step met the SLO.
-    pub fn passed(&self) -> bool {
-        self.failures.is_empty() && !self.interrupted
-    }
 }
 
 /// Why the sweep ended.

@@ -8,7 +8,7 @@ use bedrock_catalog::tokens::estimate_tokens;
 use bedrock_emulator::ProfileSet;
 
 use super::SweepOptions;
-use super::levels::LevelKind;
+use super::result::LevelKind;
 
 /// Where one quota is expected to throttle the sweep's mix of calls.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +98,7 @@ pub fn quota_lines(options: &SweepOptions, profiles: &ProfileSet, time_scale: f6
             format!(
                 "emulator quota: {} {} tokens/min ({}): throttling expected from about {:.1} requests/s offered",
                 onset.bucket,
-                crate::figures::format_number(onset.tokens_per_minute as f64, 0),
+                crate::table::format::count(onset.tokens_per_minute),
                 onset.source,
                 onset.onset_per_s
             )

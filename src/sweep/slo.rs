@@ -17,45 +17,7 @@ use std::fmt;
 
 use thiserror::Error;
 
-/// A latency a bound applies to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LatencyMetric {
-    /// Time to first token, from the call's start.
-    Ttft,
-    /// Total latency, from the call's start.
-    Total,
-    /// Time to first token, from the scheduled instant.
-    TtftFromScheduled,
-    /// Total latency, from the scheduled instant.
-    TotalFromScheduled,
-}
-
-impl LatencyMetric {
-    /// Every metric, in the order of the sweep CSV.
-    pub const ALL: [LatencyMetric; 4] = [
-        Self::Ttft,
-        Self::Total,
-        Self::TtftFromScheduled,
-        Self::TotalFromScheduled,
-    ];
-
-    /// The spelling in `--slo` and in the sweep CSV's columns.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ttft => "ttft",
-            Self::Total => "total",
-            Self::TtftFromScheduled => "ttft_sched",
-            Self::TotalFromScheduled => "total_sched",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == text)
-    }
-}
-
-/// The percentiles a latency bound may name.
-pub const PERCENTILES: [u8; 4] = [50, 90, 95, 99];
+use super::result::{LatencyMetric, PERCENTILES};
 
 /// One objective.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -136,7 +98,9 @@ impl std::str::FromStr for Objective {
         let (metric, percentile) = name
             .rsplit_once("_p")
             .ok_or_else(|| fail("the metric names no percentile (like ttft_p90)"))?;
-        let metric = LatencyMetric::parse(metric)
+        let metric = LatencyMetric::ALL
+            .into_iter()
+            .find(|m| m.as_str() == metric)
             .ok_or_else(|| fail(&format!("unknown metric {metric:?}")))?;
         let percentile = percentile
             .parse::<u8>()

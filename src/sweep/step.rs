@@ -1,10 +1,11 @@
 //! One step of a sweep: the calls of one offered rate, collected as they
-//! end (a sink of the run's events), and their statistics.
+//! end (a sink of the run's events), and their statistics computed (the
+//! statistics themselves are results: `result.rs`).
 
 use std::sync::{Arc, Mutex};
 
-use super::levels::LevelKind;
-use super::slo::{LatencyMetric, Objective, Slo};
+use super::result::{LatencyMetric, Percentiles, StepStats};
+use super::slo::{Objective, Slo};
 use crate::record::Phase;
 use crate::runner::{RunEvent, RunSink, SinkError};
 use crate::stats::percentile;
@@ -78,73 +79,6 @@ impl RunSink for SampleSink {
     }
 }
 
-/// p50, p90, p95 and p99 of one latency over a step's successes.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Percentiles {
-    /// The values they are of: whether a tail percentile is presented
-    /// follows `analysis::percentile_rule`.
-    pub count: usize,
-    /// Median, seconds.
-    pub p50: f64,
-    /// 90th percentile, seconds.
-    pub p90: f64,
-    /// 95th percentile, seconds.
-    pub p95: f64,
-    /// 99th percentile, seconds.
-    pub p99: f64,
-}
-
-impl Percentiles {
-    fn of(mut values: Vec<f64>) -> Option<Percentiles> {
-        values.sort_by(f64::total_cmp);
-        Some(Percentiles {
-            count: values.len(),
-            p50: percentile(&values, 50.0)?,
-            p90: percentile(&values, 90.0)?,
-            p95: percentile(&values, 95.0)?,
-            p99: percentile(&values, 99.0)?,
-        })
-    }
-
-    /// The `p`th percentile (50, 90, 95 or 99).
-    pub fn get(&self, p: u8) -> Option<f64> {
-        match p {
-            50 => Some(self.p50),
-            90 => Some(self.p90),
-            95 => Some(self.p95),
-            99 => Some(self.p99),
-            _ => None,
-        }
-    }
-}
-
-/// The statistics of one step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepStats {
-    /// The load offered: requests per second, or calls in flight (see
-    /// [`LevelKind`]).
-    pub level: f64,
-    /// How long arrivals lasted, seconds (the step's duration).
-    pub duration_s: f64,
-    /// Calls made.
-    pub calls: u64,
-    /// Calls that succeeded.
-    pub successes: u64,
-    /// Calls Bedrock throttled.
-    pub throttles: u64,
-    /// Calls that failed otherwise.
-    pub errors: u64,
-    /// Successful calls that met every latency bound of the SLO.
-    pub good_calls: u64,
-    /// Each latency's percentiles over the successes (`None`: no success
-    /// has it).
-    pub latencies: Vec<(LatencyMetric, Option<Percentiles>)>,
-    /// The 99th percentile of the dispatch lag, seconds.
-    pub dispatch_lag_p99: Option<f64>,
-    /// The calls with a dispatch lag (the p99's values).
-    pub dispatch_lags: usize,
-}
-
 impl StepStats {
     /// The statistics of `samples`, offered at `level` for
     /// `duration_s` seconds, with good calls judged by `slo`.
@@ -180,44 +114,6 @@ impl StepStats {
         }
     }
 
-    /// `level` in words: `12.5 requests/s` or `8 concurrent calls`.
-    pub fn describe_level(&self, kind: LevelKind) -> String {
-        kind.describe(self.level)
-    }
-
-    /// Calls made per second of the step.
-    pub fn achieved_rate(&self) -> f64 {
-        self.calls as f64 / self.duration_s
-    }
-
-    /// Successful calls per second.
-    pub fn success_rate(&self) -> f64 {
-        self.successes as f64 / self.duration_s
-    }
-
-    /// Good calls (successful, within every latency bound) per second.
-    pub fn goodput(&self) -> f64 {
-        self.good_calls as f64 / self.duration_s
-    }
-
-    /// Throttled calls, percent of the calls.
-    pub fn throttle_pct(&self) -> f64 {
-        pct(self.throttles, self.calls)
-    }
-
-    /// Other failures, percent of the calls.
-    pub fn error_pct(&self) -> f64 {
-        pct(self.errors, self.calls)
-    }
-
-    /// The percentiles of `metric`.
-    pub fn latency(&self, metric: LatencyMetric) -> Option<Percentiles> {
-        self.latencies
-            .iter()
-            .find(|(m, _)| *m == metric)
-            .and_then(|(_, p)| *p)
-    }
-
     /// The objectives of `slo` this step fails, each with what was
     /// measured; empty when it meets the SLO. A step without calls fails.
     pub fn failures(&self, slo: &Slo) -> Vec<String> {
@@ -242,14 +138,6 @@ impl StepStats {
                     .then(|| format!("{objective} (was {:.1}%)", self.error_pct())),
             })
             .collect()
-    }
-}
-
-fn pct(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        100.0 * part as f64 / whole as f64
     }
 }
 

@@ -1,15 +1,14 @@
-//! The analysis as text for the terminal: aligned tables of the summary,
-//! the comparisons (one table per variant axis) and the failures.
+//! The analysis as text for the terminal: aligned tables (see [`table`])
+//! of the summary, the comparisons (one table per variant axis), the
+//! failures and the open loop's schedule, each the table the files and
+//! the report page show too ([`crate::tables`]).
 
-mod comparisons;
-pub(crate) mod schedule;
-pub(crate) mod table;
+pub mod table;
 
 use std::fmt::Write as _;
 
-use crate::analysis::{Analysis, Simulation};
-use crate::export::cost_text::usd_or_empty;
-use crate::export::summary_csv;
+use crate::analysis::{Analysis, Comparison, Simulation};
+use crate::tables;
 
 /// Printed first and last when files that do not compare are analyzed
 /// together (`--mixed`).
@@ -42,85 +41,54 @@ pub fn overview(analysis: &Analysis) -> String {
         out,
         "Summary (successful calls only; seconds, tokens, tokens/s; a p90 of fewer than 10 calls shows n<10):"
     );
-    let rows: Vec<Vec<String>> = analysis
-        .summary
-        .iter()
-        .zip(&analysis.groups)
-        .map(|(row, stats)| summary_csv::presented_record(row, stats))
-        .collect();
-    out.push_str(&table::render(&summary_csv::SUMMARY_COLUMNS, &rows));
+    out.push_str(&table::render(&tables::summary::summary(
+        &analysis.summary,
+        &analysis.groups,
+    )));
     out.push('\n');
 
-    out.push_str(&comparisons::section(&analysis.comparisons));
+    out.push_str(&comparisons(&analysis.comparisons));
     out.push('\n');
 
     let _ = writeln!(
         out,
         "Attempts and failures per group, and their cost (cost_per_1k_calls: the mean cost of the priced calls x 1,000):"
     );
-    let header = [
-        "model",
-        "region",
-        "performance_config",
-        "attempts",
-        "successes",
-        "errors",
-        "throttles",
-        "timeouts",
-        "failed_invocations",
-        "fallbacks",
-        "tier_downgrades",
-        "cache_unused",
-        "calls_priced",
-        "unpriced_calls",
-        "cost_total",
-        "cost_per_1k_calls",
-    ];
-    let rows: Vec<Vec<String>> = analysis
-        .groups
-        .iter()
-        .map(|g| {
-            let c = &g.counts;
-            let mut row = vec![
-                g.model.clone(),
-                g.region.clone(),
-                g.performance_config.clone(),
-            ];
-            row.extend(
-                [
-                    c.attempts,
-                    c.successes,
-                    c.errors,
-                    c.throttles,
-                    c.timeouts,
-                    c.failed_invocations,
-                    c.fallbacks,
-                    c.tier_downgrades,
-                    c.cache_unused,
-                ]
-                .map(|n| n.to_string()),
-            );
-            row.extend([
-                g.cost.priced.to_string(),
-                g.cost.unpriced.to_string(),
-                usd_or_empty(g.cost.total()),
-                usd_or_empty(g.cost.per_1k_calls()),
-            ]);
-            row
-        })
-        .collect();
-    out.push_str(&table::render(&header, &rows));
+    out.push_str(&table::render(&tables::groups::groups(&analysis.groups)));
     out.push('\n');
 
-    let schedule = schedule::rows(&analysis.groups);
-    if !schedule.is_empty() {
+    let schedule = tables::schedule::schedule(&analysis.groups);
+    if !schedule.rows.is_empty() {
         let _ = writeln!(
             out,
             "Open-loop schedule (dispatch lag: how late calls started after their scheduled instant, ms; held_by_cap: calls max_concurrency made wait; latencies in seconds, from the schedule they include that wait):"
         );
-        out.push_str(&table::render(&schedule::HEADER, &schedule));
+        out.push_str(&table::render(&schedule));
         out.push('\n');
     }
+    out
+}
+
+/// The comparisons section: a heading and one table per axis that has
+/// any, or a line saying there is nothing to compare. Metrics that no row
+/// of a table has (time to first text in files without it) are left out
+/// of that table.
+fn comparisons(comparisons: &[Comparison]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Comparisons (groups one variant axis apart; medians baseline -> variant, ratio variant/baseline with bootstrap 95% CI; cost per 1,000 calls baseline -> variant; trade: the variant's changes):"
+    );
+    if comparisons.is_empty() {
+        let _ = writeln!(
+            out,
+            "  no model and region has two groups one axis apart (standard vs optimized, default vs another tier, cache write vs read, no reasoning vs a budget, no tools vs tools)."
+        );
+        return out;
+    }
+    out.push_str(&table::render(&tables::comparisons::comparisons(
+        comparisons,
+    )));
     out
 }
 

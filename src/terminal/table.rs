@@ -1,18 +1,52 @@
-//! Aligned text tables for the terminal, in the style of csvlook:
-//! `| a | b |` rows, a dashed rule under the header, numbers right-aligned.
+//! A [`Table`] as aligned text for the terminal, in the style of
+//! csvlook: `| a | b |` rows, a dashed rule under the header, numbers
+//! right-aligned. People's columns and text (see [`crate::table`]); a
+//! table with sections is one aligned table per section, under its title.
+
+use crate::table::Table;
+
+/// Render the columns people read of `table`: one aligned table, or one
+/// per section, each under its title line (`Title:`).
+pub fn render(table: &Table) -> String {
+    let mut out = String::new();
+    for (title, rows) in table.section_rows() {
+        // The section's title says what its column would.
+        let split = table.sections.as_ref().map(|s| s.column);
+        let columns: Vec<usize> = table
+            .people_columns(&rows)
+            .into_iter()
+            .filter(|&c| Some(c) != split)
+            .collect();
+        let header: Vec<&str> = columns
+            .iter()
+            .filter_map(|&c| table.columns[c].header.as_deref())
+            .collect();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| columns.iter().map(|&c| table.human(row, c)).collect())
+            .collect();
+        if let Some(title) = title {
+            out.push_str(&title);
+            out.push_str(":\n");
+        }
+        out.push_str(&aligned(&header, &cells));
+    }
+    out
+}
 
 /// How a column is aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+enum Align {
     /// Text.
     Left,
     /// Numbers.
     Right,
 }
 
-/// Render a table. A column whose non-empty cells all parse as numbers is
-/// right-aligned (its header too, as csvlook does); others are left-aligned.
-pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+/// Align `header` and `rows`. A column whose non-empty cells all parse as
+/// numbers is right-aligned (its header too, as csvlook does); others are
+/// left-aligned.
+fn aligned(header: &[&str], rows: &[Vec<String>]) -> String {
     let aligns: Vec<Align> = (0..header.len())
         .map(|c| {
             let mut cells = rows
@@ -35,7 +69,7 @@ pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// Render a table with the given alignment per column.
-pub fn render_aligned(header: &[&str], rows: &[Vec<String>], aligns: &[Align]) -> String {
+fn render_aligned(header: &[&str], rows: &[Vec<String>], aligns: &[Align]) -> String {
     let columns = header.len();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
@@ -88,7 +122,7 @@ mod tests {
             vec!["nova".to_string(), "5".to_string(), "".to_string()],
             vec!["llama-70b".to_string(), "12".to_string(), "x".to_string()],
         ];
-        let text = render(&["model", "n", "note"], &rows);
+        let text = aligned(&["model", "n", "note"], &rows);
         let expected = "\
 | model     |  n | note |
 | --------- | -- | ---- |

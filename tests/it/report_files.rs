@@ -13,6 +13,8 @@ use bedrock_bench::analysis::{AnalyzeOptions, analyze};
 use bedrock_bench::plot::boxplot::{BoxChart, BoxMetric};
 use bedrock_bench::plot::data::chart_data;
 use bedrock_bench::plot::{ChartSet, Section};
+use bedrock_bench::publish::PublishError;
+use bedrock_bench::publish::analysis::{Destination, Published, publish};
 use bedrock_bench::report::{ReportFiles, write_report, write_report_with};
 use report_support::{BROKEN, BROKEN_MESSAGE, FAST, SLOW, TempDir, analyzed};
 
@@ -395,4 +397,127 @@ fn bedrock_bench_analyze_prints_where_the_report_is() {
         .expect("plots")
         .collect();
     assert_eq!(plots.len(), 1);
+}
+
+/// Publish the fixture's analysis into `dir` (stamp [`STAMP`]); what was
+/// published, with the text printed on stdout and on stderr.
+fn published(dir: &Path) -> (Published, String, String) {
+    let analysis = analyzed(dir);
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let destination = Destination {
+        out: dir,
+        stamp: STAMP,
+        price_file: None,
+    };
+    let published = publish(&analysis, destination, &mut out, &mut err);
+    let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
+    (published, text(out), text(err))
+}
+
+/// The paths listed after `Wrote:`, as printed.
+fn listed(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .skip_while(|l| *l != "Wrote:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn publishing_writes_the_tables_the_csvs_the_charts_and_the_page_in_one_order() {
+    let dir = TempDir::new("publish");
+    let (published, stdout, _) = published(dir.path());
+    assert!(published.errors.is_empty(), "{}", published.errors);
+    let names: Vec<String> = published
+        .csvs
+        .iter()
+        .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["summary", "extended", "comparison"].map(|s| format!("analysis_{s}_{STAMP}.csv"))
+    );
+    for csv in &published.csvs {
+        assert!(csv.starts_with(dir.path().join("results-analysis")));
+        assert!(std::fs::metadata(csv).expect("CSV").len() > 0, "{csv:?}");
+    }
+    let report = published.report.expect("the charts and the page");
+    assert_eq!(report.plots, dir.path().join("plots").join(STAMP));
+    let html = std::fs::read_to_string(&report.index).expect("index");
+    for name in &names {
+        assert!(
+            html.contains(&format!("href=\"results-analysis/{name}\"")),
+            "{name}"
+        );
+    }
+    // The banner, the tables and the cost note first; then the charts,
+    // the page and the CSVs, whose list is last but for the banner.
+    let at = |needle: &str| {
+        stdout
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} in {stdout}"))
+    };
+    assert!(at("SIMULATED") < at("Costs: "), "{stdout}");
+    assert!(at("Costs: ") < at("Charts: "), "{stdout}");
+    assert!(at("Charts: ") < at("Report: "), "{stdout}");
+    assert!(at("Report: ") < at("Wrote:"), "{stdout}");
+    let paths: Vec<String> = published
+        .csvs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(listed(&stdout), paths);
+    assert!(stdout.rfind("SIMULATED") > Some(at("Wrote:")), "{stdout}");
+}
+
+#[test]
+fn a_report_that_cannot_be_written_does_not_keep_the_csvs_from_being_written() {
+    let dir = TempDir::new("publish-plots");
+    // The charts' directory cannot be made: a file is in the way.
+    std::fs::write(dir.path().join("plots"), "in the way").expect("file");
+    let (published, stdout, _) = published(dir.path());
+    assert!(published.report.is_none());
+    assert_eq!(published.csvs.len(), 3, "{}", published.errors);
+    assert!(published.csvs.iter().all(|p| p.is_file()));
+    assert!(
+        matches!(published.errors.0.as_slice(), [PublishError::Report { .. }]),
+        "{:?}",
+        published.errors
+    );
+    let message = published.errors.to_string();
+    assert!(message.contains("plots"), "{message}");
+    assert_eq!(listed(&stdout).len(), 3, "{stdout}");
+    assert!(!stdout.contains("Report: "), "{stdout}");
+}
+
+#[test]
+fn csvs_that_cannot_be_created_do_not_keep_the_tables_and_charts_from_being_written() {
+    let dir = TempDir::new("publish-csv");
+    // The CSVs' directory cannot be made: a file is in the way.
+    std::fs::write(dir.path().join("results-analysis"), "in the way").expect("file");
+    let (published, stdout, _) = published(dir.path());
+    assert!(published.csvs.is_empty());
+    // The charts were drawn; only the page's kept copy (also under
+    // results-analysis/) fails with them.
+    assert!(dir.path().join("plots").join(STAMP).is_dir());
+    assert!(
+        matches!(
+            published.errors.0.as_slice(),
+            [PublishError::CreateCsvs { .. }, PublishError::Report { .. }]
+        ),
+        "{:?}",
+        published.errors
+    );
+    assert!(
+        published.errors.to_string().contains("results-analysis"),
+        "{}",
+        published.errors
+    );
+    assert!(
+        stdout.contains("Costs: "),
+        "the tables were printed: {stdout}"
+    );
+    assert!(!stdout.contains("Wrote:"), "{stdout}");
 }

@@ -17,7 +17,7 @@ use crate::stats::percentile;
 use crate::timestamps::iso_micros;
 
 /// Round to microseconds (the precision of every time column).
-pub fn micros(seconds: f64) -> f64 {
+fn micros(seconds: f64) -> f64 {
     (seconds * 1e6).round() / 1e6
 }
 
