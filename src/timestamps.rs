@@ -1,6 +1,7 @@
 //! Time as the files write and read it, defined once: the wall-clock start
 //! of a call (`job_timestamp_iso`), the Python tool's run timestamps, and
-//! the stamps of file names.
+//! the stamps of file names, a report's generation time and a results
+//! file's date.
 
 use std::time::SystemTime;
 
@@ -34,6 +35,18 @@ pub fn local_stamp() -> String {
     chrono::Local::now().format("%Y%m%d_%H%M%S").to_string()
 }
 
+/// The local time as `YYYY-mm-dd HH:MM:SS`: when a report was generated,
+/// for people.
+pub fn local_display() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The time now in UTC to the second, `2026-12-06T21:00:00Z`: the date of
+/// a results file.
+pub fn utc_seconds() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +74,9 @@ mod tests {
         let back = epoch_seconds(&text).expect("reads back");
         assert!((back - 1_783_000_000.250_001).abs() < 1e-6);
         assert_eq!(local_stamp().len(), 15);
+        assert_eq!(local_display().len(), 19);
+        let now = utc_seconds();
+        assert!(now.ends_with('Z') && now.len() == 20, "{now}");
+        assert!(epoch_seconds(&now).is_some());
     }
 }

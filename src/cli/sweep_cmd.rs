@@ -125,7 +125,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     let dir = flags
         .out
         .join("sweeps")
-        .join(chrono::Local::now().format("%Y%m%d_%H%M%S").to_string());
+        .join(bedrock_bench::timestamps::local_stamp());
     let options = SweepOptions {
         scenarios,
         experiment,

@@ -85,7 +85,7 @@ impl FiguresFile {
     pub fn new(command: impl Into<String>) -> FiguresFile {
         FiguresFile {
             command: command.into(),
-            date: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            date: crate::timestamps::utc_seconds(),
             machine: machine(),
             commit: commit(),
             figures: BTreeMap::new(),

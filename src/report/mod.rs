@@ -114,7 +114,7 @@ pub fn write_report_with(
         plots.file_name().and_then(|n| n.to_str()).unwrap_or(stamp)
     );
     let criterion = criterion::find(out);
-    let generated = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    let generated = crate::timestamps::local_display();
     let page = |root: &str| {
         page::Page {
             analysis,

@@ -415,7 +415,7 @@ pub async fn run(
 /// previous run's (a run of less than a second waits for the next second).
 async fn unique_run_id(previous: &str) -> String {
     loop {
-        let id = chrono::Local::now().format("%Y%m%d_%H%M%S").to_string();
+        let id = crate::timestamps::local_stamp();
         if id != previous {
             return id;
         }
