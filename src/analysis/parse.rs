@@ -328,61 +328,65 @@ fn variant_label<'a>(
         set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
     }
     let [tier, cache, read, write, budget, tools] = fields;
-    let cache_state = if positive(read) {
-        Some(CacheState::Read)
-    } else if positive(write) {
-        Some(CacheState::Write)
-    } else if set(cache).is_some() {
-        Some(CacheState::Unused)
-    } else {
-        None
-    };
-    if set(tier).is_none() && cache_state.is_none() && set(budget).is_none() && set(tools).is_none()
-    {
-        return Ok(config);
-    }
     label.clear();
     label.extend_from_slice(config);
-    if let Some(tier) = set(tier) {
-        if std::str::from_utf8(tier)
-            .ok()
-            .and_then(|text| text.parse::<ServiceTier>().ok())
-            .is_none()
-        {
-            return Err(FieldError::new(
-                "service_tier",
-                "a service tier: priority, default, flex or reserved (or empty)",
-                tier,
-            ));
+    for axis in Axis::ALL {
+        let value: Option<&[u8]> = match axis {
+            Axis::PerformanceConfig => None,
+            Axis::ServiceTier => match set(tier) {
+                Some(raw)
+                    if std::str::from_utf8(raw)
+                        .ok()
+                        .and_then(|text| text.parse::<ServiceTier>().ok())
+                        .is_none() =>
+                {
+                    return Err(FieldError::new(
+                        "service_tier",
+                        "a service tier: priority, default, flex or reserved (or empty)",
+                        raw,
+                    ));
+                }
+                value => value,
+            },
+            Axis::Cache => {
+                let state = if positive(read) {
+                    Some(CacheState::Read)
+                } else if positive(write) {
+                    Some(CacheState::Write)
+                } else if set(cache).is_some() {
+                    Some(CacheState::Unused)
+                } else {
+                    None
+                };
+                state.map(|state| state.as_str().as_bytes())
+            }
+            Axis::Reasoning => match set(budget) {
+                Some(raw) if !raw.iter().all(u8::is_ascii_digit) || raw.len() > 19 => {
+                    return Err(FieldError::new(
+                        "reasoning_budget_tokens",
+                        "a whole number of tokens (or empty)",
+                        raw,
+                    ));
+                }
+                value => value,
+            },
+            Axis::Tools => match set(tools) {
+                Some(raw)
+                    if !(raw == b"tools" || raw.starts_with(b"tools:")) || raw.contains(&b'+') =>
+                {
+                    return Err(FieldError::new(
+                        "tools",
+                        "`tools` or `tools:<choice>` without `+` (or empty)",
+                        raw,
+                    ));
+                }
+                value => value,
+            },
+        };
+        if let Some(value) = value {
+            label.extend_from_slice(axis.label_prefix().as_bytes());
+            label.extend_from_slice(value);
         }
-        label.extend_from_slice(Axis::ServiceTier.label_prefix().as_bytes());
-        label.extend_from_slice(tier);
-    }
-    if let Some(state) = cache_state {
-        label.extend_from_slice(Axis::Cache.label_prefix().as_bytes());
-        label.extend_from_slice(state.as_str().as_bytes());
-    }
-    if let Some(budget) = set(budget) {
-        if !budget.iter().all(u8::is_ascii_digit) || budget.len() > 19 {
-            return Err(FieldError::new(
-                "reasoning_budget_tokens",
-                "a whole number of tokens (or empty)",
-                budget,
-            ));
-        }
-        label.extend_from_slice(Axis::Reasoning.label_prefix().as_bytes());
-        label.extend_from_slice(budget);
-    }
-    if let Some(tools) = set(tools) {
-        if !(tools == b"tools" || tools.starts_with(b"tools:")) || tools.contains(&b'+') {
-            return Err(FieldError::new(
-                "tools",
-                "`tools` or `tools:<choice>` without `+` (or empty)",
-                tools,
-            ));
-        }
-        label.extend_from_slice(Axis::Tools.label_prefix().as_bytes());
-        label.extend_from_slice(tools);
     }
     Ok(label)
 }

@@ -99,23 +99,48 @@ impl VariantKey {
             reasoning_budget_tokens: None,
             tools: None,
         };
-        let strip = |part: &'static str| part.trim_start_matches('+');
         for part in parts {
-            let error = || LabelError {
-                label: label.to_string(),
-                part: part.to_string(),
-            };
-            if let Some(state) = part.strip_prefix(strip(Axis::Cache.label_prefix())) {
-                key.cache = Some(CacheState::parse(state).ok_or_else(error)?);
-            } else if let Some(budget) = part.strip_prefix(strip(Axis::Reasoning.label_prefix())) {
-                key.reasoning_budget_tokens = Some(budget.parse().map_err(|_| error())?);
-            } else if part == "tools" || part.starts_with("tools:") {
-                key.tools = Some(part.to_string());
-            } else {
-                key.service_tier = Some(part.parse().map_err(|_| error())?);
+            let read = Axis::ALL[1..]
+                .iter()
+                .find_map(|&axis| key.read_part(axis, part));
+            if read != Some(true) {
+                return Err(LabelError {
+                    label: label.to_string(),
+                    part: part.to_string(),
+                });
             }
         }
         Ok(key)
+    }
+
+    /// Read `part` of a label (after the `+`) as `axis`'s value: `None`
+    /// when the part is not `axis`'s, `Some(false)` when it is but its
+    /// value is not one `axis` takes.
+    fn read_part(&mut self, axis: Axis, part: &str) -> Option<bool> {
+        let prefix = axis.label_prefix().trim_start_matches('+');
+        match axis {
+            Axis::PerformanceConfig => None,
+            Axis::ServiceTier => {
+                let tier = part.parse::<ServiceTier>().ok()?;
+                self.service_tier = Some(tier);
+                Some(true)
+            }
+            Axis::Cache => {
+                let state = CacheState::parse(part.strip_prefix(prefix)?);
+                self.cache = state;
+                Some(state.is_some())
+            }
+            Axis::Reasoning => {
+                let budget = part.strip_prefix(prefix)?.parse().ok();
+                self.reasoning_budget_tokens = budget;
+                Some(budget.is_some())
+            }
+            Axis::Tools => {
+                (part == "tools" || part.starts_with("tools:")).then_some(())?;
+                self.tools = Some(part.to_string());
+                Some(true)
+            }
+        }
     }
 
     /// The label: the performance config, then each other axis that is
@@ -141,6 +166,16 @@ impl VariantKey {
             Axis::Cache => self.cache.map(|state| state.as_str().to_string()),
             Axis::Reasoning => self.reasoning_budget_tokens.map(|b| b.to_string()),
             Axis::Tools => self.tools.clone(),
+        }
+    }
+
+    /// The value of `axis` as the extended summary's column of that axis
+    /// holds it: the service tier reported (`default` when none was sent),
+    /// empty for an axis that is not set.
+    pub fn csv_value(&self, axis: Axis) -> String {
+        match axis {
+            Axis::ServiceTier => self.reported_tier().to_string(),
+            _ => self.label_value(axis).unwrap_or_default(),
         }
     }
 

@@ -18,6 +18,7 @@
 
 use crate::analysis::percentile_rule::{is_shown, thin_mark};
 use crate::analysis::{Counts, GroupStats, Metric, Summary};
+use crate::axes::Axis;
 use crate::table::{Cell, Column, Format, Kind, Row, Table};
 
 /// The CSV's columns before the metrics.
@@ -125,14 +126,7 @@ fn columns() -> Vec<Column> {
         Column::new("region", Kind::Key),
         Column::new("variant", Kind::Key).shown_as("performance_config"),
     ];
-    for name in [
-        "performance_config",
-        "service_tier",
-        "cache",
-        "reasoning_budget_tokens",
-        "tools",
-        "targets",
-    ] {
+    for name in Axis::ALL.map(Axis::name).into_iter().chain(["targets"]) {
         columns.push(Column::new(name, Kind::Key).csv_only());
     }
     for ((name, _), who) in COUNTS {
@@ -207,17 +201,9 @@ fn row(stats: &GroupStats) -> Row {
         Cell::text(&stats.model),
         Cell::text(&stats.region),
         Cell::text(&stats.performance_config),
-        Cell::text(&v.performance_config),
-        Cell::text(v.reported_tier()),
-        Cell::text(v.cache.map(|state| state.as_str()).unwrap_or_default()),
-        Cell::text(
-            v.reasoning_budget_tokens
-                .map(|b| b.to_string())
-                .unwrap_or_default(),
-        ),
-        Cell::text(v.tools.as_deref().unwrap_or_default()),
-        Cell::text(stats.targets.join(";")),
     ];
+    cells.extend(Axis::ALL.map(|axis| Cell::text(v.csv_value(axis))));
+    cells.push(Cell::text(stats.targets.join(";")));
     cells.extend(COUNTS.map(|((_, count), _)| Cell::Count(count(&stats.counts))));
     cells.push(Cell::text(thin_percentiles(stats)));
     for metric in Metric::ALL {
@@ -259,6 +245,8 @@ mod tests {
     fn the_csv_columns_are_the_extended_summarys() {
         let header = groups(&[]).csv_header();
         assert_eq!(header[..KEY_COLUMNS.len()], KEY_COLUMNS);
+        // The axes' columns, one per axis, in the axes' order.
+        assert_eq!(header[3..3 + Axis::ALL.len()], Axis::ALL.map(Axis::name));
         assert_eq!(header.len(), KEY_COLUMNS.len() + 14 * 9 + 4 + 6);
         assert_eq!(header[KEY_COLUMNS.len()], "ttft_n");
         assert_eq!(header[header.len() - 10..header.len() - 6], COST_COLUMNS);
