@@ -7,6 +7,7 @@
 
 use crate::common;
 use crate::external;
+use common::script_output::{events, results_by_scenario};
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -103,26 +104,7 @@ fn run(script: &str, url: &str) -> HashMap<String, Value> {
         status.success(),
         "the boto3 script failed ({status}):\n{stderr}\n{stdout}"
     );
-    stdout
-        .lines()
-        .map(|line| {
-            let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-            let name = value["scenario"]
-                .as_str()
-                .expect("scenario name")
-                .to_string();
-            (name, value)
-        })
-        .collect()
-}
-
-fn events(result: &Value) -> Vec<&str> {
-    result["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|e| e.as_str().expect("event name"))
-        .collect()
+    results_by_scenario(&stdout)
 }
 
 fn assert_error(result: &Value, where_: &str, code: &str, status: Option<u16>) {

@@ -14,6 +14,7 @@
 
 use crate::common;
 use crate::external;
+use common::script_output::{events, results_by_scenario};
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -202,26 +203,7 @@ fn run_script(url: &str, sdk: &Path) -> HashMap<String, Value> {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    stdout
-        .lines()
-        .map(|line| {
-            let value: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-            let name = value["scenario"]
-                .as_str()
-                .expect("scenario name")
-                .to_string();
-            (name, value)
-        })
-        .collect()
-}
-
-fn events(result: &Value) -> Vec<&str> {
-    result["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .map(|e| e.as_str().expect("event name"))
-        .collect()
+    results_by_scenario(&stdout)
 }
 
 /// A whole text answer: 9 tokens in 5 deltas, the usage and the ground

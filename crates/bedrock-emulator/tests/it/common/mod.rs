@@ -7,6 +7,7 @@ pub mod features;
 pub mod frames;
 pub mod raw_h2;
 pub mod raw_http;
+pub mod script_output;
 pub mod sdk;
 
 #[allow(unused_imports)]
