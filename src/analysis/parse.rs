@@ -321,13 +321,17 @@ fn variant_label<'a>(
     config: &'a [u8],
     fields: [Option<&[u8]>; 6],
 ) -> Result<&'a [u8], FieldError> {
-    fn set(value: Option<&[u8]>) -> Option<&[u8]> {
-        value.filter(|value| !value.is_empty())
-    }
-    fn positive(value: Option<&[u8]>) -> bool {
-        set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
-    }
     let [tier, cache, read, write, budget, tools] = fields;
+    if [tier, cache, budget, tools]
+        .into_iter()
+        .all(|value| set(value).is_none())
+        && !positive(read)
+        && !positive(write)
+    {
+        // The performance config alone, as in every file written before
+        // the axes: nothing to copy.
+        return Ok(config);
+    }
     label.clear();
     label.extend_from_slice(config);
     for axis in Axis::ALL {
@@ -391,17 +395,21 @@ fn variant_label<'a>(
     Ok(label)
 }
 
+/// A raw field that holds something.
+fn set(value: Option<&[u8]>) -> Option<&[u8]> {
+    value.filter(|value| !value.is_empty())
+}
+
+/// A raw token count above zero.
+fn positive(value: Option<&[u8]>) -> bool {
+    set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
+}
+
 /// The flags of what was asked and not served: a service tier sent and
 /// another one served ([`TIER_DOWNGRADED`]); a cache point sent and the
 /// cache neither read nor written ([`CACHE_UNUSED`]). `fields` as in
 /// [`variant_label`].
 fn mismatch_flags(fields: [Option<&[u8]>; 6], served_tier: Option<&[u8]>) -> u8 {
-    fn set(value: Option<&[u8]>) -> Option<&[u8]> {
-        value.filter(|value| !value.is_empty())
-    }
-    fn positive(value: Option<&[u8]>) -> bool {
-        set(value).is_some_and(|raw| raw.iter().any(|b| (b'1'..=b'9').contains(b)))
-    }
     let [tier, cache, read, write, _, _] = fields;
     let mut flags = 0;
     if let (Some(sent), Some(served)) = (set(tier), set(served_tier))
