@@ -222,8 +222,6 @@ fn comparison(
         )
     });
     let mismatches = match axis {
-        Axis::PerformanceConfig => Some(base.counts.fallbacks + var.counts.fallbacks),
-        Axis::ServiceTier => Some(base.counts.tier_downgrades + var.counts.tier_downgrades),
         Axis::Cache => {
             // The calls of the same variant whose cache point never hit.
             let unused = VariantKey {
@@ -238,7 +236,11 @@ fn comparison(
                     .sum(),
             )
         }
-        Axis::Reasoning | Axis::Tools => None,
+        _ => base
+            .counts
+            .mismatched(axis)
+            .zip(var.counts.mismatched(axis))
+            .map(|((a, _), (b, _))| a + b),
     };
     Comparison {
         model: base.model.clone(),

@@ -5,7 +5,7 @@ use bedrock_catalog::prices::Cost;
 
 use super::dataset::{Dataset, Group};
 use super::metrics::{Metric, all_metric_values, summarize};
-use crate::axes::VariantKey;
+use crate::axes::{Axis, VariantKey};
 use crate::stats::Summary;
 
 /// What happened to the attempts of one group. Nothing is left out:
@@ -43,6 +43,21 @@ pub struct Counts {
     /// Successful warm-up calls (`cargo bench`), counted in `successes` but
     /// left out of the statistics.
     pub warmups: u64,
+}
+
+impl Counts {
+    /// The successful calls not served what they asked on `axis`, and how
+    /// many could have been (the calls sent as optimized for the
+    /// performance config, every success otherwise); `None` for an axis
+    /// without a [`crate::axes::Mismatch`].
+    pub fn mismatched(&self, axis: Axis) -> Option<(u64, u64)> {
+        match axis {
+            Axis::PerformanceConfig => Some((self.fallbacks, self.sent_optimized)),
+            Axis::ServiceTier => Some((self.tier_downgrades, self.successes)),
+            Axis::Cache => Some((self.cache_unused, self.successes)),
+            Axis::Reasoning | Axis::Tools => None,
+        }
+    }
 }
 
 /// What the attempts of one group cost, exactly (sums of

@@ -5,37 +5,23 @@
 //! what it means for the numbers and what to do.
 
 use super::extended::{DISPATCH_LAG_WARN_S, GroupStats};
+use crate::axes::Axis;
 
-/// Warnings about groups, in group order: silent optimized-to-standard
-/// fallbacks, tier downgrades, cache points that never hit, groups with no
-/// successful call.
+/// Warnings about groups, in group order: each axis's mismatches (its
+/// [`crate::axes::Mismatch`]: silent optimized-to-standard fallbacks, tier
+/// downgrades, cache points that never hit), a client behind its schedule,
+/// groups with no successful call.
 pub fn group_warnings(groups: &[GroupStats]) -> Vec<String> {
     let mut out = Vec::new();
     for g in groups {
         let c = &g.counts;
-        if c.fallbacks > 0 {
-            out.push(format!(
-                "{} of {} successful requests sent as optimized were served as standard for {} in {} (performance_config {}): their latencies are standard latencies",
-                c.fallbacks, c.sent_optimized, g.model, g.region, g.performance_config
-            ));
-        }
-        if c.tier_downgrades > 0 {
-            out.push(format!(
-                "{} of {} successful requests sent with service tier {} were served at another tier (served_service_tier) for {} in {} ({}): their latencies are that tier's, not {}'s; check the tier's availability and quotas for this model and region, and look at served_service_tier in the raw CSV before comparing tiers",
-                c.tier_downgrades,
-                c.successes,
-                g.variant.reported_tier(),
-                g.model,
-                g.region,
-                g.performance_config,
-                g.variant.reported_tier()
-            ));
-        }
-        if c.cache_unused > 0 {
-            out.push(format!(
-                "{} of {} successful requests sent a cache point but neither read nor wrote the prompt cache for {} in {} ({}): they were not cached at all (the prefix before the cache point is likely shorter than the model's minimum cacheable length, or the model does not cache here); lengthen the shared prefix or check the model's prompt-caching support",
-                c.cache_unused, c.successes, g.model, g.region, g.performance_config
-            ));
+        let group = format!("{} in {} ({})", g.model, g.region, g.performance_config);
+        for axis in Axis::ALL {
+            if let (Some(mismatch), Some((count, of))) = (axis.spec().mismatch, c.mismatched(axis))
+                && count > 0
+            {
+                out.push(mismatch.warning(count, of, &g.variant.value(axis), &group));
+            }
         }
         if let Some(s) = &g.schedule
             && (s.dispatch_lag_p99 > DISPATCH_LAG_WARN_S || s.queued_calls > 0)

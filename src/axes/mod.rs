@@ -1,6 +1,7 @@
 //! The variant axes, declared once: for each axis, the scenario field that
 //! sets it, the raw CSV columns that record what was sent and served, its
-//! part of a group's label and its baseline; and the cost rule that reads
+//! part of a group's label, its baseline and its mismatch (a call not
+//! served what it asked); and the cost rule that reads
 //! the axes that set a call's price ([`CallPricing`]). Config, the record, `analyze`, the extended
 //! summary and the comparisons read these declarations; a new axis is a
 //! new [`Axis`] variant, its [`AxisSpec`] here, a field of
@@ -51,6 +52,37 @@ pub struct AxisSpec {
     pub label_prefix: &'static str,
     /// The baseline value, as shown in tables.
     pub baseline: &'static str,
+    /// Calls not served what they asked on this axis: counted in a column
+    /// of the extended summary and warned about. `None` for an axis Bedrock
+    /// serves as sent or refuses (reasoning, tools).
+    pub mismatch: Option<Mismatch>,
+}
+
+/// A call not served what it asked on an axis (an optimized request
+/// served as standard, a tier served as another, a cache point that never
+/// hit), as the extended summary counts it and `analyze` warns about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The extended summary's column counting such successful calls.
+    pub column: &'static str,
+    /// What happened, after "N of M successful requests"; `{value}` stands
+    /// for the group's value on the axis.
+    pub happened: &'static str,
+    /// What it means for the numbers and what to do.
+    pub advice: &'static str,
+}
+
+impl Mismatch {
+    /// The warning for `count` of `of` successful requests of a group
+    /// whose value on the axis is `value`, described by `group` (model,
+    /// region and label).
+    pub fn warning(&self, count: u64, of: u64, value: &str, group: &str) -> String {
+        format!(
+            "{count} of {of} successful requests {} for {group}: {}",
+            self.happened.replace("{value}", value),
+            self.advice.replace("{value}", value)
+        )
+    }
 }
 
 const PERFORMANCE_CONFIG: AxisSpec = AxisSpec {
@@ -60,6 +92,11 @@ const PERFORMANCE_CONFIG: AxisSpec = AxisSpec {
     raw_columns: &["performance_config", "served_performance_config"],
     label_prefix: "",
     baseline: "standard",
+    mismatch: Some(Mismatch {
+        column: "fallbacks",
+        happened: "sent as optimized were served as standard",
+        advice: "their latencies are standard latencies",
+    }),
 };
 
 const SERVICE_TIER: AxisSpec = AxisSpec {
@@ -69,6 +106,11 @@ const SERVICE_TIER: AxisSpec = AxisSpec {
     raw_columns: &["service_tier", "served_service_tier"],
     label_prefix: "+",
     baseline: key::DEFAULT_TIER,
+    mismatch: Some(Mismatch {
+        column: "tier_downgrades",
+        happened: "sent with service tier {value} were served at another tier (served_service_tier)",
+        advice: "their latencies are that tier's, not {value}'s; check the tier's availability and quotas for this model and region, and look at served_service_tier in the raw CSV before comparing tiers",
+    }),
 };
 
 const CACHE: AxisSpec = AxisSpec {
@@ -82,6 +124,11 @@ const CACHE: AxisSpec = AxisSpec {
     ],
     label_prefix: "+cache:",
     baseline: "write",
+    mismatch: Some(Mismatch {
+        column: "cache_unused",
+        happened: "sent a cache point but neither read nor wrote the prompt cache",
+        advice: "they were not cached at all (the prefix before the cache point is likely shorter than the model's minimum cacheable length, or the model does not cache here); lengthen the shared prefix or check the model's prompt-caching support",
+    }),
 };
 
 const REASONING: AxisSpec = AxisSpec {
@@ -91,6 +138,7 @@ const REASONING: AxisSpec = AxisSpec {
     raw_columns: &["reasoning_budget_tokens"],
     label_prefix: "+think",
     baseline: "none",
+    mismatch: None,
 };
 
 const TOOLS: AxisSpec = AxisSpec {
@@ -100,6 +148,7 @@ const TOOLS: AxisSpec = AxisSpec {
     raw_columns: &["tools"],
     label_prefix: "+",
     baseline: "none",
+    mismatch: None,
 };
 
 impl Axis {
@@ -175,6 +224,27 @@ mod tests {
                 crate::config::SCENARIO_KEYS.contains(&field),
                 "{axis}: `{field}` is not a scenario field"
             );
+        }
+    }
+
+    #[test]
+    fn every_mismatch_has_a_column_of_the_extended_summary_and_a_count() {
+        let columns = crate::tables::groups::KEY_COLUMNS;
+        let counts = crate::analysis::Counts::default();
+        for axis in Axis::ALL {
+            let declared = axis.spec().mismatch;
+            assert_eq!(
+                declared.is_some(),
+                counts.mismatched(axis).is_some(),
+                "{axis}: a mismatch is declared in AxisSpec and counted in Counts::mismatched, or neither"
+            );
+            if let Some(mismatch) = declared {
+                assert!(
+                    columns.contains(&mismatch.column),
+                    "{axis}: `{}` is not in the extended summary's KEY_COLUMNS",
+                    mismatch.column
+                );
+            }
         }
     }
 

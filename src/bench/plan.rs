@@ -6,7 +6,7 @@ use crate::config::Scenario;
 
 /// One criterion group: `<model_id>/<variant>`, the variant as in
 /// [`Scenario::variant_label`] (`optimized`, `standard+priority`,
-/// `standard+cache+think2048`).
+/// `standard+cache:read+think2048`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenchGroup {
     /// The group id, such as `us.amazon.nova-pro-v1:0/optimized`.

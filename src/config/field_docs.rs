@@ -155,7 +155,7 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         "scenario_name",
         ValueKind::Text,
         Absent::Means("`<model_id>/<variant>@<region>`"),
-        "A name for the rows and progress output. The variant is the performance config followed by every other axis that is set: `standard`, `optimized`, `standard+priority`, `standard+cache1h+think2048`, `standard+tools:any`. It must not start with `=`, `+`, `-` or `@`.",
+        "A name for the rows and progress output. The variant is the performance config followed by every other axis that is set: `standard`, `optimized`, `standard+priority`, `standard+cache:read+ttl1h+think2048`, `standard+tools:any` (the cache part is what the calls are expected to do, as `analyze` labels them: `cache:write` for a fresh prefix per call, `cache:read` for a shared one; the time to live sent follows as `+ttl1h`). It must not start with `=`, `+`, `-` or `@`.",
     ),
     field(
         "prompt_file",
@@ -196,7 +196,7 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
             "an object: `{\"at\": \"system\" | \"messages\" | \"tools\", \"ttl\": \"5m\" | \"1h\", \"shared_prefix_tokens\": N, \"fresh\": false}`",
         ),
         Absent::Means("no cache point"),
-        "A `cachePoint` after the system blocks (the default), after the shared prefix in the user message, or after the tool definitions, with that time to live (absent: none sent, Bedrock's default is 5m). `shared_prefix_tokens` puts a deterministic filler text of N tokens before the cache point, the same text for every call, so that the first call writes the cache and later ones read it. `\"fresh\": true` gives every call a prefix of its own (a unique marker before the shared text), so that every call writes: a scenario of cache writes to compare with one of reads (named `+cachewrite`). A prefix below the model's minimum cacheable length, or a model the catalog lists without caching, is a warning.",
+        "A `cachePoint` after the system blocks (the default), after the shared prefix in the user message, or after the tool definitions, with that time to live (absent: none sent, Bedrock's default is 5m). `shared_prefix_tokens` puts a deterministic filler text of N tokens before the cache point, the same text for every call, so that the first call writes the cache and later ones read it. `\"fresh\": true` gives every call a prefix of its own (a unique marker before the shared text), so that every call writes: a scenario of cache writes to compare with one of reads (labelled `+cache:write`, the shared one `+cache:read`). A prefix below the model's minimum cacheable length, or a model the catalog lists without caching, is a warning.",
     ),
     field(
         "reasoning_budget_tokens",

@@ -97,14 +97,11 @@ impl Scenario {
     }
 
     /// The variant as one label: the reported performance config, then
-    /// each other axis that is set (`standard`, `optimized+priority`,
-    /// `standard+cache1h+think2048`).
+    /// each other axis that is set, as `analyze` labels the calls
+    /// (`standard`, `optimized+priority`, `standard+cache:read+ttl1h+think2048`;
+    /// see [`Variant::label`]).
     pub fn variant_label(&self) -> String {
-        format!(
-            "{}{}",
-            self.reported_performance(),
-            self.variant.label_suffix()
-        )
+        self.variant.label(self.reported_performance().as_str())
     }
 
     /// Builds the scenario of one line from its JSON object. Prompt files
@@ -169,7 +166,7 @@ impl Scenario {
                     });
                 }
                 warnings.extend(variant::located(&location, variant_warnings));
-                let label = format!("{reported}{}", variant.label_suffix());
+                let label = variant.label(reported.as_str());
                 Ok(Self {
                     name: scenario_name.unwrap_or_else(|| format!("{model_id}/{label}@{region}")),
                     source: location,

@@ -15,7 +15,7 @@ use super::fields::{Fields, describe_found};
 use super::json_line;
 use super::prompt_cache::{self, CachePlacement, PromptCache};
 use super::tool_config::{self, ToolSettings};
-use crate::axes::Axis;
+use crate::axes::{CacheState, VariantKey};
 
 /// The smallest thinking budget Anthropic models accept, for models the
 /// catalog does not list.
@@ -44,30 +44,36 @@ impl Variant {
         self.service_tier.unwrap_or(ServiceTier::Default)
     }
 
-    /// The axes set beyond the performance config, as a label:
-    /// `+priority+cache+think2048+tools:any`; empty when none is set.
-    pub fn label_suffix(&self) -> String {
-        let mut label = String::new();
-        if let Some(tier) = self.service_tier {
-            label.push_str(Axis::ServiceTier.label_prefix());
-            label.push_str(tier.as_str());
+    /// What a scenario's calls are expected to be on every axis, as
+    /// `analyze` will label them from what they did: a fresh prefix per
+    /// call writes the cache, a shared prefix is read (after the first
+    /// call, which `analyze` labels `cache:write`).
+    pub fn expected_key(&self, performance_config: &str) -> VariantKey {
+        VariantKey {
+            performance_config: performance_config.to_string(),
+            service_tier: self.service_tier,
+            cache: self.prompt_cache.as_ref().map(|cache| {
+                if cache.fresh {
+                    CacheState::Write
+                } else {
+                    CacheState::Read
+                }
+            }),
+            reasoning_budget_tokens: self.reasoning_budget_tokens.map(u64::from),
+            tools: self.tools.as_ref().map(ToolSettings::label),
         }
-        // The cache setting sent (not what the calls did, which `analyze`
-        // labels `+cache:read`/`write`/`none`): `+cache`, `+cachewrite`
-        // for a fresh prefix per call, then the TTL when one is sent.
-        if let Some(cache) = &self.prompt_cache {
-            label.push_str(if cache.fresh { "+cachewrite" } else { "+cache" });
-            if let Some(ttl) = cache.ttl {
-                label.push_str(ttl.as_str());
-            }
-        }
-        if let Some(budget) = self.reasoning_budget_tokens {
-            label.push_str(Axis::Reasoning.label_prefix());
-            label.push_str(&budget.to_string());
-        }
-        if let Some(tools) = &self.tools {
-            label.push_str(Axis::Tools.label_prefix());
-            label.push_str(&tools.label());
+    }
+
+    /// The scenario's label after `performance_config`: its
+    /// [`Variant::expected_key`]'s label (the one format `analyze` writes
+    /// and reads), then what is sent but not an axis: the cache's time to
+    /// live (`+ttl1h`) and `+fields` for `additional_model_request_fields`.
+    /// `standard+priority+cache:read+ttl1h+think2048+tools:any`.
+    pub fn label(&self, performance_config: &str) -> String {
+        let mut label = self.expected_key(performance_config).label();
+        if let Some(ttl) = self.prompt_cache.as_ref().and_then(|cache| cache.ttl) {
+            label.push_str("+ttl");
+            label.push_str(ttl.as_str());
         }
         if self.additional_fields.is_some() {
             label.push_str("+fields");

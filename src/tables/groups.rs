@@ -79,9 +79,10 @@ const TAILS: [f64; 3] = [90.0, 95.0, 99.0];
 /// A count of [`Counts`]: its column and its value.
 type CountOf = (&'static str, fn(&Counts) -> u64);
 
-/// The counts, in column order. `other_errors` is for people (the CSV
-/// has the rest of the errors); `invocations` for the CSV.
-const COUNTS: [(CountOf, Shown); 12] = [
+/// The counts before the mismatches, in column order. `other_errors` is
+/// for people (the CSV has the rest of the errors); `invocations` for the
+/// CSV.
+const COUNTS: [(CountOf, Shown); 8] = [
     (("attempts", |c| c.attempts), Shown::Both),
     (("invocations", |c| c.invocations), Shown::Csv),
     (("successes", |c| c.successes), Shown::Both),
@@ -98,11 +99,18 @@ const COUNTS: [(CountOf, Shown); 12] = [
         ("failed_invocations", |c| c.failed_invocations),
         Shown::Both,
     ),
-    (("fallbacks", |c| c.fallbacks), Shown::Both),
-    (("tier_downgrades", |c| c.tier_downgrades), Shown::Both),
-    (("cache_unused", |c| c.cache_unused), Shown::Both),
-    (("warmups", |c| c.warmups), Shown::Both),
 ];
+
+/// The counts after the mismatches.
+const LAST_COUNTS: [(CountOf, Shown); 1] = [(("warmups", |c| c.warmups), Shown::Both)];
+
+/// The axes whose mismatches have a column ([`crate::axes::Mismatch`]),
+/// in [`Axis::ALL`]'s order, with that column's name.
+fn mismatch_columns() -> impl Iterator<Item = (Axis, &'static str)> {
+    Axis::ALL
+        .into_iter()
+        .filter_map(|axis| axis.spec().mismatch.map(|m| (axis, m.column)))
+}
 
 /// Who reads a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,6 +138,12 @@ fn columns() -> Vec<Column> {
         columns.push(Column::new(name, Kind::Key).csv_only());
     }
     for ((name, _), who) in COUNTS {
+        columns.push(shown(Column::counts(name), who));
+    }
+    for (_, name) in mismatch_columns() {
+        columns.push(Column::counts(name));
+    }
+    for ((name, _), who) in LAST_COUNTS {
         columns.push(shown(Column::counts(name), who));
     }
     columns.push(Column::new("thin_percentiles", Kind::Text).csv_only());
@@ -204,7 +218,13 @@ fn row(stats: &GroupStats) -> Row {
     ];
     cells.extend(Axis::ALL.map(|axis| Cell::text(v.csv_value(axis))));
     cells.push(Cell::text(stats.targets.join(";")));
-    cells.extend(COUNTS.map(|((_, count), _)| Cell::Count(count(&stats.counts))));
+    let counts = &stats.counts;
+    cells.extend(COUNTS.map(|((_, count), _)| Cell::Count(count(counts))));
+    cells.extend(
+        mismatch_columns()
+            .map(|(axis, _)| Cell::Count(counts.mismatched(axis).map_or(0, |(count, _)| count))),
+    );
+    cells.extend(LAST_COUNTS.map(|((_, count), _)| Cell::Count(count(counts))));
     cells.push(Cell::text(thin_percentiles(stats)));
     for metric in Metric::ALL {
         cells.extend(metric_cells(stats.metric(metric)));

@@ -85,7 +85,11 @@ fn a_system_cache_point_follows_the_shared_prefix_and_the_system_prompt() {
         (cache.at, cache.ttl),
         (CachePlacement::System, Some(CacheTtl::OneHour))
     );
-    assert!(scenario.name.contains("+cache1h"), "{}", scenario.name);
+    assert!(
+        scenario.name.contains("+cache:read+ttl1h"),
+        "{}",
+        scenario.name
+    );
     let parts = CallSpec::from_scenario(&scenario, &experiment()).to_request_parts();
     let system = parts.system.expect("system blocks");
     assert_eq!(system.len(), 3);
