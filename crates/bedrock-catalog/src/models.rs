@@ -40,6 +40,12 @@ pub struct ModelInfo {
     /// (`us`, `eu`, `apac`, `global`...); empty when it is called in one
     /// region only.
     pub geographies: &'static [&'static str],
+    /// Whether the runtime's CountTokens operation counts this model's
+    /// input (by its base id; Bedrock refuses inference profile ids). The
+    /// models AWS's count-tokens page lists: Claude 3.5 Haiku, 3.5 Sonnet
+    /// (v1 and v2), 3.7 Sonnet, Opus 4 and Sonnet 4; Nova models are
+    /// refused, and newer Claude models are not listed for the runtime.
+    pub counts_tokens: bool,
 }
 
 impl ModelInfo {
@@ -83,6 +89,7 @@ const fn entry(id: &'static str, name: &'static str) -> ModelInfo {
         reasoning: Reasoning::None,
         min_cache_tokens: None,
         geographies: US,
+        counts_tokens: false,
     }
 }
 
@@ -125,6 +132,7 @@ pub static MODELS: &[ModelInfo] = &[
     },
     // Anthropic Claude.
     ModelInfo {
+        counts_tokens: true,
         optimized_regions: &["us-east-2", "us-west-2"],
         min_cache_tokens: Some(2048),
         ..entry(
@@ -138,6 +146,7 @@ pub static MODELS: &[ModelInfo] = &[
         ..entry("anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku")
     },
     ModelInfo {
+        counts_tokens: true,
         geographies: US_EU_APAC,
         ..entry(
             "anthropic.claude-3-5-sonnet-20240620-v1:0",
@@ -145,6 +154,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        counts_tokens: true,
         min_cache_tokens: Some(1024),
         geographies: &["us", "apac"],
         ..entry(
@@ -153,6 +163,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        counts_tokens: true,
         max_output_tokens: 64_000,
         reasoning: THINKING,
         min_cache_tokens: Some(1024),
@@ -163,6 +174,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        counts_tokens: true,
         max_output_tokens: 64_000,
         reasoning: THINKING,
         min_cache_tokens: Some(1024),
@@ -170,6 +182,7 @@ pub static MODELS: &[ModelInfo] = &[
         ..entry("anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4")
     },
     ModelInfo {
+        counts_tokens: true,
         max_output_tokens: 32_000,
         reasoning: THINKING,
         min_cache_tokens: Some(1024),

@@ -1,6 +1,7 @@
 //! Answering one request: routing, validation, faults, quota, the prompt
 //! cache, and either the event stream (ConverseStream), one JSON answer
-//! (Converse) or Bedrock's error shape, with its ground truth.
+//! (Converse) or Bedrock's error shape, with its ground truth. CountTokens
+//! and the control plane are answered apart (no model call).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -14,6 +15,7 @@ use super::api_error::ApiError;
 use super::body::{EventStream, ResponseBody};
 use super::control_plane::{self, ControlOperation};
 use super::converse_body::converse_body;
+use super::count_tokens;
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
 use super::model_rules;
@@ -39,6 +41,13 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
     }
     if let Some(routed) = control_plane::route(request.method(), request.uri().path()) {
         return answer_control_plane(&shared, routed, &request);
+    }
+    if let Some(model_id) = count_tokens::route(request.method(), request.uri().path()) {
+        let (_, request_id) = shared.request_rng();
+        return match count_tokens::answer(&shared, model_id, request, received).await {
+            Ok(json) => json_response(json, &request_id),
+            Err(error) => error_response(&error, &request_id),
+        };
     }
     let (mut rng, request_id) = shared.request_rng();
     let record = GroundTruthRecord {
@@ -414,18 +423,21 @@ fn answer_control_plane(
         control_plane::answer(&operation, &region, request.uri().query())
     });
     match answered {
-        Ok(json) => {
-            let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(json))));
-            let headers = response.headers_mut();
-            headers.insert(
-                http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            insert_request_id(headers, &request_id);
-            response
-        }
+        Ok(json) => json_response(json, &request_id),
         Err(error) => error_response(&error, &request_id),
     }
+}
+
+/// A 200 answer with a JSON body.
+fn json_response(json: String, request_id: &str) -> Response<ResponseBody> {
+    let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(json))));
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    insert_request_id(headers, request_id);
+    response
 }
 
 fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {

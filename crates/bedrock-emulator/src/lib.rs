@@ -13,7 +13,8 @@
 //! when it actually wrote each response. On the same port it
 //! answers the read-only control-plane calls `ListFoundationModels`,
 //! `GetFoundationModel` and `ListInferenceProfiles` (`aws-sdk-bedrock`)
-//! from the catalog, so that model discovery works offline too.
+//! from the catalog, so that model discovery works offline too, and the
+//! runtime's `CountTokens` with the input tokens a call would be billed.
 //!
 //! It is its own crate, and knows nothing of the benchmark harness: it
 //! serves any client, and the `bedrock-emulator` binary (or
@@ -38,6 +39,7 @@ mod connection;
 mod connections;
 mod control_plane;
 mod converse_body;
+mod count_tokens;
 pub mod eventstream;
 pub(crate) mod faults;
 pub(crate) mod ground_truth;

@@ -92,21 +92,24 @@ pub fn route(method: &Method, path: &str) -> Result<(String, Operation), ApiErro
         })
         .filter(|(m, _)| !m.is_empty());
     match (method, routed) {
-        (&Method::POST, Some((raw, operation))) => percent_decode_str(raw)
-            .decode_utf8()
-            .map(|id| (id.into_owned(), operation))
-            .map_err(|_| {
-                ApiError::validation(
-                    "The model identifier is not valid UTF-8 after percent-decoding.",
-                )
-            }),
+        (&Method::POST, Some((raw, operation))) => decode_model_id(raw).map(|id| (id, operation)),
         (_, Some(_)) => Err(ApiError::unknown_operation(format!(
             "Converse and ConverseStream take POST, not {method}."
         ))),
         _ => Err(ApiError::unknown_operation(format!(
-            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream and /converse, and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
+            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream, /converse and /count-tokens, and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
         ))),
     }
+}
+
+/// A model id as it stands in a path, percent-decoded.
+pub fn decode_model_id(raw: &str) -> Result<String, ApiError> {
+    percent_decode_str(raw)
+        .decode_utf8()
+        .map(|id| id.into_owned())
+        .map_err(|_| {
+            ApiError::validation("The model identifier is not valid UTF-8 after percent-decoding.")
+        })
 }
 
 /// Require an `Authorization` header: SigV4 (`AWS4-HMAC-SHA256 ...`) or a

@@ -19,6 +19,7 @@ mod emulator_cache;
 mod emulator_connections;
 mod emulator_control_plane;
 mod emulator_converse;
+mod emulator_count_tokens;
 mod emulator_default_quotas;
 mod emulator_fuzz;
 mod emulator_http2;
