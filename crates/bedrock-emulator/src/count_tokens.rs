@@ -27,7 +27,7 @@ use super::request_body::read_body;
 use super::request_content::{self, ContentWalk};
 use super::request_tools::tool_config;
 use super::state::Shared;
-use bedrock_catalog::model_id::is_profile_id;
+use bedrock_catalog::is_profile_id;
 use bedrock_catalog::tokens::estimate_tokens;
 
 /// What Bedrock answers for a model it cannot count.
