@@ -7,6 +7,7 @@
 //! beyond pushing onto a vector reserved in advance). Durations are derived
 //! later by [`CallRecord`]'s methods.
 
+mod count;
 mod json_document;
 mod record;
 pub(crate) mod redact;
@@ -22,9 +23,13 @@ use aws_sdk_bedrockruntime::types::ContentBlockDelta;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
 
 pub use crate::axes::CacheState;
+pub use count::{
+    CountError, Counted, MAX_SIZING_ROUNDS, count_input_tokens, counts_tokens,
+    sized_synthetic_prompt,
+};
 pub use record::{CallRecord, DeltaKind, DeltaKinds, Usage};
 pub use spec::{CallSpec, RequestParts, takes_top_k, top_k_fields};
-pub use status::{CallStatus, classify_send_error, classify_stream_error};
+pub use status::{CallStatus, classify_count_error, classify_send_error, classify_stream_error};
 
 /// Upper bound on the delta instants reserved up front.
 const MAX_RESERVED_DELTAS: usize = 1 << 16;

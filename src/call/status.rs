@@ -120,6 +120,18 @@ where
 /// other SDK failure by its kind, with the whole error chain as message.
 /// Anything credential-like in the message is redacted (see
 /// [`super::redact`]).
+/// A failed CountTokens call as a status and a message, named as
+/// [`classify_send_error`] names a call's errors (the service's error code,
+/// or how the request failed to reach it).
+pub fn classify_count_error<R>(
+    error: &SdkError<aws_sdk_bedrockruntime::operation::count_tokens::CountTokensError, R>,
+) -> (CallStatus, String)
+where
+    R: std::fmt::Debug,
+{
+    classify(error, |err| err.code().unwrap_or("UnknownServiceError"))
+}
+
 fn classify<E, R>(error: &SdkError<E, R>, name: impl Fn(&E) -> &str) -> (CallStatus, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,

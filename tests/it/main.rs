@@ -45,6 +45,7 @@ mod catalog_guard_cli;
 mod config_fuzz;
 mod config_variants;
 mod cost;
+mod count_tokens;
 mod doc_links;
 mod docs;
 mod examples;
