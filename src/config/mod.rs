@@ -28,6 +28,7 @@ mod fields;
 mod identifiers;
 mod json_line;
 mod latency_optimized;
+mod length_distribution;
 pub mod limits;
 mod load;
 mod price_file;
@@ -45,6 +46,7 @@ pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
 pub use identifiers::{FORMULA_STARTS, starts_formula};
 pub use json_line::strict_json_problem;
+pub use length_distribution::{LengthBounds, LengthDistribution, parse_length_distribution};
 pub use limits::{
     MAX_BURSTINESS, MAX_CALLS, MAX_CONCURRENCY, MAX_COST_USD, MAX_DURATION_S,
     MAX_INVOCATIONS_PER_SCENARIO, MAX_PARALLEL_INVOCATIONS, MAX_RATE_PER_S, MAX_RETRIES,
