@@ -18,10 +18,7 @@ const SCENARIO: &str =
     r#"{"text_prompt": "hi", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-bounds-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("bounds", name)
 }
 
 /// `bedrock-bench <args> --scenarios S --experiment E --out OUT` with

@@ -5,19 +5,11 @@
 //! is refused before any call whatever the target.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::isolation;
-
-use isolation::isolated;
-
-const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+use crate::common::cli::run_command;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-guard-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("guard", name)
 }
 
 /// Two Nova Pro scenarios and `experiment`, written in `dir`.
@@ -31,22 +23,6 @@ fn write_configs(dir: &Path, experiment: &str) -> (PathBuf, PathBuf) {
     let experiment_path = dir.join("experiment.jsonl");
     std::fs::write(&experiment_path, experiment).expect("write experiment");
     (scenarios, experiment_path)
-}
-
-/// `bedrock-bench run <args> --scenarios S --experiment E --out OUT`,
-/// isolated from the machine's AWS settings.
-fn run_command(dir: &Path, args: &[&str], files: (&Path, &Path), out: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    isolated(&mut command, dir)
-        .arg("run")
-        .args(args)
-        .arg("--scenarios")
-        .arg(files.0)
-        .arg("--experiment")
-        .arg(files.1)
-        .arg("--out")
-        .arg(out);
-    command
 }
 
 #[test]

@@ -33,10 +33,7 @@ fn price_of(model: &str) -> (u64, u64) {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-cost-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("cost", name)
 }
 
 /// Scenarios (Nova Pro and Llama 3.1 70B), the experiment, the price file.

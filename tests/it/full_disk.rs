@@ -98,9 +98,7 @@ impl Drop for FileSizeLimit {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-fulldisk-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    crate::common::dirs::absent_dir("fulldisk", name)
 }
 
 /// Every line of the file is a whole row: the header's field count, the

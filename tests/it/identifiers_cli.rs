@@ -14,10 +14,7 @@ use isolation::isolated;
 const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-ids-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("ids", name)
 }
 
 /// `run --dry-run --target emulator` of `scenarios` and `experiment`.

@@ -11,44 +11,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bedrock_bench::client::Clients;
-use bedrock_bench::config::{
-    Arrival, ConnectionMode, Experiment, Load, Scenario, parse_experiment, parse_scenarios,
-};
+use bedrock_bench::config::{Arrival, ConnectionMode, Experiment, Scenario, parse_experiment};
 use bedrock_bench::runner::RunSummary;
 use bedrock_emulator::Emulator;
+use common::two_scenarios::{open, two_scenarios};
 use common::*;
 
-const TWO_SCENARIOS: &str = r#"
-{"text_prompt": "Explain machine learning.", "expected_output_tokens": 4, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2", "weight": 3}
-{"text_prompt": "Explain machine learning.", "expected_output_tokens": 4, "model_id": "us.meta.llama3-1-70b-instruct-v1:0", "region": "us-east-2"}
-"#;
-
 fn scenarios() -> Vec<Scenario> {
-    parse_scenarios(TWO_SCENARIOS, "open_scenarios.jsonl", Path::new("."))
-        .expect("scenarios load")
-        .value
-}
-
-fn open(arrival: Arrival, rate: f64, duration: Option<f64>, max_calls: Option<u64>) -> Experiment {
-    Experiment {
-        call_timeout: Duration::from_secs_f64(10.0),
-        max_calls,
-        load: Load {
-            arrival,
-            rate_per_s: Some(rate),
-            burstiness: None,
-            duration_s: duration,
-            max_concurrency: None,
-            concurrency: None,
-        },
-        ..Experiment::default()
-    }
+    two_scenarios("open_scenarios.jsonl")
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-open-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    crate::common::dirs::absent_dir("open", name)
 }
 
 fn options(experiment: Experiment, out_dir: PathBuf) -> Job {

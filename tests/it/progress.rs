@@ -28,10 +28,7 @@ const TWO_SCENARIOS: &str = r#"{"text_prompt": "Explain machine learning.", "exp
 "#;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-progress-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("progress", name)
 }
 
 /// What a sink was handed, one line per event.

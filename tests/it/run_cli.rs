@@ -8,53 +8,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::child_guard;
-use crate::isolation;
 
 use child_guard::ChildGuard;
-use isolation::isolated;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+use crate::common::cli::{BIN, run_command, write_four_scenarios as write_configs};
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-runcli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn write_configs(dir: &Path, experiment: &str) -> (PathBuf, PathBuf) {
-    let scenarios = dir.join("scenarios.jsonl");
-    let mut text = String::new();
-    for (model, perf) in [
-        ("us.amazon.nova-pro-v1:0", "optimized"),
-        ("us.amazon.nova-pro-v1:0", "standard"),
-        ("us.meta.llama3-1-70b-instruct-v1:0", "optimized"),
-        ("us.meta.llama3-1-70b-instruct-v1:0", "standard"),
-    ] {
-        text.push_str(&format!(
-            "{{\"text_prompt\": \"Explain machine learning.\", \"expected_output_tokens\": 5, \"model_id\": \"{model}\", \"region\": \"us-east-2\", \"performance_config\": \"{perf}\"}}\n"
-        ));
-    }
-    std::fs::write(&scenarios, text).expect("write scenarios");
-    let experiment_path = dir.join("experiment.jsonl");
-    std::fs::write(&experiment_path, experiment).expect("write experiment");
-    (scenarios, experiment_path)
-}
-
-/// `bedrock-bench run <args> --scenarios S --experiment E --out OUT`,
-/// isolated from the machine's AWS settings.
-fn run_command(dir: &Path, args: &[&str], files: (&Path, &Path), out: &Path) -> Command {
-    let mut command = Command::new(BIN);
-    isolated(&mut command, dir)
-        .arg("run")
-        .args(args)
-        .arg("--scenarios")
-        .arg(files.0)
-        .arg("--experiment")
-        .arg(files.1)
-        .arg("--out")
-        .arg(out);
-    command
+    crate::common::dirs::temp_dir("runcli", name)
 }
 
 /// Start `bedrock-bench emulator` and read its base URL.

@@ -41,9 +41,7 @@ fn experiment(runs: u32, invocations: u32, workers: u32) -> Experiment {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-runner-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    crate::common::dirs::absent_dir("runner", name)
 }
 
 fn options(experiment: Experiment, out_dir: PathBuf, seed: u64) -> Job {

@@ -12,54 +12,26 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::time::Duration;
 
 use bedrock_bench::client::Clients;
-use bedrock_bench::config::{
-    Arrival, ConnectionMode, Experiment, Load, Scenario, parse_experiment, parse_scenarios,
-};
+use bedrock_bench::config::{Arrival, ConnectionMode, Experiment, Scenario, parse_experiment};
 use bedrock_bench::plan::{Limit, PlanError, Shard};
 use bedrock_bench::runner::RunSummary;
 use bedrock_catalog::prices::Cost;
 use bedrock_emulator::Emulator;
+use common::two_scenarios::{open, two_scenarios};
 use common::*;
 use isolation::isolated;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+use common::cli::{BIN, write_four_scenarios as write_configs};
 const SHARDS: u32 = 3;
 
-const TWO_SCENARIOS: &str = r#"
-{"text_prompt": "Explain machine learning.", "expected_output_tokens": 4, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2", "weight": 3}
-{"text_prompt": "Explain machine learning.", "expected_output_tokens": 4, "model_id": "us.meta.llama3-1-70b-instruct-v1:0", "region": "us-east-2"}
-"#;
-
 fn scenarios() -> Vec<Scenario> {
-    parse_scenarios(TWO_SCENARIOS, "shard_scenarios.jsonl", Path::new("."))
-        .expect("scenarios load")
-        .value
-}
-
-fn open(arrival: Arrival, rate: f64, duration: Option<f64>, max_calls: Option<u64>) -> Experiment {
-    Experiment {
-        call_timeout: Duration::from_secs_f64(10.0),
-        max_calls,
-        load: Load {
-            arrival,
-            rate_per_s: Some(rate),
-            burstiness: None,
-            duration_s: duration,
-            max_concurrency: None,
-            concurrency: None,
-        },
-        ..Experiment::default()
-    }
+    two_scenarios("shard_scenarios.jsonl")
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-shard-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("shard", name)
 }
 
 fn shard(index: u32) -> Shard {
@@ -352,25 +324,6 @@ fn the_shards_budget_parts_add_up_to_the_experiments() {
 }
 
 // The command line.
-
-fn write_configs(dir: &Path, experiment: &str) -> (PathBuf, PathBuf) {
-    let scenarios = dir.join("scenarios.jsonl");
-    let mut text = String::new();
-    for (model, perf) in [
-        ("us.amazon.nova-pro-v1:0", "optimized"),
-        ("us.amazon.nova-pro-v1:0", "standard"),
-        ("us.meta.llama3-1-70b-instruct-v1:0", "optimized"),
-        ("us.meta.llama3-1-70b-instruct-v1:0", "standard"),
-    ] {
-        text.push_str(&format!(
-            "{{\"text_prompt\": \"Explain machine learning.\", \"expected_output_tokens\": 5, \"model_id\": \"{model}\", \"region\": \"us-east-2\", \"performance_config\": \"{perf}\"}}\n"
-        ));
-    }
-    std::fs::write(&scenarios, text).expect("write scenarios");
-    let experiment_path = dir.join("experiment.jsonl");
-    std::fs::write(&experiment_path, experiment).expect("write experiment");
-    (scenarios, experiment_path)
-}
 
 /// `bedrock-bench run <args>` on the built-in emulator at a hundredth of
 /// real time, isolated from the machine's AWS settings.

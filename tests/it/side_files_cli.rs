@@ -21,10 +21,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 const HANG: Duration = Duration::from_secs(30);
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-side-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("side-cli", name)
 }
 
 fn mkfifo(path: &Path) {

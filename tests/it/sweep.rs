@@ -32,10 +32,7 @@ fn scenarios() -> Vec<Scenario> {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-sweep-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("sweep", name)
 }
 
 fn experiment(arrival: Arrival) -> Experiment {

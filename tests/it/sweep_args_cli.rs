@@ -17,10 +17,7 @@ const SCENARIO: &str =
     r#"{"text_prompt": "hi", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#;
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bb-sweep-args-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    crate::common::dirs::temp_dir("sweep-args", name)
 }
 
 /// `bedrock-bench <args>` in `dir` (its working directory), isolated from
