@@ -36,3 +36,4 @@ pub mod table;
 pub mod tables;
 pub mod terminal;
 pub mod timestamps;
+pub mod workload;

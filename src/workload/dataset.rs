@@ -1,0 +1,1 @@
+//! Datasets of prompts and conversations (to be written).

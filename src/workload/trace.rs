@@ -1,0 +1,1 @@
+//! Traces of arrivals and lengths (to be written).
