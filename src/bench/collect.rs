@@ -10,7 +10,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::events::BenchSinks;
-use crate::call::{CallRecord, CallSpec};
+use crate::call::CallRecord;
+use crate::plan::RequestSource;
 use crate::client::Clients;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::record::{AttemptRecord, Phase, RawCsvWriter, RunFacts, ScenarioFacts};
@@ -25,8 +26,8 @@ use bedrock_catalog::prices::Cost;
 pub struct Collection<'a> {
     /// Where calls go.
     pub clients: &'a Clients,
-    /// The request.
-    pub spec: &'a CallSpec,
+    /// The scenario's requests (one drawn per call).
+    pub requests: &'a RequestSource,
     /// The worst case of one attempt (`None`: unknown).
     pub worst_cost: Option<Cost>,
     /// What the scenario's calls share.
@@ -52,6 +53,15 @@ pub struct Collection<'a> {
 /// Why a scenario could not be measured.
 #[derive(Debug, thiserror::Error)]
 pub enum CollectError {
+    /// A call's request could not be built (a dataset's record could not
+    /// be read again).
+    #[error("cannot build the request of call {call}: {message}")]
+    Request {
+        /// Which call (from 1).
+        call: usize,
+        /// Why.
+        message: String,
+    },
     /// A call kept failing.
     #[error("call {call} failed {attempts} time(s); last status {status}: {message}")]
     CallFailed {
@@ -145,15 +155,6 @@ pub async fn collect(
     events: &mut BenchSinks,
 ) -> Result<Vec<CallRecord>, CollectError> {
     let client = job.clients.client(&job.facts.region);
-    let calls = CallLoop {
-        client: &client,
-        spec: job.spec,
-        budget,
-        worst_cost: job.worst_cost,
-        stop: job.stop,
-        backoff: job.backoff,
-        max_retries: job.max_retries,
-    };
     let stopped = || match budget.overrun() {
         Some(overrun) => CollectError::Overrun(overrun.describe()),
         None => CollectError::Stopped {
@@ -172,6 +173,22 @@ pub async fn collect(
         if !sleep_until_or_stop(next_start, job.stop).await {
             return Err(stopped());
         }
+        let drawn = job
+            .requests
+            .draw(call as u64 - 1)
+            .map_err(|error| CollectError::Request {
+                call,
+                message: error.to_string(),
+            })?;
+        let calls = CallLoop {
+            client: &client,
+            spec: &drawn.spec,
+            budget,
+            worst_cost: job.worst_cost,
+            stop: job.stop,
+            backoff: job.backoff,
+            max_retries: job.max_retries,
+        };
         let warm_up = job.warm_up && call == 1;
         let (invocation_id, phase) = if warm_up {
             (
@@ -187,6 +204,7 @@ pub async fn collect(
         };
         let make = |record: CallRecord, attempt: u32, _scheduled: Instant| AttemptRecord {
             call: record,
+            sent: drawn.sent.clone(),
             scenario: Arc::clone(&job.facts),
             run: Arc::clone(&job.run),
             invocation_id: invocation_id.clone(),

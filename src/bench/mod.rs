@@ -329,10 +329,10 @@ pub fn run_with_sinks(
         for member in group.members.iter().filter(|m| wanted[m.scenario]) {
             let scenario = &scenarios[member.scenario];
             let planned_index = plan_index[member.scenario];
-            let spec = &plan.specs[planned_index];
+            let requests = &plan.requests[planned_index];
             let facts = ScenarioFacts::new(
                 scenario,
-                spec,
+                requests.base(),
                 &plan.experiment,
                 clients.target(),
                 clients.time_scale(),
@@ -340,7 +340,7 @@ pub fn run_with_sinks(
             .with_prices(Arc::clone(&prices));
             let job = Collection {
                 clients: &clients,
-                spec,
+                requests,
                 worst_cost: plan.worst_costs[planned_index],
                 facts: Arc::new(facts),
                 run: Arc::clone(&run),

@@ -13,6 +13,7 @@ use bedrock_catalog::{Family, ServiceTier};
 use serde_json::{Map, Value};
 
 use super::json_document::to_document;
+use crate::workload::dataset::{Role, Turn};
 use crate::config::{
     CachePlacement, CacheTtl, Experiment, PerformanceConfig, PromptCache, Scenario,
     ToolChoiceSetting, ToolSettings, Variant,
@@ -27,6 +28,9 @@ pub struct CallSpec {
     pub performance: Option<PerformanceConfig>,
     /// The user message.
     pub user_text: String,
+    /// The conversation before the user message (alternating turns that
+    /// start with a user turn; empty for a single-turn request).
+    pub history: Vec<Turn>,
     /// The system prompt, if any.
     pub system: Option<String>,
     /// `inferenceConfig.maxTokens`.
@@ -53,6 +57,7 @@ impl CallSpec {
             model_id: model_id.into(),
             performance: None,
             user_text: user_text.into(),
+            history: Vec::new(),
             system: None,
             max_tokens,
             temperature: None,
@@ -69,6 +74,7 @@ impl CallSpec {
             model_id: scenario.model_id.clone(),
             performance: scenario.performance_config,
             user_text: scenario.prompt.user_text.clone(),
+            history: Vec::new(),
             system: scenario.prompt.system.clone(),
             max_tokens: scenario.expected_output_tokens,
             temperature: experiment.temperature,
@@ -109,6 +115,21 @@ impl CallSpec {
             .set_content(Some(user))
             .build()
             .ok();
+        let messages = self
+            .history
+            .iter()
+            .filter_map(|turn| {
+                Message::builder()
+                    .role(match turn.role {
+                        Role::User => ConversationRole::User,
+                        Role::Assistant => ConversationRole::Assistant,
+                    })
+                    .content(ContentBlock::Text(turn.text.clone()))
+                    .build()
+                    .ok()
+            })
+            .chain(message)
+            .collect();
         let mut system = Vec::new();
         let system_cache = cache_at(CachePlacement::System);
         if let Some(cache) = system_cache.filter(|cache| !cache.prefix.is_empty() || cache.fresh) {
@@ -135,7 +156,7 @@ impl CallSpec {
         });
         let tool_cache = cache_at(CachePlacement::Tools).map(|cache| cache.ttl);
         RequestParts {
-            messages: message.into_iter().collect(),
+            messages,
             system: (!system.is_empty()).then_some(system),
             inference,
             performance,

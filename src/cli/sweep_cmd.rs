@@ -16,7 +16,7 @@ use bedrock_bench::client::{
 };
 use bedrock_bench::config::{Arrival, ExperimentUse, TargetChoice, limits};
 use bedrock_bench::hint;
-use bedrock_bench::plan::{CostPlan, Limit, human_duration, us_priced_elsewhere};
+use bedrock_bench::plan::{CostPlan, Limit, RequestSource, human_duration, us_priced_elsewhere};
 use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, ProgressMode, StopSignal};
@@ -248,13 +248,12 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
             (options.step_duration_s + options.pause_s) * options.levels.max_steps() as f64
         ))
     );
-    let specs: Vec<CallSpec> = options
-        .scenarios
-        .iter()
-        .map(|s| CallSpec::from_scenario(s, &options.experiment))
-        .collect();
+    let worst_costs = options.scenarios.iter().enumerate().map(|(index, s)| {
+        RequestSource::new(s, index, CallSpec::from_scenario(s, &options.experiment), 0)
+            .attempt_worst_case(&options.prices)
+    });
     let names = options.scenarios.iter().map(|s| s.name.as_str());
-    let worst = CostPlan::for_mix(names.zip(&specs), &options.prices, most).planned;
+    let worst = CostPlan::for_mix(names.zip(worst_costs), most).planned;
     match worst {
         Some(cost) => eprintln!(
             "worst case: ${cost} (every call at maxTokens with the dearest scenario's prices)"

@@ -78,6 +78,9 @@ pub enum LengthDistribution {
     },
 }
 
+// The parameters are checked finite when parsed, so equality is total.
+impl Eq for LengthDistribution {}
+
 /// The lengths a field accepts, both included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LengthBounds {

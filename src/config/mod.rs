@@ -21,6 +21,7 @@
 
 mod catalog_checks;
 mod cross_checks;
+mod dataset_field;
 mod error;
 mod experiment;
 pub mod field_docs;
@@ -57,11 +58,12 @@ pub use load::{Arrival, ExperimentUse, Load, parse_rate};
 pub use price_file::{
     PRICE_FILE_KEYS, load_price_file, parse_price_file, unmatched_price_warnings,
 };
-pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource};
+pub use dataset_field::{DatasetSource, Sampling, TooLong};
+pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource, SYNTHETIC_INPUT_BOUNDS};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{
     DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS, MAX_WEIGHT,
-    PerformanceConfig, SCENARIO_KEYS, Scenario,
+    OUTPUT_TOKEN_BOUNDS, PerformanceConfig, SCENARIO_KEYS, Scenario,
 };
 pub use tool_config::{ToolChoiceSetting, ToolDefinition, ToolSettings};
 pub use unknown_choice::UnknownChoice;

@@ -7,14 +7,22 @@
 //!   directory unless absolute, read at load time, trailing newlines trimmed;
 //! - `synthetic_input_tokens`: a deterministic filler prompt of that many
 //!   tokens by [`bedrock_catalog::tokens::estimate_tokens`], from
-//!   [`bedrock_catalog::tokens::synthetic_prompt`].
+//!   [`bedrock_catalog::tokens::synthetic_prompt`]; or, given as a length
+//!   distribution ([`LengthDistribution`]), a filler prompt of a length
+//!   drawn per call;
+//! - `dataset`: a file of prompts or conversations, one picked per call
+//!   ([`super::dataset_field`]).
 //!
 //! Optionally a system prompt, from `system_prompt` (text) or
 //! `system_prompt_file` (a file, like `prompt_file`), not both.
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
+
+use super::dataset_field::{self, DatasetSource};
 use super::fields::{Fields, quote};
+use super::length_distribution::{LengthBounds, LengthDistribution, parse_length_distribution};
 use super::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// The largest accepted `synthetic_input_tokens`: generating the prompt
@@ -22,7 +30,15 @@ use super::side_file::{self, MAX_SIDE_FILE_BYTES};
 /// load time instead of exhausting memory later.
 pub const MAX_SYNTHETIC_INPUT_TOKENS: u32 = 10_000_000;
 
-/// The resolved prompt of a scenario: exactly what is sent.
+/// The lengths `synthetic_input_tokens` accepts.
+pub const SYNTHETIC_INPUT_BOUNDS: LengthBounds = LengthBounds {
+    min: 1,
+    max: MAX_SYNTHETIC_INPUT_TOKENS,
+};
+
+/// The resolved prompt of a scenario: exactly what is sent (for a prompt
+/// drawn per call, `user_text` is empty and the source says how it is
+/// drawn).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {
     /// The text sent as the user message.
@@ -46,10 +62,31 @@ pub enum PromptSource {
         /// The configured token count (>= 1).
         input_tokens: u32,
     },
+    /// `synthetic_input_tokens` as a distribution: a filler prompt of a
+    /// length drawn per call.
+    SyntheticDrawn(LengthDistribution),
+    /// `dataset`: a record of a file per call.
+    Dataset(DatasetSource),
 }
 
-const USER_SOURCES: [&str; 3] = ["text_prompt", "prompt_file", "synthetic_input_tokens"];
-const ONE_OF: &str = "`text_prompt`, `prompt_file` or `synthetic_input_tokens`";
+impl PromptSource {
+    /// Whether the prompt is chosen per call (the scenario's `user_text`
+    /// is then empty).
+    pub fn is_drawn(&self) -> bool {
+        matches!(
+            self,
+            PromptSource::SyntheticDrawn(_) | PromptSource::Dataset(_)
+        )
+    }
+}
+
+const USER_SOURCES: [&str; 4] = [
+    "text_prompt",
+    "prompt_file",
+    "synthetic_input_tokens",
+    "dataset",
+];
+const ONE_OF: &str = "`text_prompt`, `prompt_file`, `synthetic_input_tokens` or `dataset`";
 
 /// Resolves the prompt keys of one scenario line, reading files relative to
 /// `base_dir`. Returns `None` (with errors recorded in `fields`) when any
@@ -64,14 +101,8 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
     // Validate every source that is there, so all errors are reported.
     let text = fields.non_empty_text("text_prompt");
     let file = read_text_file(fields, "prompt_file", base_dir);
-    let synthetic = fields
-        .integer(
-            "synthetic_input_tokens",
-            1,
-            MAX_SYNTHETIC_INPUT_TOKENS.into(),
-            "a positive integer",
-        )
-        .and_then(|tokens| u32::try_from(tokens).ok());
+    let synthetic = synthetic(fields, base_dir);
+    let dataset = dataset_field::parse(fields, base_dir);
     let system = resolve_system(fields, base_dir);
 
     let (user_text, source) = match present.as_slice() {
@@ -79,15 +110,17 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
             fields.error(None, format!("one of {ONE_OF}"), "none of them");
             return None;
         }
-        [_] => match (text, file, synthetic) {
-            (Some(text), None, None) => (text, PromptSource::Inline),
-            (None, Some((text, path)), None) => (text, PromptSource::File(path)),
-            (None, None, Some(tokens)) => (
+        [_] => match (text, file, synthetic, dataset) {
+            (Some(text), None, None, None) => (text, PromptSource::Inline),
+            (None, Some((text, path)), None, None) => (text, PromptSource::File(path)),
+            (None, None, Some(LengthDistribution::Fixed(tokens)), None) => (
                 bedrock_catalog::tokens::synthetic_prompt(tokens),
                 PromptSource::Synthetic {
                     input_tokens: tokens,
                 },
             ),
+            (None, None, Some(drawn), None) => (String::new(), PromptSource::SyntheticDrawn(drawn)),
+            (None, None, None, Some(dataset)) => (String::new(), PromptSource::Dataset(dataset)),
             // The one source present is invalid; its error is recorded.
             _ => return None,
         },
@@ -101,6 +134,35 @@ pub(crate) fn resolve(fields: &mut Fields<'_>, base_dir: &Path) -> Option<Prompt
         system: system?,
         source,
     })
+}
+
+/// `synthetic_input_tokens`: a whole number (a fixed length, as before)
+/// or a length distribution.
+fn synthetic(fields: &mut Fields<'_>, base_dir: &Path) -> Option<LengthDistribution> {
+    let key = "synthetic_input_tokens";
+    match fields.value(key)? {
+        Value::Object(_) => {
+            let value = fields.value(key)?;
+            match parse_length_distribution(key, value, base_dir, SYNTHETIC_INPUT_BOUNDS) {
+                Ok(drawn) => Some(drawn),
+                Err(errors) => {
+                    for (field, expected, found) in errors {
+                        fields.error(Some(&field), expected, found);
+                    }
+                    None
+                }
+            }
+        }
+        _ => fields
+            .integer(
+                key,
+                1,
+                MAX_SYNTHETIC_INPUT_TOKENS.into(),
+                "a positive integer",
+            )
+            .and_then(|tokens| u32::try_from(tokens).ok())
+            .map(LengthDistribution::Fixed),
+    }
 }
 
 /// The system prompt: `Some(None)` when there is none, `None` when it is

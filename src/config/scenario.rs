@@ -17,7 +17,9 @@ use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, unknown_key_error};
 use super::identifiers;
 use super::latency_optimized;
-use super::prompt::{self, Prompt};
+use super::dataset_field;
+use super::length_distribution::{LengthBounds, LengthDistribution, parse_length_distribution};
+use super::prompt::{self, Prompt, PromptSource};
 use super::variant::{self, Variant};
 
 /// Every key a scenario line may have.
@@ -40,6 +42,7 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "tool_config",
     "additional_model_request_fields",
     "weight",
+    "dataset",
 ];
 
 /// The largest accepted scenario `weight`.
@@ -72,8 +75,12 @@ pub struct Scenario {
     pub region: String,
     /// The configured performance setting; `None` means it is not sent.
     pub performance_config: Option<PerformanceConfig>,
-    /// Sent as `maxTokens` (>= 1, default 100).
+    /// Sent as `maxTokens` (>= 1, default 100); with `output_tokens`, the
+    /// largest length it can draw (what budgets and checks assume).
     pub expected_output_tokens: u32,
+    /// `expected_output_tokens` given as a distribution: the answer length
+    /// asked for (`maxTokens`) is drawn per call.
+    pub output_tokens: Option<LengthDistribution>,
     /// A free label carried into the results (default `Text-Generation`).
     pub task_type: String,
     /// The resolved prompt.
@@ -123,14 +130,16 @@ impl Scenario {
         let model_id = identifiers::model_id(&mut fields, "model_id");
         let region = identifiers::region(&mut fields, "region");
         let performance_config = performance_config(&mut fields);
-        let expected_output_tokens =
-            fields.positive_u32("expected_output_tokens", MAX_EXPECTED_OUTPUT_TOKENS);
+        let output_tokens = output_tokens(&mut fields, base_dir);
+        let expected_output_tokens = output_tokens
+            .as_ref()
+            .map(|drawn| drawn.max_draw(OUTPUT_TOKEN_BOUNDS));
         let task_type = fields.string("task_type");
         let task_type = identifiers::label(&mut fields, "task_type", task_type);
         let scenario_name = fields.non_empty_string("scenario_name");
         let scenario_name = identifiers::label(&mut fields, "scenario_name", scenario_name);
         let weight = fields.positive_u32("weight", MAX_WEIGHT);
-        let prompt = prompt::resolve(&mut fields, base_dir);
+        let mut prompt = prompt::resolve(&mut fields, base_dir);
         let mut variant_warnings = Vec::new();
         let variant = variant::parse(
             &mut fields,
@@ -151,6 +160,18 @@ impl Scenario {
                 expected_output_tokens.unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
                 &mut variant_warnings,
             );
+            if let Some(PromptSource::Dataset(source)) =
+                prompt.as_mut().map(|prompt| &mut prompt.source)
+                && let Some(info) = bedrock_catalog::model(model_id)
+            {
+                let answer = expected_output_tokens.unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS);
+                let room = info.context_tokens.saturating_sub(answer);
+                if let Some(warning) =
+                    dataset_field::check_lengths(&mut fields, source, room, info.name)
+                {
+                    variant_warnings.push(warning);
+                }
+            }
         }
         let mut errors = unknown;
         errors.extend(fields.finish());
@@ -175,6 +196,9 @@ impl Scenario {
                     performance_config,
                     expected_output_tokens: expected_output_tokens
                         .unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
+                    output_tokens: output_tokens.filter(|drawn| {
+                        !matches!(drawn, LengthDistribution::Fixed(_))
+                    }),
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
                     variant,
@@ -183,6 +207,35 @@ impl Scenario {
             }
             _ => Err(errors),
         }
+    }
+}
+
+/// The lengths `expected_output_tokens` accepts.
+pub const OUTPUT_TOKEN_BOUNDS: LengthBounds = LengthBounds {
+    min: 1,
+    max: MAX_EXPECTED_OUTPUT_TOKENS,
+};
+
+/// `expected_output_tokens`: a whole number (the Python tool's form) or a
+/// length distribution drawn per call. `None` when absent or invalid
+/// (errors recorded).
+fn output_tokens(fields: &mut Fields<'_>, base_dir: &Path) -> Option<LengthDistribution> {
+    let key = "expected_output_tokens";
+    match fields.value(key)? {
+        value @ Value::Object(_) => {
+            match parse_length_distribution(key, value, base_dir, OUTPUT_TOKEN_BOUNDS) {
+                Ok(drawn) => Some(drawn),
+                Err(errors) => {
+                    for (field, expected, found) in errors {
+                        fields.error(Some(&field), expected, found);
+                    }
+                    None
+                }
+            }
+        }
+        _ => fields
+            .positive_u32(key, MAX_EXPECTED_OUTPUT_TOKENS)
+            .map(LengthDistribution::Fixed),
     }
 }
 

@@ -19,6 +19,9 @@ const FRESH_MARKER_BYTES: u64 = 64;
 /// to a few dozen tokens (the emulator's built-in models add 0 to 16,
 /// after the seed's measurements).
 pub const PROMPT_TEMPLATE_TOKENS: u64 = 64;
+/// Tokens allowed for each earlier turn's framing in the template (its
+/// role markers).
+pub const TURN_TEMPLATE_TOKENS: u64 = 16;
 /// Tokens allowed for the instructions a model's template adds when a
 /// request offers tools (Anthropic documents a tool-use system prompt of
 /// about 350 tokens).
@@ -44,6 +47,11 @@ pub fn worst_case_input_tokens(spec: &CallSpec) -> u64 {
     let mut tokens = PROMPT_TEMPLATE_TOKENS
         .saturating_add(max_tokens(&spec.user_text))
         .saturating_add(spec.system.as_deref().map_or(0, max_tokens));
+    for turn in &spec.history {
+        tokens = tokens
+            .saturating_add(max_tokens(&turn.text))
+            .saturating_add(TURN_TEMPLATE_TOKENS);
+    }
     if let Some(cache) = &spec.variant.prompt_cache {
         tokens = tokens.saturating_add(max_tokens(&cache.prefix));
         if cache.fresh {
@@ -95,6 +103,17 @@ fn max_json_bytes(value: &Value) -> u64 {
 /// at the price of the tier and performance config sent. `None` when a
 /// price needed is unknown.
 pub fn attempt_worst_case(spec: &CallSpec, prices: &PriceTable) -> Option<Cost> {
+    attempt_worst_case_with(spec, 0, prices)
+}
+
+/// [`attempt_worst_case`] of `spec` with at most `drawn_text_bytes` more
+/// bytes of text (and their turns' framing) drawn per call: a dataset's
+/// longest record, the longest synthetic prompt a distribution can draw.
+pub fn attempt_worst_case_with(
+    spec: &CallSpec,
+    drawn_text_bytes: u64,
+    prices: &PriceTable,
+) -> Option<Cost> {
     let key = PriceKey::of(&spec.model_id, spec.variant.service_tier, spec.performance);
     let cache = spec
         .variant
@@ -102,7 +121,7 @@ pub fn attempt_worst_case(spec: &CallSpec, prices: &PriceTable) -> Option<Cost> 
         .as_ref()
         .map(|cache| cache.ttl.unwrap_or(bedrock_catalog::CacheTtl::FiveMinutes));
     prices.price(&key)?.worst_case(
-        worst_case_input_tokens(spec),
+        worst_case_input_tokens(spec).saturating_add(drawn_text_bytes),
         u64::from(spec.max_tokens),
         cache,
     )
@@ -143,17 +162,17 @@ pub struct CostPlan {
 }
 
 impl CostPlan {
-    /// The plan of `calls_per_scenario` calls of each scenario (`specs`,
-    /// named by `names`), each retried at most `max_retries` times.
+    /// The plan of `calls_per_scenario` calls of each scenario (its name
+    /// and the worst case of one of its attempts, `None` when a price is
+    /// unknown), each retried at most `max_retries` times.
     pub fn new<'a>(
-        scenarios: impl IntoIterator<Item = (&'a str, &'a CallSpec)>,
-        prices: &PriceTable,
+        scenarios: impl IntoIterator<Item = (&'a str, Option<Cost>)>,
         calls_per_scenario: u64,
         max_retries: u32,
     ) -> CostPlan {
         let attempts: Vec<(String, Option<Cost>)> = scenarios
             .into_iter()
-            .map(|(name, spec)| (name.to_string(), attempt_worst_case(spec, prices)))
+            .map(|(name, worst)| (name.to_string(), worst))
             .collect();
         let planned = attempts
             .iter()
@@ -172,13 +191,12 @@ impl CostPlan {
     /// call), without retries: every call at the dearest scenario's worst
     /// case, an upper bound whatever the draw.
     pub fn for_mix<'a>(
-        scenarios: impl IntoIterator<Item = (&'a str, &'a CallSpec)>,
-        prices: &PriceTable,
+        scenarios: impl IntoIterator<Item = (&'a str, Option<Cost>)>,
         calls: u64,
     ) -> CostPlan {
         let attempts: Vec<(String, Option<Cost>)> = scenarios
             .into_iter()
-            .map(|(name, spec)| (name.to_string(), attempt_worst_case(spec, prices)))
+            .map(|(name, worst)| (name.to_string(), worst))
             .collect();
         let planned = attempts
             .iter()

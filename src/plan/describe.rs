@@ -10,6 +10,7 @@ impl Plan {
     /// emulator runs at `time_scale`).
     pub fn describe(&self, choice: TargetChoice, time_scale: f64) -> Vec<String> {
         let mut lines = vec![self.describe_schedule(choice, time_scale)];
+        lines.extend(self.describe_requests());
         lines.extend(self.describe_budgets(choice));
         lines
     }
@@ -115,6 +116,21 @@ impl Plan {
             schedule.active_workers(),
             e.sleep_between_invocations.as_secs_f64()
         )
+    }
+
+    /// One line per scenario whose requests vary from call to call.
+    fn describe_requests(&self) -> Vec<String> {
+        self.scenarios
+            .iter()
+            .zip(&self.requests)
+            .filter_map(|(scenario, requests)| {
+                let varies = requests.describe()?;
+                Some(format!(
+                    "requests of {}: {varies}; drawn per call from the seed",
+                    scenario.name
+                ))
+            })
+            .collect()
     }
 
     fn describe_budgets(&self, choice: TargetChoice) -> Vec<String> {

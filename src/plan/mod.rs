@@ -17,6 +17,7 @@ mod arrivals;
 mod cost;
 mod describe;
 mod limit;
+mod requests;
 mod schedule;
 pub mod shard;
 
@@ -24,11 +25,13 @@ use std::sync::Arc;
 
 pub use arrivals::{ArrivalAt, ArrivalPlan, Arrivals, RunShare, ScenarioPick};
 pub use cost::{
-    CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, TOOL_PROMPT_TOKENS, attempt_worst_case, charged,
-    us_priced_elsewhere, worst_case_input_tokens,
+    CostError, CostPlan, PROMPT_TEMPLATE_TOKENS, TOOL_PROMPT_TOKENS, TURN_TEMPLATE_TOKENS,
+    attempt_worst_case, attempt_worst_case_with, charged, us_priced_elsewhere,
+    worst_case_input_tokens,
 };
 pub use describe::{planned_count, planned_text};
 pub use limit::Limit;
+pub use requests::{DrawnRequest, RequestSource};
 pub use schedule::{Schedule, estimated_call_time, human_duration};
 pub use shard::{MAX_SHARDS, Shard, ShardError};
 
@@ -186,8 +189,9 @@ pub struct Plan {
     pub shard: Option<Shard>,
     /// The prices of the calls.
     pub prices: Arc<PriceTable>,
-    /// The request of each scenario.
-    pub specs: Vec<CallSpec>,
+    /// Where each scenario's requests come from (one fixed request, or
+    /// one drawn per call).
+    pub requests: Vec<RequestSource>,
     /// The worst case of one attempt of each scenario (`None`: a price is
     /// unknown).
     pub worst_costs: Vec<Option<Cost>>,
@@ -234,18 +238,26 @@ impl Plan {
                 .max_cost_usd
                 .map(|value| Limit::new(value, format!("max_cost_usd in {file}")))
         });
-        let specs: Vec<CallSpec> = scenarios
+        let requests: Vec<RequestSource> = scenarios
             .iter()
-            .map(|s| CallSpec::from_scenario(s, &experiment))
+            .enumerate()
+            .map(|(index, s)| {
+                RequestSource::new(s, index, CallSpec::from_scenario(s, &experiment), seed)
+            })
             .collect();
-        let worst_costs = specs
+        let worst_costs: Vec<Option<Cost>> = requests
             .iter()
-            .map(|spec| attempt_worst_case(spec, &prices))
+            .map(|requests| requests.attempt_worst_case(&prices))
             .collect();
         let schedule = Schedule::for_scenarios(&scenarios, &experiment, seed).sharded(shard);
-        let named = || scenarios.iter().map(|s| s.name.as_str()).zip(specs.iter());
-        let costs = cost_plan(named(), &schedule, &experiment, &prices, shard, false);
-        let experiment_costs = cost_plan(named(), &schedule, &experiment, &prices, shard, true);
+        let named = || {
+            scenarios
+                .iter()
+                .map(|s| s.name.as_str())
+                .zip(worst_costs.iter().copied())
+        };
+        let costs = cost_plan(named(), &schedule, &experiment, shard, false);
+        let experiment_costs = cost_plan(named(), &schedule, &experiment, shard, true);
         let own_max_calls = max_calls
             .as_ref()
             // A plan over the maximum is refused by its verdict; were it
@@ -274,7 +286,7 @@ impl Plan {
             seed,
             shard,
             prices,
-            specs,
+            requests,
             worst_costs,
             schedule,
             costs,
@@ -378,10 +390,9 @@ impl Plan {
 /// scenario, so every planned call is counted at the dearest scenario's
 /// worst case, without retries.
 fn cost_plan<'a>(
-    scenarios: impl IntoIterator<Item = (&'a str, &'a CallSpec)>,
+    scenarios: impl IntoIterator<Item = (&'a str, Option<Cost>)>,
     schedule: &Schedule,
     experiment: &Experiment,
-    prices: &PriceTable,
     shard: Option<Shard>,
     every_shard: bool,
 ) -> CostPlan {
@@ -391,7 +402,7 @@ fn cost_plan<'a>(
         } else {
             schedule.planned_calls()
         };
-        return CostPlan::for_mix(scenarios, prices, calls);
+        return CostPlan::for_mix(scenarios, calls);
     }
     let per_run = if every_shard {
         let shards = shard.map_or(1, Shard::count);
@@ -401,5 +412,5 @@ fn cost_plan<'a>(
         u64::from(schedule.calls_per_scenario())
     };
     let calls = u64::from(experiment.num_runs_per_experiment) * per_run;
-    CostPlan::new(scenarios, prices, calls, experiment.max_retries)
+    CostPlan::new(scenarios, calls, experiment.max_retries)
 }

@@ -132,6 +132,12 @@ pub enum Column {
     TtftFromScheduled,
     /// Open loop: total latency from the scheduled instant.
     TotalFromScheduled,
+    /// The dataset record sent.
+    PromptId,
+    /// The input length drawn for a synthetic prompt.
+    TargetInputTokens,
+    /// The answer length drawn (sent as `maxTokens`).
+    TargetOutputTokens,
 }
 
 impl Column {
@@ -159,7 +165,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 40] = [
+    pub const EXTENDED: [Column; 43] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -200,6 +206,9 @@ impl Column {
         Column::QueuedS,
         Column::TtftFromScheduled,
         Column::TotalFromScheduled,
+        Column::PromptId,
+        Column::TargetInputTokens,
+        Column::TargetOutputTokens,
     ];
 
     /// Every column in file order.
@@ -269,6 +278,9 @@ impl Column {
             Column::QueuedS => "queued_s",
             Column::TtftFromScheduled => "ttft_from_scheduled",
             Column::TotalFromScheduled => "total_from_scheduled",
+            Column::PromptId => "prompt_id",
+            Column::TargetInputTokens => "target_input_tokens",
+            Column::TargetOutputTokens => "target_output_tokens",
         }
     }
 
@@ -288,7 +300,9 @@ impl Column {
             | ModelOutputTokens
             | CacheReadInputTokens
             | CacheWriteInputTokens
-            | ReasoningBudgetTokens => "tokens",
+            | ReasoningBudgetTokens
+            | TargetInputTokens
+            | TargetOutputTokens => "tokens",
             Otps | GenerationOtps => "tokens/s",
             CostUsd => "USD",
             RunCount | Attempt | ChunkCount | ReasoningChunks | ToolUseChunks => "count",
@@ -318,7 +332,8 @@ impl Column {
             | ServedServiceTier
             | PromptCache
             | Tools
-            | FirstDeltaKind => "",
+            | FirstDeltaKind
+            | PromptId => "",
         }
     }
 
@@ -450,6 +465,15 @@ impl Column {
             }
             Column::TotalFromScheduled => {
                 "open loop: total latency measured from the scheduled instant (`dispatch_lag_s` + `time_to_last_byte`)"
+            }
+            Column::PromptId => {
+                "the dataset record sent: its `id`, or `L` and the line it starts on (empty when the prompt is not from a dataset)"
+            }
+            Column::TargetInputTokens => {
+                "the input length drawn for a synthetic prompt, by the token estimate (empty when the input length is not drawn)"
+            }
+            Column::TargetOutputTokens => {
+                "the answer length drawn and sent as `maxTokens`: an answer that stops before it (`end_turn`) is a short answer (empty when the answer length is not drawn)"
             }
         }
     }

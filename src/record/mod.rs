@@ -18,6 +18,7 @@
 pub(crate) mod columns;
 mod raw_csv;
 mod run_file;
+mod sent;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,6 +32,7 @@ use bedrock_catalog::{CacheTtl, ServiceTier};
 pub use columns::Column;
 pub use raw_csv::RawCsvWriter;
 pub use run_file::RunFile;
+pub use sent::SentRequest;
 
 /// Where the calls went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -185,6 +187,8 @@ pub struct RunFacts {
 pub struct AttemptRecord {
     /// The call: raw instants and what the service reported.
     pub call: CallRecord,
+    /// What this call's request sent that its scenario does not fix.
+    pub sent: SentRequest,
     /// The scenario's facts.
     pub scenario: Arc<ScenarioFacts>,
     /// The run's facts.

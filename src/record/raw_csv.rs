@@ -78,7 +78,9 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::TimeToFirstByte => time(call.ttft()),
         Column::TimeToLastByte => time(call.total_latency()),
         Column::JobTimestampIso => Cow::Owned(iso_micros(call.started_at)),
-        Column::ConfiguredOutputTokensForRequest => Cow::Owned(facts.max_tokens.to_string()),
+        Column::ConfiguredOutputTokensForRequest => {
+            Cow::Owned(record.sent.max_tokens.to_string())
+        }
         Column::ModelInputTokens => integer_or_empty(call.input_tokens()),
         Column::ModelOutputTokens => integer_or_empty(call.output_tokens()),
         Column::Model => Cow::Borrowed(&facts.model),
@@ -142,6 +144,9 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::QueuedS => time(record.queued()),
         Column::TtftFromScheduled => time(record.ttft_from_scheduled()),
         Column::TotalFromScheduled => time(record.total_from_scheduled()),
+        Column::PromptId => text(&record.sent.prompt_id),
+        Column::TargetInputTokens => integer_or_empty(record.sent.target_input_tokens),
+        Column::TargetOutputTokens => integer_or_empty(record.sent.target_output_tokens),
     }
 }
 

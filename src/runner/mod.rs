@@ -232,17 +232,17 @@ pub async fn run(
     let facts = plan
         .scenarios
         .iter()
-        .zip(&plan.specs)
-        .map(|(s, spec)| {
+        .zip(&plan.requests)
+        .map(|(s, requests)| {
             Arc::new(
-                ScenarioFacts::new(s, spec, experiment, target, time_scale)
+                ScenarioFacts::new(s, requests.base(), experiment, target, time_scale)
                     .with_prices(Arc::clone(&plan.prices)),
             )
         })
         .collect();
     let shared = Arc::new(Shared {
         facts,
-        specs: plan.specs.clone(),
+        requests: plan.requests.clone(),
         worst_costs: plan.worst_costs.clone(),
         clients,
         invocations: experiment.invocations_per_scenario,

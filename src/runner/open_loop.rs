@@ -33,7 +33,7 @@ use super::call_loop::{CallEnd, CallLoop, Verdict};
 use super::stop::StopSignal;
 use super::worker::{RunSlot, Shared, WorkerSink};
 use crate::call::CallRecord;
-use crate::plan::{ArrivalAt, ArrivalPlan};
+use crate::plan::{ArrivalAt, ArrivalPlan, DrawnRequest};
 use crate::record::{AttemptRecord, OpenLoopTimes, Phase};
 
 /// How long before an arrival's instant the timer wakes the dispatcher,
@@ -78,8 +78,16 @@ pub(super) async fn dispatch(
     let timer = PreciseTimer::start("arrival-timer");
     let mut calls = JoinSet::new();
     let started = slot.facts.started;
+    // Each scenario's arrivals in this run, counted for its draws.
+    let mut counts = vec![0u64; shared.scenarios.len()];
     for arrival in plan.arrivals(shared.seed, run_index) {
         let scheduled = started + Duration::from_secs_f64(arrival.offset_s);
+        // The request is built before its instant, off the timed path.
+        let number = (u64::from(run_index) << 32) | counts[arrival.scenario];
+        counts[arrival.scenario] += 1;
+        let Some(drawn) = shared.draw(arrival.scenario, number) else {
+            break;
+        };
         if !precise_sleep_until(&timer, scheduled, &shared.stop).await
             || shared.must_stop()
             || shared
@@ -94,6 +102,7 @@ pub(super) async fn dispatch(
             slot.clone(),
             cap.clone(),
             arrival,
+            drawn,
             scheduled,
         ));
         // Reap finished calls without waiting.
@@ -109,6 +118,7 @@ async fn one_call(
     slot: RunSlot,
     cap: Option<Arc<Semaphore>>,
     arrival: ArrivalAt,
+    drawn: DrawnRequest,
     scheduled: Instant,
 ) {
     let (_permit, queued) = match cap {
@@ -138,6 +148,7 @@ async fn one_call(
         &shared,
         &slot,
         arrival.scenario,
+        &drawn,
         invocation_id,
         OpenLoopTimes { scheduled, queued },
     )
@@ -150,6 +161,7 @@ pub(super) async fn call_once(
     shared: &Arc<Shared>,
     slot: &RunSlot,
     scenario: usize,
+    drawn: &DrawnRequest,
     invocation_id: String,
     times: OpenLoopTimes,
 ) {
@@ -157,7 +169,7 @@ pub(super) async fn call_once(
     let client = shared.clients.client(&shared.scenarios[scenario].region);
     let calls = CallLoop {
         client: &client,
-        spec: &shared.specs[scenario],
+        spec: &drawn.spec,
         budget: &shared.budget,
         worst_cost: shared.worst_costs[scenario],
         stop: &shared.stop,
@@ -166,6 +178,7 @@ pub(super) async fn call_once(
     };
     let make = |record: CallRecord, attempt: u32, scheduled: Instant| AttemptRecord {
         call: record,
+        sent: drawn.sent.clone(),
         scenario: Arc::clone(&shared.facts[scenario]),
         run: Arc::clone(&slot.facts),
         invocation_id: invocation_id.clone(),

@@ -43,6 +43,15 @@ pub enum RecordError {
         /// The OS error.
         error: Arc<std::io::Error>,
     },
+    /// A call's request could not be built (a dataset's record could not
+    /// be read again): the run stops rather than send something else.
+    #[error("cannot build the request of {scenario}: {message}")]
+    Request {
+        /// The scenario.
+        scenario: String,
+        /// Why.
+        message: String,
+    },
     /// A call ended while no run's file was open.
     #[error("a call finished outside of a run")]
     OutsideRun,

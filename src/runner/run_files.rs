@@ -114,6 +114,12 @@ impl RunFiles {
         lock(&self.first_error).clone()
     }
 
+    /// Stop recording because of `error` (kept as the run's first error
+    /// unless one came before).
+    pub fn stop_with(&self, error: RecordError) {
+        self.fail(error);
+    }
+
     fn fail(&self, error: RecordError) -> RecordError {
         lock(&self.first_error).get_or_insert_with(|| error.clone());
         error

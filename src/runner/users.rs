@@ -94,10 +94,23 @@ async fn user_loop(mut user: UserLoop) {
             scenario + 1,
             user.user + 1
         );
+        // The run's calls in the order they start: the draws' numbers.
+        let draw = (u64::from(user.slot.facts.run) << 32) | number;
+        let Some(drawn) = user.shared.draw(scenario, draw) else {
+            return;
+        };
         let times = OpenLoopTimes {
             scheduled: Instant::now(),
             queued: Duration::ZERO,
         };
-        call_once(&user.shared, &user.slot, scenario, invocation_id, times).await;
+        call_once(
+            &user.shared,
+            &user.slot,
+            scenario,
+            &drawn,
+            invocation_id,
+            times,
+        )
+        .await;
     }
 }

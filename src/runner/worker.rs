@@ -15,11 +15,13 @@ use super::call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_s
 use super::outcome::ScenarioOutcome;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
+use super::record_error::RecordError;
 use super::stop::StopSignal;
-use crate::call::{CallRecord, CallSpec};
+use crate::call::CallRecord;
 use crate::client::Clients;
 use crate::config::Scenario;
 use crate::plan::shard::{self, Shard};
+use crate::plan::{DrawnRequest, RequestSource};
 use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
 
 /// Counters of a whole experiment.
@@ -84,8 +86,8 @@ impl Tally {
 pub struct Shared {
     /// The scenarios, in file order.
     pub scenarios: Vec<Scenario>,
-    /// The request of each scenario.
-    pub specs: Vec<CallSpec>,
+    /// Where each scenario's requests come from.
+    pub requests: Vec<RequestSource>,
     /// The facts of each scenario's calls.
     pub facts: Vec<Arc<ScenarioFacts>>,
     /// The worst case of one attempt of each scenario (`None`: unknown).
@@ -122,6 +124,22 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The request of `scenario`'s call number `number`; `None` (the run
+    /// stopping, with the reason kept as its error) when it cannot be
+    /// built.
+    pub fn draw(&self, scenario: usize, number: u64) -> Option<DrawnRequest> {
+        match self.requests[scenario].draw(number) {
+            Ok(drawn) => Some(drawn),
+            Err(error) => {
+                self.files.stop_with(RecordError::Request {
+                    scenario: self.scenarios[scenario].name.clone(),
+                    message: error.to_string(),
+                });
+                None
+            }
+        }
+    }
+
     /// Whether no new call may start: a stop request, or recording failed.
     pub fn must_stop(&self) -> bool {
         self.stop.is_stopping() || self.report.failed() || self.files.error().is_some()
@@ -154,6 +172,17 @@ impl Call {
             Call::Warmup(n) => format!("r{run}-s{}-w{n}", scenario + 1),
             Call::Invocation(n) => format!("r{run}-s{}-i{n}", scenario + 1),
         }
+    }
+
+    /// The call's number among its scenario's calls (see
+    /// `plan::RequestSource`): each run's warm-ups, then its invocations.
+    fn number(self, run: u32, warmups: u32, invocations: u32) -> u64 {
+        let per_run = u64::from(warmups) + u64::from(invocations);
+        let position = match self {
+            Call::Warmup(n) => u64::from(n) - 1,
+            Call::Invocation(n) => u64::from(warmups) + u64::from(n) - 1,
+        };
+        u64::from(run.saturating_sub(1)) * per_run + position
     }
 
     fn phase(self) -> Phase {
@@ -218,9 +247,11 @@ async fn make_call(
     scheduled: Instant,
     rng: &mut StdRng,
 ) -> Option<Instant> {
+    let number = call.number(slot.facts.run, shared.warmups, shared.invocations);
+    let drawn = shared.draw(scenario, number)?;
     let calls = CallLoop {
         client,
-        spec: &shared.specs[scenario],
+        spec: &drawn.spec,
         budget: &shared.budget,
         worst_cost: shared.worst_costs[scenario],
         stop: &shared.stop,
@@ -230,6 +261,7 @@ async fn make_call(
     let invocation_id = call.invocation_id(slot.facts.run, scenario);
     let make = |record: CallRecord, attempt: u32, scheduled: Instant| AttemptRecord {
         call: record,
+        sent: drawn.sent.clone(),
         scenario: Arc::clone(&shared.facts[scenario]),
         run: Arc::clone(&slot.facts),
         invocation_id: invocation_id.clone(),

@@ -46,6 +46,10 @@ pub struct ModelInfo {
     /// (v1 and v2), 3.7 Sonnet, Opus 4 and Sonnet 4; Nova models are
     /// refused, and newer Claude models are not listed for the runtime.
     pub counts_tokens: bool,
+    /// The context window in tokens: the input and `maxTokens` together
+    /// must fit in it (Bedrock refuses a longer request with a
+    /// `ValidationException`), as the model cards state it.
+    pub context_tokens: u32,
 }
 
 impl ModelInfo {
@@ -78,7 +82,8 @@ const US_EU_APAC: &[&str] = &["us", "eu", "apac"];
 const WORLD: &[&str] = &["us", "eu", "apac", "global"];
 
 /// A model with the common defaults: standard only, default tier, no
-/// reasoning, no caching, US profiles, 8,192 output tokens.
+/// reasoning, no caching, US profiles, 8,192 output tokens, a context of
+/// 128,000 tokens.
 const fn entry(id: &'static str, name: &'static str) -> ModelInfo {
     ModelInfo {
         id,
@@ -90,6 +95,7 @@ const fn entry(id: &'static str, name: &'static str) -> ModelInfo {
         min_cache_tokens: None,
         geographies: US,
         counts_tokens: false,
+        context_tokens: 128_000,
     }
 }
 
@@ -97,6 +103,7 @@ const fn entry(id: &'static str, name: &'static str) -> ModelInfo {
 pub static MODELS: &[ModelInfo] = &[
     // Amazon Nova.
     ModelInfo {
+        context_tokens: 300_000,
         optimized_regions: &["us-east-1", "us-east-2"],
         max_output_tokens: 10_000,
         tiers: STANDARD_TIERS,
@@ -112,6 +119,7 @@ pub static MODELS: &[ModelInfo] = &[
         ..entry("amazon.nova-micro-v1:0", "Nova Micro")
     },
     ModelInfo {
+        context_tokens: 300_000,
         max_output_tokens: 10_000,
         tiers: STANDARD_TIERS,
         min_cache_tokens: Some(1000),
@@ -119,11 +127,13 @@ pub static MODELS: &[ModelInfo] = &[
         ..entry("amazon.nova-lite-v1:0", "Nova Lite")
     },
     ModelInfo {
+        context_tokens: 1_000_000,
         max_output_tokens: 32_000,
         min_cache_tokens: Some(1000),
         ..entry("amazon.nova-premier-v1:0", "Nova Premier")
     },
     ModelInfo {
+        context_tokens: 1_000_000,
         max_output_tokens: 65_536,
         tiers: STANDARD_TIERS,
         min_cache_tokens: Some(1000),
@@ -141,11 +151,13 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 200_000,
         max_output_tokens: 4096,
         geographies: US_EU_APAC,
         ..entry("anthropic.claude-3-haiku-20240307-v1:0", "Claude 3 Haiku")
     },
     ModelInfo {
+        context_tokens: 200_000,
         counts_tokens: true,
         geographies: US_EU_APAC,
         ..entry(
@@ -154,6 +166,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 200_000,
         counts_tokens: true,
         min_cache_tokens: Some(1024),
         geographies: &["us", "apac"],
@@ -163,6 +176,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 200_000,
         counts_tokens: true,
         max_output_tokens: 64_000,
         reasoning: THINKING,
@@ -174,6 +188,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 200_000,
         counts_tokens: true,
         max_output_tokens: 64_000,
         reasoning: THINKING,
@@ -182,6 +197,7 @@ pub static MODELS: &[ModelInfo] = &[
         ..entry("anthropic.claude-sonnet-4-20250514-v1:0", "Claude Sonnet 4")
     },
     ModelInfo {
+        context_tokens: 200_000,
         counts_tokens: true,
         max_output_tokens: 32_000,
         reasoning: THINKING,
@@ -189,12 +205,14 @@ pub static MODELS: &[ModelInfo] = &[
         ..entry("anthropic.claude-opus-4-20250514-v1:0", "Claude Opus 4")
     },
     ModelInfo {
+        context_tokens: 200_000,
         max_output_tokens: 32_000,
         reasoning: THINKING,
         min_cache_tokens: Some(1024),
         ..entry("anthropic.claude-opus-4-1-20250805-v1:0", "Claude Opus 4.1")
     },
     ModelInfo {
+        context_tokens: 200_000,
         max_output_tokens: 64_000,
         tiers: ALL_TIERS,
         reasoning: THINKING,
@@ -206,6 +224,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 200_000,
         max_output_tokens: 64_000,
         tiers: STANDARD_TIERS,
         reasoning: THINKING,
@@ -217,6 +236,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 200_000,
         max_output_tokens: 64_000,
         tiers: &[ServiceTier::Priority, ServiceTier::Default],
         reasoning: THINKING,
@@ -249,6 +269,7 @@ pub static MODELS: &[ModelInfo] = &[
     entry("meta.llama3-2-90b-instruct-v1:0", "Llama 3.2 90B Instruct"),
     entry("meta.llama3-3-70b-instruct-v1:0", "Llama 3.3 70B Instruct"),
     ModelInfo {
+        context_tokens: 3_500_000,
         tiers: STANDARD_TIERS,
         ..entry(
             "meta.llama4-scout-17b-instruct-v1:0",
@@ -256,6 +277,7 @@ pub static MODELS: &[ModelInfo] = &[
         )
     },
     ModelInfo {
+        context_tokens: 1_000_000,
         tiers: STANDARD_TIERS,
         ..entry(
             "meta.llama4-maverick-17b-instruct-v1:0",

@@ -1,0 +1,316 @@
+//! Each call's request, drawn from its scenario: the one fixed request
+//! of most scenarios, or a request built per call from a dataset's record
+//! or drawn lengths. A draw depends only on the run's seed, the scenario
+//! and the call's number (not on timing or on which worker makes it), so
+//! a seed gives the same requests in the same order; it happens before
+//! the call's clock starts.
+//!
+//! Call numbers count a scenario's calls from 0: in the closed loop, each
+//! run's warm-ups then invocations (`(run - 1) * (warm-ups + invocations) +
+//! position`); in the open loop, the scenario's arrivals in order; in
+//! `cargo bench`, its iterations. With `sequential` sampling, call `n`
+//! sends record `n` modulo the records; with `shuffled`, the record at
+//! place `n` of pass `n / records` of a seeded permutation (a new one
+//! each pass, kept in no table: a keyed permutation of the indices); with
+//! `random`, a uniform draw.
+
+use std::sync::Arc;
+
+use bedrock_catalog::prices::{Cost, PriceTable};
+use bedrock_catalog::tokens::{estimate_tokens, synthetic_prompt};
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use super::cost::attempt_worst_case_with;
+use crate::call::CallSpec;
+use crate::config::{
+    DatasetSource, LengthDistribution, OUTPUT_TOKEN_BOUNDS, PromptSource, SYNTHETIC_INPUT_BOUNDS,
+    Sampling, Scenario,
+};
+use crate::record::SentRequest;
+use crate::workload::dataset::DatasetError;
+
+/// The instruction appended to a synthetic prompt whose answer length is
+/// drawn, so that a model that follows instructions writes at least that
+/// much (`{}`: the length, in words).
+const ANSWER_LENGTH_INSTRUCTION: &str = "Write at least {} words.";
+
+/// Bytes of a synthetic prompt per token at most (a filler word of up to
+/// eight letters and its space), plus the instruction that starts it.
+const SYNTHETIC_BYTES_PER_TOKEN: u64 = 9;
+/// Bytes of the synthetic prompt's fixed parts at most: the opening
+/// instruction and the answer-length instruction.
+const SYNTHETIC_FIXED_BYTES: u64 = 96;
+
+/// Where one scenario's requests come from.
+#[derive(Debug, Clone)]
+pub struct RequestSource {
+    /// The scenario's request; for a drawn prompt, its text is empty and
+    /// its `maxTokens` is the largest that can be drawn.
+    base: Arc<CallSpec>,
+    /// The key of this scenario's draws (the run's seed and the
+    /// scenario's index).
+    key: u64,
+    /// Input lengths drawn for a synthetic prompt.
+    input: Option<LengthDistribution>,
+    /// Answer lengths drawn for `maxTokens`.
+    output: Option<LengthDistribution>,
+    /// Records of a dataset.
+    dataset: Option<DatasetSource>,
+    /// The prompt is synthetic (fixed or drawn): an answer-length
+    /// instruction may be added to it.
+    synthetic: bool,
+}
+
+/// One call's request and what it sent that its scenario does not fix.
+#[derive(Debug, Clone)]
+pub struct DrawnRequest {
+    /// The request.
+    pub spec: Arc<CallSpec>,
+    /// Its per-call facts, for the raw CSV.
+    pub sent: SentRequest,
+}
+
+impl RequestSource {
+    /// The requests of `scenario` (the `index`-th of the file) under
+    /// `base`, its request built from the experiment, with the run's
+    /// `seed`.
+    pub fn new(scenario: &Scenario, index: usize, base: CallSpec, seed: u64) -> RequestSource {
+        let (input, dataset, synthetic) = match &scenario.prompt.source {
+            PromptSource::SyntheticDrawn(drawn) => (Some(drawn.clone()), None, true),
+            PromptSource::Dataset(source) => (None, Some(source.clone()), false),
+            PromptSource::Synthetic { .. } => (None, None, true),
+            PromptSource::Inline | PromptSource::File(_) => (None, None, false),
+        };
+        RequestSource {
+            base: Arc::new(base),
+            key: mix(seed, index as u64),
+            input,
+            output: scenario.output_tokens.clone(),
+            dataset,
+            synthetic,
+        }
+    }
+
+    /// A source that always sends `spec` (tests, `calibrate`).
+    pub fn fixed(spec: CallSpec) -> RequestSource {
+        RequestSource {
+            base: Arc::new(spec),
+            key: 0,
+            input: None,
+            output: None,
+            dataset: None,
+            synthetic: false,
+        }
+    }
+
+    /// Whether every call sends the same request.
+    pub fn is_fixed(&self) -> bool {
+        self.input.is_none() && self.output.is_none() && self.dataset.is_none()
+    }
+
+    /// The scenario's request as configured (for a drawn prompt: its text
+    /// empty, `maxTokens` the largest that can be drawn).
+    pub fn base(&self) -> &CallSpec {
+        &self.base
+    }
+
+    /// The request of call number `call` (see the module documentation).
+    /// An error only when a dataset's record cannot be read again (the
+    /// file changed or went away during the run).
+    pub fn draw(&self, call: u64) -> Result<DrawnRequest, DatasetError> {
+        if self.is_fixed() {
+            return Ok(DrawnRequest {
+                spec: Arc::clone(&self.base),
+                sent: SentRequest::fixed(self.base.max_tokens),
+            });
+        }
+        let mut rng = StdRng::seed_from_u64(mix(self.key, call));
+        let mut spec = (*self.base).clone();
+        let mut sent = SentRequest::default();
+        if let Some(output) = &self.output {
+            let tokens = output.sample(&mut rng, OUTPUT_TOKEN_BOUNDS);
+            spec.max_tokens = tokens;
+            sent.target_output_tokens = Some(tokens);
+        }
+        if let Some(input) = &self.input {
+            let tokens = input.sample(&mut rng, SYNTHETIC_INPUT_BOUNDS);
+            spec.user_text = self.synthetic_text(tokens, sent.target_output_tokens);
+            sent.target_input_tokens = Some(tokens);
+        } else if self.synthetic
+            && let Some(answer) = sent.target_output_tokens
+        {
+            let tokens = estimate_tokens(&self.base.user_text);
+            spec.user_text = self.synthetic_text(tokens, Some(answer));
+        }
+        if let Some(source) = &self.dataset {
+            let record = source.record(pick(source, self.key, call, &mut rng));
+            let entry = source.dataset.entry(record)?;
+            let turns = entry.prompt_turns();
+            let (last, earlier) = turns
+                .split_last()
+                .expect("a record has a user turn (checked when it was read)");
+            spec.user_text = last.text.clone();
+            spec.history = earlier.to_vec();
+            if entry.system.is_some() {
+                spec.system = entry.system.clone();
+            }
+            sent.prompt_id = Some(entry.id);
+        }
+        sent.max_tokens = spec.max_tokens;
+        Ok(DrawnRequest {
+            spec: Arc::new(spec),
+            sent,
+        })
+    }
+
+    /// A synthetic prompt of `tokens` tokens by the estimate, asking for
+    /// an answer of at least `answer` words when one is drawn (the
+    /// instruction is counted in the `tokens`).
+    fn synthetic_text(&self, tokens: u32, answer: Option<u32>) -> String {
+        let Some(answer) = answer else {
+            return synthetic_prompt(tokens);
+        };
+        let instruction = ANSWER_LENGTH_INSTRUCTION.replace("{}", &answer.to_string());
+        let own = estimate_tokens(&instruction);
+        if tokens <= own {
+            return synthetic_prompt(tokens);
+        }
+        format!("{} {instruction}", synthetic_prompt(tokens - own))
+    }
+
+    /// An upper bound of the bytes of text a call adds to the base
+    /// request: the longest dataset record (its JSON bytes bound its
+    /// texts and their turns' framing), or the longest synthetic prompt
+    /// that can be drawn.
+    pub fn drawn_text_bytes(&self) -> u64 {
+        if let Some(source) = &self.dataset {
+            return source.dataset.longest_record_bytes();
+        }
+        match &self.input {
+            Some(input) => u64::from(input.max_draw(SYNTHETIC_INPUT_BOUNDS))
+                .saturating_mul(SYNTHETIC_BYTES_PER_TOKEN)
+                .saturating_add(SYNTHETIC_FIXED_BYTES),
+            None if self.synthetic && self.output.is_some() => {
+                (self.base.user_text.len() as u64).saturating_add(SYNTHETIC_FIXED_BYTES)
+            }
+            None => 0,
+        }
+    }
+
+    /// The most one attempt of any request of this source can cost
+    /// (`None`: a price is unknown).
+    pub fn attempt_worst_case(&self, prices: &PriceTable) -> Option<Cost> {
+        attempt_worst_case_with(&self.base, self.drawn_text_bytes(), prices)
+    }
+
+    /// In words, for plans: what varies from call to call (`None` when
+    /// nothing does).
+    pub fn describe(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(source) = &self.dataset {
+            parts.push(format!("prompts from {}", source.describe()));
+        }
+        if let Some(input) = &self.input {
+            parts.push(format!("input tokens {}", input.describe()));
+        }
+        if let Some(output) = &self.output {
+            parts.push(format!("answer tokens {}", output.describe()));
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+/// The eligible record of call `call`: see the module documentation.
+fn pick(source: &DatasetSource, key: u64, call: u64, rng: &mut StdRng) -> usize {
+    let records = source.eligible_count() as u64;
+    match source.sampling {
+        Sampling::Sequential => (call % records) as usize,
+        Sampling::Random => rng.random_range(0..records) as usize,
+        Sampling::Shuffled => {
+            let pass = call / records;
+            permute(call % records, records, mix(key, pass ^ 0x5eed)) as usize
+        }
+    }
+}
+
+/// A bijection of `0..n` keyed by `key`: a four-round Feistel network on
+/// the smallest even power of two at least `n`, walked until it lands in
+/// range (cycle walking keeps it a bijection of `0..n`).
+fn permute(index: u64, n: u64, key: u64) -> u64 {
+    if n <= 1 {
+        return 0;
+    }
+    let bits = (64 - (n - 1).leading_zeros()).div_ceil(2).max(1);
+    let mask = (1u64 << bits) - 1;
+    let mut x = index;
+    loop {
+        let (mut left, mut right) = (x >> bits, x & mask);
+        for round in 0..4u64 {
+            let f = mix(key ^ round, right) & mask;
+            (left, right) = (right, left ^ f);
+        }
+        x = (left << bits) | right;
+        if x < n {
+            return x;
+        }
+    }
+}
+
+/// Two values mixed into one well-spread 64-bit key (SplitMix64's
+/// finaliser).
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_permutation_is_a_bijection_for_every_size() {
+        for n in [1u64, 2, 3, 5, 16, 17, 100, 1000, 4097] {
+            for key in [0, 1, 0xdead_beef] {
+                let mut seen = vec![false; n as usize];
+                for i in 0..n {
+                    let j = permute(i, n, key);
+                    assert!(j < n, "{j} out of 0..{n}");
+                    assert!(!seen[j as usize], "{j} twice for n {n}");
+                    seen[j as usize] = true;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn different_keys_give_different_orders() {
+        let order = |key| (0..50).map(|i| permute(i, 50, key)).collect::<Vec<_>>();
+        assert_ne!(order(1), order(2));
+        assert_ne!(order(1), (0..50).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_synthetic_prompt_with_an_answer_length_keeps_its_token_count() {
+        let source = RequestSource::fixed(CallSpec::new("m", "", 10));
+        for (tokens, answer) in [(500, 300), (40, 5000), (3, 100)] {
+            let text = source.synthetic_text(tokens, Some(answer));
+            assert_eq!(estimate_tokens(&text), tokens, "{text}");
+            if tokens > 10 {
+                assert!(text.ends_with(&format!("Write at least {answer} words.")));
+            }
+        }
+    }
+
+    #[test]
+    fn the_synthetic_byte_bound_holds() {
+        for tokens in [1, 7, 8, 100, 1234, 20_000] {
+            let source = RequestSource::fixed(CallSpec::new("m", "", 10));
+            let text = source.synthetic_text(tokens, Some(999_999));
+            let bound = u64::from(tokens) * SYNTHETIC_BYTES_PER_TOKEN + SYNTHETIC_FIXED_BYTES;
+            assert!(text.len() as u64 <= bound, "{tokens}: {}", text.len());
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! What one call sent that its scenario does not fix: the request drawn
+//! for it (a dataset's record, a drawn input or answer length).
+
+/// The per-call facts of a request, written in the raw CSV's
+/// `configured_output_tokens_for_request`, `prompt_id`,
+/// `target_input_tokens` and `target_output_tokens` columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SentRequest {
+    /// `maxTokens` sent.
+    pub max_tokens: u32,
+    /// The dataset record sent (its `id`, or `L<line>`); `None` when the
+    /// prompt is not from a dataset.
+    pub prompt_id: Option<String>,
+    /// The input length drawn for a synthetic prompt (by the token
+    /// estimate); `None` when the input length was not drawn.
+    pub target_input_tokens: Option<u32>,
+    /// The answer length drawn (sent as `maxTokens`): an answer that stops
+    /// before it is a short answer; `None` when the answer length was not
+    /// drawn.
+    pub target_output_tokens: Option<u32>,
+}
+
+impl SentRequest {
+    /// A request whose only per-call fact is its `maxTokens`.
+    pub fn fixed(max_tokens: u32) -> Self {
+        SentRequest {
+            max_tokens,
+            ..SentRequest::default()
+        }
+    }
+}
