@@ -88,6 +88,9 @@ pub(crate) const TIER_DOWNGRADED: u8 = 32;
 /// A cache point was sent (`prompt_cache`) and the call neither read nor
 /// wrote the cache.
 pub(crate) const CACHE_UNUSED: u8 = 64;
+/// The answer stopped before the length drawn for it
+/// (`target_output_tokens`).
+pub(crate) const SHORT_ANSWER: u8 = 128;
 
 impl Attempt {
     /// `None` for NaN (absent), else the value.
@@ -129,6 +132,12 @@ impl Attempt {
     /// neither cache-read nor cache-write tokens: the cache point never hit.
     pub fn is_cache_unused(&self) -> bool {
         self.flags & CACHE_UNUSED != 0
+    }
+
+    /// A successful answer with fewer output tokens than the length drawn
+    /// for it (`target_output_tokens`).
+    pub fn is_short_answer(&self) -> bool {
+        self.flags & SHORT_ANSWER != 0
     }
 
     /// `phase == "warmup"`: a `cargo bench` warm-up call.

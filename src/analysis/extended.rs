@@ -40,6 +40,10 @@ pub struct Counts {
     pub cache_unused: u64,
     /// Rows whose `performance_config` was empty (counted as standard).
     pub empty_performance_config: u64,
+    /// Successful attempts whose answer stopped before the length drawn
+    /// for it (`target_output_tokens`): short answers, which must not
+    /// pass for fast ones.
+    pub short_answers: u64,
     /// Successful warm-up calls (`cargo bench`), counted in `successes` but
     /// left out of the statistics.
     pub warmups: u64,
@@ -289,6 +293,9 @@ pub fn counts(dataset: &Dataset, group: &Group<'_>) -> Counts {
             }
             if a.is_cache_unused() {
                 counts.cache_unused += 1;
+            }
+            if a.is_short_answer() {
+                counts.short_answers += 1;
             }
         } else {
             counts.errors += 1;

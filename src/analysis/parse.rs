@@ -11,7 +11,7 @@ use csv::ByteRecord;
 
 use super::dataset::{
     Attempt, CACHE_UNUSED, CostSource, EMPTY_CONFIG, NO_COST, SENT_OPTIMIZED, SERVED_STANDARD,
-    SUCCESS, SourceFormat, TIER_DOWNGRADED, WARMUP,
+    SHORT_ANSWER, SUCCESS, SourceFormat, TIER_DOWNGRADED, WARMUP,
 };
 use super::dedup::push_key;
 use super::error::{FieldError, ReadError, RowError};
@@ -57,6 +57,8 @@ pub(crate) struct Columns {
     dispatch_lag: Option<usize>,
     queued: Option<usize>,
     served_tier: Option<usize>,
+    /// `target_output_tokens` (absent in files written before it).
+    target_output: Option<usize>,
     /// `cost_usd` (absent in files written before it).
     cost: Option<usize>,
     /// The prices the rows are re-priced with from their tokens: a price
@@ -146,6 +148,7 @@ impl Columns {
             dispatch_lag: find(Column::DispatchLagS),
             queued: find(Column::QueuedS),
             served_tier: find(Column::ServedServiceTier),
+            target_output: find(Column::TargetOutputTokens),
             cost: find(Column::CostUsd),
             prices: None,
             price_file: false,
@@ -516,6 +519,14 @@ impl Part {
         }
         if opt(columns.phase) == Some(b"warmup".as_slice()) {
             flags |= WARMUP;
+        }
+        if flags & SUCCESS != 0
+            && let Some(raw) = set(opt(columns.target_output))
+        {
+            let target = non_negative(raw, "target_output_tokens", "a whole number of tokens")?;
+            if output_tokens < target {
+                flags |= SHORT_ANSWER;
+            }
         }
         let variant_fields = columns.variant.map(opt);
         flags |= mismatch_flags(variant_fields, opt(columns.served_tier));

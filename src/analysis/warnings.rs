@@ -1,6 +1,7 @@
 //! Warnings about groups: what was asked and not served (an optimized
 //! request served as standard, a service tier served as another, a cache
-//! point that never hit), groups with no successful call, and open-loop
+//! point that never hit), answers shorter than the length drawn for
+//! them, groups with no successful call, and open-loop
 //! groups whose client fell behind its schedule. Each says
 //! what it means for the numbers and what to do.
 
@@ -37,6 +38,12 @@ pub fn group_warnings(groups: &[GroupStats]) -> Vec<String> {
                 s.queued_calls,
                 s.calls,
                 s.queued_max
+            ));
+        }
+        if c.short_answers > 0 {
+            out.push(format!(
+                "{} of {} successful calls of {group} stopped before the answer length drawn for them (target_output_tokens): short answers end sooner, so this group's total latency reads lower than answers of the asked length would take; compare generation OTPS, ask for the length in the prompt, or filter on stop_reason = max_tokens",
+                c.short_answers, c.successes
             ));
         }
         if c.successes == 0 {

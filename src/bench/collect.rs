@@ -11,9 +11,9 @@ use rand::rngs::StdRng;
 
 use super::events::BenchSinks;
 use crate::call::CallRecord;
-use crate::plan::RequestSource;
 use crate::client::Clients;
 use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
+use crate::plan::RequestSource;
 use crate::record::{AttemptRecord, Phase, RawCsvWriter, RunFacts, ScenarioFacts};
 use crate::runner::{
     AttemptSink, Backoff, CallBudget, CallEnd, CallLoop, Refusal, RunEvent, SinkError, StopSignal,

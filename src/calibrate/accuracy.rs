@@ -169,6 +169,7 @@ mod tests {
         }
         call.end_at = Some(call.t0 + Duration::from_secs_f64(total));
         AttemptRecord {
+            sent: crate::record::SentRequest::fixed(3),
             scheduled: Some(call.t0 - Duration::from_micros(100)),
             open_loop: None,
             run: Arc::new(RunFacts {

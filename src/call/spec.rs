@@ -13,11 +13,11 @@ use bedrock_catalog::{Family, ServiceTier};
 use serde_json::{Map, Value};
 
 use super::json_document::to_document;
-use crate::workload::dataset::{Role, Turn};
 use crate::config::{
     CachePlacement, CacheTtl, Experiment, PerformanceConfig, PromptCache, Scenario,
     ToolChoiceSetting, ToolSettings, Variant,
 };
+use crate::workload::dataset::{Role, Turn};
 
 /// One request, prepared once and sent as many times as needed.
 #[derive(Debug, Clone)]

@@ -240,10 +240,7 @@ pub(crate) fn parse(fields: &mut Fields<'_>, base_dir: &Path) -> Option<DatasetS
                     ok = false;
                     fields.error(
                         Some(&field),
-                        format!(
-                            "one of {}",
-                            KEYS.map(|k| format!("`{k}`")).join(", ")
-                        ),
+                        format!("one of {}", KEYS.map(|k| format!("`{k}`")).join(", ")),
                         "an unknown key",
                     );
                 }

@@ -43,6 +43,7 @@ mod variant;
 
 use std::path::Path;
 
+pub use dataset_field::{DatasetSource, Sampling, TooLong};
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
 pub use identifiers::{FORMULA_STARTS, starts_formula};
@@ -58,7 +59,6 @@ pub use load::{Arrival, ExperimentUse, Load, parse_rate};
 pub use price_file::{
     PRICE_FILE_KEYS, load_price_file, parse_price_file, unmatched_price_warnings,
 };
-pub use dataset_field::{DatasetSource, Sampling, TooLong};
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource, SYNTHETIC_INPUT_BOUNDS};
 pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
 pub use scenario::{

@@ -13,11 +13,11 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::catalog_checks;
+use super::dataset_field;
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, unknown_key_error};
 use super::identifiers;
 use super::latency_optimized;
-use super::dataset_field;
 use super::length_distribution::{LengthBounds, LengthDistribution, parse_length_distribution};
 use super::prompt::{self, Prompt, PromptSource};
 use super::variant::{self, Variant};
@@ -196,9 +196,8 @@ impl Scenario {
                     performance_config,
                     expected_output_tokens: expected_output_tokens
                         .unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
-                    output_tokens: output_tokens.filter(|drawn| {
-                        !matches!(drawn, LengthDistribution::Fixed(_))
-                    }),
+                    output_tokens: output_tokens
+                        .filter(|drawn| !matches!(drawn, LengthDistribution::Fixed(_))),
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
                     variant,

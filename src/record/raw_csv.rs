@@ -78,9 +78,7 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::TimeToFirstByte => time(call.ttft()),
         Column::TimeToLastByte => time(call.total_latency()),
         Column::JobTimestampIso => Cow::Owned(iso_micros(call.started_at)),
-        Column::ConfiguredOutputTokensForRequest => {
-            Cow::Owned(record.sent.max_tokens.to_string())
-        }
+        Column::ConfiguredOutputTokensForRequest => Cow::Owned(record.sent.max_tokens.to_string()),
         Column::ModelInputTokens => integer_or_empty(call.input_tokens()),
         Column::ModelOutputTokens => integer_or_empty(call.output_tokens()),
         Column::Model => Cow::Borrowed(&facts.model),

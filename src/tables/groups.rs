@@ -22,7 +22,7 @@ use crate::axes::Axis;
 use crate::table::{Cell, Column, Format, Kind, Row, Table};
 
 /// The CSV's columns before the metrics.
-pub const KEY_COLUMNS: [&str; 21] = [
+pub const KEY_COLUMNS: [&str; 22] = [
     "model",
     "region",
     "variant",
@@ -42,6 +42,7 @@ pub const KEY_COLUMNS: [&str; 21] = [
     "fallbacks",
     "tier_downgrades",
     "cache_unused",
+    "short_answers",
     "warmups",
     "thin_percentiles",
 ];
@@ -101,8 +102,12 @@ const COUNTS: [(CountOf, Shown); 8] = [
     ),
 ];
 
-/// The counts after the mismatches.
-const LAST_COUNTS: [(CountOf, Shown); 1] = [(("warmups", |c| c.warmups), Shown::Both)];
+/// The counts after the mismatches: the short answers (a warning tells
+/// people about them), the warm-ups.
+const LAST_COUNTS: [(CountOf, Shown); 2] = [
+    (("short_answers", |c| c.short_answers), Shown::Csv),
+    (("warmups", |c| c.warmups), Shown::Both),
+];
 
 /// The axes whose mismatches have a column ([`crate::axes::Mismatch`]),
 /// in [`Axis::ALL`]'s order, with that column's name.

@@ -164,7 +164,10 @@ impl Dataset {
     }
     /// Longest.
     pub fn longest_prompt_tokens(&self) -> u32 {
-        (0..self.len()).map(|i| self.prompt_tokens(i)).max().unwrap_or(0)
+        (0..self.len())
+            .map(|i| self.prompt_tokens(i))
+            .max()
+            .unwrap_or(0)
     }
     /// Skipped count.
     pub fn skipped_count(&self) -> usize {

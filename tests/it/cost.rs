@@ -404,7 +404,10 @@ fn a_mix_of_scenarios_is_planned_at_the_dearest_worst_case() {
         .collect();
     assert!(worst[1] > worst[0], "Nova Pro is dearer than Nova Micro");
     let names = ["micro", "pro"];
-    let plan = CostPlan::for_mix(names.iter().copied().zip(&specs), &prices, 7);
+    let plan = CostPlan::for_mix(
+        names.iter().copied().zip(worst.iter().copied().map(Some)),
+        7,
+    );
     assert_eq!(plan.planned, Some(worst[1].saturating_mul(7)));
     assert_eq!(plan.with_retries, plan.planned, "no retries");
 }

@@ -214,6 +214,7 @@ fn write_raw(dir: &Path) -> PathBuf {
             prices: Default::default(),
         };
         let attempt = AttemptRecord {
+            sent: bedrock_bench::record::SentRequest::fixed(50),
             scheduled: Some(record.t0 - Duration::from_micros(250 * (index % 3) as u64)),
             open_loop: None,
             call: record,
