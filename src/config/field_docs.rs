@@ -17,8 +17,7 @@ use super::limits::{
     MAX_RUNS_PER_EXPERIMENT, MAX_SECONDS, MAX_TOP_K, MAX_WARMUP_INVOCATIONS, MIN_BURSTINESS,
     MIN_COST_USD, MIN_RATE_PER_S, MIN_SECONDS,
 };
-use super::prompt::MAX_SYNTHETIC_INPUT_TOKENS;
-use super::scenario::{MAX_EXPECTED_OUTPUT_TOKENS, MAX_WEIGHT};
+use super::scenario::MAX_WEIGHT;
 use super::variant::MAX_REASONING_BUDGET_TOKENS;
 
 /// The values a key takes.
@@ -106,16 +105,15 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         "text_prompt",
         ValueKind::Text,
         Absent::Means("none"),
-        "The user message. Exactly one of `text_prompt`, `prompt_file` and `synthetic_input_tokens` is required.",
+        "The user message. Exactly one of `text_prompt`, `prompt_file`, `synthetic_input_tokens` and `dataset` is required.",
     ),
     field(
         "expected_output_tokens",
-        ValueKind::Integer {
-            min: 1,
-            max: MAX_EXPECTED_OUTPUT_TOKENS as u64,
-        },
+        ValueKind::Described(
+            "a whole number from 1 to 1000000, or a length distribution: `{\"uniform\": {\"min\": A, \"max\": B}}`, `{\"normal\": {\"mean\": M, \"sd\": S, \"max\": C}}`, `{\"lognormal\": {\"p50\": A, \"p90\": B, \"max\": C}}`, `{\"file\": \"lengths.txt\"}`",
+        ),
         Absent::Default("100"),
-        "Sent as `inferenceConfig.maxTokens`. Above the model's largest `maxTokens` (the built-in catalog's) it is a warning.",
+        "Sent as `inferenceConfig.maxTokens`. Above the model's largest `maxTokens` (the built-in catalog's) it is a warning. As a distribution, the answer length is drawn per call (see [Workloads](../guide/workloads.md#lengths)), recorded in `target_output_tokens`, and a synthetic prompt asks for at least that many words; an answer that stops before it is counted as a short answer. Budgets and checks take its largest draw.",
     ),
     field(
         "task_type",
@@ -177,12 +175,11 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
     ),
     field(
         "synthetic_input_tokens",
-        ValueKind::Integer {
-            min: 1,
-            max: MAX_SYNTHETIC_INPUT_TOKENS as u64,
-        },
+        ValueKind::Described(
+            "a whole number from 1 to 10000000, or a length distribution (as `expected_output_tokens`)",
+        ),
         Absent::Means("none"),
-        "A generated filler prompt of this many tokens (by the emulator's estimate: real tokenizers differ, and the real count is in `model_input_tokens`).",
+        "A generated filler prompt of this many tokens (by the emulator's estimate: real tokenizers differ, and the real count is in `model_input_tokens`). As a distribution, a prompt of a length drawn per call, built before the call's clock starts and recorded in `target_input_tokens`.",
     ),
     field(
         "service_tier",
@@ -227,6 +224,14 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         },
         Absent::Default("1"),
         "The scenario's share of an open-loop or concurrent mix (see [Open loop](../guide/run.md#open-loop)): each arrival picks it with probability weight / sum of weights. Unused by the closed loop.",
+    ),
+    field(
+        "dataset",
+        ValueKind::Described(
+            "a path, or `{\"file\": PATH, \"format\": \"prompts\" | \"converse\" | \"openai\" | \"sharegpt\", \"sampling\": \"sequential\" | \"shuffled\" | \"random\", \"too_long\": \"refuse\" | \"skip\", \"skip_invalid\": false}`",
+        ),
+        Absent::Means("none"),
+        "Prompts from a file, one record per call (see [Workloads](../guide/workloads.md#datasets)): JSON Lines or a JSON array of plain prompts, Converse `messages`, OpenAI chat `messages` or ShareGPT `conversations`, detected from the first record unless `format` names it, relative to the scenarios file. Each call sends a record's conversation up to its last user turn (its system prompt, else the scenario's) and records its id in `prompt_id`. `sampling`: in file order (the default), every record once per pass in a seeded order, or at random with replacement. Every record is checked when the file loads (errors at its line); a record longer than the model's context leaves for `maxTokens` is refused (the default) or skipped and counted; `skip_invalid` skips records of the wrong shape instead of refusing the file.",
     ),
 ];
 

@@ -332,10 +332,8 @@ mod tests {
         assert_eq!(prompt, None);
         assert_eq!(
             errors,
-            [
-                "p.jsonl:2: expected one of `text_prompt`, `prompt_file` or \
-              `synthetic_input_tokens`, found none of them"
-            ]
+            ["p.jsonl:2: expected one of `text_prompt`, `prompt_file`, \
+              `synthetic_input_tokens` or `dataset`, found none of them"]
         );
     }
 
@@ -347,8 +345,8 @@ mod tests {
         assert_eq!(
             errors,
             [
-                "p.jsonl:2: expected only one of `text_prompt`, `prompt_file` or \
-              `synthetic_input_tokens`, found `text_prompt` and `synthetic_input_tokens`"
+                "p.jsonl:2: expected only one of `text_prompt`, `prompt_file`, \
+              `synthetic_input_tokens` or `dataset`, found `text_prompt` and `synthetic_input_tokens`"
             ]
         );
         assert_eq!(

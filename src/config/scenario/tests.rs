@@ -283,8 +283,8 @@ fn no_prompt_source() {
     assert_eq!(
         errors(r#"{"model_id": "m", "region": "us-east-2"}"#),
         [
-            "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file` or \
-          `synthetic_input_tokens`, found none of them"
+            "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file`, \
+          `synthetic_input_tokens` or `dataset`, found none of them"
         ]
     );
     assert_eq!(
@@ -292,8 +292,8 @@ fn no_prompt_source() {
         [
             "scenarios_config.jsonl:1: field `text_promt`: expected a known key \
           (did you mean `text_prompt`?), found an unknown key",
-            "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file` or \
-          `synthetic_input_tokens`, found none of them"
+            "scenarios_config.jsonl:1: expected one of `text_prompt`, `prompt_file`, \
+          `synthetic_input_tokens` or `dataset`, found none of them"
         ]
     );
 }
@@ -303,8 +303,8 @@ fn two_prompt_sources() {
     assert_eq!(
         errors(&line(r#""synthetic_input_tokens": 100"#)),
         [
-            "scenarios_config.jsonl:1: expected only one of `text_prompt`, `prompt_file` or \
-          `synthetic_input_tokens`, found `text_prompt` and `synthetic_input_tokens`"
+            "scenarios_config.jsonl:1: expected only one of `text_prompt`, `prompt_file`, \
+          `synthetic_input_tokens` or `dataset`, found `text_prompt` and `synthetic_input_tokens`"
         ]
     );
 }
