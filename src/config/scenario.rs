@@ -261,3 +261,5 @@ fn performance_config(fields: &mut Fields<'_>) -> Option<PerformanceConfig> {
 mod catalog_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod workload_tests;
