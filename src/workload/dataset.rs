@@ -1,1 +1,0 @@
-//! Datasets of prompts and conversations (to be written).
