@@ -54,6 +54,9 @@ pub(crate) struct ArrayScanner {
     line: usize,
     /// The 1-based line of the opening `[`.
     open_line: usize,
+    /// The 1-based line where the last token read (`[`, `,`, `]` or an
+    /// element) ends: where an early end of the file is reported.
+    content_line: usize,
     /// The closing brackets the element being scanned still needs.
     closers: Vec<u8>,
 }
@@ -66,6 +69,7 @@ impl ArrayScanner {
             phase: Phase::Start,
             line: first_line,
             open_line: first_line,
+            content_line: first_line,
             closers: Vec::new(),
         }
     }
@@ -97,7 +101,11 @@ impl ArrayScanner {
             }
             let Some(&byte) = buffer.get(position) else {
                 if at_end && self.phase != Phase::Closed {
-                    return Err(self.problem(self.closing_expected(), "the end of the file"));
+                    return Err(StructureProblem {
+                        line: self.content_line,
+                        expected: self.closing_expected(),
+                        found: "the end of the file".to_owned(),
+                    });
                 }
                 return Ok(position);
             };
@@ -105,6 +113,7 @@ impl ArrayScanner {
                 (Phase::Start, b'[') => {
                     self.phase = Phase::AfterOpen;
                     self.open_line = self.line;
+                    self.content_line = self.line;
                     position += 1;
                 }
                 (Phase::Start, other) => {
@@ -112,10 +121,12 @@ impl ArrayScanner {
                 }
                 (Phase::AfterOpen, b']') | (Phase::AfterElement, b']') => {
                     self.phase = Phase::Closed;
+                    self.content_line = self.line;
                     position += 1;
                 }
                 (Phase::AfterElement, b',') => {
                     self.phase = Phase::AfterComma;
+                    self.content_line = self.line;
                     position += 1;
                 }
                 (Phase::AfterElement, other) => {
@@ -133,6 +144,7 @@ impl ArrayScanner {
                                 line: self.line,
                             });
                             self.line += newlines;
+                            self.content_line = self.line;
                             self.phase = Phase::AfterElement;
                             position = end;
                         }

@@ -148,7 +148,7 @@ fn text_blocks<'a>(
             return Err(RecordProblem::shape(
                 block_field(),
                 TEXT_BLOCK,
-                format!("a {} block", quoted(key)),
+                format!("a block with key {}", quoted(key)),
             ));
         }
         if block.kind.is_some() {
