@@ -111,7 +111,8 @@ impl Dataset {
             file: name.clone(),
             source,
         })?;
-        let loaded = load::load(file, &name, options, block_bytes)?;
+        let mut loaded = load::load(file, &name, options, block_bytes)?;
+        loaded.records.shrink_to_fit();
         let longest_prompt_tokens = loaded
             .records
             .iter()

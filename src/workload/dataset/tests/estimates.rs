@@ -35,7 +35,8 @@ fn estimates_cover_what_a_call_sends() {
     assert_eq!(dataset.user_turn_count(0), 2);
 
     let long = "a much longer question, with many more words in it than the others";
-    let prompt_1 = estimate_tokens("one two three") + estimate_tokens("four") + estimate_tokens(long);
+    let prompt_1 =
+        estimate_tokens("one two three") + estimate_tokens("four") + estimate_tokens(long);
     assert_eq!(dataset.prompt_tokens(1), prompt_1);
     assert_eq!(dataset.answer_tokens(1), None);
     assert_eq!(dataset.conversation_tokens(1), prompt_1);
@@ -78,7 +79,10 @@ fn entries_read_back_what_was_written() {
     let dir = TempDir::new("round-trip");
     let written: Vec<DatasetEntry> = (0..300)
         .map(|index| {
-            let mut turns = vec![(User, format!("question {index} with \"quotes\" and \\ and ü"))];
+            let mut turns = vec![(
+                User,
+                format!("question {index} with \"quotes\" and \\ and ü"),
+            )];
             if index % 3 == 0 {
                 turns.push((Assistant, format!("answer {index}")));
             }
@@ -155,9 +159,15 @@ fn an_index_out_of_range_is_an_error_not_a_panic() {
 #[test]
 fn a_file_changed_after_opening_is_reported() {
     let dir = TempDir::new("changed");
-    let path = dir.write("data.jsonl", "{\"prompt\": \"first\"}\n{\"prompt\": \"second\"}\n");
+    let path = dir.write(
+        "data.jsonl",
+        "{\"prompt\": \"first\"}\n{\"prompt\": \"second\"}\n",
+    );
     let dataset = open_ok(&path, DatasetOptions::default());
-    dir.write("data.jsonl", "{\"prompt\": \"first\"}\n{\"prompt\": 12345678}\n");
+    dir.write(
+        "data.jsonl",
+        "{\"prompt\": \"first\"}\n{\"prompt\": 12345678}\n",
+    );
     assert_eq!(
         dataset.entry(1).err().map(|error| error.to_string()),
         Some(format!(

@@ -18,7 +18,10 @@ fn error_of(dir: &TempDir, name: &str, contents: &str) -> String {
 #[test]
 fn a_byte_order_mark_is_ignored_in_both_forms() {
     let dir = TempDir::new("bom");
-    let lines = dir.write("bom.jsonl", "\u{feff}{\"prompt\": \"first\"}\n{\"prompt\": \"second\"}");
+    let lines = dir.write(
+        "bom.jsonl",
+        "\u{feff}{\"prompt\": \"first\"}\n{\"prompt\": \"second\"}",
+    );
     let dataset = open_ok(&lines, DatasetOptions::default());
     assert_eq!(
         all_entries(&dataset),
@@ -29,7 +32,10 @@ fn a_byte_order_mark_is_ignored_in_both_forms() {
     );
     let array = dir.write("bom.json", "\u{feff}[{\"prompt\": \"only\"}]");
     let dataset = open_ok(&array, DatasetOptions::default());
-    assert_eq!(all_entries(&dataset), [entry("L1", 1, None, &[(User, "only")])]);
+    assert_eq!(
+        all_entries(&dataset),
+        [entry("L1", 1, None, &[(User, "only")])]
+    );
 }
 
 #[test]
@@ -103,7 +109,12 @@ fn the_scanner_ignores_quotes_and_brackets_inside_strings() {
         [
             entry("L1", 1, None, &[(User, r#"a "quoted" ] } [ { bracket"#)]),
             entry(r#"x]"}"#, 2, None, &[(User, "ends with a backslash \\")]),
-            entry("L3", 3, None, &[(User, "line\nbreak, tab\t and \\\" mix ]]")]),
+            entry(
+                "L3",
+                3,
+                None,
+                &[(User, "line\nbreak, tab\t and \\\" mix ]]")]
+            ),
         ]
     );
 }
@@ -111,7 +122,12 @@ fn the_scanner_ignores_quotes_and_brackets_inside_strings() {
 #[test]
 fn unicode_text_round_trips() {
     let dir = TempDir::new("unicode");
-    let texts = ["héllo wörld", "日本語のテキスト", "emoji 😀 and ∑", "Ελληνικά"];
+    let texts = [
+        "héllo wörld",
+        "日本語のテキスト",
+        "emoji 😀 and ∑",
+        "Ελληνικά",
+    ];
     let records: Vec<String> = texts
         .iter()
         .map(|text| serde_json::json!({"prompt": text, "system": "système"}).to_string())
@@ -136,11 +152,19 @@ fn unicode_text_round_trips() {
 fn broken_arrays_are_errors() {
     let dir = TempDir::new("broken-arrays");
     assert_eq!(
-        error_of(&dir, "truncated.json", "[\n{\"prompt\": \"a\"},\n{\"prompt\": \"b\""),
+        error_of(
+            &dir,
+            "truncated.json",
+            "[\n{\"prompt\": \"a\"},\n{\"prompt\": \"b\""
+        ),
         "F:3: malformed JSON array: expected the end of the record starting here, then `]` closing the array opened at line 1, found the end of the file"
     );
     assert_eq!(
-        error_of(&dir, "unclosed.json", "[\n{\"prompt\": \"a\"},\n{\"prompt\": \"b\"}\n\n"),
+        error_of(
+            &dir,
+            "unclosed.json",
+            "[\n{\"prompt\": \"a\"},\n{\"prompt\": \"b\"}\n\n"
+        ),
         "F:3: malformed JSON array: expected `]` closing the array opened at line 1, found the end of the file"
     );
     assert_eq!(
@@ -152,7 +176,11 @@ fn broken_arrays_are_errors() {
         "F:1: malformed JSON array: expected the end of the record starting here, then `]` closing the array opened at line 1, found the end of the file"
     );
     assert_eq!(
-        error_of(&dir, "missing-comma.json", "[{\"prompt\": \"a\"}\n {\"prompt\": \"b\"}]"),
+        error_of(
+            &dir,
+            "missing-comma.json",
+            "[{\"prompt\": \"a\"}\n {\"prompt\": \"b\"}]"
+        ),
         "F:2: malformed JSON array: expected `,` or `]` after a record, found `{`"
     );
     assert_eq!(
@@ -160,7 +188,11 @@ fn broken_arrays_are_errors() {
         "F:2: malformed JSON array: expected a record, found `]`"
     );
     assert_eq!(
-        error_of(&dir, "after-close.json", "[{\"prompt\": \"a\"}]\n{\"prompt\": \"b\"}\n"),
+        error_of(
+            &dir,
+            "after-close.json",
+            "[{\"prompt\": \"a\"}]\n{\"prompt\": \"b\"}\n"
+        ),
         "F:2: malformed JSON array: expected the end of the file after the array's closing `]`, found `{`"
     );
     assert_eq!(
@@ -181,7 +213,11 @@ fn array_elements_that_are_not_records() {
         "F:1: malformed JSON: expected ident at column 2"
     );
     assert_eq!(
-        error_of(&dir, "bad-inside.json", "[\n{\"prompt\": \"a\",\n\"id\" 3}]"),
+        error_of(
+            &dir,
+            "bad-inside.json",
+            "[\n{\"prompt\": \"a\",\n\"id\" 3}]"
+        ),
         "F:3: malformed JSON: expected `:` at column 6"
     );
 }
@@ -214,7 +250,10 @@ fn a_missing_file_is_unreadable() {
     let error = Dataset::open(&path, DatasetOptions::default())
         .err()
         .unwrap_or_else(|| panic!("opened a missing file"));
-    assert!(matches!(error, DatasetError::Unreadable { .. }), "{error:?}");
+    assert!(
+        matches!(error, DatasetError::Unreadable { .. }),
+        "{error:?}"
+    );
     let message = error.to_string();
     assert!(
         message.starts_with(&format!("{}: cannot read the dataset: ", path.display())),
@@ -229,11 +268,17 @@ fn a_long_whitespace_prefix_counts_its_lines() {
     contents.push_str("{\"prompt\": \"late\"}\n");
     let path = dir.write("data.jsonl", &contents);
     let dataset = open_ok(&path, DatasetOptions::default());
-    assert_eq!(all_entries(&dataset), [entry("L101", 101, None, &[(User, "late")])]);
+    assert_eq!(
+        all_entries(&dataset),
+        [entry("L101", 101, None, &[(User, "late")])]
+    );
     contents.insert(0, '[');
     contents.pop();
     contents.push(']');
     let path = dir.write("data.json", &contents);
     let dataset = open_ok(&path, DatasetOptions::default());
-    assert_eq!(all_entries(&dataset), [entry("L101", 101, None, &[(User, "late")])]);
+    assert_eq!(
+        all_entries(&dataset),
+        [entry("L101", 101, None, &[(User, "late")])]
+    );
 }

@@ -108,16 +108,30 @@ fn sharegpt_in_both_forms() {
         ],
         DatasetFormat::ShareGpt,
         &[
-            (Some("sg1"), Some("Sys"), vec![(User, "Q"), (Assistant, "A")]),
+            (
+                Some("sg1"),
+                Some("Sys"),
+                vec![(User, "Q"), (Assistant, "A")],
+            ),
             (
                 None,
                 None,
-                vec![(User, "Q1"), (Assistant, "A1"), (User, "Q2"), (Assistant, "A2")],
+                vec![
+                    (User, "Q1"),
+                    (Assistant, "A1"),
+                    (User, "Q2"),
+                    (Assistant, "A2"),
+                ],
             ),
             (
                 Some("3"),
                 None,
-                vec![(User, "Q"), (Assistant, "A"), (User, "Q2"), (Assistant, "A2")],
+                vec![
+                    (User, "Q"),
+                    (Assistant, "A"),
+                    (User, "Q2"),
+                    (Assistant, "A2"),
+                ],
             ),
         ],
     );
@@ -127,15 +141,31 @@ fn sharegpt_in_both_forms() {
 fn detection_follows_the_first_record() {
     let dir = TempDir::new("detection");
     let cases = [
-        (r#"{"conversations": [{"from": "human", "value": "x"}], "messages": []}"#, DatasetFormat::ShareGpt),
-        (r#"{"messages": [{"role": "user", "content": [{"text": "x"}]}]}"#, DatasetFormat::Converse),
-        (r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "x"}]}]}"#, DatasetFormat::OpenAiChat),
-        (r#"{"messages": [{"role": "user", "content": "x"}]}"#, DatasetFormat::OpenAiChat),
+        (
+            r#"{"conversations": [{"from": "human", "value": "x"}], "messages": []}"#,
+            DatasetFormat::ShareGpt,
+        ),
+        (
+            r#"{"messages": [{"role": "user", "content": [{"text": "x"}]}]}"#,
+            DatasetFormat::Converse,
+        ),
+        (
+            r#"{"messages": [{"role": "user", "content": [{"type": "text", "text": "x"}]}]}"#,
+            DatasetFormat::OpenAiChat,
+        ),
+        (
+            r#"{"messages": [{"role": "user", "content": "x"}]}"#,
+            DatasetFormat::OpenAiChat,
+        ),
         (r#"{"text": "x"}"#, DatasetFormat::Prompts),
     ];
     for (index, (record, format)) in cases.into_iter().enumerate() {
         let path = dir.write(&format!("case{index}.jsonl"), format!("{record}\n"));
-        assert_eq!(open_ok(&path, DatasetOptions::default()).format(), format, "{record}");
+        assert_eq!(
+            open_ok(&path, DatasetOptions::default()).format(),
+            format,
+            "{record}"
+        );
     }
 }
 
@@ -164,7 +194,10 @@ fn a_named_format_that_does_not_match_is_an_error_at_that_record() {
             path.display()
         )
     );
-    let path = dir.write("converse.jsonl", "{\"messages\": [{\"role\": \"user\", \"content\": [{\"text\": \"hi\"}]}]}\n");
+    let path = dir.write(
+        "converse.jsonl",
+        "{\"messages\": [{\"role\": \"user\", \"content\": [{\"text\": \"hi\"}]}]}\n",
+    );
     assert_eq!(
         open_error(&path, named(DatasetFormat::OpenAiChat)),
         format!(

@@ -18,8 +18,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(test: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("bb-dataset-{}-{test}", std::process::id()));
+        let path = std::env::temp_dir().join(format!("bb-dataset-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap_or_else(|e| panic!("create {path:?}: {e}"));
         Self(path)

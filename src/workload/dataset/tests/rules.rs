@@ -228,7 +228,10 @@ fn record_level_shapes() {
         "F:1: expected a record (a JSON object), found a string"
     );
     assert_eq!(
-        error_of("unknown-keys", "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}\n"),
+        error_of(
+            "unknown-keys",
+            "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}\n"
+        ),
         format!(
             r#"F:1: expected a record of one of the shapes {}, found an object with keys "a", "b", "c", "d", ..."#,
             DatasetFormat::all_shapes()
@@ -251,7 +254,10 @@ fn record_level_shapes() {
 #[test]
 fn malformed_json_names_the_line_and_column() {
     assert_eq!(
-        error_of("trailing-comma", "{\"prompt\": \"a\"}\n{\"prompt\": \"b\",}\n"),
+        error_of(
+            "trailing-comma",
+            "{\"prompt\": \"a\"}\n{\"prompt\": \"b\",}\n"
+        ),
         "F:2: malformed JSON: trailing comma at column 16"
     );
     assert_eq!(
@@ -313,8 +319,14 @@ fn skip_invalid_skips_and_counts() {
         "line 100: prompt: expected a non-empty text, found a string of only whitespace"
     );
     let entries = all_entries(&dataset);
-    assert_eq!(entries[0], entry("v1", 151, None, &[(Role::User, "valid one")]));
-    assert_eq!(entries[1], entry("L153", 153, None, &[(Role::User, "valid two")]));
+    assert_eq!(
+        entries[0],
+        entry("v1", 151, None, &[(Role::User, "valid one")])
+    );
+    assert_eq!(
+        entries[1],
+        entry("L153", 153, None, &[(Role::User, "valid two")])
+    );
 }
 
 #[test]
@@ -328,7 +340,11 @@ fn skip_invalid_detects_the_format_from_the_first_valid_record() {
     assert_eq!(dataset.format(), DatasetFormat::ShareGpt);
     assert_eq!(dataset.len(), 1);
     assert_eq!(dataset.skipped_count(), 1);
-    assert!(dataset.skipped()[0].reason.starts_with("expected a record of one of the shapes"));
+    assert!(
+        dataset.skipped()[0]
+            .reason
+            .starts_with("expected a record of one of the shapes")
+    );
 }
 
 #[test]
