@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::super::conversation::{Conversation, TurnSequence};
+use super::super::conversation::{Conversation, TurnSequence, join};
 use super::super::detect::not_of_format;
 use super::super::entry::Role;
 use super::super::format::DatasetFormat;
@@ -89,7 +89,7 @@ fn add_message<'a>(
         }
     };
     let texts = text_blocks(blocks, &content_field)?;
-    let text = super::super::conversation::join(texts).unwrap_or_default();
+    let text = join(texts).unwrap_or_default();
     turns.push(role, text, role_name, role_field)
 }
 

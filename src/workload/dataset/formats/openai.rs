@@ -57,8 +57,8 @@ pub(super) fn check(record: RawRecord<'_>) -> Result<Conversation<'_>, RecordPro
     turns.finish(id, "messages", || empty_list_found(count))
 }
 
-/// The role a message is said by, or `None` for a system or developer
-/// message.
+/// Who says a message: a turn's role, or the system prompt (a system or
+/// developer message).
 enum Speaker {
     /// A turn.
     Turn(Role),
