@@ -4,7 +4,7 @@
 
 use std::io::{Cursor, Read};
 
-use csv::{ByteRecord, ReaderBuilder, Trim};
+use csv::{ByteRecord, ReaderBuilder, Terminator};
 
 use super::TraceRecord;
 use super::clock::Clock;
@@ -210,7 +210,7 @@ pub(super) fn read_csv(
     let mut reader = ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .trim(Trim::All)
+        .terminator(Terminator::Any(b'\n'))
         .buffer_capacity(CSV_BUFFER_BYTES)
         .from_reader(Cursor::new(first.bytes).chain(source));
     let unreadable = |error: csv::Error| TraceError::Unreadable {
@@ -227,7 +227,7 @@ pub(super) fn read_csv(
     let header_line = line_offset.saturating_add(row_line(&row));
     let header: Vec<String> = row
         .iter()
-        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .map(|name| String::from_utf8_lossy(name.trim_ascii()).into_owned())
         .collect();
     let shown_header = format!("`{}`", shorten(&header.join(",")));
     let columns = match named {
@@ -265,7 +265,7 @@ pub(super) fn read_csv(
     let mut collector = Collector::new(file, clock, name(layout.timestamp));
     while !collector.is_full() && reader.read_byte_record(&mut row).map_err(unreadable)? {
         let line = line_offset.saturating_add(row_line(&row));
-        if row.len() == 1 && row[0].is_empty() {
+        if row.len() == 1 && row[0].trim_ascii().is_empty() {
             continue;
         }
         if row.len() != layout.width {
@@ -344,8 +344,10 @@ fn row_line(row: &ByteRecord) -> u32 {
     })
 }
 
-/// The text of field `index` of `row`, or what was found when it is not
+/// The text of field `index` of `row`, without the spaces around it
+/// (nor a `\r` of a CRLF line ending), or what was found when it is not
 /// UTF-8.
 fn text(row: &ByteRecord, index: usize) -> Result<&str, String> {
-    std::str::from_utf8(&row[index]).map_err(|_| "bytes that are not UTF-8 text".to_owned())
+    std::str::from_utf8(row[index].trim_ascii())
+        .map_err(|_| "bytes that are not UTF-8 text".to_owned())
 }

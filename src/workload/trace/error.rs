@@ -121,7 +121,7 @@ pub enum TraceError {
     },
     /// A speed-up factor that is not a finite number above 0, or one so
     /// small that the trace's instants would overflow.
-    #[error("{file}: speed-up factor: expected {expected}, found {factor}")]
+    #[error("{file}: speed-up factor: expected {expected}, found {factor:?}")]
     InvalidSpeedUp {
         /// The trace file, as the caller named it.
         file: String,

@@ -12,8 +12,9 @@ use super::format::TraceFormat;
 use super::json_record::{HashIds, JsonRecord, Key};
 use super::source::{FirstLine, Source, is_blank, next_line};
 use super::values::{
-    HASH_IDS_JSON_EXPECTED, SESSION_JSON_EXPECTED, milliseconds_expected, milliseconds_from_json,
-    seconds_expected, seconds_from_json, session_from_json, tokens_expected, tokens_from_json,
+    HASH_IDS_JSON_EXPECTED, SESSION_JSON_EXPECTED, describe_json, milliseconds_expected,
+    milliseconds_from_json, seconds_expected, seconds_from_json, session_from_json,
+    tokens_expected, tokens_from_json,
 };
 
 /// The keys of a JSON Lines format.
@@ -95,7 +96,7 @@ pub(super) fn read_jsonl(
                 file,
                 first.number,
                 None,
-                format!("a CSV header (a {} trace)", format.label()),
+                format!("a CSV header ({} traces are CSV)", format.label()),
                 "a JSON object (JSON Lines)",
             ));
         }
@@ -146,7 +147,14 @@ pub(super) fn read_jsonl(
 
 /// One line as a record, or what was found instead.
 fn parse(line: &[u8]) -> Result<JsonRecord, String> {
+    let line = line.trim_ascii_end();
     serde_json::from_slice::<JsonRecord>(line).map_err(|error| {
+        if error.is_data() {
+            // Valid JSON, but not an object.
+            if let Ok(value) = serde_json::from_slice::<Value>(line) {
+                return describe_json(&value);
+            }
+        }
         let text = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
         let message = match text.strip_suffix(&suffix) {
