@@ -218,7 +218,7 @@ impl<'de> Visitor<'de> for HashIdsVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<HashIds, A::Error> {
-        let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(16));
+        let mut ids = Vec::new();
         while let Some(element) = seq.next_element::<Value>()? {
             if let Some(id) = element.as_u64() {
                 ids.push(id);
@@ -232,6 +232,7 @@ impl<'de> Visitor<'de> for HashIdsVisitor {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
             return Ok(HashIds::Invalid(found));
         }
+        ids.shrink_to_fit();
         Ok(HashIds::Ids(ids))
     }
 

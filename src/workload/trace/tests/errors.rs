@@ -357,3 +357,16 @@ fn a_valid_trace_opens_after_the_problems_are_fixed() {
         .is_ok()
     );
 }
+
+#[test]
+fn fields_that_are_not_utf8() {
+    let dir = TestDir::new("not-utf8");
+    let mut bytes = b"arrival_s,input_tokens,output_tokens,session_id\n0,1,1,".to_vec();
+    bytes.extend_from_slice(b"\xff\xfe\n");
+    let path = dir.write("trace.csv", bytes);
+    let message = dir.relative(&Trace::open(&path, None).unwrap_err().to_string());
+    assert_eq!(
+        message,
+        "trace.csv:2: column `session_id`: expected UTF-8 text, found bytes that are not UTF-8 text"
+    );
+}
