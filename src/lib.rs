@@ -30,6 +30,7 @@ pub mod publish;
 pub mod record;
 pub mod report;
 pub mod runner;
+pub mod side_file;
 pub(crate) mod stats;
 pub mod sweep;
 pub mod table;

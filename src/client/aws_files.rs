@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ClientError;
-use crate::config::side_file::{self, MAX_SIDE_FILE_BYTES};
+use crate::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// Refuse an `AWS_PROFILE` that names a profile no AWS config file defines
 /// (the SDK would move on to other providers and report a confusing

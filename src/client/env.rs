@@ -5,8 +5,8 @@
 use bedrock_emulator::ProfileSet;
 
 use super::{ClientError, EMULATOR_PROFILES_ENV, TIME_SCALE_ENV};
-use crate::config::side_file::{self, MAX_SIDE_FILE_BYTES};
 use crate::config::{self, MAX_TIME_SCALE};
+use crate::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// The emulator's profiles: the built-in table with the overrides of the
 /// file named by `BEDROCK_BENCH_EMULATOR_PROFILES`, if set. The file is

@@ -9,7 +9,7 @@ use std::fmt;
 
 use std::path::Path;
 
-use super::side_file::{Bytes, MAX_CONFIG_FILE_BYTES, SideFileError, describe_error};
+use crate::side_file::{Bytes, MAX_CONFIG_FILE_BYTES, SideFileError, describe_error};
 
 /// Where a scenario, an experiment, an error or a warning comes from.
 ///

@@ -29,7 +29,7 @@ use rand_distr::{LogNormal, Normal};
 use serde_json::{Map, Value};
 
 use super::fields::describe_found;
-use super::side_file::{self, MAX_SIDE_FILE_BYTES};
+use crate::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// The standard normal quantile of 0.9: a log-normal's p90 is
 /// `exp(mu + Z90 * sigma)`.

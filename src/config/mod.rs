@@ -36,7 +36,7 @@ mod price_file;
 mod prompt;
 mod prompt_cache;
 mod scenario;
-pub mod side_file;
+
 mod tool_config;
 mod unknown_choice;
 mod variant;
@@ -294,7 +294,7 @@ fn parse_experiment_bytes(
 /// The file's bytes: a regular file of at most
 /// [`side_file::MAX_CONFIG_FILE_BYTES`], or why not as a [`ConfigError`].
 pub(crate) fn read(path: &Path, source_name: &str) -> Result<Vec<u8>, ConfigErrors> {
-    side_file::read_regular_file(path, side_file::MAX_CONFIG_FILE_BYTES)
+    crate::side_file::read_regular_file(path, crate::side_file::MAX_CONFIG_FILE_BYTES)
         .map_err(|error| ConfigError::unreadable(source_name, path, &error).into())
 }
 

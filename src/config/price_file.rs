@@ -50,7 +50,7 @@ pub const PRICE_FILE_KEYS: &[&str] = &[
 ];
 
 /// Reads a price file's entries (a regular file, at most
-/// [`super::side_file::MAX_CONFIG_FILE_BYTES`]). Errors name `path` as
+/// [`crate::side_file::MAX_CONFIG_FILE_BYTES`]). Errors name `path` as
 /// given.
 pub fn load_price_file(path: impl AsRef<Path>) -> Result<Vec<PriceEntry>, ConfigErrors> {
     let path = path.as_ref();

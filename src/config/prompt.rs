@@ -23,7 +23,7 @@ use serde_json::Value;
 use super::dataset_field::{self, DatasetSource};
 use super::fields::{Fields, quote};
 use super::length_distribution::{LengthBounds, LengthDistribution, parse_length_distribution};
-use super::side_file::{self, MAX_SIDE_FILE_BYTES};
+use crate::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// The largest accepted `synthetic_input_tokens`: generating the prompt
 /// takes memory (about 8 bytes per token), so absurd values are refused at

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{describe_found, did_you_mean, quote, shown_key};
 use super::json_line;
-use super::side_file::{self, MAX_SIDE_FILE_BYTES};
+use crate::side_file::{self, MAX_SIDE_FILE_BYTES};
 
 /// A tool name as Bedrock accepts it: 1 to 64 of `[a-zA-Z0-9_-]`.
 fn valid_tool_name(name: &str) -> bool {

@@ -83,7 +83,7 @@ pub fn write(path: &Path, rows: &[ModelRow], force: bool) -> Result<usize, Write
         return Err(WriteError::Empty);
     }
     let shown = path.display().to_string();
-    if force && crate::config::side_file::not_regular(path).is_some() {
+    if force && crate::side_file::not_regular(path).is_some() {
         return Err(WriteError::NotRegular { path: shown });
     }
     let mut options = std::fs::OpenOptions::new();

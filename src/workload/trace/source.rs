@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Chain, Cursor, Read};
 use std::path::Path;
 
-use crate::config::side_file;
+use crate::side_file;
 
 use super::error::TraceError;
 
