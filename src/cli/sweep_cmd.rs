@@ -249,7 +249,13 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         ))
     );
     let worst_costs = options.scenarios.iter().enumerate().map(|(index, s)| {
-        RequestSource::new(s, index, CallSpec::from_scenario(s, &options.experiment), 0)
+        RequestSource::new(
+            s,
+            index,
+            CallSpec::from_scenario(s, &options.experiment),
+            0,
+            None,
+        )
             .attempt_worst_case(&options.prices)
     });
     let names = options.scenarios.iter().map(|s| s.name.as_str());

@@ -52,6 +52,7 @@ pub const EXPERIMENT_KEYS: &[&str] = &[
     "duration_s",
     "max_concurrency",
     "concurrency",
+    "trace",
 ];
 
 /// Where calls go: real Bedrock, the built-in emulator, or AWS when
@@ -233,6 +234,7 @@ impl Experiment {
         map: &Map<String, Value>,
         location: SourceLocation,
         use_: ExperimentUse,
+        base_dir: &std::path::Path,
     ) -> Result<Self, Vec<ConfigError>> {
         let mut fields = Fields::new(map, location.clone(), EXPERIMENT_KEYS);
         let unknown: Vec<ConfigError> = fields
@@ -245,7 +247,7 @@ impl Experiment {
         let targets = TargetChoice::ALL.map(|value| (value.as_str(), value));
         let connections = ConnectionMode::ALL.map(|value| (value.as_str(), value));
         let max_calls_set = fields.is_present("max_calls");
-        let load = load::parse(&mut fields, max_calls_set, use_);
+        let load = load::parse(&mut fields, max_calls_set, use_, base_dir);
         let experiment = Self {
             source: location,
             experiment_name: {

@@ -7,7 +7,12 @@
 //! {"arrival": "poisson", "rate": "20/s", "duration_s": 60, "max_concurrency": 200}
 //! {"arrival": "gamma", "burstiness": 4, "rate": "1200/min", "max_calls": 5000}
 //! {"arrival": "concurrent", "concurrency": 16, "duration_s": 60}
+//! {"arrival": "trace", "trace": {"file": "trace.csv", "speedup": 2}, "max_concurrency": 500}
 //! ```
+//!
+//! `trace` replays a file's arrival instants and lengths through the open
+//! loop's dispatcher (see [`super::trace_field`]); `duration_s` and
+//! `max_calls` may cut it short, the trace's end bounds it.
 //!
 //! `rate` is a string: a positive number, `/s` or `/min` (requests per
 //! second or per minute). An open loop needs a rate and a bound
@@ -21,6 +26,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::fields::{Fields, describe_found, quote};
+use super::trace_field::{self, TraceReplay};
 use super::limits::{
     MAX_BURSTINESS, MAX_CONCURRENCY, MAX_DURATION_S, MAX_RATE_PER_S, MIN_BURSTINESS,
     MIN_RATE_PER_S, MIN_SECONDS,
@@ -46,17 +52,21 @@ pub enum Arrival {
     /// picked by weight) as soon as its last one ends (`concurrent`):
     /// always that many calls in flight, whatever their scenarios.
     Concurrent,
+    /// Open loop at a trace's instants, each call with the trace's input
+    /// and output lengths (`trace`).
+    Trace,
 }
 
 impl Arrival {
     /// Every value, in the order `closed`, `constant`, `poisson`,
     /// `gamma`, `concurrent`.
-    pub const ALL: [Arrival; 5] = [
+    pub const ALL: [Arrival; 6] = [
         Self::Closed,
         Self::Constant,
         Self::Poisson,
         Self::Gamma,
         Self::Concurrent,
+        Self::Trace,
     ];
 
     /// The lowercase config spelling.
@@ -67,12 +77,16 @@ impl Arrival {
             Self::Poisson => "poisson",
             Self::Gamma => "gamma",
             Self::Concurrent => "concurrent",
+            Self::Trace => "trace",
         }
     }
 
     /// Whether calls arrive at a rate, whatever the calls in flight.
     pub fn is_open(self) -> bool {
-        matches!(self, Self::Constant | Self::Poisson | Self::Gamma)
+        matches!(
+            self,
+            Self::Constant | Self::Poisson | Self::Gamma | Self::Trace
+        )
     }
 
     /// Whether this is not the Python tool's schedule: an open loop, or
@@ -110,6 +124,8 @@ pub struct Load {
     /// `concurrent` only: the calls kept in flight (>= 1, at most
     /// [`MAX_CONCURRENCY`]).
     pub concurrency: Option<u32>,
+    /// `trace` only: the trace replayed.
+    pub trace: Option<TraceReplay>,
 }
 
 impl Load {
@@ -145,7 +161,12 @@ pub enum ExperimentUse {
 /// Parse the load keys of an experiment line, with their cross-checks
 /// (`max_calls_set`: whether the line bounds the calls; `use_`: what the
 /// experiment is read for).
-pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool, use_: ExperimentUse) -> Load {
+pub(crate) fn parse(
+    fields: &mut Fields<'_>,
+    max_calls_set: bool,
+    use_: ExperimentUse,
+    base_dir: &std::path::Path,
+) -> Load {
     let arrivals = Arrival::ALL.map(|value| (value.as_str(), value));
     let arrival_given = fields.is_present("arrival");
     let chosen = fields.choice("arrival", &arrivals);
@@ -163,6 +184,7 @@ pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool, use_: Experime
     );
     let max_concurrency = fields.positive_u32("max_concurrency", MAX_CONCURRENCY);
     let concurrency = fields.positive_u32("concurrency", MAX_CONCURRENCY);
+    let trace = trace_field::parse(fields, base_dir);
     let load = Load {
         arrival,
         rate_per_s,
@@ -170,13 +192,22 @@ pub(crate) fn parse(fields: &mut Fields<'_>, max_calls_set: bool, use_: Experime
         duration_s,
         max_concurrency,
         concurrency,
+        trace,
     };
+    if chosen != Some(Arrival::Trace) && fields.is_present("trace") {
+        fields.error(
+            Some("trace"),
+            "`\"arrival\": \"trace\"` with a `trace` (it replays the trace's instants)",
+            format!("arrival {}", arrival.as_str()),
+        );
+    }
     match chosen {
         None if !arrival_given => closed_checks(fields, "closed (the default)"),
         // An invalid `arrival` is its own error; nothing to check it against.
         None => {}
         Some(Arrival::Closed) => closed_checks(fields, "closed"),
         Some(Arrival::Concurrent) => concurrent_checks(fields, max_calls_set, use_),
+        Some(Arrival::Trace) => trace_checks(fields, use_),
         Some(open) => open_checks(fields, open, max_calls_set, use_),
     }
     load
@@ -225,6 +256,35 @@ fn concurrent_checks(fields: &mut Fields<'_>, max_calls_set: bool, use_: Experim
         }
     }
     closed_loop_keys_check(fields, "concurrent");
+}
+
+fn trace_checks(fields: &mut Fields<'_>, use_: ExperimentUse) {
+    if use_ == ExperimentUse::Sweep {
+        fields.error(
+            Some("arrival"),
+            "an arrival process whose rate a sweep can raise (\"constant\", \"poisson\", \"gamma\"); replay a trace with `run`, or speed it up with `trace.speedup`",
+            "\"trace\"",
+        );
+    }
+    if !fields.is_present("trace") {
+        fields.error(
+            Some("trace"),
+            "the trace file to replay with arrival \"trace\" (the field is required)",
+            "nothing",
+        );
+    }
+    for key in ["rate", "burstiness", "concurrency"] {
+        if fields.is_present(key) {
+            fields.error(
+                Some(key),
+                format!(
+                    "no `{key}` with arrival \"trace\": the trace sets the instants (`trace.speedup` replays it faster)"
+                ),
+                "both",
+            );
+        }
+    }
+    closed_loop_keys_check(fields, "trace");
 }
 
 fn bound_check(fields: &mut Fields<'_>, name: &str, max_calls_set: bool) {

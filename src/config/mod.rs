@@ -38,6 +38,7 @@ mod prompt_cache;
 mod scenario;
 
 mod tool_config;
+mod trace_field;
 mod unknown_choice;
 mod variant;
 
@@ -66,6 +67,7 @@ pub use scenario::{
     OUTPUT_TOKEN_BOUNDS, PerformanceConfig, SCENARIO_KEYS, Scenario,
 };
 pub use tool_config::{ToolChoiceSetting, ToolDefinition, ToolSettings};
+pub use trace_field::{DEFAULT_BLOCK_TOKENS, MAX_SPEEDUP, TraceReplay};
 pub use unknown_choice::UnknownChoice;
 pub use variant::{MAX_REASONING_BUDGET_TOKENS, Variant};
 
@@ -172,7 +174,8 @@ pub fn load_experiment_for(
     let path = path.as_ref();
     let source_name = path.display().to_string();
     let bytes = read(path, &source_name)?;
-    parse_experiment_bytes(&bytes, &source_name, use_)
+    let base_dir = path.parent().unwrap_or(Path::new(""));
+    parse_experiment_bytes(&bytes, &source_name, use_, base_dir)
 }
 
 /// Parses the text of a scenarios file called `source_name` (used in
@@ -244,7 +247,7 @@ fn parse_scenarios_bytes(
 /// further non-blank line gets a warning that it is ignored. A file without
 /// any is an error.
 pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experiment>, ConfigErrors> {
-    parse_experiment_bytes(text.as_bytes(), source_name, ExperimentUse::Run)
+    parse_experiment_bytes(text.as_bytes(), source_name, ExperimentUse::Run, Path::new(""))
 }
 
 /// [`parse_experiment`] read for `use_`.
@@ -253,7 +256,18 @@ pub fn parse_experiment_for(
     source_name: &str,
     use_: ExperimentUse,
 ) -> Result<Loaded<Experiment>, ConfigErrors> {
-    parse_experiment_bytes(text.as_bytes(), source_name, use_)
+    parse_experiment_bytes(text.as_bytes(), source_name, use_, Path::new(""))
+}
+
+/// [`parse_experiment_for`], reading the files it names (a `trace`)
+/// relative to `base_dir`.
+pub fn parse_experiment_in(
+    text: &str,
+    source_name: &str,
+    use_: ExperimentUse,
+    base_dir: &Path,
+) -> Result<Loaded<Experiment>, ConfigErrors> {
+    parse_experiment_bytes(text.as_bytes(), source_name, use_, base_dir)
 }
 
 /// [`parse_experiment_for`] of a file's bytes: a line that is not UTF-8
@@ -262,6 +276,7 @@ fn parse_experiment_bytes(
     bytes: &[u8],
     source_name: &str,
     use_: ExperimentUse,
+    base_dir: &Path,
 ) -> Result<Loaded<Experiment>, ConfigErrors> {
     let mut lines = non_blank_lines(bytes);
     let Some((line, content)) = lines.next() else {
@@ -276,7 +291,8 @@ fn parse_experiment_bytes(
     let location = SourceLocation::new(source_name, line);
     let content = utf8_line(content, &location).map_err(ConfigErrors)?;
     let map = fields::parse_object(content, &location).map_err(ConfigErrors)?;
-    let experiment = Experiment::from_object(&map, location, use_).map_err(ConfigErrors)?;
+    let experiment =
+        Experiment::from_object(&map, location, use_, base_dir).map_err(ConfigErrors)?;
     let mut warnings = Vec::new();
     for (line, _) in lines {
         warnings.push(ConfigWarning {

@@ -6,6 +6,9 @@
 //! - `poisson`: the first call at 0, then exponential gaps of mean 1 / rate.
 //! - `gamma`: the first call at 0, then gamma gaps of mean 1 / rate and
 //!   shape 1 / burstiness (burstiness 1 is Poisson).
+//! - `trace`: call k at the trace's k-th instant (from its window's start,
+//!   divided by its speed-up), with the trace's lengths
+//!   ([`ArrivalAt::trace_record`]); the trace's end ends the arrivals.
 //!
 //! Arrivals end at `duration_s` (an arrival at or after it is not made)
 //! or after `max_calls` arrivals, whichever comes first.
@@ -18,7 +21,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Exp, Gamma};
 
 use super::shard::Shard;
-use crate::config::{Arrival, Load};
+use crate::config::{Arrival, Load, TraceReplay};
 
 /// The arrival process of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +44,8 @@ pub struct ArrivalPlan {
     pub concurrency: Option<u32>,
     /// Only this shard's arrivals are made; `None`: every arrival.
     pub share: Option<RunShare>,
+    /// `trace`: the trace replayed.
+    pub trace: Option<TraceReplay>,
 }
 
 /// The arrivals of one run that a shard makes.
@@ -60,15 +65,20 @@ impl ArrivalPlan {
         if !load.arrival.is_load_driven() {
             return None;
         }
+        let trace_rate = load
+            .trace
+            .as_ref()
+            .and_then(|replay| replay.trace.arrival_rate());
         Some(ArrivalPlan {
             arrival: load.arrival,
-            rate_per_s: load.rate_per_s.unwrap_or(1.0),
+            rate_per_s: load.rate_per_s.or(trace_rate).unwrap_or(1.0),
             gamma_shape: load.gamma_shape(),
             duration_s: load.duration_s,
             max_calls,
             weights,
             concurrency: load.concurrency,
             share: None,
+            trace: load.trace.clone(),
         })
     }
 
@@ -104,6 +114,14 @@ impl ArrivalPlan {
     /// `constant`, the expected count (rate x duration) for the random
     /// processes; never more than `max_calls`. Saturates at `u64::MAX`.
     pub fn expected_calls(&self) -> u64 {
+        if let Some(replay) = &self.trace {
+            let records = replay.trace.records();
+            let within = match self.duration_s {
+                Some(d) => records.partition_point(|r| r.at.as_secs_f64() < d),
+                None => records.len(),
+            } as u64;
+            return self.max_calls.map_or(within, |max| within.min(max));
+        }
         let by_duration = self.duration_s.map(|d| {
             let calls = match self.arrival {
                 // Offsets 0, 1/rate, ... strictly before d.
@@ -127,6 +145,13 @@ impl ArrivalPlan {
     /// How long arrivals last: `duration_s`, or the expected calls over
     /// the rate.
     pub fn expected_duration_s(&self) -> f64 {
+        if let Some(replay) = &self.trace {
+            let calls = self.expected_calls() as usize;
+            return calls
+                .checked_sub(1)
+                .and_then(|last| replay.trace.records().get(last))
+                .map_or(0.0, |record| record.at.as_secs_f64());
+        }
         let by_calls = self
             .max_calls
             .map(|calls| calls.saturating_sub(1) as f64 / self.rate_per_s);
@@ -204,6 +229,9 @@ pub struct ArrivalAt {
     pub offset_s: f64,
     /// The scenario's index (file order).
     pub scenario: usize,
+    /// `trace`: the index of the trace's record replayed (its lengths,
+    /// session and prefix blocks make the request).
+    pub trace_record: Option<u32>,
 }
 
 /// The arrivals of one run, in time order.
@@ -229,7 +257,7 @@ impl Arrivals {
                     .map(|gamma| self.rng.sample(gamma))
                     .unwrap_or(mean)
             }
-            Arrival::Constant | Arrival::Closed | Arrival::Concurrent => mean,
+            Arrival::Constant | Arrival::Closed | Arrival::Concurrent | Arrival::Trace => mean,
         }
     }
 
@@ -238,12 +266,18 @@ impl Arrivals {
         if self.plan.max_calls.is_some_and(|max| self.next >= max) {
             return None;
         }
-        let offset = match self.plan.arrival {
+        let at = match &self.plan.trace {
+            Some(replay) => Some(replay.trace.records().get(self.next as usize)?.at),
+            None => None,
+        };
+        let offset = match (at, self.plan.arrival) {
+            (Some(at), _) => at.as_secs_f64(),
             // Multiplying (not summing gaps) keeps constant arrivals exact.
-            Arrival::Constant => self.next as f64 / self.plan.rate_per_s,
+            (None, Arrival::Constant) => self.next as f64 / self.plan.rate_per_s,
             _ if self.next == 0 => 0.0,
             _ => self.offset + self.gap(),
         };
+        let trace_record = at.map(|_| self.next as u32);
         if self.plan.duration_s.is_some_and(|d| offset >= d) {
             return None;
         }
@@ -255,6 +289,7 @@ impl Arrivals {
             index,
             offset_s: offset,
             scenario,
+            trace_record,
         })
     }
 }
@@ -287,6 +322,7 @@ mod tests {
             duration_s: duration,
             max_concurrency: None,
             concurrency: None,
+            trace: None,
         };
         ArrivalPlan::new(&load, max, vec![1, 3]).expect("open")
     }

@@ -31,6 +31,13 @@ impl Plan {
             );
         }
         if let Some(open) = &schedule.open {
+            let arrivals = match &open.trace {
+                Some(replay) => format!("arrivals replayed from {}", replay.describe()),
+                None => format!(
+                    "open-loop {} arrivals at {} requests/s",
+                    open.arrival, open.rate_per_s
+                ),
+            };
             let share = match self.shard {
                 Some(shard) => format!(
                     " in all, of which shard {shard} makes {} (one arrival in {}, at {} requests/s)",
@@ -41,10 +48,8 @@ impl Plan {
                 None => String::new(),
             };
             return format!(
-                "plan: {} runs x open-loop {} arrivals at {} requests/s = {}{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
+                "plan: {} runs x {arrivals} = {}{share} (no retries in the open loop) over {:.1} s per run; {} scenarios picked by weight",
                 schedule.runs,
-                open.arrival,
-                open.rate_per_s,
                 planned_text(schedule, schedule.experiment_planned_calls()),
                 open.expected_duration_s(),
                 self.scenarios.len()
@@ -207,7 +212,7 @@ pub fn planned_count(schedule: &Schedule, calls: u64) -> String {
         .is_some_and(|max| schedule.experiment_planned_calls() >= max);
     if capped {
         format!("at most {calls}")
-    } else if open.arrival == Arrival::Constant {
+    } else if matches!(open.arrival, Arrival::Constant | Arrival::Trace) {
         calls.to_string()
     } else {
         format!("about {calls}")

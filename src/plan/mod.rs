@@ -242,7 +242,13 @@ impl Plan {
             .iter()
             .enumerate()
             .map(|(index, s)| {
-                RequestSource::new(s, index, CallSpec::from_scenario(s, &experiment), seed)
+                RequestSource::new(
+                    s,
+                    index,
+                    CallSpec::from_scenario(s, &experiment),
+                    seed,
+                    experiment.load.trace.as_ref(),
+                )
             })
             .collect();
         let worst_costs: Vec<Option<Cost>> = requests

@@ -13,6 +13,12 @@
 //! place `n` of pass `n / records` of a seeded permutation (a new one
 //! each pass, kept in no table: a keyed permutation of the indices); with
 //! `random`, a uniform draw.
+//!
+//! A replayed trace's arrival brings its own record: a synthetic prompt
+//! of the record's input length (starting with the text of each prefix
+//! block it names, so that records sharing blocks share a prefix) and
+//! its output length as `maxTokens` (at least 1, at most the model's
+//! largest).
 
 use std::sync::Arc;
 
@@ -27,8 +33,10 @@ use crate::config::{
     DatasetSource, LengthDistribution, OUTPUT_TOKEN_BOUNDS, PromptSource, SYNTHETIC_INPUT_BOUNDS,
     Sampling, Scenario,
 };
+use crate::config::TraceReplay;
 use crate::record::SentRequest;
 use crate::workload::dataset::DatasetError;
+use crate::workload::trace::TraceRecord;
 
 /// The instruction appended to a synthetic prompt whose answer length is
 /// drawn, so that a model that follows instructions writes at least that
@@ -41,6 +49,12 @@ const SYNTHETIC_BYTES_PER_TOKEN: u64 = 9;
 /// Bytes of the synthetic prompt's fixed parts at most: the opening
 /// instruction and the answer-length instruction.
 const SYNTHETIC_FIXED_BYTES: u64 = 96;
+/// Bytes per token at most of a trace's prompt: the filler's, and each
+/// prefix block's marker (`[b<id>] `, at most 24 bytes for a block of at
+/// least 8 tokens).
+const TRACE_BYTES_PER_TOKEN: u64 = SYNTHETIC_BYTES_PER_TOKEN + 3;
+/// The smallest prefix block that starts with its marker.
+const MARKED_BLOCK_TOKENS: u32 = 8;
 
 /// Where one scenario's requests come from.
 #[derive(Debug, Clone)]
@@ -60,6 +74,19 @@ pub struct RequestSource {
     /// The prompt is synthetic (fixed or drawn): an answer-length
     /// instruction may be added to it.
     synthetic: bool,
+    /// A replayed trace: its longest input, and its prefix block size.
+    trace: Option<TraceBounds>,
+}
+
+/// What a replayed trace can ask of a request.
+#[derive(Debug, Clone, Copy)]
+struct TraceBounds {
+    /// The longest input of its records.
+    max_input: u32,
+    /// Tokens per prefix block.
+    block_tokens: u32,
+    /// The model's largest `maxTokens`, when the catalog knows it.
+    max_output: Option<u32>,
 }
 
 /// One call's request and what it sent that its scenario does not fix.
@@ -75,13 +102,29 @@ impl RequestSource {
     /// The requests of `scenario` (the `index`-th of the file) under
     /// `base`, its request built from the experiment, with the run's
     /// `seed`.
-    pub fn new(scenario: &Scenario, index: usize, base: CallSpec, seed: u64) -> RequestSource {
+    pub fn new(
+        scenario: &Scenario,
+        index: usize,
+        mut base: CallSpec,
+        seed: u64,
+        trace: Option<&TraceReplay>,
+    ) -> RequestSource {
         let (input, dataset, synthetic) = match &scenario.prompt.source {
             PromptSource::SyntheticDrawn(drawn) => (Some(drawn.clone()), None, true),
             PromptSource::Dataset(source) => (None, Some(source.clone()), false),
             PromptSource::Synthetic { .. } => (None, None, true),
             PromptSource::Inline | PromptSource::File(_) => (None, None, false),
         };
+        let trace = trace.map(|replay| {
+            let max_output = bedrock_catalog::model(&scenario.model_id).map(|m| m.max_output_tokens);
+            let longest = replay.trace.max_output_tokens().max(1);
+            base.max_tokens = max_output.map_or(longest, |most| longest.min(most));
+            TraceBounds {
+                max_input: replay.trace.max_input_tokens(),
+                block_tokens: replay.block_tokens,
+                max_output,
+            }
+        });
         RequestSource {
             base: Arc::new(base),
             key: mix(seed, index as u64),
@@ -89,6 +132,7 @@ impl RequestSource {
             output: scenario.output_tokens.clone(),
             dataset,
             synthetic,
+            trace,
         }
     }
 
@@ -101,12 +145,40 @@ impl RequestSource {
             output: None,
             dataset: None,
             synthetic: false,
+            trace: None,
         }
     }
 
     /// Whether every call sends the same request.
     pub fn is_fixed(&self) -> bool {
-        self.input.is_none() && self.output.is_none() && self.dataset.is_none()
+        self.input.is_none()
+            && self.output.is_none()
+            && self.dataset.is_none()
+            && self.trace.is_none()
+    }
+
+    /// The request of a replayed trace's `record`: a synthetic prompt of
+    /// its input length, its prefix blocks first, and its output length
+    /// as `maxTokens` (at least 1, at most the model's largest).
+    pub fn for_trace(&self, record: &TraceRecord) -> DrawnRequest {
+        let mut spec = (*self.base).clone();
+        let block_tokens = self.trace.map_or(0, |t| t.block_tokens);
+        let most = self.trace.and_then(|t| t.max_output).unwrap_or(u32::MAX);
+        spec.max_tokens = record.output_tokens.clamp(1, most.max(1));
+        let (blocks, tokens) = trace_blocks(record, block_tokens);
+        spec.user_text =
+            blocks + &self.synthetic_text(record.input_tokens - tokens, Some(spec.max_tokens));
+        let sent = SentRequest {
+            max_tokens: spec.max_tokens,
+            prompt_id: None,
+            target_input_tokens: Some(record.input_tokens),
+            target_output_tokens: Some(spec.max_tokens),
+            session_id: record.session_id.clone(),
+        };
+        DrawnRequest {
+            spec: Arc::new(spec),
+            sent,
+        }
     }
 
     /// The scenario's request as configured (for a drawn prompt: its text
@@ -184,6 +256,11 @@ impl RequestSource {
     /// texts and their turns' framing), or the longest synthetic prompt
     /// that can be drawn.
     pub fn drawn_text_bytes(&self) -> u64 {
+        if let Some(trace) = &self.trace {
+            return u64::from(trace.max_input)
+                .saturating_mul(TRACE_BYTES_PER_TOKEN)
+                .saturating_add(SYNTHETIC_FIXED_BYTES);
+        }
         if let Some(source) = &self.dataset {
             return source.dataset.longest_record_bytes();
         }
@@ -217,8 +294,39 @@ impl RequestSource {
         if let Some(output) = &self.output {
             parts.push(format!("answer tokens {}", output.describe()));
         }
+        if self.trace.is_some() {
+            parts.push(
+                "a synthetic prompt of each trace record's input length (its prefix blocks first), its output length as maxTokens"
+                    .to_string(),
+            );
+        }
         (!parts.is_empty()).then(|| parts.join(", "))
     }
+}
+
+/// The start of a trace record's prompt: the text of each prefix block
+/// it names (a marker naming the block, then filler: records naming the
+/// same blocks start with the same text) while they fit in its input
+/// length, and their tokens by the estimate; the rest of the prompt is
+/// filler to the record's length.
+fn trace_blocks(record: &TraceRecord, block_tokens: u32) -> (String, u32) {
+    let mut text = String::new();
+    let mut tokens = 0u32;
+    if block_tokens >= MARKED_BLOCK_TOKENS {
+        for id in &record.hash_ids {
+            if tokens + block_tokens > record.input_tokens {
+                break;
+            }
+            let marker = format!("[b{id}]");
+            let own = estimate_tokens(&marker);
+            text.push_str(&marker);
+            text.push(' ');
+            text.push_str(&synthetic_prompt(block_tokens - own));
+            text.push(' ');
+            tokens += block_tokens;
+        }
+    }
+    (text, tokens)
 }
 
 /// The eligible record of call `call`: see the module documentation.

@@ -138,6 +138,8 @@ pub enum Column {
     TargetInputTokens,
     /// The answer length drawn (sent as `maxTokens`).
     TargetOutputTokens,
+    /// The session of the call.
+    SessionId,
 }
 
 impl Column {
@@ -165,7 +167,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 43] = [
+    pub const EXTENDED: [Column; 44] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -209,6 +211,7 @@ impl Column {
         Column::PromptId,
         Column::TargetInputTokens,
         Column::TargetOutputTokens,
+        Column::SessionId,
     ];
 
     /// Every column in file order.
@@ -281,6 +284,7 @@ impl Column {
             Column::PromptId => "prompt_id",
             Column::TargetInputTokens => "target_input_tokens",
             Column::TargetOutputTokens => "target_output_tokens",
+            Column::SessionId => "session_id",
         }
     }
 
@@ -333,7 +337,8 @@ impl Column {
             | PromptCache
             | Tools
             | FirstDeltaKind
-            | PromptId => "",
+            | PromptId
+            | SessionId => "",
         }
     }
 
@@ -473,7 +478,10 @@ impl Column {
                 "the input length drawn for a synthetic prompt, by the token estimate (empty when the input length is not drawn)"
             }
             Column::TargetOutputTokens => {
-                "the answer length drawn and sent as `maxTokens`: an answer that stops before it (`end_turn`) is a short answer (empty when the answer length is not drawn)"
+                "the answer length drawn (or a replayed trace's) and sent as `maxTokens`: an answer that stops before it (`end_turn`) is a short answer (empty when the answer length is not drawn)"
+            }
+            Column::SessionId => {
+                "the session the call belongs to: a replayed trace's session id (empty when none)"
             }
         }
     }
@@ -507,7 +515,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 62);
+        assert_eq!(all.len(), 63);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

@@ -145,6 +145,7 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::PromptId => text(&record.sent.prompt_id),
         Column::TargetInputTokens => integer_or_empty(record.sent.target_input_tokens),
         Column::TargetOutputTokens => integer_or_empty(record.sent.target_output_tokens),
+        Column::SessionId => text(&record.sent.session_id),
     }
 }
 

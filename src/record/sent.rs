@@ -3,7 +3,8 @@
 
 /// The per-call facts of a request, written in the raw CSV's
 /// `configured_output_tokens_for_request`, `prompt_id`,
-/// `target_input_tokens` and `target_output_tokens` columns.
+/// `target_input_tokens`, `target_output_tokens` and `session_id`
+/// columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SentRequest {
     /// `maxTokens` sent.
@@ -18,6 +19,9 @@ pub struct SentRequest {
     /// before it is a short answer; `None` when the answer length was not
     /// drawn.
     pub target_output_tokens: Option<u32>,
+    /// The session the call belongs to (a replayed trace's session id);
+    /// `None` when it belongs to none.
+    pub session_id: Option<String>,
 }
 
 impl SentRequest {

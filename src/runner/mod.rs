@@ -243,6 +243,7 @@ pub async fn run(
     let shared = Arc::new(Shared {
         facts,
         requests: plan.requests.clone(),
+        trace: experiment.load.trace.clone(),
         worst_costs: plan.worst_costs.clone(),
         clients,
         invocations: experiment.invocations_per_scenario,

@@ -85,7 +85,11 @@ pub(super) async fn dispatch(
         // The request is built before its instant, off the timed path.
         let number = (u64::from(run_index) << 32) | counts[arrival.scenario];
         counts[arrival.scenario] += 1;
-        let Some(drawn) = shared.draw(arrival.scenario, number) else {
+        let drawn = match arrival.trace_record {
+            Some(record) => shared.replay(arrival.scenario, record),
+            None => shared.draw(arrival.scenario, number),
+        };
+        let Some(drawn) = drawn else {
             break;
         };
         if !precise_sleep_until(&timer, scheduled, &shared.stop).await

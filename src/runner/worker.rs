@@ -19,7 +19,7 @@ use super::run_files::RunFiles;
 use super::stop::StopSignal;
 use crate::call::CallRecord;
 use crate::client::Clients;
-use crate::config::Scenario;
+use crate::config::{Scenario, TraceReplay};
 use crate::plan::shard::{self, Shard};
 use crate::plan::{DrawnRequest, RequestSource};
 use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
@@ -88,6 +88,8 @@ pub struct Shared {
     pub scenarios: Vec<Scenario>,
     /// Where each scenario's requests come from.
     pub requests: Vec<RequestSource>,
+    /// The trace replayed (`arrival` `trace`).
+    pub trace: Option<TraceReplay>,
     /// The facts of each scenario's calls.
     pub facts: Vec<Arc<ScenarioFacts>>,
     /// The worst case of one attempt of each scenario (`None`: unknown).
@@ -138,6 +140,14 @@ impl Shared {
                 None
             }
         }
+    }
+
+    /// The request of a replayed trace's record `record` for `scenario`
+    /// (`None` when no trace is replayed or it has no such record).
+    pub fn replay(&self, scenario: usize, record: u32) -> Option<DrawnRequest> {
+        let replay = self.trace.as_ref()?;
+        let record = replay.trace.records().get(record as usize)?;
+        Some(self.requests[scenario].for_trace(record))
     }
 
     /// Whether no new call may start: a stop request, or recording failed.
