@@ -256,7 +256,7 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
             0,
             None,
         )
-            .attempt_worst_case(&options.prices)
+        .attempt_worst_case(&options.prices)
     });
     let names = options.scenarios.iter().map(|s| s.name.as_str());
     let worst = CostPlan::for_mix(names.zip(worst_costs), most).planned;

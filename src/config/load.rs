@@ -26,11 +26,11 @@ use std::fmt;
 use serde_json::Value;
 
 use super::fields::{Fields, describe_found, quote};
-use super::trace_field::{self, TraceReplay};
 use super::limits::{
     MAX_BURSTINESS, MAX_CONCURRENCY, MAX_DURATION_S, MAX_RATE_PER_S, MIN_BURSTINESS,
     MIN_RATE_PER_S, MIN_SECONDS,
 };
+use super::trace_field::{self, TraceReplay};
 
 /// How calls arrive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

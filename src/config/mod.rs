@@ -247,7 +247,12 @@ fn parse_scenarios_bytes(
 /// further non-blank line gets a warning that it is ignored. A file without
 /// any is an error.
 pub fn parse_experiment(text: &str, source_name: &str) -> Result<Loaded<Experiment>, ConfigErrors> {
-    parse_experiment_bytes(text.as_bytes(), source_name, ExperimentUse::Run, Path::new(""))
+    parse_experiment_bytes(
+        text.as_bytes(),
+        source_name,
+        ExperimentUse::Run,
+        Path::new(""),
+    )
 }
 
 /// [`parse_experiment`] read for `use_`.

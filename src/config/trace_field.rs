@@ -168,10 +168,7 @@ pub(crate) fn parse(fields: &mut Fields<'_>, base_dir: &Path) -> Option<TraceRep
                 Some(s) => window_s = Some(s),
                 None => bad(fields, "a positive number of seconds"),
             },
-            "block_tokens" => match value
-                .as_u64()
-                .filter(|n| (1..=1_000_000).contains(n))
-            {
+            "block_tokens" => match value.as_u64().filter(|n| (1..=1_000_000).contains(n)) {
                 Some(n) => block_tokens = n as u32,
                 None => bad(fields, "a whole number of tokens from 1 to 1000000"),
             },

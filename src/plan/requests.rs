@@ -29,11 +29,11 @@ use rand::{RngExt, SeedableRng};
 
 use super::cost::attempt_worst_case_with;
 use crate::call::CallSpec;
+use crate::config::TraceReplay;
 use crate::config::{
     DatasetSource, LengthDistribution, OUTPUT_TOKEN_BOUNDS, PromptSource, SYNTHETIC_INPUT_BOUNDS,
     Sampling, Scenario,
 };
-use crate::config::TraceReplay;
 use crate::record::SentRequest;
 use crate::workload::dataset::DatasetError;
 use crate::workload::trace::TraceRecord;
@@ -116,7 +116,8 @@ impl RequestSource {
             PromptSource::Inline | PromptSource::File(_) => (None, None, false),
         };
         let trace = trace.map(|replay| {
-            let max_output = bedrock_catalog::model(&scenario.model_id).map(|m| m.max_output_tokens);
+            let max_output =
+                bedrock_catalog::model(&scenario.model_id).map(|m| m.max_output_tokens);
             let longest = replay.trace.max_output_tokens().max(1);
             base.max_tokens = max_output.map_or(longest, |most| longest.min(most));
             TraceBounds {
@@ -409,6 +410,34 @@ mod tests {
             if tokens > 10 {
                 assert!(text.ends_with(&format!("Write at least {answer} words.")));
             }
+        }
+    }
+
+    fn record(input: u32, hash_ids: Vec<u64>) -> TraceRecord {
+        TraceRecord {
+            at: std::time::Duration::ZERO,
+            input_tokens: input,
+            output_tokens: 10,
+            session_id: None,
+            hash_ids,
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn trace_records_naming_the_same_blocks_share_their_prefix() {
+        let (a, a_tokens) = trace_blocks(&record(2000, vec![7, 8, 9]), 512);
+        let (b, b_tokens) = trace_blocks(&record(1100, vec![7, 8, 4]), 512);
+        assert_eq!((a_tokens, b_tokens), (1536, 1024), "whole blocks that fit");
+        assert_eq!(estimate_tokens(&a), 1536);
+        assert!(a.starts_with(&b), "blocks 7 and 8 are the same text");
+        let (c, _) = trace_blocks(&record(2000, vec![5, 8]), 512);
+        assert!(!c.starts_with(&b[..20]), "block 5 is not block 7");
+        let source = RequestSource::fixed(CallSpec::new("m", "", 10));
+        for (input, ids) in [(2000, vec![1, 2, 3]), (100, vec![1]), (1, vec![])] {
+            let request = source.for_trace(&record(input, ids));
+            assert_eq!(estimate_tokens(&request.spec.user_text), input);
+            assert_eq!(request.spec.max_tokens, 10);
         }
     }
 

@@ -580,6 +580,7 @@ mod tests {
                 duration_s: Some(2.0),
                 max_concurrency: None,
                 concurrency: None,
+                trace: None,
             },
             ..Experiment::default()
         };

@@ -45,6 +45,7 @@ fn experiment(arrival: Arrival) -> Experiment {
             duration_s: Some(1.0),
             max_concurrency: None,
             concurrency: None,
+            trace: None,
         },
         ..Experiment::default()
     }

@@ -39,6 +39,7 @@ pub fn open(
             duration_s: duration,
             max_concurrency: None,
             concurrency: None,
+            trace: None,
         },
         ..Experiment::default()
     }
