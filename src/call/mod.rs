@@ -131,6 +131,13 @@ where
             Wait::Done(Ok(Some(Event::ContentBlockDelta(event)))) => {
                 record.deltas.push(at);
                 record.delta_kinds.note(delta_kind(event.delta()), at);
+                // After the instant: a conversation's answer, kept to be
+                // sent back next turn.
+                if spec.keep_answer
+                    && let Some(ContentBlockDelta::Text(text)) = event.delta()
+                {
+                    record.answer.push_str(text);
+                }
             }
             Wait::Done(Ok(Some(Event::ContentBlockStart(start)))) => {
                 if start.start().is_some_and(|start| start.is_tool_use()) {

@@ -135,6 +135,9 @@ pub struct CallRecord {
     pub status: CallStatus,
     /// The error's message, for a failed call.
     pub error_message: Option<String>,
+    /// The answer's text, when the request asked to keep it
+    /// (`CallSpec::keep_answer`); empty otherwise.
+    pub answer: String,
 }
 
 fn seconds(from: Instant, to: Option<Instant>) -> Option<f64> {
@@ -161,6 +164,7 @@ impl CallRecord {
             request_id: None,
             status: CallStatus::Success,
             error_message: None,
+            answer: String::new(),
         }
     }
 

@@ -31,6 +31,12 @@ pub struct CallSpec {
     /// The conversation before the user message (alternating turns that
     /// start with a user turn; empty for a single-turn request).
     pub history: Vec<Turn>,
+    /// A conversation's cache points: after the last user message of the
+    /// history and after the user message, so that each turn reads what
+    /// the turn before wrote.
+    pub conversation_cache: bool,
+    /// Keep the answer's text (a conversation sends it back next turn).
+    pub keep_answer: bool,
     /// The system prompt, if any.
     pub system: Option<String>,
     /// `inferenceConfig.maxTokens`.
@@ -58,6 +64,8 @@ impl CallSpec {
             performance: None,
             user_text: user_text.into(),
             history: Vec::new(),
+            conversation_cache: false,
+            keep_answer: false,
             system: None,
             max_tokens,
             temperature: None,
@@ -75,6 +83,8 @@ impl CallSpec {
             performance: scenario.performance_config,
             user_text: scenario.prompt.user_text.clone(),
             history: Vec::new(),
+            conversation_cache: false,
+            keep_answer: false,
             system: scenario.prompt.system.clone(),
             max_tokens: scenario.expected_output_tokens,
             temperature: experiment.temperature,
@@ -110,6 +120,13 @@ impl CallSpec {
         } else {
             user.push(ContentBlock::Text(self.user_text.clone()));
         }
+        if self.conversation_cache {
+            user.push(ContentBlock::CachePoint(cache_point(None)));
+        }
+        let last_user = self
+            .history
+            .iter()
+            .rposition(|turn| turn.role == Role::User);
         let message = Message::builder()
             .role(ConversationRole::User)
             .set_content(Some(user))
@@ -118,13 +135,18 @@ impl CallSpec {
         let messages = self
             .history
             .iter()
-            .filter_map(|turn| {
+            .enumerate()
+            .filter_map(|(index, turn)| {
+                let mut blocks = vec![ContentBlock::Text(turn.text.clone())];
+                if self.conversation_cache && Some(index) == last_user {
+                    blocks.push(ContentBlock::CachePoint(cache_point(None)));
+                }
                 Message::builder()
                     .role(match turn.role {
                         Role::User => ConversationRole::User,
                         Role::Assistant => ConversationRole::Assistant,
                     })
-                    .content(ContentBlock::Text(turn.text.clone()))
+                    .set_content(Some(blocks))
                     .build()
                     .ok()
             })
@@ -170,6 +192,23 @@ impl CallSpec {
                 .as_ref()
                 .and_then(|tools| tool_configuration(tools, tool_cache)),
         }
+    }
+
+    /// The text this request sends (system prompt, earlier turns, the
+    /// user message), by the token estimate: a conversation's context
+    /// length.
+    pub fn context_tokens(&self) -> u32 {
+        use bedrock_catalog::tokens::estimate_tokens;
+        let earlier: u32 = self
+            .history
+            .iter()
+            .map(|turn| estimate_tokens(&turn.text))
+            .fold(0, u32::saturating_add);
+        self.system
+            .as_deref()
+            .map_or(0, estimate_tokens)
+            .saturating_add(earlier)
+            .saturating_add(estimate_tokens(&self.user_text))
     }
 
     /// `additionalModelRequestFields` as sent: the scenario's own fields,

@@ -20,6 +20,7 @@
 //! stop the load.
 
 mod catalog_checks;
+mod conversation_field;
 mod cross_checks;
 mod dataset_field;
 mod error;
@@ -44,6 +45,10 @@ mod variant;
 
 use std::path::Path;
 
+pub use conversation_field::{
+    Conversation, DEFAULT_FOLLOW_UP_TOKENS, FOLLOW_UP_BOUNDS, MAX_TURNS, THINK_TIME_BOUNDS,
+    TURN_BOUNDS,
+};
 pub use dataset_field::{DatasetSource, Sampling, TooLong};
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};

@@ -13,6 +13,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use super::catalog_checks;
+use super::conversation_field::{self, Conversation};
 use super::dataset_field;
 use super::error::{ConfigError, ConfigWarning, SourceLocation};
 use super::fields::{Fields, unknown_key_error};
@@ -43,6 +44,7 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "additional_model_request_fields",
     "weight",
     "dataset",
+    "conversation",
 ];
 
 /// The largest accepted scenario `weight`.
@@ -81,6 +83,8 @@ pub struct Scenario {
     /// `expected_output_tokens` given as a distribution: the answer length
     /// asked for (`maxTokens`) is drawn per call.
     pub output_tokens: Option<LengthDistribution>,
+    /// Multi-turn sessions (`None`: every call is a single turn).
+    pub conversation: Option<Conversation>,
     /// A free label carried into the results (default `Text-Generation`).
     pub task_type: String,
     /// The resolved prompt.
@@ -140,6 +144,18 @@ impl Scenario {
         let scenario_name = identifiers::label(&mut fields, "scenario_name", scenario_name);
         let weight = fields.positive_u32("weight", MAX_WEIGHT);
         let mut prompt = prompt::resolve(&mut fields, base_dir);
+        let has_dataset = fields.is_present("dataset");
+        let conversation = conversation_field::parse(&mut fields, base_dir, has_dataset);
+        if conversation.as_ref().is_some_and(|c| c.cache)
+            && let Some(cache) = fields.value("prompt_cache")
+            && cache.get("at").and_then(Value::as_str) == Some("messages")
+        {
+            fields.error(
+                Some("conversation.cache"),
+                "no `conversation.cache` with a `prompt_cache` at `messages` (both place cache points in the messages; keep one)",
+                "both",
+            );
+        }
         let mut variant_warnings = Vec::new();
         let variant = variant::parse(
             &mut fields,
@@ -198,6 +214,7 @@ impl Scenario {
                         .unwrap_or(DEFAULT_EXPECTED_OUTPUT_TOKENS),
                     output_tokens: output_tokens
                         .filter(|drawn| !matches!(drawn, LengthDistribution::Fixed(_))),
+                    conversation,
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
                     variant,

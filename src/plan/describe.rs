@@ -205,11 +205,15 @@ pub fn planned_text(schedule: &Schedule, calls: u64) -> String {
 /// 10`.
 pub fn planned_count(schedule: &Schedule, calls: u64) -> String {
     let Some(open) = &schedule.open else {
+        if schedule.turns > 1 {
+            return format!("at most {calls}");
+        }
         return calls.to_string();
     };
-    let capped = open
-        .max_calls
-        .is_some_and(|max| schedule.experiment_planned_calls() >= max);
+    let capped = schedule.turns > 1
+        || open
+            .max_calls
+            .is_some_and(|max| schedule.experiment_planned_calls() >= max);
     if capped {
         format!("at most {calls}")
     } else if matches!(open.arrival, Arrival::Constant | Arrival::Trace) {

@@ -31,7 +31,7 @@ pub use cost::{
 };
 pub use describe::{planned_count, planned_text};
 pub use limit::Limit;
-pub use requests::{DrawnRequest, RequestSource};
+pub use requests::{DrawnRequest, RequestSource, SessionDraw};
 pub use schedule::{Schedule, estimated_call_time, human_duration};
 pub use shard::{MAX_SHARDS, Shard, ShardError};
 
@@ -255,12 +255,26 @@ impl Plan {
             .iter()
             .map(|requests| requests.attempt_worst_case(&prices))
             .collect();
-        let schedule = Schedule::for_scenarios(&scenarios, &experiment, seed).sharded(shard);
+        let turns: Vec<u32> = requests.iter().map(RequestSource::max_turns).collect();
+        let schedule = Schedule::for_scenarios(&scenarios, &experiment, seed)
+            .sharded(shard)
+            .with_turns(turns.iter().copied().max().unwrap_or(1));
+        // A session makes up to its most turns, each at most the worst
+        // attempt: the closed loop prices each scenario's sessions so; the
+        // open loop's planned calls already count every turn.
+        let session_costs: Vec<Option<Cost>> = worst_costs
+            .iter()
+            .zip(&turns)
+            .map(|(worst, turns)| match &schedule.open {
+                Some(_) => *worst,
+                None => worst.map(|w| w.saturating_mul(u64::from(*turns))),
+            })
+            .collect();
         let named = || {
             scenarios
                 .iter()
                 .map(|s| s.name.as_str())
-                .zip(worst_costs.iter().copied())
+                .zip(session_costs.iter().copied())
         };
         let costs = cost_plan(named(), &schedule, &experiment, shard, false);
         let experiment_costs = cost_plan(named(), &schedule, &experiment, shard, true);

@@ -21,6 +21,7 @@
 //! largest).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bedrock_catalog::prices::{Cost, PriceTable};
 use bedrock_catalog::tokens::{estimate_tokens, synthetic_prompt};
@@ -31,8 +32,8 @@ use super::cost::attempt_worst_case_with;
 use crate::call::CallSpec;
 use crate::config::TraceReplay;
 use crate::config::{
-    DatasetSource, LengthDistribution, OUTPUT_TOKEN_BOUNDS, PromptSource, SYNTHETIC_INPUT_BOUNDS,
-    Sampling, Scenario,
+    Conversation, DatasetSource, FOLLOW_UP_BOUNDS, LengthDistribution, OUTPUT_TOKEN_BOUNDS,
+    PromptSource, SYNTHETIC_INPUT_BOUNDS, Sampling, Scenario, THINK_TIME_BOUNDS, TURN_BOUNDS,
 };
 use crate::record::SentRequest;
 use crate::workload::dataset::DatasetError;
@@ -76,6 +77,34 @@ pub struct RequestSource {
     synthetic: bool,
     /// A replayed trace: its longest input, and its prefix block size.
     trace: Option<TraceBounds>,
+    /// Multi-turn sessions.
+    conversation: Option<Conversation>,
+}
+
+/// Bytes of an answer per `maxTokens` token that a conversation's plan
+/// assumes when it sends the answer back: an estimate for the plan's
+/// worst case only (each turn reserves the exact bound of the text it
+/// sends before it starts).
+const ANSWER_BYTES_PER_TOKEN: u64 = 16;
+
+/// One session of a conversation, drawn before its first turn: the first
+/// turn's request, the later turns' user messages and the pauses before
+/// them.
+#[derive(Debug, Clone)]
+pub struct SessionDraw {
+    /// The first turn's request (its answer kept when more turns follow).
+    pub first: DrawnRequest,
+    /// The user message of each later turn, in order.
+    pub follow_ups: Vec<String>,
+    /// The pause before each later turn.
+    pub think: Vec<Duration>,
+}
+
+impl SessionDraw {
+    /// The session's user turns.
+    pub fn turns(&self) -> u32 {
+        1 + self.follow_ups.len() as u32
+    }
 }
 
 /// What a replayed trace can ask of a request.
@@ -134,6 +163,7 @@ impl RequestSource {
             dataset,
             synthetic,
             trace,
+            conversation: scenario.conversation.clone(),
         }
     }
 
@@ -147,7 +177,114 @@ impl RequestSource {
             dataset: None,
             synthetic: false,
             trace: None,
+            conversation: None,
         }
+    }
+
+    /// The scenario's conversation, if its calls are sessions.
+    pub fn conversation(&self) -> Option<&Conversation> {
+        self.conversation.as_ref()
+    }
+
+    /// The most user turns one of this source's sessions can have (1
+    /// outside a conversation).
+    pub fn max_turns(&self) -> u32 {
+        let Some(conversation) = &self.conversation else {
+            return 1;
+        };
+        let record_turns = self.dataset.as_ref().map(|source| {
+            (0..source.eligible_count())
+                .map(|k| source.dataset.user_turn_count(source.record(k)))
+                .max()
+                .unwrap_or(1)
+        });
+        conversation.max_turns(record_turns)
+    }
+
+    /// Session number `call` of a conversation (see the module
+    /// documentation for the numbers): a dataset's record gives its user
+    /// turns in order (at most `turns` of them); otherwise the first turn
+    /// is this source's drawn request and the later ones synthetic
+    /// follow-ups. `None` outside a conversation.
+    pub fn session(&self, call: u64) -> Option<Result<SessionDraw, DatasetError>> {
+        let conversation = self.conversation.as_ref()?;
+        Some(self.draw_session(conversation, call))
+    }
+
+    fn draw_session(
+        &self,
+        conversation: &Conversation,
+        call: u64,
+    ) -> Result<SessionDraw, DatasetError> {
+        let mut rng = StdRng::seed_from_u64(mix(self.key ^ 0x5e55_1011, call));
+        let most = conversation
+            .turns
+            .as_ref()
+            .map(|turns| turns.sample(&mut rng, TURN_BOUNDS));
+        let (mut first, follow_ups) = match &self.dataset {
+            Some(source) => {
+                let mut pick_rng = StdRng::seed_from_u64(mix(self.key, call));
+                let record = source.record(pick(source, self.key, call, &mut pick_rng));
+                let entry = source.dataset.entry(record)?;
+                let mut users: Vec<String> = entry.user_turns().map(str::to_string).collect();
+                users.truncate(most.unwrap_or(u32::MAX) as usize);
+                let mut spec = (*self.base).clone();
+                let mut sent = SentRequest::fixed(spec.max_tokens);
+                if let Some(output) = &self.output {
+                    spec.max_tokens = output.sample(&mut rng, OUTPUT_TOKEN_BOUNDS);
+                    sent.max_tokens = spec.max_tokens;
+                    sent.target_output_tokens = Some(spec.max_tokens);
+                }
+                let mut users = users.into_iter();
+                spec.user_text = users.next().unwrap_or_default();
+                if entry.system.is_some() {
+                    spec.system = entry.system.clone();
+                }
+                sent.prompt_id = Some(entry.id);
+                (
+                    DrawnRequest {
+                        spec: Arc::new(spec),
+                        sent,
+                    },
+                    users.collect(),
+                )
+            }
+            None => {
+                let first = self.draw(call)?;
+                let later = most.unwrap_or(1).saturating_sub(1);
+                let follow_ups = (0..later)
+                    .map(|_| {
+                        synthetic_prompt(
+                            conversation
+                                .follow_up_tokens
+                                .sample(&mut rng, FOLLOW_UP_BOUNDS),
+                        )
+                    })
+                    .collect();
+                (first, follow_ups)
+            }
+        };
+        let follow_ups: Vec<String> = follow_ups;
+        let think = follow_ups
+            .iter()
+            .map(|_| {
+                let ms = conversation
+                    .think_time_ms
+                    .sample(&mut rng, THINK_TIME_BOUNDS);
+                Duration::from_millis(u64::from(ms))
+            })
+            .collect();
+        let spec = Arc::make_mut(&mut first.spec);
+        spec.keep_answer = !follow_ups.is_empty();
+        spec.conversation_cache = conversation.cache;
+        spec.history.clear();
+        first.sent.turn = Some(1);
+        first.sent.context_tokens = Some(spec.context_tokens());
+        Ok(SessionDraw {
+            first,
+            follow_ups,
+            think,
+        })
     }
 
     /// Whether every call sends the same request.
@@ -156,6 +293,7 @@ impl RequestSource {
             && self.output.is_none()
             && self.dataset.is_none()
             && self.trace.is_none()
+            && self.conversation.is_none()
     }
 
     /// The request of a replayed trace's `record`: a synthetic prompt of
@@ -175,6 +313,7 @@ impl RequestSource {
             target_input_tokens: Some(record.input_tokens),
             target_output_tokens: Some(spec.max_tokens),
             session_id: record.session_id.clone(),
+            ..SentRequest::default()
         };
         DrawnRequest {
             spec: Arc::new(spec),
@@ -257,6 +396,24 @@ impl RequestSource {
     /// texts and their turns' framing), or the longest synthetic prompt
     /// that can be drawn.
     pub fn drawn_text_bytes(&self) -> u64 {
+        let one = self.one_message_bytes();
+        let Some(conversation) = &self.conversation else {
+            return one;
+        };
+        // Every later turn adds an answer and a follow-up message.
+        let later = u64::from(self.max_turns().saturating_sub(1));
+        let follow_up = match &self.dataset {
+            Some(_) => one,
+            None => u64::from(conversation.follow_up_tokens.max_draw(FOLLOW_UP_BOUNDS))
+                .saturating_mul(SYNTHETIC_BYTES_PER_TOKEN)
+                .saturating_add(SYNTHETIC_FIXED_BYTES),
+        };
+        let answer = u64::from(self.base.max_tokens).saturating_mul(ANSWER_BYTES_PER_TOKEN);
+        one.saturating_add(later.saturating_mul(follow_up.saturating_add(answer)))
+    }
+
+    /// [`drawn_text_bytes`](Self::drawn_text_bytes) of one message.
+    fn one_message_bytes(&self) -> u64 {
         if let Some(trace) = &self.trace {
             return u64::from(trace.max_input)
                 .saturating_mul(TRACE_BYTES_PER_TOKEN)
@@ -294,6 +451,9 @@ impl RequestSource {
         }
         if let Some(output) = &self.output {
             parts.push(format!("answer tokens {}", output.describe()));
+        }
+        if let Some(conversation) = &self.conversation {
+            parts.push(conversation.describe());
         }
         if self.trace.is_some() {
             parts.push(

@@ -53,6 +53,9 @@ pub struct Schedule {
     /// This process makes this shard's share of the experiment; `None`:
     /// all of it.
     pub shard: Option<Shard>,
+    /// The most calls one planned call can make: a conversation's turns
+    /// (1 without conversations). Every count is an upper bound with it.
+    pub turns: u32,
 }
 
 /// Runs whose orders the dry-run listing prints; later runs are summarized.
@@ -75,6 +78,7 @@ impl Schedule {
             open: None,
             max_concurrency: experiment.load.max_concurrency,
             shard: None,
+            turns: 1,
         }
     }
 
@@ -82,6 +86,17 @@ impl Schedule {
     /// (`None`: all of it).
     pub fn sharded(mut self, shard: Option<Shard>) -> Self {
         self.shard = shard;
+        self
+    }
+
+    /// With sessions of at most `turns` turns: every planned call may make
+    /// that many calls, so an open loop's `max_calls` lets in that many
+    /// times fewer arrivals.
+    pub fn with_turns(mut self, turns: u32) -> Self {
+        self.turns = turns.max(1);
+        if let Some(open) = &mut self.open {
+            open.max_calls = open.max_calls.map(|max| max / u64::from(self.turns));
+        }
         self
     }
 
@@ -132,6 +147,7 @@ impl Schedule {
         u64::from(self.runs)
             .saturating_mul(self.scenarios as u64)
             .saturating_mul(u64::from(self.calls_per_scenario()))
+            .saturating_mul(u64::from(self.turns))
     }
 
     /// Calls the whole experiment makes when no call is retried: every
@@ -141,7 +157,8 @@ impl Schedule {
         if let Some(open) = &self.open {
             let all = u64::from(self.runs).saturating_mul(open.expected_calls());
             // max_calls bounds the whole experiment (the call budget).
-            return open.max_calls.map_or(all, |max| all.min(max));
+            let arrivals = open.max_calls.map_or(all, |max| all.min(max));
+            return arrivals.saturating_mul(u64::from(self.turns));
         }
         let shards = self.shard.map_or(1, Shard::count);
         let per_scenario = u64::from(self.warmup_invocations)
@@ -150,6 +167,7 @@ impl Schedule {
         u64::from(self.runs)
             .saturating_mul(self.scenarios as u64)
             .saturating_mul(per_scenario)
+            .saturating_mul(u64::from(self.turns))
     }
 
     /// Calls of one scenario in one run made by this process: warm-ups,

@@ -140,6 +140,10 @@ pub enum Column {
     TargetOutputTokens,
     /// The session of the call.
     SessionId,
+    /// The call's turn in its session.
+    Turn,
+    /// The conversation sent, by the token estimate.
+    ContextTokens,
 }
 
 impl Column {
@@ -167,7 +171,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 44] = [
+    pub const EXTENDED: [Column; 46] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -212,6 +216,8 @@ impl Column {
         Column::TargetInputTokens,
         Column::TargetOutputTokens,
         Column::SessionId,
+        Column::Turn,
+        Column::ContextTokens,
     ];
 
     /// Every column in file order.
@@ -285,6 +291,8 @@ impl Column {
             Column::TargetInputTokens => "target_input_tokens",
             Column::TargetOutputTokens => "target_output_tokens",
             Column::SessionId => "session_id",
+            Column::Turn => "turn",
+            Column::ContextTokens => "context_tokens",
         }
     }
 
@@ -306,10 +314,11 @@ impl Column {
             | CacheWriteInputTokens
             | ReasoningBudgetTokens
             | TargetInputTokens
-            | TargetOutputTokens => "tokens",
+            | TargetOutputTokens
+            | ContextTokens => "tokens",
             Otps | GenerationOtps => "tokens/s",
             CostUsd => "USD",
-            RunCount | Attempt | ChunkCount | ReasoningChunks | ToolUseChunks => "count",
+            RunCount | Attempt | ChunkCount | ReasoningChunks | ToolUseChunks | Turn => "count",
             TimeScale => "factor",
             JobTimestampIso
             | Model
@@ -481,7 +490,13 @@ impl Column {
                 "the answer length drawn (or a replayed trace's) and sent as `maxTokens`: an answer that stops before it (`end_turn`) is a short answer (empty when the answer length is not drawn)"
             }
             Column::SessionId => {
-                "the session the call belongs to: a replayed trace's session id (empty when none)"
+                "the session the call belongs to: a conversation's (its first turn's invocation id) or a replayed trace's session id (empty when none)"
+            }
+            Column::Turn => {
+                "the call's turn in its conversation, from 1 (empty outside a conversation)"
+            }
+            Column::ContextTokens => {
+                "the conversation sent by this turn (system prompt, earlier turns with the model's real answers, this message), by the token estimate; `model_input_tokens` is the service's count (empty outside a conversation)"
             }
         }
     }
@@ -515,7 +530,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 63);
+        assert_eq!(all.len(), 65);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

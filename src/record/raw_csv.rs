@@ -146,6 +146,8 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::TargetInputTokens => integer_or_empty(record.sent.target_input_tokens),
         Column::TargetOutputTokens => integer_or_empty(record.sent.target_output_tokens),
         Column::SessionId => text(&record.sent.session_id),
+        Column::Turn => integer_or_empty(record.sent.turn),
+        Column::ContextTokens => integer_or_empty(record.sent.context_tokens),
     }
 }
 

@@ -3,8 +3,8 @@
 
 /// The per-call facts of a request, written in the raw CSV's
 /// `configured_output_tokens_for_request`, `prompt_id`,
-/// `target_input_tokens`, `target_output_tokens` and `session_id`
-/// columns.
+/// `target_input_tokens`, `target_output_tokens`, `session_id`, `turn`
+/// and `context_tokens` columns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SentRequest {
     /// `maxTokens` sent.
@@ -22,6 +22,13 @@ pub struct SentRequest {
     /// The session the call belongs to (a replayed trace's session id);
     /// `None` when it belongs to none.
     pub session_id: Option<String>,
+    /// The call's turn in its session, from 1; `None` outside a
+    /// conversation.
+    pub turn: Option<u32>,
+    /// The conversation sent (system, earlier turns with the model's
+    /// answers, this turn's message), by the token estimate; `None`
+    /// outside a conversation.
+    pub context_tokens: Option<u32>,
 }
 
 impl SentRequest {

@@ -32,6 +32,7 @@ mod progress;
 mod record_error;
 mod report;
 mod run_files;
+mod session;
 mod signals;
 mod stop;
 mod users;

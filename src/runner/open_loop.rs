@@ -30,10 +30,11 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::call_loop::{CallEnd, CallLoop, Verdict};
+use super::session::{SessionPlace, run_session};
 use super::stop::StopSignal;
-use super::worker::{RunSlot, Shared, WorkerSink};
+use super::worker::{PlannedCall, RunSlot, Shared, WorkerSink};
 use crate::call::CallRecord;
-use crate::plan::{ArrivalAt, ArrivalPlan, DrawnRequest};
+use crate::plan::{ArrivalAt, ArrivalPlan};
 use crate::record::{AttemptRecord, OpenLoopTimes, Phase};
 
 /// How long before an arrival's instant the timer wakes the dispatcher,
@@ -86,8 +87,10 @@ pub(super) async fn dispatch(
         let number = (u64::from(run_index) << 32) | counts[arrival.scenario];
         counts[arrival.scenario] += 1;
         let drawn = match arrival.trace_record {
-            Some(record) => shared.replay(arrival.scenario, record),
-            None => shared.draw(arrival.scenario, number),
+            Some(record) => shared
+                .replay(arrival.scenario, record)
+                .map(PlannedCall::One),
+            None => shared.plan_call(arrival.scenario, number),
         };
         let Some(drawn) = drawn else {
             break;
@@ -122,7 +125,7 @@ async fn one_call(
     slot: RunSlot,
     cap: Option<Arc<Semaphore>>,
     arrival: ArrivalAt,
-    drawn: DrawnRequest,
+    drawn: PlannedCall,
     scheduled: Instant,
 ) {
     let (_permit, queued) = match cap {
@@ -160,17 +163,38 @@ async fn one_call(
 }
 
 /// One attempt of `scenario` (no retry) due at `times.scheduled`,
-/// recorded with its schedule; a budget refusal is tallied.
+/// recorded with its schedule; a budget refusal is tallied. A session's
+/// turns follow one another (each without retries).
 pub(super) async fn call_once(
     shared: &Arc<Shared>,
     slot: &RunSlot,
     scenario: usize,
-    drawn: &DrawnRequest,
+    drawn: &PlannedCall,
     invocation_id: String,
     times: OpenLoopTimes,
 ) {
     let scheduled = times.scheduled;
     let client = shared.clients.client(&shared.scenarios[scenario].region);
+    // The seed is unused without retries (no backoff jitter).
+    let mut rng = StdRng::seed_from_u64(shared.seed);
+    let drawn = match drawn {
+        PlannedCall::One(drawn) => drawn,
+        PlannedCall::Session(session) => {
+            let place = SessionPlace {
+                shared,
+                run: &slot.facts,
+                client: &client,
+                scenario,
+                session_id: invocation_id,
+                phase: Phase::Run,
+                worker: None,
+                open_loop: Some(times),
+                max_retries: 0,
+            };
+            run_session(&place, (**session).clone(), scheduled, &mut rng).await;
+            return;
+        }
+    };
     let calls = CallLoop {
         client: &client,
         spec: &drawn.spec,
@@ -193,8 +217,6 @@ pub(super) async fn call_once(
         open_loop: Some(times),
     };
     let mut sink = WorkerSink { shared, scenario };
-    // The seed is unused without retries (no backoff jitter).
-    let mut rng = StdRng::seed_from_u64(shared.seed);
     if let CallEnd::BudgetSpent(refusal) = calls
         .call(scheduled, &mut rng, &mut sink, make, |_| Verdict::Done)
         .await

@@ -96,7 +96,7 @@ async fn user_loop(mut user: UserLoop) {
         );
         // The run's calls in the order they start: the draws' numbers.
         let draw = (u64::from(user.slot.facts.run) << 32) | number;
-        let Some(drawn) = user.shared.draw(scenario, draw) else {
+        let Some(drawn) = user.shared.plan_call(scenario, draw) else {
             return;
         };
         let times = OpenLoopTimes {

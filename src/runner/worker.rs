@@ -16,12 +16,13 @@ use super::outcome::ScenarioOutcome;
 use super::record_error::RecordError;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
+use super::session::{SessionEnd, SessionPlace, run_session};
 use super::stop::StopSignal;
 use crate::call::CallRecord;
 use crate::client::Clients;
 use crate::config::{Scenario, TraceReplay};
 use crate::plan::shard::{self, Shard};
-use crate::plan::{DrawnRequest, RequestSource};
+use crate::plan::{DrawnRequest, RequestSource, SessionDraw};
 use crate::record::{AttemptRecord, Phase, RunFacts, ScenarioFacts};
 
 /// Counters of a whole experiment.
@@ -81,6 +82,16 @@ impl Tally {
     }
 }
 
+/// One planned call of a scenario: a request, or a conversation's
+/// session of several turns.
+#[derive(Debug, Clone)]
+pub enum PlannedCall {
+    /// One request.
+    One(DrawnRequest),
+    /// A session.
+    Session(Box<SessionDraw>),
+}
+
 /// What every worker of an experiment shares.
 #[derive(Debug)]
 pub struct Shared {
@@ -132,6 +143,25 @@ impl Shared {
     pub fn draw(&self, scenario: usize, number: u64) -> Option<DrawnRequest> {
         match self.requests[scenario].draw(number) {
             Ok(drawn) => Some(drawn),
+            Err(error) => {
+                self.files.stop_with(RecordError::Request {
+                    scenario: self.scenarios[scenario].name.clone(),
+                    message: error.to_string(),
+                });
+                None
+            }
+        }
+    }
+
+    /// The call number `number` of `scenario`: one request, or a
+    /// conversation's session; `None` (the run stopping, with the reason
+    /// kept as its error) when it cannot be built.
+    pub fn plan_call(&self, scenario: usize, number: u64) -> Option<PlannedCall> {
+        let Some(session) = self.requests[scenario].session(number) else {
+            return self.draw(scenario, number).map(PlannedCall::One);
+        };
+        match session {
+            Ok(session) => Some(PlannedCall::Session(Box::new(session))),
             Err(error) => {
                 self.files.stop_with(RecordError::Request {
                     scenario: self.scenarios[scenario].name.clone(),
@@ -258,7 +288,26 @@ async fn make_call(
     rng: &mut StdRng,
 ) -> Option<Instant> {
     let number = call.number(slot.facts.run, shared.warmups, shared.invocations);
-    let drawn = shared.draw(scenario, number)?;
+    let drawn = match shared.plan_call(scenario, number)? {
+        PlannedCall::One(drawn) => drawn,
+        PlannedCall::Session(session) => {
+            let place = SessionPlace {
+                shared,
+                run: &slot.facts,
+                client,
+                scenario,
+                session_id: call.invocation_id(slot.facts.run, scenario),
+                phase: call.phase(),
+                worker: Some(worker),
+                open_loop: None,
+                max_retries: shared.max_retries,
+            };
+            return match run_session(&place, *session, scheduled, rng).await {
+                SessionEnd::Ended(end) => Some(end + shared.sleep_between),
+                SessionEnd::Stopped => None,
+            };
+        }
+    };
     let calls = CallLoop {
         client,
         spec: &drawn.spec,

@@ -71,6 +71,7 @@ mod sweep_args_cli;
 mod timed_call;
 mod timed_call_variants;
 mod workload;
+mod workload_conversation;
 mod workload_trace;
 
 /// Every `.rs` file and helper folder beside this one is a module of this
