@@ -67,7 +67,7 @@ pub struct Attempt {
     pub status: Sym,
     /// `target` (`aws`, `emulator`; the empty string when absent).
     pub target: Sym,
-    pub(crate) flags: u8,
+    pub(crate) flags: u16,
     /// The attempt's cost in picodollars ([`NO_COST`]: unknown); see
     /// [`Attempt::cost`].
     pub(crate) cost: u64,
@@ -78,19 +78,25 @@ pub struct Attempt {
 /// [`Attempt::cost`] unknown.
 pub(crate) const NO_COST: u64 = u64::MAX;
 
-pub(crate) const SUCCESS: u8 = 1;
-pub(crate) const SENT_OPTIMIZED: u8 = 2;
-pub(crate) const SERVED_STANDARD: u8 = 4;
-pub(crate) const EMPTY_CONFIG: u8 = 8;
-pub(crate) const WARMUP: u8 = 16;
+pub(crate) const SUCCESS: u16 = 1;
+pub(crate) const SENT_OPTIMIZED: u16 = 2;
+pub(crate) const SERVED_STANDARD: u16 = 4;
+pub(crate) const EMPTY_CONFIG: u16 = 8;
+pub(crate) const WARMUP: u16 = 16;
 /// A service tier was sent and `served_service_tier` names another one.
-pub(crate) const TIER_DOWNGRADED: u8 = 32;
+pub(crate) const TIER_DOWNGRADED: u16 = 32;
 /// A cache point was sent (`prompt_cache`) and the call neither read nor
 /// wrote the cache.
-pub(crate) const CACHE_UNUSED: u8 = 64;
+pub(crate) const CACHE_UNUSED: u16 = 64;
 /// The answer stopped before the length drawn for it
 /// (`target_output_tokens`).
-pub(crate) const SHORT_ANSWER: u8 = 128;
+pub(crate) const SHORT_ANSWER: u16 = 128;
+/// A cache point was sent (`prompt_cache`).
+pub(crate) const CACHE_SENT: u16 = 256;
+/// The call read the prompt cache (`cache_read_input_tokens` > 0).
+pub(crate) const CACHE_HIT: u16 = 512;
+/// The call wrote the prompt cache (`cache_write_input_tokens` > 0).
+pub(crate) const CACHE_WRITE: u16 = 1024;
 
 impl Attempt {
     /// `None` for NaN (absent), else the value.
@@ -138,6 +144,22 @@ impl Attempt {
     /// for it (`target_output_tokens`).
     pub fn is_short_answer(&self) -> bool {
         self.flags & SHORT_ANSWER != 0
+    }
+
+    /// A cache point was sent (`prompt_cache` set).
+    pub fn sent_cache_point(&self) -> bool {
+        self.flags & CACHE_SENT != 0
+    }
+
+    /// The call used the prompt cache: it sent a cache point, read or
+    /// wrote (a conversation's cache points are not in `prompt_cache`).
+    pub fn used_cache(&self) -> bool {
+        self.flags & (CACHE_SENT | CACHE_HIT | CACHE_WRITE) != 0
+    }
+
+    /// The call read the prompt cache (`cache_read_input_tokens` > 0).
+    pub fn is_cache_hit(&self) -> bool {
+        self.flags & CACHE_HIT != 0
     }
 
     /// `phase == "warmup"`: a `cargo bench` warm-up call.

@@ -144,6 +144,8 @@ pub struct GroupStats {
     /// How the open loop kept its schedule, over every attempt with a
     /// `dispatch_lag_s`; `None` for closed-loop groups.
     pub schedule: Option<ScheduleStats>,
+    /// How the calls used the prompt cache; `None` when none did.
+    pub cache: Option<super::cache_hits::CacheStats>,
 }
 
 /// How an open-loop group's calls kept their schedule.
@@ -233,6 +235,7 @@ pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
         cost: cost_stats(dataset, group),
         metrics,
         schedule: schedule_stats(dataset, group),
+        cache: super::cache_hits::cache_stats(dataset, group),
     }
 }
 

@@ -25,6 +25,7 @@
 //! writes the three files.
 
 mod blocks;
+mod cache_hits;
 mod compare;
 mod dataset;
 mod dedup;
@@ -50,6 +51,7 @@ use std::path::Path;
 
 pub use crate::axes::{Axis, CacheState, DEFAULT_TIER, VariantKey};
 pub use crate::stats::Summary;
+pub use cache_hits::CacheStats;
 pub use compare::{
     BootstrapOptions, COMPARED_METRICS, Comparison, RatioEstimate, compare, p50_ratio,
 };

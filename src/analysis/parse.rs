@@ -10,8 +10,8 @@ use bedrock_catalog::prices::{Cost, PriceTable};
 use csv::ByteRecord;
 
 use super::dataset::{
-    Attempt, CACHE_UNUSED, CostSource, EMPTY_CONFIG, NO_COST, SENT_OPTIMIZED, SERVED_STANDARD,
-    SHORT_ANSWER, SUCCESS, SourceFormat, TIER_DOWNGRADED, WARMUP,
+    Attempt, CACHE_HIT, CACHE_SENT, CACHE_UNUSED, CACHE_WRITE, CostSource, EMPTY_CONFIG, NO_COST,
+    SENT_OPTIMIZED, SERVED_STANDARD, SHORT_ANSWER, SUCCESS, SourceFormat, TIER_DOWNGRADED, WARMUP,
 };
 use super::dedup::push_key;
 use super::error::{FieldError, ReadError, RowError};
@@ -412,9 +412,18 @@ fn positive(value: Option<&[u8]>) -> bool {
 /// another one served ([`TIER_DOWNGRADED`]); a cache point sent and the
 /// cache neither read nor written ([`CACHE_UNUSED`]). `fields` as in
 /// [`variant_label`].
-fn mismatch_flags(fields: [Option<&[u8]>; 6], served_tier: Option<&[u8]>) -> u8 {
+fn mismatch_flags(fields: [Option<&[u8]>; 6], served_tier: Option<&[u8]>) -> u16 {
     let [tier, cache, read, write, _, _] = fields;
     let mut flags = 0;
+    if set(cache).is_some() {
+        flags |= CACHE_SENT;
+    }
+    if positive(read) {
+        flags |= CACHE_HIT;
+    }
+    if positive(write) {
+        flags |= CACHE_WRITE;
+    }
     if let (Some(sent), Some(served)) = (set(tier), set(served_tier))
         && sent != served
     {

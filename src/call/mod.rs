@@ -28,7 +28,7 @@ pub use count::{
     sized_synthetic_prompt,
 };
 pub use record::{CallRecord, DeltaKind, DeltaKinds, Usage};
-pub use spec::{CallSpec, RequestParts, takes_top_k, top_k_fields};
+pub use spec::{CallSpec, RequestParts, fresh_marker, takes_top_k, top_k_fields};
 pub use status::{CallStatus, classify_count_error, classify_send_error, classify_stream_error};
 
 /// Upper bound on the delta instants reserved up front.

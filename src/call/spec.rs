@@ -211,6 +211,20 @@ impl CallSpec {
             .saturating_add(estimate_tokens(&self.user_text))
     }
 
+    /// Put a marker no other call has at the very start of what this
+    /// request sends (its system prompt, else its first message), so that
+    /// no prompt cache can serve any of it.
+    pub fn bust_cache(&mut self) {
+        let marker = format!("[{}] ", fresh_marker());
+        match &mut self.system {
+            Some(system) => system.insert_str(0, &marker),
+            None => match self.history.first_mut() {
+                Some(first) => first.text.insert_str(0, &marker),
+                None => self.user_text.insert_str(0, &marker),
+            },
+        }
+    }
+
     /// `additionalModelRequestFields` as sent: the scenario's own fields,
     /// its reasoning field, and top-k where the family takes it.
     pub fn additional_fields(&self) -> Option<Map<String, Value>> {
@@ -227,7 +241,7 @@ impl CallSpec {
 
 /// A marker no other call of this process (or, practically, of another)
 /// has: the process id, a per-process random value and a counter.
-fn fresh_marker() -> String {
+pub fn fresh_marker() -> String {
     use std::sync::OnceLock;
     use std::sync::atomic::{AtomicU64, Ordering};
     static SALT: OnceLock<u64> = OnceLock::new();

@@ -359,6 +359,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A boolean field; `None` when absent or invalid (error recorded).
+    pub(crate) fn boolean(&mut self, key: &str) -> Option<bool> {
+        match self.value(key)? {
+            Value::Bool(flag) => Some(*flag),
+            other => {
+                let found = describe_found(other);
+                self.error(Some(key), "true or false", found);
+                None
+            }
+        }
+    }
+
     /// An integer field in `1..=max`.
     pub(crate) fn positive_u32(&mut self, key: &str, max: u32) -> Option<u32> {
         self.u32_field(key, 1, max, "a positive integer")

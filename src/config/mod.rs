@@ -66,7 +66,9 @@ pub use price_file::{
     PRICE_FILE_KEYS, load_price_file, parse_price_file, unmatched_price_warnings,
 };
 pub use prompt::{MAX_SYNTHETIC_INPUT_TOKENS, Prompt, PromptSource, SYNTHETIC_INPUT_BOUNDS};
-pub use prompt_cache::{CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache};
+pub use prompt_cache::{
+    CachePlacement, CacheTtl, MAX_SHARED_PREFIX_TOKENS, PromptCache, group_prefix,
+};
 pub use scenario::{
     DEFAULT_EXPECTED_OUTPUT_TOKENS, DEFAULT_TASK_TYPE, MAX_EXPECTED_OUTPUT_TOKENS, MAX_WEIGHT,
     OUTPUT_TOKEN_BOUNDS, PerformanceConfig, SCENARIO_KEYS, Scenario,

@@ -18,7 +18,12 @@
 //!   writes the cache and later calls read it;
 //! - `fresh`: `true` makes every call's prefix new (a unique marker before
 //!   the shared text), so that every call writes the cache: a scenario of
-//!   cache writes to compare with one of reads. Default `false`.
+//!   cache writes to compare with one of reads. Default `false`;
+//! - `prefix_groups`: G groups of users, each with a prefix of its own
+//!   (the shared text after a marker naming the group, `[group 3]`), the
+//!   calls spread over them in turn (call `n` to group `n mod G`): the
+//!   cache holds G prefixes, as a service whose tenants each have their
+//!   own system prompt. Default 1; needs `shared_prefix_tokens`.
 
 use serde_json::{Map, Value};
 
@@ -30,7 +35,16 @@ use super::fields::{describe_found, did_you_mean, quote};
 pub const MAX_SHARED_PREFIX_TOKENS: u32 = 10_000_000;
 
 /// The keys `prompt_cache` may have.
-const KEYS: &[&str] = &["at", "ttl", "shared_prefix_tokens", "fresh"];
+const KEYS: &[&str] = &[
+    "at",
+    "ttl",
+    "shared_prefix_tokens",
+    "fresh",
+    "prefix_groups",
+];
+
+/// The most prefix groups.
+pub const MAX_PREFIX_GROUPS: u32 = 100_000;
 
 /// Where the cache point goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,6 +83,9 @@ pub struct PromptCache {
     pub prefix: String,
     /// Every call gets a prefix of its own (so every call writes).
     pub fresh: bool,
+    /// Prefix groups: call `n` sends group `n mod groups`'s prefix (1: one
+    /// shared prefix).
+    pub groups: u32,
 }
 
 impl PromptCache {
@@ -82,6 +99,9 @@ impl PromptCache {
         }
         if self.fresh {
             label.push_str("/fresh");
+        }
+        if self.groups > 1 {
+            label.push_str(&format!("/groups{}", self.groups));
         }
         label
     }
@@ -102,7 +122,9 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
     for key in map.keys().filter(|key| !KEYS.contains(&key.as_str())) {
         let expected = match did_you_mean(key, KEYS) {
             Some(suggestion) => format!("a known key (did you mean `{suggestion}`?)"),
-            None => "a known key: `at`, `ttl`, `shared_prefix_tokens`, `fresh`".into(),
+            None => {
+                "a known key: `at`, `ttl`, `shared_prefix_tokens`, `fresh`, `prefix_groups`".into()
+            }
         };
         errors.push((field(key), expected, "an unknown key".into()));
     }
@@ -147,6 +169,31 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
             0
         }
     };
+    let groups = match map.get("prefix_groups") {
+        None | Some(Value::Null) => 1,
+        Some(value) => match value
+            .as_u64()
+            .filter(|g| (1..=u64::from(MAX_PREFIX_GROUPS)).contains(g))
+        {
+            Some(_) if shared_prefix_tokens == 0 || fresh => {
+                errors.push((
+                    field("prefix_groups"),
+                    "a `shared_prefix_tokens` to give each group (and no `fresh`: a fresh prefix is every call's own)".into(),
+                    describe_found(value),
+                ));
+                1
+            }
+            Some(groups) => groups as u32,
+            None => {
+                errors.push((
+                    field("prefix_groups"),
+                    format!("a whole number of groups from 1 to {MAX_PREFIX_GROUPS}"),
+                    describe_found(value),
+                ));
+                1
+            }
+        },
+    };
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -161,7 +208,14 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
         shared_prefix_tokens,
         prefix,
         fresh,
+        groups,
     })
+}
+
+/// Group `group`'s prefix: a marker naming it, then the shared text (the
+/// same tokens as the shared text plus the marker's).
+pub fn group_prefix(prefix: &str, group: u32) -> String {
+    format!("[group {group}] {prefix}")
 }
 
 /// A string member of `map` that must be one of `options`.

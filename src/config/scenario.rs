@@ -45,6 +45,7 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "weight",
     "dataset",
     "conversation",
+    "cache_busting",
 ];
 
 /// The largest accepted scenario `weight`.
@@ -85,6 +86,9 @@ pub struct Scenario {
     pub output_tokens: Option<LengthDistribution>,
     /// Multi-turn sessions (`None`: every call is a single turn).
     pub conversation: Option<Conversation>,
+    /// A marker no other call has at the very start of every request, so
+    /// that no prompt cache it did not ask for can flatter it.
+    pub cache_busting: bool,
     /// A free label carried into the results (default `Text-Generation`).
     pub task_type: String,
     /// The resolved prompt.
@@ -144,6 +148,14 @@ impl Scenario {
         let scenario_name = identifiers::label(&mut fields, "scenario_name", scenario_name);
         let weight = fields.positive_u32("weight", MAX_WEIGHT);
         let mut prompt = prompt::resolve(&mut fields, base_dir);
+        let cache_busting = fields.boolean("cache_busting");
+        if cache_busting == Some(true) && fields.is_present("prompt_cache") {
+            fields.error(
+                Some("cache_busting"),
+                "no `cache_busting` with a `prompt_cache` (busting would defeat the cache the scenario asks for)",
+                "both",
+            );
+        }
         let has_dataset = fields.is_present("dataset");
         let conversation = conversation_field::parse(&mut fields, base_dir, has_dataset);
         if conversation.as_ref().is_some_and(|c| c.cache)
@@ -215,6 +227,7 @@ impl Scenario {
                     output_tokens: output_tokens
                         .filter(|drawn| !matches!(drawn, LengthDistribution::Fixed(_))),
                     conversation,
+                    cache_busting: cache_busting.unwrap_or(false),
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
                     variant,

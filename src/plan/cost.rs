@@ -14,6 +14,10 @@ use crate::record::AttemptRecord;
 /// Bytes the fresh-cache marker adds at most (see `CallSpec`): `[`, the
 /// process id and a salt in hex, a counter, `] `.
 const FRESH_MARKER_BYTES: u64 = 64;
+/// Bytes a prefix group's marker adds at most (`[group 99999] `).
+const GROUP_MARKER_BYTES: u64 = 16;
+/// Bytes the cache-busting marker adds at most (the fresh marker).
+pub const BUSTING_MARKER_BYTES: u64 = FRESH_MARKER_BYTES;
 /// Tokens allowed for the model's prompt template (role markers, system
 /// headers), which Bedrock counts in `inputTokens` on top of the text: up
 /// to a few dozen tokens (the emulator's built-in models add 0 to 16,
@@ -56,6 +60,9 @@ pub fn worst_case_input_tokens(spec: &CallSpec) -> u64 {
         tokens = tokens.saturating_add(max_tokens(&cache.prefix));
         if cache.fresh {
             tokens = tokens.saturating_add(FRESH_MARKER_BYTES);
+        }
+        if cache.groups > 1 {
+            tokens = tokens.saturating_add(GROUP_MARKER_BYTES);
         }
     }
     if let Some(tools) = &spec.variant.tools {

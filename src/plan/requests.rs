@@ -28,13 +28,13 @@ use bedrock_catalog::tokens::{estimate_tokens, synthetic_prompt};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use super::cost::attempt_worst_case_with;
+use super::cost::{BUSTING_MARKER_BYTES, attempt_worst_case_with};
 use crate::call::CallSpec;
-use crate::config::TraceReplay;
 use crate::config::{
     Conversation, DatasetSource, FOLLOW_UP_BOUNDS, LengthDistribution, OUTPUT_TOKEN_BOUNDS,
     PromptSource, SYNTHETIC_INPUT_BOUNDS, Sampling, Scenario, THINK_TIME_BOUNDS, TURN_BOUNDS,
 };
+use crate::config::{TraceReplay, group_prefix};
 use crate::record::SentRequest;
 use crate::workload::dataset::DatasetError;
 use crate::workload::trace::TraceRecord;
@@ -79,6 +79,10 @@ pub struct RequestSource {
     trace: Option<TraceBounds>,
     /// Multi-turn sessions.
     conversation: Option<Conversation>,
+    /// Prefix groups of the prompt cache (1: one shared prefix).
+    prefix_groups: u32,
+    /// A unique marker at the start of every request.
+    cache_busting: bool,
 }
 
 /// Bytes of an answer per `maxTokens` token that a conversation's plan
@@ -164,6 +168,12 @@ impl RequestSource {
             synthetic,
             trace,
             conversation: scenario.conversation.clone(),
+            prefix_groups: scenario
+                .variant
+                .prompt_cache
+                .as_ref()
+                .map_or(1, |cache| cache.groups),
+            cache_busting: scenario.cache_busting,
         }
     }
 
@@ -178,6 +188,8 @@ impl RequestSource {
             synthetic: false,
             trace: None,
             conversation: None,
+            prefix_groups: 1,
+            cache_busting: false,
         }
     }
 
@@ -241,6 +253,7 @@ impl RequestSource {
                     spec.system = entry.system.clone();
                 }
                 sent.prompt_id = Some(entry.id);
+                self.finish(&mut spec, &mut sent, call);
                 (
                     DrawnRequest {
                         spec: Arc::new(spec),
@@ -294,6 +307,24 @@ impl RequestSource {
             && self.dataset.is_none()
             && self.trace.is_none()
             && self.conversation.is_none()
+            && self.prefix_groups <= 1
+            && !self.cache_busting
+    }
+
+    /// What every request of the source gets whatever it draws: its
+    /// prefix group's prefix (call `n` sends group `n mod G`), and the
+    /// cache-busting marker.
+    fn finish(&self, spec: &mut CallSpec, sent: &mut SentRequest, call: u64) {
+        if self.prefix_groups > 1
+            && let Some(cache) = spec.variant.prompt_cache.as_mut()
+        {
+            let group = (call % u64::from(self.prefix_groups)) as u32;
+            cache.prefix = group_prefix(&cache.prefix, group);
+            sent.prefix_group = Some(group);
+        }
+        if self.cache_busting {
+            spec.bust_cache();
+        }
     }
 
     /// The request of a replayed trace's `record`: a synthetic prompt of
@@ -315,6 +346,8 @@ impl RequestSource {
             session_id: record.session_id.clone(),
             ..SentRequest::default()
         };
+        let mut sent = sent;
+        self.finish(&mut spec, &mut sent, u64::from(record.line));
         DrawnRequest {
             spec: Arc::new(spec),
             sent,
@@ -370,6 +403,7 @@ impl RequestSource {
             sent.prompt_id = Some(entry.id);
         }
         sent.max_tokens = spec.max_tokens;
+        self.finish(&mut spec, &mut sent, call);
         Ok(DrawnRequest {
             spec: Arc::new(spec),
             sent,
@@ -396,7 +430,12 @@ impl RequestSource {
     /// texts and their turns' framing), or the longest synthetic prompt
     /// that can be drawn.
     pub fn drawn_text_bytes(&self) -> u64 {
-        let one = self.one_message_bytes();
+        let busting = if self.cache_busting {
+            BUSTING_MARKER_BYTES
+        } else {
+            0
+        };
+        let one = self.one_message_bytes().saturating_add(busting);
         let Some(conversation) = &self.conversation else {
             return one;
         };

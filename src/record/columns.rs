@@ -144,6 +144,8 @@ pub enum Column {
     Turn,
     /// The conversation sent, by the token estimate.
     ContextTokens,
+    /// The prefix group of the call.
+    PrefixGroup,
 }
 
 impl Column {
@@ -171,7 +173,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 46] = [
+    pub const EXTENDED: [Column; 47] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -218,6 +220,7 @@ impl Column {
         Column::SessionId,
         Column::Turn,
         Column::ContextTokens,
+        Column::PrefixGroup,
     ];
 
     /// Every column in file order.
@@ -293,6 +296,7 @@ impl Column {
             Column::SessionId => "session_id",
             Column::Turn => "turn",
             Column::ContextTokens => "context_tokens",
+            Column::PrefixGroup => "prefix_group",
         }
     }
 
@@ -347,7 +351,8 @@ impl Column {
             | Tools
             | FirstDeltaKind
             | PromptId
-            | SessionId => "",
+            | SessionId
+            | PrefixGroup => "",
         }
     }
 
@@ -492,6 +497,9 @@ impl Column {
             Column::SessionId => {
                 "the session the call belongs to: a conversation's (its first turn's invocation id) or a replayed trace's session id (empty when none)"
             }
+            Column::PrefixGroup => {
+                "the prefix group whose prefix the call sent (`prompt_cache.prefix_groups`), from 0 (empty without groups)"
+            }
             Column::Turn => {
                 "the call's turn in its conversation, from 1 (empty outside a conversation)"
             }
@@ -530,7 +538,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 65);
+        assert_eq!(all.len(), 66);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

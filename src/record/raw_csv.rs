@@ -148,6 +148,7 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::SessionId => text(&record.sent.session_id),
         Column::Turn => integer_or_empty(record.sent.turn),
         Column::ContextTokens => integer_or_empty(record.sent.context_tokens),
+        Column::PrefixGroup => integer_or_empty(record.sent.prefix_group),
     }
 }
 

@@ -29,6 +29,9 @@ pub struct SentRequest {
     /// answers, this turn's message), by the token estimate; `None`
     /// outside a conversation.
     pub context_tokens: Option<u32>,
+    /// The prefix group whose prefix the call sent (`prompt_cache`'s
+    /// `prefix_groups`), from 0; `None` without groups.
+    pub prefix_group: Option<u32>,
 }
 
 impl SentRequest {

@@ -208,6 +208,13 @@ impl Page<'_> {
         out.push_str(&html_table::html(&tables::groups::groups(
             &self.analysis.groups,
         )));
+        let cache = tables::cache::cache(&self.analysis.groups);
+        if !cache.rows.is_empty() {
+            out.push_str(
+                "<h3 id=\"cache\">Prompt cache</h3>\n<p class=\"hint\">Successful calls that used the prompt cache; hits read it (<code>cache_read_input_tokens</code> &gt; 0). TTFT p50 of hits and misses, seconds.</p>\n",
+            );
+            out.push_str(&html_table::html(&cache));
+        }
         let schedule = tables::schedule::schedule(&self.analysis.groups);
         if !schedule.rows.is_empty() {
             out.push_str(

@@ -14,6 +14,7 @@
 //! Calibration's table is built by `calibrate`, the models' by
 //! `discovery`, with the same model.
 
+pub mod cache;
 pub mod comparisons;
 pub mod errors;
 pub mod groups;

@@ -57,6 +57,16 @@ pub fn overview(analysis: &Analysis) -> String {
     out.push_str(&table::render(&tables::groups::groups(&analysis.groups)));
     out.push('\n');
 
+    let cache = tables::cache::cache(&analysis.groups);
+    if !cache.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "Prompt cache (successful calls that used it; hits read it; TTFT p50 of hits and misses, seconds):"
+        );
+        out.push_str(&table::render(&cache));
+        out.push('\n');
+    }
+
     let schedule = tables::schedule::schedule(&analysis.groups);
     if !schedule.rows.is_empty() {
         let _ = writeln!(

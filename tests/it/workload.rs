@@ -306,3 +306,99 @@ fn the_worst_case_covers_the_longest_draw() {
         assert!(own <= drawn, "call {call}: {own} > the reserved {drawn}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prefix_groups_each_write_once_then_read_and_analyze_counts_the_hits() {
+    let dir = dirs::temp_dir("workload", "prefix-groups");
+    // Nova Pro caches prefixes of at least 1,000 tokens.
+    let line = r#"{"synthetic_input_tokens": {"uniform": {"min": 20, "max": 60}}, "expected_output_tokens": 5, "prompt_cache": {"at": "messages", "shared_prefix_tokens": 1200, "prefix_groups": 3}, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#;
+    let emulator = emulator(100_000);
+    let experiment = Experiment {
+        num_parallel_invocations: 1,
+        ..experiment(12)
+    };
+    let summary = Job::new(scenarios(line, &dir), experiment, dir.join("out"))
+        .run(Arc::new(clients(&emulator)))
+        .await
+        .expect("the run completes");
+    #[derive(Debug, serde::Deserialize)]
+    struct CacheRow {
+        invocation_id: String,
+        prefix_group: Option<u32>,
+        cache_read_input_tokens: Option<u32>,
+        cache_write_input_tokens: Option<u32>,
+    }
+    let path = &summary.files[0].path;
+    let mut rows: Vec<CacheRow> = csv::Reader::from_path(path)
+        .expect("raw CSV")
+        .deserialize()
+        .map(|row| row.expect("row"))
+        .collect();
+    rows.sort_by_key(|row| invocation_number(&row.invocation_id));
+    for (n, row) in rows.iter().enumerate() {
+        assert_eq!(row.prefix_group, Some(n as u32 % 3), "{row:?}");
+        let read = row.cache_read_input_tokens.unwrap_or(0);
+        let wrote = row.cache_write_input_tokens.unwrap_or(0);
+        if n < 3 {
+            assert!(
+                wrote > 0 && read == 0,
+                "group {}'s first call writes: {row:?}",
+                n % 3
+            );
+        } else {
+            assert!(read > 0, "later calls of group {} read: {row:?}", n % 3);
+        }
+    }
+    let analysis = analyze(&[path.as_path()], &AnalyzeOptions::default()).expect("analyze");
+    // The cache axis puts the writes (misses) and the reads (hits) in
+    // groups of their own: 3 calls, no hit; 9 calls, 9 hits.
+    let cache: Vec<(String, u64, u64)> = analysis
+        .groups
+        .iter()
+        .map(|g| {
+            let c = g.cache.expect("cache statistics");
+            (g.performance_config.clone(), c.calls, c.hits)
+        })
+        .collect();
+    assert_eq!(
+        cache,
+        [
+            ("standard+cache:read".to_string(), 9, 9),
+            ("standard+cache:write".to_string(), 3, 0)
+        ]
+    );
+    let table = bedrock_bench::tables::cache::cache(&analysis.groups);
+    assert_eq!(table.rows.len(), 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn cache_busting_marks_every_request_and_refuses_a_prompt_cache() {
+    let dir = dirs::temp_dir("workload", "busting");
+    let line = r#"{"synthetic_input_tokens": 100, "system_prompt": "Be brief.", "cache_busting": true, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#;
+    let plan = PlanInput::new(scenarios(line, &dir), Experiment::default()).build();
+    let systems: Vec<String> = (0..3)
+        .map(|call| {
+            let drawn = plan.requests[0].draw(call).expect("drawn");
+            drawn.spec.system.clone().expect("a system prompt")
+        })
+        .collect();
+    for system in &systems {
+        assert!(
+            system.starts_with('[') && system.ends_with("] Be brief."),
+            "{system}"
+        );
+    }
+    assert_ne!(systems[0], systems[1], "a marker of its own per call");
+    let error = parse_scenarios(
+        r#"{"text_prompt": "Hi", "cache_busting": true, "prompt_cache": {}, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#,
+        "scenarios.jsonl",
+        &dir,
+    )
+    .expect_err("refused")
+    .to_string();
+    assert!(
+        error.contains("field `cache_busting`: expected no `cache_busting` with a `prompt_cache`"),
+        "{error}"
+    );
+}
