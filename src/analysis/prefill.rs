@@ -117,9 +117,20 @@ pub enum NoFit {
     },
     /// Fewer than [`MIN_LENGTHS`] distinct input lengths.
     TooFewLengths {
+        /// The calls there were.
+        calls: usize,
         /// The distinct lengths there were.
         lengths: usize,
     },
+}
+
+impl NoFit {
+    /// The calls there were.
+    pub fn calls(&self) -> usize {
+        match *self {
+            NoFit::TooFewCalls { calls } | NoFit::TooFewLengths { calls, .. } => calls,
+        }
+    }
 }
 
 impl fmt::Display for NoFit {
@@ -129,9 +140,9 @@ impl fmt::Display for NoFit {
                 f,
                 "no fit: {calls} successful call(s) with a TTFT and input tokens, {MIN_CALLS} needed"
             ),
-            NoFit::TooFewLengths { lengths } => write!(
+            NoFit::TooFewLengths { calls, lengths } => write!(
                 f,
-                "no fit: {lengths} distinct input length(s), {MIN_LENGTHS} needed"
+                "no fit: {lengths} distinct input length(s) among {calls} calls, {MIN_LENGTHS} needed"
             ),
         }
     }
@@ -151,6 +162,14 @@ pub struct GroupPrefill {
 }
 
 impl GroupPrefill {
+    /// The calls fitted, or that were too few to fit.
+    pub fn calls(&self) -> usize {
+        match &self.fit {
+            Ok(fit) => fit.calls,
+            Err(no_fit) => no_fit.calls(),
+        }
+    }
+
     /// The fit's note (a narrow range), or why there is no fit; empty
     /// when there is nothing to say.
     pub fn note(&self) -> String {
@@ -203,7 +222,7 @@ pub fn fit(points: &[PrefillPoint]) -> Result<PrefillFit, NoFit> {
     }
     let lengths = distinct_lengths(points);
     if lengths < MIN_LENGTHS {
-        return Err(NoFit::TooFewLengths { lengths });
+        return Err(NoFit::TooFewLengths { calls: n, lengths });
     }
     let count = n as f64;
     // Means shifted by the first point: exact for constant values, and

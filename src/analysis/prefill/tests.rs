@@ -104,9 +104,21 @@ fn too_few_calls_or_lengths_give_no_fit() {
     assert_eq!(fit(&seven), Err(NoFit::TooFewCalls { calls: 7 }));
     assert_eq!(fit(&[]), Err(NoFit::TooFewCalls { calls: 0 }));
     let two_lengths = line(0.2, 0.001, &[100.0, 200.0].repeat(10));
-    assert_eq!(fit(&two_lengths), Err(NoFit::TooFewLengths { lengths: 2 }));
+    assert_eq!(
+        fit(&two_lengths),
+        Err(NoFit::TooFewLengths {
+            calls: 20,
+            lengths: 2
+        })
+    );
     let one_length = line(0.2, 0.001, &[100.0; 12]);
-    assert_eq!(fit(&one_length), Err(NoFit::TooFewLengths { lengths: 1 }));
+    assert_eq!(
+        fit(&one_length),
+        Err(NoFit::TooFewLengths {
+            calls: 12,
+            lengths: 1
+        })
+    );
     let three_lengths = line(0.2, 0.001, &[100.0, 200.0, 300.0, 100.0].repeat(2));
     assert!(fit(&three_lengths).is_ok());
     assert_eq!(
@@ -114,8 +126,12 @@ fn too_few_calls_or_lengths_give_no_fit() {
         "no fit: 7 successful call(s) with a TTFT and input tokens, 8 needed"
     );
     assert_eq!(
-        NoFit::TooFewLengths { lengths: 2 }.to_string(),
-        "no fit: 2 distinct input length(s), 3 needed"
+        NoFit::TooFewLengths {
+            calls: 20,
+            lengths: 2
+        }
+        .to_string(),
+        "no fit: 2 distinct input length(s) among 20 calls, 3 needed"
     );
 }
 
@@ -145,9 +161,16 @@ fn a_narrow_range_is_noted() {
         model: "m".into(),
         region: "r".into(),
         performance_config: "standard".into(),
-        fit: Err(NoFit::TooFewLengths { lengths: 1 }),
+        fit: Err(NoFit::TooFewLengths {
+            calls: 9,
+            lengths: 1,
+        }),
     };
-    assert_eq!(group.note(), "no fit: 1 distinct input length(s), 3 needed");
+    assert_eq!(
+        group.note(),
+        "no fit: 1 distinct input length(s) among 9 calls, 3 needed"
+    );
+    assert_eq!(group.calls(), 9);
 }
 
 #[test]
