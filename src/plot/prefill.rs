@@ -219,8 +219,8 @@ fn draw_panel<DB: DrawingBackend>(
     chart.draw_series(panel.points.iter().map(|p| {
         Circle::new(
             (x.clamp(p.input_tokens), y.clamp(p.ttft)),
-            2,
-            panel.color.mix(0.55).filled(),
+            3,
+            panel.color.mix(0.6).filled(),
         )
     }))?;
     let line = [panel.fit.min_input_tokens, panel.fit.max_input_tokens]
