@@ -6,7 +6,9 @@
 //!   -> group_stats()           counts + every metric's Summary (successes only)
 //!   -> SummaryRow              the Python tool's summary numbers
 //!   -> compare()               pairs one axis apart, bootstrap CIs
+//!   -> prefill_fits()          TTFT against input tokens, per group
 //!   -> write_files()           analysis_{summary,extended,comparison}_<ts>.csv
+//!                              (and analysis_prefill_<ts>.csv with a fit)
 //! ```
 //!
 //! Both our raw CSVs and the Python tool's (19 columns, times rounded to
@@ -39,6 +41,7 @@ pub(crate) mod metrics;
 pub(crate) mod mix;
 mod parse;
 pub mod percentile_rule;
+pub mod prefill;
 mod read;
 mod seen;
 mod settings;
@@ -64,6 +67,7 @@ pub use extended::{
 pub use metrics::{Metric, all_metric_values, kahan_mean, metric_values, summarize};
 pub use mix::{Comparable, ComparableSet, MixPolicy, MixReport};
 pub use parse::REQUIRED_COLUMNS;
+pub use prefill::{GroupPrefill, NoFit, PrefillFit, prefill_fits};
 pub use read::{ReadOptions, csv_files, read_files, read_paths, read_paths_with};
 pub use settings::{
     Distinct, ErrorSample, MAX_DISTINCT, MAX_ERROR_SAMPLES, MAX_MESSAGE_BYTES, RunSettings,
@@ -95,6 +99,9 @@ pub struct Analysis {
     /// Pairs of groups one variant axis apart (standard vs optimized...),
     /// per model and region.
     pub comparisons: Vec<Comparison>,
+    /// The prefill cost of every group (same order as `groups`): TTFT
+    /// against input tokens, where the inputs varied (see [`prefill`]).
+    pub prefill: Vec<GroupPrefill>,
     /// Things a reader should know (files of other settings left out or
     /// mixed in, which come first; skipped incomplete rows, repeated rows,
     /// fallbacks, all-failed groups, empty performance configs, skipped
@@ -116,6 +123,12 @@ impl Analysis {
     /// was measured on it (see [`Simulation`]).
     pub fn simulation(&self) -> Option<Simulation> {
         Simulation::of(&self.dataset)
+    }
+
+    /// Whether any group has a prefill fit (its inputs varied enough):
+    /// the prefill table, CSV and chart are published only then.
+    pub fn has_prefill_fit(&self) -> bool {
+        self.prefill.iter().any(|p| p.fit.is_ok())
     }
 
     /// Whether files that do not compare were analyzed together.
@@ -174,6 +187,7 @@ fn analysis_of(dataset: Dataset, mixed: Option<MixReport>, options: &AnalyzeOpti
     let groups = group_stats(&dataset);
     let summary = summary_rows(&groups);
     let comparisons = compare(&dataset, &groups, &options.bootstrap);
+    let prefill = prefill_fits(&dataset);
     let mut warnings = Vec::new();
     if let Some(report) = &mixed {
         warnings.push(match report.kept {
@@ -188,6 +202,7 @@ fn analysis_of(dataset: Dataset, mixed: Option<MixReport>, options: &AnalyzeOpti
         groups,
         summary,
         comparisons,
+        prefill,
         warnings,
         mixed,
     }

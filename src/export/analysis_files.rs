@@ -1,6 +1,7 @@
 //! Writing the analysis files under `<dir>/results-analysis/`, never
 //! overwriting anything: the summary, the extended summary and the
-//! comparison, each a table ([`crate::tables`]) written whole as CSV.
+//! comparison, and the prefill cost when a group has a fit, each a table
+//! ([`crate::tables`]) written whole as CSV.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -19,6 +20,9 @@ pub struct OutputFiles {
     pub extended: PathBuf,
     /// `analysis_comparison_<ts>.csv`.
     pub comparison: PathBuf,
+    /// `analysis_prefill_<ts>.csv`, written when a group has a prefill
+    /// fit ([`Analysis::has_prefill_fit`]).
+    pub prefill: Option<PathBuf>,
 }
 
 /// The analysis's CSVs, in the order they are written: each file's stem
@@ -29,19 +33,36 @@ pub const CSV_FILES: [(&str, &str); 3] = [
     ("analysis_comparison", "comparison CSV"),
 ];
 
-/// The table each of [`CSV_FILES`] holds.
-fn csv_tables(analysis: &Analysis) -> [Table; 3] {
-    [
-        tables::summary::summary(&analysis.summary, &analysis.groups),
-        tables::groups::groups(&analysis.groups),
-        tables::comparisons::comparisons(&analysis.comparisons),
-    ]
+/// The prefill cost's CSV (its stem and label), written after
+/// [`CSV_FILES`] when a group has a fit ([`Analysis::has_prefill_fit`]).
+pub const PREFILL_CSV: (&str, &str) = ("analysis_prefill", "prefill CSV");
+
+/// The CSVs of `analysis` in the order they are written, each with its
+/// stem and label: [`CSV_FILES`], then [`PREFILL_CSV`] when a group has
+/// a prefill fit.
+fn csv_tables(analysis: &Analysis) -> Vec<((&'static str, &'static str), Table)> {
+    let [summary, extended, comparison] = CSV_FILES;
+    let mut files = vec![
+        (
+            summary,
+            tables::summary::summary(&analysis.summary, &analysis.groups),
+        ),
+        (extended, tables::groups::groups(&analysis.groups)),
+        (
+            comparison,
+            tables::comparisons::comparisons(&analysis.comparisons),
+        ),
+    ];
+    if analysis.has_prefill_fit() {
+        files.push((PREFILL_CSV, tables::prefill::prefill(&analysis.prefill)));
+    }
+    files
 }
 
 /// One CSV of an analysis, written or not.
 #[derive(Debug)]
 pub struct CsvOutcome {
-    /// Its label ([`CSV_FILES`]).
+    /// Its label ([`CSV_FILES`], [`PREFILL_CSV`]).
     pub label: &'static str,
     /// The file (created new, so that nothing is overwritten).
     pub path: PathBuf,
@@ -51,7 +72,8 @@ pub struct CsvOutcome {
 
 /// Create the analysis's CSVs in `dir/results-analysis/`, all with one
 /// name stamp (`timestamp`, or the first `_2`, `_3`... free for all of
-/// them), then write each whole, in [`CSV_FILES`]' order: a file that
+/// them), then write each whole, in [`CSV_FILES`]' order then the
+/// prefill cost's ([`PREFILL_CSV`], when a group has a fit): a file that
 /// fails does not keep the others from being written. Fails only when
 /// the files cannot be created.
 pub fn write_csvs(
@@ -60,13 +82,13 @@ pub fn write_csvs(
     timestamp: &str,
 ) -> std::io::Result<Vec<CsvOutcome>> {
     let out_dir = dir.join("results-analysis");
-    let stems = CSV_FILES.map(|(stem, _)| stem);
+    let tables = csv_tables(analysis);
+    let stems: Vec<&str> = tables.iter().map(|((stem, _), _)| *stem).collect();
     let files = crate::files::create_new_files(&out_dir, &stems, timestamp, "csv")?;
     Ok(files
         .into_iter()
-        .zip(csv_tables(analysis))
-        .zip(CSV_FILES)
-        .map(|(((path, file), table), (_, label))| CsvOutcome {
+        .zip(tables)
+        .map(|((path, file), ((_, label), table))| CsvOutcome {
             label,
             path,
             written: finish(file, &table),
@@ -75,7 +97,8 @@ pub fn write_csvs(
 }
 
 impl Analysis {
-    /// Write the summary, the extended summary and the comparison into
+    /// Write the summary, the extended summary and the comparison (and
+    /// the prefill cost, when a group has a fit) into
     /// `dir/results-analysis/`, stamped `timestamp` (see
     /// [`crate::timestamps::local_stamp`]); the first error, after every
     /// file was tried. `publish` writes the same files and reports each
@@ -86,13 +109,15 @@ impl Analysis {
             outcome.written?;
             paths.push(outcome.path);
         }
-        match <[PathBuf; 3]>::try_from(paths) {
-            Ok([summary, extended, comparison]) => Ok(OutputFiles {
+        let mut paths = paths.into_iter();
+        match (paths.next(), paths.next(), paths.next()) {
+            (Some(summary), Some(extended), Some(comparison)) => Ok(OutputFiles {
                 summary,
                 extended,
                 comparison,
+                prefill: paths.next(),
             }),
-            Err(_) => Err(std::io::Error::other("an analysis file is missing")),
+            _ => Err(std::io::Error::other("an analysis file is missing")),
         }
     }
 }

@@ -3,7 +3,8 @@
 //! ```text
 //! Analysis -> data::chart_data (per group: sorted values, gap boxes, timeline)
 //!   -> one Figure per chart (comparison, box plots, CDF, gaps, timeline,
-//!      histograms per group; a Note where there is nothing to draw)
+//!      the prefill fits, histograms per group; a Note where there is
+//!      nothing to draw)
 //!   -> writer::render (SVG + PNG) -> <dir>/<name>.{svg,png}
 //! ```
 //!
@@ -24,6 +25,7 @@ pub(crate) mod legend;
 pub(crate) mod note;
 pub(crate) mod noted;
 pub mod palette;
+pub(crate) mod prefill;
 pub(crate) mod scale;
 pub(crate) mod style;
 pub mod sweep;
@@ -44,6 +46,7 @@ use comparison::ComparisonChart;
 use data::{GroupData, chart_data, variants};
 use histogram::Histograms;
 use note::Note;
+use prefill::PrefillChart;
 use timeline::TimelineChart;
 
 /// Where a chart belongs in the report.
@@ -59,6 +62,8 @@ pub enum Section {
     Gaps,
     /// Calls over time.
     Timeline,
+    /// TTFT against input tokens, with the prefill fits.
+    Prefill,
     /// Histograms of one group.
     Group,
 }
@@ -132,6 +137,7 @@ enum AnyFigure<'a> {
     Comparison(ComparisonChart<'a>),
     Timeline(TimelineChart<'a>),
     Histograms(Histograms<'a>),
+    Prefill(PrefillChart),
     Note(Note),
 }
 
@@ -143,6 +149,7 @@ impl AnyFigure<'_> {
             AnyFigure::Comparison(f) => render_noted(name, f, note),
             AnyFigure::Timeline(f) => render_noted(name, f, note),
             AnyFigure::Histograms(f) => render_noted(name, f, note),
+            AnyFigure::Prefill(f) => render_noted(name, f, note),
             AnyFigure::Note(f) => render_noted(name, f, note),
         }
     }
@@ -268,6 +275,16 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
             section: Section::Timeline,
             reason: "no row has a start time (job_timestamp_iso or start_offset_s)".to_string(),
         }),
+    }
+    // Drawn only when a group has a fit: the inputs of most runs do not
+    // vary, and the prefill table is not shown either.
+    if let Some(chart) = PrefillChart::new(analysis, data) {
+        job(
+            "prefill",
+            "Prefill cost: TTFT against input tokens, with the least-squares line",
+            Section::Prefill,
+            AnyFigure::Prefill(chart),
+        );
     }
     let variants = variants(data);
     for (i, g) in data.iter().enumerate() {

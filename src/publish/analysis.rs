@@ -4,7 +4,8 @@
 //! 1. on the terminal: the banners (files analyzed together, simulated
 //!    numbers), the warnings (on stderr), the tables and where the costs
 //!    come from;
-//! 2. `results-analysis/analysis_{summary,extended,comparison}_<ts>.csv`,
+//! 2. `results-analysis/analysis_{summary,extended,comparison}_<ts>.csv`
+//!    (and `analysis_prefill_<ts>.csv` when a group has a prefill fit),
 //!    each written whole;
 //! 3. the charts (`plots/<ts>/`) and the report page (`index.html` and its
 //!    kept copy), linking the CSVs that were written;

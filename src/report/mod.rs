@@ -22,7 +22,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Analysis;
-use crate::export::{CSV_FILES, OutputFiles};
+use crate::export::{CSV_FILES, OutputFiles, PREFILL_CSV};
 use crate::plot::{self, ChartSet, PlotError};
 
 /// The report could not be written.
@@ -90,11 +90,13 @@ pub fn write_report(
 ) -> Result<ReportFiles, ReportError> {
     let stamp = stamp_of(files).unwrap_or_else(crate::timestamps::local_stamp);
     let paths = [&files.summary, &files.extended, &files.comparison];
+    let prefill = files.prefill.as_deref().map(|path| (PREFILL_CSV.1, path));
     let linked = csv_links(
         CSV_FILES
             .iter()
             .zip(paths)
-            .map(|((_, label), path)| (*label, path.as_path())),
+            .map(|((_, label), path)| (*label, path.as_path()))
+            .chain(prefill),
     );
     write_report_with(analysis, out, &stamp, &linked)
 }

@@ -67,6 +67,7 @@ impl Page<'_> {
         self.summary(&mut out);
         self.comparison(&mut out);
         self.failures(&mut out);
+        self.prefill(&mut out);
         self.section(
             &mut out,
             "distributions",
@@ -103,17 +104,23 @@ impl Page<'_> {
     }
 
     fn header(&self, out: &mut String) {
+        let prefill = if self.analysis.has_prefill_fit() {
+            "<a href=\"#prefill\">Prefill</a>"
+        } else {
+            ""
+        };
         let _ = write!(
             out,
             "<header>\n<h1>bedrock-bench report</h1>\n\
              <p class=\"meta\">Analysis {} · generated {} · ConverseStream latency per model, region and performance config</p>\n\
              <nav><a href=\"#settings\">Experiment</a><a href=\"#summary\">Summary</a>\
-             <a href=\"#comparison\">Comparisons</a><a href=\"#failures\">Failures</a>\
+             <a href=\"#comparison\">Comparisons</a><a href=\"#failures\">Failures</a>{}\
              <a href=\"#distributions\">Distributions</a><a href=\"#cdf\">Tails</a>\
              <a href=\"#gaps\">Gaps</a><a href=\"#timeline\">Timeline</a>\
              <a href=\"#groups\">Per group</a><a href=\"#criterion\">criterion</a></nav>\n</header>\n",
             escape(self.stamp),
-            escape(self.generated)
+            escape(self.generated),
+            prefill
         );
     }
 
@@ -234,6 +241,26 @@ impl Page<'_> {
                 );
             }
         }
+        out.push_str("</section>\n");
+    }
+
+    /// The prefill cost, when a group has a fit: the table and the chart.
+    fn prefill(&self, out: &mut String) {
+        if !self.analysis.has_prefill_fit() {
+            return;
+        }
+        out.push_str(
+            "<section id=\"prefill\">\n<h2>Prefill cost</h2>\n\
+             <p class=\"hint\">TTFT against input tokens (<code>model_input_tokens</code>), least squares over the successful calls \
+             (warm-up calls left out): TTFT = intercept + slope &times; input tokens. The intercept in seconds, the slope in \
+             milliseconds per 1,000 input tokens, each with its 95% confidence interval (t distribution, n&minus;2 degrees of freedom). \
+             A fit needs 8 calls and 3 distinct input lengths; over a narrow range (the longest input under twice the shortest) \
+             the slope is uncertain.</p>\n",
+        );
+        out.push_str(&html_table::html(&tables::prefill::prefill(
+            &self.analysis.prefill,
+        )));
+        self.figures(out, &[Section::Prefill]);
         out.push_str("</section>\n");
     }
 

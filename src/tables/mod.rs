@@ -8,6 +8,7 @@
 //! | [`groups`] | `GroupStats` | `analysis_extended_<ts>.csv` | attempts and failures per group |
 //! | [`comparisons`] | `Comparison`s | `analysis_comparison_<ts>.csv` | one table per axis (terminal), one table (page) |
 //! | [`schedule`] | open-loop `GroupStats` | (none) | the open-loop schedule |
+//! | [`prefill`] | `GroupPrefill`s | `analysis_prefill_<ts>.csv` (with a fit) | the prefill cost (with a fit) |
 //! | [`errors`] | `ErrorSample`s | (none) | the page's error messages |
 //! | [`sweep`] | `SweepStep`s | `sweep.csv` | the sweep's steps |
 //!
@@ -18,6 +19,7 @@ pub mod cache;
 pub mod comparisons;
 pub mod errors;
 pub mod groups;
+pub mod prefill;
 pub mod schedule;
 pub mod summary;
 pub mod sweep;

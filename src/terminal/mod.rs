@@ -1,6 +1,6 @@
 //! The analysis as text for the terminal: aligned tables (see [`table`])
 //! of the summary, the comparisons (one table per variant axis), the
-//! failures and the open loop's schedule, each the table the files and
+//! failures, the open loop's schedule and the prefill cost, each the table the files and
 //! the report page show too ([`crate::tables`]).
 
 pub mod table;
@@ -21,8 +21,9 @@ pub fn simulated_banner(simulation: &Simulation) -> String {
 }
 
 /// The terminal report of an analysis: counts, the summary table (the
-/// Python tool's columns), the comparisons along each variant axis and
-/// the failures per group.
+/// Python tool's columns), the comparisons along each variant axis, the
+/// failures per group, the open loop's schedule and the prefill cost
+/// (when a group has them).
 pub fn overview(analysis: &Analysis) -> String {
     let mut out = String::new();
     let data = &analysis.dataset;
@@ -74,6 +75,15 @@ pub fn overview(analysis: &Analysis) -> String {
             "Open-loop schedule (dispatch lag: how late calls started after their scheduled instant, ms; held_by_cap: calls max_concurrency made wait; latencies in seconds, from the schedule they include that wait):"
         );
         out.push_str(&table::render(&schedule));
+        out.push('\n');
+    }
+
+    if analysis.has_prefill_fit() {
+        let _ = writeln!(
+            out,
+            "Prefill cost (TTFT against input tokens, least squares over the successful calls: TTFT = intercept + slope x input tokens; the intercept in seconds, the slope in ms per 1,000 input tokens, each with its 95% CI):"
+        );
+        out.push_str(&table::render(&tables::prefill::prefill(&analysis.prefill)));
         out.push('\n');
     }
     out

@@ -31,6 +31,7 @@ mod analyze_cli;
 mod analyze_compare;
 mod analyze_cost;
 mod analyze_output;
+mod analyze_prefill;
 mod analyze_read_errors;
 mod analyze_summary;
 mod analyze_trust;
