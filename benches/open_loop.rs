@@ -91,6 +91,7 @@ fn experiment(arrival: Arrival, rate: f64, seconds: f64) -> Experiment {
             duration_s: Some(seconds),
             max_concurrency: None,
             concurrency: None,
+            trace: None,
         },
         ..Experiment::default()
     }

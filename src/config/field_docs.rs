@@ -190,10 +190,10 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
     field(
         "prompt_cache",
         ValueKind::Described(
-            "an object: `{\"at\": \"system\" | \"messages\" | \"tools\", \"ttl\": \"5m\" | \"1h\", \"shared_prefix_tokens\": N, \"fresh\": false}`",
+            "an object: `{\"at\": \"system\" | \"messages\" | \"tools\", \"ttl\": \"5m\" | \"1h\", \"shared_prefix_tokens\": N, \"fresh\": false, \"prefix_groups\": 1}`",
         ),
         Absent::Means("no cache point"),
-        "A `cachePoint` after the system blocks (the default), after the shared prefix in the user message, or after the tool definitions, with that time to live (absent: none sent, Bedrock's default is 5m). `shared_prefix_tokens` puts a deterministic filler text of N tokens before the cache point, the same text for every call, so that the first call writes the cache and later ones read it. `\"fresh\": true` gives every call a prefix of its own (a unique marker before the shared text), so that every call writes: a scenario of cache writes to compare with one of reads (labelled `+cache:write`, the shared one `+cache:read`). A prefix below the model's minimum cacheable length, or a model the catalog lists without caching, is a warning.",
+        "A `cachePoint` after the system blocks (the default), after the shared prefix in the user message, or after the tool definitions, with that time to live (absent: none sent, Bedrock's default is 5m). `shared_prefix_tokens` puts a deterministic filler text of N tokens before the cache point, the same text for every call, so that the first call writes the cache and later ones read it. `\"fresh\": true` gives every call a prefix of its own (a unique marker before the shared text), so that every call writes: a scenario of cache writes to compare with one of reads (labelled `+cache:write`, the shared one `+cache:read`). `prefix_groups: G` gives G groups of users a prefix each (the shared text after a marker naming the group), call `n` sending group `n mod G`'s (recorded in `prefix_group`). A prefix below the model's minimum cacheable length, or a model the catalog lists without caching, is a warning.",
     ),
     field(
         "reasoning_budget_tokens",
@@ -232,6 +232,20 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         ),
         Absent::Means("none"),
         "Prompts from a file, one record per call (see [Workloads](../guide/workloads.md#datasets)): JSON Lines or a JSON array of plain prompts, Converse `messages`, OpenAI chat `messages` or ShareGPT `conversations`, detected from the first record unless `format` names it, relative to the scenarios file. Each call sends a record's conversation up to its last user turn (its system prompt, else the scenario's) and records its id in `prompt_id`. `sampling`: in file order (the default), every record once per pass in a seeded order, or at random with replacement. Every record is checked when the file loads (errors at its line); a record longer than the model's context leaves for `maxTokens` is refused (the default) or skipped and counted; `skip_invalid` skips records of the wrong shape instead of refusing the file.",
+    ),
+    field(
+        "conversation",
+        ValueKind::Described(
+            "`{\"turns\": N or a length distribution, \"think_time_ms\": N or a distribution, \"follow_up_tokens\": N or a distribution, \"cache\": false}`",
+        ),
+        Absent::Means("every call is one turn"),
+        "Multi-turn sessions (see [Workloads](../guide/workloads.md#conversations)): each invocation (or arrival) is a session of `turns` user turns (1 to 100; with a `dataset`, each record's own user turns, at most `turns`), each turn sending the conversation so far with the model's real answers, after `think_time_ms` (default 0). A synthetic session's later messages have `follow_up_tokens` tokens (default 30). `cache: true` puts a cache point after the previous turn's message and after this one's, so that each turn reads what the turn before wrote. Rows carry `session_id`, `turn` and `context_tokens`; a turn that fails ends its session; budgets count every turn.",
+    ),
+    field(
+        "cache_busting",
+        ValueKind::Described("true or false"),
+        Absent::Default("false"),
+        "A marker no other call has at the very start of every request (the system prompt, else the first message), so that no prompt cache the scenario did not ask for can serve any of it. Refused with a `prompt_cache`.",
     ),
 ];
 
@@ -377,9 +391,16 @@ pub const EXPERIMENT_FIELDS: &[FieldDoc] = &[
     ),
     field(
         "arrival",
-        ValueKind::Choice(&["closed", "constant", "poisson", "gamma", "concurrent"]),
+        ValueKind::Choice(&[
+            "closed",
+            "constant",
+            "poisson",
+            "gamma",
+            "concurrent",
+            "trace",
+        ]),
         Absent::Default("closed"),
-        "`closed`: the Python tool's schedule (workers each waiting for their call). `constant`, `poisson` or `gamma`: an [open loop](../guide/run.md#open-loop), calls arrive at `rate` whatever the calls in flight. `concurrent`: a [fixed number of calls in flight](../guide/run.md#fixed-concurrency).",
+        "`closed`: the Python tool's schedule (workers each waiting for their call). `constant`, `poisson` or `gamma`: an [open loop](../guide/run.md#open-loop), calls arrive at `rate` whatever the calls in flight. `concurrent`: a [fixed number of calls in flight](../guide/run.md#fixed-concurrency). `trace`: the open loop at a [trace's instants and lengths](../guide/workloads.md#trace-replay) (`trace`).",
     ),
     field(
         "rate",
@@ -427,6 +448,14 @@ pub const EXPERIMENT_FIELDS: &[FieldDoc] = &[
         },
         Absent::Means("none"),
         "`concurrent` only, and required there: the calls kept in flight. `duration_s` and/or `max_calls` bound it, as an open loop.",
+    ),
+    field(
+        "trace",
+        ValueKind::Described(
+            "a path, or `{\"file\": PATH, \"format\": \"azure\" | \"burstgpt\" | \"mooncake\" | \"plain\", \"speedup\": X, \"start_s\": S, \"window_s\": W, \"block_tokens\": 512}`",
+        ),
+        Absent::Means("none"),
+        "`trace` only, and required there: the trace to replay (see [Workloads](../guide/workloads.md#trace-replay)), relative to the experiment file, its format detected unless named. Each record is one call at its instant (from `start_s` of the trace, for `window_s` seconds, `speedup` times faster) with a synthetic prompt of its input length (starting with the text of the prefix blocks it names, `block_tokens` each) and its output length as `maxTokens`, the scenarios picked by weight. `duration_s` and `max_calls` may cut it short; `max_concurrency` and `--shard` apply. Every record is checked before the first call (an error at its line).",
     ),
 ];
 

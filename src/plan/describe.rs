@@ -100,6 +100,10 @@ impl Plan {
             0 => invocations,
             n => format!("({invocations} + {n} warm-up)"),
         };
+        let per_scenario = match schedule.turns {
+            1 => per_scenario,
+            turns => format!("{per_scenario} x at most {turns} turns"),
+        };
         let (shard, all) = match self.shard {
             Some(shard) => (
                 format!("shard {shard}: "),

@@ -203,3 +203,76 @@ fn a_forced_tool_answers_with_tool_use() {
             .all(|t| *t == "tools:get_weather")
     );
 }
+
+/// The non-empty values of `column` for `scenario`, parsed as numbers.
+fn numbers(rows: &Rows, scenario: &str, name: &str) -> Vec<f64> {
+    column(rows, scenario, name)
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse::<f64>().expect("a number"))
+        .collect()
+}
+
+#[test]
+fn workload_examples_send_their_prompts_lengths_sessions_groups_and_trace() {
+    let dataset = run("workloads/dataset");
+    for scenario in ["nova-pro/prompts", "nova-micro/prompts"] {
+        let ids = column(&dataset, scenario, "prompt_id");
+        assert_eq!(ids.len(), 24, "{scenario}");
+        assert!(ids.iter().all(|id| id.starts_with('w')), "{ids:?}");
+    }
+
+    let lengths = run("workloads/lengths");
+    let scenario = "nova-pro/lognormal-in/uniform-out";
+    let inputs = numbers(&lengths, scenario, "target_input_tokens");
+    assert_eq!(inputs.len(), 30);
+    assert!(inputs.iter().all(|n| (1.0..=8000.0).contains(n)));
+    let outputs = numbers(&lengths, scenario, "target_output_tokens");
+    assert!(outputs.iter().all(|n| (50.0..=400.0).contains(n)));
+
+    let sharegpt = run("workloads/sharegpt");
+    assert!(
+        column(&sharegpt, "nova-pro/chats", "prompt_id")
+            .iter()
+            .all(|id| id.starts_with('c'))
+    );
+
+    let conversations = run("workloads/conversations");
+    let turns = numbers(&conversations, "nova-pro/cached-chats", "turn");
+    assert_eq!(turns.iter().filter(|t| **t == 4.0).count(), 6, "{turns:?}");
+    let reads: Vec<(f64, f64)> = numbers(&conversations, "nova-pro/cached-chats", "turn")
+        .into_iter()
+        .zip(numbers(
+            &conversations,
+            "nova-pro/cached-chats",
+            "cache_read_input_tokens",
+        ))
+        .collect();
+    assert!(
+        reads
+            .iter()
+            .filter(|(turn, _)| *turn > 1.0)
+            .all(|(_, read)| *read > 0.0),
+        "every turn from the second reads the cache: {reads:?}"
+    );
+    assert!(!column(&conversations, "nova-pro/chats", "session_id").is_empty());
+
+    let groups = run("workloads/prefix-groups");
+    let group_ids = numbers(&groups, "nova-pro/8-tenants", "prefix_group");
+    assert_eq!(group_ids.len(), 32);
+    assert!(group_ids.iter().all(|g| (0.0..8.0).contains(g)));
+    let busted = numbers(&groups, "nova-pro/busted", "cache_read_input_tokens");
+    assert!(busted.iter().all(|read| *read == 0.0), "{busted:?}");
+
+    let trace = run("workloads/trace");
+    let scheduled = numbers(&trace, "nova-micro/replayed", "scheduled_s");
+    assert_eq!(
+        scheduled.len(),
+        294,
+        "one call per record of data/trace.csv"
+    );
+    assert!(
+        scheduled.iter().all(|s| *s < 12.1),
+        "10 times faster than 120 s"
+    );
+}
