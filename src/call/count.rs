@@ -104,7 +104,8 @@ pub async fn count_input_tokens(client: &Client, spec: &CallSpec) -> Result<Coun
 }
 
 /// A synthetic user prompt whose request counts `target` input tokens for
-/// `spec`'s model (its system prompt and tools included), and its count:
+/// `spec`'s model (its system prompt and tools included), and its count
+/// ([`sized_prompt`] of [`synthetic_prompt`]):
 /// sized with CountTokens in at most [`MAX_SIZING_ROUNDS`] rounds (each
 /// adjusting the filler by the difference), else by the estimate. The
 /// closest count is returned when no filler length hits `target` exactly
@@ -115,10 +116,22 @@ pub async fn sized_synthetic_prompt(
     spec: &CallSpec,
     target: u32,
 ) -> Result<(String, Counted), CountError> {
+    sized_prompt(client, spec, target, synthetic_prompt).await
+}
+
+/// [`sized_synthetic_prompt`] of the prompts `make` builds: `make(n)` is a
+/// prompt of `n` tokens by the estimate (a synthetic prompt, one that ends
+/// with an instruction...), sized so that the request counts `target`.
+pub async fn sized_prompt(
+    client: &Client,
+    spec: &CallSpec,
+    target: u32,
+    make: impl Fn(u32) -> String,
+) -> Result<(String, Counted), CountError> {
     let mut filler = target;
     let mut best: Option<(String, Counted)> = None;
     for _ in 0..MAX_SIZING_ROUNDS {
-        let text = synthetic_prompt(filler);
+        let text = make(filler);
         let mut probe = spec.clone();
         probe.user_text = text.clone();
         let counted = count_input_tokens(client, &probe).await?;

@@ -24,7 +24,7 @@ use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
 
 pub use crate::axes::CacheState;
 pub use count::{
-    CountError, Counted, MAX_SIZING_ROUNDS, count_input_tokens, counts_tokens,
+    CountError, Counted, MAX_SIZING_ROUNDS, count_input_tokens, counts_tokens, sized_prompt,
     sized_synthetic_prompt,
 };
 pub use record::{CallRecord, DeltaKind, DeltaKinds, Usage};

@@ -247,6 +247,12 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         Absent::Default("false"),
         "A marker no other call has at the very start of every request (the system prompt, else the first message), so that no prompt cache the scenario did not ask for can serve any of it. Refused with a `prompt_cache`.",
     ),
+    field(
+        "exact_input_tokens",
+        ValueKind::Described("true or false"),
+        Absent::Default("false"),
+        "With `synthetic_input_tokens`: before each call (before its clock starts), size the synthetic prompt with Bedrock's CountTokens so that the request counts its target length exactly (the model's template included), recorded in `counted_input_tokens`. Only models the catalog lists for CountTokens are counted (a warning at load names the others, whose prompts keep the estimate); a CountTokens failure keeps the estimate too, and leaves `counted_input_tokens` empty. In an open loop the sizing happens when the call is due and counts in its dispatch lag. Conversations size no turn.",
+    ),
 ];
 
 /// Every key of the `experiment_config.jsonl` line, in the order of

@@ -46,6 +46,7 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "dataset",
     "conversation",
     "cache_busting",
+    "exact_input_tokens",
 ];
 
 /// The largest accepted scenario `weight`.
@@ -89,6 +90,9 @@ pub struct Scenario {
     /// A marker no other call has at the very start of every request, so
     /// that no prompt cache it did not ask for can flatter it.
     pub cache_busting: bool,
+    /// Size each synthetic prompt with CountTokens so that the request
+    /// counts its target length exactly (where the model is counted).
+    pub exact_input_tokens: bool,
     /// A free label carried into the results (default `Text-Generation`).
     pub task_type: String,
     /// The resolved prompt.
@@ -156,6 +160,14 @@ impl Scenario {
                 "both",
             );
         }
+        let exact_input_tokens = fields.boolean("exact_input_tokens");
+        if exact_input_tokens == Some(true) && !fields.is_present("synthetic_input_tokens") {
+            fields.error(
+                Some("exact_input_tokens"),
+                "`exact_input_tokens` with a `synthetic_input_tokens` (it sizes synthetic prompts)",
+                "no synthetic prompt",
+            );
+        }
         let has_dataset = fields.is_present("dataset");
         let conversation = conversation_field::parse(&mut fields, base_dir, has_dataset);
         if conversation.as_ref().is_some_and(|c| c.cache)
@@ -180,6 +192,14 @@ impl Scenario {
             &mut variant_warnings,
         );
 
+        if exact_input_tokens == Some(true)
+            && let Some(model_id) = &model_id
+            && !bedrock_catalog::model(model_id).is_some_and(|m| m.counts_tokens)
+        {
+            variant_warnings.push(format!(
+                "`exact_input_tokens`: the built-in catalog does not list token counting (CountTokens) for {model_id}, so its prompts are sized by the estimate (`counted_input_tokens` stays empty)"
+            ));
+        }
         if let (Some(model_id), Some(region)) = (&model_id, &region) {
             catalog_checks::check(
                 &mut fields,
@@ -228,6 +248,7 @@ impl Scenario {
                         .filter(|drawn| !matches!(drawn, LengthDistribution::Fixed(_))),
                     conversation,
                     cache_busting: cache_busting.unwrap_or(false),
+                    exact_input_tokens: exact_input_tokens.unwrap_or(false),
                     task_type: task_type.unwrap_or_else(|| DEFAULT_TASK_TYPE.to_owned()),
                     prompt,
                     variant,

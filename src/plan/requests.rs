@@ -83,6 +83,8 @@ pub struct RequestSource {
     prefix_groups: u32,
     /// A unique marker at the start of every request.
     cache_busting: bool,
+    /// Synthetic prompts sized with CountTokens.
+    exact_input: bool,
 }
 
 /// Bytes of an answer per `maxTokens` token that a conversation's plan
@@ -174,6 +176,7 @@ impl RequestSource {
                 .as_ref()
                 .map_or(1, |cache| cache.groups),
             cache_busting: scenario.cache_busting,
+            exact_input: scenario.exact_input_tokens,
         }
     }
 
@@ -190,7 +193,14 @@ impl RequestSource {
             conversation: None,
             prefix_groups: 1,
             cache_busting: false,
+            exact_input: false,
         }
+    }
+
+    /// Whether synthetic prompts are sized with CountTokens
+    /// (`exact_input_tokens`).
+    pub fn exact_input(&self) -> bool {
+        self.exact_input
     }
 
     /// The scenario's conversation, if its calls are sessions.
@@ -309,6 +319,7 @@ impl RequestSource {
             && self.conversation.is_none()
             && self.prefix_groups <= 1
             && !self.cache_busting
+            && !self.exact_input
     }
 
     /// What every request of the source gets whatever it draws: its
@@ -388,6 +399,9 @@ impl RequestSource {
             let tokens = estimate_tokens(&self.base.user_text);
             spec.user_text = self.synthetic_text(tokens, Some(answer));
         }
+        if self.synthetic && self.exact_input && sent.target_input_tokens.is_none() {
+            sent.target_input_tokens = Some(estimate_tokens(&spec.user_text));
+        }
         if let Some(source) = &self.dataset {
             let record = source.record(pick(source, self.key, call, &mut rng));
             let entry = source.dataset.entry(record)?;
@@ -413,7 +427,7 @@ impl RequestSource {
     /// A synthetic prompt of `tokens` tokens by the estimate, asking for
     /// an answer of at least `answer` words when one is drawn (the
     /// instruction is counted in the `tokens`).
-    fn synthetic_text(&self, tokens: u32, answer: Option<u32>) -> String {
+    pub fn synthetic_text(&self, tokens: u32, answer: Option<u32>) -> String {
         let Some(answer) = answer else {
             return synthetic_prompt(tokens);
         };

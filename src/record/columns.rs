@@ -146,6 +146,8 @@ pub enum Column {
     ContextTokens,
     /// The prefix group of the call.
     PrefixGroup,
+    /// The input tokens CountTokens counted for the request.
+    CountedInputTokens,
 }
 
 impl Column {
@@ -173,7 +175,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 47] = [
+    pub const EXTENDED: [Column; 48] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -221,6 +223,7 @@ impl Column {
         Column::Turn,
         Column::ContextTokens,
         Column::PrefixGroup,
+        Column::CountedInputTokens,
     ];
 
     /// Every column in file order.
@@ -297,6 +300,7 @@ impl Column {
             Column::Turn => "turn",
             Column::ContextTokens => "context_tokens",
             Column::PrefixGroup => "prefix_group",
+            Column::CountedInputTokens => "counted_input_tokens",
         }
     }
 
@@ -319,7 +323,8 @@ impl Column {
             | ReasoningBudgetTokens
             | TargetInputTokens
             | TargetOutputTokens
-            | ContextTokens => "tokens",
+            | ContextTokens
+            | CountedInputTokens => "tokens",
             Otps | GenerationOtps => "tokens/s",
             CostUsd => "USD",
             RunCount | Attempt | ChunkCount | ReasoningChunks | ToolUseChunks | Turn => "count",
@@ -497,6 +502,9 @@ impl Column {
             Column::SessionId => {
                 "the session the call belongs to: a conversation's (its first turn's invocation id) or a replayed trace's session id (empty when none)"
             }
+            Column::CountedInputTokens => {
+                "the request's input tokens as CountTokens counted them, when `exact_input_tokens` sized its prompt to `target_input_tokens` (empty otherwise, and when the model is not counted or CountTokens failed: the estimate was used)"
+            }
             Column::PrefixGroup => {
                 "the prefix group whose prefix the call sent (`prompt_cache.prefix_groups`), from 0 (empty without groups)"
             }
@@ -538,7 +546,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 66);
+        assert_eq!(all.len(), 67);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

@@ -149,6 +149,7 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::Turn => integer_or_empty(record.sent.turn),
         Column::ContextTokens => integer_or_empty(record.sent.context_tokens),
         Column::PrefixGroup => integer_or_empty(record.sent.prefix_group),
+        Column::CountedInputTokens => integer_or_empty(record.sent.counted_input_tokens),
     }
 }
 

@@ -32,6 +32,10 @@ pub struct SentRequest {
     /// The prefix group whose prefix the call sent (`prompt_cache`'s
     /// `prefix_groups`), from 0; `None` without groups.
     pub prefix_group: Option<u32>,
+    /// The request's input tokens as CountTokens counted them when the
+    /// prompt was sized (`exact_input_tokens`); `None` otherwise, or when
+    /// it fell back to the estimate.
+    pub counted_input_tokens: Option<u32>,
 }
 
 impl SentRequest {

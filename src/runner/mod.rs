@@ -34,6 +34,7 @@ mod report;
 mod run_files;
 mod session;
 mod signals;
+mod sizing;
 mod stop;
 mod users;
 mod worker;

@@ -31,6 +31,7 @@ use tokio::task::JoinSet;
 
 use super::call_loop::{CallEnd, CallLoop, Verdict};
 use super::session::{SessionPlace, run_session};
+use super::sizing::exact_length;
 use super::stop::StopSignal;
 use super::worker::{PlannedCall, RunSlot, Shared, WorkerSink};
 use crate::call::CallRecord;
@@ -195,11 +196,12 @@ pub(super) async fn call_once(
             return;
         }
     };
+    let (drawn, worst_cost) = exact_length(shared, &client, scenario, drawn.clone()).await;
     let calls = CallLoop {
         client: &client,
         spec: &drawn.spec,
         budget: &shared.budget,
-        worst_cost: shared.worst_costs[scenario],
+        worst_cost,
         stop: &shared.stop,
         backoff: shared.backoff,
         max_retries: 0,

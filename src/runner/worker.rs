@@ -17,6 +17,7 @@ use super::record_error::RecordError;
 use super::report::{ReportSender, RunEvent};
 use super::run_files::RunFiles;
 use super::session::{SessionEnd, SessionPlace, run_session};
+use super::sizing::exact_length;
 use super::stop::StopSignal;
 use crate::call::CallRecord;
 use crate::client::Clients;
@@ -308,11 +309,12 @@ async fn make_call(
             };
         }
     };
+    let (drawn, worst_cost) = exact_length(shared, client, scenario, drawn).await;
     let calls = CallLoop {
         client,
         spec: &drawn.spec,
         budget: &shared.budget,
-        worst_cost: shared.worst_costs[scenario],
+        worst_cost,
         stop: &shared.stop,
         backoff: shared.backoff,
         max_retries: shared.max_retries,

@@ -402,3 +402,64 @@ fn cache_busting_marks_every_request_and_refuses_a_prompt_cache() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exact_input_tokens_size_prompts_with_count_tokens_where_the_model_is_counted() {
+    let dir = dirs::temp_dir("workload", "exact");
+    // A template of 12 tokens on top of the text, as a real model adds:
+    // the estimate alone would miss every target by 12.
+    let profile = fixed_profile(0.002, 20_000.0, 4, 100_000);
+    let mut model = fixed_model(profile.clone(), profile);
+    model.input_token_overhead = 12;
+    let emulator = start_emulator(uniform(model), 1.0);
+    let lines = [
+        r#"{"scenario_name": "haiku", "synthetic_input_tokens": {"uniform": {"min": 100, "max": 300}}, "exact_input_tokens": true, "model_id": "us.anthropic.claude-3-5-haiku-20241022-v1:0", "region": "us-east-2"}"#,
+        r#"{"scenario_name": "nova", "synthetic_input_tokens": {"uniform": {"min": 100, "max": 300}}, "exact_input_tokens": true, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#,
+    ]
+    .join("\n");
+    let loaded = parse_scenarios(&lines, "scenarios.jsonl", &dir).expect("loads");
+    assert!(
+        loaded
+            .warnings
+            .iter()
+            .any(|w| w.location.line == 2 && w.message.contains("does not list token counting")),
+        "Nova is not counted, and the load says so: {:?}",
+        loaded.warnings
+    );
+    let summary = Job::new(loaded.value, experiment(8), dir.join("out"))
+        .run(Arc::new(clients(&emulator)))
+        .await
+        .expect("the run completes");
+    #[derive(Debug, serde::Deserialize)]
+    struct ExactRow {
+        scenario: String,
+        model_input_tokens: Option<u32>,
+        target_input_tokens: Option<u32>,
+        counted_input_tokens: Option<u32>,
+    }
+    let rows: Vec<ExactRow> = csv::Reader::from_path(&summary.files[0].path)
+        .expect("raw CSV")
+        .deserialize()
+        .map(|row| row.expect("row"))
+        .collect();
+    assert_eq!(rows.len(), 16);
+    for row in &rows {
+        let target = row.target_input_tokens.expect("a drawn length");
+        if row.scenario == "haiku" {
+            assert_eq!(row.counted_input_tokens, Some(target), "{row:?}");
+            assert_eq!(
+                row.model_input_tokens,
+                Some(target),
+                "sized exactly: {row:?}"
+            );
+        } else {
+            assert_eq!(row.counted_input_tokens, None, "{row:?}");
+            assert_eq!(
+                row.model_input_tokens,
+                Some(target + 12),
+                "the estimate: {row:?}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
