@@ -68,6 +68,9 @@ pub struct Attempt {
     /// `target` (`aws`, `emulator`; the empty string when absent).
     pub target: Sym,
     pub(crate) flags: u16,
+    /// `turn`: the call's turn in its conversation, from 1 (0: not in a
+    /// conversation, or at most 65,535).
+    pub turn: u16,
     /// The attempt's cost in picodollars ([`NO_COST`]: unknown); see
     /// [`Attempt::cost`].
     pub(crate) cost: u64,

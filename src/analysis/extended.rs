@@ -146,6 +146,9 @@ pub struct GroupStats {
     pub schedule: Option<ScheduleStats>,
     /// How the calls used the prompt cache; `None` when none did.
     pub cache: Option<super::cache_hits::CacheStats>,
+    /// Latency by turn of the group's conversations (empty when its calls
+    /// are no conversation's turns).
+    pub turns: Vec<super::turns::TurnStats>,
 }
 
 /// How an open-loop group's calls kept their schedule.
@@ -236,6 +239,7 @@ pub fn stats_of(dataset: &Dataset, group: &Group<'_>) -> GroupStats {
         metrics,
         schedule: schedule_stats(dataset, group),
         cache: super::cache_hits::cache_stats(dataset, group),
+        turns: super::turns::turn_stats(dataset, group),
     }
 }
 

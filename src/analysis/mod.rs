@@ -48,6 +48,7 @@ mod settings;
 mod simulation;
 mod summary;
 mod tail;
+mod turns;
 mod warnings;
 
 use std::path::Path;
@@ -74,6 +75,7 @@ pub use settings::{
 };
 pub use simulation::Simulation;
 pub use summary::{SummaryRow, summary_rows};
+pub use turns::TurnStats;
 pub use warnings::group_warnings;
 
 /// Options of [`analyze`].

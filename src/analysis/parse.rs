@@ -59,6 +59,8 @@ pub(crate) struct Columns {
     served_tier: Option<usize>,
     /// `target_output_tokens` (absent in files written before it).
     target_output: Option<usize>,
+    /// `turn` (absent in files written before it).
+    turn: Option<usize>,
     /// `cost_usd` (absent in files written before it).
     cost: Option<usize>,
     /// The prices the rows are re-priced with from their tokens: a price
@@ -149,6 +151,7 @@ impl Columns {
             queued: find(Column::QueuedS),
             served_tier: find(Column::ServedServiceTier),
             target_output: find(Column::TargetOutputTokens),
+            turn: find(Column::Turn),
             cost: find(Column::CostUsd),
             prices: None,
             price_file: false,
@@ -537,6 +540,11 @@ impl Part {
                 flags |= SHORT_ANSWER;
             }
         }
+        let turn = match set(opt(columns.turn)) {
+            Some(raw) => whole(raw, "turn", "a turn number from 1")?
+                .map_or(0, |turn| u16::try_from(turn).unwrap_or(u16::MAX)),
+            None => 0,
+        };
         let variant_fields = columns.variant.map(opt);
         flags |= mismatch_flags(variant_fields, opt(columns.served_tier));
         let cost = match (&columns.prices, opt(columns.cost)) {
@@ -639,6 +647,7 @@ impl Part {
             status,
             target,
             flags,
+            turn,
             cost,
             // Block-local offsets; made global (and range-checked) on merge.
             gaps_start: gaps_start as u32,

@@ -215,6 +215,13 @@ impl Page<'_> {
         out.push_str(&html_table::html(&tables::groups::groups(
             &self.analysis.groups,
         )));
+        let turns = tables::turns::turns(&self.analysis.groups);
+        if !turns.rows.is_empty() {
+            out.push_str(
+                "<h3 id=\"turns\">Latency by turn</h3>\n<p class=\"hint\">Conversations: each turn's successful calls, TTFT and total latency (seconds), and the input tokens it sent (the conversation so far, as counted).</p>\n",
+            );
+            out.push_str(&html_table::html(&turns));
+        }
         let cache = tables::cache::cache(&self.analysis.groups);
         if !cache.rows.is_empty() {
             out.push_str(

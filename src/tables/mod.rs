@@ -23,6 +23,7 @@ pub mod prefill;
 pub mod schedule;
 pub mod summary;
 pub mod sweep;
+pub mod turns;
 
 use crate::analysis::Metric;
 use crate::table::Format;

@@ -58,6 +58,16 @@ pub fn overview(analysis: &Analysis) -> String {
     out.push_str(&table::render(&tables::groups::groups(&analysis.groups)));
     out.push('\n');
 
+    let turns = tables::turns::turns(&analysis.groups);
+    if !turns.rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "Latency by turn (conversations; successful calls; seconds; input_tokens: the conversation sent, as counted):"
+        );
+        out.push_str(&table::render(&turns));
+        out.push('\n');
+    }
+
     let cache = tables::cache::cache(&analysis.groups);
     if !cache.rows.is_empty() {
         let _ = writeln!(

@@ -103,6 +103,29 @@ async fn turns_grow_the_context_and_read_the_cache_from_the_second() {
         assert!(cached >= 1200, "{first:?}");
         assert!(session[0].invocation_id.ends_with("-t1"));
     }
+    // analyze reports latency by turn, the context growing turn by turn.
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("out").join("results"))
+        .expect("results")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    let analysis = bedrock_bench::analysis::analyze(
+        &paths,
+        &bedrock_bench::analysis::AnalyzeOptions::default(),
+    )
+    .expect("analyze");
+    let turns: Vec<(u16, u64)> = analysis
+        .groups
+        .iter()
+        .flat_map(|g| g.turns.iter().map(|t| (t.turn, t.calls)))
+        .collect();
+    let mut per_turn = [0u64; 4];
+    for (turn, calls) in &turns {
+        per_turn[*turn as usize] += calls;
+    }
+    assert_eq!(per_turn[1..], [4, 4, 4], "{turns:?}");
+    let table = bedrock_bench::tables::turns::turns(&analysis.groups);
+    assert!(!table.rows.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
 
