@@ -218,7 +218,7 @@ fn report(
             done.step.dir.as_os_str(),
         ];
         eprintln!(
-            "next: {} ({}'s calls; any cell's directory works alike)",
+            "next: {} (the calls of the last cell, {}; any cell's directory works alike)",
             hint::command(words),
             done.cell.describe()
         );
