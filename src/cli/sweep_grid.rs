@@ -104,9 +104,8 @@ pub fn print_grid_plan(grid: &GridOptions, choice: TargetChoice) {
 
 fn describe_cell(cells: usize, done: &CellResult) -> String {
     let s = &done.step.stats;
-    let value = |v: Option<f64>, unit: &str| {
-        v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}{unit}"))
-    };
+    let value =
+        |v: Option<f64>, unit: &str| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}{unit}"));
     let verdict = match done.verdict().as_str() {
         "met" => "SLO met".to_string(),
         other => format!("SLO {other}"),

@@ -168,10 +168,7 @@ impl Figure for Heatmap<'_> {
         let grid_top = TOP_AXIS as i32;
         body.draw(&Text::new(
             "output tokens (maxTokens)",
-            (
-                grid_left + (cell_w * columns) as i32 / 2,
-                grid_top - 36,
-            ),
+            (grid_left + (cell_w * columns) as i32 / 2, grid_top - 36),
             text(LABEL_SIZE, INK).pos(centre),
         ))?;
         body.draw(&Text::new(

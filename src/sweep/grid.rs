@@ -84,9 +84,7 @@ pub enum GridError {
         missing: &'static str,
     },
     /// The load is a range or several levels.
-    #[error(
-        "{option} {value:?}: a length grid runs at one load: give one rate or one concurrency"
-    )]
+    #[error("{option} {value:?}: a length grid runs at one load: give one rate or one concurrency")]
     NotOneLoad {
         /// `--rates` or `--concurrencies`.
         option: &'static str,

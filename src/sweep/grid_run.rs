@@ -113,11 +113,9 @@ impl GridOptions {
     /// The worst case of every cell together (`None`: a price is
     /// unknown).
     pub fn total_worst_case(&self) -> Option<Cost> {
-        self.cells()
-            .into_iter()
-            .try_fold(Cost::ZERO, |sum, cell| {
-                Some(sum.saturating_add(self.cell_worst_case(cell)?))
-            })
+        self.cells().into_iter().try_fold(Cost::ZERO, |sum, cell| {
+            Some(sum.saturating_add(self.cell_worst_case(cell)?))
+        })
     }
 
     /// What the load is.
@@ -198,7 +196,7 @@ pub async fn run_grid(
         };
         let (step, step_end) = match run_step(&clients, sweep, spec, &mut spent).await {
             StepRun::NotStarted(end) => break end,
-            StepRun::Ran { step, end } => (step, end),
+            StepRun::Ran { step, end } => (*step, end),
         };
         let (generation_otps_p50, analysis_error) = match generation_otps_p50(&step.files) {
             Ok(p50) => (p50, None),

@@ -62,8 +62,8 @@ use crate::client::Clients;
 use crate::config::{Arrival, Experiment, Scenario};
 use crate::plan::{Limit, Schedule};
 use crate::runner::{self, ProgressMode, StopCause, StopSignal};
-use step_run::{Spent, StepRun, StepSpec, run_step};
 use bedrock_catalog::prices::{Cost, PriceTable};
+use step_run::{Spent, StepRun, StepSpec, run_step};
 
 /// Everything a sweep needs besides the clients.
 pub struct SweepOptions {
@@ -261,7 +261,7 @@ pub async fn run_sweep(
         };
         let (step, step_end) = match run_step(&clients, &options, spec, &mut spent).await {
             StepRun::NotStarted(end) => break end,
-            StepRun::Ran { step, end } => (step, end),
+            StepRun::Ran { step, end } => (*step, end),
         };
         if !step.interrupted {
             search.record(rate, step.passed());

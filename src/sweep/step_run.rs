@@ -49,7 +49,7 @@ pub(crate) enum StepRun {
     /// It ran; `end` says when the sweep must end after it.
     Ran {
         /// The step.
-        step: SweepStep,
+        step: Box<SweepStep>,
         /// Why the sweep ends after it, if it does.
         end: Option<SweepEnd>,
     },
@@ -173,5 +173,8 @@ pub(crate) async fn run_step(
     } else {
         None
     };
-    StepRun::Ran { step, end }
+    StepRun::Ran {
+        step: Box::new(step),
+        end,
+    }
 }

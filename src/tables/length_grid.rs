@@ -23,7 +23,8 @@ use crate::table::{Cell, Column, Format, Kind, Row, Table};
 pub const LENGTH_GRID_CSV: &str = "length_grid.csv";
 
 fn columns() -> Vec<Column> {
-    let seconds = |name: &str, header: &str| Column::numbers(name, Format::SECONDS, "s").shown_as(header);
+    let seconds =
+        |name: &str, header: &str| Column::numbers(name, Format::SECONDS, "s").shown_as(header);
     let text = |name| Column::new(name, Kind::Text).csv_only();
     vec![
         Column::counts("cell"),

@@ -182,9 +182,7 @@ async fn a_two_by_two_grid_runs_every_cell_at_its_lengths() {
         );
         let ttft: f64 = row[column("ttft_p50_s")].parse().expect("a TTFT p50");
         assert!(ttft.is_finite() && ttft > 0.0, "{ttft}");
-        let speed: f64 = row[column("generation_otps_p50")]
-            .parse()
-            .expect("a speed");
+        let speed: f64 = row[column("generation_otps_p50")].parse().expect("a speed");
         assert!(speed.is_finite() && speed > 0.0);
         assert_eq!(row[column("calls")], *"3");
         assert_eq!(row[column("slo_met")], done.step.passed().to_string());
@@ -203,7 +201,10 @@ async fn a_two_by_two_grid_runs_every_cell_at_its_lengths() {
         );
     }
     let svg = std::fs::read_to_string(out.join("heatmap_ttft_p50.svg")).expect("svg");
-    assert!(svg.contains("1500") && svg.contains("40"), "the axes' lengths");
+    assert!(
+        svg.contains("1500") && svg.contains("40"),
+        "the axes' lengths"
+    );
     let html = std::fs::read_to_string(out.join("index.html")).expect("page");
     assert!(html.contains("id=\"length-grid\"") && html.contains("4 cells"));
     let _ = std::fs::remove_dir_all(out);

@@ -101,7 +101,9 @@ fn too_many_lengths_or_cells_are_refused() {
     let error = parse_lengths("--grid-input", &many.join(","), MAX_GRID_INPUT_TOKENS)
         .expect_err("too many");
     assert!(
-        error.to_string().ends_with(": 51 lengths; expected at most 50"),
+        error
+            .to_string()
+            .ends_with(": 51 lengths; expected at most 50"),
         "{error}"
     );
     let twenty_one: Vec<String> = (1..=21).map(|n| n.to_string()).collect();
