@@ -176,7 +176,10 @@ fn report(
     slo: &str,
     simulation: Option<&Simulation>,
 ) -> anyhow::Result<ExitCode> {
-    let end = end_text(&outcome.end);
+    let end = match outcome.end {
+        SweepEnd::Done => "the grid finished: every cell ran".to_string(),
+        ref other => end_text(other).replace("the sweep", "the grid"),
+    };
     let page = GridPage {
         grid: shape.view(&outcome.cells),
         slo,

@@ -3,7 +3,9 @@
 //! carry the cell's input length (the emulator counts the synthetic
 //! prompt's estimate exactly: the profile adds no input overhead) and
 //! its output length as asked; `length_grid.csv` has a row per cell with
-//! a TTFT p50, and the heatmaps and the page are written.
+//! a TTFT p50, and the heatmaps and the page are written; the call
+//! budget ends the grid at the first cell that does not fit, keeping the
+//! cells done.
 
 use crate::common;
 
@@ -207,5 +209,46 @@ async fn a_two_by_two_grid_runs_every_cell_at_its_lengths() {
     );
     let html = std::fs::read_to_string(out.join("index.html")).expect("page");
     assert!(html.contains("id=\"length-grid\"") && html.contains("4 cells"));
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_call_budget_ends_the_grid_and_keeps_the_cells_done() {
+    let emulator = start_emulator(
+        uniform(fixed_model(
+            fixed_profile(0.01, 2000.0, 2, 500),
+            fixed_profile(0.01, 2000.0, 2, 500),
+        )),
+        1.0,
+    );
+    let out = temp_dir("budget");
+    let mut sweep = options(out.clone());
+    // Three calls a cell: the third cell does not fit in seven.
+    sweep.max_calls = Some(bedrock_bench::plan::Limit::new(7, "--max-calls"));
+    let grid = LengthGrid::from_flags(Some("50,60"), Some("4,6"))
+        .expect("flags")
+        .expect("a grid");
+    let options = GridOptions::new(sweep, grid, "10/s").expect("one load");
+    assert_eq!(options.total_calls(), 12);
+    let outcome = run_grid(Arc::new(clients(&emulator)), options, |_| {}).await;
+    assert_eq!(
+        outcome.end,
+        SweepEnd::CallBudget {
+            step: 3,
+            planned: 3,
+            left: 1
+        }
+    );
+    assert_eq!(outcome.cells.len(), 2);
+    assert_eq!(outcome.calls, 6);
+    assert_eq!(
+        emulator.ground_truth().len(),
+        6,
+        "no call beyond the budget"
+    );
+    assert!(
+        !out.join("cell-in60-out4").exists(),
+        "the third cell never started"
+    );
     let _ = std::fs::remove_dir_all(out);
 }
