@@ -8,6 +8,7 @@ mod models_cmd;
 mod plan_args;
 mod run_cmd;
 mod sweep_cmd;
+mod sweep_grid;
 
 use std::process::ExitCode;
 

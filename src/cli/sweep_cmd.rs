@@ -21,11 +21,13 @@ use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, ProgressMode, StopSignal};
 use bedrock_bench::sweep::{
-    self, LevelKind, Levels, Objective, Slo, SweepEnd, SweepOptions, SweepOutcome, SweepStep,
+    self, GridOptions, LengthGrid, LevelKind, Levels, Objective, Slo, SweepEnd, SweepOptions,
+    SweepOutcome, SweepStep,
 };
 use clap::Args;
 
 use super::plan_args::PlanArgs;
+use super::sweep_grid;
 
 /// Options of `bedrock-bench sweep`: exactly one of --rates and
 /// --concurrencies (the group `mode`; clap names both when neither is
@@ -61,9 +63,20 @@ pub struct SweepArgs {
     pause: f64,
     /// An objective each step must meet, repeatable: ttft_p90<=2s,
     /// total_sched_p99<=20s, throttle<=1%, error<=1% (default throttle<=0%
-    /// and error<=1%).
+    /// and error<=1%). A length grid judges each cell by it and runs on.
     #[arg(long, value_name = "OBJECTIVE")]
     slo: Vec<Objective>,
+    /// A length grid instead of a search: the input lengths, tokens
+    /// (128,1024,8192; 1 to 10000000 each). Every input length with every
+    /// --grid-output length is a cell, one step each at the one load of
+    /// --rates (one rate) or --concurrencies (one value); each cell's
+    /// prompt is a synthetic prompt of its input length.
+    #[arg(long, value_name = "TOKENS")]
+    grid_input: Option<String>,
+    /// The output lengths of a length grid, tokens, sent as maxTokens
+    /// (64,256,1024; 1 to 1000000 each); with --grid-input.
+    #[arg(long, value_name = "TOKENS")]
+    grid_output: Option<String>,
 }
 
 /// A step's duration when neither --step-duration nor the experiment's
@@ -88,6 +101,8 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
     // The steps set their own rate (or concurrency) and duration: the
     // experiment need not give them.
     let flags = &args.plan;
+    // The grid's flags are checked before any file is read.
+    let grid = LengthGrid::from_flags(args.grid_input.as_deref(), args.grid_output.as_deref())?;
     let (scenarios, experiment) = flags.load(ExperimentUse::Sweep)?;
     let (kind, text) = match (&args.rates, &args.concurrencies) {
         (Some(rates), _) => (LevelKind::Rate, rates),
@@ -142,7 +157,14 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         progress: ProgressMode::Auto,
         stop: StopSignal::new(),
     };
-    print_plan(&options, choice);
+    let job = match grid {
+        Some(grid) => Job::Grid(Box::new(GridOptions::new(options, grid, text)?)),
+        None => Job::Sweep(Box::new(options)),
+    };
+    match &job {
+        Job::Sweep(options) => print_plan(options, choice),
+        Job::Grid(grid) => sweep_grid::print_grid_plan(grid, choice),
+    }
     let dry_run = flags.dry_run;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -156,7 +178,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
             .context("preparing the target")?;
         if resolved.target() == Target::Emulator {
             let emulator = &settings.emulator;
-            for line in sweep::quota_lines(&options, &emulator.profiles, emulator.time_scale) {
+            for line in sweep::quota_lines(job.sweep(), &emulator.profiles, emulator.time_scale) {
                 eprintln!("{line}");
             }
         }
@@ -179,8 +201,14 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         } else {
             eprintln!("target: {}.", clients.describe());
         }
-        runner::watch_stop_signals(options.stop.clone(), runner::STOP_GRACE)
+        runner::watch_stop_signals(job.sweep().stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
+        let options = match job {
+            Job::Sweep(options) => *options,
+            Job::Grid(grid) => {
+                return sweep_grid::run_grid(clients, *grid, &dir, simulation.as_ref()).await;
+            }
+        };
         let slo_text = options.slo.to_string();
         let kind = options.kind;
         let outcome = sweep::run_sweep(clients, options, |steps| {
@@ -196,6 +224,22 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         .await;
         report(&outcome, &dir, &slo_text, simulation.as_ref())
     })
+}
+
+/// What `sweep` runs: a search for the knee, or a length grid.
+enum Job {
+    Sweep(Box<SweepOptions>),
+    Grid(Box<GridOptions>),
+}
+
+impl Job {
+    /// The sweep's settings (a grid's load, budgets, stop signal...).
+    fn sweep(&self) -> &SweepOptions {
+        match self {
+            Job::Sweep(options) => options,
+            Job::Grid(grid) => &grid.sweep,
+        }
+    }
 }
 
 fn print_plan(options: &SweepOptions, choice: TargetChoice) {
@@ -293,7 +337,7 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
 }
 
 /// `seconds` as a duration, [`Duration::MAX`] when it is too long for one.
-fn seconds(seconds: f64) -> Duration {
+pub(super) fn seconds(seconds: f64) -> Duration {
     Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
 }
 
@@ -325,7 +369,8 @@ fn describe_step(kind: LevelKind, step: &SweepStep) -> String {
     )
 }
 
-fn end_text(end: &SweepEnd) -> String {
+/// How a sweep (or a grid) ended, in words.
+pub(super) fn end_text(end: &SweepEnd) -> String {
     match end {
         SweepEnd::Done => "the sweep finished".into(),
         SweepEnd::Stopped(cause) => format!("stopped by {}", cause.name()),

@@ -19,6 +19,7 @@ pub mod data;
 mod error;
 pub(crate) mod frame;
 pub(crate) mod gaps;
+pub mod heatmap;
 pub(crate) mod histogram;
 pub(crate) mod layout;
 pub(crate) mod legend;

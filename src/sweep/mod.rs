@@ -23,13 +23,23 @@
 //! Steps are `pause_s` apart (a drained quota refills). A stop request
 //! ends the step in progress and the sweep; every step
 //! done keeps its files.
+//!
+//! A length grid (`grid.rs`, `grid_run.rs`) runs at one load instead:
+//! every cell of input and output lengths is a step of its own
+//! (`step_run.rs`, shared with the sweep), under `cell-in<I>-out<O>/`,
+//! judged by the SLO without ending the grid; what it found is in
+//! [`grid_result`].
 
+mod grid;
+pub mod grid_result;
+mod grid_run;
 mod knee;
 mod levels;
 mod quota_note;
 pub mod result;
 mod slo;
 mod step;
+mod step_run;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -41,11 +51,19 @@ pub use result::{Knee, LatencyMetric, LevelKind, PERCENTILES, Percentiles, StepS
 pub use slo::{Objective, Slo, SloParseError};
 pub use step::{Sample, SampleSink};
 
+pub use grid::{
+    GridError, LengthGrid, MAX_GRID_CELLS, MAX_GRID_INPUT_TOKENS, MAX_GRID_LENGTHS,
+    MAX_GRID_OUTPUT_TOKENS, cell_scenarios, check_scenarios, parse_lengths,
+};
+pub use grid_result::{CellResult, GridCell, GridView};
+pub use grid_run::{GridOptions, GridOutcome, generation_otps_p50, run_grid};
+
 use crate::client::Clients;
 use crate::config::{Arrival, Experiment, Scenario};
-use crate::plan::{Limit, PlanError, PlanInput, Schedule};
-use crate::runner::{self, ProgressMode, RunControls, RunError, StopCause, StopSignal};
+use crate::plan::{Limit, Schedule};
+use crate::runner::{self, ProgressMode, StopCause, StopSignal};
 use bedrock_catalog::prices::{Cost, PriceTable};
+use step_run::{Spent, StepRun, StepSpec, run_step};
 
 /// Everything a sweep needs besides the clients.
 pub struct SweepOptions {
@@ -213,13 +231,10 @@ pub async fn run_sweep(
 ) -> SweepOutcome {
     let mut search = LevelSearch::new(options.levels.clone());
     let mut steps: Vec<SweepStep> = Vec::new();
-    let mut calls = 0u64;
-    let mut cost = Cost::ZERO;
-    // Carried from step to step into the dollars left: every call's charge
-    // (a timed-out call at its worst case), as `run` charges it.
-    let mut charged = Cost::ZERO;
-    let mut overrun = None;
-    let max_cost = options.max_cost.as_ref().map(|limit| limit.value);
+    // Carried from step to step into the budgets left: every call, and
+    // every call's charge (a timed-out call at its worst case), as `run`
+    // charges it.
+    let mut spent = Spent::default();
     let end = loop {
         if let Some(cause) = options.stop.cause().filter(|_| options.stop.is_stopping()) {
             break SweepEnd::Stopped(cause);
@@ -234,119 +249,27 @@ pub async fn run_sweep(
                 continue;
             }
         }
-        let calls_left = options
-            .max_calls
-            .as_ref()
-            .map(|limit| limit.value.saturating_sub(calls));
-        // The step's plan, within what the steps before it left.
-        let plan = PlanInput::new(
-            options.scenarios.clone(),
-            step_experiment(
-                &options.experiment,
-                options.kind,
-                rate,
-                options.step_duration_s,
-            ),
-        )
-        .seed(options.seed.wrapping_add(index as u64 - 1))
-        .prices(Arc::clone(&options.prices))
-        .max_calls(options.max_calls.as_ref().map(|limit| {
-            Limit::new(
-                limit.value.saturating_sub(calls),
-                format!("{}, what the earlier steps left", limit.source),
-            )
-        }))
-        .max_cost(options.max_cost.as_ref().map(|limit| {
-            Limit::new(
-                limit.value.saturating_sub(charged),
-                format!("{}, what the earlier steps left", limit.source),
-            )
-        }))
-        .build();
-        let planned = plan.schedule.planned_calls();
-        match plan.check() {
-            Ok(()) => {}
-            Err(PlanError::OverBudget { .. } | PlanError::ShardsOverBudget { .. }) => {
-                break SweepEnd::CallBudget {
-                    step: index,
-                    planned,
-                    left: calls_left.unwrap_or(0),
-                };
-            }
-            Err(error) => {
-                break SweepEnd::DollarBudget {
-                    step: index,
-                    reason: error.to_string(),
-                };
-            }
-        }
         let dir = options.out_dir.join(format!(
             "step-{index:02}-{}",
             level_label(options.kind, rate)
         ));
-        let sink = SampleSink::default();
-        let controls = RunControls::new(dir.clone())
-            .progress(options.progress)
-            .stop(options.stop.clone())
-            .sink(Box::new(sink.clone()));
-        let (summary, record_error) = match runner::run(Arc::clone(&clients), &plan, controls).await
-        {
-            Ok(summary) => (summary, None),
-            Err(RunError::Report { error, summary }) => (*summary, Some(error.to_string())),
-            Err(other) => break SweepEnd::RecordFailed(other.to_string()),
-        };
-        calls = calls.saturating_add(summary.attempts);
-        cost = cost.saturating_add(summary.cost);
-        charged = charged.saturating_add(summary.charged);
-        if let Some(step_overrun) = summary.overrun {
-            // The step's budget was what the steps before it left: the
-            // whole sweep's charges against the whole sweep's budget.
-            overrun = Some(runner::Overrun {
-                total: charged,
-                max: max_cost.unwrap_or(step_overrun.max),
-                ..step_overrun
-            });
-        }
-        let stats = StepStats::of(&sink.take(), rate, options.step_duration_s, &options.slo);
-        let failures = stats.failures(&options.slo);
-        let interrupted = summary.interrupted || summary.budget_exhausted;
-        steps.push(SweepStep {
+        let spec = StepSpec {
+            scenarios: options.scenarios.clone(),
+            level: rate,
             index,
-            failures,
-            stats,
-            files: summary.files.clone(),
             dir,
-            cost: summary.cost,
-            charged: summary.charged,
-            interrupted,
-        });
-        let step = steps.last().expect("just pushed");
+        };
+        let (step, step_end) = match run_step(&clients, &options, spec, &mut spent).await {
+            StepRun::NotStarted(end) => break end,
+            StepRun::Ran { step, end } => (*step, end),
+        };
         if !step.interrupted {
             search.record(rate, step.passed());
         }
+        steps.push(step);
         on_step(&steps);
-        if let Some(error) = record_error {
-            break SweepEnd::RecordFailed(error);
-        }
-        if overrun.is_some() {
-            break SweepEnd::Overrun;
-        }
-        if summary.interrupted {
-            break SweepEnd::Stopped(summary.stop_cause.unwrap_or(StopCause::Interrupt));
-        }
-        if summary.budget_exhausted {
-            break match summary.budget_refusal {
-                Some(runner::Refusal::Dollars) => SweepEnd::DollarBudget {
-                    step: index,
-                    reason: "the dollars left had no room for another call at its worst case"
-                        .into(),
-                },
-                _ => SweepEnd::CallBudget {
-                    step: index,
-                    planned,
-                    left: calls_left.unwrap_or(0),
-                },
-            };
+        if let Some(end) = step_end {
+            break end;
         }
     };
     let knee = Knee::of(options.kind, &steps, &search);
@@ -354,10 +277,10 @@ pub async fn run_sweep(
         steps,
         end,
         knee,
-        calls,
-        cost,
-        charged,
-        overrun,
+        calls: spent.calls,
+        cost: spent.cost,
+        charged: spent.charged,
+        overrun: spent.overrun,
     }
 }
 

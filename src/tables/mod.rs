@@ -11,6 +11,7 @@
 //! | [`prefill`] | `GroupPrefill`s | `analysis_prefill_<ts>.csv` (with a fit) | the prefill cost (with a fit) |
 //! | [`errors`] | `ErrorSample`s | (none) | the page's error messages |
 //! | [`sweep`] | `SweepStep`s | `sweep.csv` | the sweep's steps |
+//! | [`length_grid`] | a length grid's `CellResult`s | `length_grid.csv` | the grid's cells |
 //!
 //! Calibration's table is built by `calibrate`, the models' by
 //! `discovery`, with the same model.
@@ -19,6 +20,7 @@ pub mod cache;
 pub mod comparisons;
 pub mod errors;
 pub mod groups;
+pub mod length_grid;
 pub mod prefill;
 pub mod schedule;
 pub mod summary;

@@ -69,6 +69,7 @@ mod shard;
 mod side_files_cli;
 mod sweep;
 mod sweep_args_cli;
+mod sweep_grid;
 mod timed_call;
 mod timed_call_variants;
 mod workload;

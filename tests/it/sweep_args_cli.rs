@@ -2,7 +2,9 @@
 //! named (no `:0`) with the file it most likely misspells; a sweep takes
 //! its rate or concurrency from `--rates` / `--concurrencies` without
 //! asking the experiment for one, names both flags when neither is given,
-//! and its dry run resolves the target as the sweep would.
+//! and its dry run resolves the target as the sweep would; a length
+//! grid's flags name the flag and the bad item, and its dry run lists
+//! every cell.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -182,5 +184,108 @@ fn a_sweeps_dry_run_resolves_the_profile_as_the_sweep_would() {
         "{text}"
     );
     assert!(!text.contains("dry run: no call was made"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_length_grids_flags_are_checked_and_named() {
+    let dir = temp_dir("grid");
+    let sweep = |extra: &[&str]| {
+        let args: Vec<&str> = ["sweep", "--dry-run", "--target", "emulator"]
+            .into_iter()
+            .chain(extra.iter().copied())
+            .collect();
+        let output = bench(&dir, "{}", &args);
+        (output.status.code(), stderr(&output))
+    };
+    for (args, expected) in [
+        (
+            vec!["--rates", "2/s", "--grid-input", "128"],
+            "--grid-input needs --grid-output: a length grid takes both",
+        ),
+        (
+            vec!["--rates", "2/s", "--grid-output", "64"],
+            "--grid-output needs --grid-input: a length grid takes both",
+        ),
+        (
+            vec![
+                "--rates",
+                "2/s",
+                "--grid-input",
+                "128,big",
+                "--grid-output",
+                "64",
+            ],
+            "--grid-input \"128,big\": item 2 is \"big\"; expected a whole number of tokens from 1 to 10000000",
+        ),
+        (
+            vec![
+                "--rates",
+                "2/s",
+                "--grid-input",
+                "128",
+                "--grid-output",
+                "64,1000001",
+            ],
+            "--grid-output \"64,1000001\": item 2 is \"1000001\"; expected a whole number of tokens from 1 to 1000000",
+        ),
+        (
+            vec![
+                "--rates",
+                "1/s..4/s",
+                "--grid-input",
+                "128",
+                "--grid-output",
+                "64",
+            ],
+            "--rates \"1/s..4/s\": a length grid runs at one load: give one rate or one concurrency",
+        ),
+        (
+            vec![
+                "--concurrencies",
+                "1,2",
+                "--grid-input",
+                "128",
+                "--grid-output",
+                "64",
+            ],
+            "--concurrencies \"1,2\": a length grid runs at one load: give one rate or one concurrency",
+        ),
+    ] {
+        let (code, text) = sweep(&args);
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+        assert!(text.contains(expected), "{args:?}: {text}");
+        assert!(!text.contains("dry run: no call was made"), "{text}");
+    }
+    // One load and both lists: the dry run prints every cell and the
+    // worst case of them all.
+    let (code, text) = sweep(&[
+        "--concurrencies",
+        "2",
+        "--grid-input",
+        "128,1024",
+        "--grid-output",
+        "64,256",
+        "--step-duration",
+        "5",
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("plan: a length grid of 4 cells (2 input lengths x 2 output lengths) at 2 concurrent calls"),
+        "{text}"
+    );
+    for cell in [
+        "cell 1: in 128 / out 64 tokens",
+        "cell 2: in 128 / out 256 tokens",
+        "cell 3: in 1024 / out 64 tokens",
+        "cell 4: in 1024 / out 256 tokens",
+    ] {
+        assert!(text.contains(cell), "{cell}: {text}");
+    }
+    assert!(
+        text.contains("worst case: $") && text.contains(" for every cell"),
+        "{text}"
+    );
+    assert!(text.contains("dry run: no call was made"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
 }
