@@ -11,10 +11,33 @@ use super::{Experiment, Scenario};
 /// - extended thinking with `temperature` or `top_k` (Anthropic models
 ///   refuse both while thinking);
 /// - `top_k` while the scenario's `additional_model_request_fields`
-///   already sets the family's top-k field (one value would silently win).
+///   already sets the family's top-k field (one value would silently win);
+/// - a replayed trace (which sends each record's synthetic prompt) with a
+///   scenario whose prompts come from a dataset or make conversations
+///   (either would be silently dropped).
 pub(crate) fn errors(scenarios: &[Scenario], experiment: &Experiment) -> Vec<ConfigError> {
     let mut errors = Vec::new();
     for scenario in scenarios {
+        if experiment.load.trace.is_some() {
+            let dropped = [
+                (
+                    matches!(scenario.prompt.source, super::PromptSource::Dataset(_)),
+                    "dataset",
+                ),
+                (scenario.conversation.is_some(), "conversation"),
+            ];
+            for (_, field) in dropped.iter().filter(|(set, _)| *set) {
+                errors.push(ConfigError::new(
+                    scenario.source.clone(),
+                    Some(field),
+                    format!(
+                        "no `{field}` while the experiment replays a trace ({}:{}): each call sends its trace record's synthetic prompt",
+                        experiment.source.file, experiment.source.line
+                    ),
+                    "both",
+                ));
+            }
+        }
         let thinking = scenario.variant.reasoning_budget_tokens.is_some()
             && Family::of(&scenario.model_id) == Family::Anthropic;
         if thinking {

@@ -181,3 +181,37 @@ fn a_bad_trace_or_setting_is_refused_before_any_call() {
     assert!(sweep.contains("replay a trace with `run`"), "{sweep}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_trace_with_a_dataset_or_conversation_scenario_is_refused() {
+    let dir = dirs::temp_dir("trace", "cross");
+    write_trace(&dir, 3);
+    std::fs::write(dir.join("data.jsonl"), "{\"prompt\": \"a\"}\n").expect("write");
+    let scenarios = dir.join("scenarios.jsonl");
+    std::fs::write(
+        &scenarios,
+        concat!(
+            r#"{"dataset": "data.jsonl", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#,
+            "\n",
+            r#"{"text_prompt": "Hi", "conversation": {"turns": 2}, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}"#,
+            "\n"
+        ),
+    )
+    .expect("write");
+    let experiment = dir.join("experiment.jsonl");
+    std::fs::write(&experiment, r#"{"arrival": "trace", "trace": "trace.csv"}"#).expect("write");
+    let error = bedrock_bench::config::load_configs(&scenarios, &experiment)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        error.contains(
+            ":1: field `dataset`: expected no `dataset` while the experiment replays a trace"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains(":2: field `conversation`: expected no `conversation`"),
+        "{error}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
