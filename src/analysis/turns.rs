@@ -1,7 +1,7 @@
 //! Latency by turn: for a group whose calls are conversation turns, each
-//! turn's calls, TTFT and total latency, and the input tokens it sent (the
-//! conversation so far, as the service counted it), so that a context
-//! that grows turn by turn shows what it costs.
+//! turn's calls, TTFT and total latency, and its `model_input_tokens`
+//! (the uncached input: without a cache, the conversation so far), so
+//! that a context that grows turn by turn shows what it costs.
 
 use super::dataset::{Dataset, Group};
 
@@ -18,7 +18,8 @@ pub struct TurnStats {
     pub ttft_p90: f64,
     /// Total latency p50, seconds.
     pub total_p50: f64,
-    /// `model_input_tokens` p50: the context sent.
+    /// `model_input_tokens` p50: the uncached input (the tokens read from
+    /// or written to the prompt cache are not in it).
     pub input_tokens_p50: f64,
 }
 

@@ -218,7 +218,7 @@ impl Page<'_> {
         let turns = tables::turns::turns(&self.analysis.groups);
         if !turns.rows.is_empty() {
             out.push_str(
-                "<h3 id=\"turns\">Latency by turn</h3>\n<p class=\"hint\">Conversations: each turn's successful calls, TTFT and total latency (seconds), and the input tokens it sent (the conversation so far, as counted).</p>\n",
+                "<h3 id=\"turns\">Latency by turn</h3>\n<p class=\"hint\">Conversations: each turn's successful calls, TTFT and total latency (seconds), and its <code>model_input_tokens</code> (the uncached input: a turn that reads the prompt cache counts only what it did not read; <code>context_tokens</code> in the raw CSV is the whole conversation sent).</p>\n",
             );
             out.push_str(&html_table::html(&turns));
         }

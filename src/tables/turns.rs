@@ -1,6 +1,7 @@
 //! Latency by turn, for people: per group and turn of its conversations,
-//! the calls, TTFT p50 and p90, total p50 (seconds) and the input tokens
-//! sent (the conversation so far). Only groups of conversations have rows.
+//! the calls, TTFT p50 and p90, total p50 (seconds) and
+//! `model_input_tokens` (the uncached input). Only groups of
+//! conversations have rows.
 
 use crate::analysis::GroupStats;
 use crate::table::{Cell, Column, Format, Kind, Row, Table};

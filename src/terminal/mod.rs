@@ -62,7 +62,7 @@ pub fn overview(analysis: &Analysis) -> String {
     if !turns.rows.is_empty() {
         let _ = writeln!(
             out,
-            "Latency by turn (conversations; successful calls; seconds; input_tokens: the conversation sent, as counted):"
+            "Latency by turn (conversations; successful calls; seconds; input_tokens: model_input_tokens, the uncached input, so a turn that reads the cache counts only what it did not read):"
         );
         out.push_str(&table::render(&turns));
         out.push('\n');
