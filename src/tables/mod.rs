@@ -11,11 +11,15 @@
 //! | [`prefill`] | `GroupPrefill`s | `analysis_prefill_<ts>.csv` (with a fit) | the prefill cost (with a fit) |
 //! | [`errors`] | `ErrorSample`s | (none) | the page's error messages |
 //! | [`sweep`] | `SweepStep`s | `sweep.csv` | the sweep's steps |
+//! | [`compare_changes`] | `compare`'s matched groups | (none; Markdown and JSON) | BASE against NEW per metric |
+//! | [`compare_groups`] | `compare`'s one-sided groups and gates | (none) | only in BASE / NEW; the gates |
 //!
 //! Calibration's table is built by `calibrate`, the models' by
 //! `discovery`, with the same model.
 
 pub mod cache;
+pub mod compare_changes;
+pub mod compare_groups;
 pub mod comparisons;
 pub mod errors;
 pub mod groups;
