@@ -300,8 +300,8 @@ mod tests {
         let same = metric_change(CompareMetric::TtftP90, &base, &base, &r, 3);
         assert_eq!(same.change, Some(0.0));
         assert_eq!(same.verdict, Verdict::NoChange);
-        // 200 calls: too few for a p99.
-        let p99 = metric_change(CompareMetric::TtftP99, &base, &slower, &r, 3);
+        // 50 calls: too few for a p99.
+        let p99 = metric_change(CompareMetric::TtftP99, &sample(50, 1.0), &slower, &r, 3);
         assert_eq!(
             (p99.thin, p99.interval, p99.verdict),
             (Some(99.0), None, Verdict::TooFew)
