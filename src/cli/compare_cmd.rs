@@ -36,22 +36,12 @@ const DEFAULT_OUT: &str = "target-reports/compare";
 pub struct CompareArgs {
     /// What is compared against: raw CSV files or directories (every
     /// *.csv directly inside), several joined by commas.
-    #[arg(
-        value_name = "BASE",
-        value_delimiter = ',',
-        num_args = 1,
-        required = true
-    )]
-    base: Vec<PathBuf>,
+    #[arg(value_name = "BASE", value_parser = path_list)]
+    base: PathList,
     /// What is compared: raw CSV files or directories, several joined by
     /// commas.
-    #[arg(
-        value_name = "NEW",
-        value_delimiter = ',',
-        num_args = 1,
-        required = true
-    )]
-    new: Vec<PathBuf>,
+    #[arg(value_name = "NEW", value_parser = path_list)]
+    new: PathList,
     /// The directory of the page (compare.html). Default:
     /// target-reports/compare/<timestamp>/.
     #[arg(long, value_name = "DIR")]
@@ -79,6 +69,25 @@ pub struct CompareArgs {
     json: Option<PathBuf>,
 }
 
+/// One side's paths, given as one argument joined by commas.
+#[derive(Debug, Clone)]
+struct PathList(Vec<PathBuf>);
+
+/// `a.csv,b/` as its paths; an empty one is refused.
+fn path_list(text: &str) -> Result<PathList, String> {
+    let paths: Vec<PathBuf> = text
+        .split(',')
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .collect();
+    if paths.is_empty() {
+        return Err(format!(
+            "expected raw CSV files or directories joined by commas, found \"{text}\""
+        ));
+    }
+    Ok(PathList(paths))
+}
+
 /// Compare, print, write, and say whether a gate failed.
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let mut parsed: Vec<Gate> = Vec::new();
@@ -91,7 +100,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let sides = match read_sides(&args.base, &args.new, &ReadOptions::default(), args.force) {
+    let sides = match read_sides(
+        &args.base.0,
+        &args.new.0,
+        &ReadOptions::default(),
+        args.force,
+    ) {
         Ok(sides) => sides,
         Err(error) => {
             eprintln!("error: {error}");
@@ -105,7 +119,7 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitCode> {
     let names = |paths: &[PathBuf]| -> Vec<String> {
         paths.iter().map(|p| p.display().to_string()).collect()
     };
-    let (base_names, new_names) = (names(&args.base), names(&args.new));
+    let (base_names, new_names) = (names(&args.base.0), names(&args.new.0));
     let mut lines = vec![
         format!("BASE: {}", base_names.join(", ")),
         format!("NEW: {}", new_names.join(", ")),

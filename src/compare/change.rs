@@ -140,7 +140,8 @@ fn quantile_change(
     };
     let (b, n) = (sorted(base.values(metric)), sorted(new.values(metric)));
     let (bv, nv) = (percentile(&b, p), percentile(&n, p));
-    let thin = (!is_shown(p, b.len()) || !is_shown(p, n.len())).then_some(p);
+    let thin = (!b.is_empty() && !n.is_empty() && (!is_shown(p, b.len()) || !is_shown(p, n.len())))
+        .then_some(p);
     let change = match (bv, nv) {
         (Some(b), Some(n)) if b > 0.0 => Some(n / b - 1.0),
         _ => None,
