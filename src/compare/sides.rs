@@ -211,11 +211,11 @@ mod tests {
             ..Comparable::default()
         };
         assert_eq!(
-            differences(&[aws.clone()], &[aws.clone()]),
+            differences(std::slice::from_ref(&aws), std::slice::from_ref(&aws)),
             Vec::<&str>::new()
         );
         assert_eq!(
-            differences(&[aws.clone()], &[emulator.clone()]),
+            differences(std::slice::from_ref(&aws), std::slice::from_ref(&emulator)),
             ["target", "time scale"]
         );
         let faster = Comparable {
