@@ -104,3 +104,49 @@ impl ComparePage<'_> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::sides::SideName;
+    use super::super::{GroupId, MatchedGroup, OneSidedGroup};
+    use super::*;
+
+    #[test]
+    fn the_page_has_the_lines_the_tables_and_a_chart_per_matched_group() {
+        let id = GroupId {
+            model: "m".into(),
+            region: "r".into(),
+            variant: "standard".into(),
+        };
+        let report = CompareReport {
+            matched: vec![MatchedGroup {
+                id: id.clone(),
+                base_calls: 2,
+                new_calls: 2,
+                changes: Vec::new(),
+                base_ttft: vec![0.5, 0.6],
+                new_ttft: vec![0.7, 0.8],
+            }],
+            one_sided: vec![OneSidedGroup {
+                id,
+                side: SideName::New,
+                attempts: 1,
+                calls: 1,
+            }],
+            gates: Vec::new(),
+        };
+        let table = crate::tables::compare_groups::one_sided(&report.one_sided);
+        let lines = vec!["BASE: a<b.csv".to_string()];
+        let tables = [("Groups on one side only", &table)];
+        let page = ComparePage {
+            report: &report,
+            lines: &lines,
+            tables: &tables,
+        };
+        let html = page.html().expect("drawn");
+        assert!(html.contains("<li>BASE: a&lt;b.csv</li>"), "escaped line");
+        assert!(html.contains("id=\"compare-one-sided\""), "the table");
+        assert_eq!(html.matches("data:image/svg+xml;base64,").count(), 1);
+        assert!(!html.contains("gates-failed"), "no gate failed");
+    }
+}

@@ -112,3 +112,22 @@ pub fn compare_ttft_svg(
 ) -> Result<String, super::PlotError> {
     Ok(super::render("compare_ttft", &CompareTtft::new(title, base, new))?.svg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_sides_are_drawn_with_their_counts() {
+        let svg =
+            compare_ttft_svg("m us-east-1 standard", &[0.5, 0.4, 0.6], &[0.7, 0.8]).expect("drawn");
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40.min(svg.len())]);
+        assert!(
+            svg.contains("BASE (n=3)") && svg.contains("NEW (n=2)"),
+            "legend"
+        );
+        assert!(svg.contains("m us-east-1 standard"), "title");
+        // An empty side is drawn as no line, not an error.
+        assert!(compare_ttft_svg("empty", &[], &[0.5]).is_ok());
+    }
+}
