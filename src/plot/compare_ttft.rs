@@ -59,12 +59,21 @@ impl Figure for CompareTtft {
             .into_iter()
             .chain(self.new.last())
             .fold(0.0f64, |a, &b| a.max(b));
+        let min = self
+            .base
+            .first()
+            .into_iter()
+            .chain(self.new.first())
+            .fold(max, |a, &b| a.min(b));
         let x_max = if max > 0.0 { max * 1.05 } else { 1.0 };
+        // From a little below the fastest call, so that close
+        // distributions are told apart.
+        let x_min = (min - (max - min) * 0.1).clamp(0.0, x_max * 0.99);
         let mut chart = ChartBuilder::on(&area)
             .margin(16)
             .x_label_area_size(44)
             .y_label_area_size(56)
-            .build_cartesian_2d(0.0..x_max, 0.0..100.0)?;
+            .build_cartesian_2d(x_min..x_max, 0.0..100.0)?;
         chart
             .configure_mesh()
             .x_desc("TTFT (s)")

@@ -358,3 +358,70 @@ fn bad_gates_and_missing_inputs_are_refused_clearly() {
         "nothing written when refused"
     );
 }
+
+/// `run --target emulator` at `scale` into `dir/name`; returns its
+/// results directory.
+fn emulated_run(dir: &Path, name: &str, scale: &str) -> PathBuf {
+    use crate::common::cli::{run_command, write_four_scenarios};
+    let (scenarios, experiment) = write_four_scenarios(
+        dir,
+        r#"{"invocations_per_scenario": 3, "num_parallel_invocations": 2, "num_runs_per_experiment": 1, "sleep_between_invocations": 0}"#,
+    );
+    let out = dir.join(name);
+    let output = run_command(
+        dir,
+        &["--target", "emulator", "--seed", "7"],
+        (&scenarios, &experiment),
+        &out,
+    )
+    .env("BEDROCK_BENCH_TIME_SCALE", scale)
+    .output()
+    .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out.join("results")
+}
+
+#[test]
+fn runs_on_the_emulator_compare_and_another_time_scale_is_refused() {
+    let dir = TempDir::new("compare-emulator");
+    let a = emulated_run(dir.path(), "a", "0.02");
+    let b = emulated_run(dir.path(), "b", "0.02");
+    let c = emulated_run(dir.path(), "c", "0.05");
+    let page = arg(&dir.path().join("page"));
+    let json = dir.path().join("c.json");
+    let out = bedrock_bench(
+        dir.path(),
+        &[
+            "compare",
+            &arg(&a),
+            &arg(&b),
+            "--out",
+            &page,
+            "--json",
+            &arg(&json),
+        ],
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parses");
+    assert_eq!(
+        value["matched"].as_array().map(Vec::len),
+        Some(4),
+        "two models, each standard and optimized: {stdout}"
+    );
+    assert_eq!(value["one_sided"].as_array().map(Vec::len), Some(0));
+    let refused = bedrock_bench(dir.path(), &["compare", &arg(&a), &arg(&c), "--out", &page]);
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("they differ in time scale"), "{stderr}");
+}
