@@ -14,6 +14,7 @@ pub mod bench;
 pub mod calibrate;
 pub mod call;
 pub mod client;
+pub mod compare;
 pub mod config;
 pub mod discovery;
 pub mod docs;

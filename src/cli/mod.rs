@@ -2,6 +2,7 @@
 
 mod analyze_cmd;
 mod calibrate_cmd;
+mod compare_cmd;
 mod docs_cmd;
 mod emulator_cmd;
 mod models_cmd;
@@ -32,6 +33,8 @@ enum Command {
     Sweep(sweep_cmd::SweepArgs),
     /// Summarize raw CSVs: the Python tool's summary CSV, an extended summary, standard vs optimized.
     Analyze(analyze_cmd::AnalyzeArgs),
+    /// Compare two sets of raw CSVs group by group (change, 95% interval, verdict); --fail-if gates for CI.
+    Compare(compare_cmd::CompareArgs),
     /// List a region's models and inference profiles: latency-optimized, tiers, streaming; write scenarios for them.
     Models(models_cmd::ModelsArgs),
     /// Serve the ConverseStream emulator on loopback for any client (SDKs, boto3).
@@ -49,6 +52,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run_cmd::run(args),
         Command::Sweep(args) => sweep_cmd::run(args),
         Command::Analyze(args) => analyze_cmd::run(args),
+        Command::Compare(args) => compare_cmd::run(args),
         Command::Models(args) => models_cmd::run(args),
         Command::Emulator(args) => emulator_cmd::run(args),
         Command::Calibrate(args) => calibrate_cmd::run(args),

@@ -9,6 +9,7 @@ pub const GUIDES: &[(&str, &str)] = &[
     ("run", "../guide/run.md"),
     ("sweep", "../guide/sweep.md"),
     ("analyze", "../guide/analyze.md"),
+    ("compare", "../guide/compare.md"),
     ("models", "../guide/models.md"),
     ("emulator", "../guide/emulator.md"),
     ("calibrate", "../guide/calibrate.md"),

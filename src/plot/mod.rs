@@ -14,6 +14,7 @@
 
 pub mod boxplot;
 pub(crate) mod cdf;
+pub mod compare_ttft;
 pub(crate) mod comparison;
 pub mod data;
 mod error;

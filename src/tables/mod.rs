@@ -12,11 +12,17 @@
 //! | [`errors`] | `ErrorSample`s | (none) | the page's error messages |
 //! | [`sweep`] | `SweepStep`s | `sweep.csv` | the sweep's steps |
 //! | [`length_grid`] | a length grid's `CellResult`s | `length_grid.csv` | the grid's cells |
+//! | [`compare_changes`] | `compare`'s matched groups | (none; Markdown and JSON) | BASE against NEW per metric |
+//! | [`compare_groups`] | `compare`'s one-sided groups and gates | (none) | only in BASE / NEW; the gates |
+//! | [`cache`] | `GroupStats` that used the prompt cache | (none) | the prompt cache |
+//! | [`turns`] | `GroupStats` of conversations | (none) | latency by turn |
 //!
 //! Calibration's table is built by `calibrate`, the models' by
 //! `discovery`, with the same model.
 
 pub mod cache;
+pub mod compare_changes;
+pub mod compare_groups;
 pub mod comparisons;
 pub mod errors;
 pub mod groups;

@@ -43,6 +43,7 @@ mod bounds_cli;
 mod budget_guard;
 mod calibrate_cli;
 mod catalog_guard_cli;
+mod compare_cli;
 mod config_fuzz;
 mod config_variants;
 mod cost;
