@@ -276,3 +276,66 @@ fn workload_examples_send_their_prompts_lengths_sessions_groups_and_trace() {
         "10 times faster than 120 s"
     );
 }
+
+/// Split a shell command line into words (single and double quotes,
+/// no expansion).
+fn shell_words(line: &str) -> Vec<String> {
+    let (mut words, mut word, mut quote, mut started) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                started = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if started || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn every_command_of_the_ci_workflow_is_accepted() {
+    let workflow =
+        std::fs::read_to_string(example("ci").join("bedrock-bench.yml")).expect("the workflow");
+    // Continuation lines joined, then each bedrock-bench command found.
+    let joined = workflow.replace("\\\n", " ");
+    let mut commands = 0;
+    for line in joined.lines() {
+        let rest = if let Some((_, rest)) = line.split_once("bin/bedrock-bench\" ") {
+            rest
+        } else if let Some((_, rest)) = line.split_once("cargo run --release -- ") {
+            rest
+        } else {
+            continue;
+        };
+        let rest = rest.split(" || ").next().unwrap_or(rest);
+        let args = shell_words(rest);
+        let output = Command::new(BIN)
+            .args(&args)
+            .arg("--help")
+            .output()
+            .expect("runs");
+        assert!(
+            output.status.success(),
+            "`bedrock-bench {}` is not accepted: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        commands += 1;
+    }
+    assert_eq!(
+        commands, 5,
+        "run twice and compare on the emulator, run and compare on Bedrock"
+    );
+}
