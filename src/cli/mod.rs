@@ -10,6 +10,7 @@ mod plan_args;
 mod run_cmd;
 mod sweep_cmd;
 mod sweep_grid;
+mod sweep_words;
 
 use std::process::ExitCode;
 

@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use bedrock_bench::analysis::Simulation;
@@ -28,6 +27,7 @@ use clap::Args;
 
 use super::plan_args::PlanArgs;
 use super::sweep_grid;
+use super::sweep_words::{end_text, seconds};
 
 /// Options of `bedrock-bench sweep`: exactly one of --rates and
 /// --concurrencies (the group `mode`; clap names both when neither is
@@ -336,11 +336,6 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
     );
 }
 
-/// `seconds` as a duration, [`Duration::MAX`] when it is too long for one.
-pub(super) fn seconds(seconds: f64) -> Duration {
-    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX)
-}
-
 fn describe_step(kind: LevelKind, step: &SweepStep) -> String {
     let s = &step.stats;
     // A p90 of fewer than 10 calls is not a p90: say how many it needs.
@@ -367,26 +362,6 @@ fn describe_step(kind: LevelKind, step: &SweepStep) -> String {
         s.error_pct(),
         s.goodput()
     )
-}
-
-/// How a sweep (or a grid) ended, in words.
-pub(super) fn end_text(end: &SweepEnd) -> String {
-    match end {
-        SweepEnd::Done => "the sweep finished".into(),
-        SweepEnd::Stopped(cause) => format!("stopped by {}", cause.name()),
-        SweepEnd::CallBudget {
-            step,
-            planned,
-            left,
-        } => format!(
-            "the call budget ended the sweep: step {step} plans about {planned} calls and {left} were left"
-        ),
-        SweepEnd::DollarBudget { step, reason } => {
-            format!("the dollar budget ended the sweep at step {step}: {reason}")
-        }
-        SweepEnd::RecordFailed(error) => format!("recording failed: {error}"),
-        SweepEnd::Overrun => "the dollar budget's guard ended the sweep".into(),
-    }
 }
 
 /// The step a `next:` hint analyzes: the knee's (the highest load that

@@ -18,7 +18,7 @@ use bedrock_bench::sweep::{
     self, CellResult, GridOptions, GridOutcome, GridView, LengthGrid, LevelKind, SweepEnd,
 };
 
-use super::sweep_cmd::{end_text, seconds};
+use super::sweep_words::{end_text, seconds};
 
 /// Print the grid's plan: the load, every cell with its calls, the worst
 /// case of every cell together and the budgets.

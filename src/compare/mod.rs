@@ -18,7 +18,7 @@ pub mod interval;
 pub mod json;
 pub mod markdown;
 pub mod metric;
-pub mod page;
+
 pub mod sides;
 
 use change::{MetricChange, SideSample, metric_change};

@@ -9,6 +9,7 @@
 
 pub mod assets;
 pub(crate) mod base64;
+pub mod compare_page;
 pub(crate) mod criterion;
 pub(crate) mod escape;
 pub(crate) mod html_table;

@@ -33,6 +33,7 @@ mod record_error;
 mod report;
 mod run_files;
 mod session;
+mod shared;
 mod signals;
 mod sizing;
 mod stop;
@@ -65,7 +66,8 @@ use crate::client::Clients;
 use crate::plan::{Plan, PlanError, Shard};
 use crate::record::{RunFacts, ScenarioFacts};
 use bedrock_catalog::prices::Cost;
-use worker::{RunSlot, Shared, Tally};
+use shared::{Shared, Tally};
+use worker::RunSlot;
 
 /// How a run is carried out, besides its plan: where its files go, the
 /// progress display, stop requests, more sinks, the retry backoff.

@@ -31,9 +31,10 @@ use tokio::task::JoinSet;
 
 use super::call_loop::{CallEnd, CallLoop, Verdict};
 use super::session::{SessionPlace, run_session};
+use super::shared::{PlannedCall, Shared, WorkerSink};
 use super::sizing::exact_length;
 use super::stop::StopSignal;
-use super::worker::{PlannedCall, RunSlot, Shared, WorkerSink};
+use super::worker::RunSlot;
 use crate::call::CallRecord;
 use crate::plan::{ArrivalAt, ArrivalPlan};
 use crate::record::{AttemptRecord, OpenLoopTimes, Phase};

@@ -12,7 +12,7 @@ use aws_sdk_bedrockruntime::Client;
 use rand::rngs::StdRng;
 
 use super::call_loop::{CallEnd, CallLoop, Verdict, sleep_until_or_stop};
-use super::worker::{Shared, WorkerSink};
+use super::shared::{Shared, WorkerSink};
 use crate::call::CallRecord;
 use crate::plan::{SessionDraw, attempt_worst_case};
 use crate::record::{AttemptRecord, OpenLoopTimes, Phase, RunFacts};

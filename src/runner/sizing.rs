@@ -10,7 +10,7 @@ use std::sync::Arc;
 use aws_sdk_bedrockruntime::Client;
 use bedrock_catalog::prices::Cost;
 
-use super::worker::Shared;
+use super::shared::Shared;
 use crate::call::{Counted, sized_prompt};
 use crate::plan::{DrawnRequest, attempt_worst_case};
 

@@ -20,7 +20,8 @@ use rand::rngs::StdRng;
 use tokio::task::JoinSet;
 
 use super::open_loop::call_once;
-use super::worker::{RunSlot, Shared};
+use super::shared::Shared;
+use super::worker::RunSlot;
 use crate::plan::{ArrivalPlan, ScenarioPick};
 use crate::record::OpenLoopTimes;
 

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::CompareReport;
+use crate::compare::CompareReport;
 use crate::plot::PlotError;
 use crate::plot::compare_ttft::compare_ttft_svg;
 use crate::report::assets::{CONTENT_SECURITY_POLICY, SCRIPT, STYLE};
@@ -107,8 +107,8 @@ impl ComparePage<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::sides::SideName;
-    use super::super::{GroupId, MatchedGroup, OneSidedGroup};
+    use crate::compare::sides::SideName;
+    use crate::compare::{GroupId, MatchedGroup, OneSidedGroup};
     use super::*;
 
     #[test]
