@@ -107,9 +107,9 @@ impl ComparePage<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::compare::sides::SideName;
     use crate::compare::{GroupId, MatchedGroup, OneSidedGroup};
-    use super::*;
 
     #[test]
     fn the_page_has_the_lines_the_tables_and_a_chart_per_matched_group() {
