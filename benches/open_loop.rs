@@ -46,14 +46,11 @@ use bedrock_bench::figures::{Figure, FiguresFile, bench_invocation};
 use bedrock_bench::plan::{PlanInput, Schedule};
 use bedrock_bench::runner::{self, ProgressMode, RunControls, RunSummary};
 
-const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+mod common;
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{args, env_or, percentile};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 
 /// Every model: `ttft` to the first token, then `tokens` tokens at
 /// `tokens_per_s`, no jitter, no fault, no in-flight limit.
@@ -144,39 +141,8 @@ fn rows(summary: &RunSummary) -> Vec<Row> {
         .collect()
 }
 
-/// The `p`th percentile of `sorted` by linear interpolation.
-fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let rank = last as f64 * p / 100.0;
-    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
-    Some(sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64))
-}
-
 fn ms(seconds: f64) -> String {
     format!("{:.3} ms", seconds * 1000.0)
-}
-
-/// The options after `--`: `--test` (quick sizes) and `--figures FILE`;
-/// criterion's own (`--bench`) are accepted and ignored.
-struct Args {
-    quick: bool,
-    figures: Option<PathBuf>,
-}
-
-fn args() -> Args {
-    let mut args = Args {
-        quick: false,
-        figures: None,
-    };
-    let mut given = std::env::args().skip(1);
-    while let Some(arg) = given.next() {
-        match arg.as_str() {
-            "--test" => args.quick = true,
-            "--figures" => args.figures = given.next().map(PathBuf::from),
-            _ => {}
-        }
-    }
-    args
 }
 
 /// What the Poisson run measured against its schedule.

@@ -50,14 +50,11 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use rand_distr::Exp;
 
-const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
+mod common;
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use common::{args, env_or, percentile};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bedrock-bench");
 
 /// Every model: 20 ms to the first token, then its tokens at 500 tokens/s.
 fn profiles(dir: &Path) -> PathBuf {
@@ -152,35 +149,6 @@ fn rows(summary: &RunSummary) -> Vec<Row> {
                 .collect::<Vec<_>>()
         })
         .collect()
-}
-
-/// The `p`th percentile of `sorted` by linear interpolation.
-fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let rank = last as f64 * p / 100.0;
-    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
-    Some(sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64))
-}
-
-struct Args {
-    quick: bool,
-    figures: Option<PathBuf>,
-}
-
-fn args() -> Args {
-    let mut args = Args {
-        quick: false,
-        figures: None,
-    };
-    let mut given = std::env::args().skip(1);
-    while let Some(arg) = given.next() {
-        match arg.as_str() {
-            "--test" => args.quick = true,
-            "--figures" => args.figures = given.next().map(PathBuf::from),
-            _ => {}
-        }
-    }
-    args
 }
 
 fn main() {

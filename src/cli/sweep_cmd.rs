@@ -15,7 +15,7 @@ use bedrock_bench::client::{
 };
 use bedrock_bench::config::{Arrival, ExperimentUse, TargetChoice, limits};
 use bedrock_bench::hint;
-use bedrock_bench::plan::{CostPlan, Limit, RequestSource, human_duration, us_priced_elsewhere};
+use bedrock_bench::plan::{CostPlan, Limit, RequestSource, human_duration};
 use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::SweepPage;
 use bedrock_bench::runner::{self, ProgressMode, StopSignal};
@@ -27,7 +27,7 @@ use clap::Args;
 
 use super::plan_args::PlanArgs;
 use super::sweep_grid;
-use super::sweep_words::{end_text, seconds};
+use super::sweep_words::{PlanWords, end_text, print_budgets, seconds};
 
 /// Options of `bedrock-bench sweep`: exactly one of --rates and
 /// --concurrencies (the group `mode`; clap names both when neither is
@@ -310,29 +310,17 @@ fn print_plan(options: &SweepOptions, choice: TargetChoice) {
         ),
         None => eprintln!("worst case: unknown (a scenario's price is unknown)"),
     }
-    for warning in us_priced_elsewhere(&options.scenarios, &options.prices) {
-        eprintln!("{warning}");
-    }
-    if let Some(limit) = &options.max_calls {
-        eprintln!(
-            "call budget: at most {} calls for the whole sweep ({}); a step that does not fit is not started",
-            limit.value, limit.source
-        );
-    }
-    if let Some(limit) = &options.max_cost {
-        eprintln!(
-            "dollar budget: at most ${} for the whole sweep ({}); each step gets what the steps before it left",
-            limit.value, limit.source
-        );
-        if worst.is_none_or(|w| w > limit.value) {
-            eprintln!(
-                "warning: the sweep's worst case may pass the dollar budget, so the sweep may end before it finds the knee; raise --max-cost or narrow --rates"
-            );
-        }
-    }
-    eprintln!(
-        "seed: {} (--seed {} repeats these arrivals); target: {choice}",
-        options.seed, options.seed
+    print_budgets(
+        options,
+        worst,
+        choice,
+        &PlanWords {
+            whole: "sweep",
+            part: "step",
+            not_fitting: "is not started",
+            ends_before: "it finds the knee",
+            narrower: "narrow --rates",
+        },
     );
 }
 

@@ -11,14 +11,14 @@ use bedrock_bench::analysis::Simulation;
 use bedrock_bench::client::Clients;
 use bedrock_bench::config::{Arrival, TargetChoice};
 use bedrock_bench::hint;
-use bedrock_bench::plan::{human_duration, us_priced_elsewhere};
+use bedrock_bench::plan::human_duration;
 use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::GridPage;
 use bedrock_bench::sweep::{
     self, CellResult, GridOptions, GridOutcome, GridView, LengthGrid, LevelKind, SweepEnd,
 };
 
-use super::sweep_words::{end_text, seconds};
+use super::sweep_words::{PlanWords, end_text, print_budgets, seconds};
 
 /// Print the grid's plan: the load, every cell with its calls, the worst
 /// case of every cell together and the budgets.
@@ -76,29 +76,17 @@ pub fn print_grid_plan(grid: &GridOptions, choice: TargetChoice) {
         ),
         None => eprintln!("worst case: unknown (a scenario's price is unknown)"),
     }
-    for warning in us_priced_elsewhere(&options.scenarios, &options.prices) {
-        eprintln!("{warning}");
-    }
-    if let Some(limit) = &options.max_calls {
-        eprintln!(
-            "call budget: at most {} calls for the whole grid ({}); a cell that does not fit is not started and ends the grid",
-            limit.value, limit.source
-        );
-    }
-    if let Some(limit) = &options.max_cost {
-        eprintln!(
-            "dollar budget: at most ${} for the whole grid ({}); each cell gets what the cells before it left",
-            limit.value, limit.source
-        );
-        if worst.is_none_or(|w| w > limit.value) {
-            eprintln!(
-                "warning: the grid's worst case may pass the dollar budget, so the grid may end before its last cell; raise --max-cost or shorten the lengths"
-            );
-        }
-    }
-    eprintln!(
-        "seed: {} (--seed {} repeats these arrivals); target: {choice}",
-        options.seed, options.seed
+    print_budgets(
+        options,
+        worst,
+        choice,
+        &PlanWords {
+            whole: "grid",
+            part: "cell",
+            not_fitting: "is not started and ends the grid",
+            ends_before: "its last cell",
+            narrower: "shorten the lengths",
+        },
     );
 }
 

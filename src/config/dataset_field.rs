@@ -158,29 +158,7 @@ impl Eq for DatasetSource {}
 /// model and `maxTokens` are known: [`check_lengths`]). `None` when absent
 /// or invalid (errors recorded).
 pub(crate) fn parse(fields: &mut Fields<'_>, base_dir: &Path) -> Option<DatasetSource> {
-    let value = fields.value("dataset")?;
-    let (file, map) = match value {
-        Value::String(file) if !file.trim().is_empty() => (file.clone(), None),
-        Value::Object(map) => match map.get("file") {
-            Some(Value::String(file)) if !file.trim().is_empty() => (file.clone(), Some(map)),
-            other => {
-                fields.error(
-                    Some("dataset.file"),
-                    "the path of a dataset file",
-                    other.map_or_else(|| "none".to_owned(), describe_found),
-                );
-                return None;
-            }
-        },
-        other => {
-            fields.error(
-                Some("dataset"),
-                "the path of a dataset file, or an object with `file`",
-                describe_found(other),
-            );
-            return None;
-        }
-    };
+    let (file, map) = fields.path_or_object("dataset", "a dataset file")?;
     let mut options = DatasetOptions::default();
     let mut sampling = Sampling::default();
     let mut too_long = TooLong::default();

@@ -359,6 +359,44 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A field naming a file `what` (`a dataset file`): either its path,
+    /// or an object with `file` and settings; the path and the object
+    /// (`None` for the path form). `None` when absent or invalid (error
+    /// recorded at `key` or `key.file`).
+    pub(crate) fn path_or_object(
+        &mut self,
+        key: &str,
+        what: &str,
+    ) -> Option<(String, Option<&'a Map<String, Value>>)> {
+        let value = self.value(key)?;
+        match value {
+            Value::String(file) if !file.trim().is_empty() => Some((file.clone(), None)),
+            Value::Object(map) => match map.get("file") {
+                Some(Value::String(file)) if !file.trim().is_empty() => {
+                    Some((file.clone(), Some(map)))
+                }
+                other => {
+                    let found = other.map_or_else(|| "none".to_owned(), describe_found);
+                    self.error(
+                        Some(&format!("{key}.file")),
+                        format!("the path of {what}"),
+                        found,
+                    );
+                    None
+                }
+            },
+            other => {
+                let found = describe_found(other);
+                self.error(
+                    Some(key),
+                    format!("the path of {what}, or an object with `file`"),
+                    found,
+                );
+                None
+            }
+        }
+    }
+
     /// A boolean field; `None` when absent or invalid (error recorded).
     pub(crate) fn boolean(&mut self, key: &str) -> Option<bool> {
         match self.value(key)? {

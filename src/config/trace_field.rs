@@ -23,8 +23,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::fields::{Fields, describe_found, quote};
 use crate::workload::trace::{Trace, TraceFormat};
 
@@ -113,29 +111,7 @@ impl PartialEq for TraceReplay {
 /// The `trace` field, read and cut; `None` when absent or invalid (errors
 /// recorded).
 pub(crate) fn parse(fields: &mut Fields<'_>, base_dir: &Path) -> Option<TraceReplay> {
-    let value = fields.value("trace")?;
-    let (file, map) = match value {
-        Value::String(file) if !file.trim().is_empty() => (file.clone(), None),
-        Value::Object(map) => match map.get("file") {
-            Some(Value::String(file)) if !file.trim().is_empty() => (file.clone(), Some(map)),
-            other => {
-                fields.error(
-                    Some("trace.file"),
-                    "the path of a trace file",
-                    other.map_or_else(|| "none".to_owned(), describe_found),
-                );
-                return None;
-            }
-        },
-        other => {
-            fields.error(
-                Some("trace"),
-                "the path of a trace file, or an object with `file`",
-                describe_found(other),
-            );
-            return None;
-        }
-    };
+    let (file, map) = fields.path_or_object("trace", "a trace file")?;
     let mut format = None;
     let (mut speedup, mut start_s, mut window_s) = (1.0, 0.0, None);
     let mut block_tokens = DEFAULT_BLOCK_TOKENS;

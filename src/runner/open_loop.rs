@@ -157,7 +157,7 @@ async fn one_call(
         &shared,
         &slot,
         arrival.scenario,
-        &drawn,
+        drawn,
         invocation_id,
         OpenLoopTimes { scheduled, queued },
     )
@@ -171,7 +171,7 @@ pub(super) async fn call_once(
     shared: &Arc<Shared>,
     slot: &RunSlot,
     scenario: usize,
-    drawn: &PlannedCall,
+    drawn: PlannedCall,
     invocation_id: String,
     times: OpenLoopTimes,
 ) {
@@ -193,11 +193,11 @@ pub(super) async fn call_once(
                 open_loop: Some(times),
                 max_retries: 0,
             };
-            run_session(&place, (**session).clone(), scheduled, &mut rng).await;
+            run_session(&place, *session, scheduled, &mut rng).await;
             return;
         }
     };
-    let (drawn, worst_cost) = exact_length(shared, &client, scenario, drawn.clone()).await;
+    let (drawn, worst_cost) = exact_length(shared, &client, scenario, drawn).await;
     let calls = CallLoop {
         client: &client,
         spec: &drawn.spec,

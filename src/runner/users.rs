@@ -108,7 +108,7 @@ async fn user_loop(mut user: UserLoop) {
             &user.shared,
             &user.slot,
             scenario,
-            &drawn,
+            drawn,
             invocation_id,
             times,
         )
