@@ -23,6 +23,7 @@ pub mod figures;
 pub mod files;
 pub mod fonts;
 pub mod hint;
+pub mod live;
 pub(crate) mod measurement;
 pub(crate) mod metrics;
 pub mod plan;

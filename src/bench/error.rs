@@ -67,6 +67,10 @@ pub enum BenchError {
         /// What is wrong with it.
         reason: String,
     },
+    /// `BEDROCK_BENCH_PROGRESS` names no progress mode (the message says
+    /// which it can name).
+    #[error("{0}")]
+    ProgressEnv(String),
     /// The price file (`BEDROCK_BENCH_PRICES`) has errors.
     #[error("the price file {PRICES_ENV} names has errors; nothing was called:\n{0}")]
     Prices(ConfigErrors),

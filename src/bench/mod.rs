@@ -43,7 +43,7 @@ use crate::plan::{Limit, Plan, PlanError, PlanInput};
 use crate::publish::analysis::{Destination, publish};
 use crate::record::{RawCsvWriter, RunFacts, ScenarioFacts};
 use crate::runner::{
-    self, Backoff, CallBudget, ProgressMode, ProgressSink, RunEvent, RunSink, StopSignal,
+    self, Backoff, CallBudget, ProgressMode, RunEvent, RunSink, StopSignal,
 };
 use crate::terminal::simulated_banner;
 use crate::timestamps::local_stamp;
@@ -207,6 +207,7 @@ pub fn run_with_sinks(
     if !paths.criterion_reads_process_args && args.mode == BenchMode::Test {
         return Err(BenchError::TestNeedsProcessArgs);
     }
+    let progress = ProgressMode::from_env().map_err(BenchError::ProgressEnv)?;
     let (scenarios, experiment) = load(paths)?;
     let (samples, note) = sample_size(&experiment);
     if let Some(note) = note {
@@ -300,7 +301,7 @@ pub fn run_with_sinks(
             dir: results.clone(),
             source,
         })?;
-    let budget = CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost);
+    let budget = Arc::new(CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost));
     // Where each scenario's request is in the plan (which holds the
     // selected scenarios only).
     let mut plan_index = vec![0; scenarios.len()];
@@ -313,7 +314,7 @@ pub fn run_with_sinks(
         started: Instant::now(),
     });
     let mut events = BenchSinks::new(
-        std::iter::once(Box::new(ProgressSink::new(ProgressMode::Auto)) as Box<dyn RunSink>)
+        std::iter::once(runner::progress_sink(progress, Some(Arc::clone(&budget))))
             .chain(sinks)
             .collect(),
     );
@@ -358,7 +359,7 @@ pub fn run_with_sinks(
                 name: name.clone(),
                 planned_calls: per_scenario as u64,
             });
-            let made = runtime.block_on(collect(&job, &budget, &mut writer, &mut events));
+            let made = runtime.block_on(collect(&job, budget.as_ref(), &mut writer, &mut events));
             // Before anything else is printed (criterion's analysis).
             events.send(&RunEvent::ScenarioFinished);
             match made {

@@ -1,6 +1,6 @@
 //! The options `run` and `sweep` share, defined once: the files, the
-//! target, the report root, the seed, the budgets, the prices and the dry
-//! run.
+//! target, the report root, the seed, the budgets, the prices, the dry
+//! run and the progress display.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,6 +10,7 @@ use bedrock_bench::config::{
     load_price_file, unmatched_price_warnings,
 };
 use bedrock_bench::plan::Limit;
+use bedrock_bench::runner::ProgressMode;
 use bedrock_catalog::prices::{Cost, PriceTable};
 use clap::Args;
 
@@ -53,6 +54,11 @@ pub struct PlanArgs {
     /// case), resolve the target and the credentials, make no call.
     #[arg(long)]
     pub dry_run: bool,
+    /// How progress is shown on stderr: auto (the live view on a terminal,
+    /// plain lines otherwise), live (the view even off a terminal), plain
+    /// (a line every few seconds) or off. Over BEDROCK_BENCH_PROGRESS.
+    #[arg(long, value_name = "MODE", value_parser = parse_progress)]
+    pub progress: Option<ProgressMode>,
 }
 
 impl PlanArgs {
@@ -64,6 +70,14 @@ impl PlanArgs {
     /// `--max-cost` as a limit.
     pub fn max_cost_limit(&self) -> Option<Limit<Cost>> {
         self.max_cost.map(|max| Limit::new(max, "--max-cost"))
+    }
+
+    /// `--progress`, else `BEDROCK_BENCH_PROGRESS`, else auto.
+    pub fn progress_mode(&self) -> anyhow::Result<ProgressMode> {
+        match self.progress {
+            Some(mode) => Ok(mode),
+            None => ProgressMode::from_env().map_err(anyhow::Error::msg),
+        }
     }
 
     /// The seed given, or a random one.
@@ -109,6 +123,16 @@ pub fn load_prices(
         eprintln!("{warning}");
     }
     Ok(Arc::new(PriceTable::with_overrides(entries)))
+}
+
+/// `--progress`'s value.
+fn parse_progress(value: &str) -> Result<ProgressMode, String> {
+    ProgressMode::from_name(value).ok_or_else(|| {
+        format!(
+            "expected one of {}, found {value:?}",
+            ProgressMode::NAMES.join(", ")
+        )
+    })
 }
 
 /// `--target`'s value.

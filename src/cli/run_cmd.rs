@@ -16,7 +16,7 @@ use bedrock_bench::plan::{
     Plan, PlanInput, Shard, ShardError, estimated_call_time, human_duration,
 };
 use bedrock_bench::runner::{
-    self, ProgressMode, Refusal, RunControls, RunError, RunSummary, StopSignal,
+    self, Refusal, RunControls, RunError, RunSummary, StopSignal,
 };
 use clap::Args;
 
@@ -53,6 +53,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(USAGE));
     }
+    let progress = flags.progress_mode()?;
     let (scenarios, experiment) = flags.load(ExperimentUse::Run)?;
     let choice = choose_target(flags.target, experiment.target)?;
     let settings = TargetSettings::for_experiment(choice, &experiment, RUN_EMULATOR_HINT)?;
@@ -105,7 +106,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let simulation = simulated.then(|| Simulation::of_run(clients.time_scale()));
         let controls = RunControls::new(out.clone())
-            .progress(ProgressMode::Auto)
+            .progress(progress)
             .stop(stop);
         let outcome = runner::run(clients, &plan, controls).await;
         report(outcome, &plan, &out, simulation.as_ref())

@@ -18,7 +18,7 @@ use bedrock_bench::hint;
 use bedrock_bench::plan::{CostPlan, Limit, RequestSource, human_duration};
 use bedrock_bench::publish;
 use bedrock_bench::report::sweep_page::SweepPage;
-use bedrock_bench::runner::{self, ProgressMode, StopSignal};
+use bedrock_bench::runner::{self, StopSignal};
 use bedrock_bench::sweep::{
     self, GridOptions, LengthGrid, LevelKind, Levels, Objective, Slo, SweepEnd, SweepOptions,
     SweepOutcome, SweepStep,
@@ -154,7 +154,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<ExitCode> {
         max_calls,
         max_cost,
         prices,
-        progress: ProgressMode::Auto,
+        progress: flags.progress_mode()?,
         stop: StopSignal::new(),
     };
     let job = match grid {

@@ -26,6 +26,7 @@
 mod backoff;
 mod budget;
 mod call_loop;
+mod live_sink;
 mod open_loop;
 mod outcome;
 mod progress;
@@ -55,7 +56,8 @@ pub use budget::{CallBudget, Overrun, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
 pub use open_loop::precise_sleep_until;
 pub use outcome::ScenarioOutcome;
-pub use progress::{ProgressMode, ProgressSink};
+pub use live_sink::LiveSink;
+pub use progress::{PROGRESS_ENV, ProgressMode, ProgressSink, progress_sink};
 pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
 pub use run_files::RunFiles;
@@ -226,7 +228,9 @@ pub async fn run(
     let schedule = &plan.schedule;
     let shard = plan.shard;
     let options = controls;
-    let mut sinks: Vec<Box<dyn RunSink>> = vec![Box::new(ProgressSink::new(options.progress))];
+    let budget =
+        Arc::new(CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost));
+    let mut sinks = vec![progress_sink(options.progress, Some(Arc::clone(&budget)))];
     sinks.extend(options.extra_sinks);
     let reporter = Reporter::start(sinks)?;
 
@@ -255,7 +259,7 @@ pub async fn run(
         sleep_between: experiment.sleep_between_at(time_scale),
         max_retries: experiment.max_retries,
         backoff: options.backoff,
-        budget: CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost),
+        budget,
         stop: options.stop.clone(),
         report: reporter.sender(),
         files: RunFiles::new(options.out_dir.join("results"))

@@ -1,27 +1,89 @@
-//! Progress on stderr: an indicatif bar on a terminal, plain lines
-//! otherwise (logs, CI). A run shows its calls done of those planned; a
-//! front end that makes one scenario's calls at a time (`cargo bench`)
-//! announces each ([`RunEvent::ScenarioStarted`] and
-//! [`RunEvent::ScenarioFinished`]) and gets a bar, or lines, per
-//! scenario.
+//! Progress on stderr: the live view on a terminal (see
+//! [`super::live_sink`]), plain lines otherwise (logs, CI). A run shows
+//! its calls done of those planned; a front end that makes one
+//! scenario's calls at a time (`cargo bench`) announces each
+//! ([`RunEvent::ScenarioStarted`] and [`RunEvent::ScenarioFinished`]) and
+//! gets lines per scenario.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
+use super::budget::CallBudget;
+use super::live_sink::LiveSink;
 use super::record_error::SinkError;
 use super::report::{RunEvent, RunSink};
 
 /// How progress is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProgressMode {
-    /// A bar when stderr is a terminal, else plain lines.
+    /// The live view when stderr is a terminal, else plain lines.
     Auto,
+    /// The live view even when stderr is not a terminal.
+    Live,
     /// Plain lines every few seconds.
     Plain,
     /// Nothing.
     Off,
+}
+
+/// The environment variable that sets the progress mode of `cargo bench`
+/// (and the default of `run` and `sweep`): `auto`, `live`, `plain`, `off`.
+pub const PROGRESS_ENV: &str = "BEDROCK_BENCH_PROGRESS";
+
+impl ProgressMode {
+    /// Every mode's name, as the command line and [`PROGRESS_ENV`] take it.
+    pub const NAMES: [&'static str; 4] = ["auto", "live", "plain", "off"];
+
+    /// The mode named `name`.
+    pub fn from_name(name: &str) -> Option<ProgressMode> {
+        match name {
+            "auto" => Some(ProgressMode::Auto),
+            "live" => Some(ProgressMode::Live),
+            "plain" => Some(ProgressMode::Plain),
+            "off" => Some(ProgressMode::Off),
+            _ => None,
+        }
+    }
+
+    /// The mode [`PROGRESS_ENV`] names, `Auto` when it is not set; an
+    /// error naming the variable and the modes when it names none.
+    pub fn from_env() -> Result<ProgressMode, String> {
+        match std::env::var(PROGRESS_ENV) {
+            Ok(value) => ProgressMode::from_name(value.trim()).ok_or_else(|| {
+                format!(
+                    "{PROGRESS_ENV}={value:?} is not a progress mode: expected one of {}",
+                    ProgressMode::NAMES.join(", ")
+                )
+            }),
+            Err(_) => Ok(ProgressMode::Auto),
+        }
+    }
+
+    /// Whether this mode shows the live view (`Auto`: when stderr is a
+    /// terminal).
+    pub fn is_live(self) -> bool {
+        match self {
+            ProgressMode::Live => true,
+            ProgressMode::Auto => std::io::stderr().is_terminal(),
+            ProgressMode::Plain | ProgressMode::Off => false,
+        }
+    }
+}
+
+/// The progress sink for `mode`: the live view (with the calls in flight
+/// from `budget`'s count of calls started) or plain lines. A live view
+/// that cannot start its thread falls back to plain lines.
+pub fn progress_sink(mode: ProgressMode, budget: Option<Arc<CallBudget>>) -> Box<dyn RunSink> {
+    if mode.is_live() {
+        match LiveSink::on_stderr(budget) {
+            Ok(sink) => return Box::new(sink),
+            Err(error) => eprintln!(
+                "warning: the live view cannot start ({error}); showing plain progress lines"
+            ),
+        }
+    }
+    Box::new(ProgressSink::new(mode))
 }
 
 /// Plain lines of a run come at most this often.
@@ -68,18 +130,8 @@ impl Scenario {
     }
 }
 
-/// The bar's style with `template` (the default bar if it does not parse).
-fn style(template: &str) -> ProgressStyle {
-    ProgressStyle::with_template(template)
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ")
-}
-
-/// The progress sink.
+/// The plain progress sink: a line every few seconds.
 pub struct ProgressSink {
-    /// Bars instead of plain lines (stderr is a terminal).
-    bars: bool,
-    bar: Option<ProgressBar>,
     /// Where lines go (stderr, or a writer given); `None`: nothing is
     /// shown.
     out: Option<Box<dyn Write + Send>>,
@@ -92,7 +144,6 @@ pub struct ProgressSink {
 impl std::fmt::Debug for ProgressSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProgressSink")
-            .field("bars", &self.bars)
             .field("counts", &self.counts)
             .field("scenario", &self.scenario)
             .finish_non_exhaustive()
@@ -100,30 +151,23 @@ impl std::fmt::Debug for ProgressSink {
 }
 
 impl ProgressSink {
-    /// A sink for `mode`, on stderr.
+    /// Plain lines on stderr (nothing for [`ProgressMode::Off`]).
     pub fn new(mode: ProgressMode) -> Self {
-        let bars = mode == ProgressMode::Auto && std::io::stderr().is_terminal();
         let out: Option<Box<dyn Write + Send>> = match mode {
             ProgressMode::Off => None,
             _ => Some(Box::new(std::io::stderr())),
         };
-        let mut sink = Self::with_output(out);
-        sink.bars = bars;
-        sink.bar = bars
-            .then(|| new_bar("{elapsed_precise} [{wide_bar}] {pos}/{len} calls, {msg}, ETA {eta}"));
-        sink
+        Self::with_output(out)
     }
 
-    /// A sink writing plain lines to `out` (no bar): for logs, and to read
-    /// back what it shows.
+    /// A sink writing plain lines to `out`: for logs, and to read back
+    /// what it shows.
     pub fn plain_to(out: impl Write + Send + 'static) -> Self {
         Self::with_output(Some(Box::new(out)))
     }
 
     fn with_output(out: Option<Box<dyn Write + Send>>) -> Self {
         ProgressSink {
-            bars: false,
-            bar: None,
             out,
             counts: Counts::default(),
             scenario: None,
@@ -132,16 +176,12 @@ impl ProgressSink {
         }
     }
 
-    /// Print `text` on its own line, above the bar when there is one.
+    /// Print `text` on its own line.
     fn say(&mut self, text: &str) {
-        match (&self.bar, &mut self.out) {
-            (Some(bar), _) => bar.println(text),
-            (None, Some(out)) => {
-                // Progress never stops a run: a line that cannot be
-                // written is dropped.
-                let _ = writeln!(out, "{text}");
-            }
-            (None, None) => {}
+        if let Some(out) = &mut self.out {
+            // Progress never stops a run: a line that cannot be written
+            // is dropped.
+            let _ = writeln!(out, "{text}");
         }
     }
 
@@ -163,17 +203,9 @@ impl ProgressSink {
         }
     }
 
-    /// Open loop: the bar counts tenths of a second of arrivals.
-    fn set_time_position(&self) {
-        if let (Some(bar), Some(seconds)) = (&self.bar, self.counts.arrivals_s) {
-            let elapsed = self.started.elapsed().as_secs_f64().min(seconds);
-            bar.set_position((elapsed * 10.0) as u64);
-        }
-    }
-
     /// A plain line when the interval has passed (or `force`).
     fn plain_line(&mut self, force: bool) {
-        if self.bar.is_some() || self.out.is_none() {
+        if self.out.is_none() {
             return;
         }
         let interval = match self.scenario {
@@ -211,37 +243,18 @@ impl ProgressSink {
             },
             started: Instant::now(),
         });
-        // The run's bar gives way to the scenario's line and bar.
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
         self.say(&format!(
             "{name}: {planned} calls planned (retries add to them); all scenarios: {}/{} calls done",
             self.counts.done, self.counts.total
         ));
         self.last_line = Instant::now();
-        if self.bars {
-            // The bar and the counts keep their width; the message (the
-            // errors, then the scenario, named on the line above) gives
-            // way on a narrow terminal.
-            let bar = ProgressBar::hidden();
-            bar.set_style(style("[{bar:20}] {pos}/{len} calls, ETA {eta}, {wide_msg}"));
-            bar.set_length(planned);
-            bar.set_message(self.message());
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-            self.bar = Some(bar);
-        }
     }
 
-    /// The scenario's last line, its bar cleared (so that what is printed
-    /// next, such as criterion's analysis, is not drawn over).
+    /// The scenario's last line.
     fn scenario_finished(&mut self) {
         let Some(scenario) = self.scenario.take() else {
             return;
         };
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
-        }
         let line = format!(
             "{} in {:.1} s",
             scenario.line(),
@@ -249,13 +262,6 @@ impl ProgressSink {
         );
         self.say(&line);
     }
-}
-
-/// The run's bar, drawn on stderr.
-fn new_bar(template: &str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-    bar.set_style(style(template));
-    bar
 }
 
 impl RunSink for ProgressSink {
@@ -269,16 +275,6 @@ impl RunSink for ProgressSink {
                 self.counts.total = *planned_calls;
                 self.counts.arrivals_s = *arrivals_s;
                 self.started = Instant::now();
-                if let Some(bar) = &self.bar {
-                    bar.set_message(self.message());
-                    match arrivals_s {
-                        Some(seconds) => {
-                            bar.set_style(style("{elapsed_precise} [{wide_bar}] {msg}, ETA {eta}"));
-                            bar.set_length((seconds * 10.0).ceil() as u64);
-                        }
-                        None => bar.set_length(*planned_calls),
-                    }
-                }
             }
             RunEvent::ScenarioStarted {
                 name,
@@ -287,15 +283,8 @@ impl RunSink for ProgressSink {
             RunEvent::ScenarioFinished => self.scenario_finished(),
             RunEvent::RetryScheduled => {
                 self.counts.total += 1;
-                let total = match &mut self.scenario {
-                    Some(s) => {
-                        s.counts.total += 1;
-                        s.counts.total
-                    }
-                    None => self.counts.total,
-                };
-                if let Some(bar) = &self.bar {
-                    bar.set_length(total);
+                if let Some(s) = &mut self.scenario {
+                    s.counts.total += 1;
                 }
             }
             RunEvent::CallFinished(record) => {
@@ -310,15 +299,6 @@ impl RunSink for ProgressSink {
                 if let Some(s) = &mut self.scenario {
                     count(&mut s.counts);
                 }
-                if let Some(bar) = &self.bar {
-                    match (&self.scenario, self.counts.arrivals_s) {
-                        (Some(s), _) => bar.set_position(s.counts.done),
-                        (None, None) => bar.set_position(self.counts.done),
-                        (None, Some(_)) => {}
-                    }
-                    bar.set_message(self.message());
-                }
-                self.set_time_position();
                 self.plain_line(false);
             }
             RunEvent::Stopping { cancelled } => {
@@ -342,9 +322,6 @@ impl RunSink for ProgressSink {
         if self.scenario.is_some() {
             self.scenario_finished();
             return Ok(());
-        }
-        if let Some(bar) = self.bar.take() {
-            bar.finish_and_clear();
         }
         self.plain_line(true);
         Ok(())

@@ -115,7 +115,7 @@ pub struct Shared {
     /// Backoff between retries.
     pub backoff: Backoff,
     /// The call budget.
-    pub budget: CallBudget,
+    pub budget: Arc<CallBudget>,
     /// Stop requests.
     pub stop: StopSignal,
     /// Events out.
