@@ -42,9 +42,7 @@ use crate::measurement::{CallMetric, Otps, TotalLatency, Ttft};
 use crate::plan::{Limit, Plan, PlanError, PlanInput};
 use crate::publish::analysis::{Destination, publish};
 use crate::record::{RawCsvWriter, RunFacts, ScenarioFacts};
-use crate::runner::{
-    self, Backoff, CallBudget, ProgressMode, RunEvent, RunSink, StopSignal,
-};
+use crate::runner::{self, Backoff, CallBudget, ProgressMode, RunEvent, RunSink, StopSignal};
 use crate::terminal::simulated_banner;
 use crate::timestamps::local_stamp;
 use bedrock_catalog::prices::{Cost, PriceTable};

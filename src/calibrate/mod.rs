@@ -28,7 +28,7 @@ use crate::client::Clients;
 use crate::config::{ConnectionMode, Experiment, parse_scenarios};
 use crate::plan::PlanInput;
 use crate::record::AttemptRecord;
-use crate::runner::{self, RunControls, RunEvent, RunSink, SinkError};
+use crate::runner::{self, ProgressMode, RunControls, RunEvent, RunSink, SinkError};
 use bedrock_emulator::GroundTruthRecord;
 
 /// The model id every calibration call uses (served by the emulator's
@@ -61,6 +61,10 @@ pub struct CalibrateOptions {
     /// jitter and chunking) instead of the fixed one; only its natural
     /// answer length is raised so that every call makes `tokens` tokens.
     pub model: Option<String>,
+    /// The progress display of the measured calls (off by default: one
+    /// line per level is printed; `Live` measures the harness with the
+    /// live view drawing).
+    pub progress: ProgressMode,
 }
 
 impl CalibrateOptions {
@@ -251,7 +255,9 @@ async fn level(
     let plan = PlanInput::new(scenarios, experiment)
         .seed(u64::from(concurrency))
         .build();
-    let controls = RunControls::new(out).sink(Box::new(TimingSink(Arc::clone(&timings))));
+    let controls = RunControls::new(out)
+        .progress(options.progress)
+        .sink(Box::new(TimingSink(Arc::clone(&timings))));
 
     warm_up(options, concurrency, clients).await?;
     let before = emulator

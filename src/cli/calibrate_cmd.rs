@@ -8,6 +8,7 @@ use anyhow::Context;
 use bedrock_bench::calibrate::{
     CalibrateOptions, EmulatorProgram, calibrate, figures, table, write_csv,
 };
+use bedrock_bench::runner::ProgressMode;
 use bedrock_bench::timestamps::local_stamp;
 use clap::Args;
 
@@ -46,6 +47,11 @@ pub struct CalibrateArgs {
     /// this program's own emulator.
     #[arg(long, value_name = "PATH")]
     emulator_program: Option<PathBuf>,
+    /// Progress of the measured calls: off (one line per level), plain,
+    /// or live (the live view drawing while the harness is measured, even
+    /// off a terminal: its figures must not change).
+    #[arg(long, value_name = "MODE", default_value = "off", value_parser = progress)]
+    progress: ProgressMode,
     /// Report root; results go to DIR/calibrate/<timestamp>/.
     #[arg(long, value_name = "DIR", default_value = "target-reports")]
     out: PathBuf,
@@ -87,6 +93,15 @@ fn model_id(text: &str) -> Result<String, String> {
     }
 }
 
+fn progress(text: &str) -> Result<ProgressMode, String> {
+    match ProgressMode::from_name(text) {
+        Some(ProgressMode::Auto) | None => {
+            Err(format!("expected off, plain or live, found {text:?}"))
+        }
+        Some(mode) => Ok(mode),
+    }
+}
+
 fn threads(text: &str) -> Result<usize, String> {
     match text.parse::<usize>() {
         Ok(value) if (1..=256).contains(&value) => Ok(value),
@@ -121,6 +136,7 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         },
         client_threads: args.client_threads,
         model: args.model,
+        progress: args.progress,
         emulator_threads: args.emulator_threads,
     };
     match &options.model {

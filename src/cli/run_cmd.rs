@@ -15,9 +15,7 @@ use bedrock_bench::hint;
 use bedrock_bench::plan::{
     Plan, PlanInput, Shard, ShardError, estimated_call_time, human_duration,
 };
-use bedrock_bench::runner::{
-    self, Refusal, RunControls, RunError, RunSummary, StopSignal,
-};
+use bedrock_bench::runner::{self, Refusal, RunControls, RunError, RunSummary, StopSignal};
 use clap::Args;
 
 use super::plan_args::PlanArgs;
@@ -105,9 +103,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         runner::watch_stop_signals(stop.clone(), runner::STOP_GRACE)
             .context("installing the SIGINT, SIGTERM and SIGHUP handlers")?;
         let simulation = simulated.then(|| Simulation::of_run(clients.time_scale()));
-        let controls = RunControls::new(out.clone())
-            .progress(progress)
-            .stop(stop);
+        let controls = RunControls::new(out.clone()).progress(progress).stop(stop);
         let outcome = runner::run(clients, &plan, controls).await;
         report(outcome, &plan, &out, simulation.as_ref())
     })

@@ -7,13 +7,15 @@ use std::time::Instant;
 
 use crate::analysis::percentile_rule;
 
-use super::rolling::{ROLLING_WINDOW, Rolling};
+use super::rolling::{MIN_VALUES, ROLLING_WINDOW, Rolling};
 use super::state::{Counts, LiveState};
 
 /// Lines besides the group rows (progress, bar, counts, header, footer...).
 const FIXED_LINES: usize = 7;
 /// The widest group-name column.
-const MAX_NAME: usize = 40;
+const MAX_NAME: usize = 72;
+/// The columns of a group row besides its name.
+const FIGURE_COLUMNS: usize = 77;
 /// The widest progress bar.
 const MAX_BAR: usize = 60;
 
@@ -79,7 +81,11 @@ fn progress(state: &LiveState, now: Instant) -> (String, f64) {
         None => "time left not known yet".to_string(),
     };
     if let Some(arrivals) = state.arrivals_s {
-        let fraction = if arrivals > 0.0 { elapsed / arrivals } else { 1.0 };
+        let fraction = if arrivals > 0.0 {
+            elapsed / arrivals
+        } else {
+            1.0
+        };
         return (
             format!(
                 "{} of {} of arrivals, {left}; {} calls done of about {}",
@@ -142,14 +148,15 @@ fn cell(rolling: &Rolling, p: f64, value: Option<f64>) -> String {
     }
 }
 
-fn group_rows(state: &LiveState, rows: usize) -> Vec<String> {
+fn group_rows(state: &LiveState, rows: usize, width: usize) -> Vec<String> {
     let name_width = state
         .groups
         .iter()
         .map(|g| g.name.chars().count())
         .max()
         .unwrap_or(5)
-        .clamp(5, MAX_NAME);
+        .min(width.saturating_sub(FIGURE_COLUMNS).min(MAX_NAME))
+        .max(5);
     let mut lines = vec![format!(
         "{:<name_width$} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "group", "calls", "err", "thr", "TTFT p50", "p90", "p99", "total p50", "p90"
@@ -213,10 +220,11 @@ pub fn frame(state: &LiveState, now: Instant, in_flight: Option<u64>, size: Size
     counts.push(money(state));
     lines.push(counts.join(" · "));
     let rows = size.height.saturating_sub(FIXED_LINES).max(3);
-    lines.extend(group_rows(state, rows));
+    lines.extend(group_rows(state, rows, size.width));
     lines.push(format!(
-        "percentiles of the successful calls of the last {} s; Ctrl-C stops, keeping every row",
-        ROLLING_WINDOW.as_secs()
+        "percentiles of each group's successful calls of the last {} s (at least its last {}); Ctrl-C stops, keeping every row",
+        ROLLING_WINDOW.as_secs(),
+        MIN_VALUES
     ));
     if let Some(stopping) = &state.stopping {
         lines.push(stopping.clone());

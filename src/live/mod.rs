@@ -116,7 +116,11 @@ impl LiveBoard {
     /// after a second).
     pub fn say(&self, message: impl Into<String>) {
         let (ack, done) = mpsc::channel();
-        if self.commands.send(Command::Say(message.into(), ack)).is_ok() {
+        if self
+            .commands
+            .send(Command::Say(message.into(), ack))
+            .is_ok()
+        {
             let _ = done.recv_timeout(ACK_TIMEOUT);
         }
     }

@@ -1,6 +1,7 @@
 //! The recent values of one metric: every value of the last
-//! [`ROLLING_WINDOW`], at most [`MAX_VALUES`] of them, for the live view's
-//! rolling percentiles.
+//! [`ROLLING_WINDOW`] (and at least the last [`MIN_VALUES`], however old,
+//! so that a group whose calls are over still shows its last figures), at
+//! most [`MAX_VALUES`] of them, for the live view's rolling percentiles.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -9,6 +10,9 @@ use crate::stats::percentile;
 
 /// How far back the rolling percentiles look.
 pub const ROLLING_WINDOW: Duration = Duration::from_secs(30);
+
+/// The fewest values kept, however old.
+pub const MIN_VALUES: usize = 20;
 
 /// The most values kept per metric and group: beyond it the oldest go
 /// first (the percentiles are then over the newest values).
@@ -29,12 +33,15 @@ impl Rolling {
         self.values.push_back((at, value));
     }
 
-    /// Forget the values recorded before `now - ROLLING_WINDOW`.
+    /// Forget the values recorded before `now - ROLLING_WINDOW`, but for
+    /// the last [`MIN_VALUES`].
     pub fn expire(&mut self, now: Instant) {
         let Some(oldest) = now.checked_sub(ROLLING_WINDOW) else {
             return;
         };
-        while self.values.front().is_some_and(|(at, _)| *at < oldest) {
+        while self.values.len() > MIN_VALUES
+            && self.values.front().is_some_and(|(at, _)| *at < oldest)
+        {
             self.values.pop_front();
         }
     }
@@ -87,13 +94,21 @@ mod tests {
     fn old_values_expire() {
         let start = Instant::now();
         let mut rolling = Rolling::default();
-        rolling.push(start, 10.0);
-        rolling.push(start + Duration::from_secs(20), 20.0);
+        for _ in 0..MIN_VALUES {
+            rolling.push(start, 10.0);
+        }
+        for _ in 0..5 {
+            rolling.push(start + Duration::from_secs(20), 20.0);
+        }
         rolling.expire(start + ROLLING_WINDOW + Duration::from_secs(1));
-        assert_eq!(rolling.sorted(), vec![20.0]);
+        // The five recent values and the newest old ones, MIN_VALUES in all.
+        let kept = rolling.sorted();
+        assert_eq!(kept.len(), MIN_VALUES);
+        assert_eq!(kept.iter().filter(|v| **v == 20.0).count(), 5);
+        // Long after, the last MIN_VALUES stay.
         rolling.expire(start + Duration::from_secs(100));
-        assert!(rolling.is_empty());
-        assert_eq!(rolling.percentiles([50.0]), None);
+        assert_eq!(rolling.len(), MIN_VALUES);
+        assert_eq!(Rolling::default().percentiles([50.0]), None);
     }
 
     #[test]

@@ -231,10 +231,7 @@ impl LiveState {
             return Some((seconds - elapsed).max(0.0));
         }
         let (done, planned) = match &self.scenario {
-            Some(s) => (
-                s.counts.done,
-                s.planned,
-            ),
+            Some(s) => (s.counts.done, s.planned),
             None => (self.counts.done, self.planned),
         };
         let elapsed = match &self.scenario {
@@ -299,7 +296,11 @@ mod tests {
         // 20 s in: the last 10 s hold 20 calls (10.5 s to 19.5 s).
         let now = start + Duration::from_secs(20);
         state.expire(now);
-        assert!((state.calls_per_s(now) - 2.0).abs() < 0.11, "{}", state.calls_per_s(now));
+        assert!(
+            (state.calls_per_s(now) - 2.0).abs() < 0.11,
+            "{}",
+            state.calls_per_s(now)
+        );
     }
 
     #[test]
@@ -311,10 +312,14 @@ mod tests {
         for _ in 0..25 {
             state.record(call("a", start, 0.1, true));
         }
-        let left = state.seconds_left(start + Duration::from_secs(10)).expect("known");
+        let left = state
+            .seconds_left(start + Duration::from_secs(10))
+            .expect("known");
         assert!((left - 30.0).abs() < 1e-6, "{left}");
         state.start(start, 0, Some(60.0));
-        let left = state.seconds_left(start + Duration::from_secs(15)).expect("known");
+        let left = state
+            .seconds_left(start + Duration::from_secs(15))
+            .expect("known");
         assert!((left - 45.0).abs() < 1e-6, "{left}");
     }
 
@@ -327,7 +332,10 @@ mod tests {
         state.retry_scheduled();
         assert_eq!(state.planned, 5);
         assert_eq!(state.scenario.as_ref().map(|s| s.planned), Some(3));
-        assert_eq!(state.scenario_finished().map(|s| s.name), Some("m/standard".into()));
+        assert_eq!(
+            state.scenario_finished().map(|s| s.name),
+            Some("m/standard".into())
+        );
         assert!(state.scenario.is_none());
     }
 }

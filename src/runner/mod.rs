@@ -54,9 +54,9 @@ pub use crate::record::RunFile;
 pub use backoff::Backoff;
 pub use budget::{CallBudget, Overrun, Refusal};
 pub use call_loop::{AttemptSink, CallEnd, CallLoop, Verdict, sleep_until_or_stop};
+pub use live_sink::LiveSink;
 pub use open_loop::precise_sleep_until;
 pub use outcome::ScenarioOutcome;
-pub use live_sink::LiveSink;
 pub use progress::{PROGRESS_ENV, ProgressMode, ProgressSink, progress_sink};
 pub use record_error::{RecordError, SinkError};
 pub use report::{ReportSender, Reporter, RunEvent, RunSink};
@@ -228,8 +228,7 @@ pub async fn run(
     let schedule = &plan.schedule;
     let shard = plan.shard;
     let options = controls;
-    let budget =
-        Arc::new(CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost));
+    let budget = Arc::new(CallBudget::new(plan.own_max_calls).with_max_cost(plan.own_max_cost));
     let mut sinks = vec![progress_sink(options.progress, Some(Arc::clone(&budget)))];
     sinks.extend(options.extra_sinks);
     let reporter = Reporter::start(sinks)?;

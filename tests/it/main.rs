@@ -55,6 +55,7 @@ mod figures;
 mod full_disk;
 mod golden;
 mod identifiers_cli;
+mod live_view;
 mod models_cli;
 mod open_loop;
 mod progress;

@@ -12,6 +12,7 @@ mod emulators;
 #[path = "../../../crates/bedrock-emulator/tests/it/common/features.rs"]
 pub mod features;
 pub mod job;
+pub mod pty;
 pub mod two_scenarios;
 
 use std::sync::Arc;

@@ -17,6 +17,7 @@ pub fn isolated<'a>(command: &'a mut Command, dir: &Path) -> &'a mut Command {
         .env_remove("AWS_SESSION_TOKEN")
         .env_remove("AWS_BEARER_TOKEN_BEDROCK")
         .env_remove("BEDROCK_BENCH_TARGET")
+        .env_remove("BEDROCK_BENCH_PROGRESS")
         .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",
