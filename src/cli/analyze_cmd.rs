@@ -68,7 +68,7 @@ pub struct AnalyzeArgs {
     /// (analysis_windows_<ts>.csv, a chart), and whether its TTFT or total
     /// latency drifted from the first quarter of the windows to the last
     /// (analysis_drift_<ts>.csv; a warning for each drift).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
     window: Option<String>,
 }
 
