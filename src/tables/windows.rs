@@ -272,7 +272,12 @@ pub fn drift(windows: &Windows) -> Table {
             ]),
         }
         cells.push(Cell::text(g.drift.verdict()));
-        cells.push(Cell::text(g.drift.note()));
+        let note = g.drift.note();
+        cells.push(if note.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::text(note)
+        });
         table.push(Row::new(cells).highlighted(g.drift.drifts()));
     }
     table
