@@ -22,7 +22,6 @@ use std::fmt;
 use std::ops::Range;
 
 use super::dataset::Dataset;
-use super::windows::GroupWindows;
 
 /// A drift needs at least this many windows.
 pub const MIN_WINDOWS: usize = 4;
@@ -91,9 +90,11 @@ impl fmt::Display for TooFew {
     }
 }
 
-/// The two sides of a group's drift, or why there are too few.
-pub fn sides(dataset: &Dataset, group: &GroupWindows) -> Result<(Pool, Pool), TooFew> {
-    let count = group.windows.len();
+/// The two sides of a group's drift, or why there are too few: `members`
+/// holds, per window, the indices into [`Dataset::attempts`] of the
+/// group's attempts that started in it (`GroupWindows::members`).
+pub fn sides(dataset: &Dataset, members: &[Vec<u32>]) -> Result<(Pool, Pool), TooFew> {
+    let count = members.len();
     let (first, last) = quarters(count).ok_or(TooFew::Windows { windows: count })?;
     let pool = |windows: Range<usize>| {
         let attempts = dataset.attempts();
@@ -101,7 +102,7 @@ pub fn sides(dataset: &Dataset, group: &GroupWindows) -> Result<(Pool, Pool), To
             windows: windows.clone(),
             ..Pool::default()
         };
-        for ids in group.members.get(windows).unwrap_or(&[]) {
+        for ids in members.get(windows).unwrap_or(&[]) {
             for a in ids.iter().filter_map(|&i| attempts.get(i as usize)) {
                 if a.in_statistics() {
                     if a.ttft.is_finite() {

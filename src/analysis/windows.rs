@@ -275,7 +275,7 @@ pub fn cut_windows(dataset: &Dataset, width_s: f64) -> Result<Windows, WindowErr
         .ok_or(WindowError::NoStartTimes)?;
     let last_start = placed().map(|a| a.started_at - origin).fold(0.0, f64::max);
     let run_s = placed()
-        .map(|a| a.started_at - origin + a.total_latency.max(0.0).min(f64::MAX))
+        .map(|a| a.started_at - origin + a.total_latency.max(0.0))
         .filter(|end| end.is_finite())
         .fold(last_start, f64::max);
     if width_s >= run_s {

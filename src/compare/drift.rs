@@ -16,7 +16,7 @@ use crate::analysis::windows::Windows;
 /// each interval drawn as `resampling` says, from a stream of its own.
 pub fn measure_drift(dataset: &Dataset, windows: &mut Windows, resampling: &Resampling) {
     for group in &mut windows.groups {
-        group.drift = match sides(dataset, group) {
+        group.drift = match sides(dataset, &group.members) {
             Err(too_few) => Drift::TooFew(too_few),
             Ok((first, last)) => {
                 let stream = |metric: &str| {
