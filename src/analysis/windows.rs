@@ -36,13 +36,13 @@ pub enum WindowError {
     Unparsable(String),
     /// The duration is 0 or negative.
     NotPositive(String),
-    /// The window is as long as the run or longer: one window, nothing
-    /// to see over time.
+    /// The window is longer than the span of the run's starts: every
+    /// call in one window, nothing to see over time.
     LongerThanRun {
         /// The width asked for, seconds.
         width_s: f64,
-        /// The run's length, seconds.
-        run_s: f64,
+        /// The first call's start to the last call's start, seconds.
+        starts_s: f64,
     },
     /// No row has a start instant (`job_timestamp_iso`).
     NoStartTimes,
@@ -58,12 +58,12 @@ impl fmt::Display for WindowError {
             WindowError::NotPositive(text) => {
                 write!(f, "--window {text} must be longer than 0")
             }
-            WindowError::LongerThanRun { width_s, run_s } => write!(
+            WindowError::LongerThanRun { width_s, starts_s } => write!(
                 f,
-                "--window {} is not shorter than the run ({} from its first call's start to its last call's end): choose a window that cuts it into several, such as --window {}",
+                "--window {} is not shorter than the run (its calls started within {} of the first): every call would be in one window; choose a window that cuts it into several, such as --window {}",
                 seconds(*width_s),
-                seconds(*run_s),
-                seconds(suggested(*run_s))
+                seconds(*starts_s),
+                seconds(suggested(*starts_s))
             ),
             WindowError::NoStartTimes => write!(
                 f,
@@ -256,8 +256,8 @@ impl Windows {
 
 /// Cut `dataset`'s run into windows of `width_s` seconds from its first
 /// start and compute each group's statistics per window. Warm-up calls
-/// are left out. [`WindowError::LongerThanRun`] when the width is not
-/// shorter than the run.
+/// are left out. [`WindowError::LongerThanRun`] when every start falls in
+/// the first window (the width is longer than the span of the starts).
 pub fn cut_windows(dataset: &Dataset, width_s: f64) -> Result<Windows, WindowError> {
     let attempts = dataset.attempts();
     let placed = || {
@@ -278,8 +278,11 @@ pub fn cut_windows(dataset: &Dataset, width_s: f64) -> Result<Windows, WindowErr
         .map(|a| a.started_at - origin + a.total_latency.max(0.0))
         .filter(|end| end.is_finite())
         .fold(last_start, f64::max);
-    if width_s >= run_s {
-        return Err(WindowError::LongerThanRun { width_s, run_s });
+    if width_s > last_start {
+        return Err(WindowError::LongerThanRun {
+            width_s,
+            starts_s: last_start,
+        });
     }
     let count = window_count(last_start, width_s);
     let groups = dataset
@@ -359,6 +362,127 @@ fn window_stats(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::dataset::{Attempt, GroupKey, NO_COST, SUCCESS, WARMUP};
+    use crate::analysis::drift::{TooFew, sides};
+
+    /// A dataset of one group: an attempt per (start, TTFT, flags), total
+    /// latency TTFT + 1 s, 10 output tokens.
+    fn dataset(calls: &[(f64, f64, u16)]) -> Dataset {
+        let mut d = Dataset::default();
+        let key = GroupKey {
+            model: d.intern("m"),
+            region: d.intern("us-east-1"),
+            performance_config: d.intern("standard"),
+        };
+        let group = d.key_id(key);
+        let (ok, throttled) = (d.intern("Success"), d.intern("ThrottlingException"));
+        for (i, &(start, ttft, flags)) in calls.iter().enumerate() {
+            d.attempts.push(Attempt {
+                ttft,
+                total_latency: ttft + 1.0,
+                time_to_response: f64::NAN,
+                generation_otps: 9.0,
+                tpot: f64::NAN,
+                server_latency: f64::NAN,
+                start_offset: f64::NAN,
+                started_at: 1_700_000_000.0 + start,
+                time_to_first_text: f64::NAN,
+                reasoning_time: f64::NAN,
+                dispatch_lag: f64::NAN,
+                queued: f64::NAN,
+                input_tokens: 10.0,
+                output_tokens: 10.0,
+                group,
+                source: 0,
+                invocation: i as u32,
+                status: if flags & SUCCESS != 0 { ok } else { throttled },
+                target: 0,
+                flags,
+                turn: 0,
+                cost: NO_COST,
+                gaps_start: 0,
+                gaps_len: 0,
+            });
+        }
+        d
+    }
+
+    #[test]
+    fn a_run_is_cut_from_its_first_start_and_each_call_counted_where_it_began() {
+        // 40 calls every 0.25 s from t = 5 s; TTFT 1 s, then 2 s from the
+        // middle on; a throttle at 6.1 s, a warm-up and a call without a
+        // start are in no window's statistics.
+        let mut calls: Vec<(f64, f64, u16)> = (0..40)
+            .map(|i| {
+                (
+                    5.0 + 0.25 * f64::from(i),
+                    if i < 20 { 1.0 } else { 2.0 },
+                    SUCCESS,
+                )
+            })
+            .collect();
+        calls.push((6.1, f64::NAN, 0));
+        calls.push((0.0, 0.5, SUCCESS | WARMUP));
+        calls.push((f64::NAN, 0.5, SUCCESS));
+        let d = dataset(&calls);
+        let w = cut_windows(&d, 1.0).expect("windows");
+        assert_eq!((w.count, w.unplaced), (10, 1));
+        assert_eq!(w.origin, 1_700_000_005.0);
+        // The last start is at 14.75 s after t = 5 and lasts 3 s.
+        assert!((w.run_s - 12.75).abs() < 1e-9, "{}", w.run_s);
+        assert!(w.note().is_some_and(|n| n.starts_with("1 call(s) without")));
+        let g = &w.groups[0];
+        assert_eq!(g.windows.len(), 10);
+        let second = &g.windows[1];
+        assert_eq!((second.counts.attempts, second.counts.successes), (5, 4));
+        assert_eq!(second.counts.throttles, 1);
+        assert_eq!(second.throttle_pct(), Some(20.0));
+        assert_eq!(second.calls_per_s(), Some(5.0));
+        assert_eq!(second.output_tokens_per_s(), Some(40.0));
+        assert_eq!(second.ttft.map(|s| s.p50), Some(1.0));
+        assert_eq!(g.windows[9].ttft.map(|s| s.p50), Some(2.0));
+        assert_eq!(g.windows[9].span_s, 1.0);
+        let (first, last) = g.first_and_last().expect("busy windows");
+        assert_eq!((first.index, last.index), (0, 9));
+        let members: usize = g.members.iter().map(Vec::len).sum();
+        assert_eq!(
+            members, 41,
+            "the warm-up and the call without a start are out"
+        );
+
+        // The first two windows against the last two: 8 calls a side.
+        let (a, b) = sides(&d, &g.members).expect("enough calls");
+        assert_eq!((a.windows.clone(), b.windows.clone()), (0..2, 8..10));
+        assert_eq!((a.calls(), b.calls()), (8, 8));
+        assert!(a.ttft.iter().all(|&t| t == 1.0) && b.ttft.iter().all(|&t| t == 2.0));
+        // Windows of 1.5 s: 7 windows, one a side, 6 calls: too few.
+        let w = cut_windows(&d, 1.5).expect("windows");
+        assert_eq!(
+            sides(&d, &w.groups[0].members),
+            Err(TooFew::Calls { first: 6, last: 4 })
+        );
+        let w = cut_windows(&d, 4.0).expect("windows");
+        assert_eq!(
+            sides(&d, &w.groups[0].members),
+            Err(TooFew::Windows { windows: 3 })
+        );
+    }
+
+    #[test]
+    fn a_window_not_shorter_than_the_run_or_a_run_without_starts_is_refused() {
+        // Starts 9 s apart, the run 11 s long: 10 s holds every start.
+        let d = dataset(&[(0.0, 1.0, SUCCESS), (9.0, 1.0, SUCCESS)]);
+        assert_eq!(
+            cut_windows(&d, 10.0),
+            Err(WindowError::LongerThanRun {
+                width_s: 10.0,
+                starts_s: 9.0
+            })
+        );
+        assert_eq!(cut_windows(&d, 9.0).map(|w| w.count), Ok(2));
+        let d = dataset(&[(f64::NAN, 1.0, SUCCESS)]);
+        assert_eq!(cut_windows(&d, 1.0), Err(WindowError::NoStartTimes));
+    }
 
     #[test]
     fn durations_parse_with_their_unit_and_bad_ones_name_the_flag() {
@@ -394,11 +518,11 @@ mod tests {
     fn a_window_too_long_says_how_long_the_run_was() {
         let e = WindowError::LongerThanRun {
             width_s: 600.0,
-            run_s: 42.5,
+            starts_s: 42.5,
         };
         assert_eq!(
             e.to_string(),
-            "--window 10m is not shorter than the run (42.5s from its first call's start to its last call's end): choose a window that cuts it into several, such as --window 4s"
+            "--window 10m is not shorter than the run (its calls started within 42.5s of the first): every call would be in one window; choose a window that cuts it into several, such as --window 4s"
         );
         assert_eq!(seconds(0.5), "500ms");
         assert_eq!(seconds(90.0), "90s");

@@ -5,7 +5,8 @@
 //! - [`windows`]: every group, window by window, as CSV
 //!   (`analysis_windows_<ts>.csv`): the window's number, start and span
 //!   (seconds of the run), the attempts, successes, errors and throttles
-//!   (counts, and errors and throttles as percent of the attempts), TTFT
+//!   (counts, and successes, errors and throttles as percent of the
+//!   attempts), TTFT
 //!   p50/p90/p99, total latency p50/p90 and generation OTPS p50 of the
 //!   successful calls, calls per second and output tokens per second over
 //!   the window, and `thin_percentiles` (the tail percentiles too few
@@ -25,7 +26,7 @@ use crate::stats::Summary;
 use crate::table::{Cell, Column, Format, Kind, Row, Table};
 
 /// The CSV's headers of [`windows`], in order.
-pub const WINDOW_COLUMNS: [&str; 21] = [
+pub const WINDOW_COLUMNS: [&str; 22] = [
     "model",
     "region",
     "performance_config",
@@ -36,6 +37,7 @@ pub const WINDOW_COLUMNS: [&str; 21] = [
     "successes",
     "errors",
     "throttles",
+    "success_pct",
     "error_pct",
     "throttle_pct",
     "ttft_p50",
@@ -83,6 +85,7 @@ fn window_columns() -> Vec<Column> {
         successes,
         errors,
         throttles,
+        success_pct,
         error_pct,
         throttle_pct,
         ttft50,
@@ -107,6 +110,7 @@ fn window_columns() -> Vec<Column> {
         Column::counts(successes),
         Column::counts(errors),
         Column::counts(throttles),
+        Column::numbers(success_pct, Format::PERCENT, "%"),
         Column::numbers(error_pct, Format::PERCENT, "%"),
         Column::numbers(throttle_pct, Format::PERCENT, "%"),
         s(ttft50),
@@ -153,6 +157,7 @@ fn window_row(model: &str, region: &str, config: &str, w: &WindowStats) -> Row {
         Cell::Count(c.successes),
         Cell::Count(c.errors),
         Cell::Count(c.throttles),
+        Cell::number(w.success_pct()),
         Cell::number(w.error_pct()),
         Cell::number(w.throttle_pct()),
         percentile(w.ttft, 50.0),
@@ -356,6 +361,7 @@ mod tests {
                 "3",
                 "1",
                 "1",
+                "75.000000",
                 "25.000000",
                 "25.000000",
                 "2.000000",
@@ -370,8 +376,8 @@ mod tests {
             ]
         );
         let empty = table.csv_record(&table.rows[1]);
-        assert_eq!(&empty[12..18], ["", "", "", "", "", ""]);
-        assert_eq!(empty[20], "");
+        assert_eq!(&empty[13..19], ["", "", "", "", "", ""]);
+        assert_eq!(empty[21], "");
     }
 
     #[test]

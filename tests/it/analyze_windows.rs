@@ -162,8 +162,9 @@ async fn a_run_that_slows_down_halfway_drifts_and_names_its_group() {
         .map(|r| r[6].parse::<u64>().expect("calls"))
         .sum();
     assert_eq!(calls, 80);
-    // TTFT p50 (column 12) of the first window and the last: twice as slow.
-    let p50 = |r: &Vec<&str>| r[12].parse::<f64>().expect("ttft_p50");
+    // TTFT p50 (column 13) of the first window and the last: twice as slow.
+    assert_eq!(header.split(',').nth(13), Some("ttft_p50"));
+    let p50 = |r: &Vec<&str>| r[13].parse::<f64>().expect("ttft_p50");
     assert!(p50(&rows[15]) > 1.4 * p50(&rows[0]), "{windows}");
 
     let drift = written(dir.path(), "analysis_drift_");
