@@ -7,6 +7,8 @@
 //!   -> SummaryRow              the Python tool's summary numbers
 //!   -> compare()               pairs one axis apart, bootstrap CIs
 //!   -> prefill_fits()          TTFT against input tokens, per group
+//!   (-> cut_windows()          with --window: every group per time window,
+//!                              drift filled in by compare::drift)
 //!   -> write_files()           analysis_{summary,extended,comparison}_<ts>.csv
 //!                              (and analysis_prefill_<ts>.csv with a fit)
 //! ```
@@ -31,6 +33,7 @@ mod cache_hits;
 mod compare;
 mod dataset;
 mod dedup;
+pub mod drift;
 mod error;
 mod extended;
 mod fields;
@@ -50,6 +53,7 @@ mod summary;
 mod tail;
 mod turns;
 mod warnings;
+pub mod windows;
 
 use std::path::Path;
 
@@ -77,6 +81,7 @@ pub use simulation::Simulation;
 pub use summary::{SummaryRow, summary_rows};
 pub use turns::TurnStats;
 pub use warnings::group_warnings;
+pub use windows::{WindowError, Windows, cut_windows, parse_window};
 
 /// Options of [`analyze`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -104,6 +109,9 @@ pub struct Analysis {
     /// The prefill cost of every group (same order as `groups`): TTFT
     /// against input tokens, where the inputs varied (see [`prefill`]).
     pub prefill: Vec<GroupPrefill>,
+    /// Every group per time window, with its drift (`analyze --window`;
+    /// see [`windows`]); `None` without a window.
+    pub windows: Option<Windows>,
     /// Things a reader should know (files of other settings left out or
     /// mixed in, which come first; skipped incomplete rows, repeated rows,
     /// fallbacks, all-failed groups, empty performance configs, skipped
@@ -205,6 +213,7 @@ fn analysis_of(dataset: Dataset, mixed: Option<MixReport>, options: &AnalyzeOpti
         summary,
         comparisons,
         prefill,
+        windows: None,
         warnings,
         mixed,
     }

@@ -13,6 +13,7 @@
 //! such, never dropped.
 
 pub mod change;
+pub mod drift;
 pub mod gate;
 pub mod interval;
 pub mod json;

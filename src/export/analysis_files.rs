@@ -1,6 +1,7 @@
 //! Writing the analysis files under `<dir>/results-analysis/`, never
 //! overwriting anything: the summary, the extended summary and the
-//! comparison, and the prefill cost when a group has a fit, each a table
+//! comparison, the prefill cost when a group has a fit, and the time
+//! windows and their drift with `analyze --window`, each a table
 //! ([`crate::tables`]) written whole as CSV.
 
 use std::fs::File;
@@ -23,6 +24,11 @@ pub struct OutputFiles {
     /// `analysis_prefill_<ts>.csv`, written when a group has a prefill
     /// fit ([`Analysis::has_prefill_fit`]).
     pub prefill: Option<PathBuf>,
+    /// `analysis_windows_<ts>.csv`, written with time windows
+    /// ([`Analysis::windows`]).
+    pub windows: Option<PathBuf>,
+    /// `analysis_drift_<ts>.csv`, written with time windows.
+    pub drift: Option<PathBuf>,
 }
 
 /// The analysis's CSVs, in the order they are written: each file's stem
@@ -37,9 +43,17 @@ pub const CSV_FILES: [(&str, &str); 3] = [
 /// [`CSV_FILES`] when a group has a fit ([`Analysis::has_prefill_fit`]).
 pub const PREFILL_CSV: (&str, &str) = ("analysis_prefill", "prefill CSV");
 
+/// The time windows' CSV, written after the others with time windows
+/// ([`Analysis::windows`], `analyze --window`): every group per window.
+pub const WINDOWS_CSV: (&str, &str) = ("analysis_windows", "time windows CSV");
+
+/// The drift's CSV, written after [`WINDOWS_CSV`]: a row per group.
+pub const DRIFT_CSV: (&str, &str) = ("analysis_drift", "drift CSV");
+
 /// The CSVs of `analysis` in the order they are written, each with its
 /// stem and label: [`CSV_FILES`], then [`PREFILL_CSV`] when a group has
-/// a prefill fit.
+/// a prefill fit, then [`WINDOWS_CSV`] and [`DRIFT_CSV`] with time
+/// windows.
 fn csv_tables(analysis: &Analysis) -> Vec<((&'static str, &'static str), Table)> {
     let [summary, extended, comparison] = CSV_FILES;
     let mut files = vec![
@@ -55,6 +69,10 @@ fn csv_tables(analysis: &Analysis) -> Vec<((&'static str, &'static str), Table)>
     ];
     if analysis.has_prefill_fit() {
         files.push((PREFILL_CSV, tables::prefill::prefill(&analysis.prefill)));
+    }
+    if let Some(windows) = &analysis.windows {
+        files.push((WINDOWS_CSV, tables::windows::windows(windows)));
+        files.push((DRIFT_CSV, tables::windows::drift(windows)));
     }
     files
 }
@@ -98,7 +116,8 @@ pub fn write_csvs(
 
 impl Analysis {
     /// Write the summary, the extended summary and the comparison (and
-    /// the prefill cost, when a group has a fit) into
+    /// the prefill cost, when a group has a fit, and the time windows and
+    /// their drift, with windows) into
     /// `dir/results-analysis/`, stamped `timestamp` (see
     /// [`crate::timestamps::local_stamp`]); the first error, after every
     /// file was tried. `publish` writes the same files and reports each
@@ -107,15 +126,23 @@ impl Analysis {
         let mut paths = Vec::new();
         for outcome in write_csvs(self, dir, timestamp)? {
             outcome.written?;
-            paths.push(outcome.path);
+            paths.push((outcome.label, outcome.path));
         }
-        let mut paths = paths.into_iter();
-        match (paths.next(), paths.next(), paths.next()) {
+        let mut take = |label: &str| {
+            paths
+                .iter()
+                .position(|(l, _)| *l == label)
+                .map(|i| paths.swap_remove(i).1)
+        };
+        let [summary, extended, comparison] = CSV_FILES.map(|(_, label)| take(label));
+        match (summary, extended, comparison) {
             (Some(summary), Some(extended), Some(comparison)) => Ok(OutputFiles {
                 summary,
                 extended,
                 comparison,
-                prefill: paths.next(),
+                prefill: take(PREFILL_CSV.1),
+                windows: take(WINDOWS_CSV.1),
+                drift: take(DRIFT_CSV.1),
             }),
             _ => Err(std::io::Error::other("an analysis file is missing")),
         }

@@ -3,8 +3,8 @@
 //! ```text
 //! Analysis -> data::chart_data (per group: sorted values, gap boxes, timeline)
 //!   -> one Figure per chart (comparison, box plots, CDF, gaps, timeline,
-//!      the prefill fits, histograms per group; a Note where there is
-//!      nothing to draw)
+//!      the prefill fits, TTFT per time window, histograms per group; a
+//!      Note where there is nothing to draw)
 //!   -> writer::render (SVG + PNG) -> <dir>/<name>.{svg,png}
 //! ```
 //!
@@ -32,6 +32,7 @@ pub(crate) mod scale;
 pub(crate) mod style;
 pub mod sweep;
 pub(crate) mod timeline;
+pub(crate) mod windows;
 pub(crate) mod writer;
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ use histogram::Histograms;
 use note::Note;
 use prefill::PrefillChart;
 use timeline::TimelineChart;
+use windows::WindowsChart;
 
 /// Where a chart belongs in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,6 +68,8 @@ pub enum Section {
     Timeline,
     /// TTFT against input tokens, with the prefill fits.
     Prefill,
+    /// TTFT per time window (`analyze --window`).
+    Windows,
     /// Histograms of one group.
     Group,
 }
@@ -140,6 +144,7 @@ enum AnyFigure<'a> {
     Timeline(TimelineChart<'a>),
     Histograms(Histograms<'a>),
     Prefill(PrefillChart),
+    Windows(WindowsChart),
     Note(Note),
 }
 
@@ -152,6 +157,7 @@ impl AnyFigure<'_> {
             AnyFigure::Timeline(f) => render_noted(name, f, note),
             AnyFigure::Histograms(f) => render_noted(name, f, note),
             AnyFigure::Prefill(f) => render_noted(name, f, note),
+            AnyFigure::Windows(f) => render_noted(name, f, note),
             AnyFigure::Note(f) => render_noted(name, f, note),
         }
     }
@@ -286,6 +292,15 @@ fn jobs<'a>(analysis: &'a Analysis, data: &'a [GroupData<'a>]) -> (Vec<Job<'a>>,
             "Prefill cost: TTFT against input tokens, with the least-squares line",
             Section::Prefill,
             AnyFigure::Prefill(chart),
+        );
+    }
+    // Drawn only with time windows (`analyze --window`).
+    if let Some(chart) = WindowsChart::new(analysis, data) {
+        job(
+            "windows_ttft",
+            "TTFT p50 and p90 per time window",
+            Section::Windows,
+            AnyFigure::Windows(chart),
         );
     }
     let variants = variants(data);

@@ -5,8 +5,9 @@
 //!    numbers), the warnings (on stderr), the tables and where the costs
 //!    come from;
 //! 2. `results-analysis/analysis_{summary,extended,comparison}_<ts>.csv`
-//!    (and `analysis_prefill_<ts>.csv` when a group has a prefill fit),
-//!    each written whole;
+//!    (and `analysis_prefill_<ts>.csv` when a group has a prefill fit,
+//!    `analysis_{windows,drift}_<ts>.csv` with time windows), each
+//!    written whole;
 //! 3. the charts (`plots/<ts>/`) and the report page (`index.html` and its
 //!    kept copy), linking the CSVs that were written;
 //! 4. what was written (`Charts:`, `Report:`, then `Wrote:` and the CSVs,

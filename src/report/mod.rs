@@ -23,7 +23,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Analysis;
-use crate::export::{CSV_FILES, OutputFiles, PREFILL_CSV};
+use crate::export::{CSV_FILES, DRIFT_CSV, OutputFiles, PREFILL_CSV, WINDOWS_CSV};
 use crate::plot::{self, ChartSet, PlotError};
 
 /// The report could not be written.
@@ -92,12 +92,16 @@ pub fn write_report(
     let stamp = stamp_of(files).unwrap_or_else(crate::timestamps::local_stamp);
     let paths = [&files.summary, &files.extended, &files.comparison];
     let prefill = files.prefill.as_deref().map(|path| (PREFILL_CSV.1, path));
+    let windows = files.windows.as_deref().map(|path| (WINDOWS_CSV.1, path));
+    let drift = files.drift.as_deref().map(|path| (DRIFT_CSV.1, path));
     let linked = csv_links(
         CSV_FILES
             .iter()
             .zip(paths)
             .map(|((_, label), path)| (*label, path.as_path()))
-            .chain(prefill),
+            .chain(prefill)
+            .chain(windows)
+            .chain(drift),
     );
     write_report_with(analysis, out, &stamp, &linked)
 }

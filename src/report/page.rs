@@ -68,6 +68,7 @@ impl Page<'_> {
         self.comparison(&mut out);
         self.failures(&mut out);
         self.prefill(&mut out);
+        self.windows(&mut out);
         self.section(
             &mut out,
             "distributions",
@@ -104,11 +105,15 @@ impl Page<'_> {
     }
 
     fn header(&self, out: &mut String) {
-        let prefill = if self.analysis.has_prefill_fit() {
+        let mut prefill = if self.analysis.has_prefill_fit() {
             "<a href=\"#prefill\">Prefill</a>"
         } else {
             ""
-        };
+        }
+        .to_string();
+        if self.analysis.windows.is_some() {
+            prefill.push_str("<a href=\"#windows\">Time windows</a>");
+        }
         let _ = write!(
             out,
             "<header>\n<h1>bedrock-bench report</h1>\n\
@@ -268,6 +273,32 @@ impl Page<'_> {
             &self.analysis.prefill,
         )));
         self.figures(out, &[Section::Prefill]);
+        out.push_str("</section>\n");
+    }
+
+    /// The time windows (`analyze --window`): the drift table and the
+    /// chart of TTFT per window.
+    fn windows(&self, out: &mut String) {
+        let Some(windows) = &self.analysis.windows else {
+            return;
+        };
+        let _ = write!(
+            out,
+            "<section id=\"windows\">\n<h2>Time windows</h2>\n\
+             <p class=\"hint\">The run cut into {} windows of {} from its first call's start (the rows' own start instants: \
+             with a time-scaled emulator, real seconds of the run, not simulated ones); each call belongs to the window its start falls in. \
+             Drift: the successful calls of the first quarter of the windows pooled against those of the last quarter (at least one window each; \
+             4 windows and 8 calls a side needed), TTFT p50 and total latency p50 as a change last / first with a bootstrap 95% interval, \
+             as <code>compare</code> computes them. A group drifts when the whole interval lies beyond no change: its statistics then \
+             mix two services. Every window of every group is in the time windows CSV.</p>\n",
+            windows.count,
+            escape(&crate::analysis::windows::seconds(windows.width_s)),
+        );
+        if let Some(note) = windows.note() {
+            let _ = writeln!(out, "<p class=\"note\">{}.</p>", escape(&note));
+        }
+        out.push_str(&html_table::html(&tables::windows::drift(windows)));
+        self.figures(out, &[Section::Windows]);
         out.push_str("</section>\n");
     }
 

@@ -9,6 +9,8 @@
 //! | [`comparisons`] | `Comparison`s | `analysis_comparison_<ts>.csv` | one table per axis (terminal), one table (page) |
 //! | [`schedule`] | open-loop `GroupStats` | (none) | the open-loop schedule |
 //! | [`prefill`] | `GroupPrefill`s | `analysis_prefill_<ts>.csv` (with a fit) | the prefill cost (with a fit) |
+//! | [`windows::windows`] | `analyze --window`'s `Windows` | `analysis_windows_<ts>.csv` (with --window) | (none; the page's chart) |
+//! | [`windows::drift`] | the `Windows`' drift per group | `analysis_drift_<ts>.csv` (with --window) | time windows: first and last window, drift |
 //! | [`errors`] | `ErrorSample`s | (none) | the page's error messages |
 //! | [`sweep`] | `SweepStep`s | `sweep.csv` | the sweep's steps |
 //! | [`length_grid`] | a length grid's `CellResult`s | `length_grid.csv` | the grid's cells |
@@ -32,6 +34,7 @@ pub mod schedule;
 pub mod summary;
 pub mod sweep;
 pub mod turns;
+pub mod windows;
 
 use crate::analysis::Metric;
 use crate::table::Format;

@@ -1,7 +1,8 @@
 //! The analysis as text for the terminal: aligned tables (see [`table`])
 //! of the summary, the comparisons (one table per variant axis), the
-//! failures, the open loop's schedule and the prefill cost, each the table the files and
-//! the report page show too ([`crate::tables`]).
+//! failures, the open loop's schedule, the prefill cost and the time
+//! windows' drift, each the table the files and the report page show too
+//! ([`crate::tables`]).
 
 pub mod table;
 
@@ -94,6 +95,17 @@ pub fn overview(analysis: &Analysis) -> String {
             "Prefill cost (TTFT against input tokens, least squares over the successful calls: TTFT = intercept + slope x input tokens; the intercept in seconds, the slope in ms per 1,000 input tokens, each with its 95% CI):"
         );
         out.push_str(&table::render(&tables::prefill::prefill(&analysis.prefill)));
+        out.push('\n');
+    }
+
+    if let Some(windows) = &analysis.windows {
+        let _ = writeln!(
+            out,
+            "Time windows ({} windows of {} from the first call's start, in the rows' own time; TTFT_p50 in the first and the last window with a call, seconds; drift: TTFT p50 and total p50 of the first quarter of the windows against the last, change with its 95% CI; every window is in the time windows CSV):",
+            windows.count,
+            crate::analysis::windows::seconds(windows.width_s)
+        );
+        out.push_str(&table::render(&tables::windows::drift(windows)));
         out.push('\n');
     }
     out

@@ -36,6 +36,7 @@ mod analyze_read_errors;
 mod analyze_summary;
 mod analyze_trust;
 mod analyze_variants;
+mod analyze_windows;
 mod bench_baseline;
 mod bench_errors;
 mod bench_stop;

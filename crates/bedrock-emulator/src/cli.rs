@@ -11,7 +11,8 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::{
-    Emulator, EmulatorConfig, EmulatorError, OverrideError, ProfileSet, default_max_connections,
+    Emulator, EmulatorConfig, EmulatorError, OverrideError, ProfileSet, SlowDown,
+    default_max_connections,
 };
 
 /// Why the server could not run.
@@ -86,6 +87,38 @@ pub struct EmulatorArgs {
     /// ServiceUnavailableException.
     #[arg(long, value_name = "MIB", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
     max_buffered_body_mib: u32,
+    /// Slow the service down during the run: every request that arrives
+    /// SECS or more (real seconds, not scaled by --time-scale) after the
+    /// start is planned --slow-down-factor times slower (its TTFT and every
+    /// per-token time); the ground truth records the slowed plan.
+    #[arg(long, value_name = "SECS", value_parser = non_negative_seconds)]
+    slow_down_after: Option<Duration>,
+    /// What --slow-down-after multiplies every planned delay by (over 0;
+    /// 2 = twice as slow).
+    #[arg(long, value_name = "F", default_value_t = 2.0, requires = "slow_down_after", value_parser = positive_factor)]
+    slow_down_factor: f64,
+}
+
+/// A number of seconds of at least 0, such as `0` or `30.5`.
+fn non_negative_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(seconds.is_finite() && seconds >= 0.0) {
+        return Err(format!("{text} must be a number of seconds of at least 0"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|_| format!("{text} seconds is too long"))
+}
+
+/// A factor over 0, such as `1.5`.
+fn positive_factor(text: &str) -> Result<f64, String> {
+    let factor: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if !(factor.is_finite() && factor > 0.0) {
+        return Err(format!("{text} must be a number over 0"));
+    }
+    Ok(factor)
 }
 
 /// A number of seconds over 0, such as `30` or `0.5`.
@@ -135,6 +168,10 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
             .map_or_else(default_max_connections, |n| n as usize),
         body_read_timeout: args.body_timeout,
         max_buffered_body_bytes: (args.max_buffered_body_mib as usize).saturating_mul(1024 * 1024),
+        slow_down: args.slow_down_after.map(|after| SlowDown {
+            after,
+            factor: args.slow_down_factor,
+        }),
         ..EmulatorConfig::default()
     };
     // Handlers first: a SIGTERM sent as soon as the URL is read must stop
@@ -164,6 +201,12 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
         limits.max_connections,
         args.max_buffered_body_mib,
     );
+    if let Some(after) = args.slow_down_after {
+        eprintln!(
+            "{name}: requests arriving {after:?} or more after the start are planned {}x slower (--slow-down-after).",
+            args.slow_down_factor
+        );
+    }
 
     stop.wait().map_err(io("waiting for Ctrl-C or SIGTERM"))?;
     let lateness = emulator.lateness();

@@ -358,7 +358,7 @@ async fn prepare(
             (ApiError::throttling(exceeded.message()), None)
         })?;
     let cache = admission::use_cache(shared, &converse, info, model.input_token_overhead);
-    let plan = plan(
+    let mut plan = plan(
         model,
         &converse,
         cache,
@@ -366,6 +366,10 @@ async fn prepare(
         admission::max_output(&converse, info),
         rng,
     );
+    // Before anything records the plan: the ground truth holds the slowed one.
+    if let Some(factor) = shared.slow_down_factor(started) {
+        plan.slow_down(factor);
+    }
     admission::settle(shared, &reservation, model, &converse, &plan);
     record.input_tokens = plan.input_tokens;
     record.served_performance = plan.served.map(|s| s.as_str().to_string());

@@ -68,6 +68,7 @@ mod request_content;
 mod request_options;
 mod request_tools;
 mod server;
+mod slow_down;
 mod state;
 pub(crate) mod stats;
 pub(crate) mod tier_profile;
@@ -104,6 +105,7 @@ pub use request_bodies::{
     BodyLimits, BodyLimitsError, BodyStats, DEFAULT_BODY_READ_TIMEOUT,
     DEFAULT_MAX_BUFFERED_BODY_BYTES,
 };
+pub use slow_down::SlowDown;
 pub use tier_profile::{TierAdjust, TierProfiles};
 
 use ground_truth::GroundTruthLog;
@@ -162,6 +164,10 @@ pub struct EmulatorConfig {
     /// Default [`default_max_connections`]: half of the open-file limit
     /// after 64 reserved, between 8 and 8192.
     pub max_connections: usize,
+    /// Slow every request down by a factor from some real time after the
+    /// start on (a service that degrades during a run); `None`: never.
+    /// The ground truth records the slowed plan.
+    pub slow_down: Option<SlowDown>,
 }
 
 impl Default for EmulatorConfig {
@@ -182,6 +188,7 @@ impl Default for EmulatorConfig {
             header_read_timeout: limits::DEFAULT_HEADER_READ_TIMEOUT,
             idle_timeout: limits::DEFAULT_IDLE_TIMEOUT,
             max_connections: default_max_connections(),
+            slow_down: None,
         }
     }
 }
@@ -239,6 +246,9 @@ impl Emulator {
                 config.time_scale
             )));
         }
+        if let Some(slow_down) = &config.slow_down {
+            slow_down.validate().map_err(EmulatorError::Config)?;
+        }
         let limits = ConnectionLimits {
             header_read_timeout: config.header_read_timeout,
             idle_timeout: config.idle_timeout,
@@ -270,7 +280,7 @@ impl Emulator {
             path: config.ground_truth_file.clone().unwrap_or_default(),
             source,
         })?;
-        let shared = Arc::new(Shared::new(
+        let mut shared = Shared::new(
             config.time_scale,
             config.accept_any_model,
             request_bodies::RequestBodies::new(body_limits),
@@ -278,7 +288,9 @@ impl Emulator {
             log,
             config.seed,
             limits,
-        ));
+        );
+        shared.slow_down = config.slow_down;
+        let shared = Arc::new(shared);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.max(1))
             .thread_name("bedrock-emulator")

@@ -96,6 +96,21 @@ impl StreamPlan {
     pub fn first_delta_s(&self) -> Option<f64> {
         self.chunks.first().map(|c| c.at_s)
     }
+
+    /// Multiply every instant of the plan by `factor` (the headers, each
+    /// delta, the end, a mid-stream exception and the reasoning time):
+    /// TTFT and every per-token time grow by it ([`crate::SlowDown`]).
+    pub fn slow_down(&mut self, factor: f64) {
+        self.headers_at_s *= factor;
+        for chunk in &mut self.chunks {
+            chunk.at_s *= factor;
+        }
+        self.end_at_s *= factor;
+        self.reasoning_s *= factor;
+        if let Some(exception) = &mut self.exception {
+            exception.at_s *= factor;
+        }
+    }
 }
 
 /// Pick the served profile: `optimized` when asked and offered, unless the

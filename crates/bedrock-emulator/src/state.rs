@@ -16,6 +16,7 @@ use super::prompt_cache::PromptCache;
 use super::quota::InFlight;
 use super::rate_quota::RateQuotas;
 use super::request_bodies::RequestBodies;
+use super::slow_down::SlowDown;
 use precise_timer::PreciseTimer;
 
 /// The longest delay the emulator schedules. Extreme but valid profile
@@ -54,6 +55,8 @@ pub struct Shared {
     pub timer: PreciseTimer,
     /// Open connections, their limits and counts.
     pub connections: Arc<Connections>,
+    /// Slows requests down from some time after the start on.
+    pub slow_down: Option<SlowDown>,
     rng: Mutex<StdRng>,
     shutting_down: AtomicBool,
 }
@@ -88,6 +91,7 @@ impl Shared {
             lateness: LatenessHistogram::default(),
             timer: PreciseTimer::start("emulator-timer"),
             connections: Arc::new(Connections::new(limits)),
+            slow_down: None,
             rng: Mutex::new(rng),
             shutting_down: AtomicBool::new(false),
         }
@@ -108,6 +112,13 @@ impl Shared {
         Duration::try_from_secs_f64(real_s)
             .unwrap_or(MAX_DELAY)
             .min(MAX_DELAY)
+    }
+
+    /// What the planned delays of a request that arrived at `arrived`
+    /// are multiplied by ([`SlowDown`]): `None` when not slowed.
+    pub fn slow_down_factor(&self, arrived: Instant) -> Option<f64> {
+        self.slow_down?
+            .factor_at(arrived.saturating_duration_since(self.epoch))
     }
 
     /// Real seconds in one minute of model time (0 at time scale 0).

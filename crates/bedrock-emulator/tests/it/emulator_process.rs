@@ -152,6 +152,9 @@ fn bad_options_are_refused_before_serving() {
         vec!["--idle-timeout", "-1"],
         vec!["--idle-timeout", "soon"],
         vec!["--max-connections", "0"],
+        vec!["--slow-down-after", "-1"],
+        vec!["--slow-down-after", "10", "--slow-down-factor", "0"],
+        vec!["--slow-down-factor", "2"],
     ] {
         let output = Command::new(BINARY)
             .args(&args)
