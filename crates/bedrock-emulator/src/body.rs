@@ -19,6 +19,8 @@ use rand::{RngExt, SeedableRng};
 
 use super::eventstream::{event_frame, exception_frame};
 use super::ground_truth::GroundTruthRecord;
+use super::invoke_stream::chunk_frames;
+use super::native::{InvocationMetrics, Native};
 use super::payload;
 use super::plan::StreamPlan;
 use super::quota::InFlightSlot;
@@ -89,6 +91,7 @@ pub struct EventStream {
     shared: Arc<Shared>,
     record: Option<GroundTruthRecord>,
     max_lateness: Duration,
+    native: Option<Native>,
     _slot: InFlightSlot,
 }
 
@@ -111,7 +114,9 @@ impl EventStream {
     /// time_scale` (`started`: the request's body was complete). `record`
     /// is this request's ground truth so far; it is completed as frames
     /// are written and pushed when the last one is (or when the stream is
-    /// dropped early).
+    /// dropped early). `native`: the events are the model family's
+    /// native JSON in `chunk` events (InvokeModelWithResponseStream)
+    /// instead of ConverseStream's.
     pub fn new(
         plan: StreamPlan,
         started: Instant,
@@ -119,6 +124,7 @@ impl EventStream {
         record: GroundTruthRecord,
         slot: InFlightSlot,
         rng: &mut StdRng,
+        native: Option<Native>,
     ) -> Self {
         let step = if plan.chunks.is_empty() {
             after_chunks(&plan)
@@ -134,8 +140,10 @@ impl EventStream {
             shared,
             record: Some(record),
             max_lateness: Duration::ZERO,
+            native,
             _slot: slot,
         };
+        stream.step = stream.unskipped(stream.step);
         if let Some(deadline) = stream.deadline(stream.step) {
             stream.sleep.reset(deadline);
         }
@@ -154,8 +162,41 @@ impl EventStream {
         Some(self.shared.deadline(self.started, offset_s))
     }
 
-    /// The step after `step`.
+    /// The plan being streamed.
+    pub fn plan(&self) -> &StreamPlan {
+        &self.plan
+    }
+
+    /// Whether this stream writes nothing at `step`: the native streams
+    /// close with their own events (at [`Step::Metadata`]), and Llama's
+    /// has no start event.
+    fn skips(&self, step: Step) -> bool {
+        match (&self.native, step) {
+            (Some(_), Step::BlockStop | Step::MessageStop) => true,
+            (Some(native), Step::MessageStart) => !native.has_start(),
+            _ => false,
+        }
+    }
+
+    /// `step`, or the first step after it that writes something.
+    fn unskipped(&self, mut step: Step) -> Step {
+        // At most three steps in a row are skipped.
+        for _ in 0..4 {
+            if !self.skips(step) {
+                break;
+            }
+            step = self.after_step(step);
+        }
+        step
+    }
+
+    /// The next step that writes something after `step`.
     fn after(&self, step: Step) -> Step {
+        self.unskipped(self.after_step(step))
+    }
+
+    /// The step after `step`.
+    fn after_step(&self, step: Step) -> Step {
         match step {
             Step::MessageStart => Step::Delta(0),
             Step::Delta(i) if i + 1 < self.plan.chunks.len() => Step::Delta(i + 1),
@@ -166,8 +207,53 @@ impl EventStream {
         }
     }
 
+    /// The invocation metrics of the last native chunk: the plan's
+    /// tokens, its end and its first delta, on the emulator's time scale.
+    fn metrics(&self) -> InvocationMetrics {
+        let ms = |at_s: f64| (self.shared.scaled(at_s).as_secs_f64() * 1000.0).round() as u64;
+        InvocationMetrics {
+            input_tokens: self.plan.input_tokens,
+            output_tokens: self.plan.output_tokens,
+            invocation_ms: ms(self.plan.end_at_s),
+            first_byte_ms: ms(self.plan.first_delta_s().unwrap_or(self.plan.end_at_s)),
+        }
+    }
+
+    /// Encode `step`'s frames in the family's native events; the tokens
+    /// they carry.
+    fn encode_native(&mut self, native: &Native, step: Step) -> (Bytes, u32) {
+        let rng = &mut self.rng;
+        let plan = &self.plan;
+        match step {
+            Step::MessageStart => (chunk_frames(&native.start_events(plan), rng), 0),
+            Step::Delta(i) => (
+                chunk_frames(&native.delta_events(plan, i), rng),
+                plan.chunks.get(i).map_or(0, |c| c.tokens),
+            ),
+            Step::Metadata => {
+                let events = native.end_events(plan, self.metrics());
+                (chunk_frames(&events, &mut self.rng), 0)
+            }
+            // The exception frame is ConverseStream's; the stop steps are
+            // skipped.
+            _ => self.encode_converse(step),
+        }
+    }
+
     /// Encode `step`'s frame; the tokens it carries.
     fn encode(&mut self, step: Step) -> (Bytes, u32) {
+        match self.native.take() {
+            Some(native) => {
+                let encoded = self.encode_native(&native, step);
+                self.native = Some(native);
+                encoded
+            }
+            None => self.encode_converse(step),
+        }
+    }
+
+    /// Encode `step`'s ConverseStream frame; the tokens it carries.
+    fn encode_converse(&mut self, step: Step) -> (Bytes, u32) {
         let rng = &mut self.rng;
         match step {
             Step::MessageStart => (event_frame("messageStart", payload::message_start(rng)), 0),

@@ -12,6 +12,22 @@ use super::words::{chunk_text, reasoning_text};
 /// `usage`, `metrics.latencyMs` and, when asked, `performanceConfig` and
 /// `serviceTier`.
 pub fn converse_body(plan: &StreamPlan, latency_ms: u64) -> Vec<u8> {
+    let content = converse_content(plan);
+    let mut body = summary_fields(plan, latency_ms);
+    if let Some(object) = body.as_object_mut() {
+        object.insert(
+            "output".into(),
+            json!({ "message": { "role": "assistant", "content": content } }),
+        );
+        object.insert("stopReason".into(), json!(plan.stop_reason));
+    }
+    body.to_string().into_bytes()
+}
+
+/// The answer's content blocks as Converse writes them (Amazon Nova's
+/// native answer has the same): reasoning, then the tool call or the
+/// text.
+pub fn converse_content(plan: &StreamPlan) -> Vec<Value> {
     let mut content = Vec::new();
     let reasoned = plan
         .chunks
@@ -41,13 +57,5 @@ pub fn converse_body(plan: &StreamPlan, latency_ms: u64) -> Vec<u8> {
             .sum();
         content.push(json!({ "text": chunk_text(0, words) }));
     }
-    let mut body = summary_fields(plan, latency_ms);
-    if let Some(object) = body.as_object_mut() {
-        object.insert(
-            "output".into(),
-            json!({ "message": { "role": "assistant", "content": content } }),
-        );
-        object.insert("stopReason".into(), json!(plan.stop_reason));
-    }
-    body.to_string().into_bytes()
+    content
 }

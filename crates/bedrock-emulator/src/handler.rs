@@ -1,6 +1,8 @@
 //! Answering one request: routing, validation, faults, quota, the prompt
-//! cache, and either the event stream (ConverseStream), one JSON answer
-//! (Converse) or Bedrock's error shape, with its ground truth. CountTokens
+//! cache, and either the event stream (ConverseStream, or
+//! InvokeModelWithResponseStream in the family's native events), one JSON
+//! answer (Converse, or InvokeModel's native body) or Bedrock's error
+//! shape, with its ground truth. CountTokens
 //! and the control plane are answered apart (no model call).
 
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use super::count_tokens;
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
 use super::model_rules;
+use super::native::{self, Native};
 use super::plan::{ReasoningAsk, StreamPlan, plan};
 use super::profile_set::base_model_id;
 use super::profiles_route::{is_profiles_request, profiles_response};
@@ -83,24 +86,49 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         record,
         armed: true,
     };
-    match prepare(&shared, request, received, &mut rng, &mut pending).await {
+    match prepare(
+        &shared,
+        request,
+        received,
+        &mut rng,
+        &mut pending,
+        &request_id,
+    )
+    .await
+    {
         Ok(Answer::Converse {
             plan,
             slot,
             started,
+            native,
         }) => {
-            let response =
-                answer_converse(&shared, *plan, started, &mut pending, &request_id).await;
+            let response = answer_converse(
+                &shared,
+                *plan,
+                started,
+                &mut pending,
+                &request_id,
+                native.as_ref(),
+            )
+            .await;
             drop(slot);
             response
         }
-        Ok(Answer::Stream(stream)) => {
+        Ok(Answer::Stream(stream, native)) => {
+            let served = served_headers(stream.plan());
             let mut response = Response::new(ResponseBody::Stream(stream));
             let headers = response.headers_mut();
             headers.insert(
                 http::header::CONTENT_TYPE,
                 HeaderValue::from_static("application/vnd.amazon.eventstream"),
             );
+            if native {
+                headers.insert(
+                    "X-Amzn-Bedrock-Content-Type",
+                    HeaderValue::from_static("application/json"),
+                );
+                insert_all(headers, served);
+            }
             insert_request_id(headers, &request_id);
             response
         }
@@ -159,9 +187,10 @@ type Refusal = (ApiError, Option<Instant>);
 
 /// What an admitted request gets.
 enum Answer {
-    /// ConverseStream: the event stream (it owns the record and the slot).
-    Stream(Box<EventStream>),
-    /// Converse: the plan, answered in one body at its end.
+    /// ConverseStream or InvokeModelWithResponseStream (`true`): the
+    /// event stream (it owns the record and the slot).
+    Stream(Box<EventStream>, bool),
+    /// Converse or InvokeModel: the plan, answered in one body at its end.
     Converse {
         /// The plan.
         plan: Box<StreamPlan>,
@@ -169,18 +198,47 @@ enum Answer {
         slot: InFlightSlot,
         /// The plan's clock zero: the request's body was complete.
         started: Instant,
+        /// InvokeModel: the native body to answer with.
+        native: Option<Native>,
     },
 }
 
-/// Answer a Converse request: wait for the plan's end (or its exception),
-/// counted from `started`, then send the whole answer (or the error) and
-/// push the record.
+/// The response headers of InvokeModel and InvokeModelWithResponseStream
+/// that echo the served performance configuration and service tier, when
+/// the request asked for them.
+fn served_headers(plan: &StreamPlan) -> Vec<(&'static str, String)> {
+    let mut headers = Vec::new();
+    if let Some(served) = plan.served {
+        headers.push((
+            "X-Amzn-Bedrock-PerformanceConfig-Latency",
+            served.as_str().to_string(),
+        ));
+    }
+    if let Some(tier) = plan.served_tier {
+        headers.push(("X-Amzn-Bedrock-Service-Tier", tier.as_str().to_string()));
+    }
+    headers
+}
+
+/// Insert each `(name, value)` whose value is a valid header value.
+fn insert_all(headers: &mut http::HeaderMap, pairs: Vec<(&'static str, String)>) {
+    for (name, value) in pairs {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+/// Answer a Converse (or, with `native`, an InvokeModel) request: wait
+/// for the plan's end (or its exception), counted from `started`, then
+/// send the whole answer (or the error) and push the record.
 async fn answer_converse(
     shared: &Arc<Shared>,
     plan: StreamPlan,
     started: Instant,
     pending: &mut PendingRecord,
     request_id: &str,
+    native: Option<&Native>,
 ) -> Response<ResponseBody> {
     let (at_s, error) = match &plan.exception {
         Some(exception) if exception.fault == Fault::ThrottleMidStream => (
@@ -212,7 +270,10 @@ async fn answer_converse(
         return error_response(&error, request_id);
     }
     let latency_ms = (shared.scaled(plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
-    let body = converse_body(&plan, latency_ms);
+    let body = match native {
+        Some(native) => native.invoke_body(&plan).to_string().into_bytes(),
+        None => converse_body(&plan, latency_ms),
+    };
     record.outcome = "complete".into();
     record.output_tokens = plan.output_tokens;
     shared.ground_truth.push(record);
@@ -222,6 +283,21 @@ async fn answer_converse(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    if native.is_some() {
+        let mut pairs = vec![
+            (
+                "X-Amzn-Bedrock-Input-Token-Count",
+                plan.input_tokens.to_string(),
+            ),
+            (
+                "X-Amzn-Bedrock-Output-Token-Count",
+                plan.output_tokens.to_string(),
+            ),
+            ("X-Amzn-Bedrock-Invocation-Latency", latency_ms.to_string()),
+        ];
+        pairs.extend(served_headers(&plan));
+        insert_all(headers, pairs);
+    }
     insert_request_id(headers, request_id);
     response
 }
@@ -248,6 +324,7 @@ async fn prepare(
     received: Instant,
     rng: &mut rand::rngs::StdRng,
     pending: &mut PendingRecord,
+    request_id: &str,
 ) -> Result<Answer, Refusal> {
     let record = &mut pending.record;
     let immediate = |e: ApiError| (e, None);
@@ -293,7 +370,14 @@ async fn prepare(
             )));
         }
     };
-    let converse = parse_body(model_id, &body.bytes).map_err(immediate)?;
+    let (converse, family) = if operation.is_native() {
+        let (converse, family) =
+            native::parse(model_id, &body.bytes, &parts.headers).map_err(immediate)?;
+        (converse, Some(family))
+    } else {
+        (parse_body(model_id, &body.bytes).map_err(immediate)?, None)
+    };
+    let native = family.map(|family| Native::new(family, &converse.model_id, request_id));
     // Its bytes leave the body buffer now.
     drop(body);
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
@@ -392,13 +476,15 @@ async fn prepare(
     record
         .faults
         .extend(plan.faults.iter().map(|f| f.as_str().to_string()));
-    if operation == Operation::Converse {
+    if !operation.streams() {
         return Ok(Answer::Converse {
             plan: Box::new(plan),
             slot,
             started,
+            native,
         });
     }
+    let is_native = native.is_some();
     let headers_at = shared.deadline(started, plan.headers_at_s);
     // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
@@ -408,9 +494,10 @@ async fn prepare(
         pending.hand_over(),
         slot,
         rng,
+        native,
     );
     shared.timer.sleep_until(headers_at).await;
-    Ok(Answer::Stream(Box::new(stream)))
+    Ok(Answer::Stream(Box::new(stream), is_native))
 }
 
 /// A control-plane request: a JSON answer or an error, with no

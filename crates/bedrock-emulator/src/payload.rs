@@ -18,7 +18,7 @@ use super::words::{chunk_text, reasoning_text};
 const PADDING_ALPHABET: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 /// A padding value of random length (1 to 40 characters).
-fn padding(rng: &mut impl Rng) -> &'static str {
+pub(crate) fn padding(rng: &mut impl Rng) -> &'static str {
     let len = rng.random_range(1..=40);
     &PADDING_ALPHABET[..len.min(PADDING_ALPHABET.len())]
 }
@@ -27,7 +27,7 @@ fn padding(rng: &mut impl Rng) -> &'static str {
 /// serialized straight from borrowed parts: the streaming path writes one
 /// per output chunk, so it builds no `serde_json::Value` on the way.
 #[derive(Debug, Serialize)]
-enum Delta<'a> {
+pub(crate) enum Delta<'a> {
     /// `{"text": ...}`.
     #[serde(rename = "text")]
     Text(String),
@@ -44,7 +44,7 @@ enum Delta<'a> {
 
 /// The member of a `reasoningContent` delta.
 #[derive(Debug, Serialize)]
-enum ReasoningDelta<'a> {
+pub(crate) enum ReasoningDelta<'a> {
     #[serde(rename = "text")]
     Text(String),
     #[serde(rename = "signature")]
@@ -62,7 +62,7 @@ struct DeltaEvent<'a> {
 }
 
 /// The delta of chunk `index` of `plan`.
-fn delta_of(plan: &StreamPlan, index: usize) -> Delta<'_> {
+pub(crate) fn delta_of(plan: &StreamPlan, index: usize) -> Delta<'_> {
     let Some(chunk) = plan.chunks.get(index) else {
         return Delta::Text(String::new());
     };

@@ -3,7 +3,7 @@
 
 use http::{HeaderMap, Method};
 use percent_encoding::percent_decode_str;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
 use super::request_content::{self, CacheCheckpoint, ContentWalk};
@@ -18,15 +18,35 @@ pub enum Operation {
     ConverseStream,
     /// `POST /model/{modelId}/converse`: one JSON answer.
     Converse,
+    /// `POST /model/{modelId}/invoke-with-response-stream`: an event
+    /// stream of `chunk` events carrying the model family's native JSON.
+    InvokeStream,
+    /// `POST /model/{modelId}/invoke`: one answer in the model family's
+    /// native JSON.
+    Invoke,
 }
 
 impl Operation {
-    /// The ground truth's name: `converse-stream` or `converse`.
+    /// The ground truth's name: `converse-stream`, `converse`,
+    /// `invoke-with-response-stream` or `invoke`.
     pub fn as_str(self) -> &'static str {
         match self {
             Operation::ConverseStream => "converse-stream",
             Operation::Converse => "converse",
+            Operation::InvokeStream => "invoke-with-response-stream",
+            Operation::Invoke => "invoke",
         }
+    }
+
+    /// Whether the request body and the answer are the model family's
+    /// native JSON (InvokeModel and InvokeModelWithResponseStream).
+    pub fn is_native(self) -> bool {
+        matches!(self, Operation::InvokeStream | Operation::Invoke)
+    }
+
+    /// Whether the answer is an event stream.
+    pub fn streams(self) -> bool {
+        matches!(self, Operation::ConverseStream | Operation::InvokeStream)
     }
 }
 
@@ -77,27 +97,34 @@ impl ConverseRequest {
     }
 }
 
-/// The model id and operation of a `POST /model/{modelId}/converse-stream`
-/// or `/converse` request, or the 404 other paths get. The id may arrive
-/// percent-encoded as one segment (`%3A`, `%2F`) or, for ARNs, with
-/// literal slashes.
+/// The path suffix of each model operation.
+const SUFFIXES: [(&str, Operation); 4] = [
+    ("/converse-stream", Operation::ConverseStream),
+    ("/converse", Operation::Converse),
+    ("/invoke-with-response-stream", Operation::InvokeStream),
+    ("/invoke", Operation::Invoke),
+];
+
+/// The model id and operation of a `POST /model/{modelId}/converse-stream`,
+/// `/converse`, `/invoke-with-response-stream` or `/invoke` request, or
+/// the 404 other paths get. The id may arrive percent-encoded as one
+/// segment (`%3A`, `%2F`) or, for ARNs, with literal slashes.
 pub fn route(method: &Method, path: &str) -> Result<(String, Operation), ApiError> {
     let rest = path.strip_prefix("/model/");
-    let routed = rest
-        .and_then(|r| r.strip_suffix("/converse-stream"))
-        .map(|m| (m, Operation::ConverseStream))
-        .or_else(|| {
-            rest.and_then(|r| r.strip_suffix("/converse"))
-                .map(|m| (m, Operation::Converse))
+    let routed = rest.and_then(|r| {
+        SUFFIXES.iter().find_map(|(suffix, operation)| {
+            r.strip_suffix(suffix)
+                .filter(|m| !m.is_empty())
+                .map(|m| (m, *operation))
         })
-        .filter(|(m, _)| !m.is_empty());
+    });
     match (method, routed) {
         (&Method::POST, Some((raw, operation))) => decode_model_id(raw).map(|id| (id, operation)),
         (_, Some(_)) => Err(ApiError::unknown_operation(format!(
-            "Converse and ConverseStream take POST, not {method}."
+            "Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream take POST, not {method}."
         ))),
         _ => Err(ApiError::unknown_operation(format!(
-            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream, /converse and /count-tokens, and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
+            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream, /converse, /invoke-with-response-stream, /invoke and /count-tokens, and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
         ))),
     }
 }
@@ -143,15 +170,24 @@ pub fn parse_body(model_id: String, body: &[u8]) -> Result<ConverseRequest, ApiE
             "Malformed input request: the body must be a JSON object.",
         ));
     };
+    parse_object(model_id, &root)
+}
+
+/// Validate a Converse body already parsed as a JSON object (a native
+/// InvokeModel body is translated into one, see [`super::native`]).
+pub fn parse_object(
+    model_id: String,
+    root: &Map<String, Value>,
+) -> Result<ConverseRequest, ApiError> {
     let mut walk = ContentWalk::new();
-    let tools = tool_config(&root, &mut walk)?;
-    request_content::system(&root, &mut walk)?;
-    request_content::messages(&root, &mut walk)?;
+    let tools = tool_config(root, &mut walk)?;
+    request_content::system(root, &mut walk)?;
+    request_content::messages(root, &mut walk)?;
     let content = walk.finish();
-    let inference = inference_config(&root)?;
-    let latency = performance_config(&root)?;
-    let service_tier = service_tier(&root)?;
-    let thinking_budget = thinking_budget(&root)?;
+    let inference = inference_config(root)?;
+    let latency = performance_config(root)?;
+    let service_tier = service_tier(root)?;
+    let thinking_budget = thinking_budget(root)?;
     let tool_call = tools
         .as_ref()
         .and_then(|t| t.called(&content.last_user_text))
@@ -220,8 +256,22 @@ mod tests {
             ("x".to_string(), Operation::Converse)
         );
         assert_eq!(
-            route(&Method::POST, "/model/x/invoke").unwrap_err().status,
+            route(&Method::POST, "/model/x/invoke").unwrap(),
+            ("x".to_string(), Operation::Invoke)
+        );
+        assert_eq!(
+            route(&Method::POST, "/model/a%3A0/invoke-with-response-stream").unwrap(),
+            ("a:0".to_string(), Operation::InvokeStream)
+        );
+        assert_eq!(
+            route(&Method::POST, "/model/x/embed").unwrap_err().status,
             404
+        );
+        assert!(
+            route(&Method::POST, "/model/x/embed")
+                .unwrap_err()
+                .message
+                .contains("/invoke-with-response-stream, /invoke")
         );
         assert_eq!(
             route(&Method::POST, "/model//converse-stream")
