@@ -326,6 +326,6 @@ mod tests {
             "m",
             "1234abcd-0000-4000-8000-00000000ffff",
         );
-        assert_eq!(native.message_id, "msg_bdrk_1234abcd000040008000");
+        assert_eq!(native.message_id, "msg_bdrk_1234abcd0000400080000000");
     }
 }

@@ -24,6 +24,7 @@ mod emulator_default_quotas;
 mod emulator_fuzz;
 mod emulator_http2;
 mod emulator_http_errors;
+mod emulator_invoke;
 mod emulator_lifecycle;
 mod emulator_max_tokens;
 mod emulator_process;
