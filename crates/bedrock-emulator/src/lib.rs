@@ -1,4 +1,5 @@
-//! A local ConverseStream emulator that speaks Bedrock's wire protocol.
+//! A local Bedrock runtime emulator (ConverseStream, Converse, InvokeModel,
+//! InvokeModelWithResponseStream) that speaks Bedrock's wire protocol.
 //!
 //! The AWS SDKs (tested: Rust's `aws-sdk-bedrockruntime`, boto3, and the
 //! JavaScript SDK v3 with its default HTTP/2 handler) can be pointed at it
@@ -6,7 +7,9 @@
 //! knowledge) share its port. It serves
 //! `POST /model/{modelId}/converse-stream` with event-stream frames timed by
 //! per-model latency profiles (and `/converse` with one JSON answer at the
-//! same planned time), validates requests like Bedrock, models service
+//! same planned time; `/invoke-with-response-stream` and `/invoke` with
+//! the native bodies of Anthropic Claude, Amazon Nova and Meta Llama, from
+//! the same plan), validates requests like Bedrock, models service
 //! tiers, prompt caching, reasoning and tool use, injects faults on
 //! request, enforces per-model quotas (Bedrock's default tokens per
 //! minute, and streams in flight when set), and records a ground truth of

@@ -204,7 +204,8 @@ async fn other_paths_and_methods_are_unknown_operations() {
     for path in [
         "/",
         "/model/us.amazon.nova-pro-v1%3A0/converse/extra",
-        "/model/us.amazon.nova-pro-v1%3A0/invoke",
+        "/model/us.amazon.nova-pro-v1%3A0/invoke-with-response-stream/extra",
+        "/model/us.amazon.nova-pro-v1%3A0/apply-guardrail",
         "/model//converse-stream",
         "/models/x/converse-stream",
         "/model/us.amazon.nova-pro-v1%3A0/converse-stream/extra",
@@ -295,7 +296,7 @@ async fn a_large_body_over_the_limit_still_gets_its_answer() {
         .expect("a complete response");
     assert_error(&response, 403, "AccessDeniedException");
     let elsewhere = RawRequest {
-        path: "/model/x/invoke".into(),
+        path: "/model/x/embed".into(),
         ..request
     };
     let response = send(emulator.addr(), &elsewhere)
