@@ -1,5 +1,6 @@
-//! boto3 against the emulator: `tests/python/boto3_converse_stream.py`
-//! runs a list of scenarios and prints one JSON object per scenario.
+//! boto3 against the emulator: `tests/python/boto3_converse_stream.py`,
+//! `boto3_features.py` and `boto3_invoke.py` each run a list of scenarios
+//! and print one JSON object per scenario.
 //!
 //! Needs `python3` with boto3 (`pip install boto3`). When either is missing
 //! the test is skipped and says so on the terminal; with
@@ -376,4 +377,64 @@ fn boto3_tiers_cache_thinking_tools_and_converse() {
     assert_eq!(content["name"], "get_weather");
     assert!(content["input"]["city"].is_string(), "{converse}");
     assert!(converse["metrics"]["latencyMs"].as_u64().is_some());
+}
+
+/// The InvokeModel scenarios: each family's native stream, one InvokeModel
+/// answer and a bad body.
+const INVOKE_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/boto3_invoke.py");
+
+#[test]
+fn boto3_invoke_model_with_response_stream() {
+    if external::available("boto3_invoke_model_with_response_stream", boto3_missing()).is_err() {
+        return;
+    }
+    let emulator = start_emulator(
+        uniform(fixed_model(
+            fixed_profile(0.02, 1000.0, 2, 9),
+            fixed_profile(0.01, 2000.0, 2, 9),
+        )),
+        1.0,
+    );
+    let results = run(INVOKE_SCRIPT, &emulator.base_url());
+    let expected_text = "Machine learning is a way for computers to learn";
+    for (family, text_of) in [
+        ("anthropic", "/delta/text"),
+        ("nova", "/contentBlockDelta/delta/text"),
+        ("llama", "/generation"),
+    ] {
+        let result = &results[&format!("stream_{family}")];
+        assert!(result["error"].is_null(), "{family}: {result}");
+        assert_eq!(result["content_type"], "application/json", "{result}");
+        let events = result["events"].as_array().expect("events");
+        let text: String = events
+            .iter()
+            .filter_map(|e| e.pointer(text_of).and_then(Value::as_str))
+            .collect();
+        assert_eq!(text, expected_text, "{family}: {result}");
+        let last = events.last().expect("a last chunk");
+        let metrics = &last["amazon-bedrock-invocationMetrics"];
+        assert_eq!(metrics["outputTokenCount"], 9, "{family}: {last}");
+        assert!(
+            metrics["firstByteLatency"]
+                .as_u64()
+                .is_some_and(|ms| ms >= 20)
+        );
+        let truth = ground_truth_for(&emulator, result["request_id"].as_str().expect("id"));
+        assert_eq!(truth.operation, "invoke-with-response-stream");
+        assert_eq!(metrics["inputTokenCount"], truth.input_tokens);
+    }
+    let invoke = &results["invoke"];
+    assert_eq!(
+        invoke["answer"]["content"][0]["text"], expected_text,
+        "{invoke}"
+    );
+    assert_eq!(invoke["headers"]["x-amzn-bedrock-output-token-count"], "9");
+    let bad = &results["bad_body"];
+    assert_eq!(bad["error"], "ValidationException", "{bad}");
+    assert!(
+        bad["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("required key [max_tokens]")),
+        "{bad}"
+    );
 }
