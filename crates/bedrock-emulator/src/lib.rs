@@ -70,7 +70,7 @@ pub(crate) mod request;
 mod request_bodies;
 mod request_body;
 mod request_content;
-pub(crate) mod request_options;
+mod request_options;
 mod request_tools;
 mod server;
 mod slow_down;
