@@ -59,7 +59,7 @@ impl Counts {
             Axis::PerformanceConfig => Some((self.fallbacks, self.sent_optimized)),
             Axis::ServiceTier => Some((self.tier_downgrades, self.successes)),
             Axis::Cache => Some((self.cache_unused, self.successes)),
-            Axis::Reasoning | Axis::Tools => None,
+            Axis::Reasoning | Axis::Tools | Axis::Api => None,
         }
     }
 }
@@ -254,6 +254,7 @@ fn variant_of(label: &str) -> VariantKey {
         cache: None,
         reasoning_budget_tokens: None,
         tools: None,
+        api: bedrock_catalog::Api::ConverseStream,
     })
 }
 

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use bedrock_catalog::ServiceTier;
 use bedrock_catalog::prices::{Cost, PriceTable};
+use bedrock_catalog::{Api, ServiceTier};
 use csv::ByteRecord;
 
 use super::dataset::{
@@ -72,7 +72,7 @@ pub(crate) struct Columns {
     /// The variant columns: `service_tier`, `prompt_cache`,
     /// `cache_read_input_tokens`, `cache_write_input_tokens`,
     /// `reasoning_budget_tokens`, `tools`.
-    variant: [Option<usize>; 6],
+    variant: [Option<usize>; 7],
     /// `experiment_name`, `temperature`, `top_p`, `top_k`, `timestamp`,
     /// `target`, `time_scale` (see
     /// [`RunSettings`](super::settings::RunSettings)).
@@ -162,6 +162,7 @@ impl Columns {
                 find(Column::CacheWriteInputTokens),
                 find(Column::ReasoningBudgetTokens),
                 find(Column::Tools),
+                find(Column::Api),
             ],
             watched: [
                 find(Column::ExperimentName),
@@ -325,10 +326,12 @@ const STANDARD: &[u8] = b"standard";
 fn variant_label<'a>(
     label: &'a mut Vec<u8>,
     config: &'a [u8],
-    fields: [Option<&[u8]>; 6],
+    fields: [Option<&[u8]>; 7],
 ) -> Result<&'a [u8], FieldError> {
-    let [tier, cache, read, write, budget, tools] = fields;
-    if [tier, cache, budget, tools]
+    let [tier, cache, read, write, budget, tools, api] = fields;
+    // ConverseStream is the baseline: labelled by nothing.
+    let api = set(api).filter(|raw| *raw != Api::ConverseStream.as_str().as_bytes());
+    if [tier, cache, budget, tools, api]
         .into_iter()
         .all(|value| set(value).is_none())
         && !positive(read)
@@ -392,6 +395,21 @@ fn variant_label<'a>(
                 }
                 value => value,
             },
+            Axis::Api => match api {
+                Some(raw)
+                    if std::str::from_utf8(raw)
+                        .ok()
+                        .and_then(|text| text.parse::<Api>().ok())
+                        .is_none() =>
+                {
+                    return Err(FieldError::new(
+                        "api",
+                        "an API: converse-stream, converse or invoke-stream (or empty)",
+                        raw,
+                    ));
+                }
+                value => value,
+            },
         };
         if let Some(value) = value {
             label.extend_from_slice(axis.label_prefix().as_bytes());
@@ -415,8 +433,8 @@ fn positive(value: Option<&[u8]>) -> bool {
 /// another one served ([`TIER_DOWNGRADED`]); a cache point sent and the
 /// cache neither read nor written ([`CACHE_UNUSED`]). `fields` as in
 /// [`variant_label`].
-fn mismatch_flags(fields: [Option<&[u8]>; 6], served_tier: Option<&[u8]>) -> u16 {
-    let [tier, cache, read, write, _, _] = fields;
+fn mismatch_flags(fields: [Option<&[u8]>; 7], served_tier: Option<&[u8]>) -> u16 {
+    let [tier, cache, read, write, _, _, _] = fields;
     let mut flags = 0;
     if set(cache).is_some() {
         flags |= CACHE_SENT;
@@ -695,7 +713,8 @@ mod tests {
     /// cache write, budget, tools.
     fn label(config: &str, fields: [&str; 6]) -> Result<String, FieldError> {
         let mut buffer = Vec::new();
-        let fields = fields.map(|f| Some(f.as_bytes()));
+        let [a, b, c, d, e, f] = fields.map(|f| Some(f.as_bytes()));
+        let fields = [a, b, c, d, e, f, None];
         variant_label(&mut buffer, config.as_bytes(), fields)
             .map(|bytes| String::from_utf8(bytes.to_vec()).expect("UTF-8"))
     }

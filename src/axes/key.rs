@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use bedrock_catalog::ServiceTier;
+use bedrock_catalog::{Api, ServiceTier};
 
 use super::Axis;
 
@@ -71,6 +71,8 @@ pub struct VariantKey {
     /// The tools sent, as labelled (`tools`, `tools:any`, `tools:<name>`);
     /// `None`: none.
     pub tools: Option<String>,
+    /// The inference API (ConverseStream when a row says nothing).
+    pub api: Api,
 }
 
 /// A label that is not one [`VariantKey::label`] writes.
@@ -98,6 +100,7 @@ impl VariantKey {
             cache: None,
             reasoning_budget_tokens: None,
             tools: None,
+            api: Api::ConverseStream,
         };
         for part in parts {
             let read = Axis::ALL[1..]
@@ -140,6 +143,11 @@ impl VariantKey {
                 self.tools = Some(part.to_string());
                 Some(true)
             }
+            Axis::Api => {
+                let api = part.strip_prefix(prefix)?.parse::<Api>().ok();
+                self.api = api.unwrap_or_default();
+                Some(api.is_some_and(|api| api != Api::ConverseStream))
+            }
         }
     }
 
@@ -166,6 +174,7 @@ impl VariantKey {
             Axis::Cache => self.cache.map(|state| state.as_str().to_string()),
             Axis::Reasoning => self.reasoning_budget_tokens.map(|b| b.to_string()),
             Axis::Tools => self.tools.clone(),
+            Axis::Api => (self.api != Api::ConverseStream).then(|| self.api.to_string()),
         }
     }
 
@@ -199,6 +208,7 @@ impl VariantKey {
                 .reasoning_budget_tokens
                 .map_or_else(|| "none".to_string(), |b| b.to_string()),
             Axis::Tools => self.tools.clone().unwrap_or_else(|| "none".to_string()),
+            Axis::Api => self.api.to_string(),
         }
     }
 

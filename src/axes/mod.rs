@@ -32,6 +32,9 @@ pub enum Axis {
     Reasoning,
     /// Tools: none (baseline) vs tools sent.
     Tools,
+    /// The inference API: ConverseStream (baseline) vs Converse or
+    /// InvokeModelWithResponseStream.
+    Api,
 }
 
 /// What the project knows about one axis, in one place.
@@ -151,15 +154,26 @@ const TOOLS: AxisSpec = AxisSpec {
     mismatch: None,
 };
 
+const API: AxisSpec = AxisSpec {
+    name: "api",
+    title: "ConverseStream vs another API",
+    scenario_field: "api",
+    raw_columns: &["api"],
+    label_prefix: "+via:",
+    baseline: "converse-stream",
+    mismatch: None,
+};
+
 impl Axis {
     /// Every axis, in the order labels write them and comparisons are
     /// listed.
-    pub const ALL: [Axis; 5] = [
+    pub const ALL: [Axis; 6] = [
         Axis::PerformanceConfig,
         Axis::ServiceTier,
         Axis::Cache,
         Axis::Reasoning,
         Axis::Tools,
+        Axis::Api,
     ];
 
     /// The axis's declaration.
@@ -170,6 +184,7 @@ impl Axis {
             Axis::Cache => &CACHE,
             Axis::Reasoning => &REASONING,
             Axis::Tools => &TOOLS,
+            Axis::Api => &API,
         }
     }
 

@@ -196,6 +196,7 @@ mod tests {
                 cache_ttl: None,
                 reasoning_budget_tokens: None,
                 tools: None,
+                api: bedrock_catalog::Api::ConverseStream,
                 prices: Default::default(),
             }),
             invocation_id: id.into(),

@@ -1,5 +1,7 @@
-//! The timed streaming call: one ConverseStream request, every event's
-//! arrival instant, and what the service reported.
+//! The timed call: one request through the scenario's API
+//! (ConverseStream, Converse, or InvokeModelWithResponseStream with the
+//! family's native body), every event's arrival instant, and what the
+//! service reported.
 //!
 //! Timing discipline: `t0` is taken immediately before `send()`; each
 //! instant is taken immediately after `send()` or `recv()` returns, and
@@ -7,8 +9,11 @@
 //! beyond pushing onto a vector reserved in advance). Durations are derived
 //! later by [`CallRecord`]'s methods.
 
+mod converse;
 mod count;
+mod invoke_stream;
 mod json_document;
+mod native_body;
 mod record;
 pub(crate) mod redact;
 mod spec;
@@ -21,18 +26,45 @@ use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::types::ContentBlockDelta;
 use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
+use bedrock_catalog::Api;
 
 pub use crate::axes::CacheState;
+pub use converse::timed_converse_cancellable;
 pub use count::{
     CountError, Counted, MAX_SIZING_ROUNDS, count_input_tokens, counts_tokens, sized_prompt,
     sized_synthetic_prompt,
 };
+pub use invoke_stream::timed_invoke_stream_cancellable;
+pub use native_body::native_body;
 pub use record::{CallRecord, DeltaKind, DeltaKinds, Usage};
 pub use spec::{CallSpec, RequestParts, fresh_marker, takes_top_k, top_k_fields};
-pub use status::{CallStatus, classify_count_error, classify_send_error, classify_stream_error};
+pub use status::{
+    CallStatus, classify_count_error, classify_error, classify_send_error, classify_stream_error,
+};
 
 /// Upper bound on the delta instants reserved up front.
 const MAX_RESERVED_DELTAS: usize = 1 << 16;
+
+/// Make one call through `spec`'s API (`spec.variant.api`) and record
+/// when everything arrived; ended early as [`CallStatus::Cancelled`]
+/// when `cancel` completes. See [`timed_converse_stream_cancellable`] for
+/// the contract every API keeps: `t0` immediately before `send()`, TTFT
+/// at the first content delta, never a panic.
+pub async fn timed_call_cancellable<C>(client: &Client, spec: &CallSpec, cancel: C) -> CallRecord
+where
+    C: Future<Output = ()>,
+{
+    match spec.variant.api {
+        Api::ConverseStream => timed_converse_stream_cancellable(client, spec, cancel).await,
+        Api::Converse => timed_converse_cancellable(client, spec, cancel).await,
+        Api::InvokeStream => timed_invoke_stream_cancellable(client, spec, cancel).await,
+    }
+}
+
+/// [`timed_call_cancellable`] without cancellation.
+pub async fn timed_call(client: &Client, spec: &CallSpec) -> CallRecord {
+    timed_call_cancellable(client, spec, std::future::pending()).await
+}
 
 /// Make one ConverseStream call and record when everything arrived.
 ///

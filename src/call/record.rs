@@ -121,6 +121,9 @@ pub struct CallRecord {
     pub usage: Option<Usage>,
     /// `metadata.metrics.latencyMs`.
     pub server_latency_ms: Option<i64>,
+    /// The service's own first-byte latency, ms, where the API reports
+    /// it (InvokeModelWithResponseStream's invocation metrics).
+    pub server_first_byte_ms: Option<i64>,
     /// `metadata.performanceConfig.latency`, what was actually served.
     pub served_performance: Option<String>,
     /// `metadata.serviceTier.type`, the tier actually served.
@@ -157,6 +160,7 @@ impl CallRecord {
             end_at: None,
             usage: None,
             server_latency_ms: None,
+            server_first_byte_ms: None,
             served_performance: None,
             served_service_tier: None,
             delta_kinds: DeltaKinds::default(),

@@ -269,14 +269,19 @@ fn cache_point(ttl: Option<CacheTtl>) -> CachePointBlock {
 /// `serviceTier`.
 fn sdk_service_tier(tier: ServiceTier) -> SdkServiceTier {
     SdkServiceTier::builder()
-        .r#type(match tier {
-            ServiceTier::Priority => ServiceTierType::Priority,
-            ServiceTier::Default => ServiceTierType::Default,
-            ServiceTier::Flex => ServiceTierType::Flex,
-            ServiceTier::Reserved => ServiceTierType::Reserved,
-        })
+        .r#type(sdk_service_tier_type(tier))
         .build()
         .expect("the type is set")
+}
+
+/// The SDK's name of a service tier.
+pub(crate) fn sdk_service_tier_type(tier: ServiceTier) -> ServiceTierType {
+    match tier {
+        ServiceTier::Priority => ServiceTierType::Priority,
+        ServiceTier::Default => ServiceTierType::Default,
+        ServiceTier::Flex => ServiceTierType::Flex,
+        ServiceTier::Reserved => ServiceTierType::Reserved,
+    }
 }
 
 /// `toolConfig`, with a cache point after the tools when asked

@@ -116,10 +116,18 @@ where
     })
 }
 
-/// A modelled error by its type name (from `name`) with its message; any
-/// other SDK failure by its kind, with the whole error chain as message.
-/// Anything credential-like in the message is redacted (see
-/// [`super::redact`]).
+/// Status and message of any operation's error (Converse,
+/// InvokeModelWithResponseStream and its stream): the service's error
+/// code, as [`classify_send_error`] names ConverseStream's, or how the
+/// request failed to reach it.
+pub fn classify_error<E, R>(error: &SdkError<E, R>) -> (CallStatus, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    classify(error, |err| err.code().unwrap_or("UnhandledError"))
+}
+
 /// A failed CountTokens call as a status and a message, named as
 /// [`classify_send_error`] names a call's errors (the service's error code,
 /// or how the request failed to reach it).
@@ -132,6 +140,10 @@ where
     classify(error, |err| err.code().unwrap_or("UnknownServiceError"))
 }
 
+/// A modelled error by its type name (from `name`) with its message; any
+/// other SDK failure by its kind, with the whole error chain as message.
+/// Anything credential-like in the message is redacted (see
+/// [`super::redact`]).
 fn classify<E, R>(error: &SdkError<E, R>, name: impl Fn(&E) -> &str) -> (CallStatus, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,

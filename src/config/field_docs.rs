@@ -182,6 +182,12 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         "A generated filler prompt of this many tokens (by the emulator's estimate: real tokenizers differ, and the real count is in `model_input_tokens`). As a distribution, a prompt of a length drawn per call, built before the call's clock starts and recorded in `target_input_tokens`.",
     ),
     field(
+        "api",
+        ValueKind::Choice(&["converse-stream", "converse", "invoke-stream"]),
+        Absent::Means("`converse-stream`"),
+        "The inference API the calls go through, on the `bedrock-runtime` endpoint: `converse-stream` (ConverseStream), `converse` (Converse: the whole answer at once, so TTFT is empty and only the total latency is measured) or `invoke-stream` (InvokeModelWithResponseStream with the model family's native body, built from the same prompt, system prompt, lengths, sampling and reasoning budget; for Anthropic, Amazon Nova and Meta Llama models; its service-reported first-byte and invocation latencies are recorded in `server_first_byte_ms` and `server_latency_ms`). A model not offered on the API (`models` lists each model's) is refused before the first call. `invoke-stream` takes no `prompt_cache`, `tool_config` or `additional_model_request_fields`. An axis: the same model over two APIs is compared with ConverseStream as the baseline (labelled `+via:converse`, `+via:invoke-stream`).",
+    ),
+    field(
         "service_tier",
         ValueKind::Choice(SERVICE_TIERS),
         Absent::Means("not sent; Bedrock serves `default`"),

@@ -37,6 +37,7 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "system_prompt",
     "system_prompt_file",
     "synthetic_input_tokens",
+    "api",
     "service_tier",
     "prompt_cache",
     "reasoning_budget_tokens",

@@ -1,4 +1,4 @@
-//! The variant axes of a scenario beyond `performance_config`:
+//! The variant axes of a scenario beyond `performance_config`: `api`,
 //! `service_tier`, `prompt_cache`, `reasoning_budget_tokens`,
 //! `tool_config`, and `additional_model_request_fields` passed through as
 //! raw JSON. Each is validated against the model catalog where the catalog
@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use bedrock_catalog::{Family, Reasoning, ServiceTier};
+use bedrock_catalog::{Api, Family, Reasoning, ServiceTier};
 use serde_json::{Map, Value};
 
 use super::error::ConfigWarning;
@@ -26,6 +26,8 @@ const ANTHROPIC_MIN_BUDGET: u32 = 1024;
 /// Python tool).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Variant {
+    /// The inference API the calls go through (ConverseStream unless set).
+    pub api: Api,
     /// `serviceTier.type`; `None` sends none (Bedrock serves `default`).
     pub service_tier: Option<ServiceTier>,
     /// Where the cache point goes, and the shared prefix.
@@ -51,6 +53,7 @@ impl Variant {
     pub fn expected_key(&self, performance_config: &str) -> VariantKey {
         VariantKey {
             performance_config: performance_config.to_string(),
+            api: self.api,
             service_tier: self.service_tier,
             cache: self.prompt_cache.as_ref().map(|cache| {
                 if cache.fresh {
@@ -112,6 +115,8 @@ pub(crate) fn parse(
     base_dir: &Path,
     warnings: &mut Vec<String>,
 ) -> Variant {
+    let apis = Api::ALL.map(|api| (api.as_str(), api));
+    let api = fields.choice("api", &apis).unwrap_or_default();
     let options = ServiceTier::ALL.map(|tier| (tier.as_str(), tier));
     let service_tier = fields.choice("service_tier", &options);
     let prompt_cache = fields
@@ -152,6 +157,7 @@ pub(crate) fn parse(
         "a positive integer",
     );
     let variant = Variant {
+        api,
         service_tier,
         prompt_cache,
         reasoning_budget_tokens: reasoning_budget_tokens.map(|budget| budget as u32),
@@ -209,6 +215,39 @@ fn check_against_model(
     max_tokens: u32,
     warnings: &mut Vec<String>,
 ) {
+    if !variant.api.offered_for(model_id) {
+        let offered: Vec<&str> = Api::offered(model_id)
+            .into_iter()
+            .map(Api::as_str)
+            .collect();
+        fields.error(
+            Some("api"),
+            format!(
+                "an API {model_id} is offered on ({}, as of {})",
+                offered.join(", "),
+                bedrock_catalog::APIS_AS_OF
+            ),
+            format!("\"{}\"", variant.api),
+        );
+    }
+    if variant.api == Api::InvokeStream {
+        for (set, field) in [
+            (variant.prompt_cache.is_some(), "prompt_cache"),
+            (variant.tools.is_some(), "tool_config"),
+            (
+                variant.additional_fields.is_some(),
+                "additional_model_request_fields",
+            ),
+        ] {
+            if set {
+                fields.error(
+                    Some(field),
+                    "no such setting with `api` \"invoke-stream\" (its native bodies carry the prompt, system prompt, lengths, sampling and the reasoning budget)",
+                    "one",
+                );
+            }
+        }
+    }
     let info = bedrock_catalog::model(model_id);
     if let (Some(tier), Some(info)) = (variant.service_tier, info)
         && !info.offers_tier(tier)

@@ -148,6 +148,12 @@ pub enum Column {
     PrefixGroup,
     /// The input tokens CountTokens counted for the request.
     CountedInputTokens,
+    /// The inference API the call went through.
+    Api,
+    /// The endpoint the API is served on.
+    Endpoint,
+    /// The service's own time to its first byte, where the API reports it.
+    ServerFirstByteMs,
 }
 
 impl Column {
@@ -175,7 +181,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 48] = [
+    pub const EXTENDED: [Column; 51] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -224,6 +230,9 @@ impl Column {
         Column::ContextTokens,
         Column::PrefixGroup,
         Column::CountedInputTokens,
+        Column::Api,
+        Column::Endpoint,
+        Column::ServerFirstByteMs,
     ];
 
     /// Every column in file order.
@@ -301,6 +310,9 @@ impl Column {
             Column::ContextTokens => "context_tokens",
             Column::PrefixGroup => "prefix_group",
             Column::CountedInputTokens => "counted_input_tokens",
+            Column::Api => "api",
+            Column::Endpoint => "endpoint",
+            Column::ServerFirstByteMs => "server_first_byte_ms",
         }
     }
 
@@ -314,7 +326,7 @@ impl Column {
             | InterChunkGapP90 | InterChunkGapMax | StartOffsetS | QueueDelayS
             | TimeToFirstText | ReasoningTime | DeltaOffsets | ScheduledS | DispatchLagS
             | QueuedS | TtftFromScheduled | TotalFromScheduled => "s",
-            ServerLatencyMs => "ms",
+            ServerLatencyMs | ServerFirstByteMs => "ms",
             ConfiguredOutputTokensForRequest
             | ModelInputTokens
             | ModelOutputTokens
@@ -357,7 +369,9 @@ impl Column {
             | FirstDeltaKind
             | PromptId
             | SessionId
-            | PrefixGroup => "",
+            | PrefixGroup
+            | Api
+            | Endpoint => "",
         }
     }
 
@@ -416,7 +430,9 @@ impl Column {
             Column::ServedPerformanceConfig => {
                 "what `metadata.performanceConfig.latency` said was served: tells a silent fallback from optimized to standard"
             }
-            Column::ServerLatencyMs => "`metadata.metrics.latencyMs`, as the service reports it",
+            Column::ServerLatencyMs => {
+                "`metadata.metrics.latencyMs` (`amazon-bedrock-invocationMetrics.invocationLatency` for InvokeModelWithResponseStream), as the service reports it"
+            }
             Column::StopReason => "`messageStop.stopReason` (`end_turn`, `max_tokens`...)",
             Column::Otps => {
                 "output tokens / total latency: the Python tool's formula, kept for comparability"
@@ -502,6 +518,13 @@ impl Column {
             Column::SessionId => {
                 "the session the call belongs to: a conversation's (its first turn's invocation id) or a replayed trace's session id (empty when none)"
             }
+            Column::Api => {
+                "the inference API: `converse-stream`, `converse` (the whole answer at once: no TTFT, its `time_to_last_byte` is the total latency) or `invoke-stream` (InvokeModelWithResponseStream with the model family's native body)"
+            }
+            Column::Endpoint => "the endpoint the API is served on: `bedrock-runtime`",
+            Column::ServerFirstByteMs => {
+                "the service's own first-byte latency (`amazon-bedrock-invocationMetrics.firstByteLatency` at the end of an InvokeModelWithResponseStream; empty where the API reports none): TTFT minus it is the network and the client"
+            }
             Column::CountedInputTokens => {
                 "the request's input tokens as CountTokens counted them, when `exact_input_tokens` sized its prompt to `target_input_tokens` (empty otherwise, and when the model is not counted or CountTokens failed: the estimate was used)"
             }
@@ -546,7 +569,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 67);
+        assert_eq!(all.len(), 70);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

@@ -27,7 +27,7 @@ use crate::axes::{BilledTokens, CallPricing, ServedOrSent};
 use crate::call::{CallRecord, CallSpec, takes_top_k};
 use crate::config::{Experiment, PerformanceConfig, Scenario};
 use bedrock_catalog::prices::{Cost, PriceTable};
-use bedrock_catalog::{CacheTtl, ServiceTier};
+use bedrock_catalog::{Api, CacheTtl, ServiceTier};
 
 pub use columns::Column;
 pub use raw_csv::RawCsvWriter;
@@ -113,6 +113,8 @@ pub struct ScenarioFacts {
     pub reasoning_budget_tokens: Option<u32>,
     /// The tools sent, as labelled in reports.
     pub tools: Option<String>,
+    /// The inference API the calls go through.
+    pub api: Api,
     /// The prices the attempts' costs are computed with (the built-in
     /// table unless a price file overrides it).
     pub prices: Arc<PriceTable>,
@@ -154,6 +156,7 @@ impl ScenarioFacts {
                 .map(|cache| cache.ttl.unwrap_or(CacheTtl::FiveMinutes)),
             reasoning_budget_tokens: spec.variant.reasoning_budget_tokens,
             tools: spec.variant.tools.as_ref().map(|tools| tools.label()),
+            api: spec.variant.api,
             prices: Arc::default(),
         }
     }

@@ -150,6 +150,9 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::ContextTokens => integer_or_empty(record.sent.context_tokens),
         Column::PrefixGroup => integer_or_empty(record.sent.prefix_group),
         Column::CountedInputTokens => integer_or_empty(record.sent.counted_input_tokens),
+        Column::Api => facts.api.as_str().into(),
+        Column::Endpoint => facts.api.endpoint().into(),
+        Column::ServerFirstByteMs => integer_or_empty(call.server_first_byte_ms),
     }
 }
 

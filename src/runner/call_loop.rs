@@ -13,7 +13,7 @@ use rand::rngs::StdRng;
 use super::backoff::Backoff;
 use super::budget::{CallBudget, Refusal};
 use super::stop::{StopCause, StopSignal};
-use crate::call::{CallRecord, CallSpec, timed_converse_stream_cancellable};
+use crate::call::{CallRecord, CallSpec, timed_call_cancellable};
 use crate::plan::charged;
 use crate::record::AttemptRecord;
 use bedrock_catalog::prices::Cost;
@@ -96,9 +96,7 @@ impl CallLoop<'_> {
             if let Err(refusal) = self.budget.try_take_costing(self.worst_cost) {
                 return CallEnd::BudgetSpent(refusal);
             }
-            let call =
-                timed_converse_stream_cancellable(self.client, self.spec, self.stop.cancelled())
-                    .await;
+            let call = timed_call_cancellable(self.client, self.spec, self.stop.cancelled()).await;
             let record = make(call, attempt, scheduled);
             let overrun = self
                 .budget

@@ -22,7 +22,7 @@ use crate::axes::Axis;
 use crate::table::{Cell, Column, Format, Kind, Row, Table};
 
 /// The CSV's columns before the metrics.
-pub const KEY_COLUMNS: [&str; 22] = [
+pub const KEY_COLUMNS: [&str; 23] = [
     "model",
     "region",
     "variant",
@@ -31,6 +31,7 @@ pub const KEY_COLUMNS: [&str; 22] = [
     "cache",
     "reasoning_budget_tokens",
     "tools",
+    "api",
     "targets",
     "attempts",
     "invocations",

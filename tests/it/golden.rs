@@ -211,6 +211,7 @@ fn write_raw(dir: &Path) -> PathBuf {
             cache_ttl: None,
             reasoning_budget_tokens: None,
             tools: None,
+            api: bedrock_catalog::Api::ConverseStream,
             prices: Default::default(),
         };
         let attempt = AttemptRecord {

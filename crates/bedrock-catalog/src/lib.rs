@@ -13,6 +13,7 @@
 //! - [`availability`]: providers, on-demand or inference-profile
 //!   invocation, the profiles a region offers (the control plane's view);
 //! - [`Family`]: which request fields a model family takes (top-k);
+//! - [`Api`]: the inference APIs, and which a model is offered on;
 //! - [`PerformanceConfig`]: the `performanceConfig.latency` values;
 //! - [`prices`]: a dated table of on-demand prices per million tokens,
 //!   overridable, and the exact cost of a call from its usage;
@@ -25,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod api;
 pub mod availability;
 mod cache_ttl;
 mod family;
@@ -37,6 +39,7 @@ pub mod region;
 mod tier;
 pub mod tokens;
 
+pub use api::{APIS_AS_OF, Api, RUNTIME_ENDPOINT};
 pub use cache_ttl::CacheTtl;
 pub use family::Family;
 pub use model_id::{

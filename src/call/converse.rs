@@ -1,0 +1,101 @@
+//! The timed Converse call: the whole answer in one response, so there
+//! is no time to first token; `t0` is taken immediately before `send()`
+//! and the end immediately after it returns (the total latency).
+
+use std::future::Future;
+use std::time::{Instant, SystemTime};
+
+use aws_sdk_bedrockruntime::Client;
+use aws_sdk_bedrockruntime::operation::RequestId;
+use aws_sdk_bedrockruntime::types::ContentBlock;
+
+use super::status::classify_error;
+use super::{CallRecord, CallSpec, CallStatus, Usage, Wait, ended, non_negative, timeout_message};
+
+/// Make one Converse call; see [`super::timed_call_cancellable`].
+pub async fn timed_converse_cancellable<C>(
+    client: &Client,
+    spec: &CallSpec,
+    cancel: C,
+) -> CallRecord
+where
+    C: Future<Output = ()>,
+{
+    let mut cancel = std::pin::pin!(cancel);
+    let parts = spec.to_request_parts();
+    let request = client
+        .converse()
+        .model_id(spec.model_id.clone())
+        .set_messages(Some(parts.messages))
+        .set_system(parts.system)
+        .inference_config(parts.inference)
+        .set_performance_config(parts.performance)
+        .set_additional_model_request_fields(parts.additional_fields)
+        .set_service_tier(parts.service_tier)
+        .set_tool_config(parts.tool_config);
+    let mut record = CallRecord::start(0);
+    record.started_at = SystemTime::now();
+    record.t0 = Instant::now();
+    let expiry = tokio::time::sleep_until(tokio::time::Instant::from_std(record.t0 + spec.timeout));
+    let sent = tokio::select! {
+        biased;
+        sent = request.send() => Wait::Done(sent),
+        () = expiry => Wait::Timeout,
+        () = &mut cancel => Wait::Cancelled,
+    };
+    let at = Instant::now();
+    match sent {
+        Wait::Done(Ok(output)) => {
+            record.response_at = Some(at);
+            record.end_at = Some(at);
+            record.request_id = output.request_id().map(str::to_string);
+            if let Some(usage) = output.usage() {
+                record.usage = Some(Usage {
+                    input_tokens: non_negative(usage.input_tokens()),
+                    output_tokens: non_negative(usage.output_tokens()),
+                    total_tokens: non_negative(usage.total_tokens()),
+                    cache_read_input_tokens: usage.cache_read_input_tokens().map(non_negative),
+                    cache_write_input_tokens: usage.cache_write_input_tokens().map(non_negative),
+                });
+            }
+            record.server_latency_ms = output.metrics().map(|m| m.latency_ms());
+            record.stop_reason = Some(output.stop_reason().as_str().to_string());
+            record.served_performance = output
+                .performance_config()
+                .map(|p| p.latency().as_str().to_string());
+            record.served_service_tier = output
+                .service_tier()
+                .map(|tier| tier.r#type().as_str().to_string());
+            if spec.keep_answer
+                && let Some(message) = output.output().and_then(|o| o.as_message().ok())
+            {
+                for block in message.content() {
+                    if let ContentBlock::Text(text) = block {
+                        record.answer.push_str(text);
+                    }
+                }
+            }
+            record
+        }
+        Wait::Done(Err(error)) => {
+            record.end_at = Some(at);
+            record.request_id = error.request_id().map(str::to_string);
+            let (status, message) = classify_error(&error);
+            record.status = status;
+            record.error_message = Some(message);
+            record
+        }
+        Wait::Timeout => ended(
+            record,
+            at,
+            CallStatus::Timeout,
+            timeout_message(spec, "before the response arrived"),
+        ),
+        Wait::Cancelled => ended(
+            record,
+            at,
+            CallStatus::Cancelled,
+            "cancelled before the response arrived".into(),
+        ),
+    }
+}

@@ -1,0 +1,108 @@
+//! Every inference API through the harness's one timed-call contract,
+//! against the emulator serving them all from the same plan: the same
+//! model's calls through ConverseStream and InvokeModelWithResponseStream
+//! (with each family's native body) have a TTFT within the harness's
+//! usual bound of what the emulator planned, the service's own first-byte
+//! latency is recorded beside it, and Converse measures the total latency
+//! with no TTFT. A model not offered on an API is refused before any
+//! call, with the APIs it is offered on.
+
+use crate::common;
+
+use std::path::Path;
+
+use bedrock_bench::call::{CallSpec, CallStatus, timed_call};
+use bedrock_bench::config::{parse_experiment, parse_scenarios};
+use common::*;
+
+const MODELS: [&str; 3] = [
+    "us.amazon.nova-pro-v1:0",
+    "us.anthropic.claude-3-5-haiku-20241022-v1:0",
+    "us.meta.llama3-1-8b-instruct-v1:0",
+];
+
+fn spec(model: &str, api: &str) -> CallSpec {
+    let line = format!(
+        r#"{{"text_prompt": "Explain machine learning.", "model_id": "{model}", "region": "us-east-1", "expected_output_tokens": 40, "api": "{api}"}}"#
+    );
+    let scenario = parse_scenarios(&line, "scenarios.jsonl", Path::new("."))
+        .unwrap_or_else(|errors| panic!("{errors}"))
+        .value
+        .remove(0);
+    let experiment = parse_experiment("{}", "experiment.jsonl")
+        .expect("experiment")
+        .value;
+    CallSpec::from_scenario(&scenario, &experiment)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_api_keeps_the_timed_call_contract_against_the_ground_truth() {
+    let profile = fixed_profile(0.2, 200.0, 1, 20);
+    let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
+    let clients = clients(&emulator);
+    let client = clients.client("us-east-1");
+    for model in MODELS {
+        for api in ["converse-stream", "invoke-stream", "converse"] {
+            let record = timed_call(&client, &spec(model, api)).await;
+            assert_eq!(
+                record.status,
+                CallStatus::Success,
+                "{model} via {api}: {:?}",
+                record.error_message
+            );
+            let request_id = record.request_id.clone().expect("a request id");
+            let truth = ground_truth_for(&emulator, &request_id);
+            let planned_total = truth.planned_total_s.expect("a planned total");
+            let planned_ttft = truth.planned_ttft_s.expect("a planned TTFT");
+            assert_eq!(record.output_tokens(), Some(20), "{model} via {api}");
+            let total = record.total_latency().expect("a total latency");
+            assert!(
+                total >= planned_total - 0.001,
+                "{model} via {api}: total {total} s, planned {planned_total} s"
+            );
+            if api == "converse" {
+                assert_eq!(record.ttft(), None, "{model}: Converse has no TTFT");
+                continue;
+            }
+            // The harness's usual bound: the client's TTFT is a little
+            // later than the server's plan, never earlier.
+            let ttft = record.ttft().expect("a TTFT");
+            let error = ttft - planned_ttft;
+            assert!(
+                (-0.001..0.05).contains(&error),
+                "{model} via {api}: TTFT {ttft} s, planned {planned_ttft} s"
+            );
+            assert_eq!(record.deltas.len(), 20, "{model} via {api}");
+            if api == "invoke-stream" {
+                let first_byte = record.server_first_byte_ms.expect("firstByteLatency") as f64;
+                assert!(
+                    (first_byte - planned_ttft * 1e3).abs() <= 2.0,
+                    "{model}: firstByteLatency {first_byte} ms, planned TTFT {planned_ttft} s"
+                );
+                assert!(
+                    record.server_latency_ms.is_some(),
+                    "{model}: invocationLatency"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_model_not_offered_on_an_api_is_refused_with_what_it_is_offered_on() {
+    let line = r#"{"text_prompt": "Hi", "model_id": "mistral.mistral-large-2402-v1:0", "region": "us-east-1", "api": "invoke-stream"}"#;
+    let errors = parse_scenarios(line, "scenarios.jsonl", Path::new("."))
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        errors.contains("api")
+            && errors.contains("converse-stream, converse")
+            && errors.contains("\"invoke-stream\""),
+        "{errors}"
+    );
+    let line = r#"{"text_prompt": "Hi", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1", "api": "openai"}"#;
+    let errors = parse_scenarios(line, "scenarios.jsonl", Path::new("."))
+        .expect_err("refused")
+        .to_string();
+    assert!(errors.contains("converse-stream"), "{errors}");
+}
