@@ -34,6 +34,8 @@
 mod activity;
 mod admission;
 mod api_error;
+mod api_key;
+mod api_request;
 mod body;
 pub(crate) mod builtin;
 mod builtin_quotas;
@@ -43,6 +45,7 @@ mod connections;
 mod control_plane;
 mod converse_body;
 mod count_tokens;
+mod dialect;
 pub mod eventstream;
 pub(crate) mod faults;
 pub(crate) mod ground_truth;
@@ -52,8 +55,10 @@ mod invoke_stream;
 mod latency_profile;
 pub(crate) mod lateness;
 pub(crate) mod limits;
+mod messages;
 mod model_rules;
 mod native;
+mod openai;
 mod override_error;
 mod payload;
 pub(crate) mod plan;
@@ -79,6 +84,7 @@ pub(crate) mod stats;
 pub(crate) mod tier_profile;
 mod timeline;
 mod tracked;
+mod wire;
 mod words;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -89,6 +95,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use api_key::ApiKeys;
 pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
@@ -173,6 +180,13 @@ pub struct EmulatorConfig {
     /// start on (a service that degrades during a run); `None`: never.
     /// The ground truth records the slowed plan.
     pub slow_down: Option<SlowDown>,
+    /// The valid Bedrock API keys (`Authorization: Bearer <key>`). Empty
+    /// (the default): any non-empty key is accepted, as any SigV4
+    /// signature is. Otherwise another key is refused with Bedrock's 403
+    /// AccessDeniedException (in the route's own error shape on the
+    /// OpenAI-compatible and Anthropic routes). Keys are never logged nor
+    /// recorded.
+    pub api_keys: ApiKeys,
 }
 
 impl Default for EmulatorConfig {
@@ -194,6 +208,7 @@ impl Default for EmulatorConfig {
             idle_timeout: limits::DEFAULT_IDLE_TIMEOUT,
             max_connections: default_max_connections(),
             slow_down: None,
+            api_keys: ApiKeys::default(),
         }
     }
 }
@@ -295,6 +310,7 @@ impl Emulator {
             limits,
         );
         shared.slow_down = config.slow_down;
+        shared.api_keys = config.api_keys;
         let shared = Arc::new(shared);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.max(1))
