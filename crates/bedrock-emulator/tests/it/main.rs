@@ -44,6 +44,7 @@ mod emulator_uploads;
 mod emulator_validation;
 mod eventstream_vectors;
 mod js_client;
+mod python_api_sdks;
 
 /// Every `.rs` file and helper folder beside this one is a module of this
 /// binary: a file left out would compile into nothing and its tests would
