@@ -172,8 +172,13 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
     }
     if !args.addr.ip().is_loopback() {
         eprintln!(
-            "warning: the emulator listens on {}, which other machines may reach; it accepts any credentials.",
-            args.addr
+            "warning: the emulator listens on {}, which other machines may reach; it accepts {}.",
+            args.addr,
+            if args.api_keys.is_empty() {
+                "any credentials"
+            } else {
+                "any SigV4 signature (and only the --api-key keys)"
+            }
         );
     }
     let config = EmulatorConfig {

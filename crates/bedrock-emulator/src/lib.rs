@@ -18,6 +18,13 @@
 //! `GetFoundationModel` and `ListInferenceProfiles` (`aws-sdk-bedrock`)
 //! from the catalog, so that model discovery works offline too, and the
 //! runtime's `CountTokens` with the input tokens a call would be billed.
+//! It also serves the OpenAI-compatible Chat Completions API
+//! (`/openai/v1/chat/completions`, open-weight models) and the Anthropic
+//! Messages API (`/anthropic/v1/messages`, Claude), server-sent events or
+//! one JSON answer from the same plan as ConverseStream. Every route takes
+//! a SigV4 signature (never verified) or a Bedrock API key
+//! (`Authorization: Bearer`), checked against
+//! [`EmulatorConfig::api_keys`] when any are configured.
 //!
 //! It is its own crate, and knows nothing of the benchmark harness: it
 //! serves any client, and the `bedrock-emulator` binary (or
