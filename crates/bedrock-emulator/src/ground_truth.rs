@@ -12,7 +12,7 @@ use super::ground_truth_file::GroundTruthFile;
 
 /// What the emulator did for one request. Times are seconds since the
 /// emulator started, on its monotonic clock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroundTruthRecord {
     /// The `x-amzn-RequestId` it returned.
     pub request_id: String,
