@@ -19,6 +19,9 @@ pub struct ApiError {
     /// rest of the request body was not read; HTTP/2 closes the stream
     /// only).
     pub closes_connection: bool,
+    /// The body's key is `Message` (capital M), as in the answers to a
+    /// bad Bedrock API key, instead of `message`.
+    pub capital_message: bool,
 }
 
 impl ApiError {
@@ -92,6 +95,14 @@ impl ApiError {
         .closing()
     }
 
+    /// 403 AccessDeniedException for a refused Bedrock API key: the body
+    /// is `{"Message": ...}` (capital M), as Bedrock answers it.
+    pub fn bad_api_key(message: impl Into<String>) -> Self {
+        let mut error = Self::access_denied(message);
+        error.capital_message = true;
+        error
+    }
+
     /// The same error, closing an HTTP/1.1 connection after it.
     pub fn closing(mut self) -> Self {
         self.closes_connection = true;
@@ -104,6 +115,7 @@ impl ApiError {
             error_type,
             message: message.into(),
             closes_connection: false,
+            capital_message: false,
         }
     }
 
@@ -114,6 +126,10 @@ impl ApiError {
 
     /// The JSON body.
     pub fn body(&self) -> String {
-        serde_json::json!({ "message": self.message }).to_string()
+        if self.capital_message {
+            serde_json::json!({ "Message": self.message }).to_string()
+        } else {
+            serde_json::json!({ "message": self.message }).to_string()
+        }
     }
 }

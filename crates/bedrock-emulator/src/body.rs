@@ -25,6 +25,7 @@ use super::payload;
 use super::plan::StreamPlan;
 use super::quota::InFlightSlot;
 use super::state::Shared;
+use super::wire::Wire;
 use precise_timer::PreciseSleep;
 
 use super::faults::Fault;
@@ -91,7 +92,7 @@ pub struct EventStream {
     shared: Arc<Shared>,
     record: Option<GroundTruthRecord>,
     max_lateness: Duration,
-    native: Option<Native>,
+    wire: Wire,
     _slot: InFlightSlot,
 }
 
@@ -114,9 +115,10 @@ impl EventStream {
     /// time_scale` (`started`: the request's body was complete). `record`
     /// is this request's ground truth so far; it is completed as frames
     /// are written and pushed when the last one is (or when the stream is
-    /// dropped early). `native`: the events are the model family's
-    /// native JSON in `chunk` events (InvokeModelWithResponseStream)
-    /// instead of ConverseStream's.
+    /// dropped early). `wire`: ConverseStream's events, the model
+    /// family's native JSON in `chunk` events
+    /// (InvokeModelWithResponseStream), or the server-sent events of Chat
+    /// Completions or the Anthropic Messages API.
     pub fn new(
         plan: StreamPlan,
         started: Instant,
@@ -124,7 +126,7 @@ impl EventStream {
         record: GroundTruthRecord,
         slot: InFlightSlot,
         rng: &mut StdRng,
-        native: Option<Native>,
+        wire: Wire,
     ) -> Self {
         let step = if plan.chunks.is_empty() {
             after_chunks(&plan)
@@ -140,7 +142,7 @@ impl EventStream {
             shared,
             record: Some(record),
             max_lateness: Duration::ZERO,
-            native,
+            wire,
             _slot: slot,
         };
         stream.step = stream.unskipped(stream.step);
@@ -167,13 +169,19 @@ impl EventStream {
         &self.plan
     }
 
-    /// Whether this stream writes nothing at `step`: the native streams
-    /// close with their own events (at [`Step::Metadata`]), and Llama's
-    /// has no start event.
+    /// How the stream is written.
+    pub fn wire(&self) -> &Wire {
+        &self.wire
+    }
+
+    /// Whether this stream writes nothing at `step`: the native and
+    /// server-sent streams close with their own events (at
+    /// [`Step::Metadata`]), and Llama's has no start event.
     fn skips(&self, step: Step) -> bool {
-        match (&self.native, step) {
-            (Some(_), Step::BlockStop | Step::MessageStop) => true,
-            (Some(native), Step::MessageStart) => !native.has_start(),
+        match (&self.wire, step) {
+            (Wire::Converse, _) => false,
+            (_, Step::BlockStop | Step::MessageStop) => true,
+            (Wire::Native(native), Step::MessageStart) => !native.has_start(),
             _ => false,
         }
     }
@@ -240,16 +248,43 @@ impl EventStream {
         }
     }
 
+    /// Encode `step`'s server-sent events (Chat Completions, Messages);
+    /// the tokens they carry.
+    fn encode_sse(&self, wire: &Wire, step: Step) -> (Bytes, u32) {
+        let plan = &self.plan;
+        match step {
+            Step::MessageStart => (wire.sse_start(plan), 0),
+            Step::Delta(i) => (
+                wire.sse_delta(plan, i),
+                plan.chunks.get(i).map_or(0, |c| c.tokens),
+            ),
+            Step::Exception => {
+                let fault = plan
+                    .exception
+                    .as_ref()
+                    .map_or(Fault::ModelStreamError, |e| e.fault);
+                let status = match fault {
+                    Fault::ThrottleMidStream => http::StatusCode::TOO_MANY_REQUESTS,
+                    _ => http::StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                (wire.sse_error(status, exception_of(fault).1), 0)
+            }
+            Step::Metadata => (wire.sse_end(plan), 0),
+            // The stop steps are skipped.
+            Step::BlockStop | Step::MessageStop | Step::Done => (Bytes::new(), 0),
+        }
+    }
+
     /// Encode `step`'s frame; the tokens it carries.
     fn encode(&mut self, step: Step) -> (Bytes, u32) {
-        match self.native.take() {
-            Some(native) => {
-                let encoded = self.encode_native(&native, step);
-                self.native = Some(native);
-                encoded
-            }
-            None => self.encode_converse(step),
-        }
+        let wire = std::mem::replace(&mut self.wire, Wire::Converse);
+        let encoded = match &wire {
+            Wire::Converse => self.encode_converse(step),
+            Wire::Native(native) => self.encode_native(native, step),
+            Wire::Chat(_) | Wire::Messages(_) => self.encode_sse(&wire, step),
+        };
+        self.wire = wire;
+        encoded
     }
 
     /// Encode `step`'s ConverseStream frame; the tokens it carries.

@@ -11,7 +11,7 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::{
-    Emulator, EmulatorConfig, EmulatorError, OverrideError, ProfileSet, SlowDown,
+    ApiKeys, Emulator, EmulatorConfig, EmulatorError, OverrideError, ProfileSet, SlowDown,
     default_max_connections,
 };
 
@@ -97,9 +97,33 @@ pub struct EmulatorArgs {
     /// 2 = twice as slow).
     #[arg(long, value_name = "F", default_value_t = 2.0, requires = "slow_down_after", value_parser = positive_factor)]
     slow_down_factor: f64,
+    /// Accept only this Bedrock API key (`Authorization: Bearer KEY`) and
+    /// refuse others with 403 AccessDeniedException, as Bedrock does;
+    /// repeat for more keys. Without it any key is accepted. SigV4
+    /// signatures are accepted either way (never verified).
+    #[arg(long = "api-key", value_name = "KEY", value_parser = secret_key)]
+    api_keys: Vec<SecretKey>,
 }
 
 /// A number of seconds of at least 0, such as `0` or `30.5`.
+/// An `--api-key` value: its `Debug` never shows it.
+#[derive(Clone)]
+struct SecretKey(String);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(..)")
+    }
+}
+
+fn secret_key(text: &str) -> Result<SecretKey, String> {
+    if text.trim().is_empty() {
+        Err("an API key must not be empty".into())
+    } else {
+        Ok(SecretKey(text.trim().to_string()))
+    }
+}
+
 fn non_negative_seconds(text: &str) -> Result<Duration, String> {
     let seconds: f64 = text
         .parse()
@@ -148,8 +172,13 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
     }
     if !args.addr.ip().is_loopback() {
         eprintln!(
-            "warning: the emulator listens on {}, which other machines may reach; it accepts any credentials.",
-            args.addr
+            "warning: the emulator listens on {}, which other machines may reach; it accepts {}.",
+            args.addr,
+            if args.api_keys.is_empty() {
+                "any credentials"
+            } else {
+                "any SigV4 signature (and only the --api-key keys)"
+            }
         );
     }
     let config = EmulatorConfig {
@@ -172,6 +201,7 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
             after,
             factor: args.slow_down_factor,
         }),
+        api_keys: ApiKeys::new(args.api_keys.iter().map(|k| k.0.as_str())),
         ..EmulatorConfig::default()
     };
     // Handlers first: a SIGTERM sent as soon as the URL is read must stop

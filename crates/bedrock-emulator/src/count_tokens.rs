@@ -22,7 +22,8 @@ use hyper::body::Incoming;
 use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
-use super::request::{authorize, decode_model_id};
+use super::api_key::authorize;
+use super::request::decode_model_id;
 use super::request_body::read_body;
 use super::request_content::{self, ContentWalk};
 use super::request_tools::tool_config;
@@ -68,7 +69,7 @@ pub async fn answer(
     )
     .await;
     let model_id = model_id?;
-    authorize(&parts.headers)?;
+    authorize(&parts.headers, &shared.api_keys, false)?;
     let body = body.map_err(|e| e.error)?;
     let tokens = count(shared, &model_id, &body.bytes)?;
     Ok(serde_json::json!({ "inputTokens": tokens }).to_string())

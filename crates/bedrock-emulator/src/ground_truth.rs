@@ -12,7 +12,7 @@ use super::ground_truth_file::GroundTruthFile;
 
 /// What the emulator did for one request. Times are seconds since the
 /// emulator started, on its monotonic clock.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct GroundTruthRecord {
     /// The `x-amzn-RequestId` it returned.
     pub request_id: String,
@@ -67,8 +67,9 @@ pub struct GroundTruthRecord {
     /// errors before the stream.
     #[serde(default)]
     pub planned_total_s: Option<f64>,
-    /// `converse-stream` or `converse` (records written before this field
-    /// existed read as `converse-stream`).
+    /// `converse-stream`, `converse`, `invoke-with-response-stream`,
+    /// `invoke`, `chat-completions` or `messages` (records written before
+    /// this field existed read as `converse-stream`).
     #[serde(default = "converse_stream")]
     pub operation: String,
     /// `serviceTier.type` of the request, if any.
@@ -97,6 +98,13 @@ pub struct GroundTruthRecord {
     /// Tool-use content blocks in the answer (0 or 1).
     #[serde(default)]
     pub tool_use_blocks: u32,
+    /// How the request authenticated: `sigv4`, `bearer` (a Bedrock API
+    /// key) or `x-api-key` (a key in that header, Messages route only);
+    /// `null` without a usable `Authorization` header, and in records
+    /// written before this field existed. The key itself is never
+    /// recorded.
+    #[serde(default)]
+    pub auth: Option<String>,
 }
 
 impl GroundTruthRecord {

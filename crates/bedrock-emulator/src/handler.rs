@@ -14,28 +14,34 @@ use hyper::body::Incoming;
 
 use super::admission;
 use super::api_error::ApiError;
+use super::api_key::{authorize, scheme_of};
+use super::api_request;
 use super::body::{EventStream, ResponseBody};
 use super::control_plane::{self, ControlOperation};
 use super::converse_body::converse_body;
 use super::count_tokens;
+use super::dialect::Dialect;
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
 use super::model_rules;
 use super::native::{self, Native};
 use super::plan::{ReasoningAsk, StreamPlan, plan};
+use super::profile::ModelProfile;
 use super::profile_set::base_model_id;
 use super::profiles_route::{is_profiles_request, profiles_response};
 use super::quota::InFlightSlot;
 use super::rate_quota::Exceeded;
-use super::request::{ConverseRequest, Operation, authorize, parse_body, route};
+use super::request::{ConverseRequest, Operation, parse_body, route};
 use super::request_body::{BodyError, read_body};
 use super::state::Shared;
 use super::stats::{is_stats_request, stats_response};
+use super::wire::Wire;
 use bedrock_catalog::{ModelInfo, PerformanceConfig, Reasoning, ServiceTier};
 
 /// Answer one request: an event stream, or Bedrock's error shape.
 pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response<ResponseBody> {
     let received = Instant::now();
+    let dialect = Dialect::of_path(request.uri().path());
     if is_stats_request(request.method(), request.uri().path()) {
         return stats_response(&shared, request.uri().query());
     }
@@ -49,7 +55,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         let (_, request_id) = shared.request_rng();
         return match count_tokens::answer(&shared, model_id, request, received).await {
             Ok(json) => json_response(json, &request_id),
-            Err(error) => error_response(&error, &request_id),
+            Err(error) => error_response(&error, &request_id, Dialect::Bedrock),
         };
     }
     let (mut rng, request_id) = shared.request_rng();
@@ -80,6 +86,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         reasoning_tokens: 0,
         reasoning_s: None,
         tool_use_blocks: 0,
+        auth: None,
     };
     let mut pending = PendingRecord {
         shared: Arc::clone(&shared),
@@ -100,27 +107,31 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
             plan,
             slot,
             started,
-            native,
+            wire,
         }) => {
-            let response = answer_converse(
-                &shared,
-                *plan,
-                started,
-                &mut pending,
-                &request_id,
-                native.as_ref(),
-            )
-            .await;
+            let response =
+                answer_converse(&shared, *plan, started, &mut pending, &request_id, &wire).await;
             drop(slot);
             response
         }
-        Ok(Answer::Stream(stream, native)) => {
+        Ok(Answer::Stream(stream)) => {
             let served = served_headers(stream.plan());
+            let native = matches!(stream.wire(), Wire::Native(_));
+            let sse = stream.wire().is_sse();
             let mut response = Response::new(ResponseBody::Stream(stream));
             let headers = response.headers_mut();
+            let content_type = if sse {
+                headers.insert(
+                    http::header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                );
+                "text/event-stream; charset=utf-8"
+            } else {
+                "application/vnd.amazon.eventstream"
+            };
             headers.insert(
                 http::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.amazon.eventstream"),
+                HeaderValue::from_static(content_type),
             );
             if native {
                 headers.insert(
@@ -141,7 +152,7 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
             record.outcome = error.error_type.to_string();
             record.headers_written_s = Some(shared.seconds_since_start(Instant::now()));
             shared.ground_truth.push(record);
-            error_response(&error, &request_id)
+            error_response(&error, &request_id, dialect)
         }
     }
 }
@@ -187,10 +198,12 @@ type Refusal = (ApiError, Option<Instant>);
 
 /// What an admitted request gets.
 enum Answer {
-    /// ConverseStream or InvokeModelWithResponseStream (`true`): the
-    /// event stream (it owns the record and the slot).
-    Stream(Box<EventStream>, bool),
-    /// Converse or InvokeModel: the plan, answered in one body at its end.
+    /// ConverseStream, InvokeModelWithResponseStream, or a streamed Chat
+    /// Completions or Messages answer: the stream (it owns the record and
+    /// the slot, and knows its wire).
+    Stream(Box<EventStream>),
+    /// Converse, InvokeModel, or an unstreamed Chat Completions or
+    /// Messages answer: the plan, answered in one body at its end.
     Converse {
         /// The plan.
         plan: Box<StreamPlan>,
@@ -198,8 +211,8 @@ enum Answer {
         slot: InFlightSlot,
         /// The plan's clock zero: the request's body was complete.
         started: Instant,
-        /// InvokeModel: the native body to answer with.
-        native: Option<Native>,
+        /// The body's format.
+        wire: Wire,
     },
 }
 
@@ -229,16 +242,17 @@ fn insert_all(headers: &mut http::HeaderMap, pairs: Vec<(&'static str, String)>)
     }
 }
 
-/// Answer a Converse (or, with `native`, an InvokeModel) request: wait
-/// for the plan's end (or its exception), counted from `started`, then
-/// send the whole answer (or the error) and push the record.
+/// Answer a Converse request (or InvokeModel, Chat Completions or
+/// Messages without streaming, as `wire` says): wait for the plan's end
+/// (or its exception), counted from `started`, then send the whole
+/// answer (or the error) and push the record.
 async fn answer_converse(
     shared: &Arc<Shared>,
     plan: StreamPlan,
     started: Instant,
     pending: &mut PendingRecord,
     request_id: &str,
-    native: Option<&Native>,
+    wire: &Wire,
 ) -> Response<ResponseBody> {
     let (at_s, error) = match &plan.exception {
         Some(exception) if exception.fault == Fault::ThrottleMidStream => (
@@ -267,12 +281,15 @@ async fn answer_converse(
         record.outcome = error.error_type.to_string();
         record.served_performance = None;
         shared.ground_truth.push(record);
-        return error_response(&error, request_id);
+        return error_response(&error, request_id, wire.dialect());
     }
     let latency_ms = (shared.scaled(plan.end_at_s).as_secs_f64() * 1000.0).round() as u64;
-    let body = match native {
-        Some(native) => native.invoke_body(&plan).to_string().into_bytes(),
-        None => converse_body(&plan, latency_ms),
+    let body = match wire {
+        Wire::Converse => converse_body(&plan, latency_ms),
+        Wire::Native(native) | Wire::Messages(native) => {
+            native.invoke_body(&plan).to_string().into_bytes()
+        }
+        Wire::Chat(chat) => chat.completion_body(&plan).to_string().into_bytes(),
     };
     record.outcome = "complete".into();
     record.output_tokens = plan.output_tokens;
@@ -283,7 +300,7 @@ async fn answer_converse(
         http::header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    if native.is_some() {
+    if matches!(wire, Wire::Native(_)) {
         let mut pairs = vec![
             (
                 "X-Amzn-Bedrock-Input-Token-Count",
@@ -359,25 +376,30 @@ async fn prepare(
     let started = Instant::now();
     record.body_complete_s = body.is_ok().then(|| shared.seconds_since_start(started));
     let (model_id, operation) = routed.map_err(immediate)?;
-    authorize(&parts.headers).map_err(immediate)?;
+    // The Messages route reads an API key from `x-api-key` too.
+    let x_api_key = operation == Operation::Messages;
+    record.auth = scheme_of(&parts.headers, x_api_key).map(|s| s.as_str().to_string());
+    authorize(&parts.headers, &shared.api_keys, x_api_key).map_err(immediate)?;
     let body = body.map_err(immediate)?;
-    let model = match shared.profiles.lookup(&model_id) {
-        Some(model) => model,
-        None if shared.accept_any_model => shared.profiles.generic(),
-        None => {
-            return Err(immediate(ApiError::validation(
-                "The provided model identifier is invalid.",
-            )));
+    let (model, converse, wire, streams) = if operation.is_api() {
+        // The model is named in the body: it is read first.
+        let api = api_request::parse(operation, &body.bytes, &parts.headers, request_id)
+            .map_err(immediate)?;
+        record.model_id = api.converse.model_id.clone();
+        let model = lookup_model(shared, &api.converse.model_id).map_err(immediate)?;
+        (model, api.converse, api.wire, api.streams)
+    } else {
+        let model = lookup_model(shared, &model_id).map_err(immediate)?;
+        if operation.is_native() {
+            let (converse, family) =
+                native::parse(model_id, &body.bytes, &parts.headers).map_err(immediate)?;
+            let wire = Wire::Native(Native::new(family, &converse.model_id, request_id));
+            (model, converse, wire, operation.streams())
+        } else {
+            let converse = parse_body(model_id, &body.bytes).map_err(immediate)?;
+            (model, converse, Wire::Converse, operation.streams())
         }
     };
-    let (converse, family) = if operation.is_native() {
-        let (converse, family) =
-            native::parse(model_id, &body.bytes, &parts.headers).map_err(immediate)?;
-        (converse, Some(family))
-    } else {
-        (parse_body(model_id, &body.bytes).map_err(immediate)?, None)
-    };
-    let native = family.map(|family| Native::new(family, &converse.model_id, request_id));
     // Its bytes leave the body buffer now.
     drop(body);
     record.requested_performance = converse.latency.map(|l| l.as_str().to_string());
@@ -476,15 +498,14 @@ async fn prepare(
     record
         .faults
         .extend(plan.faults.iter().map(|f| f.as_str().to_string()));
-    if !operation.streams() {
+    if !streams {
         return Ok(Answer::Converse {
             plan: Box::new(plan),
             slot,
             started,
-            native,
+            wire,
         });
     }
-    let is_native = native.is_some();
     let headers_at = shared.deadline(started, plan.headers_at_s);
     // From here the stream owns the record (and writes it even if dropped).
     let stream = EventStream::new(
@@ -494,10 +515,22 @@ async fn prepare(
         pending.hand_over(),
         slot,
         rng,
-        native,
+        wire,
     );
     shared.timer.sleep_until(headers_at).await;
-    Ok(Answer::Stream(Box::new(stream), is_native))
+    Ok(Answer::Stream(Box::new(stream)))
+}
+
+/// The profile serving `model_id`: its own, the generic one when any
+/// model is accepted, or the ValidationException for an unknown id.
+fn lookup_model<'a>(shared: &'a Shared, model_id: &str) -> Result<&'a ModelProfile, ApiError> {
+    match shared.profiles.lookup(model_id) {
+        Some(model) => Ok(model),
+        None if shared.accept_any_model => Ok(shared.profiles.generic()),
+        None => Err(ApiError::validation(
+            "The provided model identifier is invalid.",
+        )),
+    }
 }
 
 /// A control-plane request: a JSON answer or an error, with no
@@ -509,13 +542,13 @@ fn answer_control_plane(
 ) -> Response<ResponseBody> {
     let (_, request_id) = shared.request_rng();
     let answered = routed.and_then(|operation| {
-        authorize(request.headers())?;
+        authorize(request.headers(), &shared.api_keys, false)?;
         let region = control_plane::region(request.headers());
         control_plane::answer(&operation, &region, request.uri().query())
     });
     match answered {
         Ok(json) => json_response(json, &request_id),
-        Err(error) => error_response(&error, &request_id),
+        Err(error) => error_response(&error, &request_id, Dialect::Bedrock),
     }
 }
 
@@ -537,9 +570,12 @@ fn insert_request_id(headers: &mut http::HeaderMap, request_id: &str) {
     }
 }
 
-fn error_response(error: &ApiError, request_id: &str) -> Response<ResponseBody> {
-    let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(error.body()))));
-    *response.status_mut() = error.status;
+/// The answer to `error`, in `dialect`'s shape (every dialect keeps
+/// Bedrock's `x-amzn-ErrorType` header).
+fn error_response(error: &ApiError, request_id: &str, dialect: Dialect) -> Response<ResponseBody> {
+    let body = dialect.error_body(error);
+    let mut response = Response::new(ResponseBody::Full(Some(Bytes::from(body))));
+    *response.status_mut() = dialect.status(error);
     let headers = response.headers_mut();
     headers.insert(
         http::header::CONTENT_TYPE,

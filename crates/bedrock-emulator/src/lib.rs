@@ -18,6 +18,13 @@
 //! `GetFoundationModel` and `ListInferenceProfiles` (`aws-sdk-bedrock`)
 //! from the catalog, so that model discovery works offline too, and the
 //! runtime's `CountTokens` with the input tokens a call would be billed.
+//! It also serves the OpenAI-compatible Chat Completions API
+//! (`/openai/v1/chat/completions`, open-weight models) and the Anthropic
+//! Messages API (`/anthropic/v1/messages`, Claude), server-sent events or
+//! one JSON answer from the same plan as ConverseStream. Every route takes
+//! a SigV4 signature (never verified) or a Bedrock API key
+//! (`Authorization: Bearer`), checked against
+//! [`EmulatorConfig::api_keys`] when any are configured.
 //!
 //! It is its own crate, and knows nothing of the benchmark harness: it
 //! serves any client, and the `bedrock-emulator` binary (or
@@ -34,6 +41,8 @@
 mod activity;
 mod admission;
 mod api_error;
+mod api_key;
+mod api_request;
 mod body;
 pub(crate) mod builtin;
 mod builtin_quotas;
@@ -43,6 +52,7 @@ mod connections;
 mod control_plane;
 mod converse_body;
 mod count_tokens;
+mod dialect;
 pub mod eventstream;
 pub(crate) mod faults;
 pub(crate) mod ground_truth;
@@ -52,8 +62,10 @@ mod invoke_stream;
 mod latency_profile;
 pub(crate) mod lateness;
 pub(crate) mod limits;
+mod messages;
 mod model_rules;
 mod native;
+mod openai;
 mod override_error;
 mod payload;
 pub(crate) mod plan;
@@ -79,6 +91,7 @@ pub(crate) mod stats;
 pub(crate) mod tier_profile;
 mod timeline;
 mod tracked;
+mod wire;
 mod words;
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -89,6 +102,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+pub use api_key::ApiKeys;
 pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
@@ -173,6 +187,13 @@ pub struct EmulatorConfig {
     /// start on (a service that degrades during a run); `None`: never.
     /// The ground truth records the slowed plan.
     pub slow_down: Option<SlowDown>,
+    /// The valid Bedrock API keys (`Authorization: Bearer <key>`). Empty
+    /// (the default): any non-empty key is accepted, as any SigV4
+    /// signature is. Otherwise another key is refused with Bedrock's 403
+    /// AccessDeniedException (in the route's own error shape on the
+    /// OpenAI-compatible and Anthropic routes). Keys are never logged nor
+    /// recorded.
+    pub api_keys: ApiKeys,
 }
 
 impl Default for EmulatorConfig {
@@ -194,6 +215,7 @@ impl Default for EmulatorConfig {
             idle_timeout: limits::DEFAULT_IDLE_TIMEOUT,
             max_connections: default_max_connections(),
             slow_down: None,
+            api_keys: ApiKeys::default(),
         }
     }
 }
@@ -295,6 +317,7 @@ impl Emulator {
             limits,
         );
         shared.slow_down = config.slow_down;
+        shared.api_keys = config.api_keys;
         let shared = Arc::new(shared);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.max(1))

@@ -1,11 +1,12 @@
 //! Routing and validation of a ConverseStream request, with the errors
 //! Bedrock gives for each kind of bad input.
 
-use http::{HeaderMap, Method};
+use http::Method;
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
+use super::dialect::Dialect;
 use super::request_content::{self, CacheCheckpoint, ContentWalk};
 use super::request_options::{inference_config, performance_config, service_tier, thinking_budget};
 use super::request_tools::{ToolSpec, tool_config};
@@ -24,17 +25,28 @@ pub enum Operation {
     /// `POST /model/{modelId}/invoke`: one answer in the model family's
     /// native JSON.
     Invoke,
+    /// `POST /openai/v1/chat/completions` (or `/v1/chat/completions`):
+    /// the OpenAI-compatible Chat Completions API; the model is named in
+    /// the body, which also says whether the answer streams.
+    ChatCompletions,
+    /// `POST /anthropic/v1/messages` (or `/v1/messages`): the Anthropic
+    /// Messages API; the model is named in the body, which also says
+    /// whether the answer streams.
+    Messages,
 }
 
 impl Operation {
     /// The ground truth's name: `converse-stream`, `converse`,
-    /// `invoke-with-response-stream` or `invoke`.
+    /// `invoke-with-response-stream`, `invoke`, `chat-completions` or
+    /// `messages`.
     pub fn as_str(self) -> &'static str {
         match self {
             Operation::ConverseStream => "converse-stream",
             Operation::Converse => "converse",
             Operation::InvokeStream => "invoke-with-response-stream",
             Operation::Invoke => "invoke",
+            Operation::ChatCompletions => "chat-completions",
+            Operation::Messages => "messages",
         }
     }
 
@@ -44,7 +56,14 @@ impl Operation {
         matches!(self, Operation::InvokeStream | Operation::Invoke)
     }
 
-    /// Whether the answer is an event stream.
+    /// Whether the model id and the streaming choice come in the body
+    /// (Chat Completions, Messages).
+    pub fn is_api(self) -> bool {
+        matches!(self, Operation::ChatCompletions | Operation::Messages)
+    }
+
+    /// Whether the answer is an event stream (for the operations of
+    /// [`Operation::is_api`], the body says).
     pub fn streams(self) -> bool {
         matches!(self, Operation::ConverseStream | Operation::InvokeStream)
     }
@@ -109,7 +128,24 @@ const SUFFIXES: [(&str, Operation); 4] = [
 /// `/converse`, `/invoke-with-response-stream` or `/invoke` request, or
 /// the 404 other paths get. The id may arrive percent-encoded as one
 /// segment (`%3A`, `%2F`) or, for ARNs, with literal slashes.
+///
+/// The Chat Completions and Messages paths route with an empty model id:
+/// theirs is in the body.
 pub fn route(method: &Method, path: &str) -> Result<(String, Operation), ApiError> {
+    let api = match Dialect::of_path(path) {
+        Dialect::OpenAi => Some(Operation::ChatCompletions),
+        Dialect::Anthropic => Some(Operation::Messages),
+        Dialect::Bedrock => None,
+    };
+    if let Some(operation) = api {
+        return if method == Method::POST {
+            Ok((String::new(), operation))
+        } else {
+            Err(ApiError::unknown_operation(format!(
+                "{path} takes POST, not {method}."
+            )))
+        };
+    }
     let rest = path.strip_prefix("/model/");
     let routed = rest.and_then(|r| {
         SUFFIXES.iter().find_map(|(suffix, operation)| {
@@ -124,7 +160,7 @@ pub fn route(method: &Method, path: &str) -> Result<(String, Operation), ApiErro
             "Converse, ConverseStream, InvokeModel and InvokeModelWithResponseStream take POST, not {method}."
         ))),
         _ => Err(ApiError::unknown_operation(format!(
-            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream, /converse, /invoke-with-response-stream, /invoke and /count-tokens, and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
+            "No operation at {path}; this emulator serves POST /model/{{modelId}}/converse-stream, /converse, /invoke-with-response-stream, /invoke and /count-tokens, POST /openai/v1/chat/completions (or /v1/chat/completions) and /anthropic/v1/messages (or /v1/messages), and GET /foundation-models[/{{modelIdentifier}}] and /inference-profiles."
         ))),
     }
 }
@@ -137,24 +173,6 @@ pub fn decode_model_id(raw: &str) -> Result<String, ApiError> {
         .map_err(|_| {
             ApiError::validation("The model identifier is not valid UTF-8 after percent-decoding.")
         })
-}
-
-/// Require an `Authorization` header: SigV4 (`AWS4-HMAC-SHA256 ...`) or a
-/// bearer token. Signatures are not verified.
-pub fn authorize(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(value) = headers.get(http::header::AUTHORIZATION) else {
-        return Err(ApiError::access_denied(
-            "Missing Authentication Token: the request has no Authorization header.",
-        ));
-    };
-    let value = value.to_str().unwrap_or("");
-    if value.starts_with("AWS4-HMAC-SHA256 ") || value.starts_with("Bearer ") {
-        Ok(())
-    } else {
-        Err(ApiError::access_denied(
-            "Authorization header must be a SigV4 signature (AWS4-HMAC-SHA256) or a Bearer token.",
-        ))
-    }
 }
 
 /// Parse and validate the JSON body (the checks that need the model are
@@ -334,25 +352,5 @@ mod tests {
             assert_eq!(err.status, 400, "{json}");
             assert!(err.message.contains(needle), "{json}: {}", err.message);
         }
-    }
-
-    #[test]
-    fn authorization_is_required_but_not_verified() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(authorize(&headers).unwrap_err().status, 403);
-        headers.insert(http::header::AUTHORIZATION, "Basic abc".parse().unwrap());
-        assert_eq!(
-            authorize(&headers).unwrap_err().error_type,
-            "AccessDeniedException"
-        );
-        headers.insert(http::header::AUTHORIZATION, "Bearer token".parse().unwrap());
-        assert!(authorize(&headers).is_ok());
-        headers.insert(
-            http::header::AUTHORIZATION,
-            "AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-2/bedrock/aws4_request, SignedHeaders=host, Signature=00"
-                .parse()
-                .unwrap(),
-        );
-        assert!(authorize(&headers).is_ok());
     }
 }

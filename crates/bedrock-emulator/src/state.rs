@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+use super::api_key::ApiKeys;
 use super::connections::Connections;
 use super::ground_truth::GroundTruthLog;
 use super::lateness::LatenessHistogram;
@@ -57,6 +58,8 @@ pub struct Shared {
     pub connections: Arc<Connections>,
     /// Slows requests down from some time after the start on.
     pub slow_down: Option<SlowDown>,
+    /// The valid API keys (empty: any).
+    pub api_keys: ApiKeys,
     rng: Mutex<StdRng>,
     shutting_down: AtomicBool,
 }
@@ -92,6 +95,7 @@ impl Shared {
             timer: PreciseTimer::start("emulator-timer"),
             connections: Arc::new(Connections::new(limits)),
             slow_down: None,
+            api_keys: ApiKeys::default(),
             rng: Mutex::new(rng),
             shutting_down: AtomicBool::new(false),
         }

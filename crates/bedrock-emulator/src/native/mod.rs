@@ -13,8 +13,8 @@
 //! native events ([`Native::start_events`], [`Native::delta_events`],
 //! [`Native::end_events`]) or native body ([`Native::invoke_body`]).
 
-mod anthropic;
-mod fields;
+pub(crate) mod anthropic;
+pub(crate) mod fields;
 mod llama;
 mod nova;
 

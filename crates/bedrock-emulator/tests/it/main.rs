@@ -15,7 +15,9 @@ mod layout;
 // One module per test file, named as the file: a test's full name is
 // `FILE::TEST` (`cargo test --release --test it FILE::` runs one file).
 mod boto3_client;
+mod emulator_api_keys;
 mod emulator_cache;
+mod emulator_chat_completions;
 mod emulator_connections;
 mod emulator_control_plane;
 mod emulator_converse;
@@ -27,6 +29,7 @@ mod emulator_http_errors;
 mod emulator_invoke;
 mod emulator_lifecycle;
 mod emulator_max_tokens;
+mod emulator_messages;
 mod emulator_process;
 mod emulator_profiles;
 mod emulator_rate_quota;
@@ -41,6 +44,7 @@ mod emulator_uploads;
 mod emulator_validation;
 mod eventstream_vectors;
 mod js_client;
+mod python_api_sdks;
 
 /// Every `.rs` file and helper folder beside this one is a module of this
 /// binary: a file left out would compile into nothing and its tests would

@@ -9,6 +9,7 @@ pub mod raw_h2;
 pub mod raw_http;
 pub mod script_output;
 pub mod sdk;
+pub mod sse;
 
 #[allow(unused_imports)]
 pub use child_guard::ChildGuard;
