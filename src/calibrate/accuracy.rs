@@ -144,6 +144,7 @@ mod tests {
             planned_ttft_s: None,
             planned_total_s: None,
             operation: "converse-stream".into(),
+            auth: None,
             requested_tier: None,
             served_tier: None,
             cache_read_input_tokens: 0,
