@@ -69,6 +69,10 @@ pub struct ModelRow {
     pub optimized: bool,
     /// The service tiers offered (catalog).
     pub tiers: Vec<ServiceTier>,
+    /// The inference APIs it can be called through here (the catalog's
+    /// table, as of [`bedrock_catalog::APIS_AS_OF`]), by their scenario
+    /// names (`converse-stream`, `converse`, `invoke-stream`).
+    pub apis: Vec<String>,
     /// The lifecycle status (`ACTIVE`, `LEGACY`).
     pub status: String,
     /// The built-in price of input tokens when called as `invoke_id` in
@@ -184,6 +188,11 @@ pub const COLUMNS: &[Column] = &[
             }
         },
     },
+    Column {
+        header: "apis",
+        source: Source::Catalog,
+        cell: |r| r.apis.join(", "),
+    },
 ];
 
 /// The rows as a terminal table, with a line under it naming the columns
@@ -207,11 +216,12 @@ pub fn render_table(rows: &[ModelRow]) -> String {
         .map(|c| c.header)
         .collect();
     format!(
-        "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them; prices as of {}, default tier, standard, per million tokens: check AWS's pricing page), the rest from the control plane.\n",
+        "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them; prices as of {}, default tier, standard, per million tokens: check AWS's pricing page; APIs on the bedrock-runtime endpoint as of {}, by a scenario's `api` names), the rest from the control plane.\n",
         table::render(&table),
         rows.len(),
         from_catalog.join("`, `"),
-        bedrock_catalog::prices::PRICES_AS_OF
+        bedrock_catalog::prices::PRICES_AS_OF,
+        bedrock_catalog::APIS_AS_OF
     )
 }
 
@@ -379,6 +389,10 @@ fn row(
         in_catalog: info.is_some(),
         optimized: info.is_some_and(|m| availability::optimized_in(m, region)),
         tiers: info.map(|m| m.tiers.to_vec()).unwrap_or_default(),
+        apis: bedrock_catalog::Api::offered(&model_id)
+            .into_iter()
+            .map(|api| api.as_str().to_string())
+            .collect(),
         status: summary
             .model_lifecycle()
             .map(|l| l.status().as_str().to_string())
