@@ -37,6 +37,7 @@ mod analyze_summary;
 mod analyze_trust;
 mod analyze_variants;
 mod analyze_windows;
+mod api_keys;
 mod apis;
 mod bench_baseline;
 mod bench_errors;
