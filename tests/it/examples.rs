@@ -142,6 +142,70 @@ fn service_tiers_are_served_as_asked_and_priority_decodes_faster() {
 }
 
 #[test]
+fn each_api_answers_and_analyze_compares_it_with_converse_stream() {
+    let out = out_dir("apis");
+    let run = run_into("apis", &out);
+    for (scenario, api) in [
+        ("nova-pro converse-stream", "converse-stream"),
+        ("nova-pro converse", "converse"),
+        ("nova-pro invoke-stream", "invoke-stream"),
+        ("haiku-3.5 invoke-stream", "invoke-stream"),
+        ("llama-3.1-70b invoke-stream", "invoke-stream"),
+    ] {
+        let apis = column(&run, scenario, "api");
+        assert_eq!(apis.len(), 20, "{scenario}");
+        assert!(apis.iter().all(|a| *a == api), "{scenario}: {apis:?}");
+        let statuses = column(&run, scenario, "api_call_status");
+        assert!(statuses.iter().all(|s| *s == "Success"), "{scenario}");
+        let ttft = column(&run, scenario, "time_to_first_byte");
+        let first_byte = column(&run, scenario, "server_first_byte_ms");
+        match api {
+            // Converse: the whole answer at once, no time to first token.
+            "converse" => assert!(ttft.iter().all(|t| t.is_empty()), "{scenario}"),
+            "invoke-stream" => {
+                assert!(ttft.iter().all(|t| !t.is_empty()), "{scenario}");
+                assert!(first_byte.iter().all(|ms| !ms.is_empty()), "{scenario}");
+            }
+            _ => assert!(first_byte.iter().all(|ms| ms.is_empty()), "{scenario}"),
+        }
+    }
+    let output = Command::new(BIN)
+        .arg("analyze")
+        .arg(out.join("results"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("analyze runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let file = std::fs::read_dir(out.join("results-analysis"))
+        .expect("analysis files")
+        .map(|entry| entry.expect("entry").path())
+        .find(|path| path.to_string_lossy().contains("analysis_comparison_"))
+        .expect("a comparison CSV");
+    let comparisons = read_csv(&file);
+    let at = |name: &str| comparisons.0.iter().position(|h| h == name).expect(name);
+    let api_rows: Vec<&csv::StringRecord> = comparisons
+        .1
+        .iter()
+        .filter(|row| &row[at("axis")] == "api")
+        .collect();
+    for variant in ["+via:converse", "+via:invoke-stream"] {
+        assert!(
+            api_rows
+                .iter()
+                .any(|row| row[at("variant")].ends_with(variant)
+                    && row[at("model")].contains("nova-pro")),
+            "a Nova Pro {variant} comparison: {api_rows:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
 fn prompt_caching_writes_fresh_prefixes_and_reads_a_shared_one() {
     let run = run("prompt-caching");
     let positive = |values: Vec<&str>| {
