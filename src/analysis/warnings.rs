@@ -1,7 +1,8 @@
 //! Warnings about groups: what was asked and not served (an optimized
 //! request served as standard, a service tier served as another, a cache
 //! point that never hit), answers shorter than the length drawn for
-//! them, groups with no successful call, and open-loop
+//! them, groups called through Converse (no time to first token), groups
+//! with no successful call, and open-loop
 //! groups whose client fell behind its schedule. Each says
 //! what it means for the numbers and what to do.
 
@@ -44,6 +45,11 @@ pub fn group_warnings(groups: &[GroupStats]) -> Vec<String> {
             out.push(format!(
                 "{} of {} successful calls of {group} stopped before the answer length drawn for them (target_output_tokens): short answers end sooner, so this group's total latency reads lower than answers of the asked length would take; compare generation OTPS, ask for the length in the prompt, or filter on stop_reason = max_tokens",
                 c.short_answers, c.successes
+            ));
+        }
+        if g.variant.api == bedrock_catalog::Api::Converse && c.successes > 0 {
+            out.push(format!(
+                "{group} went through Converse, which answers all at once: its TTFT, time to first text and generation OTPS are empty by design, and its total latency is the one figure to compare with a streaming API"
             ));
         }
         if c.successes == 0 {

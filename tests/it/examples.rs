@@ -181,6 +181,12 @@ fn each_api_answers_and_analyze_compares_it_with_converse_stream() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    let said = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("went through Converse, which answers all at once"),
+        "Converse's empty TTFT is explained:\n{said}"
+    );
     let file = std::fs::read_dir(out.join("results-analysis"))
         .expect("analysis files")
         .map(|entry| entry.expect("entry").path())
