@@ -10,7 +10,7 @@ use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::types::ContentBlock;
 
 use super::status::classify_error;
-use super::{CallRecord, CallSpec, CallStatus, Usage, Wait, ended, non_negative, timeout_message};
+use super::{BEFORE_RESPONSE, CallRecord, CallSpec, Usage, Wait, ended, interrupted, non_negative};
 
 /// Make one Converse call; see [`super::timed_call_cancellable`].
 pub async fn timed_converse_cancellable<C>(
@@ -78,24 +78,11 @@ where
             record
         }
         Wait::Done(Err(error)) => {
-            record.end_at = Some(at);
             record.request_id = error.request_id().map(str::to_string);
             let (status, message) = classify_error(&error);
-            record.status = status;
-            record.error_message = Some(message);
-            record
+            ended(record, at, status, message)
         }
-        Wait::Timeout => ended(
-            record,
-            at,
-            CallStatus::Timeout,
-            timeout_message(spec, "before the response arrived"),
-        ),
-        Wait::Cancelled => ended(
-            record,
-            at,
-            CallStatus::Cancelled,
-            "cancelled before the response arrived".into(),
-        ),
+        Wait::Timeout => interrupted(record, at, spec, true, BEFORE_RESPONSE),
+        Wait::Cancelled => interrupted(record, at, spec, false, BEFORE_RESPONSE),
     }
 }

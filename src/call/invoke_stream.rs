@@ -24,8 +24,8 @@ use super::native_body::native_body;
 use super::spec::sdk_service_tier_type;
 use super::status::classify_error;
 use super::{
-    CallRecord, CallSpec, CallStatus, DeltaKind, MAX_RESERVED_DELTAS, Usage, Wait, ended,
-    timeout_message,
+    BEFORE_RESPONSE, CallRecord, CallSpec, CallStatus, DeltaKind, MAX_RESERVED_DELTAS, Usage, Wait,
+    ended, interrupted, mid_stream,
 };
 use crate::config::PerformanceConfig;
 
@@ -91,29 +91,12 @@ where
             output
         }
         Wait::Done(Err(error)) => {
-            record.end_at = Some(at);
             record.request_id = error.request_id().map(str::to_string);
             let (status, message) = classify_error(&error);
-            record.status = status;
-            record.error_message = Some(message);
-            return record;
+            return ended(record, at, status, message);
         }
-        Wait::Timeout => {
-            return ended(
-                record,
-                at,
-                CallStatus::Timeout,
-                timeout_message(spec, "before the response arrived"),
-            );
-        }
-        Wait::Cancelled => {
-            return ended(
-                record,
-                at,
-                CallStatus::Cancelled,
-                "cancelled before the response arrived".into(),
-            );
-        }
+        Wait::Timeout => return interrupted(record, at, spec, true, BEFORE_RESPONSE),
+        Wait::Cancelled => return interrupted(record, at, spec, false, BEFORE_RESPONSE),
     };
     loop {
         let event = tokio::select! {
@@ -153,25 +136,11 @@ where
                 return record;
             }
             Wait::Done(Err(error)) => {
-                record.end_at = Some(at);
                 let (status, message) = classify_error(&error);
-                record.status = status;
-                record.error_message = Some(message);
-                return record;
+                return ended(record, at, status, message);
             }
-            Wait::Timeout => {
-                let when = format!("after {} content deltas", record.deltas.len());
-                return ended(
-                    record,
-                    at,
-                    CallStatus::Timeout,
-                    timeout_message(spec, &when),
-                );
-            }
-            Wait::Cancelled => {
-                let message = format!("cancelled after {} content deltas", record.deltas.len());
-                return ended(record, at, CallStatus::Cancelled, message);
-            }
+            Wait::Timeout => return mid_stream(record, at, spec, true),
+            Wait::Cancelled => return mid_stream(record, at, spec, false),
         }
     }
 }

@@ -125,29 +125,12 @@ where
             output
         }
         Wait::Done(Err(error)) => {
-            record.end_at = Some(at);
             record.request_id = error.request_id().map(str::to_string);
             let (status, message) = classify_send_error(&error);
-            record.status = status;
-            record.error_message = Some(message);
-            return record;
+            return ended(record, at, status, message);
         }
-        Wait::Timeout => {
-            return ended(
-                record,
-                at,
-                CallStatus::Timeout,
-                timeout_message(spec, "before the response arrived"),
-            );
-        }
-        Wait::Cancelled => {
-            return ended(
-                record,
-                at,
-                CallStatus::Cancelled,
-                "cancelled before the response arrived".into(),
-            );
-        }
+        Wait::Timeout => return interrupted(record, at, spec, true, BEFORE_RESPONSE),
+        Wait::Cancelled => return interrupted(record, at, spec, false, BEFORE_RESPONSE),
     };
 
     let mut saw_metadata = false;
@@ -214,25 +197,11 @@ where
                 return record;
             }
             Wait::Done(Err(error)) => {
-                record.end_at = Some(at);
                 let (status, message) = classify_stream_error(&error);
-                record.status = status;
-                record.error_message = Some(message);
-                return record;
+                return ended(record, at, status, message);
             }
-            Wait::Timeout => {
-                let when = format!("after {} content deltas", record.deltas.len());
-                return ended(
-                    record,
-                    at,
-                    CallStatus::Timeout,
-                    timeout_message(spec, &when),
-                );
-            }
-            Wait::Cancelled => {
-                let message = format!("cancelled after {} content deltas", record.deltas.len());
-                return ended(record, at, CallStatus::Cancelled, message);
-            }
+            Wait::Timeout => return mid_stream(record, at, spec, true),
+            Wait::Cancelled => return mid_stream(record, at, spec, false),
         }
     }
 }
@@ -256,6 +225,37 @@ enum Wait<T> {
     Timeout,
     /// The caller cancelled first.
     Cancelled,
+}
+
+/// When an interrupted wait for the response happened, in its message.
+const BEFORE_RESPONSE: &str = "before the response arrived";
+
+/// Close a record whose wait did not complete, `when` (after `t0`): its
+/// deadline passed (`timed_out`) or the caller cancelled.
+fn interrupted(
+    record: CallRecord,
+    at: Instant,
+    spec: &CallSpec,
+    timed_out: bool,
+    when: &str,
+) -> CallRecord {
+    if timed_out {
+        let message = timeout_message(spec, when);
+        ended(record, at, CallStatus::Timeout, message)
+    } else {
+        ended(
+            record,
+            at,
+            CallStatus::Cancelled,
+            format!("cancelled {when}"),
+        )
+    }
+}
+
+/// [`interrupted`] during the stream, after the deltas received so far.
+fn mid_stream(record: CallRecord, at: Instant, spec: &CallSpec, timed_out: bool) -> CallRecord {
+    let when = format!("after {} content deltas", record.deltas.len());
+    interrupted(record, at, spec, timed_out, &when)
 }
 
 /// Close a record at `at` with `status`.
