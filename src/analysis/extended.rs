@@ -59,7 +59,7 @@ impl Counts {
             Axis::PerformanceConfig => Some((self.fallbacks, self.sent_optimized)),
             Axis::ServiceTier => Some((self.tier_downgrades, self.successes)),
             Axis::Cache => Some((self.cache_unused, self.successes)),
-            Axis::Reasoning | Axis::Tools | Axis::Api => None,
+            Axis::Reasoning | Axis::Tools | Axis::Api | Axis::Endpoint | Axis::Guardrail => None,
         }
     }
 }
@@ -255,6 +255,8 @@ fn variant_of(label: &str) -> VariantKey {
         reasoning_budget_tokens: None,
         tools: None,
         api: bedrock_catalog::Api::ConverseStream,
+        endpoint: bedrock_catalog::Endpoint::Runtime,
+        guardrail: None,
     })
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use bedrock_catalog::prices::{Cost, PriceTable};
-use bedrock_catalog::{Api, ServiceTier};
+use bedrock_catalog::{Api, Endpoint, GuardrailMode, ServiceTier};
 use csv::ByteRecord;
 
 use super::dataset::{
@@ -72,7 +72,7 @@ pub(crate) struct Columns {
     /// The variant columns: `service_tier`, `prompt_cache`,
     /// `cache_read_input_tokens`, `cache_write_input_tokens`,
     /// `reasoning_budget_tokens`, `tools`.
-    variant: [Option<usize>; 7],
+    variant: [Option<usize>; 9],
     /// `experiment_name`, `temperature`, `top_p`, `top_k`, `timestamp`,
     /// `target`, `time_scale` (see
     /// [`RunSettings`](super::settings::RunSettings)).
@@ -163,6 +163,8 @@ impl Columns {
                 find(Column::ReasoningBudgetTokens),
                 find(Column::Tools),
                 find(Column::Api),
+                find(Column::Endpoint),
+                find(Column::GuardrailMode),
             ],
             watched: [
                 find(Column::ExperimentName),
@@ -326,12 +328,23 @@ const STANDARD: &[u8] = b"standard";
 fn variant_label<'a>(
     label: &'a mut Vec<u8>,
     config: &'a [u8],
-    fields: [Option<&[u8]>; 7],
+    fields: [Option<&[u8]>; 9],
 ) -> Result<&'a [u8], FieldError> {
-    let [tier, cache, read, write, budget, tools, api] = fields;
-    // ConverseStream is the baseline: labelled by nothing.
+    let [
+        tier,
+        cache,
+        read,
+        write,
+        budget,
+        tools,
+        api,
+        endpoint,
+        guardrail,
+    ] = fields;
+    // ConverseStream on bedrock-runtime is the baseline: labelled by nothing.
     let api = set(api).filter(|raw| *raw != Api::ConverseStream.as_str().as_bytes());
-    if [tier, cache, budget, tools, api]
+    let endpoint = set(endpoint).filter(|raw| *raw != Endpoint::Runtime.as_str().as_bytes());
+    if [tier, cache, budget, tools, api, endpoint, guardrail]
         .into_iter()
         .all(|value| set(value).is_none())
         && !positive(read)
@@ -404,7 +417,38 @@ fn variant_label<'a>(
                 {
                     return Err(FieldError::new(
                         "api",
-                        "an API: converse-stream, converse or invoke-stream (or empty)",
+                        "an API: converse-stream, converse, invoke-stream, openai-chat or anthropic-messages (or empty)",
+                        raw,
+                    ));
+                }
+                value => value,
+            },
+            Axis::Endpoint => match endpoint {
+                Some(raw) => match std::str::from_utf8(raw)
+                    .ok()
+                    .and_then(|text| text.parse::<Endpoint>().ok())
+                {
+                    Some(_) => raw.strip_prefix(b"bedrock-"),
+                    None => {
+                        return Err(FieldError::new(
+                            "endpoint",
+                            "an endpoint: bedrock-runtime or bedrock-mantle (or empty)",
+                            raw,
+                        ));
+                    }
+                },
+                None => None,
+            },
+            Axis::Guardrail => match set(guardrail) {
+                Some(raw)
+                    if std::str::from_utf8(raw)
+                        .ok()
+                        .and_then(|text| text.parse::<GuardrailMode>().ok())
+                        .is_none() =>
+                {
+                    return Err(FieldError::new(
+                        "guardrail_mode",
+                        "a guardrail mode: sync or async (or empty)",
                         raw,
                     ));
                 }
@@ -433,8 +477,8 @@ fn positive(value: Option<&[u8]>) -> bool {
 /// another one served ([`TIER_DOWNGRADED`]); a cache point sent and the
 /// cache neither read nor written ([`CACHE_UNUSED`]). `fields` as in
 /// [`variant_label`].
-fn mismatch_flags(fields: [Option<&[u8]>; 7], served_tier: Option<&[u8]>) -> u16 {
-    let [tier, cache, read, write, _, _, _] = fields;
+fn mismatch_flags(fields: [Option<&[u8]>; 9], served_tier: Option<&[u8]>) -> u16 {
+    let [tier, cache, read, write, ..] = fields;
     let mut flags = 0;
     if set(cache).is_some() {
         flags |= CACHE_SENT;
@@ -714,7 +758,7 @@ mod tests {
     fn label(config: &str, fields: [&str; 6]) -> Result<String, FieldError> {
         let mut buffer = Vec::new();
         let [a, b, c, d, e, f] = fields.map(|f| Some(f.as_bytes()));
-        let fields = [a, b, c, d, e, f, None];
+        let fields = [a, b, c, d, e, f, None, None, None];
         variant_label(&mut buffer, config.as_bytes(), fields)
             .map(|bytes| String::from_utf8(bytes.to_vec()).expect("UTF-8"))
     }

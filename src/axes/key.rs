@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use bedrock_catalog::{Api, ServiceTier};
+use bedrock_catalog::{Api, Endpoint, GuardrailMode, ServiceTier};
 
 use super::Axis;
 
@@ -73,6 +73,10 @@ pub struct VariantKey {
     pub tools: Option<String>,
     /// The inference API (ConverseStream when a row says nothing).
     pub api: Api,
+    /// The endpoint (`bedrock-runtime` when a row says nothing).
+    pub endpoint: Endpoint,
+    /// The guardrail's stream processing mode; `None`: no guardrail.
+    pub guardrail: Option<GuardrailMode>,
 }
 
 /// A label that is not one [`VariantKey::label`] writes.
@@ -101,6 +105,8 @@ impl VariantKey {
             reasoning_budget_tokens: None,
             tools: None,
             api: Api::ConverseStream,
+            endpoint: Endpoint::Runtime,
+            guardrail: None,
         };
         for part in parts {
             let read = Axis::ALL[1..]
@@ -148,6 +154,17 @@ impl VariantKey {
                 self.api = api.unwrap_or_default();
                 Some(api.is_some_and(|api| api != Api::ConverseStream))
             }
+            Axis::Endpoint => {
+                let value = part.strip_prefix(prefix)?;
+                let endpoint = format!("bedrock-{value}").parse::<Endpoint>().ok();
+                self.endpoint = endpoint.unwrap_or_default();
+                Some(endpoint.is_some_and(|endpoint| endpoint != Endpoint::Runtime))
+            }
+            Axis::Guardrail => {
+                let mode = part.strip_prefix(prefix)?.parse::<GuardrailMode>().ok();
+                self.guardrail = mode;
+                Some(mode.is_some())
+            }
         }
     }
 
@@ -175,6 +192,11 @@ impl VariantKey {
             Axis::Reasoning => self.reasoning_budget_tokens.map(|b| b.to_string()),
             Axis::Tools => self.tools.clone(),
             Axis::Api => (self.api != Api::ConverseStream).then(|| self.api.to_string()),
+            Axis::Endpoint => (self.endpoint != Endpoint::Runtime).then(|| {
+                let name = self.endpoint.as_str();
+                name.strip_prefix("bedrock-").unwrap_or(name).to_string()
+            }),
+            Axis::Guardrail => self.guardrail.map(|mode| mode.to_string()),
         }
     }
 
@@ -209,6 +231,10 @@ impl VariantKey {
                 .map_or_else(|| "none".to_string(), |b| b.to_string()),
             Axis::Tools => self.tools.clone().unwrap_or_else(|| "none".to_string()),
             Axis::Api => self.api.to_string(),
+            Axis::Endpoint => self.endpoint.to_string(),
+            Axis::Guardrail => self
+                .guardrail
+                .map_or_else(|| "none".to_string(), |mode| mode.to_string()),
         }
     }
 

@@ -32,9 +32,13 @@ pub enum Axis {
     Reasoning,
     /// Tools: none (baseline) vs tools sent.
     Tools,
-    /// The inference API: ConverseStream (baseline) vs Converse or
-    /// InvokeModelWithResponseStream.
+    /// The inference API: ConverseStream (baseline) vs Converse,
+    /// InvokeModelWithResponseStream, Chat Completions or Messages.
     Api,
+    /// The endpoint: `bedrock-runtime` (baseline) vs `bedrock-mantle`.
+    Endpoint,
+    /// A guardrail: none (baseline) vs sync or async processing.
+    Guardrail,
 }
 
 /// What the project knows about one axis, in one place.
@@ -164,16 +168,38 @@ const API: AxisSpec = AxisSpec {
     mismatch: None,
 };
 
+const ENDPOINT: AxisSpec = AxisSpec {
+    name: "endpoint",
+    title: "bedrock-runtime vs bedrock-mantle",
+    scenario_field: "endpoint",
+    raw_columns: &["endpoint"],
+    label_prefix: "+at:",
+    baseline: "bedrock-runtime",
+    mismatch: None,
+};
+
+const GUARDRAIL: AxisSpec = AxisSpec {
+    name: "guardrail",
+    title: "No guardrail vs a guardrail",
+    scenario_field: "guardrail",
+    raw_columns: &["guardrail", "guardrail_mode", "guardrail_action"],
+    label_prefix: "+guard:",
+    baseline: "none",
+    mismatch: None,
+};
+
 impl Axis {
     /// Every axis, in the order labels write them and comparisons are
     /// listed.
-    pub const ALL: [Axis; 6] = [
+    pub const ALL: [Axis; 8] = [
         Axis::PerformanceConfig,
         Axis::ServiceTier,
         Axis::Cache,
         Axis::Reasoning,
         Axis::Tools,
         Axis::Api,
+        Axis::Endpoint,
+        Axis::Guardrail,
     ];
 
     /// The axis's declaration.
@@ -185,6 +211,8 @@ impl Axis {
             Axis::Reasoning => &REASONING,
             Axis::Tools => &TOOLS,
             Axis::Api => &API,
+            Axis::Endpoint => &ENDPOINT,
+            Axis::Guardrail => &GUARDRAIL,
         }
     }
 

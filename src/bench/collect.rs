@@ -154,7 +154,7 @@ pub async fn collect(
     writer: &mut RawCsvWriter,
     events: &mut BenchSinks,
 ) -> Result<Vec<CallRecord>, CollectError> {
-    let client = job.clients.client(&job.facts.region);
+    let client = job.clients.caller(&job.facts.region);
     let stopped = || match budget.overrun() {
         Some(overrun) => CollectError::Overrun(overrun.describe()),
         None => CollectError::Stopped {

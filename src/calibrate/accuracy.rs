@@ -198,6 +198,8 @@ mod tests {
                 reasoning_budget_tokens: None,
                 tools: None,
                 api: bedrock_catalog::Api::ConverseStream,
+                endpoint: bedrock_catalog::Endpoint::Runtime,
+                guardrail: None,
                 prices: Default::default(),
             }),
             invocation_id: id.into(),

@@ -32,7 +32,13 @@ where
         .set_performance_config(parts.performance)
         .set_additional_model_request_fields(parts.additional_fields)
         .set_service_tier(parts.service_tier)
-        .set_tool_config(parts.tool_config);
+        .set_tool_config(parts.tool_config)
+        .set_guardrail_config(
+            spec.variant
+                .guardrail
+                .as_ref()
+                .map(super::spec::sdk_guardrail),
+        );
     let mut record = CallRecord::start(0);
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();

@@ -16,7 +16,7 @@ use std::time::{Instant, SystemTime};
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::primitives::Blob;
-use aws_sdk_bedrockruntime::types::{PerformanceConfigLatency, ResponseStream};
+use aws_sdk_bedrockruntime::types::{PerformanceConfigLatency, ResponseStream, Trace};
 use bedrock_catalog::Family;
 use serde_json::Value;
 
@@ -44,7 +44,7 @@ where
 {
     let mut cancel = std::pin::pin!(cancel);
     let family = Family::of(&spec.model_id);
-    let Some(body) = native_body(spec) else {
+    let Some(mut body) = native_body(spec) else {
         let mut record = CallRecord::start(0);
         record.end_at = Some(record.t0);
         record.status = CallStatus::Error("UnsupportedApi".into());
@@ -54,8 +54,26 @@ where
         ));
         return record;
     };
+    let guardrail = spec.variant.guardrail.as_ref();
+    if let (Some(guardrail), Value::Object(fields)) = (guardrail, &mut body)
+        && guardrail.mode == bedrock_catalog::GuardrailMode::Async
+    {
+        // The stream mode is a body field here (Amazon Bedrock User Guide,
+        // "Use a guardrail with streaming"), spelled as InvokeModel spells it.
+        fields.insert(
+            "amazon-bedrock-guardrailConfig".into(),
+            serde_json::json!({"streamProcessingMode": guardrail.mode.invoke_name()}),
+        );
+    }
     let request = client
         .invoke_model_with_response_stream()
+        .set_guardrail_identifier(guardrail.map(|g| g.id.clone()))
+        .set_guardrail_version(guardrail.map(|g| g.version.clone()))
+        .set_trace(guardrail.map(|g| match g.trace {
+            crate::config::GuardrailTrace::Disabled => Trace::Disabled,
+            crate::config::GuardrailTrace::Enabled => Trace::Enabled,
+            crate::config::GuardrailTrace::EnabledFull => Trace::EnabledFull,
+        }))
         .model_id(spec.model_id.clone())
         .content_type("application/json")
         .accept("application/json")
@@ -213,6 +231,9 @@ pub(crate) fn read_chunk(
                 record.stop_reason = Some(reason.to_string());
             }
         }
+    }
+    if let Some(action) = chunk["amazon-bedrock-guardrailAction"].as_str() {
+        record.guardrail_reported = Some(action.to_string());
     }
     if let Some(metrics) = chunk.get(METRICS) {
         if let (Some(input), Some(output)) = (

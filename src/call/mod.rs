@@ -1,6 +1,7 @@
 //! The timed call: one request through the scenario's API
-//! (ConverseStream, Converse, or InvokeModelWithResponseStream with the
-//! family's native body), every event's arrival instant, and what the
+//! (ConverseStream, Converse, InvokeModelWithResponseStream with the
+//! family's native body, the OpenAI-compatible Chat Completions API or
+//! Anthropic's Messages API), every event's arrival instant, and what the
 //! service reported.
 //!
 //! Timing discipline: `t0` is taken immediately before `send()`; each
@@ -9,17 +10,23 @@
 //! beyond pushing onto a vector reserved in advance). Durations are derived
 //! later by [`CallRecord`]'s methods.
 
+mod anthropic_messages;
 mod converse;
 mod count;
+mod http_api;
 mod invoke_stream;
 mod json_document;
 mod native_body;
+mod openai_chat;
 mod record;
 pub(crate) mod redact;
 mod spec;
+mod sse;
+mod sse_call;
 mod status;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use aws_sdk_bedrockruntime::Client;
@@ -29,13 +36,16 @@ use aws_sdk_bedrockruntime::types::ConverseStreamOutput as Event;
 use bedrock_catalog::Api;
 
 pub use crate::axes::CacheState;
+pub use anthropic_messages::{ANTHROPIC_VERSION, timed_anthropic_messages_cancellable};
 pub use converse::timed_converse_cancellable;
 pub use count::{
     CountError, Counted, MAX_SIZING_ROUNDS, count_input_tokens, counts_tokens, sized_prompt,
     sized_synthetic_prompt,
 };
+pub use http_api::{BEARER_TOKEN_ENV, HttpApi, HttpAuth, HttpBase};
 pub use invoke_stream::timed_invoke_stream_cancellable;
 pub use native_body::native_body;
+pub use openai_chat::{chat_body, timed_openai_chat_cancellable};
 pub use record::{CallRecord, DeltaKind, DeltaKinds, Usage};
 pub use spec::{CallSpec, RequestParts, fresh_marker, takes_top_k, top_k_fields};
 pub use status::{
@@ -45,25 +55,40 @@ pub use status::{
 /// Upper bound on the delta instants reserved up front.
 const MAX_RESERVED_DELTAS: usize = 1 << 16;
 
+/// What calls are made through: the SDK client (ConverseStream,
+/// Converse, InvokeModelWithResponseStream) and the client of the APIs
+/// the SDK has no operation for, sharing one region, target and
+/// authentication.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The Bedrock Runtime SDK client.
+    pub sdk: Client,
+    /// The OpenAI-compatible and Anthropic Messages APIs' client.
+    pub http: Arc<HttpApi>,
+}
+
 /// Make one call through `spec`'s API (`spec.variant.api`) and record
 /// when everything arrived; ended early as [`CallStatus::Cancelled`]
 /// when `cancel` completes. See [`timed_converse_stream_cancellable`] for
-/// the contract every API keeps: `t0` immediately before `send()`, TTFT
-/// at the first content delta, never a panic.
-pub async fn timed_call_cancellable<C>(client: &Client, spec: &CallSpec, cancel: C) -> CallRecord
+/// the contract every API keeps: `t0` immediately before the request is
+/// sent, TTFT at the first content delta, never a panic.
+pub async fn timed_call_cancellable<C>(caller: &Caller, spec: &CallSpec, cancel: C) -> CallRecord
 where
     C: Future<Output = ()>,
 {
+    let client = &caller.sdk;
     match spec.variant.api {
         Api::ConverseStream => timed_converse_stream_cancellable(client, spec, cancel).await,
         Api::Converse => timed_converse_cancellable(client, spec, cancel).await,
         Api::InvokeStream => timed_invoke_stream_cancellable(client, spec, cancel).await,
+        Api::OpenAiChat => timed_openai_chat_cancellable(caller, spec, cancel).await,
+        Api::AnthropicMessages => timed_anthropic_messages_cancellable(caller, spec, cancel).await,
     }
 }
 
 /// [`timed_call_cancellable`] without cancellation.
-pub async fn timed_call(client: &Client, spec: &CallSpec) -> CallRecord {
-    timed_call_cancellable(client, spec, std::future::pending()).await
+pub async fn timed_call(caller: &Caller, spec: &CallSpec) -> CallRecord {
+    timed_call_cancellable(caller, spec, std::future::pending()).await
 }
 
 /// Make one ConverseStream call and record when everything arrived.
@@ -99,7 +124,13 @@ where
         .set_performance_config(parts.performance)
         .set_additional_model_request_fields(parts.additional_fields)
         .set_service_tier(parts.service_tier)
-        .set_tool_config(parts.tool_config);
+        .set_tool_config(parts.tool_config)
+        .set_guardrail_config(
+            spec.variant
+                .guardrail
+                .as_ref()
+                .map(self::spec::sdk_guardrail_stream),
+        );
     let reserve = (spec.max_tokens as usize)
         .saturating_add(2)
         .min(MAX_RESERVED_DELTAS);

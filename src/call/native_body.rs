@@ -29,7 +29,7 @@ pub fn native_body(spec: &CallSpec) -> Option<Value> {
 
 /// The conversation as (role, text) pairs: the history, then the user
 /// message.
-fn turns(spec: &CallSpec) -> impl Iterator<Item = (&'static str, &str)> {
+pub(crate) fn turns(spec: &CallSpec) -> impl Iterator<Item = (&'static str, &str)> {
     spec.history
         .iter()
         .map(|turn| {
@@ -46,6 +46,19 @@ fn insert_some<T: Into<Value>>(map: &mut Map<String, Value>, key: &str, value: O
     if let Some(value) = value {
         map.insert(key.to_string(), value.into());
     }
+}
+
+/// The body of Anthropic's Messages API (its own endpoint's, not
+/// InvokeModel's): [`anthropic`]'s with `model` and `stream: true` in
+/// place of `anthropic_version` (which goes in a header).
+pub(crate) fn messages_body(spec: &CallSpec) -> Value {
+    let mut body = anthropic(spec);
+    if let Value::Object(fields) = &mut body {
+        fields.remove("anthropic_version");
+        fields.insert("model".into(), spec.model_id.clone().into());
+        fields.insert("stream".into(), true.into());
+    }
+    body
 }
 
 fn anthropic(spec: &CallSpec) -> Value {
@@ -158,5 +171,14 @@ mod tests {
             "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nExplain machine learning.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
         );
         assert_eq!(native_body(&spec("mistral.mistral-large-2402-v1:0")), None);
+
+        let messages = messages_body(&spec("us.anthropic.claude-3-5-haiku-20241022-v1:0"));
+        assert_eq!(
+            messages["model"],
+            "us.anthropic.claude-3-5-haiku-20241022-v1:0"
+        );
+        assert_eq!(messages["stream"], true);
+        assert_eq!(messages["max_tokens"], 64);
+        assert!(messages.get("anthropic_version").is_none());
     }
 }

@@ -124,6 +124,9 @@ pub struct CallRecord {
     /// The service's own first-byte latency, ms, where the API reports
     /// it (InvokeModelWithResponseStream's invocation metrics).
     pub server_first_byte_ms: Option<i64>,
+    /// InvokeModel's `amazon-bedrock-guardrailAction` (`INTERVENED`,
+    /// `NONE`), when the stream carried one.
+    pub guardrail_reported: Option<String>,
     /// `metadata.performanceConfig.latency`, what was actually served.
     pub served_performance: Option<String>,
     /// `metadata.serviceTier.type`, the tier actually served.
@@ -161,6 +164,7 @@ impl CallRecord {
             usage: None,
             server_latency_ms: None,
             server_first_byte_ms: None,
+            guardrail_reported: None,
             served_performance: None,
             served_service_tier: None,
             delta_kinds: DeltaKinds::default(),
@@ -209,6 +213,22 @@ impl CallRecord {
                 u.cache_write_input_tokens.map(u64::from),
             )
         })
+    }
+
+    /// Whether a guardrail intervened: `INTERVENED` when the stream said
+    /// so (InvokeModel's `amazon-bedrock-guardrailAction`, or the stop
+    /// reason `guardrail_intervened`), `NONE` for another successful call
+    /// or the action the stream reported; `None` when a failed call never
+    /// said.
+    pub fn guardrail_action(&self) -> Option<&str> {
+        if self.stop_reason.as_deref() == Some("guardrail_intervened") {
+            return Some("INTERVENED");
+        }
+        match &self.guardrail_reported {
+            Some(action) => Some(action),
+            None if self.status.is_success() => Some("NONE"),
+            None => None,
+        }
     }
 
     /// `usage.outputTokens`.

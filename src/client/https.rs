@@ -26,3 +26,14 @@ pub fn https_client() -> SharedHttpClient {
         connector.build()
     })
 }
+
+/// A connector of its own (a new connection pool) for the requests the
+/// SDK has no operation for (the OpenAI-compatible and Anthropic Messages
+/// APIs), made as [`https_client`]'s connectors are: rustls on `ring`, the
+/// system's root certificates, the proxy from the environment.
+pub fn http_connector() -> aws_smithy_http_client::Connector {
+    let mut connector =
+        ConnectorBuilder::default().tls_provider(Provider::Rustls(CryptoMode::Ring));
+    connector.set_proxy_config(Some(ProxyConfig::from_env()));
+    connector.build()
+}

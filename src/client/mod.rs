@@ -21,10 +21,13 @@ mod resolve;
 use aws_config::BehaviorVersion;
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_bedrockruntime::Client;
 use aws_sdk_bedrockruntime::config::{Region, StalledStreamProtectionConfig};
+use aws_smithy_runtime_api::client::http::SharedHttpConnector;
 use aws_smithy_types::retry::RetryConfig;
 
+use crate::call::{Caller, HttpApi, HttpAuth, HttpBase};
 use crate::config::{ConnectionMode, TargetChoice, UnknownChoice};
 use bedrock_emulator::{Emulator, EmulatorConfig, EmulatorError};
 
@@ -37,7 +40,7 @@ pub const EMULATOR_PROFILES_ENV: &str = "BEDROCK_BENCH_EMULATOR_PROFILES";
 
 pub use crate::record::Target;
 pub use env::{profiles_from_env, time_scale_from_env};
-pub use https::https_client;
+pub use https::{http_connector, https_client};
 pub use resolve::{ResolvedTarget, resolve_target};
 
 /// Why no client could be made.
@@ -193,7 +196,7 @@ pub struct Clients {
     backend: Backend,
     connection: ConnectionMode,
     endpoint_url: Option<String>,
-    per_region: Mutex<HashMap<String, Client>>,
+    per_region: Mutex<HashMap<String, Caller>>,
 }
 
 impl std::fmt::Debug for Clients {
@@ -370,20 +373,27 @@ impl Clients {
         self.connection
     }
 
-    /// The client for `region`: the region's shared client (warm) or a new
-    /// one with its own connection pool (cold).
+    /// The SDK client for `region`: the region's shared client (warm) or a
+    /// new one with its own connection pool (cold).
     pub fn client(&self, region: &str) -> Client {
+        self.caller(region).sdk
+    }
+
+    /// The SDK client and the HTTP APIs' client for `region`: the
+    /// region's shared ones (warm) or new ones with their own connection
+    /// pools (cold).
+    pub fn caller(&self, region: &str) -> Caller {
         if self.connection == ConnectionMode::Cold {
             return self.build(region, true);
         }
-        let mut clients = self.per_region.lock().unwrap_or_else(|p| p.into_inner());
-        clients
+        let mut callers = self.per_region.lock().unwrap_or_else(|p| p.into_inner());
+        callers
             .entry(region.to_string())
             .or_insert_with(|| self.build(region, false))
             .clone()
     }
 
-    fn build(&self, region: &str, fresh_http_client: bool) -> Client {
+    fn build(&self, region: &str, fresh_http_client: bool) -> Caller {
         let mut builder = match &self.backend {
             Backend::Aws(sdk) => aws_sdk_bedrockruntime::config::Builder::from(sdk.as_ref()),
             Backend::Emulator { endpoint, .. } => aws_sdk_bedrockruntime::config::Builder::new()
@@ -402,23 +412,53 @@ impl Clients {
         if fresh_http_client {
             builder = builder.http_client(https_client());
         }
-        Client::from_conf(builder.build())
+        let (base, auth) = match &self.backend {
+            Backend::Aws(sdk) => (
+                HttpBase::Aws {
+                    override_url: runtime_endpoint_override(self.endpoint_url.as_deref(), sdk),
+                },
+                HttpAuth::bearer_from_env().unwrap_or_else(|| {
+                    sdk.credentials_provider()
+                        .map_or(HttpAuth::Missing, HttpAuth::sigv4)
+                }),
+            ),
+            Backend::Emulator { endpoint, .. } => (
+                HttpBase::Emulator(endpoint.clone()),
+                HttpAuth::sigv4(SharedCredentialsProvider::new(static_test_credentials())),
+            ),
+        };
+        let http = HttpApi::new(
+            SharedHttpConnector::new(http_connector()),
+            base,
+            region,
+            auth,
+        );
+        Caller {
+            sdk: Client::from_conf(builder.build()),
+            http: Arc::new(http),
+        }
     }
 }
 
-/// What calls to AWS reach, in words: Amazon Bedrock, or the endpoint
-/// that replaces its regional endpoint (`endpoint_url`,
-/// `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or `AWS_ENDPOINT_URL`).
-fn describe_aws(endpoint_url: Option<&str>, sdk: &SdkConfig) -> String {
-    let url = endpoint_url
+/// The URL that replaces Bedrock's regional runtime endpoint, when one
+/// does: `endpoint_url`, `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or
+/// `AWS_ENDPOINT_URL`. The HTTP APIs send to it on both endpoints.
+fn runtime_endpoint_override(endpoint_url: Option<&str>, sdk: &SdkConfig) -> Option<String> {
+    endpoint_url
         .map(str::to_string)
         .or_else(|| {
             std::env::var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
                 .ok()
                 .filter(|url| !url.trim().is_empty())
         })
-        .or_else(|| sdk.endpoint_url().map(str::to_string));
-    match url {
+        .or_else(|| sdk.endpoint_url().map(str::to_string))
+}
+
+/// What calls to AWS reach, in words: Amazon Bedrock, or the endpoint
+/// that replaces its regional endpoint (`endpoint_url`,
+/// `AWS_ENDPOINT_URL_BEDROCK_RUNTIME` or `AWS_ENDPOINT_URL`).
+fn describe_aws(endpoint_url: Option<&str>, sdk: &SdkConfig) -> String {
+    match runtime_endpoint_override(endpoint_url, sdk) {
         Some(url) => format!(
             "the endpoint {url} with AWS credentials (an endpoint override: check it is the one you meant)"
         ),

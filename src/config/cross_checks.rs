@@ -58,6 +58,17 @@ pub(crate) fn errors(scenarios: &[Scenario], experiment: &Experiment) -> Vec<Con
                 }
             }
         }
+        if scenario.variant.api == bedrock_catalog::Api::OpenAiChat && experiment.top_k.is_some() {
+            errors.push(ConfigError::new(
+                scenario.source.clone(),
+                Some("api"),
+                format!(
+                    "no `top_k` with `api` \"openai-chat\" while the experiment sets it ({}:{}): Chat Completions has no top-k",
+                    experiment.source.file, experiment.source.line
+                ),
+                "both",
+            ));
+        }
         let Some(path) = Family::of(&scenario.model_id).top_k_path() else {
             continue;
         };

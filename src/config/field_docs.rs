@@ -183,9 +183,29 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
     ),
     field(
         "api",
-        ValueKind::Choice(&["converse-stream", "converse", "invoke-stream"]),
+        ValueKind::Choice(&[
+            "converse-stream",
+            "converse",
+            "invoke-stream",
+            "openai-chat",
+            "anthropic-messages",
+        ]),
         Absent::Means("`converse-stream`"),
-        "The inference API the calls go through, on the `bedrock-runtime` endpoint: `converse-stream` (ConverseStream), `converse` (Converse: the whole answer at once, so TTFT is empty and only the total latency is measured) or `invoke-stream` (InvokeModelWithResponseStream with the model family's native body, built from the same prompt, system prompt, lengths, sampling and reasoning budget; for Anthropic, Amazon Nova and Meta Llama models; its service-reported first-byte and invocation latencies are recorded in `server_first_byte_ms` and `server_latency_ms`). A model not offered on the API (`models` lists each model's) is refused before the first call. `invoke-stream` takes no `prompt_cache`, `tool_config` or `additional_model_request_fields`. An axis: the same model over two APIs is compared with ConverseStream as the baseline (labelled `+via:converse`, `+via:invoke-stream`).",
+        "The inference API the calls go through: `converse-stream` (ConverseStream), `converse` (Converse: the whole answer at once, so TTFT is empty and only the total latency is measured), `invoke-stream` (InvokeModelWithResponseStream with the model family's native body, built from the same prompt, system prompt, lengths, sampling and reasoning budget; for Anthropic, Amazon Nova and Meta Llama models; its service-reported first-byte and invocation latencies are recorded in `server_first_byte_ms` and `server_latency_ms`), `openai-chat` (the OpenAI-compatible Chat Completions API, streaming server-sent events with `stream_options.include_usage`; OpenAI's models on `bedrock-runtime`, the open-weight models but not Claude, Nova or Llama on `bedrock-mantle`) or `anthropic-messages` (Anthropic's Messages API, streaming; Claude models). A model not offered on the API and endpoint (`models` lists each model's) is refused before the first call. Only `converse-stream` and `converse` take `prompt_cache`, `tool_config`, `additional_model_request_fields` and `conversation.cache`; `openai-chat` and `anthropic-messages` take no `service_tier` or optimized `performance_config` (Bedrock documents none for them), `openai-chat` no `reasoning_budget_tokens` or `top_k`. An axis: the same model over two APIs is compared with ConverseStream as the baseline (labelled `+via:converse`, `+via:invoke-stream`, `+via:openai-chat`, `+via:anthropic-messages`).",
+    ),
+    field(
+        "endpoint",
+        ValueKind::Choice(&["bedrock-runtime", "bedrock-mantle"]),
+        Absent::Means("`bedrock-runtime`"),
+        "The endpoint the API is called on: `bedrock-runtime` (every API) or `bedrock-mantle` (`openai-chat` and `anthropic-messages` only; quotas of its own; SigV4 signing name `bedrock-mantle`). On AWS, `https://bedrock-mantle.{region}.api.aws`; an emulator serves both endpoints' paths at its one address. An axis: mantle is compared with runtime for the same API (labelled `+at:mantle`).",
+    ),
+    field(
+        "guardrail",
+        ValueKind::Described(
+            "an object: `{\"id\": \"<guardrail identifier or ARN>\", \"version\": \"1\" | \"DRAFT\", \"mode\": \"sync\" | \"async\", \"trace\": \"disabled\" | \"enabled\" | \"enabled_full\"}`",
+        ),
+        Absent::Means("no guardrail"),
+        "A guardrail applied to every call: ConverseStream's `guardrailConfig` (with `streamProcessingMode`), Converse's `guardrailConfig` (no stream mode: `mode` must be absent or `sync`), InvokeModelWithResponseStream's `X-Amzn-Bedrock-GuardrailIdentifier`/`-GuardrailVersion`/`X-Amzn-Bedrock-Trace` headers (async mode in the body's `amazon-bedrock-guardrailConfig`). `mode` (default `sync`): synchronous processing holds each chunk of the answer until the guardrail has checked it (a later first token), asynchronous sends chunks at once and checks them in the background. `trace` (default `disabled`). Not with `openai-chat` or `anthropic-messages` (Bedrock documents no guardrail setting for them). Whether the guardrail intervened is recorded in `guardrail_action`. An axis: calls with a guardrail are compared with calls without (labelled `+guard:sync`, `+guard:async`), and sync with async.",
     ),
     field(
         "service_tier",

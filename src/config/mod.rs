@@ -27,6 +27,7 @@ mod error;
 mod experiment;
 pub mod field_docs;
 mod fields;
+mod guardrail;
 mod identifiers;
 mod json_line;
 mod latency_optimized;
@@ -52,6 +53,7 @@ pub use conversation_field::{
 pub use dataset_field::{DatasetSource, Sampling, TooLong};
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Loaded, SourceLocation};
 pub use experiment::{ConnectionMode, EXPERIMENT_KEYS, Experiment, TargetChoice};
+pub use guardrail::{Guardrail, GuardrailTrace};
 pub use identifiers::{FORMULA_STARTS, starts_formula};
 pub use json_line::strict_json_problem;
 pub use length_distribution::{LengthBounds, LengthDistribution, parse_length_distribution};

@@ -128,13 +128,20 @@ pub(crate) fn parse(value: &Value) -> Result<PromptCache, Vec<(String, String, S
         };
         errors.push((field(key), expected, "an unknown key".into()));
     }
-    let at = match choice(map, "at", &["system", "messages", "tools"], &mut errors) {
+    let at = match choice(
+        map,
+        "prompt_cache",
+        "at",
+        &["system", "messages", "tools"],
+        &mut errors,
+    ) {
         Some("messages") => CachePlacement::Messages,
         Some("tools") => CachePlacement::Tools,
         _ => CachePlacement::System,
     };
     let ttl_names = CacheTtl::ALL.map(CacheTtl::as_str);
-    let ttl = choice(map, "ttl", &ttl_names, &mut errors).and_then(CacheTtl::from_name);
+    let ttl =
+        choice(map, "prompt_cache", "ttl", &ttl_names, &mut errors).and_then(CacheTtl::from_name);
     let fresh = match map.get("fresh") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(flag)) => *flag,
@@ -219,8 +226,11 @@ pub fn group_prefix(prefix: &str, group: u32) -> String {
 }
 
 /// A string member of `map` that must be one of `options`.
-fn choice<'o>(
+/// `map[key]` as one of `options` (absent or null: `None`); an error
+/// names the field as `{object}.{key}`.
+pub(super) fn choice<'o>(
     map: &Map<String, Value>,
+    object: &str,
     key: &str,
     options: &[&'o str],
     errors: &mut Vec<(String, String, String)>,
@@ -240,11 +250,11 @@ fn choice<'o>(
                 Some(suggestion) => format!("{listed} (did you mean \"{suggestion}\"?)"),
                 None => listed,
             };
-            errors.push((format!("prompt_cache.{key}"), expected, quote(text)));
+            errors.push((format!("{object}.{key}"), expected, quote(text)));
             None
         }
         other => {
-            errors.push((format!("prompt_cache.{key}"), listed, describe_found(other)));
+            errors.push((format!("{object}.{key}"), listed, describe_found(other)));
             None
         }
     }

@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use bedrock_catalog::Api;
 use serde_json::{Map, Value};
 
 use super::catalog_checks;
@@ -38,6 +39,8 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "system_prompt_file",
     "synthetic_input_tokens",
     "api",
+    "endpoint",
+    "guardrail",
     "service_tier",
     "prompt_cache",
     "reasoning_budget_tokens",
@@ -192,6 +195,31 @@ impl Scenario {
             base_dir,
             &mut variant_warnings,
         );
+
+        let http_api = matches!(variant.api, Api::OpenAiChat | Api::AnthropicMessages);
+        if http_api && performance_config == Some(PerformanceConfig::Optimized) {
+            fields.error(
+                Some("performance_config"),
+                format!(
+                    "no `performance_config` \"optimized\" with `api` \"{}\" ({})",
+                    variant.api,
+                    variant::unsent_reason(variant.api)
+                ),
+                "one",
+            );
+        }
+        if !matches!(variant.api, Api::ConverseStream | Api::Converse)
+            && conversation.as_ref().is_some_and(|c| c.cache)
+        {
+            fields.error(
+                Some("conversation.cache"),
+                format!(
+                    "no `conversation.cache` with `api` \"{}\" (cache points are sent through ConverseStream and Converse only)",
+                    variant.api
+                ),
+                "true",
+            );
+        }
 
         if exact_input_tokens == Some(true)
             && let Some(model_id) = &model_id

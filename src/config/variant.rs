@@ -7,11 +7,12 @@
 
 use std::path::Path;
 
-use bedrock_catalog::{Api, Family, Reasoning, ServiceTier};
+use bedrock_catalog::{Api, Endpoint, Family, Reasoning, ServiceTier};
 use serde_json::{Map, Value};
 
 use super::error::ConfigWarning;
 use super::fields::{Fields, describe_found};
+use super::guardrail::{self, Guardrail};
 use super::json_line;
 use super::prompt_cache::{self, CachePlacement, PromptCache};
 use super::tool_config::{self, ToolSettings};
@@ -28,6 +29,10 @@ const ANTHROPIC_MIN_BUDGET: u32 = 1024;
 pub struct Variant {
     /// The inference API the calls go through (ConverseStream unless set).
     pub api: Api,
+    /// The endpoint the API is called on (`bedrock-runtime` unless set).
+    pub endpoint: Endpoint,
+    /// The guardrail applied to every call, if any.
+    pub guardrail: Option<Guardrail>,
     /// `serviceTier.type`; `None` sends none (Bedrock serves `default`).
     pub service_tier: Option<ServiceTier>,
     /// Where the cache point goes, and the shared prefix.
@@ -54,6 +59,8 @@ impl Variant {
         VariantKey {
             performance_config: performance_config.to_string(),
             api: self.api,
+            endpoint: self.endpoint,
+            guardrail: self.guardrail.as_ref().map(|guardrail| guardrail.mode),
             service_tier: self.service_tier,
             cache: self.prompt_cache.as_ref().map(|cache| {
                 if cache.fresh {
@@ -100,6 +107,23 @@ impl Variant {
     }
 }
 
+/// What an API's requests carry, for the error that refuses a setting it
+/// cannot carry here.
+pub(crate) fn unsent_reason(api: Api) -> &'static str {
+    match api {
+        Api::InvokeStream => {
+            "the native bodies carry the prompt, system prompt, lengths, sampling and the reasoning budget"
+        }
+        Api::OpenAiChat => {
+            "Chat Completions requests carry the prompt, system prompt, max_tokens, temperature and top_p"
+        }
+        Api::AnthropicMessages => {
+            "Messages requests carry the prompt, system prompt, max_tokens, sampling and the reasoning budget; Bedrock documents no performance or service-tier setting for them"
+        }
+        Api::ConverseStream | Api::Converse => "",
+    }
+}
+
 /// The largest accepted `reasoning_budget_tokens` (also below any model's
 /// largest output).
 pub const MAX_REASONING_BUDGET_TOKENS: u32 = 1_000_000;
@@ -117,6 +141,11 @@ pub(crate) fn parse(
 ) -> Variant {
     let apis = Api::ALL.map(|api| (api.as_str(), api));
     let api = fields.choice("api", &apis).unwrap_or_default();
+    let endpoints = Endpoint::ALL.map(|endpoint| (endpoint.as_str(), endpoint));
+    let endpoint = fields.choice("endpoint", &endpoints).unwrap_or_default();
+    let guardrail = fields
+        .value("guardrail")
+        .and_then(|value| report(fields, guardrail::parse(value)));
     let options = ServiceTier::ALL.map(|tier| (tier.as_str(), tier));
     let service_tier = fields.choice("service_tier", &options);
     let prompt_cache = fields
@@ -158,6 +187,8 @@ pub(crate) fn parse(
     );
     let variant = Variant {
         api,
+        endpoint,
+        guardrail,
         service_tier,
         prompt_cache,
         reasoning_budget_tokens: reasoning_budget_tokens.map(|budget| budget as u32),
@@ -215,37 +246,77 @@ fn check_against_model(
     max_tokens: u32,
     warnings: &mut Vec<String>,
 ) {
-    if !variant.api.offered_for(model_id) {
-        let offered: Vec<&str> = Api::offered(model_id)
-            .into_iter()
-            .map(Api::as_str)
-            .collect();
+    let (api, endpoint) = (variant.api, variant.endpoint);
+    if !api.endpoints().contains(&endpoint) {
+        let served: Vec<&str> = api.endpoints().iter().map(|e| e.as_str()).collect();
+        fields.error(
+            Some("endpoint"),
+            format!(
+                "an endpoint `api` \"{api}\" is served on ({})",
+                served.join(", ")
+            ),
+            format!("\"{endpoint}\""),
+        );
+    } else if !api.offered_on(model_id, endpoint) {
         fields.error(
             Some("api"),
             format!(
                 "an API {model_id} is offered on ({}, as of {})",
-                offered.join(", "),
+                Api::offered_routes(model_id).join(", "),
                 bedrock_catalog::APIS_AS_OF
             ),
-            format!("\"{}\"", variant.api),
+            match endpoint {
+                Endpoint::Runtime => format!("\"{api}\""),
+                Endpoint::Mantle => format!("\"{api}\" on {endpoint}"),
+            },
         );
     }
-    if variant.api == Api::InvokeStream {
-        for (set, field) in [
+    if let Some(guardrail) = &variant.guardrail {
+        match api {
+            Api::OpenAiChat | Api::AnthropicMessages => fields.error(
+                Some("guardrail"),
+                format!(
+                    "no guardrail with `api` \"{api}\" (Bedrock documents guardrails for ConverseStream, Converse and InvokeModelWithResponseStream)"
+                ),
+                "one",
+            ),
+            Api::Converse if guardrail.mode == bedrock_catalog::GuardrailMode::Async => {
+                fields.error(
+                    Some("guardrail.mode"),
+                    "no stream processing mode with `api` \"converse\" (Converse's answer does not stream; its guardrail checks it whole)",
+                    "\"async\"",
+                )
+            }
+            _ => {}
+        }
+    }
+    if !matches!(api, Api::ConverseStream | Api::Converse) {
+        let mut unsent = vec![
             (variant.prompt_cache.is_some(), "prompt_cache"),
             (variant.tools.is_some(), "tool_config"),
             (
                 variant.additional_fields.is_some(),
                 "additional_model_request_fields",
             ),
-        ] {
-            if set {
-                fields.error(
-                    Some(field),
-                    "no such setting with `api` \"invoke-stream\" (its native bodies carry the prompt, system prompt, lengths, sampling and the reasoning budget)",
-                    "one",
-                );
-            }
+        ];
+        if matches!(api, Api::OpenAiChat | Api::AnthropicMessages) {
+            unsent.push((variant.service_tier.is_some(), "service_tier"));
+        }
+        if api == Api::OpenAiChat {
+            unsent.push((
+                variant.reasoning_budget_tokens.is_some(),
+                "reasoning_budget_tokens",
+            ));
+        }
+        for (_, field) in unsent.iter().filter(|(set, _)| *set) {
+            fields.error(
+                Some(field),
+                format!(
+                    "no such setting with `api` \"{api}\" (this project sends it through ConverseStream and Converse only; {})",
+                    unsent_reason(api)
+                ),
+                "one",
+            );
         }
     }
     let info = bedrock_catalog::model(model_id);

@@ -154,6 +154,12 @@ pub enum Column {
     Endpoint,
     /// The service's own time to its first byte, where the API reports it.
     ServerFirstByteMs,
+    /// The guardrail applied (`id:version`).
+    Guardrail,
+    /// The guardrail's stream processing mode.
+    GuardrailMode,
+    /// Whether the guardrail intervened.
+    GuardrailAction,
 }
 
 impl Column {
@@ -181,7 +187,7 @@ impl Column {
     ];
 
     /// The extended columns, after the Python tool's.
-    pub const EXTENDED: [Column; 51] = [
+    pub const EXTENDED: [Column; 54] = [
         Column::Target,
         Column::TimeScale,
         Column::Scenario,
@@ -233,6 +239,9 @@ impl Column {
         Column::Api,
         Column::Endpoint,
         Column::ServerFirstByteMs,
+        Column::Guardrail,
+        Column::GuardrailMode,
+        Column::GuardrailAction,
     ];
 
     /// Every column in file order.
@@ -313,6 +322,9 @@ impl Column {
             Column::Api => "api",
             Column::Endpoint => "endpoint",
             Column::ServerFirstByteMs => "server_first_byte_ms",
+            Column::Guardrail => "guardrail",
+            Column::GuardrailMode => "guardrail_mode",
+            Column::GuardrailAction => "guardrail_action",
         }
     }
 
@@ -371,7 +383,10 @@ impl Column {
             | SessionId
             | PrefixGroup
             | Api
-            | Endpoint => "",
+            | Endpoint
+            | Guardrail
+            | GuardrailMode
+            | GuardrailAction => "",
         }
     }
 
@@ -519,9 +534,20 @@ impl Column {
                 "the session the call belongs to: a conversation's (its first turn's invocation id) or a replayed trace's session id (empty when none)"
             }
             Column::Api => {
-                "the inference API: `converse-stream`, `converse` (the whole answer at once: no TTFT, its `time_to_last_byte` is the total latency) or `invoke-stream` (InvokeModelWithResponseStream with the model family's native body)"
+                "the inference API: `converse-stream`, `converse` (the whole answer at once: no TTFT, its `time_to_last_byte` is the total latency), `invoke-stream` (InvokeModelWithResponseStream with the model family's native body), `openai-chat` (the OpenAI-compatible Chat Completions API) or `anthropic-messages` (Anthropic's Messages API)"
             }
-            Column::Endpoint => "the endpoint the API is served on: `bedrock-runtime`",
+            Column::Endpoint => {
+                "the endpoint the API is called on: `bedrock-runtime` or `bedrock-mantle`"
+            }
+            Column::Guardrail => {
+                "the guardrail applied, as `identifier:version` (empty without one)"
+            }
+            Column::GuardrailMode => {
+                "the guardrail's stream processing mode: `sync` (chunks held until checked) or `async` (empty without a guardrail)"
+            }
+            Column::GuardrailAction => {
+                "`INTERVENED` when the guardrail intervened (stop reason `guardrail_intervened`, or InvokeModel's `amazon-bedrock-guardrailAction`), `NONE` when a successful call went through it untouched (empty without a guardrail)"
+            }
             Column::ServerFirstByteMs => {
                 "the service's own first-byte latency (`amazon-bedrock-invocationMetrics.firstByteLatency` at the end of an InvokeModelWithResponseStream; empty where the API reports none): TTFT minus it is the network and the client"
             }
@@ -569,7 +595,7 @@ mod tests {
     #[test]
     fn names_are_unique_and_read_back() {
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), 70);
+        assert_eq!(all.len(), 73);
         for column in &all {
             assert_eq!(Column::from_name(column.name()), Some(*column));
             assert_eq!(all.iter().filter(|c| c.name() == column.name()).count(), 1);

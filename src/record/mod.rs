@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 
 use crate::axes::{BilledTokens, CallPricing, ServedOrSent};
 use crate::call::{CallRecord, CallSpec, takes_top_k};
-use crate::config::{Experiment, PerformanceConfig, Scenario};
+use crate::config::{Experiment, Guardrail, PerformanceConfig, Scenario};
 use bedrock_catalog::prices::{Cost, PriceTable};
-use bedrock_catalog::{Api, CacheTtl, ServiceTier};
+use bedrock_catalog::{Api, CacheTtl, Endpoint, ServiceTier};
 
 pub use columns::Column;
 pub use raw_csv::RawCsvWriter;
@@ -115,6 +115,10 @@ pub struct ScenarioFacts {
     pub tools: Option<String>,
     /// The inference API the calls go through.
     pub api: Api,
+    /// The endpoint the API is called on.
+    pub endpoint: Endpoint,
+    /// The guardrail applied, if any.
+    pub guardrail: Option<Guardrail>,
     /// The prices the attempts' costs are computed with (the built-in
     /// table unless a price file overrides it).
     pub prices: Arc<PriceTable>,
@@ -157,6 +161,8 @@ impl ScenarioFacts {
             reasoning_budget_tokens: spec.variant.reasoning_budget_tokens,
             tools: spec.variant.tools.as_ref().map(|tools| tools.label()),
             api: spec.variant.api,
+            endpoint: spec.variant.endpoint,
+            guardrail: spec.variant.guardrail.clone(),
             prices: Arc::default(),
         }
     }

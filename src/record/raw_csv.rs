@@ -151,8 +151,21 @@ fn field<'a>(column: Column, record: &'a AttemptRecord, derived: &'a Derived) ->
         Column::PrefixGroup => integer_or_empty(record.sent.prefix_group),
         Column::CountedInputTokens => integer_or_empty(record.sent.counted_input_tokens),
         Column::Api => facts.api.as_str().into(),
-        Column::Endpoint => facts.api.endpoint().into(),
+        Column::Endpoint => facts.endpoint.as_str().into(),
         Column::ServerFirstByteMs => integer_or_empty(call.server_first_byte_ms),
+        Column::Guardrail => facts
+            .guardrail
+            .as_ref()
+            .map_or(Cow::Borrowed(""), |guardrail| guardrail.name().into()),
+        Column::GuardrailMode => facts
+            .guardrail
+            .as_ref()
+            .map_or("", |guardrail| guardrail.mode.as_str())
+            .into(),
+        Column::GuardrailAction => match &facts.guardrail {
+            None => "".into(),
+            Some(_) => call.guardrail_action().unwrap_or_default().into(),
+        },
     }
 }
 

@@ -7,7 +7,6 @@
 
 use std::time::Instant;
 
-use aws_sdk_bedrockruntime::Client;
 use rand::rngs::StdRng;
 
 use super::backoff::Backoff;
@@ -57,7 +56,7 @@ pub enum CallEnd {
 #[derive(Debug)]
 pub struct CallLoop<'a> {
     /// The client to call.
-    pub client: &'a Client,
+    pub client: &'a crate::call::Caller,
     /// The request.
     pub spec: &'a CallSpec,
     /// The budgets (every attempt takes one call and reserves its worst

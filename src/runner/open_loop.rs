@@ -176,7 +176,7 @@ pub(super) async fn call_once(
     times: OpenLoopTimes,
 ) {
     let scheduled = times.scheduled;
-    let client = shared.clients.client(&shared.scenarios[scenario].region);
+    let client = shared.clients.caller(&shared.scenarios[scenario].region);
     // The seed is unused without retries (no backoff jitter).
     let mut rng = StdRng::seed_from_u64(shared.seed);
     let drawn = match drawn {
@@ -197,7 +197,7 @@ pub(super) async fn call_once(
             return;
         }
     };
-    let (drawn, worst_cost) = exact_length(shared, &client, scenario, drawn).await;
+    let (drawn, worst_cost) = exact_length(shared, &client.sdk, scenario, drawn).await;
     let calls = CallLoop {
         client: &client,
         spec: &drawn.spec,

@@ -8,7 +8,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use aws_sdk_bedrockruntime::Client;
 use rand::rngs::StdRng;
 
 use super::call_loop::{CallEnd, CallLoop, Verdict, sleep_until_or_stop};
@@ -25,7 +24,7 @@ pub(super) struct SessionPlace<'a> {
     /// The run.
     pub run: &'a Arc<RunFacts>,
     /// The client of the scenario's region.
-    pub client: &'a Client,
+    pub client: &'a crate::call::Caller,
     /// The scenario's index.
     pub scenario: usize,
     /// The session's id: its first turn's invocation id.

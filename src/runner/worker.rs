@@ -81,7 +81,7 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
         let Some(scenario) = next else {
             return;
         };
-        let client = shared.clients.client(&shared.scenarios[scenario].region);
+        let client = shared.clients.caller(&shared.scenarios[scenario].region);
         // A shard's own warm-ups, then its share of the invocations.
         let calls = shard::warmups(shared.shard, shared.warmups)
             .map(Call::Warmup)
@@ -110,7 +110,7 @@ pub async fn work(shared: Arc<Shared>, slot: RunSlot, worker: u32) {
 async fn make_call(
     shared: &Shared,
     slot: &RunSlot,
-    client: &aws_sdk_bedrockruntime::Client,
+    client: &crate::call::Caller,
     scenario: usize,
     worker: u32,
     call: Call,
@@ -138,7 +138,7 @@ async fn make_call(
             };
         }
     };
-    let (drawn, worst_cost) = exact_length(shared, client, scenario, drawn).await;
+    let (drawn, worst_cost) = exact_length(shared, &client.sdk, scenario, drawn).await;
     let calls = CallLoop {
         client,
         spec: &drawn.spec,

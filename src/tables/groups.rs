@@ -22,7 +22,7 @@ use crate::axes::Axis;
 use crate::table::{Cell, Column, Format, Kind, Row, Table};
 
 /// The CSV's columns before the metrics.
-pub const KEY_COLUMNS: [&str; 23] = [
+pub const KEY_COLUMNS: [&str; 25] = [
     "model",
     "region",
     "variant",
@@ -32,6 +32,8 @@ pub const KEY_COLUMNS: [&str; 23] = [
     "reasoning_budget_tokens",
     "tools",
     "api",
+    "endpoint",
+    "guardrail",
     "targets",
     "attempts",
     "invocations",

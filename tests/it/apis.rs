@@ -1,11 +1,13 @@
 //! Every inference API through the harness's one timed-call contract,
 //! against the emulator serving them all from the same plan: the same
-//! model's calls through ConverseStream and InvokeModelWithResponseStream
-//! (with each family's native body) have a TTFT within the harness's
-//! usual bound of what the emulator planned, the service's own first-byte
-//! latency is recorded beside it, and Converse measures the total latency
-//! with no TTFT. A model not offered on an API is refused before any
-//! call, with the APIs it is offered on.
+//! model's calls through ConverseStream, InvokeModelWithResponseStream
+//! (with each family's native body), the OpenAI-compatible Chat
+//! Completions API and Anthropic's Messages API (on both endpoints) have a
+//! TTFT within the harness's usual bound of what the emulator planned,
+//! the service's own first-byte latency is recorded beside it where the
+//! API reports it, and Converse measures the total latency with no TTFT.
+//! A model not offered on an API is refused before any call, with the
+//! APIs it is offered on.
 
 use crate::common;
 
@@ -15,15 +17,34 @@ use bedrock_bench::call::{CallSpec, CallStatus, timed_call};
 use bedrock_bench::config::{parse_experiment, parse_scenarios};
 use common::*;
 
-const MODELS: [&str; 3] = [
+const MODELS: [&str; 4] = [
     "us.amazon.nova-pro-v1:0",
     "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "us.meta.llama3-1-8b-instruct-v1:0",
+    "deepseek.v3-v1:0",
 ];
 
-fn spec(model: &str, api: &str) -> CallSpec {
+/// The routes each model is called through: (API, endpoint).
+fn routes(model: &str) -> Vec<(&'static str, &'static str)> {
+    let mut routes = vec![
+        ("converse-stream", "bedrock-runtime"),
+        ("converse", "bedrock-runtime"),
+    ];
+    if model.contains("deepseek") {
+        routes.push(("openai-chat", "bedrock-mantle"));
+    } else {
+        routes.push(("invoke-stream", "bedrock-runtime"));
+    }
+    if model.contains("anthropic") {
+        routes.push(("anthropic-messages", "bedrock-runtime"));
+        routes.push(("anthropic-messages", "bedrock-mantle"));
+    }
+    routes
+}
+
+fn spec_on(model: &str, api: &str, endpoint: &str) -> CallSpec {
     let line = format!(
-        r#"{{"text_prompt": "Explain machine learning.", "model_id": "{model}", "region": "us-east-1", "expected_output_tokens": 40, "api": "{api}"}}"#
+        r#"{{"text_prompt": "Explain machine learning.", "model_id": "{model}", "region": "us-east-1", "expected_output_tokens": 40, "api": "{api}", "endpoint": "{endpoint}"}}"#
     );
     let scenario = parse_scenarios(&line, "scenarios.jsonl", Path::new("."))
         .unwrap_or_else(|errors| panic!("{errors}"))
@@ -40,10 +61,12 @@ async fn each_api_keeps_the_timed_call_contract_against_the_ground_truth() {
     let profile = fixed_profile(0.2, 200.0, 1, 20);
     let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
     let clients = clients(&emulator);
-    let client = clients.client("us-east-1");
+    let caller = clients.caller("us-east-1");
     for model in MODELS {
-        for api in ["converse-stream", "invoke-stream", "converse"] {
-            let record = timed_call(&client, &spec(model, api)).await;
+        for (api, endpoint) in routes(model) {
+            let record = timed_call(&caller, &spec_on(model, api, endpoint)).await;
+            let api = format!("{api} on {endpoint}");
+            let api = api.as_str();
             assert_eq!(
                 record.status,
                 CallStatus::Success,
@@ -60,7 +83,19 @@ async fn each_api_keeps_the_timed_call_contract_against_the_ground_truth() {
                 total >= planned_total - 0.001,
                 "{model} via {api}: total {total} s, planned {planned_total} s"
             );
-            if api == "converse" {
+            assert!(
+                truth.operation
+                    == match api.split(' ').next() {
+                        Some("converse-stream") => "converse-stream",
+                        Some("converse") => "converse",
+                        Some("invoke-stream") => "invoke-with-response-stream",
+                        Some("openai-chat") => "chat-completions",
+                        _ => "messages",
+                    },
+                "{model} via {api}: the emulator served {}",
+                truth.operation
+            );
+            if api.starts_with("converse ") {
                 assert_eq!(record.ttft(), None, "{model}: Converse has no TTFT");
                 continue;
             }
@@ -73,7 +108,7 @@ async fn each_api_keeps_the_timed_call_contract_against_the_ground_truth() {
                 "{model} via {api}: TTFT {ttft} s, planned {planned_ttft} s"
             );
             assert_eq!(record.deltas.len(), 20, "{model} via {api}");
-            if api == "invoke-stream" {
+            if api.starts_with("invoke-stream") {
                 let first_byte = record.server_first_byte_ms.expect("firstByteLatency") as f64;
                 assert!(
                     (first_byte - planned_ttft * 1e3).abs() <= 2.0,

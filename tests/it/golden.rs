@@ -212,6 +212,8 @@ fn write_raw(dir: &Path) -> PathBuf {
             reasoning_budget_tokens: None,
             tools: None,
             api: bedrock_catalog::Api::ConverseStream,
+            endpoint: bedrock_catalog::Endpoint::Runtime,
+            guardrail: None,
             prices: Default::default(),
         };
         let attempt = AttemptRecord {

@@ -30,6 +30,7 @@ mod api;
 pub mod availability;
 mod cache_ttl;
 mod family;
+mod guardrail;
 mod model_id;
 mod models;
 mod performance;
@@ -39,9 +40,10 @@ pub mod region;
 mod tier;
 pub mod tokens;
 
-pub use api::{APIS_AS_OF, Api, RUNTIME_ENDPOINT};
+pub use api::{APIS_AS_OF, Api, Endpoint, RUNTIME_ENDPOINT};
 pub use cache_ttl::CacheTtl;
 pub use family::Family;
+pub use guardrail::GuardrailMode;
 pub use model_id::{
     GEO_PREFIXES, MAX_ARN_CHARS, MAX_MODEL_ID_CHARS, MODEL_ID_SHAPE, base_model_id, is_model_id,
     is_profile_id,
