@@ -173,10 +173,7 @@ pub fn compare(
         for b in start..end {
             for v in start..end {
                 let (base, var) = (&stats[b].variant, &stats[v].variant);
-                if let Some(axis) = base.single_difference(var)
-                    && base.is_baseline_on(axis)
-                    && var.is_compared_on(axis)
-                {
+                if let Some(axis) = base.compared_with(var) {
                     pairs.push((axis, b, v));
                 }
             }

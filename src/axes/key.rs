@@ -255,6 +255,20 @@ impl VariantKey {
         self.value(axis) == axis.spec().baseline
     }
 
+    /// Whether `self` (a baseline) and `other` (a compared variant)
+    /// differ on `axis` alone in a way that is compared: `self` holds the
+    /// axis's baseline and `other` a value compared with it, or the two
+    /// hold the axis's [`super::AxisSpec::also_compared`] pair.
+    pub fn compared_with(&self, other: &VariantKey) -> Option<Axis> {
+        let axis = self.single_difference(other)?;
+        let pair = (self.value(axis), other.value(axis));
+        let also = axis
+            .spec()
+            .also_compared
+            .is_some_and(|(base, compared)| pair.0 == base && pair.1 == compared);
+        ((self.is_baseline_on(axis) && other.is_compared_on(axis)) || also).then_some(axis)
+    }
+
     /// Whether `self` holds a value of `axis` compared with the baseline:
     /// `optimized`, any tier sent but `default`, a cache read, a budget,
     /// tools.
@@ -337,5 +351,30 @@ mod tests {
             parse("standard").single_difference(&parse("standard+priority")),
             Some(Axis::ServiceTier)
         );
+    }
+
+    #[test]
+    fn endpoints_and_guardrails_label_and_compare() {
+        for label in [
+            "standard+via:openai-chat+at:mantle",
+            "standard+via:anthropic-messages+at:mantle+guard:sync",
+            "standard+guard:async",
+        ] {
+            assert_eq!(parse(label).label(), label);
+        }
+        assert!(VariantKey::parse_label("standard+at:elsewhere").is_err());
+        assert!(VariantKey::parse_label("standard+guard:later").is_err());
+        let none = parse("standard");
+        let sync = parse("standard+guard:sync");
+        let on_async = parse("standard+guard:async");
+        assert_eq!(none.compared_with(&sync), Some(Axis::Guardrail));
+        assert_eq!(none.compared_with(&on_async), Some(Axis::Guardrail));
+        assert_eq!(sync.compared_with(&on_async), Some(Axis::Guardrail));
+        assert_eq!(on_async.compared_with(&sync), None);
+        assert_eq!(sync.compared_with(&none), None);
+        let runtime = parse("standard+via:anthropic-messages");
+        let mantle = parse("standard+via:anthropic-messages+at:mantle");
+        assert_eq!(runtime.compared_with(&mantle), Some(Axis::Endpoint));
+        assert_eq!(parse("standard").compared_with(&runtime), Some(Axis::Api));
     }
 }

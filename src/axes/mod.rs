@@ -63,6 +63,10 @@ pub struct AxisSpec {
     /// of the extended summary and warned about. `None` for an axis Bedrock
     /// serves as sent or refuses (reasoning, tools).
     pub mismatch: Option<Mismatch>,
+    /// A pair of values compared besides the baseline with each other
+    /// value, as (baseline, compared) in [`VariantKey::value`]'s words:
+    /// a guardrail's sync against its async processing.
+    pub also_compared: Option<(&'static str, &'static str)>,
 }
 
 /// A call not served what it asked on an axis (an optimized request
@@ -104,6 +108,7 @@ const PERFORMANCE_CONFIG: AxisSpec = AxisSpec {
         happened: "sent as optimized were served as standard",
         advice: "their latencies are standard latencies",
     }),
+    also_compared: None,
 };
 
 const SERVICE_TIER: AxisSpec = AxisSpec {
@@ -118,6 +123,7 @@ const SERVICE_TIER: AxisSpec = AxisSpec {
         happened: "sent with service tier {value} were served at another tier (served_service_tier)",
         advice: "their latencies are that tier's, not {value}'s; check the tier's availability and quotas for this model and region, and look at served_service_tier in the raw CSV before comparing tiers",
     }),
+    also_compared: None,
 };
 
 const CACHE: AxisSpec = AxisSpec {
@@ -136,6 +142,7 @@ const CACHE: AxisSpec = AxisSpec {
         happened: "sent a cache point but neither read nor wrote the prompt cache",
         advice: "they were not cached at all (the prefix before the cache point is likely shorter than the model's minimum cacheable length, or the model does not cache here); lengthen the shared prefix or check the model's prompt-caching support",
     }),
+    also_compared: None,
 };
 
 const REASONING: AxisSpec = AxisSpec {
@@ -146,6 +153,7 @@ const REASONING: AxisSpec = AxisSpec {
     label_prefix: "+think",
     baseline: "none",
     mismatch: None,
+    also_compared: None,
 };
 
 const TOOLS: AxisSpec = AxisSpec {
@@ -156,6 +164,7 @@ const TOOLS: AxisSpec = AxisSpec {
     label_prefix: "+",
     baseline: "none",
     mismatch: None,
+    also_compared: None,
 };
 
 const API: AxisSpec = AxisSpec {
@@ -166,6 +175,7 @@ const API: AxisSpec = AxisSpec {
     label_prefix: "+via:",
     baseline: "converse-stream",
     mismatch: None,
+    also_compared: None,
 };
 
 const ENDPOINT: AxisSpec = AxisSpec {
@@ -176,16 +186,18 @@ const ENDPOINT: AxisSpec = AxisSpec {
     label_prefix: "+at:",
     baseline: "bedrock-runtime",
     mismatch: None,
+    also_compared: None,
 };
 
 const GUARDRAIL: AxisSpec = AxisSpec {
     name: "guardrail",
-    title: "No guardrail vs a guardrail",
+    title: "No guardrail vs a guardrail (and sync vs async)",
     scenario_field: "guardrail",
     raw_columns: &["guardrail", "guardrail_mode", "guardrail_action"],
     label_prefix: "+guard:",
     baseline: "none",
     mismatch: None,
+    also_compared: Some(("sync", "async")),
 };
 
 impl Axis {

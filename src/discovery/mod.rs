@@ -69,9 +69,11 @@ pub struct ModelRow {
     pub optimized: bool,
     /// The service tiers offered (catalog).
     pub tiers: Vec<ServiceTier>,
-    /// The inference APIs it can be called through here (the catalog's
+    /// The inference APIs it can be called through (the catalog's
     /// table, as of [`bedrock_catalog::APIS_AS_OF`]), by their scenario
-    /// names (`converse-stream`, `converse`, `invoke-stream`).
+    /// names (`converse-stream`, `converse`, `invoke-stream`,
+    /// `openai-chat`, `anthropic-messages`), each followed by
+    /// `(bedrock-mantle)` when it is offered on that endpoint.
     pub apis: Vec<String>,
     /// The lifecycle status (`ACTIVE`, `LEGACY`).
     pub status: String,
@@ -216,7 +218,7 @@ pub fn render_table(rows: &[ModelRow]) -> String {
         .map(|c| c.header)
         .collect();
     format!(
-        "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them; prices as of {}, default tier, standard, per million tokens: check AWS's pricing page; APIs on the bedrock-runtime endpoint as of {}, by a scenario's `api` names), the rest from the control plane.\n",
+        "{}{} model(s); `{}` from the built-in catalog (the control plane has no field for them; prices as of {}, default tier, standard, per million tokens: check AWS's pricing page; APIs as of {}, by a scenario's `api` names, on the bedrock-runtime endpoint unless marked bedrock-mantle), the rest from the control plane.\n",
         table::render(&table),
         rows.len(),
         from_catalog.join("`, `"),
@@ -389,10 +391,7 @@ fn row(
         in_catalog: info.is_some(),
         optimized: info.is_some_and(|m| availability::optimized_in(m, region)),
         tiers: info.map(|m| m.tiers.to_vec()).unwrap_or_default(),
-        apis: bedrock_catalog::Api::offered(&model_id)
-            .into_iter()
-            .map(|api| api.as_str().to_string())
-            .collect(),
+        apis: bedrock_catalog::Api::offered_routes(&model_id),
         status: summary
             .model_lifecycle()
             .map(|l| l.status().as_str().to_string())

@@ -74,6 +74,8 @@ fn an_api_key_works_for_every_api_a_wrong_one_is_refused_and_neither_is_written(
         r#"{"text_prompt": "Explain machine learning.", "expected_output_tokens": 20, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2"}
 {"text_prompt": "Explain machine learning.", "expected_output_tokens": 20, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2", "api": "converse"}
 {"text_prompt": "Explain machine learning.", "expected_output_tokens": 20, "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-2", "api": "invoke-stream"}
+{"text_prompt": "Explain machine learning.", "expected_output_tokens": 20, "model_id": "us.anthropic.claude-3-5-haiku-20241022-v1:0", "region": "us-east-2", "api": "anthropic-messages"}
+{"text_prompt": "Explain machine learning.", "expected_output_tokens": 20, "model_id": "deepseek.v3-v1:0", "region": "us-east-2", "api": "openai-chat", "endpoint": "bedrock-mantle"}
 "#,
     )
     .expect("scenarios");
@@ -95,13 +97,13 @@ fn an_api_key_works_for_every_api_a_wrong_one_is_refused_and_neither_is_written(
     let good = run(GOOD_KEY, &good_out);
     let stderr = String::from_utf8_lossy(&good.stderr).into_owned();
     assert!(good.status.success(), "{stderr}");
-    assert!(stderr.contains("6 calls: 6 succeeded"), "{stderr}");
+    assert!(stderr.contains("10 calls: 10 succeeded"), "{stderr}");
     let truth = std::fs::read_to_string(&ground_truth).expect("ground truth");
     let lines: Vec<serde_json::Value> = truth
         .lines()
         .map(|line| serde_json::from_str(line).expect("a JSON line"))
         .collect();
-    assert_eq!(lines.len(), 6, "{truth}");
+    assert_eq!(lines.len(), 10, "{truth}");
     let mut operations: Vec<&str> = lines
         .iter()
         .map(|l| l["operation"].as_str().unwrap_or(""))
@@ -110,7 +112,13 @@ fn an_api_key_works_for_every_api_a_wrong_one_is_refused_and_neither_is_written(
     operations.dedup();
     assert_eq!(
         operations,
-        ["converse", "converse-stream", "invoke-with-response-stream"]
+        [
+            "chat-completions",
+            "converse",
+            "converse-stream",
+            "invoke-with-response-stream",
+            "messages"
+        ]
     );
     assert!(
         lines.iter().all(|l| l["auth"] == "bearer"),
@@ -123,7 +131,7 @@ fn an_api_key_works_for_every_api_a_wrong_one_is_refused_and_neither_is_written(
     assert!(!wrong.status.success(), "{wrong_stderr}");
     // Refused, and not retried: an access error does not pass by waiting.
     assert!(
-        wrong_stderr.contains("6 calls: 0 succeeded, 6 failed"),
+        wrong_stderr.contains("10 calls: 0 succeeded, 10 failed"),
         "{wrong_stderr}"
     );
     assert!(
