@@ -523,3 +523,41 @@ async fn a_blocked_word_intervenes() {
         .collect();
     assert_eq!(text, BLOCKED_MESSAGE);
 }
+
+#[test]
+fn bad_guardrail_flags_are_refused_naming_the_flag() {
+    const BINARY: &str = env!("CARGO_BIN_EXE_bedrock-emulator");
+    for (args, flag) in [
+        (["--guardrail-unit-tokens", "0"], "--guardrail-unit-tokens"),
+        (
+            ["--guardrail-unit-tokens", "many"],
+            "--guardrail-unit-tokens",
+        ),
+        (
+            ["--guardrail-input-check-ms", "soon"],
+            "--guardrail-input-check-ms",
+        ),
+        (
+            ["--guardrail-unit-check-ms=-5", "--time-scale=1"],
+            "--guardrail-unit-check-ms",
+        ),
+        (
+            ["--guardrail-unit-check-ms", "1e12"],
+            "--guardrail-unit-check-ms",
+        ),
+        (
+            ["--guardrail-blocked-word", " "],
+            "--guardrail-blocked-word",
+        ),
+    ] {
+        let output = std::process::Command::new(BINARY)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the binary runs");
+        assert!(!output.status.success(), "{args:?} was accepted");
+        assert!(output.stdout.is_empty(), "{args:?} printed a URL");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+    }
+}
