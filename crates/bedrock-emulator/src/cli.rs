@@ -11,8 +11,8 @@ use std::time::Duration;
 use clap::Args;
 
 use crate::{
-    ApiKeys, Emulator, EmulatorConfig, EmulatorError, OverrideError, ProfileSet, SlowDown,
-    default_max_connections,
+    ApiKeys, Emulator, EmulatorConfig, EmulatorError, GuardrailTiming, OverrideError, ProfileSet,
+    SlowDown, default_max_connections,
 };
 
 /// Why the server could not run.
@@ -103,6 +103,46 @@ pub struct EmulatorArgs {
     /// signatures are accepted either way (never verified).
     #[arg(long = "api-key", value_name = "KEY", value_parser = secret_key)]
     api_keys: Vec<SecretKey>,
+    /// A request with a guardrail starts its model MS milliseconds later
+    /// (the input assessment). Illustrative: no public figure gives it.
+    #[arg(long, value_name = "MS", default_value = "0", value_parser = non_negative_millis)]
+    guardrail_input_check_ms: Duration,
+    /// A guardrail in synchronous mode checks the output N tokens at a
+    /// time, holding each unit's deltas until it is checked (at least 1).
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    guardrail_unit_tokens: u32,
+    /// The check of one output unit, milliseconds: a synchronous unit goes
+    /// out MS after its last token exists. Illustrative: no public figure
+    /// gives it.
+    #[arg(long, value_name = "MS", default_value = "150", value_parser = non_negative_millis)]
+    guardrail_unit_check_ms: Duration,
+    /// A guardrail blocks a request whose user messages contain WORD
+    /// (case-insensitive): the answer is the blocked message with the stop
+    /// reason guardrail_intervened. Repeat for more words.
+    #[arg(long = "guardrail-blocked-word", value_name = "WORD", value_parser = blocked_word)]
+    guardrail_blocked_words: Vec<String>,
+}
+
+/// A number of milliseconds from 0 to a week, such as `150` or `2.5`.
+fn non_negative_millis(text: &str) -> Result<Duration, String> {
+    let millis: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of milliseconds"))?;
+    if !(millis.is_finite() && (0.0..=604_800_000.0).contains(&millis)) {
+        return Err(format!(
+            "{text} must be a number of milliseconds from 0 to a week"
+        ));
+    }
+    Ok(Duration::from_secs_f64(millis / 1000.0))
+}
+
+/// A `--guardrail-blocked-word`: not blank.
+fn blocked_word(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("a blocked word must not be empty".into())
+    } else {
+        Ok(text.trim().to_string())
+    }
 }
 
 /// A number of seconds of at least 0, such as `0` or `30.5`.
@@ -202,6 +242,12 @@ pub fn run(args: EmulatorArgs, name: &str) -> Result<ExitCode, ServeError> {
             factor: args.slow_down_factor,
         }),
         api_keys: ApiKeys::new(args.api_keys.iter().map(|k| k.0.as_str())),
+        guardrail: GuardrailTiming {
+            input_check: args.guardrail_input_check_ms,
+            unit_tokens: args.guardrail_unit_tokens,
+            unit_check: args.guardrail_unit_check_ms,
+        },
+        guardrail_blocked_words: args.guardrail_blocked_words.clone(),
         ..EmulatorConfig::default()
     };
     // Handlers first: a SIGTERM sent as soon as the URL is read must stop

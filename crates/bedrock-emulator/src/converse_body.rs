@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::payload::summary_fields;
 use super::plan::StreamPlan;
 use super::timeline::ChunkKind;
-use super::words::{chunk_text, reasoning_text};
+use super::words::reasoning_text;
 
 /// The whole `Converse` answer of `plan`: `output.message`, `stopReason`,
 /// `usage`, `metrics.latencyMs` and, when asked, `performanceConfig` and
@@ -55,7 +55,7 @@ pub fn converse_content(plan: &StreamPlan) -> Vec<Value> {
             .filter(|c| matches!(c.kind, ChunkKind::Text { .. }))
             .map(|c| c.tokens)
             .sum();
-        content.push(json!({ "text": chunk_text(0, words) }));
+        content.push(json!({ "text": plan.text(0, words) }));
     }
     content
 }

@@ -105,6 +105,22 @@ pub struct GroundTruthRecord {
     /// recorded.
     #[serde(default)]
     pub auth: Option<String>,
+    /// The request's guardrail, `<identifier>:<version>`; empty without
+    /// one (and in records written before this field existed).
+    #[serde(default)]
+    pub guardrail: String,
+    /// How the guardrail checked the output: `sync` (held until checked;
+    /// always for Converse and InvokeModel, whose whole answer is
+    /// checked) or `async`; empty without a guardrail.
+    #[serde(default)]
+    pub guardrail_mode: String,
+    /// How much later the guardrail planned the first delta than the
+    /// same request without one, milliseconds (time scale applied; 0
+    /// when it planned it no later, as async mode with no input check
+    /// does, or without a guardrail). `planned_ttft_s` already includes
+    /// it.
+    #[serde(default)]
+    pub guardrail_delay_ms: f64,
 }
 
 impl GroundTruthRecord {

@@ -23,6 +23,7 @@ use super::count_tokens;
 use super::dialect::Dialect;
 use super::faults::Fault;
 use super::ground_truth::GroundTruthRecord;
+use super::guardrail_timing::{apply as apply_guardrail, blocked_word};
 use super::model_rules;
 use super::native::{self, Native};
 use super::plan::{ReasoningAsk, StreamPlan, plan};
@@ -87,6 +88,9 @@ pub async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Response
         reasoning_s: None,
         tool_use_blocks: 0,
         auth: None,
+        guardrail: String::new(),
+        guardrail_mode: String::new(),
+        guardrail_delay_ms: 0.0,
     };
     let mut pending = PendingRecord {
         shared: Arc::clone(&shared),
@@ -475,6 +479,25 @@ async fn prepare(
     // Before anything records the plan: the ground truth holds the slowed one.
     if let Some(factor) = shared.slow_down_factor(started) {
         plan.slow_down(factor);
+    }
+    // The guardrail is a service of its own: its checks are not slowed.
+    if let Some(guardrail) = &converse.guardrail {
+        let blocked = blocked_word(&shared.guardrail_blocked_words, &converse.user_text);
+        let timing = shared.guardrail;
+        apply_guardrail(
+            &mut plan,
+            guardrail,
+            &timing,
+            streams,
+            converse.message_chars,
+            blocked,
+        );
+        if let Some(outcome) = &mut plan.guardrail {
+            outcome.scale(|s| (shared.scaled(s).as_secs_f64() * 1000.0).round() as u64);
+            record.guardrail = guardrail.label();
+            record.guardrail_mode = outcome.mode.as_str().to_string();
+            record.guardrail_delay_ms = shared.scaled(outcome.delay_s).as_secs_f64() * 1000.0;
+        }
     }
     admission::settle(shared, &reservation, model, &converse, &plan);
     record.input_tokens = plan.input_tokens;

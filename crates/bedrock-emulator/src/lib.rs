@@ -57,6 +57,9 @@ pub mod eventstream;
 pub(crate) mod faults;
 pub(crate) mod ground_truth;
 mod ground_truth_file;
+mod guardrail;
+mod guardrail_timing;
+mod guardrail_trace;
 mod handler;
 mod invoke_stream;
 mod latency_profile;
@@ -106,6 +109,7 @@ pub use api_key::ApiKeys;
 pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
+pub use guardrail_timing::{BLOCKED_MESSAGE, GuardrailTiming};
 pub use latency_profile::LatencyProfile;
 pub use lateness::LatenessSummary;
 pub use limits::{
@@ -194,6 +198,17 @@ pub struct EmulatorConfig {
     /// OpenAI-compatible and Anthropic routes). Keys are never logged nor
     /// recorded.
     pub api_keys: ApiKeys,
+    /// The check latencies of a request's guardrail (`guardrailConfig`,
+    /// or InvokeModel's guardrail headers): the input check before the
+    /// model starts, and in synchronous streaming each output unit's
+    /// check before it is released. The defaults are illustrative (no
+    /// public figure gives them); model time, on the time scale.
+    pub guardrail: GuardrailTiming,
+    /// Words a guardrail blocks (case-insensitive): a request with a
+    /// guardrail whose user messages contain one is answered
+    /// [`BLOCKED_MESSAGE`] with the stop reason `guardrail_intervened`,
+    /// without model output. Empty by default.
+    pub guardrail_blocked_words: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -216,6 +231,8 @@ impl Default for EmulatorConfig {
             max_connections: default_max_connections(),
             slow_down: None,
             api_keys: ApiKeys::default(),
+            guardrail: GuardrailTiming::default(),
+            guardrail_blocked_words: Vec::new(),
         }
     }
 }
@@ -276,6 +293,16 @@ impl Emulator {
         if let Some(slow_down) = &config.slow_down {
             slow_down.validate().map_err(EmulatorError::Config)?;
         }
+        config.guardrail.validate().map_err(EmulatorError::Config)?;
+        if config
+            .guardrail_blocked_words
+            .iter()
+            .any(|w| w.trim().is_empty())
+        {
+            return Err(EmulatorError::Config(
+                "a guardrail blocked word must not be empty".into(),
+            ));
+        }
         let limits = ConnectionLimits {
             header_read_timeout: config.header_read_timeout,
             idle_timeout: config.idle_timeout,
@@ -318,6 +345,12 @@ impl Emulator {
         );
         shared.slow_down = config.slow_down;
         shared.api_keys = config.api_keys;
+        shared.guardrail = config.guardrail;
+        shared.guardrail_blocked_words = config
+            .guardrail_blocked_words
+            .iter()
+            .map(|w| w.trim().to_lowercase())
+            .collect();
         let shared = Arc::new(shared);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(config.worker_threads.max(1))

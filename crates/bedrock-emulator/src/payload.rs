@@ -11,9 +11,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::eventstream::event_frame;
+use super::guardrail_trace::converse_trace;
 use super::plan::StreamPlan;
 use super::timeline::ChunkKind;
-use super::words::{chunk_text, reasoning_text};
+use super::words::reasoning_text;
 
 const PADDING_ALPHABET: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -67,7 +68,7 @@ pub(crate) fn delta_of(plan: &StreamPlan, index: usize) -> Delta<'_> {
         return Delta::Text(String::new());
     };
     match chunk.kind {
-        ChunkKind::Text { first_token } => Delta::Text(chunk_text(first_token, chunk.tokens)),
+        ChunkKind::Text { first_token } => Delta::Text(plan.text(first_token, chunk.tokens)),
         ChunkKind::Reasoning { first_token } => Delta::Reasoning(ReasoningDelta::Text(
             reasoning_text(first_token, chunk.tokens),
         )),
@@ -206,7 +207,7 @@ pub fn usage(plan: &StreamPlan) -> Value {
 
 /// The fields the metadata event and the Converse answer share: `usage`,
 /// `metrics.latencyMs` and, when the request asked for them, the served
-/// `performanceConfig` and `serviceTier`.
+/// `performanceConfig` and `serviceTier`, and the guardrail `trace`.
 pub fn summary_fields(plan: &StreamPlan, latency_ms: u64) -> Value {
     let mut value = json!({
         "metrics": { "latencyMs": latency_ms },
@@ -221,6 +222,9 @@ pub fn summary_fields(plan: &StreamPlan, latency_ms: u64) -> Value {
         }
         if let Some(tier) = plan.served_tier {
             object.insert("serviceTier".into(), json!({ "type": tier.as_str() }));
+        }
+        if let Some(trace) = converse_trace(plan) {
+            object.insert("trace".into(), trace);
         }
     }
     value
@@ -238,6 +242,7 @@ pub fn metadata(plan: &StreamPlan, latency_ms: u64, rng: &mut impl Rng) -> Vec<u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::words::chunk_text;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
@@ -274,6 +279,7 @@ mod tests {
             signature: None,
             tool_use: None,
             exception: None,
+            guardrail: None,
         };
         let payload = String::from_utf8(content_block_delta(&plan, 0, 0, &mut rng)).expect("utf-8");
         assert!(

@@ -5,6 +5,7 @@
 use rand::{Rng, RngExt};
 
 use super::faults::Fault;
+use super::guardrail_timing::{BLOCKED_MESSAGE, GuardrailOutcome};
 use super::latency_profile::LatencyProfile;
 use super::profile::ModelProfile;
 use super::prompt_cache::CacheUse;
@@ -89,12 +90,30 @@ pub struct StreamPlan {
     pub tool_use: Option<PlannedToolUse>,
     /// A mid-stream exception, if one was drawn.
     pub exception: Option<PlannedException>,
+    /// What the request's guardrail did, when it had one.
+    pub guardrail: Option<GuardrailOutcome>,
 }
 
 impl StreamPlan {
     /// The planned TTFT: the first delta's offset.
     pub fn first_delta_s(&self) -> Option<f64> {
         self.chunks.first().map(|c| c.at_s)
+    }
+
+    /// The answer text of `tokens` tokens from token `first`: the model's
+    /// words, or the guardrail's blocked message (all of it in the first
+    /// chunk) when the guardrail intervened.
+    pub fn text(&self, first: u32, tokens: u32) -> String {
+        match &self.guardrail {
+            Some(guardrail) if guardrail.intervened() => {
+                if first == 0 {
+                    BLOCKED_MESSAGE.to_string()
+                } else {
+                    String::new()
+                }
+            }
+            _ => chunk_text(first, tokens),
+        }
     }
 
     /// Multiply every instant of the plan by `factor` (the headers, each
@@ -109,6 +128,32 @@ impl StreamPlan {
         self.reasoning_s *= factor;
         if let Some(exception) = &mut self.exception {
             exception.at_s *= factor;
+        }
+    }
+}
+
+#[cfg(test)]
+impl StreamPlan {
+    /// A plan with no delta, for tests.
+    pub fn empty() -> Self {
+        StreamPlan {
+            served: None,
+            served_tier: None,
+            faults: Vec::new(),
+            input_tokens: 0,
+            cache: CacheUse::default(),
+            reports_cache: false,
+            headers_at_s: 0.0,
+            chunks: Vec::new(),
+            end_at_s: 0.0,
+            stop_reason: "end_turn",
+            output_tokens: 0,
+            reasoning_tokens: 0,
+            reasoning_s: 0.0,
+            signature: None,
+            tool_use: None,
+            exception: None,
+            guardrail: None,
         }
     }
 }
@@ -357,6 +402,7 @@ pub fn plan<R: Rng>(
         signature,
         tool_use,
         exception,
+        guardrail: None,
     }
 }
 

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::api_error::ApiError;
 use super::dialect::Dialect;
+use super::guardrail::{GuardrailRequest, converse_config};
 use super::request_content::{self, CacheCheckpoint, ContentWalk};
 use super::request_options::{inference_config, performance_config, service_tier, thinking_budget};
 use super::request_tools::{ToolSpec, tool_config};
@@ -94,6 +95,15 @@ pub struct ConverseRequest {
     /// The tool the emulated model calls, by the rule of
     /// [`super::request_tools`].
     pub tool_call: Option<ToolSpec>,
+    /// The guardrail asked for (`guardrailConfig`, or InvokeModel's
+    /// guardrail headers).
+    pub guardrail: Option<GuardrailRequest>,
+    /// Characters of the messages' text (what the guardrail assesses on
+    /// input).
+    pub message_chars: u32,
+    /// The text of every user message (for the guardrail's blocked
+    /// words).
+    pub user_text: String,
 }
 
 impl ConverseRequest {
@@ -112,6 +122,9 @@ impl ConverseRequest {
             cache_checkpoints: Vec::new(),
             tools_offered: 0,
             tool_call: None,
+            guardrail: None,
+            message_chars: 0,
+            user_text: String::new(),
         }
     }
 }
@@ -206,6 +219,7 @@ pub fn parse_object(
     let latency = performance_config(root)?;
     let service_tier = service_tier(root)?;
     let thinking_budget = thinking_budget(root)?;
+    let guardrail = converse_config(root)?;
     let tool_call = tools
         .as_ref()
         .and_then(|t| t.called(&content.last_user_text))
@@ -221,6 +235,9 @@ pub fn parse_object(
         cache_checkpoints: content.checkpoints,
         tools_offered: tools.map_or(0, |t| t.specs.len()),
         tool_call,
+        user_text: content.user_text,
+        guardrail,
+        message_chars: content.message_chars,
     })
 }
 

@@ -57,6 +57,11 @@ pub struct Content {
     pub checkpoints: Vec<CacheCheckpoint>,
     /// The text of the last user message (for the `auto` tool rule).
     pub last_user_text: String,
+    /// The text of every user message (for a guardrail's blocked words).
+    pub user_text: String,
+    /// Characters of the messages' text blocks (what a guardrail
+    /// assesses on input).
+    pub message_chars: u32,
 }
 
 /// Accumulates tokens and the running prefix hash.
@@ -244,10 +249,13 @@ pub fn messages(root: &Map<String, Value>, walk: &mut ContentWalk) -> Result<(),
                 }
                 user_text.push_str(text);
                 user_text.push('\n');
+                let chars = u32::try_from(text.chars().count()).unwrap_or(u32::MAX);
+                walk.content.message_chars = walk.content.message_chars.saturating_add(chars);
             }
             walk.add(block, block_tokens(block));
         }
         if role == "user" {
+            walk.content.user_text.push_str(&user_text);
             walk.content.last_user_text = user_text;
         }
     }

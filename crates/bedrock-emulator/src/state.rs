@@ -10,6 +10,7 @@ use rand::{RngExt, SeedableRng};
 use super::api_key::ApiKeys;
 use super::connections::Connections;
 use super::ground_truth::GroundTruthLog;
+use super::guardrail_timing::GuardrailTiming;
 use super::lateness::LatenessHistogram;
 use super::limits::ConnectionLimits;
 use super::profile_set::ProfileSet;
@@ -60,6 +61,10 @@ pub struct Shared {
     pub slow_down: Option<SlowDown>,
     /// The valid API keys (empty: any).
     pub api_keys: ApiKeys,
+    /// A guardrail's check latencies.
+    pub guardrail: GuardrailTiming,
+    /// The words a guardrail blocks, in lower case.
+    pub guardrail_blocked_words: Vec<String>,
     rng: Mutex<StdRng>,
     shutting_down: AtomicBool,
 }
@@ -96,6 +101,8 @@ impl Shared {
             connections: Arc::new(Connections::new(limits)),
             slow_down: None,
             api_keys: ApiKeys::default(),
+            guardrail: GuardrailTiming::default(),
+            guardrail_blocked_words: Vec::new(),
             rng: Mutex::new(rng),
             shutting_down: AtomicBool::new(false),
         }

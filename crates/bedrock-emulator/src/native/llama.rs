@@ -10,7 +10,6 @@ use super::fields::{self, ConverseParts};
 use crate::api_error::ApiError;
 use crate::plan::StreamPlan;
 use crate::timeline::ChunkKind;
-use crate::words::chunk_text;
 
 /// The Converse body standing for a Llama body: `prompt` (one user
 /// message, the chat template included as the client wrote it),
@@ -48,7 +47,7 @@ fn stop_reason(plan: &StreamPlan) -> &'static str {
 pub fn delta_events(plan: &StreamPlan, index: usize) -> Option<Value> {
     let chunk = plan.chunks.get(index)?;
     let generation = match chunk.kind {
-        ChunkKind::Text { first_token } => chunk_text(first_token, chunk.tokens),
+        ChunkKind::Text { first_token } => plan.text(first_token, chunk.tokens),
         _ => String::new(),
     };
     let so_far: u32 = plan.chunks.iter().take(index + 1).map(|c| c.tokens).sum();

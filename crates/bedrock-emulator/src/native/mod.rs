@@ -22,11 +22,12 @@ use http::HeaderMap;
 use serde_json::{Value, json};
 
 use crate::api_error::ApiError;
+use crate::guardrail;
+use crate::guardrail_trace::add_invoke_fields;
 use crate::plan::StreamPlan;
 use crate::request::{ConverseRequest, parse_object};
 use crate::request_options::constraint;
 use crate::timeline::ChunkKind;
-use crate::words::chunk_text;
 use bedrock_catalog::{Family, PerformanceConfig, ServiceTier};
 
 /// The request header that asks for latency-optimized inference.
@@ -69,7 +70,9 @@ pub fn parse(
     headers: &HeaderMap,
 ) -> Result<(ConverseRequest, NativeFamily), ApiError> {
     let family = NativeFamily::of(&model_id)?;
-    let root = fields::object_body(body)?;
+    let mut root = fields::object_body(body)?;
+    // Bedrock's own field, not the family's: read and removed first.
+    let mode = guardrail::take_native_mode(&mut root)?;
     let parts = match family {
         NativeFamily::Anthropic => anthropic::to_converse(&root)?,
         NativeFamily::Nova => nova::to_converse(&root)?,
@@ -78,6 +81,7 @@ pub fn parse(
     let mut request = parse_object(model_id, &parts.into_body())?;
     request.latency = latency_header(headers)?;
     request.service_tier = tier_header(headers)?;
+    request.guardrail = guardrail::invoke_config(headers, mode)?;
     Ok((request, family))
 }
 
@@ -217,7 +221,8 @@ impl Native {
         }
     }
 
-    /// The closing events; the last carries `metrics`.
+    /// The closing events; the last carries `metrics` and, with a
+    /// guardrail, its action and trace.
     pub fn end_events(&self, plan: &StreamPlan, metrics: InvocationMetrics) -> Vec<Value> {
         let mut events = match self.family {
             NativeFamily::Anthropic => anthropic::end_events(plan),
@@ -230,16 +235,22 @@ impl Native {
                 metrics.to_json(plan),
             );
         }
+        if let Some(last) = events.last_mut() {
+            add_invoke_fields(plan, last);
+        }
         events
     }
 
-    /// The InvokeModel answer: the whole answer in one native body.
+    /// The InvokeModel answer: the whole answer in one native body (with
+    /// a guardrail, its action and trace).
     pub fn invoke_body(&self, plan: &StreamPlan) -> Value {
-        match self.family {
+        let mut body = match self.family {
             NativeFamily::Anthropic => anthropic::invoke_body(self, plan),
             NativeFamily::Nova => nova::invoke_body(plan),
             NativeFamily::Llama => llama::invoke_body(plan),
-        }
+        };
+        add_invoke_fields(plan, &mut body);
+        body
     }
 }
 
@@ -251,7 +262,7 @@ pub fn answer_text(plan: &StreamPlan) -> String {
         .filter(|c| matches!(c.kind, ChunkKind::Text { .. }))
         .map(|c| c.tokens)
         .sum();
-    chunk_text(0, words)
+    plan.text(0, words)
 }
 
 /// Whether chunk `index` opens a new content block, and the block before

@@ -24,6 +24,7 @@ mod emulator_converse;
 mod emulator_count_tokens;
 mod emulator_default_quotas;
 mod emulator_fuzz;
+mod emulator_guardrails;
 mod emulator_http2;
 mod emulator_http_errors;
 mod emulator_invoke;
