@@ -152,6 +152,9 @@ mod tests {
             reasoning_tokens: 0,
             reasoning_s: None,
             tool_use_blocks: 0,
+            guardrail: String::new(),
+            guardrail_mode: String::new(),
+            guardrail_delay_ms: 0.0,
         }
     }
 

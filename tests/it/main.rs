@@ -57,6 +57,7 @@ mod examples;
 mod figures;
 mod full_disk;
 mod golden;
+mod guardrails;
 mod identifiers_cli;
 mod live_view;
 mod models_cli;
