@@ -259,7 +259,18 @@ impl VariantKey {
     /// differ on `axis` alone in a way that is compared: `self` holds the
     /// axis's baseline and `other` a value compared with it, or the two
     /// hold the axis's [`super::AxisSpec::also_compared`] pair.
+    /// An API called on another endpoint than the baseline's (the
+    /// OpenAI-compatible API of a model served on `bedrock-mantle` only)
+    /// is compared with the baseline API as a difference of API.
     pub fn compared_with(&self, other: &VariantKey) -> Option<Axis> {
+        let differing: Vec<Axis> = Axis::ALL
+            .into_iter()
+            .filter(|&axis| self.value(axis) != other.value(axis))
+            .collect();
+        if differing == [Axis::Api, Axis::Endpoint] {
+            return (self.is_baseline_on(Axis::Api) && self.is_baseline_on(Axis::Endpoint))
+                .then_some(Axis::Api);
+        }
         let axis = self.single_difference(other)?;
         let pair = (self.value(axis), other.value(axis));
         let also = axis
@@ -376,5 +387,7 @@ mod tests {
         let mantle = parse("standard+via:anthropic-messages+at:mantle");
         assert_eq!(runtime.compared_with(&mantle), Some(Axis::Endpoint));
         assert_eq!(parse("standard").compared_with(&runtime), Some(Axis::Api));
+        assert_eq!(parse("standard").compared_with(&mantle), Some(Axis::Api));
+        assert_eq!(mantle.compared_with(&parse("standard")), None);
     }
 }

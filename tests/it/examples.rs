@@ -141,39 +141,13 @@ fn service_tiers_are_served_as_asked_and_priority_decodes_faster() {
     let _ = std::fs::remove_dir_all(out);
 }
 
-#[test]
-fn each_api_answers_and_analyze_compares_it_with_converse_stream() {
-    let out = out_dir("apis");
-    let run = run_into("apis", &out);
-    for (scenario, api) in [
-        ("nova-pro converse-stream", "converse-stream"),
-        ("nova-pro converse", "converse"),
-        ("nova-pro invoke-stream", "invoke-stream"),
-        ("haiku-3.5 invoke-stream", "invoke-stream"),
-        ("llama-3.1-70b invoke-stream", "invoke-stream"),
-    ] {
-        let apis = column(&run, scenario, "api");
-        assert_eq!(apis.len(), 20, "{scenario}");
-        assert!(apis.iter().all(|a| *a == api), "{scenario}: {apis:?}");
-        let statuses = column(&run, scenario, "api_call_status");
-        assert!(statuses.iter().all(|s| *s == "Success"), "{scenario}");
-        let ttft = column(&run, scenario, "time_to_first_byte");
-        let first_byte = column(&run, scenario, "server_first_byte_ms");
-        match api {
-            // Converse: the whole answer at once, no time to first token.
-            "converse" => assert!(ttft.iter().all(|t| t.is_empty()), "{scenario}"),
-            "invoke-stream" => {
-                assert!(ttft.iter().all(|t| !t.is_empty()), "{scenario}");
-                assert!(first_byte.iter().all(|ms| !ms.is_empty()), "{scenario}");
-            }
-            _ => assert!(first_byte.iter().all(|ms| ms.is_empty()), "{scenario}"),
-        }
-    }
+/// `analyze` of the run in `out`: what it said, and its comparison CSV.
+fn analyze(out: &Path) -> (String, Rows) {
     let output = Command::new(BIN)
         .arg("analyze")
         .arg(out.join("results"))
         .arg("--out")
-        .arg(&out)
+        .arg(out)
         .output()
         .expect("analyze runs");
     assert!(
@@ -183,31 +157,240 @@ fn each_api_answers_and_analyze_compares_it_with_converse_stream() {
     );
     let said = String::from_utf8_lossy(&output.stdout).into_owned()
         + &String::from_utf8_lossy(&output.stderr);
-    assert!(
-        said.contains("went through Converse, which answers all at once"),
-        "Converse's empty TTFT is explained:\n{said}"
-    );
     let file = std::fs::read_dir(out.join("results-analysis"))
         .expect("analysis files")
         .map(|entry| entry.expect("entry").path())
         .find(|path| path.to_string_lossy().contains("analysis_comparison_"))
         .expect("a comparison CSV");
-    let comparisons = read_csv(&file);
-    let at = |name: &str| comparisons.0.iter().position(|h| h == name).expect(name);
-    let api_rows: Vec<&csv::StringRecord> = comparisons
-        .1
-        .iter()
-        .filter(|row| &row[at("axis")] == "api")
-        .collect();
-    for variant in ["+via:converse", "+via:invoke-stream"] {
+    (said, read_csv(&file))
+}
+
+/// The comparison rows on `axis`: (model, baseline label, variant label,
+/// TTFT p50 ratio's verdict column values kept whole).
+fn comparisons_on<'a>((header, rows): &'a Rows, axis: &str) -> Vec<&'a csv::StringRecord> {
+    let at = header.iter().position(|h| h == "axis").expect("axis");
+    rows.iter().filter(|row| &row[at] == axis).collect()
+}
+
+fn value<'a>((header, _): &Rows, row: &'a csv::StringRecord, name: &str) -> &'a str {
+    &row[header.iter().position(|h| h == name).expect(name)]
+}
+
+#[test]
+fn each_api_answers_and_analyze_compares_it_with_converse_stream() {
+    let out = out_dir("apis");
+    let run = run_into("apis", &out);
+    for (scenario, api, endpoint) in [
+        (
+            "haiku-3.5 converse-stream",
+            "converse-stream",
+            "bedrock-runtime",
+        ),
+        ("haiku-3.5 converse", "converse", "bedrock-runtime"),
+        (
+            "haiku-3.5 invoke-stream",
+            "invoke-stream",
+            "bedrock-runtime",
+        ),
+        (
+            "haiku-3.5 anthropic-messages",
+            "anthropic-messages",
+            "bedrock-runtime",
+        ),
+        (
+            "haiku-3.5 anthropic-messages mantle",
+            "anthropic-messages",
+            "bedrock-mantle",
+        ),
+        (
+            "nova-pro converse-stream",
+            "converse-stream",
+            "bedrock-runtime",
+        ),
+        ("nova-pro invoke-stream", "invoke-stream", "bedrock-runtime"),
+        (
+            "llama-3.1-70b invoke-stream",
+            "invoke-stream",
+            "bedrock-runtime",
+        ),
+        (
+            "deepseek-v3.1 converse-stream",
+            "converse-stream",
+            "bedrock-runtime",
+        ),
+        (
+            "deepseek-v3.1 openai-chat mantle",
+            "openai-chat",
+            "bedrock-mantle",
+        ),
+    ] {
+        let apis = column(&run, scenario, "api");
+        assert_eq!(apis.len(), 20, "{scenario}");
+        assert!(apis.iter().all(|a| *a == api), "{scenario}: {apis:?}");
+        let endpoints = column(&run, scenario, "endpoint");
+        assert!(
+            endpoints.iter().all(|e| *e == endpoint),
+            "{scenario}: {endpoints:?}"
+        );
+        let statuses = column(&run, scenario, "api_call_status");
+        assert!(
+            statuses.iter().all(|s| *s == "Success"),
+            "{scenario}: {statuses:?}"
+        );
+        let ttft = column(&run, scenario, "time_to_first_byte");
+        let first_byte = column(&run, scenario, "server_first_byte_ms");
+        let output = column(&run, scenario, "model_output_tokens");
+        assert!(
+            output.iter().all(|n| n.parse::<u32>().unwrap_or(0) > 0),
+            "{scenario}: usage"
+        );
+        match api {
+            // Converse: the whole answer at once, no time to first token.
+            "converse" => assert!(ttft.iter().all(|t| t.is_empty()), "{scenario}"),
+            "invoke-stream" => {
+                assert!(ttft.iter().all(|t| !t.is_empty()), "{scenario}");
+                assert!(first_byte.iter().all(|ms| !ms.is_empty()), "{scenario}");
+            }
+            _ => {
+                assert!(ttft.iter().all(|t| !t.is_empty()), "{scenario}");
+                assert!(first_byte.iter().all(|ms| ms.is_empty()), "{scenario}");
+            }
+        }
+    }
+    let (said, comparisons) = analyze(&out);
+    assert!(
+        said.contains("went through Converse, which answers all at once"),
+        "Converse's empty TTFT is explained:\n{said}"
+    );
+    let api_rows = comparisons_on(&comparisons, "api");
+    for (model, variant) in [
+        ("haiku", "+via:converse"),
+        ("haiku", "+via:invoke-stream"),
+        ("haiku", "+via:anthropic-messages"),
+        ("deepseek", "+via:openai-chat+at:mantle"),
+    ] {
         assert!(
             api_rows
                 .iter()
-                .any(|row| row[at("variant")].ends_with(variant)
-                    && row[at("model")].contains("nova-pro")),
-            "a Nova Pro {variant} comparison: {api_rows:?}"
+                .any(|row| value(&comparisons, row, "variant").ends_with(variant)
+                    && value(&comparisons, row, "model").contains(model)),
+            "a {model} {variant} comparison: {api_rows:?}"
         );
     }
+    let endpoint_rows = comparisons_on(&comparisons, "endpoint");
+    assert!(
+        endpoint_rows
+            .iter()
+            .any(|row| value(&comparisons, row, "variant")
+                .ends_with("+via:anthropic-messages+at:mantle")),
+        "mantle against runtime: {endpoint_rows:?}"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}
+
+#[test]
+fn each_per_api_example_runs() {
+    let dir = example("apis");
+    for api in [
+        "converse-stream",
+        "converse",
+        "invoke-stream",
+        "openai-chat",
+        "anthropic-messages",
+    ] {
+        let out = out_dir(&format!("per-api-{api}"));
+        let output = Command::new(BIN)
+            .args(["run", "--target", "emulator", "--scenarios"])
+            .arg(dir.join("per-api").join(format!("{api}.jsonl")))
+            .arg("--experiment")
+            .arg(dir.join("experiment_config.jsonl"))
+            .arg("--out")
+            .arg(&out)
+            .env("BEDROCK_BENCH_TIME_SCALE", "0.05")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_BEARER_TOKEN_BEDROCK")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{api}: {stderr}");
+        let file = std::fs::read_dir(out.join("results"))
+            .expect("results")
+            .map(|entry| entry.expect("entry").path())
+            .find(|path| path.extension().is_some_and(|e| e == "csv"))
+            .expect("a raw CSV");
+        let (header, rows) = read_csv(&file);
+        let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+        assert!(!rows.is_empty(), "{api}");
+        assert!(rows.iter().all(|row| &row[at("api")] == api), "{api}");
+        assert!(
+            rows.iter()
+                .all(|row| &row[at("api_call_status")] == "Success"),
+            "{api}: {stderr}"
+        );
+        let _ = std::fs::remove_dir_all(out);
+    }
+}
+
+#[test]
+fn a_sync_guardrail_delays_the_first_token_and_analyze_compares_the_modes() {
+    let out = out_dir("guardrails");
+    let run = run_into("guardrails", &out);
+    let median = |scenario: &str| {
+        let mut ttft: Vec<f64> = column(&run, scenario, "time_to_first_byte")
+            .iter()
+            .map(|t| t.parse().expect("a TTFT"))
+            .collect();
+        assert_eq!(ttft.len(), 20, "{scenario}");
+        ttft.sort_by(f64::total_cmp);
+        ttft[10]
+    };
+    let none = median("nova-pro no guardrail");
+    let sync = median("nova-pro guardrail sync");
+    let not_held = median("nova-pro guardrail async");
+    assert!(sync > none * 1.3, "sync {sync} s, none {none} s");
+    assert!(not_held < sync, "async {not_held} s, sync {sync} s");
+    for (scenario, mode) in [
+        ("nova-pro guardrail sync", "sync"),
+        ("nova-pro guardrail async", "async"),
+        ("nova-pro invoke-stream guardrail sync", "sync"),
+    ] {
+        assert!(
+            column(&run, scenario, "guardrail_mode")
+                .iter()
+                .all(|m| *m == mode)
+        );
+        assert!(
+            column(&run, scenario, "guardrail")
+                .iter()
+                .all(|g| *g == "replacewithyourid:1")
+        );
+        assert!(
+            column(&run, scenario, "guardrail_action")
+                .iter()
+                .all(|a| *a == "NONE")
+        );
+    }
+    assert!(
+        column(&run, "nova-pro no guardrail", "guardrail_action")
+            .iter()
+            .all(|a| a.is_empty())
+    );
+    let (_, comparisons) = analyze(&out);
+    let rows = comparisons_on(&comparisons, "guardrail");
+    let pair = |base: &str, variant: &str| {
+        rows.iter().any(|row| {
+            value(&comparisons, row, "baseline") == base
+                && value(&comparisons, row, "variant") == variant
+        })
+    };
+    assert!(pair("standard", "standard+guard:sync"), "{rows:?}");
+    assert!(pair("standard", "standard+guard:async"), "{rows:?}");
+    assert!(
+        pair("standard+guard:sync", "standard+guard:async"),
+        "{rows:?}"
+    );
     let _ = std::fs::remove_dir_all(out);
 }
 
