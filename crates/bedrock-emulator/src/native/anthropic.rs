@@ -14,8 +14,20 @@ use crate::plan::StreamPlan;
 use crate::timeline::ChunkKind;
 use crate::words::reasoning_text;
 
-/// The one `anthropic_version` Bedrock takes.
+/// The `anthropic_version` Bedrock's documentation names.
 pub const VERSION: &str = "bedrock-2023-05-31";
+
+/// Whether `version` is one the emulator takes: [`VERSION`], or one of
+/// Anthropic's dated API versions (`YYYY-MM-DD`), which Anthropic's own
+/// Python SDK (2.x) sends through its Bedrock client in place of it.
+fn supported_version(version: &str) -> bool {
+    let dated = version.len() == 10
+        && version.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    version == VERSION || dated
+}
 
 /// The Converse body standing for an Anthropic body: `anthropic_version`
 /// and `max_tokens` required, `messages` of text (a string or text
@@ -25,7 +37,7 @@ pub const VERSION: &str = "bedrock-2023-05-31";
 pub fn to_converse(root: &Map<String, Value>) -> Result<ConverseParts, ApiError> {
     match root.get("anthropic_version") {
         None => return Err(fields::required("#", "anthropic_version")),
-        Some(Value::String(v)) if v == VERSION => {}
+        Some(Value::String(v)) if supported_version(v) => {}
         Some(Value::String(v)) => {
             return Err(fields::malformed(
                 "#/anthropic_version",
@@ -254,11 +266,23 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_version_and_anthropic_s_dated_ones_are_taken() {
+        for version in ["bedrock-2023-05-31", "2023-06-01", "2026-10-21"] {
+            let body = json!({"anthropic_version": version, "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]});
+            assert!(
+                to_converse(body.as_object().expect("an object")).is_ok(),
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
     fn each_bad_body_names_its_field() {
         let ok = r#""anthropic_version":"bedrock-2023-05-31","max_tokens":5"#;
         let cases = [
             (r#"{"max_tokens":5,"messages":[]}"#.to_string(), "required key [anthropic_version]"),
-            (r#"{"anthropic_version":"2023-06-01","max_tokens":5,"messages":[]}"#.into(), "#/anthropic_version"),
+            (r#"{"anthropic_version":"bedrock-2024-01-01","max_tokens":5,"messages":[]}"#.into(), "#/anthropic_version"),
+            (r#"{"anthropic_version":"2023-6-1","max_tokens":5,"messages":[]}"#.into(), "#/anthropic_version"),
             (r#"{"anthropic_version":"bedrock-2023-05-31","messages":[{"role":"user","content":"x"}]}"#.into(), "required key [max_tokens]"),
             (format!(r#"{{{ok},"messages":[]}}"#), "#/messages: expected minimum item count"),
             (format!(r#"{{{ok},"messages":"x"}}"#), "#/messages: expected type: JSONArray"),

@@ -2,8 +2,10 @@
 //! `tests/python/openai_chat.py` (streamed and whole Chat Completions on
 //! both path prefixes, Claude refused, a wrong key refused) and
 //! `tests/python/anthropic_messages.py` (streamed Messages with the key
-//! as the SDK's `api_key` and as its `auth_token`, a whole message, a non-Claude
-//! model refused, a wrong key refused). Each prints one JSON object per
+//! as the SDK's `api_key` and as its `auth_token`, the SDK's Bedrock client
+//! through InvokeModelWithResponseStream with a key and with SigV4, its
+//! bedrock-mantle client, a whole message, a non-Claude model refused, a
+//! wrong key refused). Each prints one JSON object per
 //! scenario.
 //!
 //! Needs `python3` with the `openai` / `anthropic` package. When one is
@@ -152,9 +154,22 @@ fn anthropic_sdk_streams_messages() {
     let results = run(ANTHROPIC_SCRIPT, &emulator.base_url());
     // `api_key` goes in `x-api-key` (older SDKs) or as a bearer token
     // (newer ones); `auth_token` always as a bearer token.
-    for (name, auths) in [
-        ("stream", &["x-api-key", "bearer"][..]),
-        ("stream_bearer", &["bearer"][..]),
+    // The SDK's Bedrock client goes through InvokeModelWithResponseStream
+    // (with the key, or signed), its bedrock-mantle client through Messages.
+    for (name, auths, operation) in [
+        ("stream", &["x-api-key", "bearer"][..], "messages"),
+        ("stream_bearer", &["bearer"][..], "messages"),
+        (
+            "bedrock_client",
+            &["bearer"][..],
+            "invoke-with-response-stream",
+        ),
+        (
+            "bedrock_client_sigv4",
+            &["sigv4"][..],
+            "invoke-with-response-stream",
+        ),
+        ("mantle_client", &["bearer", "x-api-key"][..], "messages"),
     ] {
         let result = &results[name];
         assert!(result.get("error").is_none(), "{name}: {result}");
@@ -179,7 +194,7 @@ fn anthropic_sdk_streams_messages() {
         );
         assert_eq!(result["stop_reason"], "end_turn");
         let truth = ground_truth_for(&emulator, result["request_id"].as_str().expect("id"));
-        assert_eq!(truth.operation, "messages");
+        assert_eq!(truth.operation, operation, "{name}");
         let auth = truth.auth.as_deref().unwrap_or("none");
         assert!(auths.contains(&auth), "{name}: {auth}");
         assert_eq!(result["output_tokens"], truth.output_tokens);

@@ -27,6 +27,30 @@ def client(url, key=None, token=None):
     )
 
 
+def bedrock_client(url, key=None):
+    """The SDK's Bedrock client (InvokeModelWithResponseStream with the
+    native body): with a Bedrock API key, or SigV4 with static keys."""
+    if key is not None:
+        return anthropic.AnthropicBedrock(
+            api_key=key, aws_region="us-east-1", base_url=url, max_retries=0, timeout=30
+        )
+    return anthropic.AnthropicBedrock(
+        aws_access_key="AKIDPYTHONSDK",
+        aws_secret_key="python-sdk-secret",
+        aws_region="us-east-1",
+        base_url=url,
+        max_retries=0,
+        timeout=30,
+    )
+
+
+def mantle_client(url, key):
+    """The SDK's bedrock-mantle client (the Messages API), with a key."""
+    return anthropic.AnthropicBedrockMantle(
+        api_key=key, aws_region="us-east-1", base_url=url + "/anthropic", max_retries=0, timeout=30
+    )
+
+
 def error_of(error):
     return {
         "class": type(error).__name__,
@@ -79,6 +103,9 @@ def main():
         "stream": lambda: stream(client(url, key=key)),
         "stream_bearer": lambda: stream(client(url, token=key)),
         "complete": lambda: complete(client(url, key=key)),
+        "bedrock_client": lambda: stream(bedrock_client(url, key)),
+        "bedrock_client_sigv4": lambda: stream(bedrock_client(url)),
+        "mantle_client": lambda: stream(mantle_client(url, key)),
         "not_claude": lambda: stream(client(url, key=key), "deepseek.v3-v1:0"),
         "wrong_key": lambda: stream(client(url, key="bedrock-api-key-d3Jvbmc=")),
     }
