@@ -115,9 +115,11 @@ pub enum CollectError {
     },
 }
 
-/// Whether a record gives every criterion measurement a value.
-pub fn usable(record: &CallRecord) -> bool {
-    Ttft::value(record).is_some()
+/// Whether a record gives every criterion measurement a value (the time
+/// to first token only when the API streams: Converse has none, and its
+/// scenarios have no `ttft` benchmark).
+pub fn usable(record: &CallRecord, streams: bool) -> bool {
+    (!streams || Ttft::value(record).is_some())
         && TotalLatency::value(record).is_some()
         && Otps::value(record).is_some()
 }
@@ -217,7 +219,7 @@ pub async fn collect(
         // A successful stream without content has no TTFT to give
         // criterion: try again like a transient error.
         let judge = |record: &CallRecord| {
-            if record.status.is_success() && usable(record) {
+            if record.status.is_success() && usable(record, job.facts.api.streams()) {
                 Verdict::Done
             } else if record.status.is_retryable() || record.status.is_success() {
                 Verdict::Retry

@@ -97,10 +97,13 @@ fn bench_metric<M: CallMetric>(
     records: &[Vec<CallRecord>],
     samples: usize,
 ) {
-    let measured: Vec<&BenchMember> = group
+    // A member whose calls have no value of this metric (Converse's
+    // time to first token) has no benchmark of it.
+    let measured: Vec<(&BenchMember, Vec<Duration>)> = group
         .members
         .iter()
-        .filter(|m| !records[m.scenario].is_empty())
+        .map(|m| (m, records[m.scenario].iter().filter_map(M::value).collect()))
+        .filter(|(_, values): &(_, Vec<Duration>)| !values.is_empty())
         .collect();
     if measured.is_empty() {
         return;
@@ -111,11 +114,7 @@ fn bench_metric<M: CallMetric>(
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_nanos(1))
         .measurement_time(Duration::from_nanos(1));
-    for member in measured {
-        let values: Vec<Duration> = records[member.scenario]
-            .iter()
-            .filter_map(M::value)
-            .collect();
+    for (member, values) in measured {
         let mut replay = Replay::new(benchmark_id(group, M::NAME, member), values);
         bench_group.bench_function(BenchmarkId::new(M::NAME, &member.label), |b| {
             replay.routine(b)

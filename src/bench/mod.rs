@@ -212,6 +212,15 @@ pub fn run_with_sinks(
         eprintln!("{note}");
     }
     let groups = groups(&scenarios);
+    for group in &groups {
+        if let Some(full) = &group.renamed_from {
+            eprintln!(
+                "note: criterion keeps the first {} bytes of a group's id as its folder name, which {full} shares with another group: its benchmarks are named {} (select them with that name; its saved baselines stay under it)",
+                plan::CRITERION_NAME_BYTES,
+                group.id
+            );
+        }
+    }
     let mut wanted = vec![false; scenarios.len()];
     for group in &groups {
         for member in &group.members {

@@ -39,6 +39,7 @@ mod analyze_variants;
 mod analyze_windows;
 mod api_keys;
 mod apis;
+mod bench_apis;
 mod bench_baseline;
 mod bench_errors;
 mod bench_stop;
