@@ -49,7 +49,7 @@ where
         record.end_at = Some(record.t0);
         record.status = CallStatus::Error("UnsupportedApi".into());
         record.error_message = Some(format!(
-            "{} has no native body here: InvokeModelWithResponseStream is built for Anthropic, Amazon Nova and Meta Llama models",
+            "{} has no native body here: InvokeModelWithResponseStream is built for Anthropic, Amazon Nova, Meta Llama, Mistral and DeepSeek models; give the scenario an `invoke_body` for any other",
             spec.model_id
         ));
         return record;
@@ -223,11 +223,35 @@ pub(crate) fn read_chunk(
             }
         }
         _ => {
-            // Meta Llama: every chunk may carry text, the last its stop.
-            if let Some(text) = chunk["generation"].as_str().filter(|t| !t.is_empty()) {
+            // Meta Llama (`generation`), Mistral (`outputs[0].text`),
+            // DeepSeek and other completion formats (`choices[0].text`),
+            // and whatever else carries its text at one of the usual
+            // places: every chunk may carry text, the last its stop.
+            let text = [
+                &chunk["generation"],
+                &chunk["outputs"][0]["text"],
+                &chunk["choices"][0]["text"],
+                &chunk["choices"][0]["delta"]["content"],
+                &chunk["completion"],
+                &chunk["delta"]["text"],
+                &chunk["outputText"],
+                &chunk["text"],
+            ]
+            .into_iter()
+            .find_map(|value| value.as_str().filter(|t| !t.is_empty()));
+            if let Some(text) = text {
                 delta(record, DeltaKind::Text, at, Some(text), keep);
             }
-            if let Some(reason) = chunk["stop_reason"].as_str() {
+            let reason = [
+                &chunk["stop_reason"],
+                &chunk["outputs"][0]["stop_reason"],
+                &chunk["choices"][0]["stop_reason"],
+                &chunk["choices"][0]["finish_reason"],
+                &chunk["completionReason"],
+            ]
+            .into_iter()
+            .find_map(Value::as_str);
+            if let Some(reason) = reason {
                 record.stop_reason = Some(reason.to_string());
             }
         }
@@ -292,6 +316,22 @@ mod tests {
                     json!({"generation": "", "stop_reason": "stop", METRICS: {"inputTokenCount": 10, "outputTokenCount": 2, "invocationLatency": 120, "firstByteLatency": 80}}),
                 ],
                 "stop",
+            ),
+            (
+                Family::Mistral,
+                vec![
+                    json!({"outputs": [{"text": "Hi", "stop_reason": null}]}),
+                    json!({"outputs": [{"text": " there", "stop_reason": "stop"}], METRICS: {"inputTokenCount": 10, "outputTokenCount": 2, "invocationLatency": 120, "firstByteLatency": 80}}),
+                ],
+                "stop",
+            ),
+            (
+                Family::DeepSeek,
+                vec![
+                    json!({"choices": [{"text": "Hi", "stop_reason": null}]}),
+                    json!({"choices": [{"text": " there", "stop_reason": "length"}], METRICS: {"inputTokenCount": 10, "outputTokenCount": 2, "invocationLatency": 120, "firstByteLatency": 80}}),
+                ],
+                "length",
             ),
         ];
         for (family, chunks, stop) in cases {

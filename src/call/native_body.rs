@@ -9,7 +9,13 @@
 //! - Amazon Nova: `schemaVersion` `messages-v1`, `messages`, `system`,
 //!   `inferenceConfig` (Amazon Nova User Guide, "Using the Invoke API");
 //! - Meta Llama: a `prompt` in Llama 3's chat template, `max_gen_len`,
-//!   sampling (Amazon Bedrock User Guide, "Meta Llama models").
+//!   sampling (Amazon Bedrock User Guide, "Meta Llama models");
+//! - Mistral AI: a `prompt` in Mistral's `[INST]` template, `max_tokens`,
+//!   sampling (Amazon Bedrock User Guide, "Mistral AI text completion");
+//! - DeepSeek: a `prompt` in DeepSeek-R1's template, `max_tokens`,
+//!   sampling (Amazon Bedrock User Guide, "DeepSeek models");
+//! - any model: the scenario's `invoke_body`, sent as written with its
+//!   placeholders filled (see [`fill_template`]).
 
 use bedrock_catalog::Family;
 use serde_json::{Map, Value, json};
@@ -17,13 +23,48 @@ use serde_json::{Map, Value, json};
 use super::CallSpec;
 use crate::workload::dataset::Role;
 
-/// The native body for `spec`, or `None` for a family without one here.
+/// The native body for `spec`: its `invoke_body` filled in, else its
+/// family's; `None` for a family without one here and no `invoke_body`.
 pub fn native_body(spec: &CallSpec) -> Option<Value> {
+    if let Some(template) = &spec.variant.invoke_body {
+        return Some(fill_template(&Value::Object(template.clone()), spec));
+    }
     match Family::of(&spec.model_id) {
         Family::Anthropic => Some(anthropic(spec)),
         Family::AmazonNova => Some(nova(spec)),
         Family::Meta => Some(llama(spec)),
+        Family::Mistral => Some(mistral(spec)),
+        Family::DeepSeek => Some(deepseek(spec)),
         _ => None,
+    }
+}
+
+/// A scenario's `invoke_body` with its placeholders filled: a string
+/// that is exactly `{{max_tokens}}` becomes the answer length (a number),
+/// `{{temperature}}`/`{{top_p}}` the sampling settings (or null), and
+/// `{{prompt}}`/`{{system}}` anywhere in a string the user message and
+/// the system prompt (empty when there is none).
+pub fn fill_template(template: &Value, spec: &CallSpec) -> Value {
+    match template {
+        Value::String(text) => match text.as_str() {
+            "{{max_tokens}}" => spec.max_tokens.into(),
+            "{{temperature}}" => spec
+                .temperature
+                .map_or(Value::Null, |t| f64::from(t).into()),
+            "{{top_p}}" => spec.top_p.map_or(Value::Null, |p| f64::from(p).into()),
+            _ => text
+                .replace("{{prompt}}", &spec.user_text)
+                .replace("{{system}}", spec.system.as_deref().unwrap_or_default())
+                .into(),
+        },
+        Value::Array(items) => items.iter().map(|item| fill_template(item, spec)).collect(),
+        Value::Object(fields) => Value::Object(
+            fields
+                .iter()
+                .map(|(key, value)| (key.clone(), fill_template(value, spec)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -135,6 +176,70 @@ fn llama(spec: &CallSpec) -> Value {
     Value::Object(body)
 }
 
+/// Mistral's instruction template: each user turn between `[INST]` and
+/// `[/INST]`, each answer after it ending with `</s>`; the system prompt
+/// before the first user message.
+fn mistral_prompt(spec: &CallSpec) -> String {
+    let mut prompt = String::from("<s>");
+    let mut first = true;
+    for (role, text) in turns(spec) {
+        if role == "user" {
+            prompt.push_str("[INST] ");
+            if first && let Some(system) = &spec.system {
+                prompt.push_str(system);
+                prompt.push_str("\n\n");
+            }
+            first = false;
+            prompt.push_str(text);
+            prompt.push_str(" [/INST]");
+        } else {
+            prompt.push(' ');
+            prompt.push_str(text);
+            prompt.push_str("</s>");
+        }
+    }
+    prompt
+}
+
+fn mistral(spec: &CallSpec) -> Value {
+    let mut body = Map::new();
+    body.insert("prompt".into(), mistral_prompt(spec).into());
+    body.insert("max_tokens".into(), spec.max_tokens.into());
+    insert_some(&mut body, "temperature", spec.temperature.map(f64::from));
+    insert_some(&mut body, "top_p", spec.top_p.map(f64::from));
+    insert_some(&mut body, "top_k", spec.top_k);
+    Value::Object(body)
+}
+
+/// DeepSeek-R1's template (Amazon Bedrock User Guide, "DeepSeek models"):
+/// the system prompt, each turn after its role marker, and the assistant's
+/// marker with its thinking opened for the model to continue.
+fn deepseek_prompt(spec: &CallSpec) -> String {
+    let mut prompt = String::from("<｜begin▁of▁sentence｜>");
+    if let Some(system) = &spec.system {
+        prompt.push_str(system);
+    }
+    for (role, text) in turns(spec) {
+        prompt.push_str(if role == "user" {
+            "<｜User｜>"
+        } else {
+            "<｜Assistant｜>"
+        });
+        prompt.push_str(text);
+    }
+    prompt.push_str("<｜Assistant｜><think>\n");
+    prompt
+}
+
+fn deepseek(spec: &CallSpec) -> Value {
+    let mut body = Map::new();
+    body.insert("prompt".into(), deepseek_prompt(spec).into());
+    body.insert("max_tokens".into(), spec.max_tokens.into());
+    insert_some(&mut body, "temperature", spec.temperature.map(f64::from));
+    insert_some(&mut body, "top_p", spec.top_p.map(f64::from));
+    Value::Object(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,7 +275,32 @@ mod tests {
             llama["prompt"],
             "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nExplain machine learning.<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"
         );
-        assert_eq!(native_body(&spec("mistral.mistral-large-2402-v1:0")), None);
+        let mistral = native_body(&spec("mistral.mistral-large-2402-v1:0")).expect("a body");
+        assert_eq!(
+            mistral["prompt"],
+            "<s>[INST] Be brief.\n\nExplain machine learning. [/INST]"
+        );
+        assert_eq!(mistral["max_tokens"], 64);
+        let deepseek = native_body(&spec("us.deepseek.r1-v1:0")).expect("a body");
+        assert!(
+            deepseek["prompt"]
+                .as_str()
+                .is_some_and(|p| p.contains("<｜User｜>Explain machine learning.<｜Assistant｜>"))
+        );
+        assert_eq!(native_body(&spec("amazon.titan-text-express-v1")), None);
+        let mut raw = spec("cohere.command-r-v1:0");
+        raw.variant.invoke_body = Some(
+            json!({"message": "{{system}} {{prompt}}", "max_tokens": "{{max_tokens}}", "temperature": "{{temperature}}", "p": "{{top_p}}", "k": 5})
+                .as_object()
+                .cloned()
+                .expect("an object"),
+        );
+        assert_eq!(
+            native_body(&raw),
+            Some(
+                json!({"message": "Be brief. Explain machine learning.", "max_tokens": 64, "temperature": 0.5, "p": null, "k": 5})
+            )
+        );
 
         let messages = messages_body(&spec("us.anthropic.claude-3-5-haiku-20241022-v1:0"));
         assert_eq!(

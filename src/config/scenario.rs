@@ -46,6 +46,7 @@ pub const SCENARIO_KEYS: &[&str] = &[
     "reasoning_budget_tokens",
     "tool_config",
     "additional_model_request_fields",
+    "invoke_body",
     "weight",
     "dataset",
     "conversation",

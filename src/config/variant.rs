@@ -43,6 +43,10 @@ pub struct Variant {
     pub tools: Option<ToolSettings>,
     /// `additionalModelRequestFields`, passed through as written.
     pub additional_fields: Option<Map<String, Value>>,
+    /// InvokeModelWithResponseStream's body, as written with its
+    /// placeholders (`{{prompt}}`, `{{system}}`, `{{max_tokens}}`...),
+    /// in place of the family's built one.
+    pub invoke_body: Option<Map<String, Value>>,
 }
 
 impl Variant {
@@ -77,7 +81,8 @@ impl Variant {
     /// The scenario's label after `performance_config`: its
     /// [`Variant::expected_key`]'s label (the one format `analyze` writes
     /// and reads), then what is sent but not an axis: the cache's time to
-    /// live (`+ttl1h`) and `+fields` for `additional_model_request_fields`.
+    /// live (`+ttl1h`), `+fields` for `additional_model_request_fields` and
+    /// `+body` for an `invoke_body`.
     /// `standard+priority+cache:read+ttl1h+think2048+tools:any`.
     pub fn label(&self, performance_config: &str) -> String {
         let mut label = self.expected_key(performance_config).label();
@@ -87,6 +92,9 @@ impl Variant {
         }
         if self.additional_fields.is_some() {
             label.push_str("+fields");
+        }
+        if self.invoke_body.is_some() {
+            label.push_str("+body");
         }
         label
     }
@@ -179,6 +187,19 @@ pub(crate) fn parse(
             None
         }
     };
+    let invoke_body = match fields.value("invoke_body") {
+        None => None,
+        Some(Value::Object(map)) => Some(map.clone()),
+        Some(other) => {
+            let found = describe_found(other);
+            fields.error(
+                Some("invoke_body"),
+                "a JSON object (the native request body, with placeholders)",
+                found,
+            );
+            None
+        }
+    };
     let reasoning_budget_tokens = fields.integer(
         "reasoning_budget_tokens",
         1,
@@ -194,6 +215,7 @@ pub(crate) fn parse(
         reasoning_budget_tokens: reasoning_budget_tokens.map(|budget| budget as u32),
         tools,
         additional_fields,
+        invoke_body,
     };
     if let Some(model_id) = model_id {
         check_against_model(fields, &variant, model_id, max_tokens, warnings);
@@ -269,6 +291,25 @@ fn check_against_model(
                 Endpoint::Runtime => format!("\"{api}\""),
                 Endpoint::Mantle => format!("\"{api}\" on {endpoint}"),
             },
+        );
+    }
+    if variant.invoke_body.is_some() && api != Api::InvokeStream {
+        fields.error(
+            Some("invoke_body"),
+            "no `invoke_body` unless `api` is \"invoke-stream\" (it is InvokeModelWithResponseStream's body)",
+            format!("`api` \"{api}\""),
+        );
+    }
+    if api == Api::InvokeStream
+        && variant.invoke_body.is_none()
+        && !Api::native_body_built(model_id)
+    {
+        fields.error(
+            Some("api"),
+            format!(
+                "an `invoke_body` with `api` \"invoke-stream\" for {model_id}: bedrock-bench builds the native bodies of Anthropic, Amazon Nova, Meta Llama, Mistral AI and DeepSeek models only; write this model's (see its provider's request format) with `{{{{prompt}}}}` where the prompt goes"
+            ),
+            "none",
         );
     }
     if let Some(guardrail) = &variant.guardrail {

@@ -125,16 +125,28 @@ async fn each_api_keeps_the_timed_call_contract_against_the_ground_truth() {
 
 #[test]
 fn a_model_not_offered_on_an_api_is_refused_with_what_it_is_offered_on() {
-    let line = r#"{"text_prompt": "Hi", "model_id": "mistral.mistral-large-2402-v1:0", "region": "us-east-1", "api": "invoke-stream"}"#;
+    let line = r#"{"text_prompt": "Hi", "model_id": "us.anthropic.claude-3-5-haiku-20241022-v1:0", "region": "us-east-1", "api": "openai-chat", "endpoint": "bedrock-mantle"}"#;
     let errors = parse_scenarios(line, "scenarios.jsonl", Path::new("."))
         .expect_err("refused")
         .to_string();
     assert!(
         errors.contains("api")
-            && errors.contains("converse-stream, converse")
-            && errors.contains("\"invoke-stream\""),
+            && errors.contains(
+                "converse-stream, converse, invoke-stream, anthropic-messages, anthropic-messages (bedrock-mantle)"
+            )
+            && errors.contains("\"openai-chat\" on bedrock-mantle"),
         "{errors}"
     );
+    let line = r#"{"text_prompt": "Hi", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1", "api": "converse", "endpoint": "bedrock-mantle"}"#;
+    let errors = parse_scenarios(line, "scenarios.jsonl", Path::new("."))
+        .expect_err("refused")
+        .to_string();
+    assert!(errors.contains("endpoint"), "{errors}");
+    let line = r#"{"text_prompt": "Hi", "model_id": "amazon.titan-text-express-v1", "region": "us-east-1", "api": "invoke-stream"}"#;
+    let errors = parse_scenarios(line, "scenarios.jsonl", Path::new("."))
+        .expect_err("refused")
+        .to_string();
+    assert!(errors.contains("invoke_body"), "{errors}");
     let line = r#"{"text_prompt": "Hi", "model_id": "us.amazon.nova-pro-v1:0", "region": "us-east-1", "api": "openai"}"#;
     let errors = parse_scenarios(line, "scenarios.jsonl", Path::new("."))
         .expect_err("refused")

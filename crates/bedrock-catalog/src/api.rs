@@ -3,11 +3,10 @@
 //!
 //! On the `bedrock-runtime` endpoint every text model takes Converse and
 //! ConverseStream (Amazon Bedrock User Guide, "Carry out a conversation
-//! with the Converse API operations"); InvokeModelWithResponseStream
-//! takes each family's native body (Amazon Bedrock User Guide, "Inference
-//! request parameters and response fields for foundation models"), of
-//! which this project builds Anthropic's Messages, Amazon Nova's and Meta
-//! Llama's. The OpenAI-compatible Chat Completions API is served on
+//! with the Converse API operations") and InvokeModelWithResponseStream
+//! with its family's native body (Amazon Bedrock User Guide, "Inference
+//! request parameters and response fields for foundation models"). The
+//! OpenAI-compatible and Anthropic APIs are listed below. The OpenAI-compatible Chat Completions API is served on
 //! `bedrock-runtime` (`/openai/v1`, OpenAI's open-weight models) and on
 //! `bedrock-mantle` (`/v1`, the open-weight catalog but not Claude, Nova
 //! or Llama); Anthropic's Messages API (`/anthropic/v1/messages`) serves
@@ -181,10 +180,8 @@ impl Api {
         let family = Family::of(model_id);
         match self {
             Api::ConverseStream | Api::Converse => true,
-            Api::InvokeStream => matches!(
-                family,
-                Family::Anthropic | Family::AmazonNova | Family::Meta
-            ),
+            // Every model takes InvokeModel with its own native body.
+            Api::InvokeStream => true,
             Api::OpenAiChat => match endpoint {
                 Endpoint::Runtime => base_model_id(model_id).starts_with("openai."),
                 Endpoint::Mantle => !matches!(
@@ -194,6 +191,20 @@ impl Api {
             },
             Api::AnthropicMessages => family == Family::Anthropic,
         }
+    }
+
+    /// Whether bedrock-bench builds `model_id`'s native InvokeModel body
+    /// from a scenario (Anthropic, Amazon Nova, Meta Llama, Mistral AI and
+    /// DeepSeek); any other model's is a scenario's `invoke_body`.
+    pub fn native_body_built(model_id: &str) -> bool {
+        matches!(
+            Family::of(model_id),
+            Family::Anthropic
+                | Family::AmazonNova
+                | Family::Meta
+                | Family::Mistral
+                | Family::DeepSeek
+        )
     }
 
     /// The APIs `model_id` can be called through (on any endpoint).
@@ -273,14 +284,17 @@ mod tests {
     }
 
     #[test]
-    fn invoke_stream_is_offered_for_the_families_with_a_native_body() {
+    fn every_model_takes_invoke_and_open_weights_take_chat_completions() {
         assert!(Api::InvokeStream.offered_for("us.anthropic.claude-3-5-haiku-20241022-v1:0"));
-        assert!(Api::InvokeStream.offered_for("us.amazon.nova-pro-v1:0"));
-        assert!(Api::InvokeStream.offered_for("us.meta.llama3-1-70b-instruct-v1:0"));
-        assert!(!Api::InvokeStream.offered_for("mistral.mistral-large-2402-v1:0"));
+        assert!(Api::InvokeStream.offered_for("mistral.mistral-large-2402-v1:0"));
         assert_eq!(
             Api::offered("deepseek.r1-v1:0"),
-            vec![Api::ConverseStream, Api::Converse, Api::OpenAiChat]
+            vec![
+                Api::ConverseStream,
+                Api::Converse,
+                Api::InvokeStream,
+                Api::OpenAiChat
+            ]
         );
     }
 
