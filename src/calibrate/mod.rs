@@ -35,6 +35,15 @@ use bedrock_emulator::GroundTruthRecord;
 /// generic profile).
 pub const MODEL_ID: &str = "calibration.fixed-profile-v1:0";
 
+/// The model id of calls through the Anthropic Messages API and
+/// InvokeModelWithResponseStream (an Anthropic id: the APIs serve Claude,
+/// and the Anthropic body is the one built), on the same generic profile.
+pub const ANTHROPIC_MODEL_ID: &str = "anthropic.calibration-fixed-profile-v1:0";
+
+/// The model id of Chat Completions calls on `bedrock-runtime` (which
+/// serves OpenAI's models), on the same generic profile.
+pub const OPENAI_MODEL_ID: &str = "openai.calibration-fixed-profile-v1:0";
+
 /// What to measure.
 #[derive(Debug, Clone)]
 pub struct CalibrateOptions {
@@ -61,6 +70,10 @@ pub struct CalibrateOptions {
     /// jitter and chunking) instead of the fixed one; only its natural
     /// answer length is raised so that every call makes `tokens` tokens.
     pub model: Option<String>,
+    /// The inference API the calls go through (a streaming one).
+    pub api: bedrock_catalog::Api,
+    /// The endpoint of the API.
+    pub endpoint: bedrock_catalog::Endpoint,
     /// The progress display of the measured calls (off by default: one
     /// line per level is printed; `Live` measures the harness with the
     /// live view drawing).
@@ -68,9 +81,24 @@ pub struct CalibrateOptions {
 }
 
 impl CalibrateOptions {
-    /// The model id the calls name.
+    /// The model id the calls name: `model`, else a fixed-profile id of a
+    /// family the API serves ([`MODEL_ID`] for ConverseStream).
     pub fn model_id(&self) -> &str {
-        self.model.as_deref().unwrap_or(MODEL_ID)
+        use bedrock_catalog::{Api, Endpoint};
+        match (&self.model, self.api, self.endpoint) {
+            (Some(model), _, _) => model,
+            (None, Api::AnthropicMessages | Api::InvokeStream, _) => ANTHROPIC_MODEL_ID,
+            (None, Api::OpenAiChat, Endpoint::Runtime) => OPENAI_MODEL_ID,
+            (None, _, _) => MODEL_ID,
+        }
+    }
+
+    /// The `api` and `endpoint` fields of the scenarios' lines.
+    fn api_fields(&self) -> String {
+        format!(
+            r#", "api": "{}", "endpoint": "{}""#,
+            self.api, self.endpoint
+        )
     }
 
     /// Calls made at `concurrency`.
@@ -231,9 +259,10 @@ async fn level(
     let scenarios_text: String = (0..concurrency)
         .map(|i| {
             format!(
-                "{{\"scenario_name\": \"calibrate-{i}\", \"text_prompt\": \"Count slowly.\", \"expected_output_tokens\": {}, \"model_id\": \"{}\", \"region\": \"us-east-2\"}}\n",
+                "{{\"scenario_name\": \"calibrate-{i}\", \"text_prompt\": \"Count slowly.\", \"expected_output_tokens\": {}, \"model_id\": \"{}\", \"region\": \"us-east-2\"{}}}\n",
                 options.tokens,
-                options.model_id()
+                options.model_id(),
+                options.api_fields()
             )
         })
         .collect();
@@ -323,8 +352,9 @@ async fn warm_up(
     let text: String = (0..concurrency)
         .map(|i| {
             format!(
-                "{{\"scenario_name\": \"warm-up-{i}\", \"text_prompt\": \"Hi.\", \"expected_output_tokens\": 1, \"model_id\": \"{}\", \"region\": \"us-east-2\"}}\n",
-                options.model_id()
+                "{{\"scenario_name\": \"warm-up-{i}\", \"text_prompt\": \"Hi.\", \"expected_output_tokens\": 1, \"model_id\": \"{}\", \"region\": \"us-east-2\"{}}}\n",
+                options.model_id(),
+                options.api_fields()
             )
         })
         .collect();

@@ -42,6 +42,16 @@ pub struct CalibrateArgs {
     /// chunking) instead of the fixed one, e.g. us.amazon.nova-pro-v1:0.
     #[arg(long, value_name = "MODEL_ID", value_parser = model_id)]
     model: Option<String>,
+    /// The inference API the calls go through: converse-stream,
+    /// invoke-stream, openai-chat or anthropic-messages (converse has no
+    /// time to first token to calibrate).
+    #[arg(long, value_name = "API", default_value = "converse-stream", value_parser = streaming_api)]
+    api: bedrock_catalog::Api,
+    /// The endpoint of the API: bedrock-runtime, or bedrock-mantle for
+    /// openai-chat and anthropic-messages (the emulator serves both at one
+    /// address).
+    #[arg(long, value_name = "ENDPOINT", default_value = "bedrock-runtime", value_parser = endpoint)]
+    endpoint: bedrock_catalog::Endpoint,
     /// Measure this standalone `bedrock-emulator` program (another build of
     /// the emulator, to compare builds against the same client) instead of
     /// this program's own emulator.
@@ -93,6 +103,20 @@ fn model_id(text: &str) -> Result<String, String> {
     }
 }
 
+fn streaming_api(text: &str) -> Result<bedrock_catalog::Api, String> {
+    match text.parse::<bedrock_catalog::Api>() {
+        Ok(bedrock_catalog::Api::Converse) => Err(
+            "converse answers all at once: it has no time to first token to calibrate; choose a streaming API".into(),
+        ),
+        Ok(api) => Ok(api),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn endpoint(text: &str) -> Result<bedrock_catalog::Endpoint, String> {
+    text.parse().map_err(|error: bedrock_catalog::UnknownValue| error.to_string())
+}
+
 fn progress(text: &str) -> Result<ProgressMode, String> {
     match ProgressMode::from_name(text) {
         Some(ProgressMode::Auto) | None => {
@@ -136,6 +160,8 @@ pub fn run(args: CalibrateArgs) -> anyhow::Result<ExitCode> {
         },
         client_threads: args.client_threads,
         model: args.model,
+        api: args.api,
+        endpoint: args.endpoint,
         progress: args.progress,
         emulator_threads: args.emulator_threads,
     };
