@@ -176,7 +176,8 @@ impl EventStream {
 
     /// Whether this stream writes nothing at `step`: the native and
     /// server-sent streams close with their own events (at
-    /// [`Step::Metadata`]), and Llama's has no start event.
+    /// [`Step::Metadata`]), and the text-completion formats (Llama,
+    /// Mistral, DeepSeek) have no start event.
     fn skips(&self, step: Step) -> bool {
         match (&self.wire, step) {
             (Wire::Converse, _) => false,

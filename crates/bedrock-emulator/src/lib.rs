@@ -8,8 +8,8 @@
 //! `POST /model/{modelId}/converse-stream` with event-stream frames timed by
 //! per-model latency profiles (and `/converse` with one JSON answer at the
 //! same planned time; `/invoke-with-response-stream` and `/invoke` with
-//! the native bodies of Anthropic Claude, Amazon Nova and Meta Llama, from
-//! the same plan), validates requests like Bedrock, models service
+//! the native bodies of Anthropic Claude, Amazon Nova, Meta Llama,
+//! Mistral AI and DeepSeek, from the same plan), validates requests like Bedrock, models service
 //! tiers, prompt caching, reasoning and tool use, injects faults on
 //! request, enforces per-model quotas (Bedrock's default tokens per
 //! minute, and streams in flight when set), and records a ground truth of

@@ -14,8 +14,11 @@
 //! [`Native::end_events`]) or native body ([`Native::invoke_body`]).
 
 pub(crate) mod anthropic;
+mod completion;
+mod deepseek;
 pub(crate) mod fields;
 mod llama;
+mod mistral;
 mod nova;
 
 use http::HeaderMap;
@@ -44,6 +47,10 @@ pub enum NativeFamily {
     Nova,
     /// Meta Llama: a prompt and its generation.
     Llama,
+    /// Mistral AI: a prompt and its `outputs` (text completion).
+    Mistral,
+    /// DeepSeek: a prompt and its `choices`, the reasoning inline.
+    DeepSeek,
 }
 
 impl NativeFamily {
@@ -54,8 +61,10 @@ impl NativeFamily {
             Family::Anthropic => Ok(NativeFamily::Anthropic),
             Family::AmazonNova => Ok(NativeFamily::Nova),
             Family::Meta => Ok(NativeFamily::Llama),
+            Family::Mistral => Ok(NativeFamily::Mistral),
+            Family::DeepSeek => Ok(NativeFamily::DeepSeek),
             other => Err(ApiError::validation(format!(
-                "The emulator has no native InvokeModel format for the model {model_id} (family {other:?}): it speaks the native bodies of Anthropic Claude, Amazon Nova and Meta Llama. Use Converse or ConverseStream for this model."
+                "The emulator has no native InvokeModel format for the model {model_id} (family {other:?}): it speaks the native bodies of Anthropic Claude, Amazon Nova, Meta Llama, Mistral AI and DeepSeek. Use Converse or ConverseStream for this model."
             ))),
         }
     }
@@ -77,6 +86,8 @@ pub fn parse(
         NativeFamily::Anthropic => anthropic::to_converse(&root)?,
         NativeFamily::Nova => nova::to_converse(&root)?,
         NativeFamily::Llama => llama::to_converse(&root)?,
+        NativeFamily::Mistral => mistral::to_converse(&root)?,
+        NativeFamily::DeepSeek => deepseek::to_converse(&root)?,
     };
     let mut request = parse_object(model_id, &parts.into_body())?;
     request.latency = latency_header(headers)?;
@@ -196,10 +207,11 @@ impl Native {
         }
     }
 
-    /// Whether the family writes events before its first delta (Llama
-    /// does not: its first chunk is the first generation).
+    /// Whether the family writes events before its first delta (the
+    /// text-completion formats, Llama, Mistral and DeepSeek, do not: their
+    /// first chunk is the first text).
     pub fn has_start(&self) -> bool {
-        self.family != NativeFamily::Llama
+        matches!(self.family, NativeFamily::Anthropic | NativeFamily::Nova)
     }
 
     /// The events written when the answer begins.
@@ -207,7 +219,7 @@ impl Native {
         match self.family {
             NativeFamily::Anthropic => vec![anthropic::message_start(self, plan)],
             NativeFamily::Nova => vec![json!({ "messageStart": { "role": "assistant" } })],
-            NativeFamily::Llama => Vec::new(),
+            NativeFamily::Llama | NativeFamily::Mistral | NativeFamily::DeepSeek => Vec::new(),
         }
     }
 
@@ -218,6 +230,14 @@ impl Native {
             NativeFamily::Anthropic => anthropic::delta_events(plan, index),
             NativeFamily::Nova => nova::delta_events(plan, index),
             NativeFamily::Llama => llama::delta_events(plan, index).into_iter().collect(),
+            NativeFamily::Mistral => mistral::MISTRAL
+                .delta_event(plan, index)
+                .into_iter()
+                .collect(),
+            NativeFamily::DeepSeek => deepseek::DEEPSEEK
+                .delta_event(plan, index)
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -228,6 +248,8 @@ impl Native {
             NativeFamily::Anthropic => anthropic::end_events(plan),
             NativeFamily::Nova => nova::end_events(plan),
             NativeFamily::Llama => vec![llama::end_event(plan)],
+            NativeFamily::Mistral => vec![mistral::MISTRAL.end_event(plan)],
+            NativeFamily::DeepSeek => vec![deepseek::DEEPSEEK.end_event(plan)],
         };
         if let Some(object) = events.last_mut().and_then(Value::as_object_mut) {
             object.insert(
@@ -248,6 +270,8 @@ impl Native {
             NativeFamily::Anthropic => anthropic::invoke_body(self, plan),
             NativeFamily::Nova => nova::invoke_body(plan),
             NativeFamily::Llama => llama::invoke_body(plan),
+            NativeFamily::Mistral => mistral::MISTRAL.invoke_body(plan),
+            NativeFamily::DeepSeek => deepseek::DEEPSEEK.invoke_body(plan),
         };
         add_invoke_fields(plan, &mut body);
         body
@@ -294,7 +318,15 @@ mod tests {
             NativeFamily::of("us.meta.llama3-1-8b-instruct-v1:0"),
             Ok(NativeFamily::Llama)
         );
-        let err = NativeFamily::of("us.deepseek.r1-v1:0").unwrap_err();
+        assert_eq!(
+            NativeFamily::of("mistral.mistral-large-2407-v1:0"),
+            Ok(NativeFamily::Mistral)
+        );
+        assert_eq!(
+            NativeFamily::of("us.deepseek.r1-v1:0"),
+            Ok(NativeFamily::DeepSeek)
+        );
+        let err = NativeFamily::of("amazon.titan-text-express-v1").unwrap_err();
         assert_eq!(err.error_type, "ValidationException");
         assert!(
             err.message.contains("no native InvokeModel format"),

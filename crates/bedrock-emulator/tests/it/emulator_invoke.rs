@@ -1,5 +1,6 @@
 //! InvokeModel and InvokeModelWithResponseStream through the real SDK:
-//! each family's native body in, its native events (in `chunk` events)
+//! each family's native body (Anthropic, Nova, Llama, Mistral, DeepSeek)
+//! in, its native events (in `chunk` events)
 //! or native answer out, from the same plan as ConverseStream for the
 //! same prompt, with the invocation metrics and the ground truth.
 
@@ -24,9 +25,14 @@ const RANDOM_PROFILES: &str = r#"{"all": {"standard": {
     "ttft_p50_s": 0.15, "ttft_p90_s": 0.3, "decode_jitter": 0.3,
     "natural_output_tokens_p50": 20, "natural_output_tokens_p90": 60}}}"#;
 
-/// The three families, a model of each and its native body for `PROMPT`
+/// Mistral Large 2 (in-Region only: its base id).
+const MISTRAL_LARGE: &str = "mistral.mistral-large-2407-v1:0";
+/// DeepSeek-V3.1 (no reasoning).
+const DEEPSEEK_V3: &str = "deepseek.v3-v1:0";
+
+/// The five families, a model of each and its native body for `PROMPT`
 /// with a maximum of `max` tokens.
-fn families(max: u32) -> [(&'static str, &'static str, Value); 3] {
+fn families(max: u32) -> [(&'static str, &'static str, Value); 5] {
     [
         (
             "anthropic",
@@ -50,6 +56,16 @@ fn families(max: u32) -> [(&'static str, &'static str, Value); 3] {
             "llama",
             LLAMA_8B,
             json!({"prompt": PROMPT, "max_gen_len": max, "temperature": 0.5}),
+        ),
+        (
+            "mistral",
+            MISTRAL_LARGE,
+            json!({"prompt": PROMPT, "max_tokens": max, "temperature": 0.5, "top_p": 0.9, "top_k": 50}),
+        ),
+        (
+            "deepseek",
+            DEEPSEEK_V3,
+            json!({"prompt": PROMPT, "max_tokens": max, "temperature": 0.6, "top_p": 0.9}),
         ),
     ]
 }
@@ -78,6 +94,8 @@ fn event_text(family: &str, event: &Value) -> Option<String> {
         "nova" => event
             .pointer("/contentBlockDelta/delta/text")
             .and_then(Value::as_str),
+        "mistral" => event.pointer("/outputs/0/text").and_then(Value::as_str),
+        "deepseek" => event.pointer("/choices/0/text").and_then(Value::as_str),
         _ => event["generation"].as_str(),
     };
     text.map(str::to_string)
@@ -221,6 +239,8 @@ async fn each_family_streams_native_chunks_with_the_converse_stream_answer() {
                     .and_then(|o| o.keys().find(|k| *k != "amazon-bedrock-invocationMetrics"))
                     .cloned()
                     .unwrap_or_default(),
+                "mistral" => completion_stop(e, "outputs"),
+                "deepseek" => completion_stop(e, "choices"),
                 _ => e["stop_reason"].as_str().unwrap_or("null").to_string(),
             })
             .collect();
@@ -261,6 +281,31 @@ async fn each_family_streams_native_chunks_with_the_converse_stream_answer() {
                     truth.output_tokens
                 );
             }
+            "mistral" | "deepseek" => {
+                let key = if family == "mistral" {
+                    "outputs"
+                } else {
+                    "choices"
+                };
+                // One chunk per delta, then the stop reason's own chunk.
+                assert_eq!(
+                    chunks.events.len(),
+                    truth.deltas_written as usize + 1,
+                    "{family}"
+                );
+                assert!(
+                    chunks
+                        .events
+                        .iter()
+                        .all(|e| e[key].as_array().is_some_and(|list| list.len() == 1)),
+                    "{family}: {:?}",
+                    chunks.events
+                );
+                assert!(kinds[..kinds.len() - 1].iter().all(|k| k == "null"));
+                assert_eq!(kinds.last().map(String::as_str), Some("stop"));
+                let last = chunks.events.last().expect("last");
+                assert_eq!(last[key][0]["text"], "");
+            }
             _ => {
                 assert_eq!(chunks.events[0]["prompt_token_count"], truth.input_tokens);
                 assert!(kinds[..kinds.len() - 1].iter().all(|k| k == "null"));
@@ -270,6 +315,15 @@ async fn each_family_streams_native_chunks_with_the_converse_stream_answer() {
             }
         }
     }
+}
+
+/// The stop reason of a text-completion chunk (`null` while streaming).
+fn completion_stop(event: &Value, key: &str) -> String {
+    event
+        .pointer(&format!("/{key}/0/stop_reason"))
+        .and_then(Value::as_str)
+        .unwrap_or("null")
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -310,6 +364,19 @@ async fn invoke_model_answers_each_native_body_with_the_token_headers() {
                 assert_eq!(answer["stopReason"], "max_tokens");
                 assert_eq!(answer["usage"]["outputTokens"], 5);
                 assert_eq!(answer["usage"]["totalTokens"], truth.input_tokens + 5);
+            }
+            "mistral" | "deepseek" => {
+                let key = if family == "mistral" {
+                    "outputs"
+                } else {
+                    "choices"
+                };
+                let object = answer.as_object().expect("an object");
+                assert_eq!(object.keys().collect::<Vec<_>>(), [key], "{answer}");
+                let list = answer[key].as_array().expect("a list");
+                assert_eq!(list.len(), 1, "{answer}");
+                assert_eq!(words(&list[0]["text"]), 5);
+                assert_eq!(list[0]["stop_reason"], "length");
             }
             _ => {
                 assert_eq!(words(&answer["generation"]), 5);
@@ -423,6 +490,26 @@ async fn a_malformed_native_body_is_a_validation_exception_naming_the_field() {
             json!({"prompt": "x", "max_gen_len": "long"}),
             "#/max_gen_len: expected type: Integer",
         ),
+        (
+            MISTRAL_LARGE,
+            json!({"prompt": "<s>[INST] x [/INST]", "top_k": 0}),
+            "#/top_k: 0 is not greater or equal to 1",
+        ),
+        (
+            MISTRAL_LARGE,
+            json!({"max_tokens": 5}),
+            "#: required key [prompt] not found",
+        ),
+        (
+            DEEPSEEK_V3,
+            json!({"prompt": "x", "stop": "END"}),
+            "#/stop: expected type: JSONArray, found: String",
+        ),
+        (
+            DEEPSEEK_R1,
+            json!({"prompt": 42}),
+            "#/prompt: expected type: String, found: Integer",
+        ),
     ];
     for (model, body, needle) in cases {
         for streaming in [false, true] {
@@ -450,7 +537,7 @@ async fn a_malformed_native_body_is_a_validation_exception_naming_the_field() {
         }
     }
     let records = emulator.ground_truth();
-    assert_eq!(records.len(), 8);
+    assert_eq!(records.len(), 16);
     assert!(
         records
             .iter()
@@ -460,12 +547,19 @@ async fn a_malformed_native_body_is_a_validation_exception_naming_the_field() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_family_without_a_native_format_is_refused() {
-    let emulator = start_emulator(fast_profiles("{}"), 1.0);
+    // Titan is not in the catalog: the emulator must accept any model.
+    let emulator = bedrock_emulator::Emulator::start(bedrock_emulator::EmulatorConfig {
+        seed: Some(42),
+        profiles: fast_profiles("{}"),
+        accept_any_model: true,
+        ..bedrock_emulator::EmulatorConfig::default()
+    })
+    .expect("emulator binds 127.0.0.1:0");
     let client = client_for(&emulator);
     let error = client
         .invoke_model_with_response_stream()
-        .model_id(DEEPSEEK_R1)
-        .body(Blob::new(r#"{"prompt":"x"}"#))
+        .model_id("amazon.titan-text-express-v1")
+        .body(Blob::new(r#"{"inputText":"x"}"#))
         .send()
         .await
         .expect_err("no native format");

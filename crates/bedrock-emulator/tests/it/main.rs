@@ -28,6 +28,7 @@ mod emulator_guardrails;
 mod emulator_http2;
 mod emulator_http_errors;
 mod emulator_invoke;
+mod emulator_invoke_reasoning;
 mod emulator_lifecycle;
 mod emulator_max_tokens;
 mod emulator_messages;
