@@ -114,7 +114,8 @@ fn streaming_api(text: &str) -> Result<bedrock_catalog::Api, String> {
 }
 
 fn endpoint(text: &str) -> Result<bedrock_catalog::Endpoint, String> {
-    text.parse().map_err(|error: bedrock_catalog::UnknownValue| error.to_string())
+    text.parse()
+        .map_err(|error: bedrock_catalog::UnknownValue| error.to_string())
 }
 
 fn progress(text: &str) -> Result<ProgressMode, String> {

@@ -208,12 +208,6 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         "A guardrail applied to every call: ConverseStream's `guardrailConfig` (with `streamProcessingMode`), Converse's `guardrailConfig` (no stream mode: `mode` must be absent or `sync`), InvokeModelWithResponseStream's `X-Amzn-Bedrock-GuardrailIdentifier`/`-GuardrailVersion`/`X-Amzn-Bedrock-Trace` headers (async mode in the body's `amazon-bedrock-guardrailConfig`). `mode` (default `sync`): synchronous processing holds each chunk of the answer until the guardrail has checked it (a later first token), asynchronous sends chunks at once and checks them in the background. `trace` (default `disabled`). Not with `openai-chat` or `anthropic-messages` (Bedrock documents no guardrail setting for them). Whether the guardrail intervened is recorded in `guardrail_action`. An axis: calls with a guardrail are compared with calls without (labelled `+guard:sync`, `+guard:async`), and sync with async.",
     ),
     field(
-        "invoke_body",
-        ValueKind::Described("a JSON object: the model's native request body"),
-        Absent::Means("the family's body, built from the scenario"),
-        "With `api` \"invoke-stream\": the InvokeModelWithResponseStream body to send, as written, for a model whose native body bedrock-bench does not build (every model but Anthropic, Amazon Nova, Meta Llama, Mistral AI and DeepSeek) or to send your own. Placeholders are filled per call: a string that is exactly `{{max_tokens}}` becomes the answer length (a number), `{{temperature}}` and `{{top_p}}` the experiment's sampling (or null), and `{{prompt}}` and `{{system}}` anywhere in a string the user message and the system prompt. Each chunk's text is read from the usual places of the native formats (`generation`, `outputs[0].text`, `choices[0].text`, `completion`, `delta.text`, `outputText`, `text`), and the usage from the invocation metrics.",
-    ),
-    field(
         "service_tier",
         ValueKind::Choice(SERVICE_TIERS),
         Absent::Means("not sent; Bedrock serves `default`"),
@@ -247,6 +241,12 @@ pub const SCENARIO_FIELDS: &[FieldDoc] = &[
         ValueKind::Described("an object"),
         Absent::Means("nothing more is sent"),
         "A JSON object sent as `additionalModelRequestFields` unchanged, for model fields this file has no name for. It may not set what other settings write (`thinking` with `reasoning_budget_tokens`, the family's top-k field with the experiment's `top_k`): one of the two would be lost.",
+    ),
+    field(
+        "invoke_body",
+        ValueKind::Described("a JSON object: the model's native request body"),
+        Absent::Means("the family's body, built from the scenario"),
+        "With `api` \"invoke-stream\": the InvokeModelWithResponseStream body to send, as written, for a model whose native body bedrock-bench does not build (every model but Anthropic, Amazon Nova, Meta Llama, Mistral AI and DeepSeek) or to send your own. Placeholders are filled per call: a string that is exactly `{{max_tokens}}` becomes the answer length (a number), `{{temperature}}` and `{{top_p}}` the experiment's sampling (or null), and `{{prompt}}` and `{{system}}` anywhere in a string the user message and the system prompt. Each chunk's text is read from the usual places of the native formats (`generation`, `outputs[0].text`, `choices[0].text`, `completion`, `delta.text`, `outputText`, `text`), and the usage from the invocation metrics.",
     ),
     field(
         "weight",

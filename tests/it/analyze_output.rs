@@ -126,9 +126,9 @@ fn the_extended_summary_counts_everything_and_summarizes_every_metric() {
     let line = lines.next().expect("row");
     // The counts, 14 metrics of 9 statistics, 4 cost columns, then 6
     // schedule columns.
-    assert_eq!(header.split(',').count(), 23 + 14 * 9 + 4 + 6);
+    assert_eq!(header.split(',').count(), 25 + 14 * 9 + 4 + 6);
     assert!(header.starts_with(
-        "model,region,variant,performance_config,service_tier,cache,reasoning_budget_tokens,tools,api,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,tier_downgrades,cache_unused,short_answers,warmups,thin_percentiles,ttft_n,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_n,"
+        "model,region,variant,performance_config,service_tier,cache,reasoning_budget_tokens,tools,api,endpoint,guardrail,targets,attempts,invocations,successes,errors,throttles,timeouts,failed_invocations,fallbacks,tier_downgrades,cache_unused,short_answers,warmups,thin_percentiles,ttft_n,ttft_mean,ttft_std,ttft_min,ttft_p50,ttft_p90,ttft_p95,ttft_p99,ttft_max,total_latency_n,"
     ));
     assert!(header.ends_with(
         "total_from_scheduled_p99,total_from_scheduled_max,calls_priced,unpriced_calls,cost_usd_total,cost_per_1k_calls_usd,scheduled_calls,dispatch_lag_p50_s,dispatch_lag_p99_s,dispatch_lag_max_s,queued_calls,queued_max_s"

@@ -17,11 +17,12 @@ use bedrock_bench::call::{CallSpec, CallStatus, timed_call};
 use bedrock_bench::config::{parse_experiment, parse_scenarios};
 use common::*;
 
-const MODELS: [&str; 4] = [
+const MODELS: [&str; 5] = [
     "us.amazon.nova-pro-v1:0",
     "us.anthropic.claude-3-5-haiku-20241022-v1:0",
     "us.meta.llama3-1-8b-instruct-v1:0",
     "deepseek.v3-v1:0",
+    "mistral.mistral-large-2407-v1:0",
 ];
 
 /// The routes each model is called through: (API, endpoint).
@@ -30,10 +31,9 @@ fn routes(model: &str) -> Vec<(&'static str, &'static str)> {
         ("converse-stream", "bedrock-runtime"),
         ("converse", "bedrock-runtime"),
     ];
-    if model.contains("deepseek") {
+    routes.push(("invoke-stream", "bedrock-runtime"));
+    if model.contains("deepseek") || model.contains("mistral") {
         routes.push(("openai-chat", "bedrock-mantle"));
-    } else {
-        routes.push(("invoke-stream", "bedrock-runtime"));
     }
     if model.contains("anthropic") {
         routes.push(("anthropic-messages", "bedrock-runtime"));
@@ -43,8 +43,13 @@ fn routes(model: &str) -> Vec<(&'static str, &'static str)> {
 }
 
 fn spec_on(model: &str, api: &str, endpoint: &str) -> CallSpec {
+    spec_with(model, api, endpoint, "")
+}
+
+/// A scenario line's spec, with `extra` fields.
+fn spec_with(model: &str, api: &str, endpoint: &str, extra: &str) -> CallSpec {
     let line = format!(
-        r#"{{"text_prompt": "Explain machine learning.", "model_id": "{model}", "region": "us-east-1", "expected_output_tokens": 40, "api": "{api}", "endpoint": "{endpoint}"}}"#
+        r#"{{"text_prompt": "Explain machine learning.", "model_id": "{model}", "region": "us-east-1", "expected_output_tokens": 40, "api": "{api}", "endpoint": "{endpoint}"{extra}}}"#
     );
     let scenario = parse_scenarios(&line, "scenarios.jsonl", Path::new("."))
         .unwrap_or_else(|errors| panic!("{errors}"))
@@ -121,6 +126,48 @@ async fn each_api_keeps_the_timed_call_contract_against_the_ground_truth() {
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_written_invoke_body_is_sent_with_its_placeholders_filled() {
+    let profile = fixed_profile(0.2, 200.0, 1, 20);
+    let emulator = start_emulator(uniform(fixed_model(profile.clone(), profile)), 1.0);
+    let caller = clients(&emulator).caller("us-east-1");
+    let written = r#", "invoke_body": {"prompt": "<s>[INST] {{prompt}} [/INST]", "max_tokens": "{{max_tokens}}", "temperature": "{{temperature}}"}"#;
+    let spec = spec_with(
+        "mistral.mistral-large-2407-v1:0",
+        "invoke-stream",
+        "bedrock-runtime",
+        written,
+    );
+    let record = timed_call(&caller, &spec).await;
+    assert_eq!(
+        record.status,
+        CallStatus::Success,
+        "{:?}",
+        record.error_message
+    );
+    assert_eq!(record.output_tokens(), Some(20));
+    assert_eq!(record.deltas.len(), 20);
+    let truth = ground_truth_for(&emulator, record.request_id.as_deref().expect("an id"));
+    assert_eq!(truth.operation, "invoke-with-response-stream");
+    // The written prompt (the template around the user message) is what
+    // the emulator counted: more input tokens than the bare message.
+    let bare = timed_call(
+        &caller,
+        &spec_on(
+            "mistral.mistral-large-2407-v1:0",
+            "converse-stream",
+            "bedrock-runtime",
+        ),
+    )
+    .await;
+    assert!(
+        record.input_tokens() > bare.input_tokens(),
+        "{:?} vs {:?}",
+        record.input_tokens(),
+        bare.input_tokens()
+    );
 }
 
 #[test]
