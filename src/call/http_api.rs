@@ -308,13 +308,16 @@ mod tests {
             connector,
             HttpBase::Emulator("http://127.0.0.1:9/".into()),
             "us-east-1",
-            HttpAuth::Bearer("k".into()),
+            HttpAuth::Bearer("bedrock-api-key-c2VjcmV0".into()),
         );
         assert_eq!(
             emulator.url(Endpoint::Mantle, "/v1/chat/completions"),
             "http://127.0.0.1:9/v1/chat/completions"
         );
-        assert_eq!(format!("{emulator:?}").contains("\"k\""), false);
+        assert!(
+            !format!("{emulator:?}").contains("c2VjcmV0"),
+            "{emulator:?}"
+        );
     }
 
     #[tokio::test]

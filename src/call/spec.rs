@@ -381,6 +381,46 @@ pub fn takes_top_k(model_id: &str) -> bool {
     Family::of(model_id).takes_top_k()
 }
 
+/// A scenario guardrail as ConverseStream's `guardrailConfig`.
+pub(crate) fn sdk_guardrail_stream(
+    guardrail: &crate::config::Guardrail,
+) -> aws_sdk_bedrockruntime::types::GuardrailStreamConfiguration {
+    use aws_sdk_bedrockruntime::types::{
+        GuardrailStreamConfiguration, GuardrailStreamProcessingMode,
+    };
+    GuardrailStreamConfiguration::builder()
+        .guardrail_identifier(guardrail.id.clone())
+        .guardrail_version(guardrail.version.clone())
+        .stream_processing_mode(match guardrail.mode {
+            bedrock_catalog::GuardrailMode::Sync => GuardrailStreamProcessingMode::Sync,
+            bedrock_catalog::GuardrailMode::Async => GuardrailStreamProcessingMode::Async,
+        })
+        .trace(sdk_guardrail_trace(guardrail.trace))
+        .build()
+}
+
+/// A scenario guardrail as Converse's `guardrailConfig`.
+pub(crate) fn sdk_guardrail(
+    guardrail: &crate::config::Guardrail,
+) -> aws_sdk_bedrockruntime::types::GuardrailConfiguration {
+    aws_sdk_bedrockruntime::types::GuardrailConfiguration::builder()
+        .guardrail_identifier(guardrail.id.clone())
+        .guardrail_version(guardrail.version.clone())
+        .trace(sdk_guardrail_trace(guardrail.trace))
+        .build()
+}
+
+fn sdk_guardrail_trace(
+    trace: crate::config::GuardrailTrace,
+) -> aws_sdk_bedrockruntime::types::GuardrailTrace {
+    use aws_sdk_bedrockruntime::types::GuardrailTrace as Sdk;
+    match trace {
+        crate::config::GuardrailTrace::Disabled => Sdk::Disabled,
+        crate::config::GuardrailTrace::Enabled => Sdk::Enabled,
+        crate::config::GuardrailTrace::EnabledFull => Sdk::EnabledFull,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,45 +459,5 @@ mod tests {
             Some(&PerformanceConfigLatency::Optimized)
         );
         assert!(parts.system.is_some() && parts.additional_fields.is_some());
-    }
-}
-
-/// A scenario guardrail as ConverseStream's `guardrailConfig`.
-pub(crate) fn sdk_guardrail_stream(
-    guardrail: &crate::config::Guardrail,
-) -> aws_sdk_bedrockruntime::types::GuardrailStreamConfiguration {
-    use aws_sdk_bedrockruntime::types::{
-        GuardrailStreamConfiguration, GuardrailStreamProcessingMode,
-    };
-    GuardrailStreamConfiguration::builder()
-        .guardrail_identifier(guardrail.id.clone())
-        .guardrail_version(guardrail.version.clone())
-        .stream_processing_mode(match guardrail.mode {
-            bedrock_catalog::GuardrailMode::Sync => GuardrailStreamProcessingMode::Sync,
-            bedrock_catalog::GuardrailMode::Async => GuardrailStreamProcessingMode::Async,
-        })
-        .trace(sdk_guardrail_trace(guardrail.trace))
-        .build()
-}
-
-/// A scenario guardrail as Converse's `guardrailConfig`.
-pub(crate) fn sdk_guardrail(
-    guardrail: &crate::config::Guardrail,
-) -> aws_sdk_bedrockruntime::types::GuardrailConfiguration {
-    aws_sdk_bedrockruntime::types::GuardrailConfiguration::builder()
-        .guardrail_identifier(guardrail.id.clone())
-        .guardrail_version(guardrail.version.clone())
-        .trace(sdk_guardrail_trace(guardrail.trace))
-        .build()
-}
-
-fn sdk_guardrail_trace(
-    trace: crate::config::GuardrailTrace,
-) -> aws_sdk_bedrockruntime::types::GuardrailTrace {
-    use aws_sdk_bedrockruntime::types::GuardrailTrace as Sdk;
-    match trace {
-        crate::config::GuardrailTrace::Disabled => Sdk::Disabled,
-        crate::config::GuardrailTrace::Enabled => Sdk::Enabled,
-        crate::config::GuardrailTrace::EnabledFull => Sdk::EnabledFull,
     }
 }

@@ -102,6 +102,67 @@ fn calibrate_joins_every_call_to_the_ground_truth() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn every_streaming_api_calibrates_within_the_same_bound() {
+    let dir = std::env::temp_dir().join(format!("bb-calibrate-apis-{}", std::process::id()));
+    for (api, endpoint) in [
+        ("invoke-stream", "bedrock-runtime"),
+        ("openai-chat", "bedrock-mantle"),
+        ("openai-chat", "bedrock-runtime"),
+        ("anthropic-messages", "bedrock-runtime"),
+    ] {
+        let _ = std::fs::remove_dir_all(&dir);
+        let output = Command::new(env!("CARGO_BIN_EXE_bedrock-bench"))
+            .args([
+                "calibrate",
+                "--concurrency",
+                "4",
+                "--calls",
+                "8",
+                "--tokens",
+                "20",
+                "--tokens-per-s",
+                "400",
+                "--ttft",
+                "0.02",
+                "--api",
+                api,
+                "--endpoint",
+                endpoint,
+                "--out",
+            ])
+            .arg(&dir)
+            .output()
+            .expect("calibrate runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{api}: {stdout}\n{stderr}");
+        let csv_path = stdout
+            .lines()
+            .find_map(|line| line.strip_prefix("wrote "))
+            .expect("the CSV path is printed");
+        let mut reader = csv::Reader::from_path(csv_path.trim()).expect("the CSV opens");
+        let headers = reader.headers().expect("header").clone();
+        let row = reader.records().next().expect("a row").expect("row");
+        let value = |name: &str| &row[headers.iter().position(|h| h == name).expect(name)];
+        assert_eq!(value("errors"), "0", "{api}");
+        // Every call joined its ground truth, with the harness's usual
+        // bound on its TTFT error (as the ConverseStream test above).
+        let p50: f64 = value("ttft_error_p50_ms").parse().expect("a number");
+        assert!(
+            (0.0..5.0).contains(&p50),
+            "{api} on {endpoint}: TTFT error p50 {p50} ms"
+        );
+    }
+    let refused = Command::new(env!("CARGO_BIN_EXE_bedrock-bench"))
+        .args(["calibrate", "--api", "converse"])
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no time to first token"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// The pids of the processes whose parent is `parent` (from /proc).
 fn children_of(parent: u32) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
