@@ -16,12 +16,10 @@ use std::time::Duration;
 
 use crate::faults::Fault;
 use crate::guardrail::{GuardrailRequest, StreamMode};
+use crate::guardrail_outcome::{GuardrailOutcome, UnitCheck};
 use crate::plan::StreamPlan;
 use crate::timeline::{ChunkKind, PlannedChunk};
 use crate::words::{chunk_text, reasoning_text};
-
-/// The answer of a guardrail that blocks the input.
-pub const BLOCKED_MESSAGE: &str = "Sorry, the model cannot answer this question.";
 
 /// A guardrail's check latencies (illustrative: no public figure gives
 /// them), in model time.
@@ -59,61 +57,6 @@ impl GuardrailTiming {
             return Err("a guardrail check latency (guardrail.input_check, guardrail.unit_check) must be at most a week".into());
         }
         Ok(())
-    }
-}
-
-/// One output unit's check: its latency and the characters it covers.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct UnitCheck {
-    /// The check's latency, seconds of model time.
-    pub check_s: f64,
-    /// The same on the emulator's time scale, milliseconds (what the
-    /// trace reports; see [`GuardrailOutcome::scale`]).
-    pub check_ms: u64,
-    /// Characters of output it checked.
-    pub chars: u32,
-}
-
-/// What the guardrail did to one answer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GuardrailOutcome {
-    /// The guardrail asked for.
-    pub request: GuardrailRequest,
-    /// The mode applied: the request's for streams, sync for whole
-    /// answers.
-    pub mode: StreamMode,
-    /// The input assessment's latency, seconds of model time.
-    pub input_check_s: f64,
-    /// The same on the emulator's time scale, milliseconds (what the
-    /// trace reports; see [`GuardrailOutcome::scale`]).
-    pub input_check_ms: u64,
-    /// Characters of input assessed.
-    pub input_chars: u32,
-    /// Each output unit's check, in order (none when the input was
-    /// blocked).
-    pub units: Vec<UnitCheck>,
-    /// The blocked word found in the input, when the guardrail
-    /// intervened.
-    pub blocked_word: Option<String>,
-    /// How much later the first delta is planned than without the
-    /// guardrail, seconds of model time (negative when an intervention
-    /// answers before the model would have).
-    pub delay_s: f64,
-}
-
-impl GuardrailOutcome {
-    /// Whether the guardrail intervened.
-    pub fn intervened(&self) -> bool {
-        self.blocked_word.is_some()
-    }
-
-    /// Set the latencies the trace reports: `ms` turns seconds of model
-    /// time into milliseconds on the emulator's time scale.
-    pub fn scale(&mut self, ms: impl Fn(f64) -> u64) {
-        self.input_check_ms = ms(self.input_check_s);
-        for unit in &mut self.units {
-            unit.check_ms = ms(unit.check_s);
-        }
     }
 }
 
@@ -275,6 +218,7 @@ fn block(plan: &mut StreamPlan, input_s: f64) {
 mod tests {
     use super::*;
     use crate::guardrail::GuardrailTrace;
+    use crate::guardrail_outcome::BLOCKED_MESSAGE;
 
     fn plan(times: &[f64], per_chunk: u32) -> StreamPlan {
         let chunks = times

@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::guardrail_timing::GuardrailOutcome;
+use crate::guardrail_outcome::GuardrailOutcome;
 use crate::plan::StreamPlan;
 
 /// `actionReason` when the guardrail let the answer through.
@@ -135,7 +135,7 @@ pub fn add_invoke_fields(plan: &StreamPlan, body: &mut Value) {
 mod tests {
     use super::*;
     use crate::guardrail::{GuardrailRequest, GuardrailTrace, StreamMode};
-    use crate::guardrail_timing::UnitCheck;
+    use crate::guardrail_outcome::UnitCheck;
 
     fn outcome(trace: GuardrailTrace, word: Option<&str>) -> GuardrailOutcome {
         GuardrailOutcome {

@@ -58,6 +58,7 @@ pub(crate) mod faults;
 pub(crate) mod ground_truth;
 mod ground_truth_file;
 mod guardrail;
+mod guardrail_outcome;
 mod guardrail_timing;
 mod guardrail_trace;
 mod handler;
@@ -109,7 +110,8 @@ pub use api_key::ApiKeys;
 pub use connections::ConnectionStats;
 pub use faults::{Fault, FaultRates};
 pub use ground_truth::{GroundTruthErrors, GroundTruthRecord};
-pub use guardrail_timing::{BLOCKED_MESSAGE, GuardrailTiming};
+pub use guardrail_outcome::BLOCKED_MESSAGE;
+pub use guardrail_timing::GuardrailTiming;
 pub use latency_profile::LatencyProfile;
 pub use lateness::LatenessSummary;
 pub use limits::{

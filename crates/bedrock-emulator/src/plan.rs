@@ -5,7 +5,7 @@
 use rand::{Rng, RngExt};
 
 use super::faults::Fault;
-use super::guardrail_timing::{BLOCKED_MESSAGE, GuardrailOutcome};
+use super::guardrail_outcome::{BLOCKED_MESSAGE, GuardrailOutcome};
 use super::latency_profile::LatencyProfile;
 use super::profile::ModelProfile;
 use super::prompt_cache::CacheUse;
