@@ -44,6 +44,10 @@ pub struct Counts {
     /// for it (`target_output_tokens`): short answers, which must not
     /// pass for fast ones.
     pub short_answers: u64,
+    /// Successful calls whose API reported no output tokens (an empty
+    /// `model_output_tokens`: a stream without its usage report), whose
+    /// OTPS is therefore unknown.
+    pub no_usage: u64,
     /// Successful warm-up calls (`cargo bench`), counted in `successes` but
     /// left out of the statistics.
     pub warmups: u64,
@@ -306,6 +310,9 @@ pub fn counts(dataset: &Dataset, group: &Group<'_>) -> Counts {
             }
             if a.is_short_answer() {
                 counts.short_answers += 1;
+            }
+            if a.output_tokens.is_nan() {
+                counts.no_usage += 1;
             }
         } else {
             counts.errors += 1;

@@ -1,7 +1,8 @@
 //! Warnings about groups: what was asked and not served (an optimized
 //! request served as standard, a service tier served as another, a cache
 //! point that never hit), answers shorter than the length drawn for
-//! them, groups called through Converse (no time to first token), groups
+//! them, calls whose API reported no usage, groups called through
+//! Converse (no time to first token), groups
 //! with no successful call, and open-loop
 //! groups whose client fell behind its schedule. Each says
 //! what it means for the numbers and what to do.
@@ -45,6 +46,12 @@ pub fn group_warnings(groups: &[GroupStats]) -> Vec<String> {
             out.push(format!(
                 "{} of {} successful calls of {group} stopped before the answer length drawn for them (target_output_tokens): short answers end sooner, so this group's total latency reads lower than answers of the asked length would take; compare generation OTPS, ask for the length in the prompt, or filter on stop_reason = max_tokens",
                 c.short_answers, c.successes
+            ));
+        }
+        if c.no_usage > 0 {
+            out.push(format!(
+                "{} of {} successful calls of {group} reported no token usage (an empty model_output_tokens: the API's stream ended without its usage report, as a Chat Completions stream may when the service ignores stream_options.include_usage): their OTPS and token averages are unknown and left out; their TTFT and total latency stand",
+                c.no_usage, c.successes
             ));
         }
         if g.variant.api == bedrock_catalog::Api::Converse && c.successes > 0 {

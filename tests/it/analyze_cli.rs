@@ -343,3 +343,38 @@ fn named_files_that_do_not_compare_are_refused_with_status_2_unless_mixed() {
     );
     assert!(page.contains("<h2>Files that do not compare</h2>"));
 }
+
+#[test]
+fn successful_calls_without_usage_are_warned_about() {
+    let dir = TempDir::new("nousage");
+    let mut rows = Vec::new();
+    for i in 0..6 {
+        let mut row = ours(
+            "deepseek.v3-v1:0",
+            "standard",
+            &format!("c{i}"),
+            0.3,
+            1.3,
+            50,
+        );
+        if i < 2 {
+            // A stream that ended without its usage report.
+            row.model_output_tokens = None;
+            row.model_input_tokens = None;
+        }
+        rows.push(row);
+    }
+    write_ours(
+        &dir.path().join("target-reports/results"),
+        "20250708_112957",
+        &rows,
+    );
+    let out = bedrock_bench(dir.path(), &["analyze"]);
+    let said = text(&out.stdout) + &text(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("2 of 6 successful calls of deepseek.v3-v1:0")
+            && said.contains("reported no token usage"),
+        "{said}"
+    );
+}
