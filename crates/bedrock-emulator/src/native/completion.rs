@@ -5,8 +5,10 @@
 //! (`outputs` or `choices`); a streamed chunk carries one delta's text
 //! with `"stop_reason": null`, and the last chunk the stop reason.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use super::fields::{self, ConverseParts};
+use crate::api_error::ApiError;
 use crate::plan::StreamPlan;
 use crate::timeline::ChunkKind;
 use crate::words::reasoning_text;
@@ -27,6 +29,32 @@ pub struct Completion {
     /// text between [`THINK_OPEN`] and [`THINK_CLOSE`] (DeepSeek);
     /// otherwise its chunks carry no text.
     pub inline_reasoning: bool,
+    /// Whether the request takes `top_k` (Mistral).
+    pub takes_top_k: bool,
+}
+
+impl Completion {
+    /// The Converse body standing for a text-completion body: `prompt`
+    /// (required; one user message, any chat template included as the
+    /// client wrote it), `max_tokens` (>= 1; the model's largest output
+    /// when absent), `temperature`, `top_p` (0..1), `top_k` (>= 1) where
+    /// the family takes it, and `stop` (the stop sequences).
+    pub fn to_converse(self, root: &Map<String, Value>) -> Result<ConverseParts, ApiError> {
+        let prompt = fields::text(root, "prompt", "#")?;
+        let max_tokens = fields::integer(root, "max_tokens", "#", 1)?;
+        fields::unit_number(root, "temperature", "#")?;
+        fields::unit_number(root, "top_p", "#")?;
+        if self.takes_top_k {
+            fields::integer(root, "top_k", "#", 1)?;
+        }
+        let stop_sequences = fields::string_list(root, "stop", "#")?;
+        Ok(ConverseParts {
+            messages: vec![json!({ "role": "user", "content": [{ "text": prompt }] })],
+            max_tokens,
+            stop_sequences,
+            ..ConverseParts::default()
+        })
+    }
 }
 
 /// The stop reason: `length` when the maximum cut the answer, `stop`
@@ -132,6 +160,7 @@ mod tests {
         let deepseek = Completion {
             key: "choices",
             inline_reasoning: true,
+            takes_top_k: false,
         };
         let texts: Vec<String> = (0..4).map(|i| deepseek.chunk_text(&plan, i)).collect();
         assert!(texts[0].starts_with(THINK_OPEN), "{texts:?}");
@@ -156,6 +185,7 @@ mod tests {
         let mistral = Completion {
             key: "outputs",
             inline_reasoning: false,
+            takes_top_k: true,
         };
         assert_eq!(mistral.chunk_text(&plan, 0), "");
         let event = mistral.delta_event(&plan, 2).expect("a chunk");

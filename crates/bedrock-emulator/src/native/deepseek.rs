@@ -8,43 +8,25 @@
 //! `<think>\n` on its first chunk and closed by `\n</think>\n\n` on the
 //! first chunk of the answer.
 
-use serde_json::{Map, Value, json};
-
 use super::completion::Completion;
-use super::fields::{self, ConverseParts};
-use crate::api_error::ApiError;
 
 /// DeepSeek's completions: under `choices`, the reasoning inline.
 pub const DEEPSEEK: Completion = Completion {
     key: "choices",
     inline_reasoning: true,
+    takes_top_k: false,
 };
-
-/// The Converse body standing for a DeepSeek body: `prompt` (required;
-/// one user message, any chat template included as the client wrote
-/// it), `max_tokens` (>= 1; the model's largest output when absent),
-/// `temperature`, `top_p` (0..1) and `stop` (the stop sequences).
-pub fn to_converse(root: &Map<String, Value>) -> Result<ConverseParts, ApiError> {
-    let prompt = fields::text(root, "prompt", "#")?;
-    let max_tokens = fields::integer(root, "max_tokens", "#", 1)?;
-    fields::unit_number(root, "temperature", "#")?;
-    fields::unit_number(root, "top_p", "#")?;
-    let stop_sequences = fields::string_list(root, "stop", "#")?;
-    Ok(ConverseParts {
-        messages: vec![json!({ "role": "user", "content": [{ "text": prompt }] })],
-        max_tokens,
-        stop_sequences,
-        ..ConverseParts::default()
-    })
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api_error::ApiError;
+    use crate::native::fields::ConverseParts;
+    use serde_json::{Map, Value, json};
 
     fn parse(json: &str) -> Result<ConverseParts, ApiError> {
         let root: Map<String, Value> = serde_json::from_str(json).unwrap();
-        to_converse(&root)
+        DEEPSEEK.to_converse(&root)
     }
 
     #[test]

@@ -2,45 +2,25 @@
 //! "Mistral AI text completion"): a `prompt` in, `outputs` of `text` and
 //! `stop_reason` out, streamed as one `outputs` chunk per delta.
 
-use serde_json::{Map, Value, json};
-
 use super::completion::Completion;
-use super::fields::{self, ConverseParts};
-use crate::api_error::ApiError;
 
 /// Mistral's completions: under `outputs`; the family does not reason.
 pub const MISTRAL: Completion = Completion {
     key: "outputs",
     inline_reasoning: false,
+    takes_top_k: true,
 };
-
-/// The Converse body standing for a Mistral body: `prompt` (required; one
-/// user message, the `<s>[INST] ... [/INST]` template included as the
-/// client wrote it), `max_tokens` (>= 1; the model's largest output when
-/// absent), `temperature`, `top_p` (0..1), `top_k` (>= 1) and `stop`
-/// (the stop sequences).
-pub fn to_converse(root: &Map<String, Value>) -> Result<ConverseParts, ApiError> {
-    let prompt = fields::text(root, "prompt", "#")?;
-    let max_tokens = fields::integer(root, "max_tokens", "#", 1)?;
-    fields::unit_number(root, "temperature", "#")?;
-    fields::unit_number(root, "top_p", "#")?;
-    fields::integer(root, "top_k", "#", 1)?;
-    let stop_sequences = fields::string_list(root, "stop", "#")?;
-    Ok(ConverseParts {
-        messages: vec![json!({ "role": "user", "content": [{ "text": prompt }] })],
-        max_tokens,
-        stop_sequences,
-        ..ConverseParts::default()
-    })
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api_error::ApiError;
+    use crate::native::fields::ConverseParts;
+    use serde_json::{Map, Value, json};
 
     fn parse(json: &str) -> Result<ConverseParts, ApiError> {
         let root: Map<String, Value> = serde_json::from_str(json).unwrap();
-        to_converse(&root)
+        MISTRAL.to_converse(&root)
     }
 
     #[test]

@@ -86,8 +86,8 @@ pub fn parse(
         NativeFamily::Anthropic => anthropic::to_converse(&root)?,
         NativeFamily::Nova => nova::to_converse(&root)?,
         NativeFamily::Llama => llama::to_converse(&root)?,
-        NativeFamily::Mistral => mistral::to_converse(&root)?,
-        NativeFamily::DeepSeek => deepseek::to_converse(&root)?,
+        NativeFamily::Mistral => mistral::MISTRAL.to_converse(&root)?,
+        NativeFamily::DeepSeek => deepseek::DEEPSEEK.to_converse(&root)?,
     };
     let mut request = parse_object(model_id, &parts.into_body())?;
     request.latency = latency_header(headers)?;

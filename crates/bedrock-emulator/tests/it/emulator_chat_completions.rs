@@ -5,7 +5,6 @@
 
 use crate::common;
 
-use aws_sdk_bedrockruntime::Client;
 use common::features::*;
 use common::raw_http::{RawResponse, send};
 use common::sse::{api_request, parse};
@@ -16,33 +15,6 @@ use serde_json::{Value, json};
 const PROMPT: &str = "Explain the concept of machine learning in simple terms.";
 /// An open-weight model the Chat Completions route serves.
 const DEEPSEEK_V3: &str = "deepseek.v3-v1:0";
-
-/// Random lengths and TTFTs (so that equal answers mean equal plans),
-/// short enough for a test at time scale 1.
-const RANDOM_PROFILES: &str = r#"{"all": {"standard": {
-    "ttft_p50_s": 0.15, "ttft_p90_s": 0.3, "decode_jitter": 0.3,
-    "natural_output_tokens_p50": 20, "natural_output_tokens_p90": 60}}}"#;
-
-/// The text, output tokens and request id of a ConverseStream answer to
-/// `PROMPT`.
-async fn converse_answer(client: &Client, model: &str, max: i32) -> (String, i32, String) {
-    let output = client
-        .converse_stream()
-        .model_id(model)
-        .messages(user(PROMPT))
-        .inference_config(max_tokens(max))
-        .send()
-        .await
-        .expect("a ConverseStream answer");
-    let collected = collect(output).await;
-    assert!(collected.error.is_none(), "{collected:?}");
-    let tokens = collected.usage.as_ref().map_or(0, |u| u.output_tokens());
-    (
-        collected.text,
-        tokens,
-        collected.request_id.expect("request id"),
-    )
-}
 
 /// A chat request for `PROMPT`.
 fn chat_body(model: &str, max: u32, stream: bool) -> Value {
@@ -71,7 +43,7 @@ async fn streamed_chat_completions_carry_the_converse_stream_answer() {
         let converse_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
         let chat_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
         let (text, tokens, converse_id) =
-            converse_answer(&client_for(&converse_side), DEEPSEEK_V3, 200).await;
+            converse_answer(&client_for(&converse_side), DEEPSEEK_V3, PROMPT, 200).await;
         let response = send(
             chat_side.addr(),
             &api_request(path, &[], &chat_body(DEEPSEEK_V3, 200, true)),
@@ -198,7 +170,8 @@ async fn without_include_usage_the_stream_has_no_usage_chunk_and_max_tokens_is_l
 async fn an_unstreamed_chat_completion_is_one_object_with_the_same_answer() {
     let converse_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
     let chat_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
-    let (text, tokens, _) = converse_answer(&client_for(&converse_side), DEEPSEEK_V3, 200).await;
+    let (text, tokens, _) =
+        converse_answer(&client_for(&converse_side), DEEPSEEK_V3, PROMPT, 200).await;
     let response = send(
         chat_side.addr(),
         &api_request(

@@ -19,12 +19,6 @@ use serde_json::{Value, json};
 /// The prompt of every request here.
 const PROMPT: &str = "Explain the concept of machine learning in simple terms.";
 
-/// Random lengths and TTFTs (so that equal answers mean equal plans),
-/// short enough for a test at time scale 1.
-const RANDOM_PROFILES: &str = r#"{"all": {"standard": {
-    "ttft_p50_s": 0.15, "ttft_p90_s": 0.3, "decode_jitter": 0.3,
-    "natural_output_tokens_p50": 20, "natural_output_tokens_p90": 60}}}"#;
-
 /// Mistral Large 2 (in-Region only: its base id).
 const MISTRAL_LARGE: &str = "mistral.mistral-large-2407-v1:0";
 /// DeepSeek-V3.1 (no reasoning).
@@ -149,26 +143,6 @@ async fn stream(client: &Client, family: &str, model: &str, body: &Value) -> Chu
     chunks
 }
 
-/// The text and output tokens of a ConverseStream answer to `PROMPT`.
-async fn converse_answer(client: &Client, model: &str, max: i32) -> (String, i32, String) {
-    let output = client
-        .converse_stream()
-        .model_id(model)
-        .messages(user(PROMPT))
-        .inference_config(max_tokens(max))
-        .send()
-        .await
-        .expect("a ConverseStream answer");
-    let collected = collect(output).await;
-    assert!(collected.error.is_none(), "{collected:?}");
-    let tokens = collected.usage.as_ref().map_or(0, |u| u.output_tokens());
-    (
-        collected.text,
-        tokens,
-        collected.request_id.expect("request id"),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_family_streams_native_chunks_with_the_converse_stream_answer() {
     for (family, model, body) in families(200) {
@@ -177,7 +151,7 @@ async fn each_family_streams_native_chunks_with_the_converse_stream_answer() {
         let converse_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
         let invoke_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
         let (text, tokens, converse_id) =
-            converse_answer(&client_for(&converse_side), model, 200).await;
+            converse_answer(&client_for(&converse_side), model, PROMPT, 200).await;
         let chunks = stream(&client_for(&invoke_side), family, model, &body).await;
         assert!(chunks.error.is_none(), "{family}: {:?}", chunks.error);
         assert!(!text.is_empty());

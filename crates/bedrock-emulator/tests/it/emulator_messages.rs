@@ -4,7 +4,6 @@
 
 use crate::common;
 
-use aws_sdk_bedrockruntime::Client;
 use common::features::*;
 use common::raw_http::{RawResponse, send};
 use common::sse::{api_request, parse};
@@ -15,31 +14,6 @@ use serde_json::{Value, json};
 const PROMPT: &str = "Explain the concept of machine learning in simple terms.";
 /// The version header Anthropic's SDKs send.
 const VERSION: (&str, &str) = ("anthropic-version", "2023-06-01");
-
-/// Random lengths and TTFTs (so that equal answers mean equal plans).
-const RANDOM_PROFILES: &str = r#"{"all": {"standard": {
-    "ttft_p50_s": 0.15, "ttft_p90_s": 0.3, "decode_jitter": 0.3,
-    "natural_output_tokens_p50": 20, "natural_output_tokens_p90": 60}}}"#;
-
-/// The text, output tokens and request id of a ConverseStream answer.
-async fn converse_answer(client: &Client, model: &str, max: i32) -> (String, i32, String) {
-    let output = client
-        .converse_stream()
-        .model_id(model)
-        .messages(user(PROMPT))
-        .inference_config(max_tokens(max))
-        .send()
-        .await
-        .expect("a ConverseStream answer");
-    let collected = collect(output).await;
-    assert!(collected.error.is_none(), "{collected:?}");
-    let tokens = collected.usage.as_ref().map_or(0, |u| u.output_tokens());
-    (
-        collected.text,
-        tokens,
-        collected.request_id.expect("request id"),
-    )
-}
 
 fn messages_body(model: &str, max: u32, stream: bool) -> Value {
     json!({
@@ -65,7 +39,7 @@ async fn streamed_messages_carry_the_converse_stream_answer_in_anthropic_events(
         let converse_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
         let messages_side = start_emulator(fast_profiles(RANDOM_PROFILES), 1.0);
         let (text, tokens, converse_id) =
-            converse_answer(&client_for(&converse_side), SONNET_4, 200).await;
+            converse_answer(&client_for(&converse_side), SONNET_4, PROMPT, 200).await;
         let response = send(
             messages_side.addr(),
             &api_request(path, &[VERSION], &messages_body(SONNET_4, 200, true)),

@@ -207,3 +207,38 @@ pub const DEEPSEEK_R1: &str = "us.deepseek.r1-v1:0";
 pub const LLAMA_8B: &str = "us.meta.llama3-1-8b-instruct-v1:0";
 /// Claude 3 Haiku (4,096 output tokens at most).
 pub const HAIKU_3: &str = "us.anthropic.claude-3-haiku-20240307-v1:0";
+
+/// Profiles of random lengths and TTFTs for every model, short enough for
+/// a test at time scale 1: two emulators started with them and the same
+/// seed plan the same answers, so that equal answers on two APIs mean
+/// equal plans.
+pub const RANDOM_PROFILES: &str = r#"{"all": {"standard": {
+    "ttft_p50_s": 0.15, "ttft_p90_s": 0.3, "decode_jitter": 0.3,
+    "natural_output_tokens_p50": 20, "natural_output_tokens_p90": 60}}}"#;
+
+/// The text, output tokens and request id of a ConverseStream answer to
+/// `prompt` from `model`, at most `max` tokens: the reference the other
+/// APIs' answers are compared with.
+pub async fn converse_answer(
+    client: &Client,
+    model: &str,
+    prompt: &str,
+    max: i32,
+) -> (String, i32, String) {
+    let output = client
+        .converse_stream()
+        .model_id(model)
+        .messages(user(prompt))
+        .inference_config(max_tokens(max))
+        .send()
+        .await
+        .expect("a ConverseStream answer");
+    let collected = collect(output).await;
+    assert!(collected.error.is_none(), "{collected:?}");
+    let tokens = collected.usage.as_ref().map_or(0, |u| u.output_tokens());
+    (
+        collected.text,
+        tokens,
+        collected.request_id.expect("request id"),
+    )
+}
