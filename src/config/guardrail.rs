@@ -12,10 +12,8 @@
 //!   `async` (chunks go out at once);
 //! - `trace`: `disabled` (the default), `enabled` or `enabled_full`.
 
-use std::sync::LazyLock;
-
-use bedrock_catalog::GuardrailMode;
-use regex::Regex;
+pub use bedrock_catalog::GuardrailTrace;
+use bedrock_catalog::{GuardrailMode, guardrail_identifier_matches, guardrail_version_matches};
 use serde_json::Value;
 
 use super::fields::{describe_found, did_you_mean, quote};
@@ -23,51 +21,6 @@ use super::prompt_cache::choice;
 
 /// The keys `guardrail` may have.
 const KEYS: &[&str] = &["id", "version", "mode", "trace"];
-
-/// Bedrock's pattern of `guardrailIdentifier` (API Reference,
-/// `GuardrailStreamConfiguration`).
-static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$",
-    )
-    .expect("a valid pattern")
-});
-
-/// Bedrock's pattern of `guardrailVersion`.
-static VERSION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(([1-9][0-9]{0,7})|(DRAFT))$").expect("a valid pattern"));
-
-/// Whether a guardrail's trace is asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum GuardrailTrace {
-    /// No trace (the default).
-    #[default]
-    Disabled,
-    /// The trace.
-    Enabled,
-    /// The full trace.
-    EnabledFull,
-}
-
-impl GuardrailTrace {
-    /// Converse's spelling (`disabled`, `enabled`, `enabled_full`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            GuardrailTrace::Disabled => "disabled",
-            GuardrailTrace::Enabled => "enabled",
-            GuardrailTrace::EnabledFull => "enabled_full",
-        }
-    }
-
-    /// InvokeModel's `X-Amzn-Bedrock-Trace` spelling.
-    pub fn header(self) -> &'static str {
-        match self {
-            GuardrailTrace::Disabled => "DISABLED",
-            GuardrailTrace::Enabled => "ENABLED",
-            GuardrailTrace::EnabledFull => "ENABLED_FULL",
-        }
-    }
-}
 
 /// A scenario's guardrail.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -108,16 +61,14 @@ pub(crate) fn parse(value: &Value) -> Result<Guardrail, Vec<(String, String, Str
         };
         errors.push((field(key), expected, "an unknown key".into()));
     }
-    let mut text = |key: &str, pattern: &Regex, expected: &str| -> Option<String> {
+    let mut text = |key: &str, matches: fn(&str) -> bool, expected: &str| -> Option<String> {
         match map.get(key) {
-            Some(Value::String(text)) if pattern.is_match(text) => Some(text.clone()),
+            Some(Value::String(text)) if matches(text) => Some(text.clone()),
             Some(Value::String(text)) => {
                 errors.push((field(key), expected.into(), quote(text)));
                 None
             }
-            Some(Value::Number(number))
-                if key == "version" && pattern.is_match(&number.to_string()) =>
-            {
+            Some(Value::Number(number)) if key == "version" && matches(&number.to_string()) => {
                 Some(number.to_string())
             }
             Some(other) => {
@@ -132,12 +83,12 @@ pub(crate) fn parse(value: &Value) -> Result<Guardrail, Vec<(String, String, Str
     };
     let id = text(
         "id",
-        &IDENTIFIER,
+        guardrail_identifier_matches,
         "a guardrail identifier (lowercase letters and digits) or its ARN",
     );
     let version = text(
         "version",
-        &VERSION,
+        guardrail_version_matches,
         "a version number from 1 to 99999999, or \"DRAFT\"",
     );
     let mode = match choice(map, "guardrail", "mode", &["sync", "async"], &mut errors) {

@@ -43,7 +43,10 @@ pub mod tokens;
 pub use api::{APIS_AS_OF, Api, Endpoint, RUNTIME_ENDPOINT};
 pub use cache_ttl::CacheTtl;
 pub use family::Family;
-pub use guardrail::GuardrailMode;
+pub use guardrail::{
+    GUARDRAIL_IDENTIFIER_PATTERN, GUARDRAIL_VERSION_PATTERN, GuardrailMode, GuardrailTrace,
+    guardrail_identifier_matches, guardrail_version_matches,
+};
 pub use model_id::{
     GEO_PREFIXES, MAX_ARN_CHARS, MAX_MODEL_ID_CHARS, MODEL_ID_SHAPE, base_model_id, is_model_id,
     is_profile_id,

@@ -10,6 +10,14 @@
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
+use bedrock_catalog::{
+    GUARDRAIL_IDENTIFIER_PATTERN as IDENTIFIER_PATTERN,
+    GUARDRAIL_VERSION_PATTERN as VERSION_PATTERN,
+    guardrail_identifier_matches as identifier_matches,
+    guardrail_version_matches as version_matches,
+};
+pub use bedrock_catalog::{GuardrailMode, GuardrailTrace};
+
 use crate::api_error::ApiError;
 use crate::native::fields;
 use crate::request_options::{constraint, optional_object};
@@ -24,49 +32,6 @@ pub const TRACE_HEADER: &str = "x-amzn-bedrock-trace";
 /// before the family's body is read.
 pub const NATIVE_CONFIG_FIELD: &str = "amazon-bedrock-guardrailConfig";
 
-const IDENTIFIER_PATTERN: &str =
-    "(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))";
-const VERSION_PATTERN: &str = "(([1-9][0-9]{0,7})|(DRAFT))";
-
-/// Whether, and how fully, the answer carries the guardrail trace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum GuardrailTrace {
-    /// No trace (the default).
-    #[default]
-    Disabled,
-    /// The trace.
-    Enabled,
-    /// The trace, with every assessment.
-    EnabledFull,
-}
-
-impl GuardrailTrace {
-    /// Whether the answer carries a trace.
-    pub fn is_on(self) -> bool {
-        self != GuardrailTrace::Disabled
-    }
-}
-
-/// When the output is checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StreamMode {
-    /// Chunks are held until they are checked (the default).
-    #[default]
-    Sync,
-    /// Chunks go out at once; checks run in the background.
-    Async,
-}
-
-impl StreamMode {
-    /// `sync` or `async`, as the ground truth names it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StreamMode::Sync => "sync",
-            StreamMode::Async => "async",
-        }
-    }
-}
-
 /// A guardrail a request asked for, validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuardrailRequest {
@@ -77,7 +42,7 @@ pub struct GuardrailRequest {
     /// Whether the answer carries the trace.
     pub trace: GuardrailTrace,
     /// Sync or async checks of the output (streams only).
-    pub mode: StreamMode,
+    pub mode: GuardrailMode,
 }
 
 impl GuardrailRequest {
@@ -93,45 +58,6 @@ impl GuardrailRequest {
     pub fn label(&self) -> String {
         format!("{}:{}", self.identifier, self.version)
     }
-}
-
-/// Whether `text` is one or more of `allowed` characters.
-fn all_of(text: &str, allowed: impl Fn(char) -> bool) -> bool {
-    !text.is_empty() && text.chars().all(allowed)
-}
-
-fn lower_or_digit(c: char) -> bool {
-    c.is_ascii_lowercase() || c.is_ascii_digit()
-}
-
-/// `(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))`.
-pub fn identifier_matches(text: &str) -> bool {
-    if all_of(text, lower_or_digit) {
-        return true;
-    }
-    let parts: Vec<&str> = text.splitn(6, ':').collect();
-    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
-        return false;
-    };
-    let partition_ok = *partition == "aws"
-        || partition
-            .strip_prefix("aws-")
-            .is_some_and(|rest| !rest.is_empty());
-    let region_ok =
-        (1..=20).contains(&region.len()) && all_of(region, |c| lower_or_digit(c) || c == '-');
-    let account_ok = account.len() == 12 && all_of(account, |c| c.is_ascii_digit());
-    let resource_ok = resource
-        .strip_prefix("guardrail/")
-        .is_some_and(|id| all_of(id, lower_or_digit));
-    *arn == "arn" && partition_ok && *service == "bedrock" && region_ok && account_ok && resource_ok
-}
-
-/// `(([1-9][0-9]{0,7})|(DRAFT))`.
-pub fn version_matches(text: &str) -> bool {
-    text == "DRAFT"
-        || ((1..=8).contains(&text.len())
-            && all_of(text, |c| c.is_ascii_digit())
-            && !text.starts_with('0'))
 }
 
 /// Check the identifier and version (named `id_name`, `version_name` in
@@ -211,8 +137,8 @@ pub fn converse_config(root: &Map<String, Value>) -> Result<Option<GuardrailRequ
         }
     };
     let mode = match string_member(config, "streamProcessingMode", path)? {
-        None | Some("sync") => StreamMode::Sync,
-        Some("async") => StreamMode::Async,
+        None | Some("sync") => GuardrailMode::Sync,
+        Some("async") => GuardrailMode::Async,
         Some(other) => {
             return Err(constraint(
                 &Value::String(other.to_string()),
@@ -255,7 +181,7 @@ fn header<'a>(
 /// Take `amazon-bedrock-guardrailConfig` out of a native body (so that
 /// the family's body is read without it): the stream processing mode it
 /// sets, `None` when absent.
-pub fn take_native_mode(root: &mut Map<String, Value>) -> Result<Option<StreamMode>, ApiError> {
+pub fn take_native_mode(root: &mut Map<String, Value>) -> Result<Option<GuardrailMode>, ApiError> {
     let Some(config) = root.remove(NATIVE_CONFIG_FIELD) else {
         return Ok(None);
     };
@@ -266,8 +192,8 @@ pub fn take_native_mode(root: &mut Map<String, Value>) -> Result<Option<StreamMo
     };
     match config.get("streamProcessingMode") {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s == "SYNCHRONOUS" => Ok(Some(StreamMode::Sync)),
-        Some(Value::String(s)) if s == "ASYNCHRONOUS" => Ok(Some(StreamMode::Async)),
+        Some(Value::String(s)) if s == "SYNCHRONOUS" => Ok(Some(GuardrailMode::Sync)),
+        Some(Value::String(s)) if s == "ASYNCHRONOUS" => Ok(Some(GuardrailMode::Async)),
         Some(Value::String(s)) => Err(fields::malformed(
             &format!("{path}/streamProcessingMode"),
             &format!("{s} is not a valid enum value (SYNCHRONOUS, ASYNCHRONOUS)"),
@@ -284,7 +210,7 @@ pub fn take_native_mode(root: &mut Map<String, Value>) -> Result<Option<StreamMo
 /// and the mode taken from the body (`None`: sync).
 pub fn invoke_config(
     headers: &HeaderMap,
-    mode: Option<StreamMode>,
+    mode: Option<GuardrailMode>,
 ) -> Result<Option<GuardrailRequest>, ApiError> {
     let trace = match header(headers, TRACE_HEADER, "trace")? {
         None | Some("DISABLED") => GuardrailTrace::Disabled,
@@ -358,7 +284,7 @@ mod tests {
             .expect("set");
         assert_eq!(
             (r.trace, r.mode),
-            (GuardrailTrace::Disabled, StreamMode::Sync)
+            (GuardrailTrace::Disabled, GuardrailMode::Sync)
         );
         let r = converse(
             json!({"guardrailIdentifier": "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1",
@@ -369,7 +295,7 @@ mod tests {
         assert_eq!(r.id(), "gr1");
         assert_eq!(
             (r.trace, r.mode),
-            (GuardrailTrace::EnabledFull, StreamMode::Async)
+            (GuardrailTrace::EnabledFull, GuardrailMode::Async)
         );
         let cases = [
             (
@@ -413,12 +339,12 @@ mod tests {
         assert!(err.message.contains("guardrailVersion"), "{}", err.message);
         headers.insert(VERSION_HEADER, "3".parse().expect("value"));
         headers.insert(TRACE_HEADER, "ENABLED".parse().expect("value"));
-        let r = invoke_config(&headers, Some(StreamMode::Async))
+        let r = invoke_config(&headers, Some(GuardrailMode::Async))
             .expect("valid")
             .expect("set");
         assert_eq!(
             (r.trace, r.mode),
-            (GuardrailTrace::Enabled, StreamMode::Async)
+            (GuardrailTrace::Enabled, GuardrailMode::Async)
         );
         assert_eq!(r.label(), "gr1:3");
         headers.insert(TRACE_HEADER, "enabled".parse().expect("value"));
@@ -434,7 +360,7 @@ mod tests {
                 .as_object()
                 .cloned()
                 .expect("object");
-        assert_eq!(take_native_mode(&mut root), Ok(Some(StreamMode::Async)));
+        assert_eq!(take_native_mode(&mut root), Ok(Some(GuardrailMode::Async)));
         assert!(!root.contains_key(NATIVE_CONFIG_FIELD));
         let mut root = json!({NATIVE_CONFIG_FIELD: {"streamProcessingMode": "async"}})
             .as_object()

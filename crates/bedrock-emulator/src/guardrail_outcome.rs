@@ -2,7 +2,7 @@
 //! intervention), as the plan carries it and the trace reports it; the
 //! release plan that makes it is [`crate::guardrail_timing`].
 
-use crate::guardrail::{GuardrailRequest, StreamMode};
+use crate::guardrail::{GuardrailMode, GuardrailRequest};
 
 /// The answer of a guardrail that blocks the input.
 pub const BLOCKED_MESSAGE: &str = "Sorry, the model cannot answer this question.";
@@ -26,7 +26,7 @@ pub struct GuardrailOutcome {
     pub request: GuardrailRequest,
     /// The mode applied: the request's for streams, sync for whole
     /// answers.
-    pub mode: StreamMode,
+    pub mode: GuardrailMode,
     /// The input assessment's latency, seconds of model time.
     pub input_check_s: f64,
     /// The same on the emulator's time scale, milliseconds (what the

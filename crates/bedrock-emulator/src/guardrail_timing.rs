@@ -15,7 +15,7 @@
 use std::time::Duration;
 
 use crate::faults::Fault;
-use crate::guardrail::{GuardrailRequest, StreamMode};
+use crate::guardrail::{GuardrailMode, GuardrailRequest};
 use crate::guardrail_outcome::{GuardrailOutcome, UnitCheck};
 use crate::plan::StreamPlan;
 use crate::timeline::{ChunkKind, PlannedChunk};
@@ -132,7 +132,7 @@ pub fn apply(
     let mode = if streams {
         request.mode
     } else {
-        StreamMode::Sync
+        GuardrailMode::Sync
     };
     let before = plan.first_delta_s();
     let mut units = Vec::new();
@@ -151,15 +151,15 @@ pub fn apply(
         plan.headers_at_s += input_s;
         for (chunk, unit) in plan.chunks.iter_mut().zip(&of_chunk) {
             chunk.at_s = match mode {
-                StreamMode::Async => chunk.at_s + input_s,
-                StreamMode::Sync => {
+                GuardrailMode::Async => chunk.at_s + input_s,
+                GuardrailMode::Sync => {
                     unit_ends.get(*unit).map_or(chunk.at_s, |u| u.0) + input_s + check_s
                 }
             };
         }
         let last_release = plan.chunks.last().map_or(0.0, |c| c.at_s);
         plan.end_at_s += input_s;
-        if mode == StreamMode::Sync {
+        if mode == GuardrailMode::Sync {
             plan.end_at_s += if streams {
                 check_s
             } else {
@@ -254,7 +254,7 @@ mod tests {
         }
     }
 
-    fn request(mode: StreamMode) -> GuardrailRequest {
+    fn request(mode: GuardrailMode) -> GuardrailRequest {
         GuardrailRequest {
             identifier: "gr".into(),
             version: "1".into(),
@@ -276,7 +276,14 @@ mod tests {
     #[test]
     fn sync_releases_whole_units_a_check_after_their_last_token() {
         let mut p = plan(&[0.5, 0.6, 0.7, 0.8, 0.9], 1);
-        apply(&mut p, &request(StreamMode::Sync), &TIMING, true, 10, None);
+        apply(
+            &mut p,
+            &request(GuardrailMode::Sync),
+            &TIMING,
+            true,
+            10,
+            None,
+        );
         let at: Vec<f64> = p.chunks.iter().map(|c| c.at_s).collect();
         let want = [0.75, 0.75, 0.95, 0.95, 1.05];
         assert!(at.iter().zip(want).all(|(a, b)| close(*a, b)), "{at:?}");
@@ -291,7 +298,14 @@ mod tests {
     #[test]
     fn async_only_waits_for_the_input_check() {
         let mut p = plan(&[0.5, 0.6, 0.7], 1);
-        apply(&mut p, &request(StreamMode::Async), &TIMING, true, 10, None);
+        apply(
+            &mut p,
+            &request(GuardrailMode::Async),
+            &TIMING,
+            true,
+            10,
+            None,
+        );
         assert!(close(p.chunks[0].at_s, 0.6) && close(p.chunks[2].at_s, 0.8));
         assert!(close(p.guardrail.expect("outcome").delay_s, 0.1));
     }
@@ -301,20 +315,27 @@ mod tests {
         let mut p = plan(&[0.5, 0.6, 0.7], 1);
         apply(
             &mut p,
-            &request(StreamMode::Async),
+            &request(GuardrailMode::Async),
             &TIMING,
             false,
             10,
             None,
         );
         assert!(close(p.end_at_s, 0.71 + 0.1 + 2.0 * 0.05), "{}", p.end_at_s);
-        assert_eq!(p.guardrail.expect("outcome").mode, StreamMode::Sync);
+        assert_eq!(p.guardrail.expect("outcome").mode, GuardrailMode::Sync);
     }
 
     #[test]
     fn chunks_of_several_tokens_go_with_the_unit_of_their_last_token() {
         let mut p = plan(&[0.5, 0.6, 0.7], 3);
-        apply(&mut p, &request(StreamMode::Sync), &TIMING, true, 10, None);
+        apply(
+            &mut p,
+            &request(GuardrailMode::Sync),
+            &TIMING,
+            true,
+            10,
+            None,
+        );
         // Tokens 1-3 end in the second unit, 4-6 in the third, 7-9 in the fifth.
         assert_eq!(p.guardrail.as_ref().expect("outcome").units.len(), 3);
         assert!(close(p.chunks[0].at_s, 0.65));
@@ -330,7 +351,7 @@ mod tests {
         let mut p = plan(&[0.5, 0.6], 1);
         apply(
             &mut p,
-            &request(StreamMode::Sync),
+            &request(GuardrailMode::Sync),
             &TIMING,
             true,
             10,

@@ -134,7 +134,7 @@ pub fn add_invoke_fields(plan: &StreamPlan, body: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::guardrail::{GuardrailRequest, GuardrailTrace, StreamMode};
+    use crate::guardrail::{GuardrailMode, GuardrailRequest, GuardrailTrace};
     use crate::guardrail_outcome::UnitCheck;
 
     fn outcome(trace: GuardrailTrace, word: Option<&str>) -> GuardrailOutcome {
@@ -143,9 +143,9 @@ mod tests {
                 identifier: "arn:aws:bedrock:us-east-1:123456789012:guardrail/gr1".into(),
                 version: "1".into(),
                 trace,
-                mode: StreamMode::Sync,
+                mode: GuardrailMode::Sync,
             },
-            mode: StreamMode::Sync,
+            mode: GuardrailMode::Sync,
             input_check_s: 0.02,
             input_check_ms: 20,
             input_chars: 1500,
