@@ -14,12 +14,11 @@ use std::future::Future;
 use std::time::Instant;
 
 use bedrock_catalog::{Api, Family};
-use serde_json::Value;
 
 use super::invoke_stream::read_chunk;
 use super::native_body::messages_body;
 use super::sse::SseEvent;
-use super::sse_call::{Failure, SseProtocol, SseRequest, count, event_error_name, timed_sse_call};
+use super::sse_call::{Failure, SseProtocol, count, error_event, event_json, timed_sse_call};
 use super::{CallRecord, CallSpec, CallStatus, Caller, Usage};
 
 /// The version header the Messages API requires.
@@ -35,14 +34,8 @@ pub async fn timed_anthropic_messages_cancellable<C>(
 where
     C: Future<Output = ()>,
 {
-    let endpoint = spec.variant.endpoint;
-    let path = Api::AnthropicMessages.path(&spec.model_id, endpoint);
-    let request = SseRequest {
-        endpoint,
-        path: &path,
-        headers: &[("anthropic-version", ANTHROPIC_VERSION)],
-        body: messages_body(spec),
-    };
+    let headers = [("anthropic-version", ANTHROPIC_VERSION)];
+    let request = (Api::AnthropicMessages, &headers[..], messages_body(spec));
     timed_sse_call(
         &caller.http,
         spec,
@@ -70,24 +63,14 @@ impl SseProtocol for MessagesStream {
         keep: bool,
         record: &mut CallRecord,
     ) -> Result<(), Failure> {
-        let chunk: Value = serde_json::from_str(&event.data).map_err(|_| {
-            (
-                CallStatus::Error("MalformedEvent".into()),
-                "an event of the stream is not a JSON object".to_string(),
-            )
-        })?;
+        let chunk = event_json(event, "an event")?;
         let kind = event
             .event
             .as_deref()
             .or_else(|| chunk["type"].as_str())
             .unwrap_or_default();
         match kind {
-            "error" => {
-                let error = &chunk["error"];
-                let name = event_error_name(error["type"].as_str().unwrap_or_default());
-                let message = error["message"].as_str().unwrap_or("an error event");
-                return Err((CallStatus::Error(name), message.to_string()));
-            }
+            "error" => return Err(error_event(&chunk["error"])),
             "message_start" => {
                 let usage = &chunk["message"]["usage"];
                 self.input_tokens = count(&usage["input_tokens"]);

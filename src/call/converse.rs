@@ -10,7 +10,10 @@ use aws_sdk_bedrockruntime::operation::RequestId;
 use aws_sdk_bedrockruntime::types::ContentBlock;
 
 use super::status::classify_error;
-use super::{BEFORE_RESPONSE, CallRecord, CallSpec, Usage, Wait, ended, interrupted, non_negative};
+use super::{
+    BEFORE_RESPONSE, CallRecord, CallSpec, Usage, Wait, deadline, ended, interrupted, non_negative,
+    wait,
+};
 
 /// Make one Converse call; see [`super::timed_call_cancellable`].
 pub async fn timed_converse_cancellable<C>(
@@ -42,14 +45,8 @@ where
     let mut record = CallRecord::start(0);
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();
-    let expiry = tokio::time::sleep_until(tokio::time::Instant::from_std(record.t0 + spec.timeout));
-    let sent = tokio::select! {
-        biased;
-        sent = request.send() => Wait::Done(sent),
-        () = expiry => Wait::Timeout,
-        () = &mut cancel => Wait::Cancelled,
-    };
-    let at = Instant::now();
+    let mut expiry = std::pin::pin!(deadline(record.t0, spec));
+    let (sent, at) = wait(request.send(), &mut expiry, &mut cancel).await;
     match sent {
         Wait::Done(Ok(output)) => {
             record.response_at = Some(at);

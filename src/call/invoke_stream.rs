@@ -24,8 +24,8 @@ use super::native_body::native_body;
 use super::spec::sdk_service_tier_type;
 use super::status::classify_error;
 use super::{
-    BEFORE_RESPONSE, CallRecord, CallSpec, CallStatus, DeltaKind, MAX_RESERVED_DELTAS, Usage, Wait,
-    ended, interrupted, mid_stream,
+    BEFORE_RESPONSE, CallRecord, CallSpec, CallStatus, DeltaKind, Usage, Wait, deadline, ended,
+    interrupted, mid_stream, reserved_deltas, wait,
 };
 use crate::config::PerformanceConfig;
 
@@ -83,21 +83,11 @@ where
             PerformanceConfig::Optimized => PerformanceConfigLatency::Optimized,
         }))
         .set_service_tier(spec.variant.service_tier.map(sdk_service_tier_type));
-    let reserve = (spec.max_tokens as usize)
-        .saturating_add(2)
-        .min(MAX_RESERVED_DELTAS);
-    let mut record = CallRecord::start(reserve);
+    let mut record = CallRecord::start(reserved_deltas(spec));
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();
-    let expiry = tokio::time::sleep_until(tokio::time::Instant::from_std(record.t0 + spec.timeout));
-    let mut expiry = std::pin::pin!(expiry);
-    let sent = tokio::select! {
-        biased;
-        sent = request.send() => Wait::Done(sent),
-        () = &mut expiry => Wait::Timeout,
-        () = &mut cancel => Wait::Cancelled,
-    };
-    let at = Instant::now();
+    let mut expiry = std::pin::pin!(deadline(record.t0, spec));
+    let (sent, at) = wait(request.send(), &mut expiry, &mut cancel).await;
     let mut output = match sent {
         Wait::Done(Ok(output)) => {
             record.response_at = Some(at);
@@ -117,13 +107,7 @@ where
         Wait::Cancelled => return interrupted(record, at, spec, false, BEFORE_RESPONSE),
     };
     loop {
-        let event = tokio::select! {
-            biased;
-            event = output.body.recv() => Wait::Done(event),
-            () = &mut expiry => Wait::Timeout,
-            () = &mut cancel => Wait::Cancelled,
-        };
-        let at = Instant::now();
+        let (event, at) = wait(output.body.recv(), &mut expiry, &mut cancel).await;
         match event {
             Wait::Done(Ok(Some(ResponseStream::Chunk(part)))) => {
                 let chunk = part

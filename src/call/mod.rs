@@ -131,23 +131,12 @@ where
                 .as_ref()
                 .map(self::spec::sdk_guardrail_stream),
         );
-    let reserve = (spec.max_tokens as usize)
-        .saturating_add(2)
-        .min(MAX_RESERVED_DELTAS);
-    let mut record = CallRecord::start(reserve);
+    let mut record = CallRecord::start(reserved_deltas(spec));
 
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();
-    // One timer for the whole call, registered once (not once per event).
-    let expiry = tokio::time::sleep_until(tokio::time::Instant::from_std(record.t0 + spec.timeout));
-    let mut expiry = std::pin::pin!(expiry);
-    let sent = tokio::select! {
-        biased;
-        sent = request.send() => Wait::Done(sent),
-        () = &mut expiry => Wait::Timeout,
-        () = &mut cancel => Wait::Cancelled,
-    };
-    let at = Instant::now();
+    let mut expiry = std::pin::pin!(deadline(record.t0, spec));
+    let (sent, at) = wait(request.send(), &mut expiry, &mut cancel).await;
 
     let mut output = match sent {
         Wait::Done(Ok(output)) => {
@@ -166,13 +155,7 @@ where
 
     let mut saw_metadata = false;
     loop {
-        let event = tokio::select! {
-            biased;
-            event = output.stream.recv() => Wait::Done(event),
-            () = &mut expiry => Wait::Timeout,
-            () = &mut cancel => Wait::Cancelled,
-        };
-        let at = Instant::now();
+        let (event, at) = wait(output.stream.recv(), &mut expiry, &mut cancel).await;
         match event {
             Wait::Done(Ok(Some(Event::ContentBlockDelta(event)))) => {
                 record.deltas.push(at);
@@ -246,6 +229,39 @@ fn delta_kind(delta: Option<&ContentBlockDelta>) -> DeltaKind {
         Some(ContentBlockDelta::Citation(_)) => DeltaKind::Citation,
         _ => DeltaKind::Other,
     }
+}
+
+/// The deltas reserved up front for `spec`'s answer.
+fn reserved_deltas(spec: &CallSpec) -> usize {
+    (spec.max_tokens as usize)
+        .saturating_add(2)
+        .min(MAX_RESERVED_DELTAS)
+}
+
+/// The call's deadline: `spec.timeout` after `t0`, one timer registered
+/// once for the whole call (not once per event).
+fn deadline(t0: Instant, spec: &CallSpec) -> tokio::time::Sleep {
+    tokio::time::sleep_until(tokio::time::Instant::from_std(t0 + spec.timeout))
+}
+
+/// Wait for `future` unless the call's deadline passes or the caller
+/// cancels first, and the instant the wait ended, taken as it ends.
+/// `future` is polled first, so that neither delays an instant.
+async fn wait<T, C>(
+    future: impl Future<Output = T>,
+    expiry: &mut std::pin::Pin<&mut tokio::time::Sleep>,
+    cancel: &mut std::pin::Pin<&mut C>,
+) -> (Wait<T>, Instant)
+where
+    C: Future<Output = ()>,
+{
+    let waited = tokio::select! {
+        biased;
+        done = future => Wait::Done(done),
+        () = expiry.as_mut() => Wait::Timeout,
+        () = cancel.as_mut() => Wait::Cancelled,
+    };
+    (waited, Instant::now())
 }
 
 /// What a wait for the SDK ended with.

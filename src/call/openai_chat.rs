@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 
 use super::native_body::turns;
 use super::sse::SseEvent;
-use super::sse_call::{Failure, SseProtocol, SseRequest, count, event_error_name, timed_sse_call};
+use super::sse_call::{Failure, SseProtocol, count, error_event, event_json, timed_sse_call};
 use super::{CallRecord, CallSpec, CallStatus, Caller, DeltaKind, Usage};
 use bedrock_catalog::Api;
 
@@ -29,14 +29,7 @@ pub async fn timed_openai_chat_cancellable<C>(
 where
     C: Future<Output = ()>,
 {
-    let endpoint = spec.variant.endpoint;
-    let path = Api::OpenAiChat.path(&spec.model_id, endpoint);
-    let request = SseRequest {
-        endpoint,
-        path: &path,
-        headers: &[],
-        body: chat_body(spec),
-    };
+    let request = (Api::OpenAiChat, &[][..], chat_body(spec));
     timed_sse_call(&caller.http, spec, request, ChatStream::default(), cancel).await
 }
 
@@ -86,22 +79,9 @@ impl SseProtocol for ChatStream {
             self.done = true;
             return Ok(());
         }
-        let chunk: Value = serde_json::from_str(&event.data).map_err(|_| {
-            (
-                CallStatus::Error("MalformedEvent".into()),
-                "a chunk of the stream is not a JSON object".to_string(),
-            )
-        })?;
+        let chunk = event_json(event, "a chunk")?;
         if let Some(error) = chunk.get("error").filter(|error| !error.is_null()) {
-            let kind = error["type"]
-                .as_str()
-                .or_else(|| error["code"].as_str())
-                .unwrap_or_default();
-            let message = error["message"].as_str().unwrap_or("an error event");
-            return Err((
-                CallStatus::Error(event_error_name(kind)),
-                message.to_string(),
-            ));
+            return Err(error_event(error));
         }
         for choice in chunk["choices"].as_array().into_iter().flatten() {
             let delta = &choice["delta"];

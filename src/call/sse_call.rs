@@ -18,10 +18,10 @@ use super::http_api::HttpApi;
 use super::redact::redact;
 use super::sse::{SseEvent, SseReader};
 use super::{
-    BEFORE_RESPONSE, CallRecord, CallSpec, CallStatus, MAX_RESERVED_DELTAS, Wait, ended,
-    interrupted, mid_stream,
+    BEFORE_RESPONSE, CallRecord, CallSpec, CallStatus, Wait, deadline, ended, interrupted,
+    mid_stream, reserved_deltas, wait,
 };
-use bedrock_catalog::Endpoint;
+use bedrock_catalog::Api;
 
 /// The most of an error response's body read for its message.
 const MAX_ERROR_BODY: usize = 64 << 10;
@@ -45,26 +45,15 @@ pub(crate) trait SseProtocol {
     fn finish(&self, record: &CallRecord) -> Result<(), Failure>;
 }
 
-/// The request of one call.
-pub(crate) struct SseRequest<'a> {
-    /// The endpoint.
-    pub endpoint: Endpoint,
-    /// The path on it.
-    pub path: &'a str,
-    /// Headers besides the content type and authentication.
-    pub headers: &'a [(&'a str, &'a str)],
-    /// The JSON body.
-    pub body: Value,
-}
-
-/// Make one call of `request` through `http`, reading its stream with
-/// `protocol`; ended as [`CallStatus::Timeout`] at `spec.timeout` after
-/// `t0`, or [`CallStatus::Cancelled`] when `cancel` completes. Never
-/// panics.
+/// Make one call of `api` through `http`: a `POST` of `body` with
+/// `headers` (besides the content type and authentication) to the API's
+/// path on `spec`'s endpoint, its stream read with `protocol`; ended as
+/// [`CallStatus::Timeout`] at `spec.timeout` after `t0`, or
+/// [`CallStatus::Cancelled`] when `cancel` completes. Never panics.
 pub(crate) async fn timed_sse_call<C>(
     http: &HttpApi,
     spec: &CallSpec,
-    request: SseRequest<'_>,
+    (api, headers, body): (Api, &[(&str, &str)], Value),
     mut protocol: impl SseProtocol,
     cancel: C,
 ) -> CallRecord
@@ -72,15 +61,11 @@ where
     C: Future<Output = ()>,
 {
     let mut cancel = std::pin::pin!(cancel);
-    let reserve = (spec.max_tokens as usize)
-        .saturating_add(2)
-        .min(MAX_RESERVED_DELTAS);
-    let mut record = CallRecord::start(reserve);
-    let body = request.body.to_string().into_bytes();
-    let prepared = match http
-        .prepare(request.endpoint, request.path, request.headers, body)
-        .await
-    {
+    let mut record = CallRecord::start(reserved_deltas(spec));
+    let endpoint = spec.variant.endpoint;
+    let path = api.path(&spec.model_id, endpoint);
+    let body = body.to_string().into_bytes();
+    let prepared = match http.prepare(endpoint, &path, headers, body).await {
         Ok(prepared) => prepared,
         Err(message) => {
             record.started_at = SystemTime::now();
@@ -97,15 +82,8 @@ where
 
     record.started_at = SystemTime::now();
     record.t0 = Instant::now();
-    let expiry = tokio::time::sleep_until(tokio::time::Instant::from_std(record.t0 + spec.timeout));
-    let mut expiry = std::pin::pin!(expiry);
-    let sent = tokio::select! {
-        biased;
-        sent = http.send(prepared) => Wait::Done(sent),
-        () = &mut expiry => Wait::Timeout,
-        () = &mut cancel => Wait::Cancelled,
-    };
-    let at = Instant::now();
+    let mut expiry = std::pin::pin!(deadline(record.t0, spec));
+    let (sent, at) = wait(http.send(prepared), &mut expiry, &mut cancel).await;
     let response = match sent {
         Wait::Done(Ok(response)) => response,
         Wait::Done(Err(message)) => {
@@ -133,12 +111,7 @@ where
     if !(200..300).contains(&status) {
         let mut text = Vec::new();
         loop {
-            let read = tokio::select! {
-                biased;
-                read = body.next() => Wait::Done(read),
-                () = &mut expiry => Wait::Timeout,
-                () = &mut cancel => Wait::Cancelled,
-            };
+            let (read, _) = wait(body.next(), &mut expiry, &mut cancel).await;
             match read {
                 Wait::Done(Some(Ok(bytes))) if text.len() < MAX_ERROR_BODY => {
                     text.extend_from_slice(&bytes);
@@ -156,13 +129,7 @@ where
     let mut reader = SseReader::default();
     let mut events = Vec::new();
     loop {
-        let read = tokio::select! {
-            biased;
-            read = body.next() => Wait::Done(read),
-            () = &mut expiry => Wait::Timeout,
-            () = &mut cancel => Wait::Cancelled,
-        };
-        let at = Instant::now();
+        let (read, at) = wait(body.next(), &mut expiry, &mut cancel).await;
         match read {
             Wait::Done(Some(Ok(bytes))) => {
                 if let Err(message) = reader.feed(&bytes, &mut events) {
@@ -251,7 +218,7 @@ fn status_name(status: u16) -> &'static str {
 
 /// Bedrock's error name for an error event's type or code (OpenAI's
 /// `error.type`/`error.code`, Anthropic's `error.type`).
-pub(crate) fn event_error_name(kind: &str) -> String {
+fn event_error_name(kind: &str) -> String {
     match kind {
         "rate_limit_error" | "rate_limit_exceeded" | "too_many_requests" => "ThrottlingException",
         "overloaded_error" | "service_unavailable" => "ServiceUnavailableException",
@@ -263,6 +230,33 @@ pub(crate) fn event_error_name(kind: &str) -> String {
         _ => "ModelStreamErrorException",
     }
     .to_string()
+}
+
+/// The failure an error object in a stream stands for (OpenAI's
+/// `{"error": {"type"|"code", "message"}}`, Anthropic's `event: error`
+/// with `{"error": {"type", "message"}}`): Bedrock's name for its type
+/// or code, and its message.
+pub(crate) fn error_event(error: &Value) -> Failure {
+    let kind = error["type"]
+        .as_str()
+        .or_else(|| error["code"].as_str())
+        .unwrap_or_default();
+    let message = error["message"].as_str().unwrap_or("an error event");
+    (
+        CallStatus::Error(event_error_name(kind)),
+        message.to_string(),
+    )
+}
+
+/// An event's data as JSON; a `MalformedEvent` naming `what` (`a chunk`,
+/// `an event`) when it is not.
+pub(crate) fn event_json(event: &SseEvent, what: &str) -> Result<Value, Failure> {
+    serde_json::from_str(&event.data).map_err(|_| {
+        (
+            CallStatus::Error("MalformedEvent".into()),
+            format!("{what} of the stream is not a JSON object"),
+        )
+    })
 }
 
 /// A token count in a JSON usage report.
