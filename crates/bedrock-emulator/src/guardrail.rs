@@ -163,8 +163,9 @@ pub fn converse_config(root: &Map<String, Value>) -> Result<Option<GuardrailRequ
     }))
 }
 
-/// The value of header `name` as text, `None` when absent.
-fn header<'a>(
+/// The value of header `name` as text, `None` when absent; a header
+/// that is not text is a ValidationException naming `member`.
+pub(crate) fn header<'a>(
     headers: &'a HeaderMap,
     name: &str,
     member: &str,

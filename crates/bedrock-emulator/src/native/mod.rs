@@ -25,7 +25,7 @@ use http::HeaderMap;
 use serde_json::{Value, json};
 
 use crate::api_error::ApiError;
-use crate::guardrail;
+use crate::guardrail::{self, header};
 use crate::guardrail_trace::add_invoke_fields;
 use crate::plan::StreamPlan;
 use crate::request::{ConverseRequest, parse_object};
@@ -94,21 +94,6 @@ pub fn parse(
     request.service_tier = tier_header(headers)?;
     request.guardrail = guardrail::invoke_config(headers, mode)?;
     Ok((request, family))
-}
-
-/// The value of header `name` as text, `None` when absent.
-fn header<'a>(
-    headers: &'a HeaderMap,
-    name: &str,
-    member: &str,
-) -> Result<Option<&'a str>, ApiError> {
-    headers
-        .get(name)
-        .map(|v| {
-            v.to_str()
-                .map_err(|_| constraint(&Value::Null, member, "Member must be a printable string"))
-        })
-        .transpose()
 }
 
 /// `X-Amzn-Bedrock-PerformanceConfig-Latency`: `standard` or `optimized`.
